@@ -1,0 +1,263 @@
+"""The Return aggregate: its state machine, timeline and the facts each step records.
+
+Every transition checks the current status here; the repository then writes it conditioned on the
+version it read, so a return can neither skip nor repeat a state, whatever arrives twice or at once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from returns_shared.domain.errors import InvalidState
+from returns_shared.domain.money import Money
+from returns_shared.domain.vocabulary import (
+    VOID_STATUSES,
+    ItemCondition,
+    ReturnMethod,
+    ReturnReason,
+    ReturnStatus,
+)
+from returns_shared.policy.decisions import Quote, ScreeningResult, Settlement
+
+S = ReturnStatus
+
+# Which status may follow which; anything else is refused with INVALID_STATE.
+TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
+    S.REQUESTED: frozenset({S.APPROVED, S.UNDER_REVIEW, S.CANCELED}),
+    S.UNDER_REVIEW: frozenset({S.APPROVED, S.DECLINED, S.CANCELED}),
+    S.APPROVED: frozenset({S.IN_TRANSIT, S.RECEIVED, S.CANCELED, S.EXPIRED}),
+    S.IN_TRANSIT: frozenset({S.RECEIVED}),
+    S.RECEIVED: frozenset({S.INSPECTED}),
+    S.INSPECTED: frozenset({S.REFUNDED}),
+    S.DECLINED: frozenset(),
+    S.CANCELED: frozenset(),
+    S.EXPIRED: frozenset(),
+    S.REFUNDED: frozenset(),
+}
+
+SYSTEM = "system"
+
+
+class ReturnLine(BaseModel):
+    order_line_id: str
+    quantity: int
+    reason: ReturnReason
+    note: str | None = None
+    condition: ItemCondition | None = None  # set at inspection
+    accepted: bool | None = None  # set at inspection
+    defect_confirmed: bool | None = None  # set at inspection, merchant-reason lines only
+
+
+class ReturnEvent(BaseModel):
+    at: datetime
+    status: ReturnStatus
+    actor: str
+    note: str | None = None
+
+
+class ReturnLabel(BaseModel):
+    carrier: str
+    tracking_number: str
+    object_key: str  # the PDF in the labels bucket; the API presigns a time-limited URL
+    fee: Money
+    created_at: datetime
+
+
+class Refund(BaseModel):
+    id: str
+    amount: Money
+    applied_clauses: tuple[str, ...]
+    issued_at: datetime
+    payment_reference: str
+
+
+class Return(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
+    id: str
+    order_id: str
+    customer_email: str  # lower-cased order email: the customer
+    status: ReturnStatus
+    method: ReturnMethod
+    lines: list[ReturnLine]
+    quote: Quote
+    created_at: datetime
+    status_changed_at: datetime
+    version: int = 0
+    idempotency_key: str | None = None
+    screening: ScreeningResult | None = None
+    label: ReturnLabel | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    approved_at: datetime | None = None
+    received_at: datetime | None = None
+    refund_due_at: datetime | None = None
+    refund_expected_by: datetime | None = None
+    inspected_at: datetime | None = None
+    settlement: Settlement | None = None
+    refund: Refund | None = None
+    sla_breached_at: datetime | None = None
+    review_escalated_at: datetime | None = None
+    timeline: list[ReturnEvent] = Field(default_factory=list)
+
+    # -- creation -------------------------------------------------------------------------
+    @classmethod
+    def request(
+        cls,
+        *,
+        return_id: str,
+        order_id: str,
+        customer_email: str,
+        method: ReturnMethod,
+        lines: list[ReturnLine],
+        quote: Quote,
+        idempotency_key: str | None,
+        actor: str,
+        at: datetime,
+    ) -> Return:
+        return cls(
+            id=return_id,
+            order_id=order_id,
+            customer_email=customer_email.strip().lower(),
+            status=S.REQUESTED,
+            method=method,
+            lines=lines,
+            quote=quote,
+            created_at=at,
+            status_changed_at=at,
+            idempotency_key=idempotency_key,
+            timeline=[ReturnEvent(at=at, status=S.REQUESTED, actor=actor, note=None)],
+        )
+
+    # -- queries --------------------------------------------------------------------------
+    @property
+    def is_void(self) -> bool:
+        return self.status in VOID_STATUSES
+
+    @property
+    def has_shipped(self) -> bool:
+        return self.tracking_number is not None or self.status not in {
+            S.REQUESTED,
+            S.UNDER_REVIEW,
+            S.APPROVED,
+        }
+
+    def line(self, order_line_id: str) -> ReturnLine | None:
+        return next((line for line in self.lines if line.order_line_id == order_line_id), None)
+
+    # -- transitions ----------------------------------------------------------------------
+    def _move(self, to: ReturnStatus, *, actor: str, at: datetime, note: str | None = None) -> None:
+        if to not in TRANSITIONS[self.status]:
+            raise InvalidState(
+                f"a return that is {self.status} cannot become {to}", field=("id",)
+            )
+        self.status = to
+        self.status_changed_at = at
+        self.timeline.append(ReturnEvent(at=at, status=to, actor=actor, note=note))
+
+    def note(self, *, actor: str, at: datetime, note: str) -> None:
+        """A timeline entry that does not change the status (label issued, SLA breach, ...)."""
+        self.timeline.append(ReturnEvent(at=at, status=self.status, actor=actor, note=note))
+
+    def apply_screening(self, result: ScreeningResult, *, at: datetime) -> None:
+        if self.status != S.REQUESTED:
+            raise InvalidState(f"a return that is {self.status} has already been screened")
+        self.screening = result
+        if result.passed:
+            self._move(S.APPROVED, actor="screening", at=at, note="screening passed")
+            self.approved_at = at
+        else:
+            clauses = ", ".join(flag.clause_id for flag in result.flags)
+            self._move(S.UNDER_REVIEW, actor="screening", at=at, note=f"flagged: {clauses}")
+
+    def approve(self, *, actor: str, at: datetime, note: str | None) -> None:
+        if self.status != S.UNDER_REVIEW:
+            raise InvalidState(f"only a return under review can be approved; this one is {self.status}")
+        self._move(S.APPROVED, actor=actor, at=at, note=note)
+        self.approved_at = at
+
+    def decline(self, *, actor: str, at: datetime, reason: str) -> None:
+        if self.status != S.UNDER_REVIEW:
+            raise InvalidState(f"only a return under review can be declined; this one is {self.status}")
+        self._move(S.DECLINED, actor=actor, at=at, note=reason)
+
+    def cancel(self, *, actor: str, at: datetime) -> None:
+        if self.has_shipped:
+            raise InvalidState(f"a return that is {self.status} has shipped and can no longer be canceled")
+        self._move(S.CANCELED, actor=actor, at=at)
+
+    def expire(self, *, at: datetime, note: str) -> None:
+        if self.status != S.APPROVED or self.tracking_number is not None:
+            raise InvalidState(f"a return that is {self.status} cannot expire")
+        self._move(S.EXPIRED, actor=SYSTEM, at=at, note=note)
+
+    def submit_tracking(self, *, carrier: str, tracking_number: str, actor: str, at: datetime) -> None:
+        if self.method != ReturnMethod.SELF_SHIP:
+            raise InvalidState("tracking numbers are submitted for self-ship returns only; prepaid labels carry their own")
+        if self.status == S.IN_TRANSIT:  # a resubmission replaces the number
+            self.carrier, self.tracking_number = carrier, tracking_number
+            self.note(actor=actor, at=at, note=f"tracking replaced: {carrier} {tracking_number}")
+            return
+        if self.status != S.APPROVED:
+            raise InvalidState(f"a return that is {self.status} cannot take a tracking number")
+        self.carrier, self.tracking_number = carrier, tracking_number
+        self._move(S.IN_TRANSIT, actor=actor, at=at, note=f"{carrier} {tracking_number}")
+
+    def attach_label(self, label: ReturnLabel, *, at: datetime) -> None:
+        if self.label is not None:
+            raise InvalidState("this return already has a label")
+        if self.status != S.APPROVED:
+            raise InvalidState(f"a return that is {self.status} gets no label")
+        self.label = label
+        self.carrier = label.carrier
+        self.note(actor="label", at=at, note=f"label issued: {label.carrier} {label.tracking_number}")
+
+    def receive(
+        self,
+        *,
+        actor: str,
+        at: datetime,
+        received_at: datetime,
+        refund_due_at: datetime,
+        refund_expected_by: datetime,
+    ) -> None:
+        if self.status not in {S.APPROVED, S.IN_TRANSIT}:
+            raise InvalidState(f"only an approved or in-transit return can be received; this one is {self.status}")
+        self._move(S.RECEIVED, actor=actor, at=at, note=f"received at {received_at.isoformat()}")
+        self.received_at = received_at
+        self.refund_due_at = refund_due_at
+        self.refund_expected_by = refund_expected_by
+
+    def inspect(self, *, inspected: list[ReturnLine], settlement: Settlement, actor: str, at: datetime) -> None:
+        if self.status != S.RECEIVED:
+            raise InvalidState(f"only a received return can be inspected; this one is {self.status}")
+        self.lines = inspected
+        self.settlement = settlement
+        self.inspected_at = at
+        accepted = sum(1 for line in inspected if line.accepted)
+        self._move(S.INSPECTED, actor=actor, at=at, note=f"{accepted} of {len(inspected)} lines accepted")
+
+    def record_refund(self, refund: Refund, *, actor: str, at: datetime) -> None:
+        if self.refund is not None or self.status == S.REFUNDED:
+            raise InvalidState("this return has already been refunded", code="ALREADY_REFUNDED")
+        if self.status != S.INSPECTED:
+            raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
+        self.refund = refund
+        self._move(S.REFUNDED, actor=actor, at=at, note=f"refund {refund.amount} to {refund.payment_reference}")
+
+    def record_sla_breach(self, *, at: datetime) -> bool:
+        """Refund deadline passed before inspection; True when newly recorded."""
+        if self.sla_breached_at is not None or self.status not in {S.RECEIVED}:
+            return False
+        self.sla_breached_at = at
+        self.note(actor=SYSTEM, at=at, note="REFUND-7D: refund deadline passed before inspection; escalated")
+        return True
+
+    def escalate_review(self, *, at: datetime) -> bool:
+        if self.review_escalated_at is not None or self.status != S.UNDER_REVIEW:
+            return False
+        self.review_escalated_at = at
+        self.note(actor=SYSTEM, at=at, note="REVIEW-SLA: under review for too long; escalated to customer service")
+        return True

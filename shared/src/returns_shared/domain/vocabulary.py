@@ -1,0 +1,58 @@
+"""The words of the returns domain: the enums every layer shares (names match the GraphQL contract)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ReturnReason(StrEnum):
+    SIZE_TOO_SMALL = "SIZE_TOO_SMALL"
+    SIZE_TOO_LARGE = "SIZE_TOO_LARGE"
+    STYLE = "STYLE"
+    UNWANTED = "UNWANTED"
+    OTHER = "OTHER"
+    DEFECTIVE = "DEFECTIVE"
+    NOT_AS_DESCRIBED = "NOT_AS_DESCRIBED"
+    WRONG_ITEM = "WRONG_ITEM"
+
+
+class ReturnMethod(StrEnum):
+    PREPAID_LABEL = "PREPAID_LABEL"
+    SELF_SHIP = "SELF_SHIP"
+
+
+class ReturnStatus(StrEnum):
+    REQUESTED = "REQUESTED"
+    UNDER_REVIEW = "UNDER_REVIEW"
+    APPROVED = "APPROVED"
+    DECLINED = "DECLINED"
+    CANCELED = "CANCELED"
+    EXPIRED = "EXPIRED"
+    IN_TRANSIT = "IN_TRANSIT"
+    RECEIVED = "RECEIVED"
+    INSPECTED = "INSPECTED"
+    REFUNDED = "REFUNDED"
+
+
+# Returns in these states no longer hold quantities and do not count as a "return package".
+VOID_STATUSES = frozenset({ReturnStatus.CANCELED, ReturnStatus.DECLINED, ReturnStatus.EXPIRED})
+
+
+class IneligibilityCode(StrEnum):
+    NOT_DELIVERED = "NOT_DELIVERED"
+    RETURN_WINDOW_EXPIRED = "RETURN_WINDOW_EXPIRED"
+    NON_RETURNABLE_CATEGORY = "NON_RETURNABLE_CATEGORY"
+    MARKED_NON_RETURNABLE = "MARKED_NON_RETURNABLE"
+    FREE_GIFT = "FREE_GIFT"
+    SET_INCOMPLETE = "SET_INCOMPLETE"
+    QUANTITY_EXCEEDED = "QUANTITY_EXCEEDED"
+
+
+class ItemCondition(StrEnum):
+    NEW_WITH_TAGS = "NEW_WITH_TAGS"
+    MISSING_TAGS = "MISSING_TAGS"
+    WORN = "WORN"
+    WASHED = "WASHED"
+    IRONED = "IRONED"
+    STAINED = "STAINED"
+    DAMAGED = "DAMAGED"
