@@ -1,0 +1,16 @@
+"""The return policy engine (pure: no I/O, no clock reads; ``now`` is always a parameter).
+
+Import the engine from ``returns_shared.policy.engine``. This package init stays empty on purpose:
+``returns_shared.domain.returns`` imports ``policy.decisions``, and the engine imports the domain.
+
+Where each rule lives (clause ids of spec/policy-rules.md):
+    document.py      the versioned policy document (policy_document.json) and its model
+    eligibility.py   WINDOW-30D, NR-CATEGORY, NR-MARKED, NR-GIFT, NR-SET, QTY
+    fees.py          LABEL-US (methods) and the FEE-* table
+    amounts.py       REFUND-AMOUNT arithmetic: line amounts, items paid, the cap
+    quoting.py       quote(): eligibility + fees + amounts, REFUND-SHIPPING, REFUND-FEES
+    screening.py     SCREEN-AMOUNT, SCREEN-ADDRESS, SCREEN-CONTACT, SCREEN-EMAIL
+    deadlines.py     REFUND-7D
+    settlement.py    COND-NEW at inspection, merchant-responsibility fall-back, REFUND-ORIGINAL
+    schedules.py     EXPIRE-APPROVED, REVIEW-SLA
+"""

@@ -1,0 +1,42 @@
+"""REFUND-AMOUNT arithmetic: rounded line amounts, what the order paid for items, the refund cap."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from returns_shared.domain.money import Money, round_cents
+from returns_shared.domain.orders import Order, OrderLine
+from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import ReturnStatus
+
+
+def line_amount(line: OrderLine, quantity: int) -> Decimal:
+    """round_half_even((unit price + unit tax) x quantity, 0.01): 10.00 + 0.125, x1 -> 10.12."""
+    return round_cents((line.unit_price.amount + line.unit_tax.amount) * quantity)
+
+
+def items_paid(order: Order) -> Money:
+    """What the order paid for its items: the sum of its rounded full-quantity line amounts."""
+    total = sum((line_amount(line, line.quantity) for line in order.lines), Decimal("0.00"))
+    return Money(amount=total, currency=order.currency)
+
+
+def refunded_items(order: Order, prior_returns: Sequence[Return]) -> Decimal:
+    """Item part already refunded by earlier REFUNDED returns of this order.
+
+    The settlement's item part when there is one (it is what was paid out), else the request's.
+    Shipping credits are not item amounts and do not count.
+    """
+    total = Decimal("0.00")
+    for ret in prior_returns:
+        if ret.order_id != order.id or ret.status != ReturnStatus.REFUNDED:
+            continue
+        settled = ret.settlement.quote if ret.settlement is not None else ret.quote
+        total += settled.items_subtotal.amount
+    return total
+
+
+def item_cap(order: Order, prior_returns: Sequence[Return]) -> Decimal:
+    """The most the item part of a new refund may be (never below zero)."""
+    return max(items_paid(order).amount - refunded_items(order, prior_returns), Decimal("0.00"))
