@@ -1,0 +1,104 @@
+"""After inspection: COND-NEW decides which lines are refunded; the package is re-priced.
+
+A line is accepted when it came back NEW_WITH_TAGS, or when it gives a merchant-responsibility
+reason and the warehouse confirmed the defect (then its condition does not matter). Merchant
+responsibility is re-judged on the accepted lines: a claim stands unless ``defect_confirmed`` is
+False, so when every claim is refuted the package falls back to the ordinary fee rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from returns_shared.domain.errors import InvalidInput
+from returns_shared.domain.orders import Order
+from returns_shared.domain.returns import Return, ReturnLine
+from returns_shared.domain.vocabulary import ItemCondition
+from returns_shared.policy.amounts import item_cap
+from returns_shared.policy.decisions import Settlement
+from returns_shared.policy.document import PolicyDocument
+from returns_shared.policy.inputs import InspectedLine
+from returns_shared.policy.quoting import PricedLine, price, unique
+
+
+def _inspections(ret: Return, inspected: Sequence[InspectedLine]) -> dict[str, InspectedLine]:
+    """Exactly one inspection per return line, nothing else."""
+    by_line: dict[str, InspectedLine] = {}
+    for index, item in enumerate(inspected):
+        field = ("lines", str(index), "orderLineId")
+        if ret.line(item.order_line_id) is None:
+            raise InvalidInput(f"return {ret.id} has no line {item.order_line_id}", field=field)
+        if item.order_line_id in by_line:
+            raise InvalidInput(f"line {item.order_line_id} is inspected twice", field=field)
+        by_line[item.order_line_id] = item
+    missing = [line.order_line_id for line in ret.lines if line.order_line_id not in by_line]
+    if missing:
+        raise InvalidInput(
+            f"every returned line must be inspected; missing: {', '.join(missing)}",
+            field=("lines",),
+        )
+    return by_line
+
+
+def settle(
+    order: Order,
+    ret: Return,
+    inspected: Sequence[InspectedLine],
+    prior_returns: Sequence[Return],
+    *,
+    policy: PolicyDocument,
+) -> tuple[list[ReturnLine], Settlement]:
+    """The inspected return lines and the refund they earn.
+
+    Priced with the return's own method and first-package flag, capped like the quote. Eligibility
+    is not judged again (it was decided when the request was made). No accepted line: nothing to
+    refund, so no fee and no shipping credit either.
+    """
+    by_line = _inspections(ret, inspected)
+    merchant_reasons = policy.reasons.merchant_responsibility
+    lines: list[ReturnLine] = []
+    accepted: list[PricedLine] = []
+    claim_stands = False
+    for line in ret.lines:
+        check = by_line[line.order_line_id]
+        merchant_line = line.reason in merchant_reasons
+        ok = check.condition == ItemCondition.NEW_WITH_TAGS or (
+            merchant_line and check.defect_confirmed is True
+        )
+        lines.append(
+            line.model_copy(
+                update={
+                    "condition": check.condition,
+                    "accepted": ok,
+                    "defect_confirmed": check.defect_confirmed,
+                }
+            )
+        )
+        order_line = order.line(line.order_line_id)
+        if order_line is None:  # a stored return always names lines of its own order
+            raise InvalidInput(
+                f"order {order.id} has no line {line.order_line_id}", field=("lines",)
+            )
+        if not ok:
+            continue
+        accepted.append(PricedLine(line=order_line, quantity=line.quantity, reason=line.reason))
+        claim_stands = claim_stands or (merchant_line and check.defect_confirmed is not False)
+    settled = price(
+        order,
+        accepted,
+        ret.method,
+        first_return_package=ret.quote.first_return_package,
+        merchant_responsibility=claim_stands,
+        cap=item_cap(order, [p for p in prior_returns if p.id != ret.id]),
+        policy=policy,
+    )
+    rejected = any(not line.accepted for line in lines)
+    clauses = unique(
+        [*(["COND-NEW"] if rejected else []), *settled.applied_clauses, "REFUND-ORIGINAL"]
+    )
+    return lines, Settlement(
+        accepted_line_ids=tuple(p.line.id for p in accepted),
+        quote=settled,
+        amount=settled.total,
+        applied_clauses=clauses,
+    )
