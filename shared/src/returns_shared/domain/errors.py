@@ -56,3 +56,11 @@ class Forbidden(DomainError):
 
 class ConflictError(Exception):
     """Optimistic locking lost a race: someone else changed the item first. Retry or give up."""
+
+
+class ManyErrors(DomainError):
+    """Several refusals at once (e.g. each ineligible line of a request), all shown to the caller."""
+
+    def __init__(self, errors: list[DomainError]):
+        super().__init__("; ".join(error.message for error in errors), code=errors[0].code)
+        self.errors = errors

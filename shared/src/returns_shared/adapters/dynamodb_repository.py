@@ -1,0 +1,393 @@
+"""The one DynamoDB table: orders, returns, idempotency keys and unknown packages.
+
+Access patterns (every request path is GetItem, BatchGetItem, Query or a transaction; never Scan):
+- order by id ............................ GetItem   pk=ORDER#<id>          sk=ORDER
+- return by id ........................... GetItem   pk=RETURN#<id>         sk=RETURN
+- an order's returns (strongly consistent) BatchGet  ids kept on the order item (returnIds)
+- an order's returns, newest first ....... Query     GSI1 gsi1pk=ORDER#<id>
+- a customer's returns, newest first ..... Query     GSI2 gsi2pk=CUSTOMER#<email>
+- returns by status (queues, jobs) ....... Query     GSI3 gsi3pk=STATUS#<status>, oldest first
+- all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
+- idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<key>, TTL expiresAt
+Every write of a return is conditioned on the version it read (optimistic locking); a request for
+a new return also bumps the order's `returnsVersion`, which serialises the returns of one order
+(quantities and "first package" can't be decided twice at once).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from returns_shared.domain.errors import ConflictError, InvalidInput
+from returns_shared.domain.orders import Order, customer_key
+from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.service.ports import Page
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+ORDER_SK = "ORDER"
+RETURN_SK = "RETURN"
+BATCH_GET_LIMIT = 100
+MONTHS_LISTED_BACK = 36  # the all-returns listing walks month buckets back this far at most
+
+
+def order_key(order_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": ORDER_SK}}
+
+
+def return_key(return_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"RETURN#{return_id}"}, "sk": {"S": RETURN_SK}}
+
+
+def _iso(at: datetime) -> str:
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _to_item(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: _ser.serialize(v) for k, v in values.items() if v is not None}
+
+
+def _from_item(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in item.items()}
+
+
+def return_item(ret: Return, *, version: int) -> dict[str, Any]:
+    sort = f"{_iso(ret.created_at)}#{ret.id}"
+    return _to_item(
+        {
+            **{k: v["S"] for k, v in return_key(ret.id).items()},
+            "entity": "Return",
+            "status": ret.status.value,
+            "version": version,
+            "orderId": ret.order_id,
+            "customer": ret.customer_email,
+            "refundDueAt": _iso(ret.refund_due_at) if ret.refund_due_at else None,
+            "gsi1pk": f"ORDER#{ret.order_id}",
+            "gsi1sk": sort,
+            "gsi2pk": f"CUSTOMER#{ret.customer_email}",
+            "gsi2sk": sort,
+            "gsi3pk": f"STATUS#{ret.status.value}",
+            "gsi3sk": f"{_iso(ret.status_changed_at)}#{ret.id}",
+            "gsi4pk": f"RETURNS#{ret.created_at.astimezone(UTC):%Y-%m}",
+            "gsi4sk": sort,
+            "doc": ret.model_dump_json(),
+        }
+    )
+
+
+def _return_from_item(item: dict[str, Any]) -> Return:
+    ret = Return.model_validate_json(item["doc"]["S"])
+    ret.version = int(item["version"]["N"])
+    return ret
+
+
+@dataclass
+class StoredOrder:
+    order: Order
+    version: int
+    return_ids: list[str]
+
+
+def _order_from_item(item: dict[str, Any]) -> StoredOrder:
+    values = _from_item(item)
+    order = Order.model_validate_json(values["doc"])
+    return StoredOrder(order=order, version=int(values["version"]), return_ids=list(values.get("returnIds", [])))
+
+
+class CursorCodec:
+    """Opaque, signed page cursors bound to the query that made them (cannot be forged or replayed
+    against another customer's listing)."""
+
+    def __init__(self, secret: str):
+        self._secret = secret.encode()
+
+    def _sign(self, body: bytes) -> str:
+        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()[:32]
+
+    def encode(self, scope: str, position: dict[str, Any]) -> str:
+        body = json.dumps({"s": scope, "p": position}, separators=(",", ":"), sort_keys=True).encode()
+        token = json.dumps({"b": body.decode(), "h": self._sign(body)}).encode()
+        return base64.urlsafe_b64encode(token).decode().rstrip("=")
+
+    def decode(self, scope: str, cursor: str) -> dict[str, Any]:
+        try:
+            token = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+            body = token["b"].encode()
+            if not hmac.compare_digest(self._sign(body), token["h"]):
+                raise ValueError("bad signature")
+            data = json.loads(body)
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InvalidInput("the cursor is not valid", field=("after",)) from exc
+        if data["s"] != scope:
+            raise InvalidInput("the cursor belongs to another listing", field=("after",))
+        return data["p"]
+
+
+class DynamoReturnsRepository:
+    """Reads (the gateway's ReturnsReader) and the lookups the service layer needs."""
+
+    def __init__(self, table_name: str, client: Any, *, cursor_secret: str):
+        self.table_name = table_name
+        self.client = client
+        self.cursors = CursorCodec(cursor_secret)
+
+    # -- orders ---------------------------------------------------------------------------
+    def get_stored_order(self, order_id: str) -> StoredOrder | None:
+        item = self.client.get_item(TableName=self.table_name, Key=order_key(order_id), ConsistentRead=True).get("Item")
+        return _order_from_item(item) if item else None
+
+    def get_order(self, order_id: str) -> Order | None:
+        stored = self.get_stored_order(order_id)
+        return stored.order if stored else None
+
+    def get_orders(self, order_ids: Sequence[str]) -> dict[str, Order]:
+        items = self._batch_get([order_key(i) for i in dict.fromkeys(order_ids)])
+        orders = (_order_from_item(item).order for item in items)
+        return {order.id: order for order in orders}
+
+    # -- returns --------------------------------------------------------------------------
+    def get_return(self, return_id: str) -> Return | None:
+        item = self.client.get_item(TableName=self.table_name, Key=return_key(return_id), ConsistentRead=True).get("Item")
+        return _return_from_item(item) if item else None
+
+    def get_returns(self, return_ids: Sequence[str]) -> dict[str, Return]:
+        items = self._batch_get([return_key(i) for i in dict.fromkeys(return_ids)])
+        returns = (_return_from_item(item) for item in items)
+        return {ret.id: ret for ret in returns}
+
+    def returns_of_order(self, order_id: str) -> list[Return]:
+        """Strongly consistent: the order item lists its returns' ids (GSIs lag behind writes)."""
+        stored = self.get_stored_order(order_id)
+        if not stored:
+            return []
+        found = self.get_returns(stored.return_ids)
+        return sorted(found.values(), key=lambda r: (r.created_at, r.id))
+
+    def returns_of_customer(self, email: str) -> list[Return]:
+        return list(self._query_all("GSI2", "gsi2pk", f"CUSTOMER#{customer_key(email)}"))
+
+    def returns_in_status(self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
+                          after: dict[str, Any] | None = None) -> tuple[list[Return], dict[str, Any] | None]:
+        """One page of returns in a status, oldest status change first (for the scheduled jobs)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "GSI3",
+            "KeyConditionExpression": "gsi3pk = :pk" + (" AND gsi3sk < :before" if older_than else ""),
+            "ExpressionAttributeValues": _to_item(
+                {":pk": f"STATUS#{status.value}", ":before": _iso(older_than) if older_than else None}
+            ),
+            "Limit": limit,
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        page = self.client.query(**kwargs)
+        return [_return_from_item(i) for i in page.get("Items", [])], page.get("LastEvaluatedKey")
+
+    def list_returns(
+        self,
+        *,
+        first: int,
+        after: str | None,
+        status: ReturnStatus | None = None,
+        order_id: str | None = None,
+        customer_email: str | None = None,
+    ) -> Page:
+        """Newest first. Customers' listings always go through their own partition (GSI2)."""
+        filters: dict[str, str] = {}
+        if customer_email is not None:
+            index, pk_name, pk = "GSI2", "gsi2pk", f"CUSTOMER#{customer_key(customer_email)}"
+            if order_id:
+                filters["orderId"] = order_id
+            if status:
+                filters["status"] = status.value
+        elif order_id is not None:
+            index, pk_name, pk = "GSI1", "gsi1pk", f"ORDER#{order_id}"
+            if status:
+                filters["status"] = status.value
+        elif status is not None:
+            index, pk_name, pk = "GSI3", "gsi3pk", f"STATUS#{status.value}"
+        else:
+            return self._list_all(first=first, after=after)
+        scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}"
+        start = self.cursors.decode(scope, after) if after else None
+        items, last = self._query_page(index, pk_name, pk, first=first, start=start, filters=filters)
+        return Page(items=items, next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def _list_all(self, *, first: int, after: str | None) -> Page:
+        scope = "GSI4|all"
+        position = self.cursors.decode(scope, after) if after else {"month": _month_index(datetime.now(UTC)), "key": None}
+        month, start = position["month"], position["key"]
+        floor = _month_index(datetime.now(UTC)) - MONTHS_LISTED_BACK
+        found: list[Return] = []
+        while month >= floor and len(found) < first:
+            pk = f"RETURNS#{month // 12:04d}-{month % 12 + 1:02d}"
+            items, last = self._query_page("GSI4", "gsi4pk", pk, first=first - len(found), start=start, filters={})
+            found.extend(items)
+            if last:
+                return Page(items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": last}))
+            month, start = month - 1, None
+        more = month >= floor
+        return Page(items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": None}) if more else None)
+
+    # -- idempotency ----------------------------------------------------------------------
+    def get_idempotency(self, customer: str, key: str) -> dict[str, Any] | None:
+        item = self.client.get_item(
+            TableName=self.table_name, Key=idempotency_key(customer, key), ConsistentRead=True
+        ).get("Item")
+        return _from_item(item) if item else None
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _query_page(self, index: str, pk_name: str, pk: str, *, first: int, start: dict[str, Any] | None,
+                    filters: dict[str, str]) -> tuple[list[Return], dict[str, Any] | None]:
+        """Fill a page of `first` items, following DynamoDB pages when a filter drops some."""
+        found: list[Return] = []
+        last = start
+        while len(found) < first:
+            kwargs: dict[str, Any] = {
+                "TableName": self.table_name,
+                "IndexName": index,
+                "KeyConditionExpression": f"{pk_name} = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": pk}},
+                "ScanIndexForward": False,
+                "Limit": first - len(found),
+            }
+            if filters:
+                names = {f"#f{i}": k for i, k in enumerate(filters)}
+                kwargs["FilterExpression"] = " AND ".join(f"#f{i} = :f{i}" for i in range(len(filters)))
+                kwargs["ExpressionAttributeNames"] = names
+                kwargs["ExpressionAttributeValues"].update({f":f{i}": {"S": v} for i, v in enumerate(filters.values())})
+            if last:
+                kwargs["ExclusiveStartKey"] = last
+            page = self.client.query(**kwargs)
+            found.extend(_return_from_item(i) for i in page.get("Items", []))
+            last = page.get("LastEvaluatedKey")
+            if not last:
+                break
+        return found, last
+
+    def _query_all(self, index: str, pk_name: str, pk: str) -> Iterator[Return]:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": f"{pk_name} = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            yield from (_return_from_item(i) for i in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _batch_get(self, keys: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        for i in range(0, len(keys), BATCH_GET_LIMIT):
+            request: dict[str, Any] = {self.table_name: {"Keys": keys[i : i + BATCH_GET_LIMIT], "ConsistentRead": True}}
+            while request:
+                answer = self.client.batch_get_item(RequestItems=request)
+                items.extend(answer.get("Responses", {}).get(self.table_name, []))
+                request = answer.get("UnprocessedKeys") or {}
+        return items
+
+
+def _month_index(at: datetime) -> int:
+    return at.year * 12 + at.month - 1
+
+
+def idempotency_key(customer: str, key: str) -> dict[str, Any]:
+    digest = hashlib.sha256(key.encode()).hexdigest()  # keys are caller-chosen: keep them out of the pk
+    return {"pk": {"S": f"IDEMPOTENCY#{customer_key(customer)}#{digest}"}, "sk": {"S": "IDEMPOTENCY"}}
+
+
+@dataclass
+class DynamoUnitOfWork:
+    """Collects the writes of one command and commits them in one TransactWriteItems.
+
+    Each aggregate write is conditioned on the version it was read at; any failed condition
+    raises ConflictError and nothing is written.
+    """
+
+    table_name: str
+    client: Any
+    _writes: list[dict[str, Any]] = field(default_factory=list)
+
+    def add_return(self, ret: Return) -> None:
+        self._writes.append(
+            {"Put": {"TableName": self.table_name, "Item": return_item(ret, version=1),
+                     "ConditionExpression": "attribute_not_exists(pk)"}}
+        )
+
+    def save_return(self, ret: Return) -> None:
+        self._writes.append(
+            {"Put": {"TableName": self.table_name, "Item": return_item(ret, version=ret.version + 1),
+                     "ConditionExpression": "version = :seen",
+                     "ExpressionAttributeValues": {":seen": {"N": str(ret.version)}}}}
+        )
+
+    def put_order(self, order: Order, *, seen: StoredOrder | None) -> None:
+        values = {
+            **{k: v["S"] for k, v in order_key(order.id).items()},
+            "entity": "Order",
+            "email": order.customer_key,
+            "version": (seen.version + 1) if seen else 1,
+            "returnIds": seen.return_ids if seen and seen.return_ids else None,
+            "doc": order.model_dump_json(),
+        }
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": _to_item(values)}
+        if seen:
+            put["ConditionExpression"] = "version = :seen"
+            put["ExpressionAttributeValues"] = {":seen": {"N": str(seen.version)}}
+        else:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        self._writes.append({"Put": put})
+
+    def attach_return_to_order(self, stored: StoredOrder, return_id: str) -> None:
+        """Adds the return to the order's list, conditioned on the order's version (serialises requests)."""
+        self._writes.append(
+            {"Update": {"TableName": self.table_name, "Key": order_key(stored.order.id),
+                        "UpdateExpression": "SET returnIds = list_append(if_not_exists(returnIds, :empty), :new), version = :next",
+                        "ConditionExpression": "version = :seen",
+                        "ExpressionAttributeValues": {":empty": {"L": []}, ":new": {"L": [{"S": return_id}]},
+                                                      ":seen": {"N": str(stored.version)},
+                                                      ":next": {"N": str(stored.version + 1)}}}}
+        )
+
+    def claim_idempotency(self, customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime) -> None:
+        self._writes.append(
+            {"Put": {"TableName": self.table_name,
+                     "Item": {**idempotency_key(customer, key), "returnId": {"S": return_id},
+                              "fingerprint": {"S": fingerprint},
+                              "expiresAt": {"N": str(int(expires_at.timestamp()))}},
+                     "ConditionExpression": "attribute_not_exists(pk)"}}
+        )
+
+    def record(self, pk: str, sk: str, values: dict[str, Any]) -> None:
+        """A write-once side record (e.g. an unknown package for customer service)."""
+        self._writes.append(
+            {"Put": {"TableName": self.table_name, "Item": _to_item({"pk": pk, "sk": sk, **values}),
+                     "ConditionExpression": "attribute_not_exists(pk)"}}
+        )
+
+    def commit(self) -> None:
+        writes, self._writes = self._writes, []
+        if not writes:
+            return
+        try:
+            self.client.transact_write_items(TransactItems=writes)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code")
+            if code in {"TransactionCanceledException", "ConditionalCheckFailedException"}:
+                raise ConflictError(str(exc)) from exc
+            raise
