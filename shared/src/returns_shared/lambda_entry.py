@@ -1,0 +1,84 @@
+"""The one shape every function handler shares: commands from the gateway, SQS records (EventBridge
+events and workflow messages) with partial batch failures, and scheduled jobs.
+
+A function's app.py only lists which commands, events and jobs it owns.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
+from pydantic import BaseModel, ConfigDict, Field
+
+from returns_shared.bootstrap import function_dependencies
+from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dispatch import CommandHandler, run_command
+
+EventHandler = Callable[[dict[str, Any], Dependencies], Any]
+JobHandler = Callable[[Dependencies], dict[str, int]]
+
+
+class QueuedMessage(BaseModel):
+    """An SQS body: an EventBridge event (rule target) or a workflow message ({"type": ...})."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="allow")
+
+    detail_type: str | None = Field(default=None, alias="detail-type")
+    detail: dict[str, Any] | None = None
+    type: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.detail_type or self.type or ""
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return self.detail if self.detail is not None else self.model_dump(by_alias=True)
+
+
+class UnknownMessage(Exception):
+    """A queued message no handler owns: it fails, is retried, and ends in the dead-letter queue."""
+
+
+@dataclass
+class FunctionRoutes:
+    logger: Logger
+    metrics: Metrics
+    commands: dict[str, CommandHandler] = field(default_factory=dict)
+    events: dict[str, EventHandler] = field(default_factory=dict)
+    jobs: dict[str, JobHandler] = field(default_factory=dict)
+
+    def handle(self, event: dict[str, Any], context: Any) -> Any:
+        deps = function_dependencies()
+        if "command" in event:
+            self.logger.append_keys(command=event["command"])
+            return run_command(event, self.commands, deps)
+        if "Records" in event:
+            return self._records(event, context, deps)
+        job = event.get("job") or (event.get("detail") or {}).get("job")
+        if job in self.jobs:
+            counts = self.jobs[job](deps)
+            for name, value in counts.items():
+                self.metrics.add_metric(name=f"{job}.{name}", unit=MetricUnit.Count, value=value)
+            self.logger.info("job done", extra={"job": job, "counts": counts})
+            return {"job": job, "counts": counts}
+        raise ValueError(f"this function does not handle the event {json.dumps(event)[:200]}")
+
+    def _records(self, event: dict[str, Any], context: Any, deps: Dependencies) -> dict[str, Any]:
+        def one(record: SQSRecord) -> Any:
+            message = QueuedMessage.model_validate_json(record.body)
+            handler = self.events.get(message.name)
+            if handler is None:
+                raise UnknownMessage(message.name)
+            self.metrics.add_metric(name=f"event.{message.name}", unit=MetricUnit.Count, value=1)
+            return handler(message.payload, deps)
+
+        return process_partial_response(event=event, record_handler=one, processor=BatchProcessor(EventType.SQS),
+                                        context=context)

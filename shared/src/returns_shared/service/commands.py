@@ -1,0 +1,146 @@
+"""Command inputs as the functions receive them (camelCase JSON, the GraphQL input shapes).
+
+Parsed with pydantic at the function's edge: a malformed command is an INVALID_INPUT userError
+with the field path, and nothing runs.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic.alias_generators import to_camel
+
+from returns_shared.domain.errors import InvalidInput
+from returns_shared.domain.money import MoneyError, parse_amount
+from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
+
+MAX_LINES = 50
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+OptionalText = Annotated[str | None, Field(default=None, max_length=2000)]
+
+
+def _aware(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("timestamps need a UTC offset, e.g. 2026-11-26T10:00:00Z")
+    return value
+
+
+def _amount(value: str) -> str:
+    try:
+        parse_amount(value)
+    except MoneyError as exc:
+        raise ValueError(str(exc)) from exc
+    return value
+
+
+AwareDateTime = Annotated[datetime, AfterValidator(_aware)]
+Amount = Annotated[str, AfterValidator(_amount)]
+
+
+class CommandModel(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True,
+                              str_strip_whitespace=True)
+
+
+class MoneyIn(CommandModel):
+    amount: Amount
+    currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+
+
+class AddressIn(CommandModel):
+    name: Text
+    line1: Text
+    line2: OptionalText
+    city: Text
+    region: OptionalText
+    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
+    country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+    phone: Annotated[str | None, Field(default=None, max_length=40)]
+
+
+class OrderLineIn(CommandModel):
+    id: Text
+    sku: Text
+    title: Text
+    category: Text
+    quantity: Annotated[int, Field(gt=0, le=1000)]
+    unit_price: MoneyIn
+    unit_tax: MoneyIn | None = None
+    delivered_at: AwareDateTime | None = None
+    set_id: Annotated[str | None, Field(default=None, max_length=200)]
+    free_gift: bool | None = None
+    non_returnable: bool | None = None
+
+
+class RecordOrder(CommandModel):
+    id: Text
+    email: Annotated[str, Field(min_length=3, max_length=320)]
+    placed_at: AwareDateTime
+    currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+    payment_reference: Text
+    shipping_address: AddressIn
+    billing_address: AddressIn
+    shipping_fee: MoneyIn
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=MAX_LINES)]
+
+
+class ReturnLineIn(CommandModel):
+    order_line_id: Text
+    quantity: int
+    reason: ReturnReason
+    note: OptionalText
+
+
+class RequestReturn(CommandModel):
+    order_id: Text
+    method: ReturnMethod
+    lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    condition_attested: bool
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=128)]
+
+
+class ById(CommandModel):
+    id: Text
+
+
+class ApproveReturn(ById):
+    note: OptionalText
+
+
+class DeclineReturn(ById):
+    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+class SubmitTracking(ById):
+    carrier: Annotated[str, Field(min_length=2, max_length=40)]
+    tracking_number: Annotated[str, Field(min_length=6, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
+
+
+class ReceiveReturn(ById):
+    received_at: AwareDateTime | None = None
+
+
+class InspectionLineIn(CommandModel):
+    order_line_id: Text
+    condition: ItemCondition
+    defect_confirmed: bool | None = None
+
+
+class InspectReturn(ById):
+    lines: Annotated[list[InspectionLineIn], Field(min_length=1, max_length=MAX_LINES)]
+
+
+M = TypeVar("M", bound=CommandModel)
+
+
+def parse_command(model: type[M], payload: dict[str, Any]) -> M:
+    """Validate a command payload; the first problem becomes an INVALID_INPUT error with its path."""
+    try:
+        return model.model_validate(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = tuple(str(part) for part in first["loc"])
+        message = first["msg"].removeprefix("Value error, ")
+        raise InvalidInput(f"{'.'.join(path) or 'input'}: {message}", field=("input", *path)) from exc

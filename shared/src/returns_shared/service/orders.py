@@ -1,0 +1,113 @@
+"""Orders from the order feed (integration role). Recording is an upsert: the feed resends orders
+when they change (a delivery scan adds `deliveredAt`), but once returns exist the facts they were
+priced on (lines, quantities, prices, sets, flags, currency) can no longer change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from returns_shared.adapters.dynamodb_repository import StoredOrder
+from returns_shared.domain.errors import InvalidInput, InvalidState, ManyErrors
+from returns_shared.domain.money import Money
+from returns_shared.domain.orders import Address, Order, OrderLine
+from returns_shared.service.authz import require_role
+from returns_shared.service.commands import AddressIn, MoneyIn, RecordOrder, parse_command
+from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.ports import Caller
+
+_FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of the feed and ours may differ a little
+
+
+def _money(value: MoneyIn, currency: str, field: tuple[str, ...]) -> Money:
+    if value.currency_code != currency:
+        raise InvalidInput(f"amounts must be in the order currency {currency}", field=(*field, "currencyCode"))
+    amount = Decimal(value.amount)
+    if amount < 0:
+        raise InvalidInput("amounts cannot be negative", field=(*field, "amount"))
+    return Money(amount=amount, currency=currency)
+
+
+def _address(value: AddressIn) -> Address:
+    return Address(**value.model_dump(by_alias=False))
+
+
+def build_order(cmd: RecordOrder, deps: Dependencies) -> Order:
+    currency = cmd.currency_code
+    base = ("input",)
+    errors: list[InvalidInput] = []
+    lines: list[OrderLine] = []
+    seen: set[str] = set()
+    for index, line in enumerate(cmd.lines):
+        path = (*base, "lines", str(index))
+        try:
+            if line.id in seen:
+                raise InvalidInput(f"order line {line.id} appears twice", field=(*path, "id"))
+            seen.add(line.id)
+            if line.delivered_at and line.delivered_at < cmd.placed_at:
+                raise InvalidInput("a line cannot be delivered before the order was placed", field=(*path, "deliveredAt"))
+            if line.delivered_at and line.delivered_at > deps.clock().replace(microsecond=0) + _FUTURE_TOLERANCE:
+                raise InvalidInput("deliveredAt lies in the future", field=(*path, "deliveredAt"))
+            tax = line.unit_tax or MoneyIn(amount="0", currency_code=currency)
+            lines.append(
+                OrderLine(
+                    id=line.id, sku=line.sku, title=line.title, category=line.category.upper(),
+                    quantity=line.quantity,
+                    unit_price=_money(line.unit_price, currency, (*path, "unitPrice")),
+                    unit_tax=_money(tax, currency, (*path, "unitTax")),
+                    delivered_at=line.delivered_at, set_id=line.set_id,
+                    free_gift=bool(line.free_gift), non_returnable=bool(line.non_returnable),
+                )
+            )
+        except InvalidInput as error:
+            errors.append(error)
+    try:
+        shipping_fee = _money(cmd.shipping_fee, currency, (*base, "shippingFee"))
+    except InvalidInput as error:
+        errors.append(error)
+    if errors:
+        raise ManyErrors(list(errors))
+    return Order(
+        id=cmd.id, email=cmd.email.strip(), placed_at=cmd.placed_at, currency=currency,
+        payment_reference=cmd.payment_reference, shipping_address=_address(cmd.shipping_address),
+        billing_address=_address(cmd.billing_address), shipping_fee=shipping_fee, lines=tuple(lines),
+        recorded_at=deps.clock(),
+    )
+
+
+
+
+
+def _priced_facts(order: Order) -> tuple[Any, ...]:
+    """What returns were priced and judged on: may not change once a return exists."""
+    return (
+        order.currency,
+        order.email.lower(),
+        tuple(
+            (line.id, line.sku, line.category, line.quantity, line.unit_price, line.unit_tax, line.set_id,
+             line.free_gift, line.non_returnable)
+            for line in order.lines
+        ),
+    )
+
+
+@retry_on_conflict()
+def record_order(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "integration")
+    cmd = parse_command(RecordOrder, payload)
+    order = build_order(cmd, deps)
+    stored: StoredOrder | None = deps.repo.get_stored_order(order.id)
+    if stored:
+        if order.model_copy(update={"recorded_at": None}) == stored.order.model_copy(update={"recorded_at": None}):
+            return {"orderId": order.id}  # the feed resent the same order: nothing to do
+        if stored.return_ids and _priced_facts(order) != _priced_facts(stored.order):
+            raise InvalidState(
+                "this order has returns: its lines, prices, currency and email can no longer change",
+                field=("input", "lines"),
+            )
+    uow = deps.unit_of_work()
+    uow.put_order(order, seen=stored)
+    uow.commit()
+    return {"orderId": order.id}

@@ -1,0 +1,218 @@
+"""The refund function's work: receiving (REQ-FIRST), inspection (COND-NEW), the refund itself
+(REFUND-ORIGINAL, REFUND-ONCE), the REFUND-7D deadline workflow's callbacks and its reconciliation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from returns_shared.domain.errors import ConflictError, DomainError, InvalidInput, InvalidState, NotFound
+from returns_shared.domain.money import Money
+from returns_shared.domain.returns import Refund, Return
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.policy.engine import InspectedLine, refund_deadlines, settle
+from returns_shared.service import notify
+from returns_shared.service.authz import require_role
+from returns_shared.service.commands import ById, InspectReturn, ReceiveReturn, parse_command
+from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.ports import Caller
+from returns_shared.service.requests import load_return, publish_safely
+
+logger = Logger(child=True)
+
+RECEIVED_AT_FUTURE_TOLERANCE = timedelta(minutes=5)  # pinned: receivedAt ≤ now + 5 minutes
+RECEIVABLE = {ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT}
+WORKFLOW_ACTOR = "deadline-workflow"
+
+
+def _record_unknown_package(deps: Dependencies, caller: Caller, return_id: str, why: str) -> None:
+    """REQ-FIRST: a package without an approved request is refused, and recorded for customer service."""
+    now = deps.clock()
+    uow = deps.unit_of_work()
+    uow.record(
+        f"UNKNOWN_PACKAGE#{now.isoformat()}#{return_id}", "PACKAGE",
+        {"entity": "UnknownPackage", "returnId": return_id, "reason": why, "scannedBy": caller.actor,
+         "at": now.isoformat(), "gsi3pk": "UNKNOWN_PACKAGES", "gsi3sk": f"{now.isoformat()}#{return_id}"},
+    )
+    uow.commit()
+    deps.alerts.alert("Package refused at the warehouse", f"REQ-FIRST: package for {return_id!r} refused: {why}")
+
+
+@retry_on_conflict()
+def receive_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "warehouse")
+    cmd = parse_command(ReceiveReturn, payload)
+    now = deps.clock()
+    ret = deps.repo.get_return(cmd.id)
+    if ret is None:
+        _record_unknown_package(deps, caller, cmd.id, "no return request with this id")
+        raise NotFound(f"REQ-FIRST: no return request {cmd.id}; the package was recorded for customer service",
+                       field=("id",))
+    if ret.status not in RECEIVABLE:
+        if ret.status in {ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.DECLINED,
+                          ReturnStatus.CANCELED, ReturnStatus.EXPIRED}:
+            _record_unknown_package(deps, caller, cmd.id, f"return is {ret.status}, not approved")
+            raise InvalidState(f"REQ-FIRST: return {ret.id} is {ret.status}, not approved; the package was "
+                               "recorded for customer service", field=("id",))
+        raise InvalidState(f"return {ret.id} was already received", field=("id",))
+    received_at = cmd.received_at or now
+    if received_at > now + RECEIVED_AT_FUTURE_TOLERANCE:
+        raise InvalidInput("receivedAt cannot lie in the future", field=("receivedAt",))
+    order = deps.repo.get_order(ret.order_id)
+    if order is None:
+        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    delivered = [line.delivered_at for rl in ret.lines if (line := order.line(rl.order_line_id)) and line.delivered_at]
+    if delivered and received_at < max(delivered):
+        raise InvalidInput("receivedAt cannot be earlier than the items were delivered", field=("receivedAt",))
+    deadlines = refund_deadlines(received_at, policy=deps.policy())
+    ret.receive(actor=caller.actor, at=now, received_at=received_at, refund_due_at=deadlines.refund_due_at,
+                refund_expected_by=deadlines.refund_expected_by)
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    start_deadline(deps, ret, deadlines.reminder_at)
+    publish_safely(deps, "ReturnReceived", ret)
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+def start_deadline(deps: Dependencies, ret: Return, reminder_at: Any) -> None:
+    """REFUND-7D runs on the durable workflow; if starting fails, the reconcile job starts it later."""
+    assert ret.refund_due_at is not None
+    try:
+        deps.workflow.start(return_id=ret.id, reminder_at=reminder_at, due_at=ret.refund_due_at)
+    except Exception:  # noqa: BLE001 - the receipt is committed; reconciliation heals a missing execution
+        logger.exception("could not start the refund deadline workflow", extra={"returnId": ret.id})
+
+
+@retry_on_conflict()
+def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "warehouse")
+    cmd = parse_command(InspectReturn, payload)
+    ret = load_return(deps, cmd.id)
+    if ret.status != ReturnStatus.RECEIVED:
+        raise InvalidState(f"only a received return can be inspected; this one is {ret.status}", field=("id",))
+    order = deps.repo.get_order(ret.order_id)
+    if order is None:
+        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    prior = [r for r in deps.repo.returns_of_order(order.id) if r.id != ret.id]
+    inspected = [InspectedLine(li.order_line_id, li.condition, li.defect_confirmed) for li in cmd.lines]
+    try:
+        lines, settlement = settle(order, ret, inspected, prior, policy=deps.policy())
+    except InvalidInput as error:
+        error.field = ("lines", *(error.field or ()))
+        raise
+    ret.inspect(inspected=lines, settlement=settlement, actor=caller.actor, at=deps.clock())
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    if ret.sla_breached_at is not None:  # pinned: after an SLA breach, refund as soon as inspected
+        pay_refund(ret.id, deps, actor=WORKFLOW_ACTOR)
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+def issue_refund(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "agent")
+    cmd = parse_command(ById, payload)
+    ret = pay_refund(cmd.id, deps, actor=caller.actor)
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+@retry_on_conflict()
+def pay_refund(return_id: str, deps: Dependencies, *, actor: str) -> Return:
+    """REFUND-ONCE: the payment provider's idempotency key is the return id, so retries, double clicks
+    and concurrent workflow runs pay once; the version-conditioned write records it once."""
+    ret = load_return(deps, return_id)
+    if ret.status == ReturnStatus.REFUNDED:
+        raise InvalidState(f"return {ret.id} has already been refunded", field=("id",), code="ALREADY_REFUNDED")
+    if ret.status != ReturnStatus.INSPECTED or ret.settlement is None:
+        raise InvalidState(f"only an inspected return can be refunded; this one is {ret.status}", field=("id",))
+    order = deps.repo.get_order(ret.order_id)
+    if order is None:
+        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    now = deps.clock()
+    amount: Money = ret.settlement.amount
+    if amount.amount > 0:
+        receipt = deps.payments.refund(idempotency_key=f"refund:{ret.id}", payment_reference=order.payment_reference,
+                                       amount=amount, at=now)
+        refund_id, issued_at = receipt.refund_id, receipt.issued_at
+    else:
+        refund_id, issued_at = f"none:{ret.id}", now  # nothing accepted: nothing to pay
+    ret.record_refund(
+        Refund(id=refund_id, amount=amount, applied_clauses=ret.settlement.applied_clauses, issued_at=issued_at,
+               payment_reference=order.payment_reference),
+        actor=actor, at=now,
+    )
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    try:
+        deps.workflow.stop(return_id=ret.id)
+    except Exception:  # noqa: BLE001 - a stale execution finds the return refunded and ends itself
+        logger.warning("could not stop the deadline workflow", extra={"returnId": ret.id})
+    publish_safely(deps, "ReturnRefunded", ret)
+    notify.refunded(deps, ret, order)
+    return ret
+
+
+def deadline_due(return_id: str, deps: Dependencies) -> str:
+    """The workflow reached refundDueAt: inspected → refund now; not inspected → record an SLA breach."""
+    ret = deps.repo.get_return(return_id)
+    if ret is None:
+        logger.error("deadline for an unknown return", extra={"returnId": return_id})
+        return "unknown"
+    if ret.status == ReturnStatus.INSPECTED:
+        try:
+            pay_refund(ret.id, deps, actor=WORKFLOW_ACTOR)
+        except InvalidState:
+            return "already-refunded"
+        return "refunded"
+    if ret.status == ReturnStatus.RECEIVED:
+        return "breach" if _record_breach(ret.id, deps) else "breach-known"
+    return "nothing-to-do"
+
+
+@retry_on_conflict()
+def _record_breach(return_id: str, deps: Dependencies) -> bool:
+    ret = load_return(deps, return_id)
+    if not ret.record_sla_breach(at=deps.clock()):
+        return False
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    deps.alerts.alert(f"Refund deadline missed: {ret.id}",
+                      f"REFUND-7D: return {ret.id} was received {ret.received_at} and is not inspected; "
+                      f"its refund was due {ret.refund_due_at}.")
+    return True
+
+
+def reconcile_deadlines(deps: Dependencies, *, page_size: int = 100) -> dict[str, int]:
+    """Self-healing: every received, unrefunded return has a running deadline execution, or (its due
+    time passed and its execution is gone) gets the due-time handling now."""
+    now = deps.clock()
+    counts = {"examined": 0, "started": 0, "handled": 0, "errors": 0}
+    for status in (ReturnStatus.RECEIVED, ReturnStatus.INSPECTED):
+        after = None
+        while True:
+            page, after = deps.repo.returns_in_status(status, limit=page_size, after=after)
+            for ret in page:
+                counts["examined"] += 1
+                try:
+                    if deps.workflow.is_running(return_id=ret.id):
+                        continue
+                    assert ret.refund_due_at is not None
+                    if ret.refund_due_at <= now:
+                        deadline_due(ret.id, deps)
+                        counts["handled"] += 1
+                    else:
+                        deadlines = refund_deadlines(ret.received_at or now, policy=deps.policy())
+                        deps.workflow.start(return_id=ret.id, reminder_at=max(deadlines.reminder_at, now),
+                                            due_at=ret.refund_due_at)
+                        counts["started"] += 1
+                except (ConflictError, DomainError):
+                    counts["errors"] += 1
+            if not after:
+                break
+    return counts

@@ -1,0 +1,192 @@
+"""The request function's work: new returns, cancellation, tracking numbers, expiry of stale approvals."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from returns_shared.domain.errors import (
+    ConflictError,
+    IdempotencyKeyReused,
+    Ineligible,
+    InvalidInput,
+    ManyErrors,
+    DomainError,
+    MethodNotAvailable,
+    NotFound,
+)
+from returns_shared.domain.returns import Return, ReturnLine
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.policy.engine import RequestedLine, expiry_due, quote
+from returns_shared.service import notify
+from returns_shared.service.authz import require_owner_or, require_role
+from returns_shared.service.commands import ById, RequestReturn, SubmitTracking, parse_command
+from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.ports import Caller
+
+logger = Logger(child=True)
+
+IDEMPOTENCY_KEY_TTL = timedelta(days=7)  # pinned: keys are kept at least 24 hours
+
+
+def _fingerprint(cmd: RequestReturn) -> str:
+    body = cmd.model_dump(mode="json", exclude={"idempotency_key"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def load_return(deps: Dependencies, return_id: str) -> Return:
+    ret = deps.repo.get_return(return_id)
+    if ret is None:
+        raise NotFound(f"no return {return_id}", field=("id",))
+    return ret
+
+
+@retry_on_conflict()
+def request_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "customer", "agent")
+    cmd = parse_command(RequestReturn, payload)
+    stored = deps.repo.get_stored_order(cmd.order_id)
+    if stored is None:
+        raise NotFound(f"no order {cmd.order_id}", field=("input", "orderId"))
+    order = stored.order
+    require_owner_or(caller, order.email, "agent")
+
+    fingerprint = _fingerprint(cmd)
+    claimed = deps.repo.get_idempotency(order.email, cmd.idempotency_key)
+    if claimed:
+        if claimed["fingerprint"] != fingerprint:
+            raise IdempotencyKeyReused(
+                "this idempotency key was already used for a different request", field=("input", "idempotencyKey")
+            )
+        return {"returnId": claimed["returnId"], "orderId": order.id}
+
+    if not cmd.condition_attested:
+        raise InvalidInput(
+            "COND-NEW: please confirm the items are new, unworn and unwashed, with tags and packaging intact",
+            field=("input", "conditionAttested"),
+        )
+    now = deps.clock()
+    policy = deps.policy()
+    prior = list(deps.repo.get_returns(stored.return_ids).values())
+    requested = [RequestedLine(line.order_line_id, line.quantity, line.reason) for line in cmd.lines]
+    try:
+        decided = quote(order, requested, cmd.method, prior, policy=policy, now=now)
+    except InvalidInput as error:
+        error.field = ("input", *(error.field or ()))
+        raise
+    except NotFound as error:
+        error.field = ("input", *(error.field or ()))
+        raise
+    refusals: list[Any] = []
+    for index, line in enumerate(decided.lines):
+        if not line.eligible:
+            why = "; ".join(f"{r.message} ({r.clause_id})" for r in line.reasons)
+            refusals.append(Ineligible(f"line {line.order_line_id}: {why}", field=("input", "lines", str(index))))
+    if cmd.method not in decided.methods_available:
+        refusals.append(
+            MethodNotAvailable(
+                f"LABEL-US: {cmd.method} is not available for returns from {order.shipping_address.country_code}",
+                field=("input", "method"),
+            )
+        )
+    if refusals:
+        raise ManyErrors(refusals)
+
+    ret = Return.request(
+        return_id=deps.new_return_id(),
+        order_id=order.id,
+        customer_email=order.email,
+        method=cmd.method,
+        lines=[ReturnLine(order_line_id=li.order_line_id, quantity=li.quantity, reason=li.reason, note=li.note)
+               for li in cmd.lines],
+        quote=decided,
+        idempotency_key=cmd.idempotency_key,
+        actor=caller.actor,
+        at=now,
+    )
+    uow = deps.unit_of_work()
+    uow.add_return(ret)
+    uow.attach_return_to_order(stored, ret.id)
+    uow.claim_idempotency(order.email, cmd.idempotency_key, return_id=ret.id, fingerprint=fingerprint,
+                          expires_at=now + IDEMPOTENCY_KEY_TTL)
+    uow.commit()  # a lost race re-runs from the top: the idempotency key or the new quantities decide
+    publish_safely(deps, "ReturnRequested", ret)
+    return {"returnId": ret.id, "orderId": order.id}
+
+
+def publish_safely(deps: Dependencies, detail_type: str, ret: Return) -> None:
+    """Publish after the commit. If the bus is down the state is safe in the table and the scheduled
+    sweeps pick the return up again (stale REQUESTED are screened, label-less approvals re-labelled)."""
+    try:
+        deps.events.publish(detail_type, {"returnId": ret.id, "orderId": ret.order_id, "method": ret.method.value,
+                                          "status": ret.status.value})
+    except Exception:  # noqa: BLE001 - never fail a committed command over a lost notification
+        logger.exception("event publish failed; a scheduled sweep will recover", extra={"returnId": ret.id})
+
+
+@retry_on_conflict()
+def cancel_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "customer", "agent")
+    cmd = parse_command(ById, payload)
+    ret = load_return(deps, cmd.id)
+    require_owner_or(caller, ret.customer_email, "agent")
+    ret.cancel(actor=caller.actor, at=deps.clock())
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    publish_safely(deps, "ReturnCanceled", ret)
+    notify.canceled(deps, ret)
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+@retry_on_conflict()
+def submit_tracking(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "customer", "agent")
+    cmd = parse_command(SubmitTracking, payload)
+    ret = load_return(deps, cmd.id)
+    require_owner_or(caller, ret.customer_email, "agent")
+    ret.submit_tracking(carrier=cmd.carrier, tracking_number=cmd.tracking_number.upper(), actor=caller.actor,
+                        at=deps.clock())
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+def send_instructions(return_id: str, deps: Dependencies) -> None:
+    """ReturnApproved for a SELF_SHIP return: email where and how to send the package (ADDR-RETURN)."""
+    ret = deps.repo.get_return(return_id)
+    if ret is None or ret.status != ReturnStatus.APPROVED:
+        return
+    notify.instructions(deps, ret)
+
+
+def expire_approved(deps: Dependencies, *, page_size: int = 100) -> dict[str, int]:
+    """EXPIRE-APPROVED: approved returns that never shipped expire. Pages over the status index;
+    safe to run twice at once (each expiry is a version-conditioned write)."""
+    policy, now = deps.policy(), deps.clock()
+    counts = {"examined": 0, "expired": 0, "conflicts": 0}
+    after = None
+    while True:
+        page, after = deps.repo.returns_in_status(ReturnStatus.APPROVED, older_than=now, limit=page_size, after=after)
+        for ret in page:
+            counts["examined"] += 1
+            if not expiry_due(ret, policy=policy, now=now):
+                continue
+            try:
+                ret.expire(at=now, note="EXPIRE-APPROVED: not shipped in time")
+                uow = deps.unit_of_work()
+                uow.save_return(ret)
+                uow.commit()
+            except (ConflictError, DomainError):
+                counts["conflicts"] += 1
+                continue
+            counts["expired"] += 1
+            notify.expired(deps, ret)
+        if not after:
+            return counts

@@ -1,0 +1,113 @@
+"""The screening function's work: abnormal-order screening of new requests, agents' approve/decline,
+and the review SLA job."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from returns_shared.domain.errors import ConflictError, DomainError
+from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
+from returns_shared.policy.engine import review_escalation_due, screen
+from returns_shared.service import notify
+from returns_shared.service.authz import require_role
+from returns_shared.service.commands import ApproveReturn, DeclineReturn, parse_command
+from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.ports import Caller
+from returns_shared.service.requests import load_return, publish_safely
+
+logger = Logger(child=True)
+
+STUCK_AFTER = timedelta(minutes=5)  # a REQUESTED return this old lost its event: screen it from the sweep
+
+
+@retry_on_conflict()
+def screen_return(return_id: str, deps: Dependencies) -> str | None:
+    """ReturnRequested → PASS: APPROVED (+ ReturnApproved event), any flag: UNDER_REVIEW (+ email).
+    A redelivered event finds the return already screened and does nothing."""
+    ret = deps.repo.get_return(return_id)
+    if ret is None or ret.status != ReturnStatus.REQUESTED:
+        return None
+    order = deps.repo.get_order(ret.order_id)
+    if order is None:
+        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    history = [r for r in deps.repo.returns_of_customer(ret.customer_email) if r.id != ret.id]
+    result = screen(order, ret.quote, history, policy=deps.policy())
+    ret.apply_screening(result, at=deps.clock())
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    if result.passed:
+        publish_safely(deps, "ReturnApproved", ret)
+    else:
+        notify.under_review(deps, ret)
+    return result.outcome
+
+
+@retry_on_conflict()
+def approve_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "agent")
+    cmd = parse_command(ApproveReturn, payload)
+    ret = load_return(deps, cmd.id)
+    ret.approve(actor=caller.actor, at=deps.clock(), note=cmd.note)
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    publish_safely(deps, "ReturnApproved", ret)
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+@retry_on_conflict()
+def decline_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    require_role(caller, "agent")
+    cmd = parse_command(DeclineReturn, payload)
+    ret = load_return(deps, cmd.id)
+    ret.decline(actor=caller.actor, at=deps.clock(), reason=cmd.reason)
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.commit()
+    notify.declined(deps, ret, cmd.reason)
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+def escalate_reviews(deps: Dependencies, *, page_size: int = 100) -> dict[str, int]:
+    """REVIEW-SLA: requests under review too long are escalated to customer service (once each).
+    Also the safety sweeps: stale REQUESTED returns are screened, label-less prepaid approvals
+    re-announced. Pages over the status index; safe to run twice at once."""
+    policy, now = deps.policy(), deps.clock()
+    counts = {"escalated": 0, "rescreened": 0, "relabelled": 0, "conflicts": 0}
+    after = None
+    while True:
+        page, after = deps.repo.returns_in_status(ReturnStatus.UNDER_REVIEW, older_than=now, limit=page_size, after=after)
+        for ret in page:
+            if not review_escalation_due(ret, policy=policy, now=now) or not ret.escalate_review(at=now):
+                continue
+            try:
+                uow = deps.unit_of_work()
+                uow.save_return(ret)
+                uow.commit()
+            except ConflictError:
+                counts["conflicts"] += 1
+                continue
+            counts["escalated"] += 1
+            deps.alerts.alert(f"Return {ret.id} under review too long",
+                              f"REVIEW-SLA: return {ret.id} (order {ret.order_id}) has waited for review since "
+                              f"{ret.status_changed_at.isoformat()}.")
+        if not after:
+            break
+    stale, _ = deps.repo.returns_in_status(ReturnStatus.REQUESTED, older_than=now - STUCK_AFTER, limit=page_size)
+    for ret in stale:
+        try:
+            if screen_return(ret.id, deps):
+                counts["rescreened"] += 1
+        except (ConflictError, DomainError):
+            counts["conflicts"] += 1
+    approved, _ = deps.repo.returns_in_status(ReturnStatus.APPROVED, older_than=now - STUCK_AFTER, limit=page_size)
+    for ret in approved:
+        if ret.method == ReturnMethod.PREPAID_LABEL and ret.label is None:
+            publish_safely(deps, "ReturnApproved", ret)
+            counts["relabelled"] += 1
+    return counts
