@@ -1,0 +1,59 @@
+# The returns service. Two commands matter: `make dev` (the whole stack locally) and `make test`.
+# Each installs what it needs by itself (uv, then the locked environment) and skips that when
+# nothing changed.
+
+PYTHON ?= python3
+UV_VERSION := 0.13.8
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PYTHON := $(PYTHON)
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+.DEFAULT_GOAL := help
+.PHONY: help install dev test test-fast lint format schema bench jobs mail clean
+
+help:
+	@echo "make dev     run the whole service locally (moto, GraphiQL, demo data) on http://127.0.0.1:\$${PORT:-8000}/graphql"
+	@echo "make test    run every test (policy, handlers, stack through GraphQL) plus the linters"
+	@echo "make lint    ruff + cfn-lint"
+	@echo "make schema  export the GraphQL SDL to graphql/schema.graphql"
+	@echo "make bench   the benchmark (reported figures, ratios against a same-run baseline)"
+
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml graphql/pyproject.toml devstack/pyproject.toml
+	$(UV) sync --frozen --all-packages
+	@touch $@
+
+install: $(VENV)/.synced
+
+dev: install
+	$(VENV)/bin/python -m returns_devstack.server
+
+test: install lint
+	TZ=UTC $(VENV)/bin/pytest
+
+test-fast: install
+	TZ=UTC $(VENV)/bin/pytest -x -m "not slow"
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/cfn-lint template.yaml
+
+format: install
+	$(VENV)/bin/ruff format .
+
+schema: install
+	$(VENV)/bin/python -m returns_api.export_schema
+
+bench: install
+	TZ=UTC $(VENV)/bin/python -m returns_devstack.bench
+
+clean:
+	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .ruff_cache .hypothesis
+
+-include infra.mk
