@@ -97,3 +97,8 @@ def gateway_dependencies():  # noqa: ANN201
         client("lambda", settings),
     )
     return deps.repo, bus, deps.labels
+
+
+def reset_dependencies() -> None:
+    """Forget built clients (the local stack and tests start a new moto)."""
+    _cached.cache_clear()

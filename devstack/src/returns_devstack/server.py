@@ -1,0 +1,103 @@
+"""`make dev`: the whole service on this machine, no AWS account, no Docker.
+
+A moto server on loopback holds the AWS resources created from template.yaml (so presigned label
+URLs and the executing Step Functions work over HTTP); the functions run in this process the way
+AWS triggers them; the gateway serves GraphQL (with GraphiQL) on http://127.0.0.1:$PORT/graphql.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+import urllib.request
+from typing import Any
+
+from returns_devstack.environment import apply_local_environment
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_moto_server(port: int) -> Any:
+    from moto.server import ThreadedMotoServer
+
+    os.environ["MOTO_PORT"] = str(port)  # Step Functions tasks call moto back on this port
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/config", method="POST",
+        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=10).read()
+    return server
+
+
+def banner(port: int, moto_port: int, orders: list[str]) -> str:
+    from returns_devstack.tokens import demo_token
+
+    url = f"http://127.0.0.1:{port}/graphql"
+    tokens = {role: demo_token(role) for role in ("customer", "agent", "warehouse", "integration")}
+    lines = [
+        "",
+        "Returns service (embedded stack) is up.",
+        f"  GraphiQL / GraphQL : {url}",
+        f"  Sent emails        : http://127.0.0.1:{port}/_local/mail",
+        f"  Run a job          : curl -X POST http://127.0.0.1:{port}/_local/jobs/<expire-approved|escalate-reviews|reconcile-deadlines>",
+        f"  moto (AWS) server  : http://127.0.0.1:{moto_port}",
+        f"  Demo orders        : {', '.join(orders)} (customer jane.doe@example.com)",
+        "",
+        "Bearer tokens (12 h; paste into GraphiQL's headers as {\"Authorization\": \"Bearer <token>\"}):",
+    ]
+    lines += [f"  {role:<11} {token}" for role, token in tokens.items()]
+    lines += [
+        "",
+        "Try it:",
+        f"  curl -s {url} -H 'Content-Type: application/json' -H 'Authorization: Bearer {tokens['customer']}' \\",
+        "    -d '{\"query\": \"{ order(id: \\\"AK-1001\\\") { id returnability { orderLineId eligible returnableQuantity reasons { code clause { id } } } } }\"}'",
+        "",
+        "Ctrl-C stops everything.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    apply_local_environment()
+    port = int(os.environ.get("PORT", "8000"))
+    moto_port = int(os.environ.get("MOTO_PORT") or free_port())
+    moto = start_moto_server(moto_port)
+    endpoint = f"http://127.0.0.1:{moto_port}"
+    os.environ["AWS_ENDPOINT_URL"] = endpoint
+
+    import uvicorn
+
+    from returns_devstack.local_routes import local_app
+    from returns_devstack.runtime import BackgroundTriggers
+    from returns_devstack.stack import start_embedded_stack
+
+    embedded = start_embedded_stack(endpoint_url=endpoint)
+    orders = embedded.seed_demo_data()
+    triggers = BackgroundTriggers(embedded.runtime)
+    triggers.start()
+    app = local_app(embedded)
+    print(banner(port, moto_port, orders), flush=True)
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level=os.environ.get("LOG_LEVEL", "info").lower())
+    server = uvicorn.Server(config)
+    signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
+    try:
+        server.run()
+    finally:
+        triggers.stop()
+        moto.stop()
+        print("stopped.", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
