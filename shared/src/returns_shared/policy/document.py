@@ -209,12 +209,19 @@ class PolicyDocument(BaseModel):
                     raise ValueError(
                         f"fee case of region {region.id} cites unknown clause {case.clause}"
                     )
-            for mr in (True, False):  # every package must get exactly one answer
+            for mr in (True, False):  # every package must get an answer
                 for first in (True, False):
                     for method in ReturnMethod:
-                        region.case_for(
-                            merchant_responsibility=mr, first_return_package=first, method=method
-                        )
+                        try:
+                            region.case_for(
+                                merchant_responsibility=mr,
+                                first_return_package=first,
+                                method=method,
+                            )
+                        except LookupError as gap:
+                            raise ValueError(
+                                f"{gap} (merchant responsibility {mr}, first {first}, {method})"
+                            ) from None
         if set(self.fees.currencies) != set(self.screening.amount_threshold):
             raise ValueError("fees and screening thresholds must cover the same currencies")
         return self
