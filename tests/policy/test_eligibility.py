@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from returns_shared.domain.vocabulary import IneligibilityCode as Code
@@ -55,6 +56,16 @@ def test_line_rules(the_line, expected):
     assert result.eligible is (not expected)
     assert result.returnable_quantity == (0 if expected else the_line.quantity)
     assert all(r.message for r in result.reasons)
+
+
+def test_window_is_thirty_times_24_hours_even_across_a_dst_change():
+    new_york = ZoneInfo("America/New_York")
+    delivered = datetime(2026, 10, 20, 12, 0, tzinfo=new_york)  # EDT; clocks go back on Nov 1
+    edge = datetime(2026, 11, 19, 16, 0, tzinfo=UTC)  # = delivered + 720 h (11:00 EST)
+    o = order(line(delivered_at=delivered))
+    assert returnability(o, [], policy=POLICY, now=edge)[0].eligible
+    assert not returnability(o, [], policy=POLICY, now=edge + timedelta(seconds=1))[0].eligible
+    assert returnability(o, [], policy=POLICY, now=edge)[0].return_deadline == edge
 
 
 def test_deadline_is_shown_even_after_it_passed_and_none_before_delivery():

@@ -13,4 +13,5 @@ Where each rule lives (clause ids of spec/policy-rules.md):
     deadlines.py     REFUND-7D
     settlement.py    COND-NEW at inspection, merchant-responsibility fall-back, REFUND-ORIGINAL
     schedules.py     EXPIRE-APPROVED, REVIEW-SLA
+    instants.py      "N x 24 h" as real elapsed time (safe across DST)
 """

@@ -6,16 +6,17 @@ from datetime import datetime, timedelta
 
 from returns_shared.policy.decisions import RefundDeadlines
 from returns_shared.policy.document import PolicyDocument
+from returns_shared.policy.instants import after
 
 
 def refund_deadlines(received_at: datetime, *, policy: PolicyDocument) -> RefundDeadlines:
     """due = receipt + 7 x 24 h; expected = due + 5 days; reminder = due - 24 h, never before receipt."""
     rules = policy.refunds
-    due = received_at + timedelta(days=rules.processing_days)
-    reminder = max(due - timedelta(hours=rules.reminder_hours_before_due), received_at)
+    due = after(received_at, timedelta(days=rules.processing_days))
+    reminder = max(after(due, -timedelta(hours=rules.reminder_hours_before_due)), received_at)
     return RefundDeadlines(
         refund_due_at=due,
-        refund_expected_by=due + timedelta(days=rules.expected_extra_days),
+        refund_expected_by=after(due, timedelta(days=rules.expected_extra_days)),
         reminder_at=reminder,
         applied_clauses=("REFUND-7D",),
     )

@@ -19,6 +19,7 @@ from returns_shared.domain.vocabulary import IneligibilityCode as Code
 from returns_shared.policy.decisions import Ineligibility, LineReturnability
 from returns_shared.policy.document import PolicyDocument
 from returns_shared.policy.inputs import RequestedLine
+from returns_shared.policy.instants import after
 
 
 # -- earlier requests of the order ----------------------------------------------------------
@@ -46,7 +47,7 @@ def return_deadline(line: OrderLine, *, policy: PolicyDocument) -> datetime | No
     """WINDOW-30D: deliveredAt + days x 24 h for the line's category; None until delivered."""
     if line.delivered_at is None:
         return None
-    return line.delivered_at + timedelta(days=policy.return_window.days_for(line.category))
+    return after(line.delivered_at, timedelta(days=policy.return_window.days_for(line.category)))
 
 
 def _why(code: Code, clause_id: str, message: str) -> Ineligibility:

@@ -11,13 +11,14 @@ import holidays
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.document import PolicyDocument
+from returns_shared.policy.instants import after
 
 
 def expiry_at(ret: Return, *, policy: PolicyDocument) -> datetime | None:
     """EXPIRE-APPROVED: approval + 30 days; None when never approved."""
     if ret.approved_at is None:
         return None
-    return ret.approved_at + timedelta(days=policy.expiry.approved_days)
+    return after(ret.approved_at, timedelta(days=policy.expiry.approved_days))
 
 
 def expiry_due(ret: Return, *, policy: PolicyDocument, now: datetime) -> bool:
