@@ -226,6 +226,23 @@ class PolicyDocument(BaseModel):
             raise ValueError("fees and screening thresholds must cover the same currencies")
         return self
 
+    # -- the public summary (ReturnPolicy in the API) ------------------------------------------
+    @property
+    def return_window_days(self) -> int:
+        return self.return_window.default_days
+
+    @property
+    def non_returnable_categories(self) -> list[str]:
+        return sorted(self.eligibility.non_returnable_categories)
+
+    @property
+    def refund_processing_days(self) -> int:
+        return self.refunds.processing_days
+
+    @property
+    def exchanges_offered(self) -> bool:
+        return self.methods.exchanges_offered
+
     # -- lookups ------------------------------------------------------------------------------
     def clause(self, clause_id: str) -> Clause:
         for clause in self.clauses:
