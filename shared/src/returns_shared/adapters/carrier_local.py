@@ -1,0 +1,137 @@
+"""The local carrier: issues real, printable prepaid return label PDFs without calling a carrier API.
+
+A real carrier integration (UPS, USPS) would implement the same `Carrier` port.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from returns_shared.domain.money import Money
+from returns_shared.notifications.formatting import address_lines, money
+from returns_shared.service.ports import IssuedLabel
+
+TRACKING_PREFIX = "1ZRL"
+TRACKING_DIGITS = 14
+
+
+def fee_line(fee: Money) -> str:
+    if fee.amount > 0:
+        return f"Label fee: {money(fee)}, deducted from your refund"
+    return "Free return label"
+
+
+class LocalCarrier:
+    """Tracking numbers are '1ZRL' + 14 digits drawn from `entropy` (uuid4 by default; inject for tests)."""
+
+    def __init__(
+        self,
+        *,
+        carrier: str = "UPS",
+        entropy: Callable[[], int] = lambda: uuid.uuid4().int,
+        compress: bool = False,  # uncompressed keeps the label text searchable in the PDF bytes
+    ) -> None:
+        self.carrier = carrier
+        self._entropy = entropy
+        self._compress = compress
+
+    def new_tracking_number(self) -> str:
+        return f"{TRACKING_PREFIX}{self._entropy() % 10**TRACKING_DIGITS:0{TRACKING_DIGITS}d}"
+
+    def issue_label(
+        self, *, rma_id: str, ship_from: Mapping[str, Any], ship_to: Mapping[str, Any], fee: Money
+    ) -> IssuedLabel:
+        # ship_to is the warehouse RETURN address the caller configured (ADDR-RETURN): never the
+        # sender address printed on the original package, which this adapter cannot even see.
+        tracking = self.new_tracking_number()
+        pdf = render_label(
+            carrier=self.carrier,
+            tracking_number=tracking,
+            rma_id=rma_id,
+            ship_from=ship_from,
+            ship_to=ship_to,
+            fee=fee,
+            compress=self._compress,
+        )
+        return IssuedLabel(carrier=self.carrier, tracking_number=tracking, pdf=pdf)
+
+
+def render_label(
+    *,
+    carrier: str,
+    tracking_number: str,
+    rma_id: str,
+    ship_from: Mapping[str, Any],
+    ship_to: Mapping[str, Any],
+    fee: Money,
+    compress: bool = False,
+) -> bytes:
+    """One US-letter page: addresses, RMA, tracking number as text and as a Code128 barcode."""
+    from reportlab.graphics.barcode.code128 import Code128
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.units import inch
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    # invariant: no creation date or random id in the file, so the same label renders the same bytes
+    pdf = canvas.Canvas(buffer, pagesize=letter, pageCompression=int(compress), invariant=1)
+    pdf.setTitle(f"Prepaid return label {rma_id}")
+    pdf.setAuthor(carrier)
+    width, height = letter
+    left = 0.75 * inch
+    y = height - 0.9 * inch
+
+    pdf.setFont("Helvetica-Bold", 20)
+    pdf.drawString(left, y, "Prepaid return label")
+    pdf.setFont("Helvetica", 11)
+    pdf.drawRightString(width - left, y, f"{carrier}")
+
+    def block(title: str, lines: list[str], top: float, size: int) -> float:
+        pdf.setFont("Helvetica-Bold", 10)
+        pdf.drawString(left, top, title)
+        top -= size + 6
+        pdf.setFont("Helvetica-Bold" if title == "TO" else "Helvetica", size)
+        for line in lines:
+            pdf.drawString(left + 12, top, line)
+            top -= size + 4
+        return top
+
+    y = block("FROM", address_lines(ship_from), y - 40, 11)
+    pdf.line(left, y - 4, width - left, y - 4)
+    y = block("TO", address_lines(ship_to), y - 28, 15)
+    pdf.line(left, y - 4, width - left, y - 4)
+
+    y -= 30
+    pdf.setFont("Helvetica-Bold", 13)
+    pdf.drawString(left, y, f"RMA: {rma_id}")
+    y -= 22
+    pdf.drawString(left, y, f"Tracking number: {tracking_number}")
+
+    barcode = Code128(
+        tracking_number, barHeight=1.0 * inch, barWidth=0.018 * inch, humanReadable=True
+    )
+    y -= 1.0 * inch + 30
+    barcode.drawOn(pdf, left, y)
+
+    y -= 40
+    pdf.setFont("Helvetica", 11)
+    pdf.drawString(left, y, fee_line(fee))
+    y -= 16
+    pdf.drawString(
+        left,
+        y,
+        "Keep your tracking number until your refund arrives: it proves your package reached us.",
+    )
+    y -= 16
+    pdf.drawString(
+        left,
+        y,
+        "Attach this label to the outside of the package and cover any old labels or barcodes.",
+    )
+
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

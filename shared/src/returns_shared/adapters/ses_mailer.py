@@ -1,0 +1,86 @@
+"""Customer email through SES v2: Simple content, or a raw MIME message when files are attached."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from typing import Any
+
+from returns_shared.adapters._aws import LazyClient, error_code
+from returns_shared.adapters.errors import MailRejected
+from returns_shared.service.ports import Email
+
+# Refusals that a retry cannot fix; anything else (throttling, 5xx) propagates so the queue retries.
+PERMANENT = frozenset(
+    {
+        "MessageRejected",
+        "MailFromDomainNotVerifiedException",
+        "BadRequestException",
+        "AccountSuspendedException",
+    }
+)
+
+
+class SesMailer:
+    def __init__(
+        self,
+        sender: str,  # a verified identity, e.g. 'Allegra K Returns <returns@allegra-k.com>'
+        client: Any = None,
+        *,
+        endpoint_url: str | None = None,
+        region_name: str | None = None,
+        configuration_set: str | None = None,
+        reply_to: str | None = None,
+    ) -> None:
+        self.sender = sender
+        self._configuration_set = configuration_set
+        self._reply_to = reply_to
+        self._client = LazyClient(
+            "sesv2", client, endpoint_url=endpoint_url, region_name=region_name
+        )
+
+    def send(self, email: Email) -> str:
+        request: dict[str, Any] = {
+            "FromEmailAddress": self.sender,
+            "Destination": {"ToAddresses": [email.to]},
+            "Content": self._raw(email) if email.attachments else self._simple(email),
+        }
+        if self._reply_to:
+            request["ReplyToAddresses"] = [self._reply_to]
+        if self._configuration_set:
+            request["ConfigurationSetName"] = self._configuration_set
+        try:
+            return self._client().send_email(**request)["MessageId"]
+        except Exception as exc:
+            code = error_code(exc)
+            if code in PERMANENT:
+                raise MailRejected(code, str(exc)) from exc
+            raise
+
+    @staticmethod
+    def _simple(email: Email) -> dict[str, Any]:
+        body = {"Text": {"Data": email.text, "Charset": "UTF-8"}}
+        if email.html:
+            body["Html"] = {"Data": email.html, "Charset": "UTF-8"}
+        return {"Simple": {"Subject": {"Data": email.subject, "Charset": "UTF-8"}, "Body": body}}
+
+    def _raw(self, email: Email) -> dict[str, Any]:
+        return {"Raw": {"Data": self.mime(email)}}
+
+    def mime(self, email: Email) -> bytes:
+        """The MIME message: text (+ html alternative) and attachments."""
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = email.to
+        message["Subject"] = email.subject
+        if self._reply_to:
+            message["Reply-To"] = self._reply_to
+        # quoted-printable keeps the message 7-bit clean: relays and parsers mangle raw 8-bit text
+        message.set_content(email.text, cte="quoted-printable")
+        if email.html:
+            message.add_alternative(email.html, subtype="html", cte="quoted-printable")
+        for filename, content, mime_type in email.attachments:
+            maintype, _, subtype = mime_type.partition("/")
+            message.add_attachment(
+                content, maintype=maintype, subtype=subtype or "octet-stream", filename=filename
+            )
+        return message.as_bytes()

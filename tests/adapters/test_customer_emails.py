@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from adapters_testdata import AT, WAREHOUSE, make_order, make_return, quote, usd
+from returns_shared.domain.returns import Refund, ReturnLabel
+from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod
+from returns_shared.notifications import emails
+from returns_shared.policy.decisions import ScreeningFlag, ScreeningResult, Settlement
+
+PASS = ScreeningResult(outcome="PASS", policy_version="2026-01")
+FLAGGED = ScreeningResult(
+    outcome="REVIEW",
+    flags=(
+        ScreeningFlag(
+            clause_id="SCREEN-ADDRESS", message="billing country CA != shipping country US"
+        ),
+        ScreeningFlag(clause_id="SCREEN-EMAIL", message="disposable domain mailinator.com"),
+    ),
+    policy_version="2026-01",
+)
+POLICY = [
+    ("ADDR-RETURN", "Please do not send your return to the address on your package."),
+    ("REFUND-7D", "Refunds within 7 days."),
+]
+
+
+def approved(method=ReturnMethod.SELF_SHIP, **quote_args):
+    ret = make_return(method, **quote_args)
+    ret.apply_screening(PASS, at=AT)
+    return ret
+
+
+def both(email) -> str:
+    return email.text + email.html
+
+
+def assert_address_warning(email):
+    for part in (email.text, email.html):
+        assert "Do NOT send it to the address printed on your original package" in part
+        assert "ADDR-RETURN" in part
+    assert "500 Distribution Way" in email.text and "Reno, NV 89502" in email.text
+
+
+def test_return_instructions():
+    order, ret = make_order(), approved()
+    email = emails.return_instructions_email(ret, order, return_address=WAREHOUSE)
+    assert email.to == "Jane.Doe@example.com"
+    assert "RMA-7Q2K9" in email.subject
+    assert_address_warning(email)
+    text = email.text
+    assert "1 x Floral Midi Dress (SKU DR-RED-M): 45.00 USD" in text
+    assert "2 x Ribbed Knit Top (SKU TP-BLK-S): 32.40 USD" in text
+    assert "USPS, UPS or FedEx" in text
+    assert "Keep the tracking number, and submit it" in text
+    assert "Estimated refund: 77.40 USD" in text
+    assert "30 days" in text and "April 1, 2026" in text  # approved March 2 + 30 days
+    assert email.attachments == ()
+    assert "<ul>" in email.html and "&" not in email.html.replace("&amp;", "")
+
+
+def test_prepaid_label_email_with_fee_attachment_and_link():
+    order, ret = make_order(), approved(ReturnMethod.PREPAID_LABEL, label_fee="6.99")
+    ret.attach_label(
+        ReturnLabel(
+            carrier="UPS",
+            tracking_number="1ZRL00000000000042",
+            object_key="labels/RMA-7Q2K9.pdf",
+            fee=usd("6.99"),
+            created_at=AT,
+        ),
+        at=AT,
+    )
+    email = emails.prepaid_label_email(
+        ret,
+        order,
+        return_address=WAREHOUSE,
+        label_pdf=b"%PDF-1.3",
+        label_url="https://labels.example/x?X-Amz-Signature=abc&b=1",
+        url_expires_at=AT + timedelta(days=7),
+    )
+    assert "RMA-7Q2K9" in email.subject
+    assert_address_warning(email)
+    assert email.attachments == (("return-label-RMA-7Q2K9.pdf", b"%PDF-1.3", "application/pdf"),)
+    assert "Label fee: 6.99 USD, deducted from your refund" in email.text
+    assert "1ZRL00000000000042" in email.text
+    assert "https://labels.example/x?X-Amz-Signature=abc&b=1" in email.text
+    assert "X-Amz-Signature=abc&amp;b=1" in email.html  # escaped in html
+    assert "March 9, 2026" in email.text
+    assert "Estimated refund: 70.41 USD" in email.text
+
+
+def test_free_label_email_needs_a_label():
+    order, ret = make_order(), approved(ReturnMethod.PREPAID_LABEL)
+    with pytest.raises(ValueError):
+        emails.prepaid_label_email(ret, order, return_address=WAREHOUSE, label_pdf=b"%PDF")
+    ret.attach_label(
+        ReturnLabel(
+            carrier="UPS", tracking_number="1ZRL1", object_key="k", fee=usd("0.00"), created_at=AT
+        ),
+        at=AT,
+    )
+    email = emails.prepaid_label_email(ret, order, return_address=WAREHOUSE, label_url="https://x")
+    assert "The label is free" in email.text
+    assert email.attachments == ()
+
+
+def test_review_notice_names_the_checks_and_attaches_the_policy():
+    order, ret = make_order(), make_return()
+    ret.apply_screening(FLAGGED, at=AT)
+    email = emails.review_notice_email(ret, order, policy_clauses=POLICY)
+    assert "RMA-7Q2K9" in email.subject
+    text = email.text
+    assert (
+        "billing address and the shipping address" in text
+        and "(policy clause SCREEN-ADDRESS)" in text
+    )
+    assert "(policy clause SCREEN-EMAIL)" in text
+    assert "confirm your billing and shipping addresses" in text
+    assert "disposable" not in text  # the engine's technical words stay internal
+    assert "Please do not ship anything yet" in text
+    [(name, content, mime)] = email.attachments
+    assert (name, mime) == ("return-policy.txt", "text/plain")
+    policy = content.decode()
+    assert "version 2026-01" in policy
+    assert (
+        "[ADDR-RETURN] Please do not send your return" in policy
+        and "[REFUND-7D] Refunds within 7 days." in policy
+    )
+
+
+def test_declined_uses_the_recorded_reason():
+    order, ret = make_order(), make_return()
+    ret.apply_screening(FLAGGED, at=AT)
+    ret.decline(
+        actor="agent:cs@example.com", at=AT, reason="We could not verify the order details."
+    )
+    email = emails.declined_email(ret, order)
+    assert email.subject == "Return RMA-7Q2K9 declined"
+    assert "Reason: We could not verify the order details." in email.text
+    assert "Please do not ship these items" in email.text
+
+
+def test_refund_confirmation():
+    order, ret = make_order(), approved()
+    received = AT + timedelta(days=3)
+    ret.receive(
+        actor="warehouse:w@example.com",
+        at=received,
+        received_at=received,
+        refund_due_at=received + timedelta(days=7),
+        refund_expected_by=received + timedelta(days=12),
+    )
+    inspected = [line.model_copy() for line in ret.lines]
+    inspected[0].condition, inspected[0].accepted = ItemCondition.NEW_WITH_TAGS, True
+    inspected[1].condition, inspected[1].accepted = ItemCondition.WORN, False
+    settled = quote().model_copy(
+        update={"lines": quote().lines[:1], "items_subtotal": usd("45.00"), "total": usd("45.00")}
+    )
+    clauses = ("COND-NEW", "FEE-US-SELF", "REFUND-AMOUNT", "REFUND-ORIGINAL", "REFUND-SHIPPING")
+    ret.inspect(
+        inspected=inspected,
+        settlement=Settlement(
+            accepted_line_ids=("L1",), quote=settled, amount=usd("45.00"), applied_clauses=clauses
+        ),
+        actor="warehouse:w@example.com",
+        at=received,
+    )
+    ret.record_refund(
+        Refund(
+            id="rf_1",
+            amount=usd("45.00"),
+            applied_clauses=clauses,
+            issued_at=received + timedelta(days=1),
+            payment_reference=order.payment_reference,
+        ),
+        actor="system",
+        at=received + timedelta(days=1),
+    )
+    email = emails.refund_confirmation_email(ret, order)
+    text = email.text
+    assert email.subject == "Return RMA-7Q2K9: your refund of 45.00 USD has been issued"
+    assert "****9876" in text and "pi_3NxLk2" not in both(email)
+    assert "allow 3–5 more days" in text and "March 17, 2026" in text
+    assert "1 x Floral Midi Dress (SKU DR-RED-M): 45.00 USD" in text
+    assert (
+        "Items not accepted" in text
+        and "2 x Ribbed Knit Top (SKU TP-BLK-S): the item had been worn" in text
+    )
+    assert "COND-NEW, FEE-US-SELF, REFUND-AMOUNT, REFUND-ORIGINAL, REFUND-SHIPPING" in text
+    assert "Refund: 45.00 USD" in text
+
+
+def test_canceled_and_expired_notices():
+    order = make_order()
+    canceled = approved()
+    canceled.cancel(actor="customer:jane", at=AT)
+    email = emails.canceled_email(canceled, order)
+    assert email.subject == "Return RMA-7Q2K9 canceled" and "canceled" in email.text
+
+    expired = approved(ReturnMethod.PREPAID_LABEL)
+    expired.attach_label(
+        ReturnLabel(
+            carrier="UPS", tracking_number="1ZRL77", object_key="k", fee=usd("0.00"), created_at=AT
+        ),
+        at=AT,
+    )
+    expired.expire(at=AT + timedelta(days=31), note="EXPIRE-APPROVED")
+    email = emails.expired_email(expired, order)
+    assert email.subject == "Return RMA-7Q2K9 expired"
+    assert "EXPIRE-APPROVED" in email.text and "30 days" in email.text
+    assert "(1ZRL77) is no longer valid" in email.text

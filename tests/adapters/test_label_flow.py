@@ -1,0 +1,59 @@
+"""The adapters together, as the label function will wire them: label PDF -> S3 -> email with PDF + link."""
+
+from __future__ import annotations
+
+import email
+from email import policy
+
+import boto3
+from adapters_testdata import AT, WAREHOUSE, make_order, make_return, usd
+from moto.backends import get_backend
+from moto.core import DEFAULT_ACCOUNT_ID
+from returns_shared.adapters.carrier_local import LocalCarrier
+from returns_shared.adapters.s3_label_store import S3LabelStore
+from returns_shared.adapters.ses_mailer import SesMailer
+from returns_shared.domain.returns import ReturnLabel
+from returns_shared.domain.vocabulary import ReturnMethod
+from returns_shared.notifications.emails import prepaid_label_email
+from returns_shared.policy.decisions import ScreeningResult
+
+
+def test_label_is_issued_stored_and_mailed(aws):
+    boto3.client("s3").create_bucket(Bucket="labels")
+    boto3.client("ses").verify_domain_identity(Domain="shop.example")
+    order, ret = make_order(), make_return(ReturnMethod.PREPAID_LABEL)
+    ret.apply_screening(ScreeningResult(outcome="PASS", policy_version="2026-01"), at=AT)
+
+    issued = LocalCarrier().issue_label(
+        rma_id=ret.id,
+        ship_from=order.shipping_address.model_dump(),
+        ship_to=WAREHOUSE,
+        fee=usd("0.00"),
+    )
+    store, key = S3LabelStore("labels"), f"labels/{ret.id}.pdf"
+    store.put(key, issued.pdf)
+    ret.attach_label(
+        ReturnLabel(
+            carrier=issued.carrier,
+            tracking_number=issued.tracking_number,
+            object_key=key,
+            fee=usd("0.00"),
+            created_at=AT,
+        ),
+        at=AT,
+    )
+    message = prepaid_label_email(
+        ret,
+        order,
+        return_address=WAREHOUSE,
+        label_pdf=issued.pdf,
+        label_url=store.url(key, expires_in=3600),
+    )
+    SesMailer("returns@shop.example").send(message)
+
+    [raw] = get_backend("ses")[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+    parsed = email.message_from_string(raw.raw_data, policy=policy.default)
+    [attachment] = parsed.iter_attachments()
+    assert attachment.get_content() == issued.pdf
+    text = parsed.get_body(("plain",)).get_content()
+    assert issued.tracking_number in text and "X-Amz-Signature" in text

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import email
+from email import policy
+
+import boto3
+import pytest
+from moto.backends import get_backend
+from moto.core import DEFAULT_ACCOUNT_ID
+from returns_shared.adapters.errors import MailRejected
+from returns_shared.adapters.ses_mailer import SesMailer
+from returns_shared.service.ports import Email
+
+SENDER = "Allegra K Returns <returns@shop.example>"
+
+
+def sent():
+    return get_backend("ses")[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_messages
+
+
+@pytest.fixture
+def mailer(aws):
+    boto3.client("ses").verify_domain_identity(Domain="shop.example")
+    return SesMailer(SENDER, boto3.client("sesv2"))
+
+
+def test_simple_email_with_text_and_html(mailer):
+    message_id = mailer.send(
+        Email(
+            to="jane@example.com",
+            subject="Return RMA-1 approved",
+            text="Hello",
+            html="<p>Hello</p>",
+        )
+    )
+    assert message_id
+    [message] = sent()
+    assert message.id == message_id
+    assert message.subject == "Return RMA-1 approved"
+    assert message.destinations["ToAddresses"] == ["jane@example.com"]
+    assert message.body == "<p>Hello</p>"  # moto keeps the html part when there is one
+
+
+def test_attachments_go_out_as_raw_mime(mailer):
+    pdf = b"%PDF-1.3 fake label \x00\xff"
+    mailer.send(
+        Email(
+            to="jane@example.com",
+            subject="Return RMA-1: your prepaid return label",
+            text="Label attached. Tracking 1ZRL…",
+            html="<p>Label attached</p>",
+            attachments=(
+                ("return-label-RMA-1.pdf", pdf, "application/pdf"),
+                ("policy.txt", b"[A] b", "text/plain"),
+            ),
+        )
+    )
+    [message] = sent()
+    parsed = email.message_from_string(message.raw_data, policy=policy.default)
+    assert parsed["Subject"] == "Return RMA-1: your prepaid return label"
+    assert parsed["To"] == "jane@example.com"
+    assert parsed.get_body(("plain",)).get_content().startswith("Label attached. Tracking 1ZRL…")
+    assert parsed.get_body(("html",)).get_content().strip() == "<p>Label attached</p>"
+    files = {part.get_filename(): part for part in parsed.iter_attachments()}
+    assert files["return-label-RMA-1.pdf"].get_content_type() == "application/pdf"
+    assert files["return-label-RMA-1.pdf"].get_content() == pdf
+    assert files["policy.txt"].get_content_type() == "text/plain"
+
+
+def test_unverified_sender_is_a_typed_rejection(aws):
+    mailer = SesMailer("nobody@unverified.example", boto3.client("sesv2"))
+    with pytest.raises(MailRejected) as caught:
+        mailer.send(Email(to="jane@example.com", subject="s", text="t"))
+    assert caught.value.code == "MessageRejected"
