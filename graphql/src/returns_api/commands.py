@@ -1,0 +1,55 @@
+"""Sending a command to the function that owns it and turning its answer into a payload.
+
+The gateway holds no write rights: every change is a CommandBus.send. A FORBIDDEN or
+UNAUTHENTICATED answer becomes a GraphQL error (not a userError); other userErrors pass through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from returns_shared.service.ports import Caller
+
+from returns_api.context import Info
+from returns_api.errors import Forbidden, Unauthenticated
+from returns_api.types.user_errors import UserError, user_errors_from_answer
+
+REQUEST, SCREENING, REFUND = "request", "screening", "refund"  # logical function names
+
+_AS_GRAPHQL_ERRORS = {"FORBIDDEN": Forbidden, "UNAUTHENTICATED": Unauthenticated}
+
+
+@dataclass(frozen=True)
+class Answer:
+    return_id: str | None
+    order_id: str | None
+    user_errors: list[UserError]
+
+
+class MalformedAnswer(Exception):
+    """A function answered something other than the command answer shape (a bug: masked)."""
+
+
+def send(info: Info, caller: Caller, function: str, command: str, payload: dict[str, Any]) -> Answer:
+    raw = info.context.services.command_bus.send(function, command, caller, payload)
+    answer = parse_answer(raw)
+    for error in answer.user_errors:
+        if error.code in _AS_GRAPHQL_ERRORS:
+            raise _AS_GRAPHQL_ERRORS[error.code](error.message)
+    return answer
+
+
+def parse_answer(raw: object) -> Answer:
+    if not isinstance(raw, Mapping):
+        raise MalformedAnswer(f"command answer is {type(raw).__name__}, not an object")
+    errors = raw.get("userErrors") or []
+    if not isinstance(errors, list) or not all(isinstance(error, Mapping) for error in errors):
+        raise MalformedAnswer("userErrors must be a list of objects")
+    return_id, order_id = raw.get("returnId"), raw.get("orderId")
+    return Answer(
+        return_id=str(return_id) if return_id is not None else None,
+        order_id=str(order_id) if order_id is not None else None,
+        user_errors=user_errors_from_answer(errors),
+    )

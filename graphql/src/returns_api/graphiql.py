@@ -1,0 +1,68 @@
+"""The document GraphiQL opens with (local only): the everyday operations, ready to run."""
+
+DEFAULT_DOCUMENT = """# Returns gateway (local). Set the header {"Authorization": "Bearer <token>"}:
+# tokens are HS256 JWTs signed with RETURNS_LOCAL_JWT_SECRET (default local-dev-secret),
+# with sub, exp, email and, for staff, cognito:groups ["agent"] / ["warehouse"] / ["integration"].
+# returnPolicy needs no token. Pick an operation with the run button.
+
+query ReturnPolicy {
+  returnPolicy {
+    version
+    returnWindowDays
+    nonReturnableCategories
+    refundProcessingDays
+    exchangesOffered
+    clauses { id text }
+  }
+}
+
+query Quote {
+  returnQuote(input: {
+    orderId: "ORDER-1001"
+    method: PREPAID_LABEL
+    lines: [{ orderLineId: "L1", quantity: 1, reason: SIZE_TOO_SMALL }]
+  }) {
+    quote {
+      lines { orderLineId eligible amount { amount currencyCode } reasons { code message } }
+      itemsSubtotal { amount currencyCode }
+      labelFee { amount currencyCode }
+      shippingCredit { amount currencyCode }
+      total { amount currencyCode }
+      methodsAvailable
+      appliedClauses { id text }
+      policyVersion
+    }
+    userErrors { field message code }
+  }
+}
+
+mutation RequestReturn {
+  requestReturn(input: {
+    orderId: "ORDER-1001"
+    method: PREPAID_LABEL
+    lines: [{ orderLineId: "L1", quantity: 1, reason: SIZE_TOO_SMALL }]
+    conditionAttested: true
+    idempotencyKey: "graphiql-example-1"
+  }) {
+    return { id status quote { total { amount currencyCode } } timeline { at status actor note } }
+    userErrors { field message code }
+  }
+}
+
+query AgentQueue {
+  returns(status: UNDER_REVIEW, first: 20) {
+    edges {
+      cursor
+      node {
+        id
+        status
+        createdAt
+        order { id email }
+        screening { outcome flags { clause { id } message } }
+        quote { total { amount currencyCode } }
+      }
+    }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""

@@ -1,0 +1,36 @@
+"""Lambda entry point: `returns_api.lambda_handler.handler` (API Gateway HTTP API, payload v2).
+
+The app is built on the first invocation, not at import, so tests (and cold starts that only
+import) need no AWS wiring; it is then reused by every invocation of the warm container.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mangum import Mangum
+
+from returns_api.observability import logger
+
+_handler: Mangum | None = None
+
+
+def build_handler() -> Mangum:
+    # SEAM: production wiring lives in the shared package's composition root (bootstrap).
+    from returns_shared.bootstrap import gateway_dependencies
+
+    from returns_api.app import create_app
+    from returns_api.settings import Settings
+
+    settings = Settings.from_env()
+    reader, command_bus, label_store = gateway_dependencies()
+    app = create_app(reader=reader, command_bus=command_bus, label_store=label_store, settings=settings)
+    return Mangum(app, lifespan="off")
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    global _handler
+    if _handler is None:
+        _handler = build_handler()
+    return _handler(event, context)

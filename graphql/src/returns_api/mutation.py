@@ -1,0 +1,139 @@
+"""Mutation root: authorize, validate at the edge, check ownership, send the command, read back.
+
+Business refusals come back as userErrors and change nothing; only authentication and
+authorization failures are GraphQL errors.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from returns_shared.service.ports import Caller
+
+from returns_api import validation
+from returns_api.commands import REFUND, REQUEST, SCREENING, Answer, send
+from returns_api.context import Info
+from returns_api.permissions import ensure_owner, is_customer, require_caller
+from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
+from returns_api.types.order import Order
+from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
+from returns_api.types.returns import Return
+from returns_api.types.user_errors import UserError
+
+
+def _not_found(what: str, field: list[str]) -> list[UserError]:
+    return [UserError.of(f"no such {what}", "NOT_FOUND", field)]
+
+
+async def _customer_return_check(info: Info, caller: Caller, return_id: str) -> list[UserError]:
+    """Customers may only touch their own returns: read it first (unknown → NOT_FOUND)."""
+    if not is_customer(caller):
+        return []
+    ret = await info.context.loaders.returns.load(return_id)
+    if ret is None:
+        return _not_found("return", ["id"])
+    ensure_owner(caller, ret.customer_email, "return")
+    return []
+
+
+def _return_payload(info: Info, answer: Answer, fallback_id: str | None) -> ReturnPayload:
+    if answer.user_errors:
+        return ReturnPayload(user_errors=answer.user_errors)
+    return_id = answer.return_id or fallback_id
+    # Read back fresh (not from the loader cache, which may hold the pre-command version).
+    ret = info.context.reader.get_return(return_id) if return_id else None
+    if ret is None:
+        return ReturnPayload()
+    info.context.loaders.prime_returns([ret])
+    return ReturnPayload(return_=Return.from_domain(ret, info.context.policy))
+
+
+async def _return_command(
+    info: Info, operation: str, function: str, return_id: strawberry.ID, payload: dict, *, problems: list[UserError]
+) -> ReturnPayload:
+    """The shape shared by every mutation that acts on one existing return."""
+    caller = require_caller(info, operation)
+    errors = validation.return_id(str(return_id)) + problems
+    if errors:
+        return ReturnPayload(user_errors=errors)
+    if errors := await _customer_return_check(info, caller, str(return_id)):
+        return ReturnPayload(user_errors=errors)
+    answer = send(info, caller, function, operation, {"id": str(return_id), **payload})
+    return _return_payload(info, answer, str(return_id))
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="Order feed (integration): record a placed order.")
+    async def record_order(self, info: Info, input: RecordOrderInput) -> RecordOrderPayload:
+        caller = require_caller(info, "recordOrder")
+        if errors := validation.record_order(input):
+            return RecordOrderPayload(user_errors=errors)
+        answer = send(info, caller, REQUEST, "recordOrder", input.to_command())
+        if answer.user_errors:
+            return RecordOrderPayload(user_errors=answer.user_errors)
+        order = info.context.reader.get_order(answer.order_id or str(input.id))
+        return RecordOrderPayload(order=Order.from_domain(order) if order else None)
+
+    @strawberry.mutation(description="Customer (own order) or agent: request a return.")
+    async def request_return(self, info: Info, input: RequestReturnInput) -> ReturnPayload:
+        caller = require_caller(info, "requestReturn")
+        if errors := validation.request_return(input):
+            return ReturnPayload(user_errors=errors)
+        if is_customer(caller):
+            order = await info.context.loaders.orders.load(str(input.order_id))
+            if order is None:
+                return ReturnPayload(user_errors=_not_found("order", ["input", "orderId"]))
+            ensure_owner(caller, order.email, "order")
+        answer = send(info, caller, REQUEST, "requestReturn", input.to_command())
+        return _return_payload(info, answer, None)
+
+    @strawberry.mutation(description="Customer (own) or agent; before shipping only.")
+    async def cancel_return(self, info: Info, id: strawberry.ID) -> ReturnPayload:
+        return await _return_command(info, "cancelReturn", REQUEST, id, {}, problems=[])
+
+    @strawberry.mutation(description="Agent; UNDER_REVIEW only.")
+    async def approve_return(self, info: Info, id: strawberry.ID, note: str | None = None) -> ReturnPayload:
+        return await _return_command(
+            info, "approveReturn", SCREENING, id, {"note": note}, problems=validation.optional_texts(note=note)
+        )
+
+    @strawberry.mutation(description="Agent; UNDER_REVIEW only.")
+    async def decline_return(self, info: Info, id: strawberry.ID, reason: str) -> ReturnPayload:
+        return await _return_command(
+            info, "declineReturn", SCREENING, id, {"reason": reason}, problems=validation.texts(reason=reason)
+        )
+
+    @strawberry.mutation(description="Customer (own) or agent on their behalf; self-ship returns.")
+    async def submit_return_tracking(
+        self, info: Info, id: strawberry.ID, carrier: str, tracking_number: str
+    ) -> ReturnPayload:
+        return await _return_command(
+            info,
+            "submitReturnTracking",
+            REQUEST,
+            id,
+            {"carrier": carrier, "trackingNumber": tracking_number},
+            problems=validation.texts(carrier=carrier, trackingNumber=tracking_number),
+        )
+
+    @strawberry.mutation(description="Warehouse; starts the refund deadline.")
+    async def receive_return(
+        self, info: Info, id: strawberry.ID, received_at: datetime | None = None
+    ) -> ReturnPayload:
+        payload = {"receivedAt": received_at.isoformat() if received_at else None}
+        return await _return_command(info, "receiveReturn", REFUND, id, payload, problems=[])
+
+    @strawberry.mutation(description="Warehouse: the condition of every returned line.")
+    async def inspect_return(
+        self, info: Info, id: strawberry.ID, lines: list[InspectionLineInput]
+    ) -> ReturnPayload:
+        payload = {"lines": [line.to_command() for line in lines]}
+        return await _return_command(
+            info, "inspectReturn", REFUND, id, payload, problems=validation.inspection(lines)
+        )
+
+    @strawberry.mutation(description="Agent; also run by the deadline workflow.")
+    async def issue_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
+        return await _return_command(info, "issueRefund", REFUND, id, {}, problems=[])

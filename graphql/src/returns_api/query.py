@@ -1,0 +1,109 @@
+"""Query root: reads go straight to the reader (through the per-request loaders)."""
+
+from __future__ import annotations
+
+import strawberry
+from returns_shared.domain.errors import DomainError
+from returns_shared.domain.orders import customer_key
+from returns_shared.policy.engine import RequestedLine, quote
+
+from returns_api import validation
+from returns_api.context import Info
+from returns_api.errors import BadUserInput
+from returns_api.permissions import authorize, ensure_owner, is_customer, require_caller
+from returns_api.types.connection import Position, ReturnConnection
+from returns_api.types.enums import ReturnStatus
+from returns_api.types.inputs import ReturnInput
+from returns_api.types.order import Order
+from returns_api.types.payloads import ReturnQuotePayload
+from returns_api.types.policy import ReturnPolicy
+from returns_api.types.quote import ReturnQuote
+from returns_api.types.returns import Return
+from returns_api.types.user_errors import UserError
+
+MAX_PAGE = 100
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="Public: the return policy in force, clause by clause.")
+    def return_policy(self, info: Info) -> ReturnPolicy:
+        authorize(info, "returnPolicy")
+        return ReturnPolicy.from_domain(info.context.policy)
+
+    @strawberry.field
+    async def order(self, info: Info, id: strawberry.ID) -> Order | None:
+        caller = require_caller(info, "order")
+        order = await info.context.loaders.orders.load(str(id))
+        if order is None:
+            return None
+        ensure_owner(caller, order.email, "order")
+        return Order.from_domain(order)
+
+    @strawberry.field
+    async def return_quote(self, info: Info, input: ReturnInput) -> ReturnQuotePayload:
+        caller = require_caller(info, "returnQuote")
+        if errors := validation.return_input(input):
+            return ReturnQuotePayload(user_errors=errors)
+        ctx = info.context
+        order = await ctx.loaders.orders.load(str(input.order_id))
+        if order is None:
+            return ReturnQuotePayload(
+                user_errors=[UserError.of("no such order", "NOT_FOUND", ["input", "orderId"])]
+            )
+        ensure_owner(caller, order.email, "order")
+        prior = await ctx.loaders.returns_of_order.load(order.id)
+        requested = [
+            RequestedLine(order_line_id=str(line.order_line_id), quantity=line.quantity, reason=line.reason)
+            for line in input.lines
+        ]
+        try:
+            decided = quote(order, requested, input.method, prior, policy=ctx.policy, now=ctx.now)
+        except DomainError as exc:
+            return ReturnQuotePayload(user_errors=[UserError.from_domain(exc, prefix=["input"])])
+        return ReturnQuotePayload(quote=ReturnQuote.from_domain(decided, ctx.policy))
+
+    @strawberry.field(name="return")
+    async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
+        caller = require_caller(info, "return")
+        ret = await info.context.loaders.returns.load(str(id))
+        if ret is None:
+            return None
+        ensure_owner(caller, ret.customer_email, "return")
+        return Return.from_domain(ret, info.context.policy)
+
+    @strawberry.field(description="Newest first. Customers see their own returns, staff see all.")
+    async def returns(
+        self,
+        info: Info,
+        first: int | None = 20,
+        after: str | None = None,
+        status: ReturnStatus | None = None,
+        order_id: strawberry.ID | None = None,
+    ) -> ReturnConnection:
+        caller = require_caller(info, "returns")
+        if first is None or not 1 <= first <= MAX_PAGE:
+            raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
+        if order_id is not None and validation.return_id(str(order_id)):
+            raise BadUserInput("`orderId` is not a valid id")
+        start = Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
+        # Customers are always confined to their own partition, whatever else they ask for.
+        email = customer_key(caller.email or "") if is_customer(caller) else None
+        ctx = info.context
+        try:
+            page = ctx.reader.list_returns(
+                first=first + start.skip,
+                after=start.page_cursor,
+                status=status,
+                order_id=str(order_id) if order_id is not None else None,
+                customer_email=email,
+            )
+        except DomainError as exc:  # e.g. a forged or foreign cursor, refused by the reader
+            raise BadUserInput(exc.message) from exc
+        items = page.items[start.skip :]
+        if email is not None and any(ret.customer_email != email for ret in items):
+            # Never expected (the reader confines the query); refuse rather than leak.
+            raise RuntimeError("the reader listed another customer's return")
+        ctx.loaders.prime_returns(items)
+        nodes = [Return.from_domain(ret, ctx.policy) for ret in items]
+        return ReturnConnection.from_page(start, page, nodes)

@@ -1,0 +1,1 @@
+"""GraphQL object and input types, one module per group, each with `from_domain()` constructors."""

@@ -1,0 +1,26 @@
+"""The contract's enums are the domain's own (same names and values), registered once here."""
+
+from __future__ import annotations
+
+import strawberry
+from returns_shared.domain.vocabulary import (
+    IneligibilityCode,
+    ItemCondition,
+    ReturnMethod,
+    ReturnReason,
+    ReturnStatus,
+)
+
+ReturnReasonEnum = strawberry.enum(ReturnReason, name="ReturnReason")
+ReturnMethodEnum = strawberry.enum(ReturnMethod, name="ReturnMethod")
+ReturnStatusEnum = strawberry.enum(ReturnStatus, name="ReturnStatus")
+IneligibilityCodeEnum = strawberry.enum(IneligibilityCode, name="IneligibilityCode")
+ItemConditionEnum = strawberry.enum(ItemCondition, name="ItemCondition")
+
+__all__ = [
+    "IneligibilityCode",
+    "ItemCondition",
+    "ReturnMethod",
+    "ReturnReason",
+    "ReturnStatus",
+]

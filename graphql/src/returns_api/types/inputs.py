@@ -1,0 +1,167 @@
+"""Input types of the contract, each able to render itself as the command JSON (camelCase).
+
+Edge validation lives in returns_api/validation.py; the functions re-validate everything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+
+from returns_api.scalars import serialize_decimal
+from returns_api.types.enums import ItemCondition, ReturnMethod, ReturnReason
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@strawberry.input
+class AddressInput:
+    name: str
+    line1: str
+    line2: str | None = None
+    city: str
+    region: str | None = None
+    postal_code: str
+    country_code: str
+    phone: str | None = None
+
+    def to_command(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "line1": self.line1,
+            "line2": self.line2,
+            "city": self.city,
+            "region": self.region,
+            "postalCode": self.postal_code,
+            "countryCode": self.country_code,
+            "phone": self.phone,
+        }
+
+
+@strawberry.input
+class MoneyInput:
+    amount: Decimal
+    currency_code: str
+
+    def to_command(self) -> dict[str, Any]:
+        return {"amount": serialize_decimal(self.amount), "currencyCode": self.currency_code}
+
+
+@strawberry.input
+class OrderLineInput:
+    id: strawberry.ID
+    sku: str
+    title: str
+    category: str
+    quantity: int
+    unit_price: MoneyInput
+    unit_tax: MoneyInput | None = None
+    delivered_at: datetime | None = None
+    set_id: str | None = None
+    free_gift: bool | None = None
+    non_returnable: bool | None = None
+
+    def to_command(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "sku": self.sku,
+            "title": self.title,
+            "category": self.category,
+            "quantity": self.quantity,
+            "unitPrice": self.unit_price.to_command(),
+            "unitTax": self.unit_tax.to_command() if self.unit_tax else None,
+            "deliveredAt": _iso(self.delivered_at),
+            "setId": self.set_id,
+            "freeGift": self.free_gift,
+            "nonReturnable": self.non_returnable,
+        }
+
+
+@strawberry.input
+class RecordOrderInput:
+    id: strawberry.ID
+    email: str
+    placed_at: datetime
+    currency_code: str
+    payment_reference: str
+    shipping_address: AddressInput
+    billing_address: AddressInput
+    shipping_fee: MoneyInput
+    lines: list[OrderLineInput]
+
+    def to_command(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "email": self.email,
+            "placedAt": _iso(self.placed_at),
+            "currencyCode": self.currency_code,
+            "paymentReference": self.payment_reference,
+            "shippingAddress": self.shipping_address.to_command(),
+            "billingAddress": self.billing_address.to_command(),
+            "shippingFee": self.shipping_fee.to_command(),
+            "lines": [line.to_command() for line in self.lines],
+        }
+
+
+@strawberry.input
+class ReturnLineInput:
+    order_line_id: strawberry.ID
+    quantity: int
+    reason: ReturnReason
+    note: str | None = None
+
+    def to_command(self) -> dict[str, Any]:
+        return {
+            "orderLineId": str(self.order_line_id),
+            "quantity": self.quantity,
+            "reason": self.reason.value,
+            "note": self.note,
+        }
+
+
+@strawberry.input
+class ReturnInput:
+    order_id: strawberry.ID
+    method: ReturnMethod
+    lines: list[ReturnLineInput]
+
+
+@strawberry.input
+class RequestReturnInput:
+    order_id: strawberry.ID
+    method: ReturnMethod
+    lines: list[ReturnLineInput]
+    condition_attested: bool = strawberry.field(
+        description='"new, unworn, tags and packaging intact"'
+    )
+    idempotency_key: str = strawberry.field(
+        description="same key + same input → the same return, once"
+    )
+
+    def to_command(self) -> dict[str, Any]:
+        return {
+            "orderId": str(self.order_id),
+            "method": self.method.value,
+            "lines": [line.to_command() for line in self.lines],
+            "conditionAttested": self.condition_attested,
+            "idempotencyKey": self.idempotency_key,
+        }
+
+
+@strawberry.input
+class InspectionLineInput:
+    order_line_id: strawberry.ID
+    condition: ItemCondition
+    defect_confirmed: bool | None = None
+
+    def to_command(self) -> dict[str, Any]:
+        return {
+            "orderLineId": str(self.order_line_id),
+            "condition": self.condition.value,
+            "defectConfirmed": self.defect_confirmed,
+        }

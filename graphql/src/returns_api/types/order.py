@@ -1,0 +1,140 @@
+"""Orders as recorded by the order feed, with per-line returnability and the order's returns."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from returns_shared.domain import orders as domain
+from returns_shared.policy import decisions
+from returns_shared.policy.engine import returnability
+
+from returns_api.context import Info
+from returns_api.permissions import authorize
+from returns_api.types.money import Money
+from returns_api.types.quote import IneligibilityReason, reasons
+
+if TYPE_CHECKING:
+    from returns_shared.policy.document import PolicyDocument
+
+    from returns_api.types.returns import Return
+
+
+@strawberry.type
+class Address:
+    name: str
+    line1: str
+    line2: str | None
+    city: str
+    region: str | None
+    postal_code: str
+    country_code: str
+    phone: str | None
+
+    @classmethod
+    def from_domain(cls, address: domain.Address) -> Address:
+        return cls(
+            name=address.name,
+            line1=address.line1,
+            line2=address.line2,
+            city=address.city,
+            region=address.region,
+            postal_code=address.postal_code,
+            country_code=address.country_code,
+            phone=address.phone,
+        )
+
+
+@strawberry.type
+class OrderLine:
+    id: strawberry.ID
+    sku: str
+    title: str
+    category: str
+    quantity: int
+    unit_price: Money
+    unit_tax: Money
+    delivered_at: datetime | None
+    set_id: str | None
+    free_gift: bool
+    non_returnable: bool
+
+    @classmethod
+    def from_domain(cls, line: domain.OrderLine) -> OrderLine:
+        return cls(
+            id=strawberry.ID(line.id),
+            sku=line.sku,
+            title=line.title,
+            category=line.category,
+            quantity=line.quantity,
+            unit_price=Money.from_domain(line.unit_price),
+            unit_tax=Money.from_domain(line.unit_tax),
+            delivered_at=line.delivered_at,
+            set_id=line.set_id,
+            free_gift=line.free_gift,
+            non_returnable=line.non_returnable,
+        )
+
+
+@strawberry.type
+class LineReturnability:
+    order_line_id: strawberry.ID
+    eligible: bool
+    returnable_quantity: int
+    return_deadline: datetime | None
+    reasons: list[IneligibilityReason]
+
+    @classmethod
+    def from_domain(cls, item: decisions.LineReturnability, policy: PolicyDocument) -> LineReturnability:
+        return cls(
+            order_line_id=strawberry.ID(item.order_line_id),
+            eligible=item.eligible,
+            returnable_quantity=item.returnable_quantity,
+            return_deadline=item.return_deadline,
+            reasons=reasons(item.reasons, policy),
+        )
+
+
+@strawberry.type
+class Order:
+    id: strawberry.ID
+    email: str
+    placed_at: datetime
+    currency_code: str
+    shipping_address: Address
+    billing_address: Address
+    shipping_fee: Money
+    lines: list[OrderLine]
+    source: strawberry.Private[domain.Order]
+
+    @classmethod
+    def from_domain(cls, order: domain.Order) -> Order:
+        return cls(
+            id=strawberry.ID(order.id),
+            email=order.email,
+            placed_at=order.placed_at,
+            currency_code=order.currency,
+            shipping_address=Address.from_domain(order.shipping_address),
+            billing_address=Address.from_domain(order.billing_address),
+            shipping_fee=Money.from_domain(order.shipping_fee),
+            lines=[OrderLine.from_domain(line) for line in order.lines],
+            source=order,
+        )
+
+    @strawberry.field
+    async def returnability(self, info: Info) -> list[LineReturnability]:
+        ctx = info.context
+        prior = await ctx.loaders.returns_of_order.load(self.source.id)
+        decided = returnability(self.source, prior, policy=ctx.policy, now=ctx.now)
+        return [LineReturnability.from_domain(item, ctx.policy) for item in decided]
+
+    @strawberry.field
+    async def returns(
+        self, info: Info
+    ) -> list[Annotated[Return, strawberry.lazy("returns_api.types.returns")]]:
+        from returns_api.types.returns import Return  # circular: Return.order is an Order
+
+        authorize(info, "Order.returns")
+        found = await info.context.loaders.returns_of_order.load(self.source.id)
+        return [Return.from_domain(ret, info.context.policy) for ret in found]

@@ -1,0 +1,165 @@
+"""A return request and everything that happened to it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from returns_shared.domain import returns as domain
+from returns_shared.policy import decisions
+
+from returns_api.context import Info
+from returns_api.types.enums import ItemCondition, ReturnMethod, ReturnReason, ReturnStatus
+from returns_api.types.money import Money
+from returns_api.types.policy import PolicyClause, clauses
+from returns_api.types.quote import ReturnQuote
+
+if TYPE_CHECKING:
+    from returns_shared.policy.document import PolicyDocument
+
+    from returns_api.types.order import Order
+
+
+@strawberry.type
+class ReturnLine:
+    order_line_id: strawberry.ID
+    quantity: int
+    reason: ReturnReason
+    note: str | None
+    condition: ItemCondition | None
+    accepted: bool | None
+
+    @classmethod
+    def from_domain(cls, line: domain.ReturnLine) -> ReturnLine:
+        return cls(
+            order_line_id=strawberry.ID(line.order_line_id),
+            quantity=line.quantity,
+            reason=line.reason,
+            note=line.note,
+            condition=line.condition,
+            accepted=line.accepted,
+        )
+
+
+@strawberry.type
+class ReturnLabel:
+    carrier: str
+    tracking_number: str
+    fee: Money
+    object_key: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, label: domain.ReturnLabel) -> ReturnLabel:
+        return cls(
+            carrier=label.carrier,
+            tracking_number=label.tracking_number,
+            fee=Money.from_domain(label.fee),
+            object_key=label.object_key,
+        )
+
+    @strawberry.field(description="Time-limited link to the label PDF.")
+    def url(self, info: Info) -> str:
+        services = info.context.services
+        return services.label_store.url(self.object_key, expires_in=services.settings.label_url_ttl_seconds)
+
+
+@strawberry.type
+class ScreeningFlag:
+    clause: PolicyClause
+    message: str
+
+    @classmethod
+    def from_domain(cls, flag: decisions.ScreeningFlag, policy: PolicyDocument) -> ScreeningFlag:
+        return cls(clause=PolicyClause.from_id(policy, flag.clause_id), message=flag.message)
+
+
+@strawberry.type
+class Screening:
+    outcome: str
+    flags: list[ScreeningFlag]
+
+    @classmethod
+    def from_domain(cls, result: decisions.ScreeningResult, policy: PolicyDocument) -> Screening:
+        return cls(outcome=result.outcome, flags=[ScreeningFlag.from_domain(f, policy) for f in result.flags])
+
+
+@strawberry.type
+class Refund:
+    id: strawberry.ID
+    amount: Money
+    applied_clauses: list[PolicyClause]
+    issued_at: datetime
+    payment_reference: str
+
+    @classmethod
+    def from_domain(cls, refund: domain.Refund, policy: PolicyDocument) -> Refund:
+        return cls(
+            id=strawberry.ID(refund.id),
+            amount=Money.from_domain(refund.amount),
+            applied_clauses=clauses(policy, refund.applied_clauses),
+            issued_at=refund.issued_at,
+            payment_reference=refund.payment_reference,
+        )
+
+
+@strawberry.type
+class ReturnEvent:
+    at: datetime
+    status: ReturnStatus
+    actor: str
+    note: str | None
+
+    @classmethod
+    def from_domain(cls, event: domain.ReturnEvent) -> ReturnEvent:
+        return cls(at=event.at, status=event.status, actor=event.actor, note=event.note)
+
+
+@strawberry.type
+class Return:
+    id: strawberry.ID
+    status: ReturnStatus
+    method: ReturnMethod
+    lines: list[ReturnLine]
+    quote: ReturnQuote
+    screening: Screening | None
+    label: ReturnLabel | None
+    carrier: str | None
+    tracking_number: str | None
+    created_at: datetime
+    received_at: datetime | None
+    refund_due_at: datetime | None
+    refund_expected_by: datetime | None
+    refund: Refund | None
+    timeline: list[ReturnEvent]
+    source: strawberry.Private[domain.Return]
+
+    @classmethod
+    def from_domain(cls, ret: domain.Return, policy: PolicyDocument) -> Return:
+        return cls(
+            id=strawberry.ID(ret.id),
+            status=ret.status,
+            method=ret.method,
+            lines=[ReturnLine.from_domain(line) for line in ret.lines],
+            quote=ReturnQuote.from_domain(ret.quote, policy),
+            screening=Screening.from_domain(ret.screening, policy) if ret.screening else None,
+            label=ReturnLabel.from_domain(ret.label) if ret.label else None,
+            carrier=ret.carrier,
+            tracking_number=ret.tracking_number,
+            created_at=ret.created_at,
+            received_at=ret.received_at,
+            refund_due_at=ret.refund_due_at,
+            refund_expected_by=ret.refund_expected_by,
+            refund=Refund.from_domain(ret.refund, policy) if ret.refund else None,
+            timeline=[ReturnEvent.from_domain(event) for event in ret.timeline],
+            source=ret,
+        )
+
+    @strawberry.field
+    async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("returns_api.types.order")]:
+        from returns_api.types.order import Order  # circular: Order.returns lists Returns
+
+        order = await info.context.loaders.orders.load(self.source.order_id)
+        if order is None:  # a return always has its order; a miss is a data fault, not a null
+            raise LookupError(f"order {self.source.order_id} of return {self.source.id} is missing")
+        return Order.from_domain(order)

@@ -1,0 +1,164 @@
+"""Edge validation of mutation and quote inputs: cheap, syntactic checks that answer
+INVALID_INPUT userErrors with the field path, so malformed input never reaches a function.
+
+Business rules (eligibility, quantities, states) stay with the functions and the policy engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from email_validator import EmailNotValidError, validate_email
+
+from returns_api.iso_codes import COUNTRY_CODES, CURRENCY_CODES
+from returns_api.types.inputs import (
+    AddressInput,
+    InspectionLineInput,
+    MoneyInput,
+    RecordOrderInput,
+    RequestReturnInput,
+    ReturnInput,
+    ReturnLineInput,
+)
+from returns_api.types.user_errors import UserError
+
+MAX_LINES = 50
+MAX_TEXT = 500
+MAX_IDEMPOTENCY_KEY = 128
+CODE = "INVALID_INPUT"
+
+Path = Sequence[str]
+
+
+class Problems:
+    """Collects userErrors; empty means the input may be sent on."""
+
+    def __init__(self) -> None:
+        self.errors: list[UserError] = []
+
+    def add(self, path: Path, message: str) -> None:
+        self.errors.append(UserError.of(message, CODE, list(path)))
+
+    def text(self, path: Path, value: str | None, *, required: bool = True, max_length: int = MAX_TEXT) -> None:
+        if value is None:
+            return
+        if required and not value.strip():
+            self.add(path, "must not be blank")
+        elif len(value) > max_length:
+            self.add(path, f"must be at most {max_length} characters")
+
+    def lines(self, path: Path, items: Sequence[object]) -> None:
+        if not items:
+            self.add(path, "needs at least one line")
+        elif len(items) > MAX_LINES:
+            self.add(path, f"at most {MAX_LINES} lines per request")
+
+    def country(self, path: Path, value: str) -> None:
+        if value not in COUNTRY_CODES:
+            self.add(path, f"{value[:10]!r} is not an ISO 3166-1 alpha-2 country code (upper case, e.g. US)")
+
+    def currency(self, path: Path, value: str) -> None:
+        if value not in CURRENCY_CODES:
+            self.add(path, f"{value[:10]!r} is not an ISO 4217 currency code (upper case, e.g. USD)")
+
+    def email(self, path: Path, value: str) -> None:
+        if len(value) > 320:
+            self.add(path, "must be at most 320 characters")
+            return
+        try:
+            validate_email(value, check_deliverability=False)  # syntax only: no DNS at the edge
+        except EmailNotValidError as exc:
+            self.add(path, f"is not a valid email address: {exc}")
+
+
+def _address(problems: Problems, path: Path, address: AddressInput) -> None:
+    for name, value, required in (
+        ("name", address.name, True),
+        ("line1", address.line1, True),
+        ("line2", address.line2, False),
+        ("city", address.city, True),
+        ("region", address.region, False),
+        ("postalCode", address.postal_code, True),
+        ("phone", address.phone, False),
+    ):
+        problems.text([*path, name], value, required=required)
+    problems.country([*path, "countryCode"], address.country_code)
+
+
+def _money(problems: Problems, path: Path, money: MoneyInput) -> None:
+    problems.currency([*path, "currencyCode"], money.currency_code)
+
+
+def record_order(data: RecordOrderInput) -> list[UserError]:
+    p = Problems()
+    root = ["input"]
+    p.text([*root, "id"], str(data.id))
+    p.email([*root, "email"], data.email)
+    p.currency([*root, "currencyCode"], data.currency_code)
+    p.text([*root, "paymentReference"], data.payment_reference)
+    _address(p, [*root, "shippingAddress"], data.shipping_address)
+    _address(p, [*root, "billingAddress"], data.billing_address)
+    _money(p, [*root, "shippingFee"], data.shipping_fee)
+    p.lines([*root, "lines"], data.lines)
+    for index, line in enumerate(data.lines[:MAX_LINES]):
+        path = [*root, "lines", str(index)]
+        p.text([*path, "id"], str(line.id))
+        p.text([*path, "sku"], line.sku)
+        p.text([*path, "title"], line.title)
+        p.text([*path, "category"], line.category)
+        p.text([*path, "setId"], line.set_id, required=False)
+        _money(p, [*path, "unitPrice"], line.unit_price)
+        if line.unit_tax is not None:
+            _money(p, [*path, "unitTax"], line.unit_tax)
+    return p.errors
+
+
+def _return_lines(p: Problems, path: Path, lines: Sequence[ReturnLineInput]) -> None:
+    p.lines(path, lines)
+    for index, line in enumerate(lines[:MAX_LINES]):
+        p.text([*path, str(index), "orderLineId"], str(line.order_line_id))
+        p.text([*path, str(index), "note"], line.note, required=False)
+
+
+def return_input(data: ReturnInput) -> list[UserError]:
+    p = Problems()
+    p.text(["input", "orderId"], str(data.order_id))
+    _return_lines(p, ["input", "lines"], data.lines)
+    return p.errors
+
+
+def request_return(data: RequestReturnInput) -> list[UserError]:
+    p = Problems()
+    p.text(["input", "orderId"], str(data.order_id))
+    p.text(["input", "idempotencyKey"], data.idempotency_key, max_length=MAX_IDEMPOTENCY_KEY)
+    _return_lines(p, ["input", "lines"], data.lines)
+    return p.errors
+
+
+def return_id(value: str, path: Path = ("id",)) -> list[UserError]:
+    p = Problems()
+    p.text(path, value)
+    return p.errors
+
+
+def texts(**fields: str | None) -> list[UserError]:
+    """Plain string arguments of a mutation (required when not None)."""
+    p = Problems()
+    for name, value in fields.items():
+        p.text([name], value)
+    return p.errors
+
+
+def optional_texts(**fields: str | None) -> list[UserError]:
+    p = Problems()
+    for name, value in fields.items():
+        p.text([name], value, required=False)
+    return p.errors
+
+
+def inspection(lines: Sequence[InspectionLineInput]) -> list[UserError]:
+    p = Problems()
+    p.lines(["lines"], lines)
+    for index, line in enumerate(lines[:MAX_LINES]):
+        p.text(["lines", str(index), "orderLineId"], str(line.order_line_id))
+    return p.errors
