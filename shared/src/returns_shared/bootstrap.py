@@ -67,7 +67,7 @@ def build_dependencies(settings: Settings) -> Dependencies:
         events=EventBridgePublisher(settings.event_bus_name, client("events", settings)),
         mailer=SesMailer(settings.sender_email, client("sesv2", settings)),
         carrier=LocalCarrier(),
-        labels=S3LabelStore(settings.labels_bucket, client("s3", settings)),
+        labels=S3LabelStore(settings.labels_bucket, region_name=settings.region),  # own SigV4 client for presigning
         payments=LedgerPayments(settings.table_name, dynamodb),
         workflow=StepFunctionsDeadlineWorkflow(settings.refund_deadline_state_machine_arn,
                                                client("stepfunctions", settings)),

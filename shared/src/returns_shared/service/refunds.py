@@ -8,7 +8,13 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
-from returns_shared.domain.errors import ConflictError, DomainError, InvalidInput, InvalidState, NotFound
+from returns_shared.domain.errors import (
+    ConflictError,
+    DomainError,
+    InvalidInput,
+    InvalidState,
+    NotFound,
+)
 from returns_shared.domain.money import Money
 from returns_shared.domain.returns import Refund, Return
 from returns_shared.domain.vocabulary import ReturnStatus
@@ -153,7 +159,7 @@ def pay_refund(return_id: str, deps: Dependencies, *, actor: str) -> Return:
     except Exception:  # noqa: BLE001 - a stale execution finds the return refunded and ends itself
         logger.warning("could not stop the deadline workflow", extra={"returnId": ret.id})
     publish_safely(deps, "ReturnRefunded", ret)
-    notify.refunded(deps, ret, order)
+    notify.refunded(deps, ret)
     return ret
 
 

@@ -11,11 +11,11 @@ from aws_lambda_powertools import Logger
 
 from returns_shared.domain.errors import (
     ConflictError,
+    DomainError,
     IdempotencyKeyReused,
     Ineligible,
     InvalidInput,
     ManyErrors,
-    DomainError,
     MethodNotAvailable,
     NotFound,
 )
