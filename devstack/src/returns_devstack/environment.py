@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 
 LOCAL_DEFAULTS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -31,3 +32,7 @@ def apply_local_environment(overrides: dict[str, str] | None = None) -> None:
     os.environ.pop("AWS_PROFILE", None)
     os.environ.update(overrides or {})
     time.tzset()
+    # Powertools warns on every invocation that adds no metric; locally that is noise
+    warnings.filterwarnings("ignore", message="No application metrics to publish")
+    # the contract's default local secret is short on purpose (a well-known dev value)
+    warnings.filterwarnings("ignore", message="The HMAC key is")

@@ -29,6 +29,7 @@ def demo_orders(now: datetime) -> list[dict[str, Any]]:
     placed = now - timedelta(days=12)
     delivered = now - timedelta(days=5)
     iso = placed.isoformat().replace("+00:00", "Z")
+    placed_long_ago = (now - timedelta(days=45)).isoformat().replace("+00:00", "Z")
     return [
         {
             "id": "AK-1001", "email": email, "placedAt": iso, "currencyCode": "USD", "paymentReference": "pi_demo_4242",
@@ -49,7 +50,7 @@ def demo_orders(now: datetime) -> list[dict[str, Any]]:
             "lines": [_line("L1", "CRD-2210-L", "Cable-knit cardigan", "KNITWEAR", "30.00", delivered=delivered)],
         },
         {
-            "id": "AK-1003", "email": email, "placedAt": iso, "currencyCode": "USD", "paymentReference": "pi_demo_7777",
+            "id": "AK-1003", "email": email, "placedAt": placed_long_ago, "currencyCode": "USD", "paymentReference": "pi_demo_7777",
             "shippingAddress": us, "billingAddress": us, "shippingFee": {"amount": "0.00", "currencyCode": "USD"},
             "lines": [
                 _line("L1", "CT-9001", "Wool long coat", "OUTERWEAR", "620.00", delivered=delivered),

@@ -19,6 +19,9 @@ from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import DEMO_CALLERS
 
 
+LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true"}
+
+
 @dataclass
 class EmbeddedStack:
     stack: DeployedStack
@@ -44,10 +47,23 @@ class EmbeddedStack:
         return [self.record_order(order)["orderId"] for order in demo_orders(utc_now())]
 
 
+def shared_environment(stack: DeployedStack) -> dict[str, str]:
+    """The variables all functions agree on (one process holds them all). Per-function ones, such
+    as POWERTOOLS_SERVICE_NAME, differ by design and keep the process default."""
+    merged: dict[str, str] = {}
+    clashing: set[str] = set()
+    for variables in stack.function_env.values():
+        for name, value in variables.items():
+            if merged.setdefault(name, value) != value:
+                clashing.add(name)
+    return {name: value for name, value in merged.items() if name not in clashing}
+
+
 def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: bool = True) -> EmbeddedStack:
     """Deploy template.yaml into moto (already running: in-process mock or server) and wire it up."""
     stack = deploy_stack(endpoint_url=endpoint_url)
-    os.environ.update(stack.env())
+    os.environ.update(shared_environment(stack))
+    os.environ.update(LOCAL_GATEWAY)  # the template's gateway validates Cognito tokens; locally HS256
     sender = os.environ.get("SENDER_EMAIL", "returns@allegra-k.com")
     boto3.client("ses").verify_domain_identity(Domain=sender.split("@")[1])  # moto SES refuses unverified senders
     bootstrap.reset_dependencies()  # clients must be made against this moto
