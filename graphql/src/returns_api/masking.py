@@ -14,8 +14,11 @@ from returns_api.scalars import InvalidScalar
 
 def is_client_error(error: GraphQLError) -> bool:
     """Allow-list: what a client may see as is."""
-    original = error.original_error
-    # No original error: graphql-core's own syntax/validation/limit errors (about the query).
+    original: BaseException | None = error.original_error
+    # graphql-core may wrap a GraphQLError in another (e.g. variable coercion): walk the chain.
+    while isinstance(original, GraphQLError) and not isinstance(original, ApiError):
+        original = original.original_error
+    # None: graphql-core's own syntax/validation/limit errors (about the query itself).
     return original is None or isinstance(original, ApiError | InvalidScalar)
 
 

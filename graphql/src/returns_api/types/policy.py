@@ -43,8 +43,8 @@ class ReturnPolicy:
         return cls(
             version=policy.version,
             clauses=[PolicyClause(id=strawberry.ID(c.id), text=c.text) for c in policy.clauses],
-            return_window_days=policy.return_window.default_days,
-            non_returnable_categories=sorted(policy.eligibility.non_returnable_categories),
-            refund_processing_days=policy.refunds.processing_days,
-            exchanges_offered=policy.methods.exchanges_offered,
+            return_window_days=policy.return_window_days,
+            non_returnable_categories=list(policy.non_returnable_categories),
+            refund_processing_days=policy.refund_processing_days,
+            exchanges_offered=policy.exchanges_offered,
         )

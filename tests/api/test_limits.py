@@ -1,0 +1,105 @@
+"""Every protection answers a GraphQL error or a 4xx, never a 5xx."""
+
+from __future__ import annotations
+
+import json
+
+from .support import Api, auth, error_codes, request
+
+AGENT = auth("agent", email=None)
+
+
+def _depth(hops: int) -> str:
+    """return → (order → returns) × hops → id."""
+    body = "id"
+    for _ in range(hops):
+        body = f"order {{ returns {{ {body} }} }}"
+    return '{ return(id: "R1") { ' + body + " } }"
+
+
+def test_depth_over_10_is_refused_before_running():
+    api = Api()
+    result = api.gql(_depth(5), headers=AGENT)  # 11 fields deep under the root
+    assert result["data"] is None
+    assert "exceeds maximum operation depth" in result["errors"][0]["message"]
+    assert sum(api.reader.calls.values()) == 0
+
+
+def test_depth_of_exactly_10_is_fine():
+    ten_deep = _depth(4).replace("{ id }", "{ order { id } }", 1)  # `id` at depth 10
+    result = Api().gql(ten_deep, headers=AGENT)
+    assert "errors" not in result
+
+
+def test_too_many_aliases():
+    query = "{ " + " ".join(f"a{i}: returnPolicy {{ version }}" for i in range(16)) + " }"
+    result = Api().gql(query)
+    assert result["data"] is None and "aliases" in result["errors"][0]["message"]
+    assert "errors" not in Api().gql("{ " + " ".join(f"a{i}: returnPolicy {{ version }}" for i in range(15)) + " }")
+
+
+def test_too_many_tokens():
+    query = "{ returnPolicy { " + " ".join(["version"] * 2100) + " } }"
+    response = Api().post(query)
+    assert response.status == 200
+    assert "more than 2000 tokens" in response.json()["errors"][0]["message"]
+
+
+def test_batching_is_off():
+    body = json.dumps([{"query": "{ returnPolicy { version } }"}] * 2).encode()
+    response = request(Api().app, "POST", "/graphql", body=body, headers={"content-type": "application/json"})
+    assert response.status == 400
+
+
+def test_body_size_is_bounded_declared_or_streamed():
+    api = Api(max_body_bytes=1000)
+    big = json.dumps({"query": "{ returnPolicy { version } }", "variables": {"x": "y" * 2000}}).encode()
+    declared = request(api.app, "POST", "/graphql", body=big,
+                       headers={"content-type": "application/json", "content-length": str(len(big))})
+    assert declared.status == 413
+    streamed = request(api.app, "POST", "/graphql", chunks=[big[:600], big[600:]],
+                       headers={"content-type": "application/json"})
+    assert streamed.status == 413
+    assert streamed.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+def test_page_size_is_bounded():
+    api = Api()
+    for first in (0, 101, -1):
+        result = api.gql(f"{{ returns(first: {first}) {{ edges {{ cursor }} }} }}", headers=AGENT)
+        assert error_codes(result) == ["BAD_USER_INPUT"]
+    assert api.reader.calls["list_returns"] == 0
+    assert "errors" not in api.gql("{ returns(first: 100) { edges { cursor } } }", headers=AGENT)
+
+
+INTROSPECTION = "{ __schema { queryType { name } } }"
+
+
+def test_production_turns_off_introspection_suggestions_and_graphiql():
+    prod = Api(stage="prod")
+    result = prod.gql(INTROSPECTION)
+    assert result["data"] is None and "introspection" in result["errors"][0]["message"].lower()
+    typo = prod.gql("{ returnPolicy { versio } }")
+    assert "Did you mean" not in typo["errors"][0]["message"]
+    page = request(prod.app, "GET", "/graphql", headers={"accept": "text/html"})
+    assert page.status == 404
+
+
+def test_ide_flag_alone_turns_them_off():
+    assert Api(graphql_ide=False).gql(INTROSPECTION)["data"] is None
+
+
+def test_local_keeps_developer_tools():
+    local = Api()
+    assert local.gql(INTROSPECTION)["data"]["__schema"]["queryType"]["name"] == "Query"
+    assert "Did you mean" in local.gql("{ returnPolicy { versio } }")["errors"][0]["message"]
+    page = request(local.app, "GET", "/graphql", headers={"accept": "text/html"})
+    assert page.status == 200 and b"query AgentQueue" in page.body and b"Welcome to GraphiQL" not in page.body
+
+
+def test_schema_and_rules_are_built_once():
+    from returns_api.schema import build_schema
+
+    first, second = Api(), Api()
+    assert first.app.view.schema is second.app.view.schema
+    assert build_schema(first.settings) is first.app.view.schema

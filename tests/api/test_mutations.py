@@ -1,0 +1,152 @@
+"""userErrors: edge validation (INVALID_INPUT with paths, nothing sent), function answers passed
+through, FORBIDDEN/UNAUTHENTICATED answers as GraphQL errors, read-back after success."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from returns_shared.domain.vocabulary import ReturnStatus
+
+from .support import ALICE, Api, FakeBus, FakeReader, auth, error_codes, make_order, make_return
+
+INTEGRATION = auth("integration", email=None)
+RECORD = """mutation($input: RecordOrderInput!) { recordOrder(input: $input) {
+  order { id email lines { id unitPrice { amount } } } userErrors { field message code } } }"""
+ADDRESS = {"name": "Carol", "line1": "1 Main St", "city": "Austin", "postalCode": "73301", "countryCode": "US"}
+ORDER_INPUT = {
+    "id": "O1", "email": ALICE, "placedAt": "2026-11-20T10:00:00Z", "currencyCode": "USD",
+    "paymentReference": "PAY-1", "shippingAddress": dict(ADDRESS), "billingAddress": dict(ADDRESS),
+    "shippingFee": {"amount": "5.00", "currencyCode": "USD"},
+    "lines": [{"id": "L1", "sku": "S1", "title": "Dress", "category": "DRESS", "quantity": 1,
+               "unitPrice": {"amount": "30.00", "currencyCode": "USD"}}],
+}
+
+
+def _with(path: list, value) -> dict:
+    data = copy.deepcopy(ORDER_INPUT)
+    target = data
+    for key in path[:-1]:
+        target = target[key]
+    target[path[-1]] = value
+    return data
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (["shippingAddress", "countryCode"], "XX", ["input", "shippingAddress", "countryCode"]),
+        (["billingAddress", "countryCode"], "us", ["input", "billingAddress", "countryCode"]),
+        (["currencyCode"], "DOLLARS", ["input", "currencyCode"]),
+        (["lines", 0, "unitPrice", "currencyCode"], "XYZ", ["input", "lines", "0", "unitPrice", "currencyCode"]),
+        (["email"], "not-an-email", ["input", "email"]),
+        (["email"], "a@" + "b" * 330 + ".com", ["input", "email"]),
+        (["shippingAddress", "name"], "x" * 501, ["input", "shippingAddress", "name"]),
+        (["paymentReference"], "   ", ["input", "paymentReference"]),
+        (["lines"], [ORDER_INPUT["lines"][0]] * 51, ["input", "lines"]),
+        (["lines"], [], ["input", "lines"]),
+    ],
+)
+def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, field):
+    api = Api()
+    result = api.gql(RECORD, {"input": _with(path, value)}, headers=INTEGRATION)
+    payload = result["data"]["recordOrder"]
+    assert payload["order"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, "INVALID_INPUT")]
+    assert api.bus.sent == []
+
+
+def test_record_order_sends_camel_case_json_and_reads_the_order_back():
+    order = make_order("O1", ALICE)
+    api = Api(FakeReader([order]), FakeBus(answer=lambda s: {"returnId": None, "orderId": "O1", "userErrors": []}))
+    result = api.gql(RECORD, {"input": ORDER_INPUT}, headers=INTEGRATION)
+    assert result["data"]["recordOrder"]["order"]["id"] == "O1"
+    (sent,) = api.bus.sent
+    assert (sent.function, sent.command) == ("request", "recordOrder")
+    assert sent.payload["shippingAddress"]["postalCode"] == "73301"
+    assert sent.payload["lines"][0]["unitPrice"] == {"amount": "30.00", "currencyCode": "USD"}
+    assert sent.payload["placedAt"] == "2026-11-20T10:00:00+00:00"
+
+
+def test_function_user_errors_pass_through():
+    answer = {"returnId": None, "orderId": None,
+              "userErrors": [{"field": ["lines", "0", "quantity"], "message": "too many", "code": "INELIGIBLE"}]}
+    order = make_order("O1", ALICE)
+    api = Api(FakeReader([order]), FakeBus(answer=lambda s: answer))
+    result = api.gql(
+        'mutation { requestReturn(input: {orderId: "O1", method: SELF_SHIP, conditionAttested: true, '
+        'idempotencyKey: "k", lines: [{orderLineId: "L1", quantity: 9, reason: STYLE}]}) '
+        "{ return { id } userErrors { field message code } } }",
+        headers=auth(email=ALICE),
+    )
+    assert result["data"]["requestReturn"] == {"return": None, "userErrors": answer["userErrors"]}
+
+
+@pytest.mark.parametrize("code", ["FORBIDDEN", "UNAUTHENTICATED"])
+def test_forbidden_answers_become_graphql_errors(code):
+    bus = FakeBus(answer=lambda s: {"returnId": None, "orderId": None,
+                                    "userErrors": [{"field": None, "message": "no", "code": code}]})
+    result = Api(bus=bus).gql('mutation { issueRefund(id: "R1") { userErrors { code } } }',
+                              headers=auth("agent", email=None))
+    assert error_codes(result) == [code]
+
+
+def test_success_reads_the_return_back_fresh():
+    order = make_order("O1", ALICE)
+    before = make_return("R1", order, status=ReturnStatus.UNDER_REVIEW)
+    reader = FakeReader([order], [before])
+    after = make_return("R1", order, status=ReturnStatus.APPROVED)
+
+    def approve(sent):
+        reader.returns["R1"] = after  # the function changed it
+        return {"returnId": "R1", "orderId": "O1", "userErrors": []}
+
+    api = Api(reader, FakeBus(answer=approve))
+    result = api.gql('mutation { approveReturn(id: "R1", note: "fine") { return { id status } userErrors { code } } }',
+                     headers=auth("agent", email=None))
+    assert result["data"]["approveReturn"] == {"return": {"id": "R1", "status": "APPROVED"}, "userErrors": []}
+    assert api.bus.sent[0].function == "screening"
+    assert api.bus.sent[0].payload == {"id": "R1", "note": "fine"}
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ('mutation { declineReturn(id: "R1", reason: " ") { userErrors { field code } } }', ["reason"]),
+        ('mutation { cancelReturn(id: "") { userErrors { field code } } }', ["id"]),
+        ('mutation { submitReturnTracking(id: "R1", carrier: "UPS", trackingNumber: "%s") '
+         "{ userErrors { field code } } }" % ("9" * 501), ["trackingNumber"]),
+        ('mutation { requestReturn(input: {orderId: "O1", method: SELF_SHIP, conditionAttested: true, '
+         'idempotencyKey: "%s", lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) '
+         "{ userErrors { field code } } }" % ("k" * 129), ["input", "idempotencyKey"]),
+    ],
+)
+def test_argument_validation(document, field):
+    api = Api(FakeReader([make_order("O1", ALICE)], [make_return("R1", make_order("O1", ALICE))]))
+    result = api.gql(document, headers=auth("agent", email=None))
+    (payload,) = result["data"].values()
+    assert payload["userErrors"] == [{"field": field, "code": "INVALID_INPUT"}]
+    assert api.bus.sent == []
+
+
+def test_routing_of_every_command():
+    order = make_order("O1", ALICE)
+    api = Api(FakeReader([order], [make_return("R1", order)]))
+    agent, warehouse = auth("agent", email=None), auth("warehouse", email=None)
+    api.gql('mutation { cancelReturn(id: "R1") { userErrors { code } } }', headers=agent)
+    api.gql('mutation { declineReturn(id: "R1", reason: "fraud") { userErrors { code } } }', headers=agent)
+    api.gql('mutation { submitReturnTracking(id: "R1", carrier: "UPS", trackingNumber: "1Z") { userErrors { code } } }',
+            headers=agent)
+    api.gql('mutation { receiveReturn(id: "R1") { userErrors { code } } }', headers=warehouse)
+    api.gql('mutation { inspectReturn(id: "R1", lines: [{orderLineId: "L1", condition: WORN, defectConfirmed: false}]) '
+            "{ userErrors { code } } }", headers=warehouse)
+    api.gql('mutation { issueRefund(id: "R1") { userErrors { code } } }', headers=agent)
+    assert [(s.function, s.command, s.payload) for s in api.bus.sent] == [
+        ("request", "cancelReturn", {"id": "R1"}),
+        ("screening", "declineReturn", {"id": "R1", "reason": "fraud"}),
+        ("request", "submitReturnTracking", {"id": "R1", "carrier": "UPS", "trackingNumber": "1Z"}),
+        ("refund", "receiveReturn", {"id": "R1", "receivedAt": None}),
+        ("refund", "inspectReturn",
+         {"id": "R1", "lines": [{"orderLineId": "L1", "condition": "WORN", "defectConfirmed": False}]}),
+        ("refund", "issueRefund", {"id": "R1"}),
+    ]
