@@ -1,0 +1,80 @@
+"""The scheduled jobs (EXPIRE-APPROVED, REVIEW-SLA and the safety sweeps), run with their events/ files
+through the functions' handlers, with the service clock moved forward."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from .support import TRACKING, address, line, order_input
+
+EVENTS = Path(__file__).resolve().parents[2] / "events"
+
+
+def _event(path: str) -> dict:
+    return json.loads((EVENTS / path).read_text())
+
+
+def _later(stack, **delta) -> None:
+    now = stack.deps.clock()
+    stack.deps.clock = lambda: now + timedelta(**delta)
+
+
+def test_expire_approved_expires_unshipped_returns_after_30_days_only(flow, tokens, stack, mailbox):
+    order = flow.record(order_input(line("L1"), line("L2"), line("L3")))
+    stale = flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["return"]
+    shipped = flow.request(order, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}])["return"]
+    flow.act(TRACKING, tokens.customer(), id=shipped["id"], carrier="USPS", number="9400111899223856928499")
+    _later(stack, days=29, hours=23)
+    young = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
+    assert young["counts"]["expired"] == 0
+    _later(stack, hours=1, seconds=1)
+    result = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
+    assert result["counts"]["expired"] == 1
+    assert flow.get(stale["id"])["status"] == "EXPIRED"
+    assert flow.get(stale["id"])["timeline"][-1]["note"].startswith("EXPIRE-APPROVED")
+    assert flow.get(shipped["id"])["status"] == "IN_TRANSIT"
+    assert any(stale["id"] in m["subject"] and "expired" in m["subject"].lower() for m in mailbox())
+    # an expired return frees its quantity and no longer counts as a package
+    quote = flow.quote(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["quote"]
+    assert quote["lines"][0]["eligible"] is True
+    again = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
+    assert again["counts"]["expired"] == 0  # safe to run twice
+
+
+def test_review_sla_escalates_once_after_two_business_days(flow, tokens, stack):
+    order = flow.record(order_input(line("L1"), billing=address("CA")))  # SCREEN-ADDRESS → under review
+    ret = flow.request(order)["return"]
+    assert ret["status"] == "UNDER_REVIEW"
+    topic_messages = _ops_messages(stack)
+    _later(stack, hours=1)
+    assert stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))["counts"]["escalated"] == 0
+    _later(stack, days=6)  # more than two business days whatever the weekday
+    result = stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))
+    assert result["counts"]["escalated"] == 1
+    assert any("REVIEW-SLA" in (e["note"] or "") for e in flow.get(ret["id"])["timeline"])
+    assert stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))["counts"]["escalated"] == 0
+    assert len(_ops_messages(stack)) == len(topic_messages) + 1
+
+
+def test_sweep_screens_a_request_whose_event_was_lost(flow, stack, monkeypatch):
+    order = flow.record(order_input(line("L1")))
+    monkeypatch.setattr(stack.deps.events, "publish", _bus_down)
+    ret = flow.request(order)["return"]
+    assert ret["status"] == "REQUESTED"  # committed, but nobody heard about it
+    monkeypatch.undo()
+    _later(stack, minutes=6)
+    result = stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))
+    assert result["counts"]["rescreened"] == 1
+    assert flow.get(ret["id"])["status"] == "APPROVED"
+
+
+def _bus_down(*_args, **_kwargs):
+    raise ConnectionError("EventBridge unavailable")
+
+
+def _ops_messages(stack) -> list:
+    from moto.sns.models import sns_backends
+
+    return list(sns_backends["123456789012"]["us-east-1"].topics[stack.stack.ops_topic_arn].sent_notifications)
