@@ -7,9 +7,9 @@ AWS triggers them; the gateway serves GraphQL (with GraphiQL) on http://127.0.0.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
-import signal
 import socket
 import sys
 import urllib.request
@@ -87,12 +87,19 @@ def main() -> None:
     triggers = BackgroundTriggers(embedded.runtime)
     triggers.start()
     app = local_app(embedded)
-    print(banner(port, moto_port, orders), flush=True)
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level=os.environ.get("LOG_LEVEL", "info").lower())
-    server = uvicorn.Server(config)
-    signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
+    server = uvicorn.Server(config)  # handles Ctrl-C and SIGTERM itself
+
+    async def serve() -> None:
+        serving = asyncio.create_task(server.serve())
+        while not server.started and not serving.done():
+            await asyncio.sleep(0.05)
+        if server.started:  # only now is the port open: then tell the developer
+            print(banner(port, moto_port, orders), flush=True)
+        await serving
+
     try:
-        server.run()
+        asyncio.run(serve())
     finally:
         triggers.stop()
         moto.stop()

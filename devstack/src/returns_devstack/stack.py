@@ -18,7 +18,6 @@ from returns_devstack.runtime import InProcessCommandBus, LocalLambdaRuntime
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import DEMO_CALLERS
 
-
 LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true"}
 
 

@@ -1,0 +1,95 @@
+"""`make dev` for real: the embedded stack in its own process answers over HTTP on loopback, shows
+GraphiQL, serves a presigned label URL through the moto server, and stops cleanly on Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from returns_devstack.tokens import demo_token
+
+REPO = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _post(url: str, query: str, token: str | None = None) -> dict:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=json.dumps({"query": query}).encode(), headers=headers)
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = _free_port()
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOG_LEVEL": "warning"}
+    process = subprocess.Popen([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    banner: list[str] = []
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        text = process.stdout.readline()
+        if not text and process.poll() is not None:
+            break
+        banner.append(text)
+        if "Ctrl-C stops everything" in text:
+            break
+    assert "Ctrl-C stops everything" in "".join(banner), "".join(banner)
+    yield f"http://127.0.0.1:{port}", "".join(banner), process
+    if process.poll() is None:
+        process.kill()
+
+
+def test_banner_prints_tokens_and_the_first_query(server):
+    _url, banner, _process = server
+    for role in ("customer", "agent", "warehouse", "integration"):
+        assert f"  {role}" in banner
+    assert "curl -s http://127.0.0.1:" in banner
+
+
+def test_graphiql_and_demo_data_over_http(server):
+    url, _banner, _process = server
+    request = urllib.request.Request(f"{url}/graphql", headers={"Accept": "text/html"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert "graphiql" in response.read().decode().lower()
+    data = _post(f"{url}/graphql", '{ order(id: "AK-1001") { id lines { id } } }', demo_token("customer"))
+    assert data["data"]["order"]["id"] == "AK-1001"
+
+
+def test_a_prepaid_label_is_a_pdf_behind_its_presigned_url(server):
+    url, _banner, _process = server
+    mutation = """mutation { requestReturn(input: {orderId: "AK-1001", method: PREPAID_LABEL, conditionAttested: true,
+      idempotencyKey: "server-test", lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) {
+      return { status label { url trackingNumber } } userErrors { code message } } }"""
+    answer = _post(f"{url}/graphql", mutation, demo_token("customer"))["data"]["requestReturn"]
+    assert answer["userErrors"] == []
+    label = answer["return"]["label"]
+    with urllib.request.urlopen(label["url"], timeout=10) as response:
+        pdf = response.read()
+    assert pdf.startswith(b"%PDF") and label["trackingNumber"].encode() in pdf
+    with urllib.request.urlopen(f"{url}/_local/mail", timeout=10) as response:
+        assert "label" in response.read().decode().lower()
+
+
+def test_ctrl_c_stops_everything(server):
+    _url, _banner, process = server
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) in (0, -signal.SIGINT, 130)
+    children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
+    assert children.strip() == ""
