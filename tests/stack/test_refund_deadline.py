@@ -3,6 +3,7 @@ receivedAt), and the reconcile job that heals a missing execution."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -112,7 +113,7 @@ def test_a_transient_failure_of_the_refund_function_is_retried_and_pays_once(flo
     sqs = stack.stack.client("sqs")
     queue = stack.stack.queues["RefundQueue"]
     sqs.set_queue_attributes(QueueUrl=queue, Attributes={"VisibilityTimeout": "1"})
-    sqs.send_message(QueueUrl=queue, MessageBody='{"type": "RefundDeadlineDue", "returnId": "%s"}' % return_id)
+    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"type": "RefundDeadlineDue", "returnId": return_id}))
     stack.runtime.drain()
     assert flow.get(return_id)["status"] == "INSPECTED"  # the failed message stays on the queue
     time.sleep(1.2)  # the visibility timeout passes; SQS redelivers
