@@ -1,6 +1,7 @@
 """Label function: a prepaid return label (PDF → S3, emailed) for every approved PREPAID_LABEL return."""
 
 from aws_lambda_powertools import Logger, Metrics
+
 from returns_shared.lambda_entry import FunctionRoutes
 from returns_shared.service import labels
 

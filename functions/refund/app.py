@@ -2,6 +2,7 @@
 workflow's due-time message and the deadline reconciliation job."""
 
 from aws_lambda_powertools import Logger, Metrics
+
 from returns_shared.lambda_entry import FunctionRoutes
 from returns_shared.service import refunds
 

@@ -2,6 +2,7 @@
 return instructions (on ReturnApproved, self-ship) and the EXPIRE-APPROVED job."""
 
 from aws_lambda_powertools import Logger, Metrics
+
 from returns_shared.lambda_entry import FunctionRoutes
 from returns_shared.service import orders, requests
 

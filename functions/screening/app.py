@@ -2,6 +2,7 @@
 approve/decline, and the REVIEW-SLA job (with the stuck-request sweeps)."""
 
 from aws_lambda_powertools import Logger, Metrics
+
 from returns_shared.lambda_entry import FunctionRoutes
 from returns_shared.service import screening
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import re
 
 from adapters_testdata import CUSTOMER_ADDRESS, WAREHOUSE, usd
+
 from returns_shared.adapters.carrier_local import LocalCarrier
 
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from adapters_testdata import AT, WAREHOUSE, make_order, make_return, quote, usd
+
 from returns_shared.domain.returns import Refund, ReturnLabel
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod
 from returns_shared.notifications import emails

@@ -6,6 +6,7 @@ from decimal import Decimal
 import boto3
 import pytest
 from botocore.stub import Stubber
+
 from returns_shared.adapters.errors import EventPublishError
 from returns_shared.adapters.eventbridge_publisher import EventBridgePublisher
 

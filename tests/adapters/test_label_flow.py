@@ -9,6 +9,7 @@ import boto3
 from adapters_testdata import AT, WAREHOUSE, make_order, make_return, usd
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
+
 from returns_shared.adapters.carrier_local import LocalCarrier
 from returns_shared.adapters.s3_label_store import S3LabelStore
 from returns_shared.adapters.ses_mailer import SesMailer

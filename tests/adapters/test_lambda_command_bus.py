@@ -9,6 +9,7 @@ import boto3
 import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
+
 from returns_shared.adapters.errors import CommandFailed
 from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.service.ports import Caller

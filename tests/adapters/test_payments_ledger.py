@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from adapters_testdata import usd
+
 from returns_shared.adapters.errors import RefundKeyReused
 from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.service.ports import PaymentDeclined

@@ -4,6 +4,7 @@ from urllib.parse import parse_qs, urlparse
 
 import boto3
 import pytest
+
 from returns_shared.adapters.s3_label_store import S3LabelStore
 
 BUCKET = "returns-labels-test"

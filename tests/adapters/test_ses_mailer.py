@@ -7,6 +7,7 @@ import boto3
 import pytest
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
+
 from returns_shared.adapters.errors import MailRejected
 from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.service.ports import Email

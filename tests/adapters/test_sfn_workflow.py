@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from moto import mock_aws
+
 from returns_shared.adapters.sfn_workflow import (
     StepFunctionsDeadlineWorkflow,
     execution_arn,

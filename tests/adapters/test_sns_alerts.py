@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 
 import boto3
+
 from returns_shared.adapters.sns_alerts import SnsOpsAlerts, clean_subject
 
 

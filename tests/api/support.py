@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+
 from returns_api.app import create_app
 from returns_api.settings import Settings
 from returns_shared.domain.money import Money

@@ -7,6 +7,7 @@ import time
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
+
 from returns_api import auth
 from returns_api.settings import Settings
 

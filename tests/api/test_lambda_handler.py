@@ -8,6 +8,7 @@ import types
 from pathlib import Path
 
 import pytest
+
 from returns_api import lambda_handler
 
 from .support import FakeBus, FakeLabelStore, FakeReader, token

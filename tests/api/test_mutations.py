@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import pytest
+
 from returns_shared.domain.vocabulary import ReturnStatus
 
 from .support import ALICE, Api, FakeBus, FakeReader, auth, error_codes, make_order, make_return

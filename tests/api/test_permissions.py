@@ -4,6 +4,7 @@ agent, warehouse, integration. Refusals are GraphQL errors and send nothing to t
 from __future__ import annotations
 
 import pytest
+
 from returns_shared.domain.vocabulary import ReturnStatus
 
 from .support import ALICE, BOB, Api, FakeReader, auth, error_codes, make_order, make_return

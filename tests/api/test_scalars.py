@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from returns_api.scalars import (
     InvalidScalar,
     parse_datetime,

@@ -6,9 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from returns_api.graphiql import DEFAULT_DOCUMENT
-from returns_api.schema import sdl
-
 from graphql import (
     GraphQLEnumType,
     GraphQLInputObjectType,
@@ -18,6 +15,9 @@ from graphql import (
     parse,
     validate,
 )
+
+from returns_api.graphiql import DEFAULT_DOCUMENT
+from returns_api.schema import sdl
 
 REPO = Path(__file__).resolve().parents[2]
 COMMITTED = REPO / "graphql" / "schema.graphql"

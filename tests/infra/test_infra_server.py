@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from moto.server import ThreadedMotoServer
+
 from returns_devstack.deploy import DeployedStack, deploy_stack, moto_mock_active
 
 from .conftest import receive_all, wait_for_execution

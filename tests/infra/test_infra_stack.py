@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from moto import mock_aws
+
 from returns_devstack.deploy import MOTO_CONFIG, DeployedStack, deploy_stack
 
 from .conftest import receive_all, wait_for_execution

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from returns_devstack import template as tpl
 
 from .conftest import ASL, REPO, TEMPLATE

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.engine import (
     expiry_due,

@@ -8,6 +8,7 @@ from importlib import resources
 
 import pytest
 from pydantic import ValidationError
+
 from returns_shared.domain.errors import UnsupportedCurrency
 from returns_shared.domain.vocabulary import ReturnReason
 from returns_shared.policy.document import PolicyDocument, load_policy

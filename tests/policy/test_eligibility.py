@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from returns_shared.domain.vocabulary import IneligibilityCode as Code
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.engine import returnability

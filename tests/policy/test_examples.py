@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+
 from returns_shared.domain.vocabulary import IneligibilityCode as Code
 from returns_shared.domain.vocabulary import ItemCondition, ReturnStatus
 from returns_shared.policy.engine import InspectedLine, quote, refund_deadlines, screen, settle

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason, ReturnStatus
 from returns_shared.policy.engine import InspectedLine, items_paid, quote, returnability, settle
 

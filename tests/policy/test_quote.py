@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+
 from returns_shared.domain.errors import InvalidInput, NotFound, UnsupportedCurrency
 from returns_shared.domain.vocabulary import IneligibilityCode as Code
 from returns_shared.domain.vocabulary import ReturnReason, ReturnStatus

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.engine import quote, screen
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.vocabulary import ItemCondition, ReturnReason, ReturnStatus
 from returns_shared.policy.engine import InspectedLine, settle

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from moto import mock_aws
+
 from returns_devstack.deploy import MOTO_CONFIG
 from returns_devstack.mailbox import sent_emails
 from returns_devstack.stack import EmbeddedStack, start_embedded_stack

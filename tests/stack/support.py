@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+
 from returns_devstack.environment import apply_local_environment
 from returns_devstack.tokens import mint
 

@@ -14,6 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from returns_devstack.tokens import demo_token
 
 REPO = Path(__file__).resolve().parents[2]

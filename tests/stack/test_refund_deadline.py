@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from returns_devstack.runtime import wait_for
 
 from .support import INSPECT, RECEIVE, REFUND, iso, line, order_input

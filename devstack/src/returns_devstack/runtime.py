@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from returns_shared.service.ports import Caller
 
 from returns_devstack.deploy import DeployedStack
+from returns_shared.service.ports import Caller
 
 log = logging.getLogger("returns.devstack")
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import boto3
-from returns_shared import bootstrap
-from returns_shared.service.dependencies import Dependencies, utc_now
 
 from returns_devstack.deploy import DeployedStack, deploy_stack
 from returns_devstack.runtime import InProcessCommandBus, LocalLambdaRuntime
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import DEMO_CALLERS
+from returns_shared import bootstrap
+from returns_shared.service.dependencies import Dependencies, utc_now
 
 LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true"}
 

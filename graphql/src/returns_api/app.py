@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from cross_web import HTTPException
-from returns_shared.service.ports import CommandBus, LabelStore, ReturnsReader
 
 from returns_api.asgi import (
     ASGIApp,
@@ -28,6 +27,7 @@ from returns_api.observability import logger
 from returns_api.schema import build_schema
 from returns_api.settings import Settings
 from returns_api.view import GraphQLView
+from returns_shared.service.ports import CommandBus, LabelStore, ReturnsReader
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument

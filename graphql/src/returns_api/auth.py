@@ -15,9 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 import jwt
-from returns_shared.service.ports import Caller
 
 from returns_api.settings import Settings
+from returns_shared.service.ports import Caller
 
 KNOWN_GROUPS = frozenset({"agent", "warehouse", "integration"})
 LEEWAY_SECONDS = 30  # clock skew between the token issuer and Lambda

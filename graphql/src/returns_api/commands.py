@@ -10,11 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from returns_shared.service.ports import Caller
-
 from returns_api.context import Info
 from returns_api.errors import Forbidden, Unauthenticated
 from returns_api.types.user_errors import UserError, user_errors_from_answer
+from returns_shared.service.ports import Caller
 
 REQUEST, SCREENING, REFUND = "request", "screening", "refund"  # logical function names
 

@@ -8,11 +8,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import strawberry
-from returns_shared.service.ports import Caller, CommandBus, LabelStore, ReturnsReader
 
 from returns_api.auth import Identity
 from returns_api.loaders import Loaders, make_loaders
 from returns_api.settings import Settings
+from returns_shared.service.ports import Caller, CommandBus, LabelStore, ReturnsReader
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument

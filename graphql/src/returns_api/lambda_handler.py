@@ -17,10 +17,9 @@ _handler: Mangum | None = None
 
 def build_handler() -> Mangum:
     # SEAM: production wiring lives in the shared package's composition root (bootstrap).
-    from returns_shared.bootstrap import gateway_dependencies
-
     from returns_api.app import create_app
     from returns_api.settings import Settings
+    from returns_shared.bootstrap import gateway_dependencies
 
     settings = Settings.from_env()
     reader, command_bus, label_store = gateway_dependencies()

@@ -9,10 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from strawberry.dataloader import DataLoader
+
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.service.ports import ReturnsReader
-from strawberry.dataloader import DataLoader
 
 
 @dataclass(frozen=True)

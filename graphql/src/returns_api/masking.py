@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
+from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from graphql import GraphQLError
 from returns_api.errors import ApiError
 from returns_api.observability import logger
 from returns_api.scalars import InvalidScalar

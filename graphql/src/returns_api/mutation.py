@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from returns_shared.service.ports import Caller
 
 from returns_api import validation
 from returns_api.commands import REFUND, REQUEST, SCREENING, Answer, send
@@ -20,6 +19,7 @@ from returns_api.types.order import Order
 from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
 from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
+from returns_shared.service.ports import Caller
 
 
 def _not_found(what: str, field: list[str]) -> list[UserError]:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from returns_shared.domain.orders import customer_key
-from returns_shared.service.ports import Caller
-
 from returns_api.context import Info
 from returns_api.errors import Forbidden, Unauthenticated
+from returns_shared.domain.orders import customer_key
+from returns_shared.service.ports import Caller
 
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = "customer", "agent", "warehouse", "integration"
 ANYONE = "anyone"  # public, no token needed (a presented token must still be valid)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import strawberry
-from returns_shared.domain.errors import DomainError
-from returns_shared.domain.orders import customer_key
-from returns_shared.policy.engine import RequestedLine, quote
 
 from returns_api import validation
 from returns_api.context import Info
@@ -20,6 +17,9 @@ from returns_api.types.policy import ReturnPolicy
 from returns_api.types.quote import ReturnQuote
 from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
+from returns_shared.domain.errors import DomainError
+from returns_shared.domain.orders import customer_key
+from returns_shared.policy.engine import RequestedLine, quote
 
 MAX_PAGE = 100
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import strawberry
+from graphql import GraphQLError
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
@@ -17,7 +18,6 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
-from graphql import GraphQLError
 from returns_api.masking import ReferencedMaskErrors
 from returns_api.mutation import Mutation
 from returns_api.query import Query

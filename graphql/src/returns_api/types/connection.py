@@ -13,10 +13,10 @@ import json
 from dataclasses import dataclass
 
 import strawberry
-from returns_shared.service.ports import Page
 
 from returns_api.errors import BadUserInput
 from returns_api.types.returns import Return
+from returns_shared.service.ports import Page
 
 _PREFIX = "rc1."
 

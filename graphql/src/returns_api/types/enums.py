@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+
 from returns_shared.domain.vocabulary import (
     IneligibilityCode,
     ItemCondition,

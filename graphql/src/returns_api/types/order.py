@@ -6,19 +6,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from returns_shared.domain import orders as domain
-from returns_shared.policy import decisions
-from returns_shared.policy.engine import returnability
 
 from returns_api.context import Info
 from returns_api.permissions import authorize
 from returns_api.types.money import Money
 from returns_api.types.quote import IneligibilityReason, reasons
+from returns_shared.domain import orders as domain
+from returns_shared.policy import decisions
+from returns_shared.policy.engine import returnability
 
 if TYPE_CHECKING:
-    from returns_shared.policy.document import PolicyDocument
-
     from returns_api.types.returns import Return
+    from returns_shared.policy.document import PolicyDocument
 
 
 @strawberry.type

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import strawberry
-from returns_shared.policy import decisions
 
 from returns_api.types.enums import IneligibilityCode, ReturnMethod
 from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
+from returns_shared.policy import decisions
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument

@@ -6,19 +6,18 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
-from returns_shared.domain import returns as domain
-from returns_shared.policy import decisions
 
 from returns_api.context import Info
 from returns_api.types.enums import ItemCondition, ReturnMethod, ReturnReason, ReturnStatus
 from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
 from returns_api.types.quote import ReturnQuote
+from returns_shared.domain import returns as domain
+from returns_shared.policy import decisions
 
 if TYPE_CHECKING:
-    from returns_shared.policy.document import PolicyDocument
-
     from returns_api.types.order import Order
+    from returns_shared.policy.document import PolicyDocument
 
 
 @strawberry.type

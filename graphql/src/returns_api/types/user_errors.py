@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import strawberry
+
 from returns_shared.domain.errors import DomainError
 
 
