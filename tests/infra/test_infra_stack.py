@@ -25,7 +25,7 @@ DLQS = {"ScreeningDLQ", "LabelDLQ", "InstructionsDLQ", "RefundDLQ"}
 @pytest.fixture(scope="module")
 def stack() -> Iterator[DeployedStack]:
     with mock_aws(config=MOTO_CONFIG):
-        yield deploy_stack()
+        yield deploy_stack(cognito=True)
 
 
 @pytest.fixture(scope="module")

@@ -25,11 +25,12 @@ the five singletons below and the conventions written at the top of the template
    DynamoDB TTL and point-in-time recovery (moto's CloudFormation ignores them); S3 public
    access block, ownership controls, lifecycle; SQS queue policies; the state machines,
    created from their ASL files with DefinitionSubstitutions applied, in moto's EXECUTING
-   Step Functions backend; Cognito user pools, app clients and groups (real moto ids); SES
-   email identities are verified (whatever their Condition: locally the sender must be able
-   to send).
+   Step Functions backend; SES email identities are verified (whatever their Condition:
+   locally the sender must be able to send); with `cognito=True`, the Cognito user pools,
+   app clients and groups (real moto ids, moto-issued RS256 tokens; ~50 ms more per deploy).
 4. Not created (moto cannot run them, or they mean nothing locally), but named so that
-   references to them resolve: Lambda functions (`<stack>-<LogicalId>`), layers, IAM roles.
+   references to them resolve: Lambda functions (`<stack>-<LogicalId>`), layers, IAM roles,
+   and by default Cognito (stable fake ids; locally the gateway runs with AUTH_MODE=local).
    Skipped outright: event source mappings and Lambda permissions (moto would "invoke" the
    function itself and eat the queue's messages; the local stack polls the queues),
    API Gateway v2 (the local stack serves the gateway itself), CloudWatch alarms, the
@@ -45,6 +46,14 @@ Executing state machines (moto only runs ASL when told to):
     moto at http://localhost:$MOTO_PORT (default 5000): start the server on that port or
     set MOTO_PORT in the server's environment.
   * Wait states compare timestamps with LOCAL time: run with TZ=UTC.
+  * moto quirk: StopExecution sent before the execution's worker thread has started fails
+    (AttributeError inside moto) and the execution keeps RUNNING; wait for its first
+    history event before stopping it in tests.
+
+Cost: ~0.2 s per deploy once the process has imported moto's CloudFormation and Step
+Functions engines; the first deploy in a process also pays those imports (~1-1.5 s with
+bytecode cached; moto's CloudFormation module imports every backend it can create).
+The offline translation is cached on disk (see returns_devstack.template.translate_file).
 """
 
 from __future__ import annotations
@@ -87,11 +96,12 @@ EMULATED_TYPES = frozenset(
     {
         "AWS::StepFunctions::StateMachine",
         "AWS::SQS::QueuePolicy",
-        "AWS::Cognito::UserPool",
-        "AWS::Cognito::UserPoolClient",
-        "AWS::Cognito::UserPoolGroup",
         "AWS::SES::EmailIdentity",
     }
+)
+#: Created through cognito-idp with deploy_stack(cognito=True); otherwise named only.
+COGNITO_TYPES = frozenset(
+    {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup"}
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
 NAMED_ONLY_TYPES = frozenset(
@@ -226,6 +236,7 @@ def deploy_stack(
     template_path: Path | str | None = None,
     execute_state_machines: bool = True,
     parameter_overrides: Mapping[str, str] | None = None,
+    cognito: bool = False,
 ) -> DeployedStack:
     """Create the stack of template.yaml in moto and return what the local stack needs.
 
@@ -250,7 +261,7 @@ def deploy_stack(
     params = tpl.parameter_values(cfn, parameter_overrides)
     resources: dict[str, Any] = cfn["Resources"]
 
-    deployer = _Deployer(cfn, params, stack_name, region, endpoint_url, repo_root)
+    deployer = _Deployer(cfn, params, stack_name, region, endpoint_url, repo_root, cognito=cognito)
     created = deployer.create_stack()
     deployer.fill_gaps(created)
 
@@ -319,8 +330,12 @@ class _Deployer:
         region: str,
         endpoint_url: str | None,
         repo_root: Path,
+        *,
+        cognito: bool = False,
     ) -> None:
         self.cfn = cfn
+        self.emulated = EMULATED_TYPES | COGNITO_TYPES if cognito else EMULATED_TYPES
+        self.named_only = NAMED_ONLY_TYPES if cognito else NAMED_ONLY_TYPES | COGNITO_TYPES
         self.params = params
         self.stack_name = stack_name
         self.region = region
@@ -374,7 +389,7 @@ class _Deployer:
             resource = self.cfn["Resources"].get(logical_id)
             if resource is None:
                 raise tpl.Unresolvable(f"no resource {logical_id}")
-            if resource["Type"] not in NAMED_ONLY_TYPES:
+            if resource["Type"] not in self.named_only:
                 raise tpl.Unresolvable(
                     f"{logical_id} ({resource['Type']}) has no local counterpart"
                 )
@@ -394,12 +409,33 @@ class _Deployer:
             name = self.resolve(props.get("LayerName")) or f"{self.stack_name}-{logical_id}"
             arn = f"arn:aws:lambda:{r}:{a}:layer:{name}:1"
             return {"Ref": arn, "LayerVersionArn": arn}
+        if kind in COGNITO_TYPES:
+            return self._fake_cognito(logical_id, kind, props)
         name = self.resolve(props.get("RoleName")) or f"{self.stack_name}-{logical_id}"[:64]
         return {
             "Ref": name,
             "Arn": f"arn:aws:iam::{a}:role/{name}",
             "RoleId": f"AROA{logical_id.upper()[:17]}",
         }
+
+    def _fake_cognito(self, logical_id: str, kind: str, props: Mapping[str, Any]) -> dict[str, str]:
+        """Stable, well-formed ids for Cognito resources that are not created."""
+        import hashlib
+
+        digest = hashlib.sha256(f"{self.stack_name}/{logical_id}".encode()).hexdigest()
+        if kind == "AWS::Cognito::UserPool":
+            pool_id = f"{self.region}_{digest[:9]}"
+            provider = f"cognito-idp.{self.region}.amazonaws.com/{pool_id}"
+            return {
+                "Ref": pool_id,
+                "UserPoolId": pool_id,
+                "Arn": f"arn:aws:cognito-idp:{self.region}:{self.account_id}:userpool/{pool_id}",
+                "ProviderName": provider,
+                "ProviderURL": f"https://{provider}",
+            }
+        if kind == "AWS::Cognito::UserPoolClient":
+            return {"Ref": digest[:26], "ClientId": digest[:26]}
+        return {"Ref": self.resolve(props.get("GroupName")) or logical_id}
 
     # -- 1. create_stack with what moto's CloudFormation creates
 
@@ -415,7 +451,7 @@ class _Deployer:
                     kept.discard(lid)
                     changed = True
         for lid, res in resources.items():
-            if lid not in kept and res["Type"] not in EMULATED_TYPES:
+            if lid not in kept and res["Type"] not in self.emulated:
                 self.skipped[lid] = res["Type"]
         return {
             "AWSTemplateFormatVersion": "2010-09-09",
@@ -518,7 +554,7 @@ class _Deployer:
             "AWS::SQS::QueuePolicy",
             "AWS::StepFunctions::StateMachine",
         ]
-        for kind in order:
+        for kind in (k for k in order if k in self.emulated):
             for lid, resource in resources.items():
                 if resource["Type"] != kind:
                     continue
