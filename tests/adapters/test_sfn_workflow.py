@@ -81,6 +81,21 @@ def test_stop_and_is_running(workflow):
     workflow.stop(return_id="RMA-1")  # already stopped: fine
 
 
+def test_a_deadline_whose_execution_died_can_be_started_again(workflow):
+    workflow.start(return_id="RMA-1", reminder_at=REMINDER, due_at=DUE)
+    boto3.client("stepfunctions").stop_execution(
+        executionArn=execution_arn(workflow.state_machine_arn, "RMA-1"), cause="died"
+    )
+    assert not workflow.is_running(return_id="RMA-1")
+    workflow.start(return_id="RMA-1", reminder_at=REMINDER, due_at=DUE)  # the reconciler's restart
+    assert workflow.is_running(return_id="RMA-1")
+    workflow.start(return_id="RMA-1", reminder_at=REMINDER, due_at=DUE)  # while running: a no-op
+    assert sorted(e["name"] for e in executions(workflow)) == ["RMA-1", "RMA-1--2"]
+    workflow.stop(return_id="RMA-1")
+    assert not workflow.is_running(return_id="RMA-1")
+    assert {e["status"] for e in executions(workflow)} == {"ABORTED"}
+
+
 def test_the_state_machine_accepts_the_timestamps(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
