@@ -121,6 +121,10 @@ class FakeReader:
         self._called("returns_of_order")
         return [r for r in self.returns.values() if r.order_id == order_id]
 
+    def returns_of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Return]]:
+        self._called("returns_of_orders")
+        return {i: [r for r in self.returns.values() if r.order_id == i] for i in order_ids}
+
     def returns_of_customer(self, email: str) -> list[Return]:
         self._called("returns_of_customer")
         return [r for r in self.returns.values() if r.customer_email == email.lower()]

@@ -24,7 +24,8 @@ def test_a_list_of_returns_reads_orders_in_one_batch():
     assert api.reader.calls["list_returns"] == 1
     assert api.reader.calls["get_orders"] == 1  # 10 returns, 5 orders: one batched read
     assert api.reader.calls["get_order"] == 0
-    assert api.reader.calls["returns_of_order"] == 5  # once per distinct order, not per field
+    assert api.reader.calls["returns_of_orders"] == 1  # every order's returns in one batched read
+    assert api.reader.calls["returns_of_order"] == 0
 
 
 def test_loaders_are_per_request_and_batch_aliases():

@@ -33,3 +33,13 @@ def test_request_is_stored_screened_and_labelled(flow, stack):
     assert ret["label"]["trackingNumber"].startswith("1Z")
     stored = stack.deps.repo.get_return(ret["id"])
     assert stored is not None and stored.version >= 3  # requested, screened, labelled: three conditioned writes
+
+
+def test_returns_of_several_orders_come_in_one_batched_read(flow, stack):
+    first = flow.record(order_input(line("L1"), line("L2")))
+    second = flow.record(order_input(line("L1")))
+    a = flow.request(first, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["return"]["id"]
+    b = flow.request(first, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}])["return"]["id"]
+    found = stack.deps.repo.returns_of_orders([first["id"], second["id"], "missing"])
+    assert [r.id for r in found[first["id"]]] == [a, b]  # request order, strongly consistent
+    assert found[second["id"]] == [] and found["missing"] == []

@@ -39,8 +39,8 @@ def make_loaders(reader: ReturnsReader) -> Loaders:
     returns = DataLoader(load_fn=load_returns)
 
     async def load_returns_of_orders(order_ids: list[str]) -> list[list[Return]]:
-        # The reader has no multi-order query; the loader still reads each order once per request.
-        results = [reader.returns_of_order(order_id) for order_id in order_ids]
+        found_by_order = reader.returns_of_orders(order_ids)
+        results = [found_by_order.get(order_id, []) for order_id in order_ids]
         for found in results:
             for ret in found:
                 returns.prime(ret.id, ret)

@@ -175,6 +175,14 @@ class DynamoReturnsRepository:
         found = self.get_returns(stored.return_ids)
         return sorted(found.values(), key=lambda r: (r.created_at, r.id))
 
+    def returns_of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Return]]:
+        """Several orders' returns in two batched reads (orders, then all their returns)."""
+        stored = [_order_from_item(item) for item in self._batch_get([order_key(i) for i in dict.fromkeys(order_ids)])]
+        found = self.get_returns([rid for s in stored for rid in s.return_ids])
+        by_order = {s.order.id: sorted((found[r] for r in s.return_ids if r in found), key=lambda r: (r.created_at, r.id))
+                    for s in stored}
+        return {order_id: by_order.get(order_id, []) for order_id in order_ids}
+
     def returns_of_customer(self, email: str) -> list[Return]:
         return list(self._query_all("GSI2", "gsi2pk", f"CUSTOMER#{customer_key(email)}"))
 
