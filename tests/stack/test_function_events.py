@@ -153,6 +153,15 @@ def test_self_ship_instructions_event_and_redelivery(flow, stack, mailbox):
     assert len(mails_about(mailbox, rid)) == 1
     assert flow.get(rid)["label"] is None
 
+    # the request function ignores an approval of a prepaid-label return (its customer gets a label, not
+    # "ship it yourself" instructions), whatever the event says
+    us = flow.record(order_input(line("L1"), email=EXAMPLE_EMAIL))
+    prepaid = approved(flow, us, method="PREPAID_LABEL")["id"]
+    no_failures(invoke(stack, "RequestFunction",
+                       event("request/sqs_return_approved_self_ship.json", return_id=prepaid, order_id=us["id"])))
+    assert mails_about(mailbox, prepaid, "how to send") == []
+    assert len(mails_about(mailbox, prepaid, "label")) == 1
+
 
 def test_customer_commands_cancel_and_tracking(flow, stack):
     order = flow.record(order_input(line("L1"), line("L2"), email=EXAMPLE_EMAIL))

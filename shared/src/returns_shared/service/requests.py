@@ -20,7 +20,7 @@ from returns_shared.domain.errors import (
     NotFound,
 )
 from returns_shared.domain.returns import Return, ReturnLine
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
 from returns_shared.policy.engine import RequestedLine, expiry_due, quote
 from returns_shared.service import notify
 from returns_shared.service.authz import require_owner_or, require_role
@@ -161,8 +161,8 @@ def submit_tracking(payload: dict[str, Any], caller: Caller, deps: Dependencies)
 def send_instructions(return_id: str, deps: Dependencies) -> None:
     """ReturnApproved for a SELF_SHIP return: email where and how to send the package (ADDR-RETURN)."""
     ret = deps.repo.get_return(return_id)
-    if ret is None or ret.status != ReturnStatus.APPROVED:
-        return
+    if ret is None or ret.status != ReturnStatus.APPROVED or ret.method != ReturnMethod.SELF_SHIP:
+        return  # a prepaid-label return gets its label (label function), never self-ship instructions
     notify.instructions(deps, ret)
 
 
