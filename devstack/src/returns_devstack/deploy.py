@@ -105,7 +105,8 @@ COGNITO_TYPES = frozenset(
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
 NAMED_ONLY_TYPES = frozenset(
-    {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role"}
+    # a secret only feeds a dynamic reference: locally that unresolved string is the (public) value
+    {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::SecretsManager::Secret"}
 )
 
 
