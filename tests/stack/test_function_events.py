@@ -301,6 +301,29 @@ def test_escalate_reviews_job(flow, stack):
     assert sum("REVIEW-SLA" in (e["note"] or "") for e in ret["timeline"]) == 1
 
 
+def test_escalate_reviews_sweeps_page_past_the_first_page(flow, stack):
+    """The safety sweeps of the escalate-reviews job look at every stale return, not the oldest page only:
+    approved returns wait up to 30 days for the customer, so the oldest ones are rarely the stuck ones."""
+    from returns_shared.service import screening
+
+    order = flow.record(order_input(line("L1"), line("L2"), line("L3"), line("L4")))
+    for i in (1, 2):
+        approved(flow, order, [{"orderLineId": f"L{i}", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL")
+    with events_held(stack):  # the bus lost these: one stuck approved without its label, one stuck requested
+        unlabelled = ok(flow.request(order, [{"orderLineId": "L3", "quantity": 1, "reason": "STYLE"}],
+                                     method="PREPAID_LABEL"))["id"]
+        invoke(stack, "ScreeningFunction", event("screening/sqs_return_requested.json", return_id=unlabelled))
+        unscreened = ok(flow.request(order, [{"orderLineId": "L4", "quantity": 1, "reason": "STYLE"}]))["id"]
+    for url in stack.stack.queues.values():  # the lost events
+        boto3.client("sqs").purge_queue(QueueUrl=url)
+    with clock_at(stack, datetime.now(UTC) + timedelta(minutes=10)):
+        counts = screening.escalate_reviews(stack.deps, page_size=1)
+    assert counts["relabelled"] == 1 and counts["rescreened"] == 1, counts
+    stack.runtime.drain()
+    assert flow.get(unlabelled)["label"] is not None
+    assert flow.get(unscreened)["status"] == "APPROVED"
+
+
 def test_expire_approved_job(flow, stack, mailbox):
     order = flow.record(order_input(line("L1"), line("L2")))
     stale = approved(flow, order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])

@@ -3,12 +3,14 @@ and the review SLA job."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from returns_shared.domain.errors import ConflictError, DomainError
+from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
 from returns_shared.policy.engine import review_escalation_due, screen
 from returns_shared.service import notify
@@ -98,16 +100,26 @@ def escalate_reviews(deps: Dependencies, *, page_size: int = 100) -> dict[str, i
                               f"{ret.status_changed_at.isoformat()}.")
         if not after:
             break
-    stale, _ = deps.repo.returns_in_status(ReturnStatus.REQUESTED, older_than=now - STUCK_AFTER, limit=page_size)
-    for ret in stale:
+    for ret in _every_in_status(deps, ReturnStatus.REQUESTED, older_than=now - STUCK_AFTER, page_size=page_size):
         try:
             if screen_return(ret.id, deps):
                 counts["rescreened"] += 1
         except (ConflictError, DomainError):
             counts["conflicts"] += 1
-    approved, _ = deps.repo.returns_in_status(ReturnStatus.APPROVED, older_than=now - STUCK_AFTER, limit=page_size)
-    for ret in approved:
+    # every page: approved returns wait up to EXPIRE-APPROVED for the customer, so the oldest page is
+    # full of returns that are fine and a stuck one is usually further on
+    for ret in _every_in_status(deps, ReturnStatus.APPROVED, older_than=now - STUCK_AFTER, page_size=page_size):
         if ret.method == ReturnMethod.PREPAID_LABEL and ret.label is None:
             publish_safely(deps, "ReturnApproved", ret)
             counts["relabelled"] += 1
     return counts
+
+
+def _every_in_status(deps: Dependencies, status: ReturnStatus, *, older_than: datetime,
+                     page_size: int) -> Iterator[Return]:
+    after = None
+    while True:
+        page, after = deps.repo.returns_in_status(status, older_than=older_than, limit=page_size, after=after)
+        yield from page
+        if not after:
+            return
