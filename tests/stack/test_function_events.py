@@ -236,7 +236,7 @@ def test_warehouse_and_agent_commands_receive_inspect_refund(flow, stack, mailbo
     ret = stack.deps.repo.get_return(rid)
     assert ret.status.value == "REFUNDED" and str(ret.refund.amount.amount) == "45.00"
     assert ret.refund.payment_reference == "pi_test_4242"
-    assert not stack.deps.workflow.is_running(return_id=rid)  # stopped once refunded
+    assert wait_for(lambda: not stack.deps.workflow.is_running(return_id=rid), timeout=5)  # stopped once refunded
     second = invoke(stack, "RefundFunction", refunding)
     assert [e["code"] for e in second["userErrors"]] == ["ALREADY_REFUNDED"]
     assert len(ledger_payments(stack, rid)) == 1
@@ -283,7 +283,37 @@ def test_deadline_due_before_inspection_escalates_then_inspection_refunds(flow, 
     assert inspected["timeline"][-1]["actor"] == "deadline-workflow"
     assert len(ledger_payments(stack, rid)) == 1
     assert len(mails_about(mailbox, rid, "refund")) == 1
-    assert not stack.deps.workflow.is_running(return_id=rid)
+    assert wait_for(lambda: not stack.deps.workflow.is_running(return_id=rid), timeout=5)
+
+
+def test_inspection_after_a_breach_answers_cleanly_when_the_workflow_refunded_first(flow, stack, tokens):
+    """The redelivered due message pays while the inspection's own refund runs: the inspection committed, so
+    its mutation must not answer a userError (userErrors mean nothing changed); paid once."""
+    order = flow.record(order_input(line("L1", price="45.00")))
+    rid = approved(flow, order)["id"]
+    receive(flow, rid)
+    due = event("refund/sqs_refund_deadline_due.json", return_id=rid)
+    payments = stack.deps.payments
+
+    class RacingPayments:
+        calls = 0
+
+        def refund(self, **kwargs: Any) -> Any:
+            RacingPayments.calls += 1
+            if RacingPayments.calls == 1:  # the workflow's message lands while the inspection pays
+                no_failures(invoke(stack, "RefundFunction", due))
+            return payments.refund(**kwargs)
+
+    with clock_at(stack, datetime.now(UTC) + timedelta(days=7, minutes=1)):
+        no_failures(invoke(stack, "RefundFunction", due))  # the breach
+        stack.deps.payments = RacingPayments()
+        try:
+            answer = inspect_all(flow, flow.get(rid))
+        finally:
+            stack.deps.payments = payments
+    assert answer["status"] == "REFUNDED"
+    assert [e["status"] for e in answer["timeline"]].count("REFUNDED") == 1
+    assert len(ledger_payments(stack, rid)) == 1
 
 
 def test_escalate_reviews_job(flow, stack):
