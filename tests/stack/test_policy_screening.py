@@ -132,3 +132,12 @@ def test_amount_against_the_customers_earlier_returns(flow, gql, tokens):
     # another customer's history is not this customer's: a first request has no mean
     stranger = flow.record(order_input(line("L1", price="400.00"), email=_email()))
     assert ok(flow.request(stranger))["status"] == "APPROVED"
+
+
+def test_a_malformed_order_email_is_recorded_and_flagged(flow, tokens):
+    """The order feed records the email as the customer typed it; SCREEN-EMAIL flags it at request time."""
+    for malformed in ("jane.doe@@example.com", "jane.doe.example.com", "jane@invalid-domain.test"):
+        order = flow.record(order_input(line("L1"), email=malformed))
+        ret = ok(flow.request(order, token=tokens.agent))  # customer service requests on the customer's behalf
+        assert ret["status"] == "UNDER_REVIEW", malformed
+        assert [flag["clause"]["id"] for flag in ret["screening"]["flags"]] == ["SCREEN-EMAIL"], malformed
