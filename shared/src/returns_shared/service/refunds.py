@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
@@ -115,10 +116,9 @@ def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     uow.save_return(ret)
     uow.commit()
     if ret.sla_breached_at is not None:  # pinned: after an SLA breach, refund as soon as inspected
-        try:
+        # InvalidState: the deadline workflow refunded it meanwhile; the inspection stands, so no userError
+        with contextlib.suppress(InvalidState):
             pay_refund(ret.id, deps, actor=WORKFLOW_ACTOR)
-        except InvalidState:
-            pass  # the deadline workflow refunded it meanwhile; the inspection stands, so no userError
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 
