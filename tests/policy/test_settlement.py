@@ -98,6 +98,16 @@ def test_fall_back_needs_every_merchant_line_refuted():
     )
 
 
+def test_an_unrefuted_claim_on_a_rejected_line_still_stands():
+    """Pinned: only defectConfirmed=false refutes a claim; the credit follows the accepted line."""
+    o = order(line("L1"), line("L2", price="20.00"))
+    ret = requested_return(o, [req("L1", reason=DEFECTIVE), req("L2")], SELF)
+    _, omitted = settle(o, ret, [inspect("L1", WORN), inspect("L2")], [], policy=POLICY)
+    assert omitted.quote.merchant_responsibility and str(omitted.amount.amount) == "26.99"
+    _, refuted = settle(o, ret, [inspect("L1", WORN, False), inspect("L2")], [], policy=POLICY)
+    assert not refuted.quote.merchant_responsibility and str(refuted.amount.amount) == "20.00"
+
+
 def test_fall_back_on_a_later_label_package_deducts_the_label_fee():
     o = order(line("L1"), line("L0"))
     earlier = stored_return(o, [("L0", 1)], return_id="R0")

@@ -2,8 +2,9 @@
 
 A line is accepted when it came back NEW_WITH_TAGS, or when it gives a merchant-responsibility
 reason and the warehouse confirmed the defect (then its condition does not matter). Merchant
-responsibility is re-judged on the accepted lines: a claim stands unless ``defect_confirmed`` is
-False, so when every claim is refuted the package falls back to the ordinary fee rule.
+responsibility is re-judged on the package's lines (all eligible when requested): a claim stands
+unless ``defect_confirmed`` is False, so only when every claim is refuted does the package fall back
+to the ordinary fee rule.
 """
 
 from __future__ import annotations
@@ -79,10 +80,11 @@ def settle(
             raise InvalidInput(
                 f"order {order.id} has no line {line.order_line_id}", field=("lines",)
             )
-        if not ok:
-            continue
-        accepted.append(PricedLine(line=order_line, quantity=line.quantity, reason=line.reason))
+        # pinned: only defectConfirmed=false refutes a claim; an omitted one leaves it standing,
+        # whatever the line's own condition (a rejected line can still carry a standing claim)
         claim_stands = claim_stands or (merchant_line and check.defect_confirmed is not False)
+        if ok:
+            accepted.append(PricedLine(line=order_line, quantity=line.quantity, reason=line.reason))
     settled = price(
         order,
         accepted,
