@@ -155,3 +155,13 @@ def test_reconcile_starts_the_missing_execution_of_a_return_not_yet_due(flow, to
 
 def _outage(**_kwargs):
     raise ConnectionError("Step Functions unavailable")
+
+
+def test_a_deadline_message_before_the_due_time_changes_nothing(flow, tokens, stack):
+    return_id = _received(flow, tokens, days_ago=1, inspect=True)
+    event = {"Records": [{"messageId": "early-1", "receiptHandle": "r", "eventSource": "aws:sqs",
+                          "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q", "awsRegion": "us-east-1",
+                          "attributes": {}, "messageAttributes": {}, "md5OfBody": "",
+                          "body": json.dumps({"type": "RefundDeadlineDue", "returnId": return_id})}]}
+    assert stack.runtime.invoke("RefundFunction", event) == {"batchItemFailures": []}
+    assert flow.get(return_id)["status"] == "INSPECTED"  # not refunded before it is due

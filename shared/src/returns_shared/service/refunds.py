@@ -33,6 +33,7 @@ logger = Logger(child=True)
 RECEIVED_AT_FUTURE_TOLERANCE = timedelta(minutes=5)  # pinned: receivedAt ≤ now + 5 minutes
 RECEIVABLE = {ReturnStatus.APPROVED, ReturnStatus.IN_TRANSIT}
 WORKFLOW_ACTOR = "deadline-workflow"
+DUE_CLOCK_SKEW = timedelta(minutes=1)  # the workflow's clock and ours may differ a little
 
 
 def _record_unknown_package(deps: Dependencies, caller: Caller, return_id: str, why: str) -> None:
@@ -172,6 +173,11 @@ def deadline_due(return_id: str, deps: Dependencies) -> str:
     if ret is None:
         logger.error("deadline for an unknown return", extra={"returnId": return_id})
         return "unknown"
+    if ret.refund_due_at and deps.clock() < ret.refund_due_at - DUE_CLOCK_SKEW:
+        # an early message (the workflow's failure path, a re-driven DLQ): the reconcile job
+        # restarts the deadline, which comes back when the refund is really due
+        logger.warning("deadline message before the due time", extra={"returnId": return_id})
+        return "not-due-yet"
     if ret.status == ReturnStatus.INSPECTED:
         try:
             pay_refund(ret.id, deps, actor=WORKFLOW_ACTOR)
