@@ -99,7 +99,8 @@ def test_a_return_refunded_before_its_due_time_ends_the_workflow_quietly(flow, t
 
 
 def test_a_transient_failure_of_the_refund_function_is_retried_and_pays_once(flow, tokens, stack, monkeypatch):
-    return_id = _received(flow, tokens, days_ago=0, inspect=True)
+    monkeypatch.setattr(stack.deps.workflow, "start", _outage)  # this test sends the due message itself
+    return_id = _received(flow, tokens, days_ago=8, inspect=True)
     payments = stack.deps.payments
     calls = {"n": 0}
     real_refund = payments.refund
