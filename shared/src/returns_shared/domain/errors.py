@@ -44,10 +44,6 @@ class UnsupportedCurrency(DomainError):
     code = "UNSUPPORTED_CURRENCY"
 
 
-class AlreadyExists(DomainError):
-    code = "ALREADY_EXISTS"
-
-
 class Forbidden(DomainError):
     """The caller may not act on this object (the gateway answers a FORBIDDEN GraphQL error)."""
 
