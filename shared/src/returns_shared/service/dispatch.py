@@ -40,6 +40,9 @@ def run_command(event: dict[str, Any], handlers: dict[str, CommandHandler], deps
         answer.update(handler(event.get("input") or {}, caller, deps))
     except DomainError as error:
         answer["userErrors"] = user_errors(error)
+    except ConflictError:  # still losing the race after the retries: nothing was written
+        answer["userErrors"] = [{"field": None, "code": "CONFLICT",
+                                 "message": "the same return or order was changed at the same moment; please try again"}]
     return answer
 
 
