@@ -8,6 +8,7 @@ Business refusals are userErrors; anything else raises (the invoke reports a Fun
 from __future__ import annotations
 
 import functools
+import random
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -46,7 +47,7 @@ def run_command(event: dict[str, Any], handlers: dict[str, CommandHandler], deps
     return answer
 
 
-def retry_on_conflict(attempts: int = 4) -> Callable[[F], F]:
+def retry_on_conflict(attempts: int = 6) -> Callable[[F], F]:
     """Re-run a read-decide-write step when optimistic locking lost a race; the re-run re-reads,
     so a transition that someone else already made is refused by the aggregate, not repeated."""
 
@@ -59,7 +60,7 @@ def retry_on_conflict(attempts: int = 4) -> Callable[[F], F]:
                 except ConflictError:
                     if attempt == attempts - 1:
                         raise
-                    time.sleep(0.02 * (attempt + 1))
+                    time.sleep(random.uniform(0.01, 0.05) * (attempt + 1))  # jitter: racers spread out
             raise AssertionError("unreachable")
 
         return run  # type: ignore[return-value]
