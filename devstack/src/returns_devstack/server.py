@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import os
 import socket
 import sys
@@ -26,6 +27,8 @@ def free_port() -> int:
 
 def start_moto_server(port: int) -> Any:
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call (and poll) is noise
 
     os.environ["MOTO_PORT"] = str(port)  # Step Functions tasks call moto back on this port
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -100,6 +103,8 @@ def main() -> None:
 
     try:
         asyncio.run(serve())
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises Ctrl-C after its graceful shutdown
     finally:
         triggers.stop()
         moto.stop()
