@@ -53,11 +53,21 @@ class UnknownMessage(Exception):
 
 @dataclass
 class FunctionRoutes:
-    logger: Logger
-    metrics: Metrics
     commands: dict[str, CommandHandler] = field(default_factory=dict)
     events: dict[str, EventHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
+    logger: Logger = field(default_factory=Logger)
+    metrics: Metrics = field(default_factory=Metrics)
+
+    def lambda_handler(self) -> Callable[[dict[str, Any], Any], Any]:
+        """The Lambda entry point: Powertools logging context and metrics around `handle`."""
+
+        @self.logger.inject_lambda_context(clear_state=True)
+        @self.metrics.log_metrics
+        def handler(event: dict[str, Any], context: Any) -> Any:
+            return self.handle(event, context)
+
+        return handler
 
     def handle(self, event: dict[str, Any], context: Any) -> Any:
         deps = function_dependencies()
