@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast lint format schema bench jobs mail clean
+.PHONY: help install dev test test-fast lint format schema lambda-constraints bench clean
 
 help:
 	@echo "make dev     run the whole service locally (moto, GraphiQL, demo data) on http://127.0.0.1:\$${PORT:-8000}/graphql"
@@ -49,6 +49,11 @@ format: install
 
 schema: install
 	$(VENV)/bin/python -m returns_api.export_schema
+
+lambda-constraints: install
+	$(UV) export --frozen --no-dev --package returns-graphql --no-emit-workspace --no-hashes --no-header \
+		--no-annotate --format requirements-txt -o lambda-constraints.txt
+	sed -i '1i # Pins for `sam build` (the Lambda layer and the gateway), exported from uv.lock by `make lambda-constraints`;\n# tests/infra/test_lambda_constraints.py fails when they drift from the lock.' lambda-constraints.txt
 
 bench: install
 	TZ=UTC $(VENV)/bin/python -m returns_devstack.bench
