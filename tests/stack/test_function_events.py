@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,6 +15,7 @@ import boto3
 
 from returns_devstack.runtime import wait_for
 from returns_shared.adapters.sfn_workflow import execution_arn, execution_name
+from returns_shared.service.screening import screen_return
 
 from .lifecycle_helpers import (
     approved,
@@ -429,3 +431,40 @@ def test_deadline_for_an_unknown_return_is_not_retried(stack, flow):
     foreign["body"] = json.dumps({"type": "SomethingElse", "returnId": "RMA-UNKNOWN002"})
     batch["Records"].append(foreign)
     assert invoke(stack, "RefundFunction", batch) == {"batchItemFailures": [{"itemIdentifier": "foreign-1"}]}
+
+
+def test_concurrent_label_deliveries_issue_one_carrier_label(flow, stack, mailbox, monkeypatch):
+    order = flow.record(order_input(line("L1", price="45.00")))
+    with events_held(stack):
+        rid = flow.request(order, method="PREPAID_LABEL")["return"]["id"]
+    stack.stack.client("sqs").purge_queue(QueueUrl=stack.stack.queues["ScreeningQueue"])
+    monkeypatch.setattr(stack.deps.events, "publish", lambda *a, **k: None)  # deliver by hand below
+    assert screen_return(rid, stack.deps) == "PASS"
+    issued = []
+    real_issue = stack.deps.carrier.issue_label
+    monkeypatch.setattr(stack.deps.carrier, "issue_label", lambda **kw: issued.append(1) or real_issue(**kw))
+    delivery = event("label/sqs_return_approved_prepaid.json", return_id=rid)
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: invoke(stack, "LabelFunction", delivery), range(4)))
+    assert all(answer == {"batchItemFailures": []} for answer in answers)
+    assert len(issued) == 1  # one carrier label, whatever arrives at once
+    assert flow.get(rid)["label"]["trackingNumber"]
+    assert len(mails_about(mailbox, rid, "label")) == 1
+
+
+def test_a_label_that_failed_midway_is_issued_by_the_retry(flow, stack, monkeypatch):
+    order = flow.record(order_input(line("L1", price="45.00")))
+    with events_held(stack):
+        rid = flow.request(order, method="PREPAID_LABEL")["return"]["id"]
+    real_put = stack.deps.labels.put
+    monkeypatch.setattr(stack.deps.labels, "put", _s3_down)
+    stack.runtime.drain()  # screening approves; the label function fails and leaves the message
+    assert flow.get(rid)["label"] is None
+    monkeypatch.setattr(stack.deps.labels, "put", real_put)
+    retry = event("label/sqs_return_approved_prepaid.json", return_id=rid)
+    no_failures(invoke(stack, "LabelFunction", retry))  # the lease was released: the retry does the work
+    assert flow.get(rid)["label"]["trackingNumber"]
+
+
+def _s3_down(*_args, **_kwargs):
+    raise ConnectionError("S3 unavailable")

@@ -388,6 +388,20 @@ class DynamoUnitOfWork:
                      "ConditionExpression": "attribute_not_exists(pk)"}}
         )
 
+    def lease(self, pk: str, *, now: datetime, stale_before: datetime) -> None:
+        """Take a work lease: granted when nobody holds it or the holder's lease went stale (a crashed
+        worker), so one worker does the work and a crash never blocks it for good."""
+        self._writes.append(
+            {"Put": {"TableName": self.table_name,
+                     "Item": _to_item({"pk": pk, "sk": "LEASE", "leasedAt": _iso(now),
+                                       "expiresAt": int(now.timestamp()) + 7 * 86400}),
+                     "ConditionExpression": "attribute_not_exists(pk) OR leasedAt < :stale",
+                     "ExpressionAttributeValues": {":stale": {"S": _iso(stale_before)}}}}
+        )
+
+    def release(self, pk: str) -> None:
+        self._writes.append({"Delete": {"TableName": self.table_name, "Key": {"pk": {"S": pk}, "sk": {"S": "LEASE"}}}})
+
     def commit(self) -> None:
         writes, self._writes = self._writes, []
         if not writes:
