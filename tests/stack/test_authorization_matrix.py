@@ -1,0 +1,86 @@
+"""The authorization matrix (graphql/README.md) walked on the stack: every operation × every kind of
+caller. Allowed = no FORBIDDEN/UNAUTHENTICATED error (a business refusal may still come back as a
+userError); refused = that GraphQL error, and nothing changed."""
+
+from __future__ import annotations
+
+import pytest
+
+from .support import line, order_input
+
+OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON = "own", "other", "agent", "warehouse", "integration", "anonymous"
+CALLERS = (OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON)
+
+Y, F, U = "allowed", "FORBIDDEN", "UNAUTHENTICATED"
+# operation: outcome for (own customer, other customer, agent, warehouse, integration, anonymous)
+MATRIX = {
+    "returnPolicy": (Y, Y, Y, Y, Y, Y),
+    "order": (Y, F, Y, Y, Y, U),
+    "returnQuote": (Y, F, Y, F, F, U),
+    "return": (Y, F, Y, Y, F, U),
+    "returns": (Y, Y, Y, Y, F, U),  # another customer is allowed to list: only their own returns
+    "recordOrder": (F, F, F, F, Y, U),
+    "requestReturn": (Y, F, Y, F, F, U),
+    "cancelReturn": (Y, F, Y, F, F, U),
+    "approveReturn": (F, F, Y, F, F, U),
+    "declineReturn": (F, F, Y, F, F, U),
+    "submitReturnTracking": (Y, F, Y, F, F, U),
+    "receiveReturn": (F, F, F, Y, F, U),
+    "inspectReturn": (F, F, F, Y, F, U),
+    "issueRefund": (F, F, Y, F, F, U),
+}
+
+DOCUMENTS = {
+    "returnPolicy": "{ returnPolicy { version } }",
+    "order": "query($o: ID!) { order(id: $o) { id } }",
+    "returnQuote": """query($o: ID!) { returnQuote(input: {orderId: $o, method: SELF_SHIP,
+        lines: [{orderLineId: "L2", quantity: 1, reason: STYLE}]}) { quote { total { amount } } userErrors { code } } }""",
+    "return": "query($r: ID!) { return(id: $r) { id } }",
+    "returns": "{ returns(first: 5) { edges { node { id } } } }",
+    "recordOrder": """mutation($input: RecordOrderInput!) { recordOrder(input: $input) { order { id } userErrors { code } } }""",
+    "requestReturn": """mutation($o: ID!, $k: String!) { requestReturn(input: {orderId: $o, method: SELF_SHIP,
+        conditionAttested: true, idempotencyKey: $k, lines: [{orderLineId: "L2", quantity: 1, reason: STYLE}]}) {
+        return { id } userErrors { code } } }""",
+    "cancelReturn": "mutation($r: ID!) { cancelReturn(id: $r) { return { id } userErrors { code } } }",
+    "approveReturn": "mutation($r: ID!) { approveReturn(id: $r) { return { id } userErrors { code } } }",
+    "declineReturn": 'mutation($r: ID!) { declineReturn(id: $r, reason: "no") { return { id } userErrors { code } } }',
+    "submitReturnTracking": """mutation($r: ID!) { submitReturnTracking(id: $r, carrier: "USPS",
+        trackingNumber: "9400111899223856928499") { return { id } userErrors { code } } }""",
+    "receiveReturn": "mutation($r: ID!) { receiveReturn(id: $r) { return { id } userErrors { code } } }",
+    "inspectReturn": """mutation($r: ID!) { inspectReturn(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
+        return { id } userErrors { code } } }""",
+    "issueRefund": "mutation($r: ID!) { issueRefund(id: $r) { return { id } userErrors { code } } }",
+}
+
+
+def _token(tokens, caller: str) -> str | None:
+    return {OWN: tokens.customer("owner@example.com"), OTHER: tokens.customer("someone.else@example.com"),
+            AGENT: tokens.agent, WAREHOUSE: tokens.warehouse, FEED: tokens.integration, ANON: None}[caller]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_every_operation_for_every_caller(flow, gql, tokens, stack, caller):
+    order = flow.record(order_input(line("L1"), line("L2", quantity=3), email="owner@example.com"))
+    ret = flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["return"]
+    variables = {"o": order["id"], "r": ret["id"], "k": f"matrix-{caller}",
+                 "input": order_input(line("L1"), email="new@example.com")}
+    seen = {}
+    for operation, document in DOCUMENTS.items():
+        names = {name for name in ("o", "r", "k", "input") if f"${name}" in document}
+        body = gql.raw(document, {n: variables[n] for n in names}, token=_token(tokens, caller)).json()
+        codes = {(error.get("extensions") or {}).get("code") for error in body.get("errors") or []}
+        seen[operation] = F if "FORBIDDEN" in codes else U if "UNAUTHENTICATED" in codes else \
+            Y if not body.get("errors") else f"error {body['errors']}"
+    expected = {operation: outcomes[CALLERS.index(caller)] for operation, outcomes in MATRIX.items()}
+    assert seen == expected
+
+
+def test_a_refused_call_changes_nothing(flow, gql, tokens, stack):
+    order = flow.record(order_input(line("L1"), email="owner@example.com"))
+    ret = flow.request(order)["return"]
+    before = stack.deps.repo.get_return(ret["id"])
+    for caller in (OTHER, WAREHOUSE, FEED, ANON):
+        gql.raw(DOCUMENTS["cancelReturn"], {"r": ret["id"]}, token=_token(tokens, caller))
+        gql.raw(DOCUMENTS["approveReturn"], {"r": ret["id"]}, token=_token(tokens, caller))
+    after = stack.deps.repo.get_return(ret["id"])
+    assert (after.status, after.version, len(after.timeline)) == (before.status, before.version, len(before.timeline))
