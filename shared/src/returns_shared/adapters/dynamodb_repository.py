@@ -32,7 +32,7 @@ from returns_shared.domain.errors import ConflictError, InvalidInput
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
-from returns_shared.service.ports import Page
+from returns_shared.service.ports import Page, StoredOrder
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
@@ -91,13 +91,6 @@ def _return_from_item(item: dict[str, Any]) -> Return:
     ret = Return.model_validate_json(item["doc"]["S"])
     ret.version = int(item["version"]["N"])
     return ret
-
-
-@dataclass
-class StoredOrder:
-    order: Order
-    version: int
-    return_ids: list[str]
 
 
 def _order_from_item(item: dict[str, Any]) -> StoredOrder:

@@ -8,7 +8,6 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from returns_shared.adapters.dynamodb_repository import StoredOrder
 from returns_shared.domain.errors import InvalidInput, InvalidState, ManyErrors
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Address, Order, OrderLine
@@ -16,7 +15,7 @@ from returns_shared.service.authz import require_role
 from returns_shared.service.commands import AddressIn, MoneyIn, RecordOrder, parse_command
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
-from returns_shared.service.ports import Caller
+from returns_shared.service.ports import Caller, StoredOrder
 
 _FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of the feed and ours may differ a little
 

@@ -19,6 +19,15 @@ class Page:
     next_cursor: str | None  # opaque to callers; bound to the query that made it
 
 
+@dataclass
+class StoredOrder:
+    """An order as stored: its version (optimistic locking) and its returns' ids (consistent reads)."""
+
+    order: Order
+    version: int
+    return_ids: list[str]
+
+
 class ReturnsReader(Protocol):
     """Read side (the gateway reads DynamoDB directly)."""
 
