@@ -178,7 +178,10 @@ def test_least_privilege(cfn: dict[str, Any]) -> None:
     assert {"s3:PutObject", "s3:GetObject"} <= label
     for name in ("RequestFunctionRole", "ScreeningFunctionRole"):
         granted = {a for s in every[name] for a in actions(s)}
-        assert not any(a.startswith(("s3:", "states:", "sns:")) for a in granted), name
+        assert not any(a.startswith(("s3:", "states:")) for a in granted), name
+    for name in ("RequestFunctionRole", "ScreeningFunctionRole", "LabelFunctionRole", "RefundFunctionRole"):
+        # every function raises ops alerts (failed emails, escalations, refused packages)
+        assert "sns:Publish" in {a for s in every[name] for a in actions(s)}, name
 
 
 def test_queues_have_dead_letter_queues_and_encryption(cfn: dict[str, Any]) -> None:
