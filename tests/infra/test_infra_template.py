@@ -250,6 +250,12 @@ def test_failures_still_hand_the_return_to_the_refund_queue(asl: dict[str, Any])
 def test_schedules_and_event_sources(cfn: dict[str, Any]) -> None:
     assert sorted(tpl.schedules(cfn)) == [
         (
+            "LabelFunctionResendEmailsSchedule",
+            "LabelFunction",
+            "rate(15 minutes)",
+            {"job": "resend-emails"},
+        ),
+        (
             "RefundFunctionReconcileDeadlinesSchedule",
             "RefundFunction",
             "rate(15 minutes)",

@@ -78,3 +78,24 @@ def _ops_messages(stack) -> list:
     from moto.sns.models import sns_backends
 
     return list(sns_backends["123456789012"]["us-east-1"].topics[stack.stack.ops_topic_arn].sent_notifications)
+
+
+def test_a_customer_email_that_failed_is_sent_by_the_resend_job(flow, tokens, stack, mailbox, monkeypatch):
+    order = flow.record(order_input(line("L1", price="45.00")))
+    real_send = stack.deps.mailer.send
+    monkeypatch.setattr(stack.deps.mailer, "send", _ses_down)
+    ret = flow.request(order)["return"]  # approved: the instructions email fails
+    assert ret["status"] == "APPROVED"
+    assert not [m for m in mailbox() if ret["id"] in m["subject"]]
+    monkeypatch.setattr(stack.deps.mailer, "send", real_send)
+    job = _event("label/schedule_resend_emails.json")
+    assert stack.runtime.invoke("LabelFunction", job)["counts"]["resent"] == 0  # not yet: it may still be in flight
+    _later(stack, minutes=6)
+    assert stack.runtime.invoke("LabelFunction", job)["counts"]["resent"] == 1
+    sent = [m for m in mailbox() if ret["id"] in m["subject"]]
+    assert len(sent) == 1 and "Do NOT send it to the address printed on your original package" in sent[0]["body"]
+    assert stack.runtime.invoke("LabelFunction", job)["counts"] == {"resent": 0, "failed": 0}  # sent once
+
+
+def _ses_down(*_args, **_kwargs):
+    raise ConnectionError("SES unavailable")

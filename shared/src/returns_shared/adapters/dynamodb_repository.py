@@ -242,6 +242,15 @@ class DynamoReturnsRepository:
         more = month >= floor
         return Page(items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": None}) if more else None)
 
+    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[dict[str, Any]]:
+        """Customer emails claimed but not sent before `older_than` (GSI3, sparse: SENT ones leave it)."""
+        page = self.client.query(
+            TableName=self.table_name, IndexName="GSI3", Limit=limit,
+            KeyConditionExpression="gsi3pk = :pk AND gsi3sk < :before",
+            ExpressionAttributeValues={":pk": {"S": "EMAILS#PENDING"}, ":before": {"S": _iso(older_than)}},
+        )
+        return [_from_item(item) for item in page.get("Items", [])]
+
     # -- idempotency ----------------------------------------------------------------------
     def get_idempotency(self, customer: str, key: str) -> dict[str, Any] | None:
         item = self.client.get_item(
@@ -390,6 +399,22 @@ class DynamoUnitOfWork:
                                        "expiresAt": int(now.timestamp()) + 7 * 86400}),
                      "ConditionExpression": "attribute_not_exists(pk) OR leasedAt < :stale",
                      "ExpressionAttributeValues": {":stale": {"S": _iso(stale_before)}}}}
+        )
+
+    def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None:
+        """Write-once: one email of each kind per return, PENDING until marked sent."""
+        self.record(f"NOTIFY#{return_id}#{kind}", "EMAIL", {
+            "entity": "Notification", "returnId": return_id, "kind": kind, "status": "PENDING", "at": _iso(at),
+            "gsi3pk": "EMAILS#PENDING", "gsi3sk": f"{_iso(at)}#{return_id}#{kind}"})
+
+    def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None:
+        """The email left the building: out of the pending index (sparse), kept as a record."""
+        self._writes.append(
+            {"Update": {"TableName": self.table_name,
+                        "Key": {"pk": {"S": f"NOTIFY#{return_id}#{kind}"}, "sk": {"S": "EMAIL"}},
+                        "UpdateExpression": "SET #s = :sent, sentAt = :at REMOVE gsi3pk, gsi3sk",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": {":sent": {"S": "SENT"}, ":at": {"S": _iso(at)}}}}
         )
 
     def release(self, pk: str) -> None:
