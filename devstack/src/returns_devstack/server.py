@@ -53,7 +53,7 @@ def banner(port: int, moto_port: int, orders: list[str]) -> str:
         "Returns service (embedded stack) is up.",
         f"  GraphiQL / GraphQL : {url}",
         f"  Sent emails        : http://127.0.0.1:{port}/_local/mail",
-        f"  Run a job          : curl -X POST http://127.0.0.1:{port}/_local/jobs/<expire-approved|escalate-reviews|reconcile-deadlines>",
+        f"  Run a job          : curl -X POST http://127.0.0.1:{port}/_local/jobs/<expire-approved|escalate-reviews|reconcile-deadlines|resend-emails>",
         f"  moto (AWS) server  : http://127.0.0.1:{moto_port}",
         f"  Demo orders        : {', '.join(orders)} (customer jane.doe@example.com)",
         "",
