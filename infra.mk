@@ -27,5 +27,9 @@ test-infra: install
 sam-validate: $(UV)
 	$(SAM) validate --lint --template-file template.yaml
 
+# The build makefiles run pip; `uv tool run` puts its own pip-less python first on PATH, so hand
+# them the python this make was started with (resolved before the tool environment exists).
+BUILD_PYTHON := $(shell command -v $(PYTHON))
+
 sam-build: $(UV)
-	$(SAM) build --template-file template.yaml
+	PYTHON=$(BUILD_PYTHON) $(SAM) build --template-file template.yaml
