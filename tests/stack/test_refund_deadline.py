@@ -16,15 +16,30 @@ from .support import INSPECT, RECEIVE, REFUND, iso, line, order_input
 NEW = [{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}]
 
 
-def _received(flow, tokens, *, days_ago: float, inspect: bool):
+def _received(flow, tokens, stack, *, days_ago: float, inspect: bool):
     order = flow.record(order_input(line("L1", price="45.00", delivered_days_ago=20)))
     ret = flow.request(order)["return"]
     at = iso(datetime.now(UTC) - timedelta(days=days_ago))
     answer = flow.act(RECEIVE, tokens.warehouse, id=ret["id"], at=at)
     assert answer["userErrors"] == []
+    _running(stack, ret["id"])
     if inspect:
         assert flow.act(INSPECT, tokens.warehouse, id=ret["id"], lines=NEW)["userErrors"] == []
     return ret["id"]
+
+
+def _running(stack, return_id) -> None:
+    """moto runs an execution on a background thread; a StopExecution before that thread has begun
+    fails inside moto (not in AWS). Wait until the execution has really started, if there is one."""
+    client, arn = _execution(stack, return_id)
+
+    def begun() -> bool:
+        try:
+            return len(client.get_execution_history(executionArn=arn)["events"]) > 1
+        except client.exceptions.ExecutionDoesNotExist:
+            return True  # no execution (the test simulates an outage)
+
+    assert wait_for(begun, timeout=15)
 
 
 def _execution(stack, return_id):
@@ -42,7 +57,7 @@ def _finished(stack, return_id) -> dict:
 
 
 def test_receiving_starts_one_execution_named_after_the_return(flow, tokens, stack):
-    return_id = _received(flow, tokens, days_ago=0, inspect=False)
+    return_id = _received(flow, tokens, stack, days_ago=0, inspect=False)
     client, arn = _execution(stack, return_id)
     execution = client.describe_execution(executionArn=arn)
     assert execution["status"] == "RUNNING"
@@ -53,7 +68,7 @@ def test_receiving_starts_one_execution_named_after_the_return(flow, tokens, sta
 
 
 def test_refunding_stops_the_execution(flow, tokens, stack):
-    return_id = _received(flow, tokens, days_ago=0, inspect=True)
+    return_id = _received(flow, tokens, stack, days_ago=0, inspect=True)
     assert flow.act(REFUND, tokens.agent, id=return_id)["userErrors"] == []
     assert _finished(stack, return_id)["status"] == "ABORTED"
 
@@ -75,7 +90,7 @@ def test_an_inspected_return_is_refunded_by_the_workflow_when_due(flow, tokens, 
 
 
 def test_a_return_not_inspected_when_due_records_an_sla_breach_then_refunds_on_inspection(flow, tokens, stack):
-    return_id = _received(flow, tokens, days_ago=8, inspect=False)
+    return_id = _received(flow, tokens, stack, days_ago=8, inspect=False)
     assert _finished(stack, return_id)["status"] == "SUCCEEDED"
     stack.runtime.drain()
     breached = flow.get(return_id)
@@ -89,7 +104,7 @@ def test_a_return_not_inspected_when_due_records_an_sla_breach_then_refunds_on_i
 
 
 def test_a_return_refunded_before_its_due_time_ends_the_workflow_quietly(flow, tokens, stack):
-    return_id = _received(flow, tokens, days_ago=0, inspect=True)
+    return_id = _received(flow, tokens, stack, days_ago=0, inspect=True)
     assert flow.act(REFUND, tokens.agent, id=return_id)["userErrors"] == []
     client, arn = _execution(stack, return_id)
     _finished(stack, return_id)
@@ -100,7 +115,7 @@ def test_a_return_refunded_before_its_due_time_ends_the_workflow_quietly(flow, t
 
 def test_a_transient_failure_of_the_refund_function_is_retried_and_pays_once(flow, tokens, stack, monkeypatch):
     monkeypatch.setattr(stack.deps.workflow, "start", _outage)  # this test sends the due message itself
-    return_id = _received(flow, tokens, days_ago=8, inspect=True)
+    return_id = _received(flow, tokens, stack, days_ago=8, inspect=True)
     payments = stack.deps.payments
     calls = {"n": 0}
     real_refund = payments.refund
@@ -130,7 +145,7 @@ def test_a_transient_failure_of_the_refund_function_is_retried_and_pays_once(flo
 @pytest.mark.parametrize("inspect", [True, False])
 def test_reconcile_handles_an_overdue_return_whose_workflow_never_started(flow, tokens, stack, monkeypatch, inspect):
     monkeypatch.setattr(stack.deps.workflow, "start", _outage)  # the receipt commits; the start fails
-    return_id = _received(flow, tokens, days_ago=8, inspect=inspect)
+    return_id = _received(flow, tokens, stack, days_ago=8, inspect=inspect)
     assert flow.get(return_id)["status"] == ("INSPECTED" if inspect else "RECEIVED")
     monkeypatch.undo()
     result = stack.runtime.run_job("reconcile-deadlines")
@@ -145,7 +160,7 @@ def test_reconcile_handles_an_overdue_return_whose_workflow_never_started(flow, 
 
 def test_reconcile_starts_the_missing_execution_of_a_return_not_yet_due(flow, tokens, stack, monkeypatch):
     monkeypatch.setattr(stack.deps.workflow, "start", _outage)
-    return_id = _received(flow, tokens, days_ago=1, inspect=False)
+    return_id = _received(flow, tokens, stack, days_ago=1, inspect=False)
     monkeypatch.undo()
     assert not stack.deps.workflow.is_running(return_id=return_id)
     result = stack.runtime.run_job("reconcile-deadlines")
@@ -159,7 +174,7 @@ def _outage(**_kwargs):
 
 
 def test_a_deadline_message_before_the_due_time_changes_nothing(flow, tokens, stack):
-    return_id = _received(flow, tokens, days_ago=1, inspect=True)
+    return_id = _received(flow, tokens, stack, days_ago=1, inspect=True)
     event = {"Records": [{"messageId": "early-1", "receiptHandle": "r", "eventSource": "aws:sqs",
                           "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:q", "awsRegion": "us-east-1",
                           "attributes": {}, "messageAttributes": {}, "md5OfBody": "",
