@@ -32,7 +32,8 @@ def test_competing_requests_never_return_more_than_was_delivered(flow, stack):
         answers = list(pool.map(lambda i: _request(stack, order["id"], f"key-{i}"), range(5)))
     accepted = [a for a in answers if not a["userErrors"]]
     refused = [a for a in answers if a["userErrors"]]
-    assert 1 <= len(accepted) <= 2, answers
+    assert len(accepted) == 2 or (len(accepted) == 1 and any(e["code"] == "CONFLICT" for a in refused
+                                                             for e in a["userErrors"])), answers
     assert {e["code"] for a in refused for e in a["userErrors"]} <= {"INELIGIBLE", "CONFLICT"}
     returns = stack.deps.repo.returns_of_order(order["id"])
     assert sum(line.quantity for ret in returns for line in ret.lines) == len(accepted)  # never more than 2

@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 
 from returns_devstack.deploy import DeployedStack, deploy_stack
+from returns_devstack.moto_atomic import make_dynamodb_writes_atomic
 from returns_devstack.runtime import InProcessCommandBus, LocalLambdaRuntime
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import DEMO_CALLERS
@@ -60,6 +61,7 @@ def shared_environment(stack: DeployedStack) -> dict[str, str]:
 
 def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: bool = True) -> EmbeddedStack:
     """Deploy template.yaml into moto (already running: in-process mock or server) and wire it up."""
+    make_dynamodb_writes_atomic()
     stack = deploy_stack(endpoint_url=endpoint_url)
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)  # the template's gateway validates Cognito tokens; locally HS256

@@ -1,0 +1,31 @@
+"""DynamoDB's conditional writes are atomic; moto's in-process backend is not thread-safe (a condition
+check and its write can interleave with another thread's). The local stack and the tests run the
+functions on several threads at once, so the writes of moto's DynamoDB backend are serialised here:
+concurrency tests then exercise our conditions against DynamoDB's semantics, not moto's races.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any
+
+_LOCK = threading.RLock()
+_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+
+
+def make_dynamodb_writes_atomic() -> None:
+    from moto.dynamodb.models import DynamoDBBackend
+
+    for name in _WRITES:
+        method = getattr(DynamoDBBackend, name)
+        if getattr(method, "_returns_atomic", False):
+            continue
+
+        def atomic(*args: Any, __method: Any = method, **kwargs: Any) -> Any:
+            with _LOCK:
+                return __method(*args, **kwargs)
+
+        functools.update_wrapper(atomic, method)
+        atomic._returns_atomic = True  # type: ignore[attr-defined]
+        setattr(DynamoDBBackend, name, atomic)
