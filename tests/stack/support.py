@@ -28,11 +28,16 @@ class GraphQL:
     def __init__(self, app: Any):
         self.app = app
 
-    def raw(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None) -> httpx.Response:
+    def raw(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None,
+            operation_name: str | None = None) -> httpx.Response:
+        body: dict[str, Any] = {"query": query, "variables": variables or {}}
+        if operation_name:
+            body["operationName"] = operation_name
+
         async def post() -> httpx.Response:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://local") as client:
-                return await client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+                return await client.post("/graphql", json=body, headers=headers)
 
         return asyncio.run(post())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from returns_api.graphiql import DEFAULT_DOCUMENT
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import demo_token
 from returns_shared.service.dependencies import utc_now
@@ -66,3 +67,19 @@ def test_every_example_operation_runs_on_the_stack(gql):
     assert len(mine["edges"]) == 4
     assert run(gql, "return", "customer", id=label_return["id"])["id"] == label_return["id"]
     assert used == {path.stem for path in OPERATIONS.glob("*.graphql")}
+
+
+
+def test_the_graphiql_default_document_runs_on_the_demo_data(gql):
+    """Each operation of the document GraphiQL opens with, sent by name as GraphiQL does."""
+    for order in demo_orders(utc_now()):
+        run(gql, "recordOrder", "integration", input=order)
+    names = [text.split()[1] for text in DEFAULT_DOCUMENT.splitlines() if text.startswith(("query ", "mutation "))]
+    assert names == ["ReturnPolicy", "Quote", "RequestReturn", "AgentQueue"]
+    for name in names:
+        role = "agent" if name == "AgentQueue" else "customer"
+        body = gql.raw(DEFAULT_DOCUMENT, token=demo_token(role), operation_name=name).json()
+        assert not body.get("errors"), (name, body)
+        payload = next(iter(body["data"].values()))
+        if isinstance(payload, dict) and "userErrors" in payload:
+            assert payload["userErrors"] == [], (name, payload)

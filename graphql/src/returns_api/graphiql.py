@@ -3,7 +3,8 @@
 DEFAULT_DOCUMENT = """# Returns gateway (local). Set the header {"Authorization": "Bearer <token>"}:
 # tokens are HS256 JWTs signed with RETURNS_LOCAL_JWT_SECRET (default local-dev-secret),
 # with sub, exp, email and, for staff, cognito:groups ["agent"] / ["warehouse"] / ["integration"].
-# returnPolicy needs no token. Pick an operation with the run button.
+# returnPolicy needs no token; `make dev` prints tokens and seeds AK-1001..AK-1003 (jane.doe@example.com).
+# Pick an operation with the run button.
 
 query ReturnPolicy {
   returnPolicy {
@@ -18,7 +19,7 @@ query ReturnPolicy {
 
 query Quote {
   returnQuote(input: {
-    orderId: "ORDER-1001"
+    orderId: "AK-1001"
     method: PREPAID_LABEL
     lines: [{ orderLineId: "L1", quantity: 1, reason: SIZE_TOO_SMALL }]
   }) {
@@ -38,7 +39,7 @@ query Quote {
 
 mutation RequestReturn {
   requestReturn(input: {
-    orderId: "ORDER-1001"
+    orderId: "AK-1001"
     method: PREPAID_LABEL
     lines: [{ orderLineId: "L1", quantity: 1, reason: SIZE_TOO_SMALL }]
     conditionAttested: true
