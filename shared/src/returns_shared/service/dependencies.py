@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from returns_shared.adapters.dynamodb_repository import DynamoReturnsRepository, DynamoUnitOfWork
+from returns_shared.domain.orders import Order
+from returns_shared.domain.returns import Return
 from returns_shared.policy.document import PolicyDocument
 from returns_shared.service.ports import (
     Carrier,
@@ -45,3 +47,16 @@ class Dependencies:
     clock: Callable[[], datetime] = utc_now
     new_return_id: Callable[[], str] = new_rma_id
     label_url_ttl_seconds: int = 900
+
+    def save_return(self, ret: Return) -> None:
+        """One version-conditioned write of a return (ConflictError if someone changed it first)."""
+        uow = self.unit_of_work()
+        uow.save_return(ret)
+        uow.commit()
+
+    def order_of(self, ret: Return) -> Order:
+        """The order a stored return belongs to (always there: returns are only made for orders)."""
+        order = self.repo.get_order(ret.order_id)
+        if order is None:
+            raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+        return order

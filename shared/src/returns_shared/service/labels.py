@@ -24,9 +24,7 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
         return None
     if ret.method != ReturnMethod.PREPAID_LABEL:
         return None
-    order = deps.repo.get_order(ret.order_id)
-    if order is None:
-        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    order = deps.order_of(ret)
     policy, now = deps.policy(), deps.clock()
     lease = deps.unit_of_work()
     lease.lease(f"LABEL#{ret.id}", now=now, stale_before=now - LABEL_LEASE)
@@ -48,9 +46,7 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
                         fee=ret.quote.label_fee, created_at=now),
             at=now,
         )
-        uow = deps.unit_of_work()
-        uow.save_return(ret)
-        uow.commit()
+        deps.save_return(ret)
     except Exception:
         release = deps.unit_of_work()  # let the queue's retry (or the sweep) try again at once
         release.release(f"LABEL#{ret.id}")

@@ -69,18 +69,14 @@ def receive_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     received_at = cmd.received_at or now
     if received_at > now + RECEIVED_AT_FUTURE_TOLERANCE:
         raise InvalidInput("receivedAt cannot lie in the future", field=("receivedAt",))
-    order = deps.repo.get_order(ret.order_id)
-    if order is None:
-        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    order = deps.order_of(ret)
     delivered = [line.delivered_at for rl in ret.lines if (line := order.line(rl.order_line_id)) and line.delivered_at]
     if delivered and received_at < max(delivered):
         raise InvalidInput("receivedAt cannot be earlier than the items were delivered", field=("receivedAt",))
     deadlines = refund_deadlines(received_at, policy=deps.policy())
     ret.receive(actor=caller.actor, at=now, received_at=received_at, refund_due_at=deadlines.refund_due_at,
                 refund_expected_by=deadlines.refund_expected_by)
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     start_deadline(deps, ret, deadlines.reminder_at)
     publish_safely(deps, "ReturnReceived", ret)
     return {"returnId": ret.id, "orderId": ret.order_id}
@@ -102,9 +98,7 @@ def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     ret = load_return(deps, cmd.id)
     if ret.status != ReturnStatus.RECEIVED:
         raise InvalidState(f"only a received return can be inspected; this one is {ret.status}", field=("id",))
-    order = deps.repo.get_order(ret.order_id)
-    if order is None:
-        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    order = deps.order_of(ret)
     prior = [r for r in deps.repo.returns_of_order(order.id) if r.id != ret.id]
     inspected = [InspectedLine(li.order_line_id, li.condition, li.defect_confirmed) for li in cmd.lines]
     try:
@@ -113,9 +107,7 @@ def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
         error.field = ("lines", *(error.field or ()))
         raise
     ret.inspect(inspected=lines, settlement=settlement, actor=caller.actor, at=deps.clock())
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     if ret.sla_breached_at is not None:  # pinned: after an SLA breach, refund as soon as inspected
         # InvalidState: the deadline workflow refunded it meanwhile; the inspection stands, so no userError
         with contextlib.suppress(InvalidState):
@@ -139,9 +131,7 @@ def pay_refund(return_id: str, deps: Dependencies, *, actor: str) -> Return:
         raise InvalidState(f"return {ret.id} has already been refunded", field=("id",), code="ALREADY_REFUNDED")
     if ret.status != ReturnStatus.INSPECTED or ret.settlement is None:
         raise InvalidState(f"only an inspected return can be refunded; this one is {ret.status}", field=("id",))
-    order = deps.repo.get_order(ret.order_id)
-    if order is None:
-        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    order = deps.order_of(ret)
     now = deps.clock()
     amount: Money = ret.settlement.amount
     if amount.amount > 0:
@@ -155,9 +145,7 @@ def pay_refund(return_id: str, deps: Dependencies, *, actor: str) -> Return:
                payment_reference=order.payment_reference),
         actor=actor, at=now,
     )
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     try:
         deps.workflow.stop(return_id=ret.id)
     except Exception:  # noqa: BLE001 - a stale execution finds the return refunded and ends itself
@@ -194,9 +182,7 @@ def _record_breach(return_id: str, deps: Dependencies) -> bool:
     ret = load_return(deps, return_id)
     if not ret.record_sla_breach(at=deps.clock()):
         return False
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     deps.alerts.alert(f"Refund deadline missed: {ret.id}",
                       f"REFUND-7D: return {ret.id} was received {ret.received_at} and is not inspected; "
                       f"its refund was due {ret.refund_due_at}.")

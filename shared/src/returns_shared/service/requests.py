@@ -76,10 +76,7 @@ def request_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     requested = [RequestedLine(line.order_line_id, line.quantity, line.reason) for line in cmd.lines]
     try:
         decided = quote(order, requested, cmd.method, prior, policy=policy, now=now)
-    except InvalidInput as error:
-        error.field = ("input", *(error.field or ()))
-        raise
-    except NotFound as error:
+    except (InvalidInput, NotFound) as error:
         error.field = ("input", *(error.field or ()))
         raise
     refusals: list[Any] = []
@@ -136,9 +133,7 @@ def cancel_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -
     ret = load_return(deps, cmd.id)
     require_owner_or(caller, ret.customer_email, "agent")
     ret.cancel(actor=caller.actor, at=deps.clock())
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     publish_safely(deps, "ReturnCanceled", ret)
     notify.canceled(deps, ret)
     return {"returnId": ret.id, "orderId": ret.order_id}
@@ -152,9 +147,7 @@ def submit_tracking(payload: dict[str, Any], caller: Caller, deps: Dependencies)
     require_owner_or(caller, ret.customer_email, "agent")
     ret.submit_tracking(carrier=cmd.carrier, tracking_number=cmd.tracking_number.upper(), actor=caller.actor,
                         at=deps.clock())
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 
@@ -180,9 +173,7 @@ def expire_approved(deps: Dependencies, *, page_size: int = 100) -> dict[str, in
                 continue
             try:
                 ret.expire(at=now, note="EXPIRE-APPROVED: not shipped in time")
-                uow = deps.unit_of_work()
-                uow.save_return(ret)
-                uow.commit()
+                deps.save_return(ret)
             except (ConflictError, DomainError):
                 counts["conflicts"] += 1
                 continue

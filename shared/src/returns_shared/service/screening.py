@@ -33,15 +33,11 @@ def screen_return(return_id: str, deps: Dependencies) -> str | None:
     ret = deps.repo.get_return(return_id)
     if ret is None or ret.status != ReturnStatus.REQUESTED:
         return None
-    order = deps.repo.get_order(ret.order_id)
-    if order is None:
-        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    order = deps.order_of(ret)
     history = [r for r in deps.repo.returns_of_customer(ret.customer_email) if r.id != ret.id]
     result = screen(order, ret.quote, history, policy=deps.policy())
     ret.apply_screening(result, at=deps.clock())
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     if result.passed:
         publish_safely(deps, "ReturnApproved", ret)
     else:
@@ -55,9 +51,7 @@ def approve_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     cmd = parse_command(ApproveReturn, payload)
     ret = load_return(deps, cmd.id)
     ret.approve(actor=caller.actor, at=deps.clock(), note=cmd.note)
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     publish_safely(deps, "ReturnApproved", ret)
     return {"returnId": ret.id, "orderId": ret.order_id}
 
@@ -68,9 +62,7 @@ def decline_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     cmd = parse_command(DeclineReturn, payload)
     ret = load_return(deps, cmd.id)
     ret.decline(actor=caller.actor, at=deps.clock(), reason=cmd.reason)
-    uow = deps.unit_of_work()
-    uow.save_return(ret)
-    uow.commit()
+    deps.save_return(ret)
     notify.declined(deps, ret, cmd.reason)
     return {"returnId": ret.id, "orderId": ret.order_id}
 
@@ -88,9 +80,7 @@ def escalate_reviews(deps: Dependencies, *, page_size: int = 100) -> dict[str, i
             if not review_escalation_due(ret, policy=policy, now=now) or not ret.escalate_review(at=now):
                 continue
             try:
-                uow = deps.unit_of_work()
-                uow.save_return(ret)
-                uow.commit()
+                deps.save_return(ret)
             except ConflictError:
                 counts["conflicts"] += 1
                 continue
