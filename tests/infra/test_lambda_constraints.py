@@ -31,5 +31,7 @@ def test_every_lambda_pin_is_the_locked_version():
 
 
 def test_both_lambda_builds_install_with_the_constraints():
+    assert '--constraint "$(LAMBDA_BUILD_DIR)lambda-constraints.txt"' in (REPO / "lambda-build.mk").read_text()
     for makefile in ("shared/Makefile", "graphql/Makefile"):
-        assert "--constraint" in (REPO / makefile).read_text() and "lambda-constraints.txt" in (REPO / makefile).read_text()
+        text = (REPO / makefile).read_text()
+        assert "include $(MAKEFILE_DIR)../lambda-build.mk" in text and "$(LAMBDA_PIP_INSTALL)" in text
