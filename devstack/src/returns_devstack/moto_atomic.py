@@ -1,7 +1,9 @@
 """DynamoDB's conditional writes are atomic; moto's in-process backend is not thread-safe (a condition
 check and its write can interleave with another thread's). The local stack and the tests run the
-functions on several threads at once, so the writes of moto's DynamoDB backend are serialised here:
+functions on several threads at once, so the calls of moto's DynamoDB backend are serialised here:
 concurrency tests then exercise our conditions against DynamoDB's semantics, not moto's races.
+Reads are serialised too: a transaction deep-copies the table (to roll back), and a read running
+beside that copy changed the table's dicts under it ("dictionary changed size during iteration").
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ import threading
 from typing import Any
 
 _LOCK = threading.RLock()
-_WRITES = ("put_item", "update_item", "delete_item", "transact_write_items")
+_CALLS = ("put_item", "update_item", "delete_item", "transact_write_items", "get_item", "query", "scan")
 
 
 def make_dynamodb_writes_atomic() -> None:
     from moto.dynamodb.models import DynamoDBBackend
 
-    for name in _WRITES:
+    for name in _CALLS:
         method = getattr(DynamoDBBackend, name)
         if getattr(method, "_returns_atomic", False):
             continue
