@@ -2,14 +2,10 @@
 workflow's due-time message and the deadline reconciliation job."""
 
 from returns_shared.lambda_entry import FunctionRoutes
-from returns_shared.service import refunds
+from returns_shared.service import catalog, refunds
 
 routes = FunctionRoutes(
-    commands={
-        "receiveReturn": refunds.receive_return,
-        "inspectReturn": refunds.inspect_return,
-        "issueRefund": refunds.issue_refund,
-    },
+    commands=catalog.owned_by(catalog.REFUND),
     events={"RefundDeadlineDue": lambda detail, deps: refunds.deadline_due(detail["returnId"], deps)},
     jobs={"reconcile-deadlines": refunds.reconcile_deadlines},
 )

@@ -2,15 +2,10 @@
 return instructions (on ReturnApproved, self-ship) and the EXPIRE-APPROVED job."""
 
 from returns_shared.lambda_entry import FunctionRoutes
-from returns_shared.service import orders, requests
+from returns_shared.service import catalog, requests
 
 routes = FunctionRoutes(
-    commands={
-        "recordOrder": orders.record_order,
-        "requestReturn": requests.request_return,
-        "cancelReturn": requests.cancel_return,
-        "submitReturnTracking": requests.submit_tracking,
-    },
+    commands=catalog.owned_by(catalog.REQUEST),
     events={"ReturnApproved": lambda detail, deps: requests.send_instructions(detail["returnId"], deps)},
     jobs={"expire-approved": requests.expire_approved},
 )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from returns_shared.domain.decisions import Quote, QuoteLine
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Address, Order, OrderLine
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnReason
-from returns_shared.policy.decisions import Quote, QuoteLine
 
 
 def usd(amount: str) -> Money:

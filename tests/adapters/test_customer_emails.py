@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from adapters_testdata import AT, WAREHOUSE, make_order, make_return, quote, usd
 
+from returns_shared.domain.decisions import ScreeningFlag, ScreeningResult, Settlement
 from returns_shared.domain.returns import Refund, ReturnLabel
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod
 from returns_shared.notifications import emails
-from returns_shared.policy.decisions import ScreeningFlag, ScreeningResult, Settlement
 
 PASS = ScreeningResult(outcome="PASS", policy_version="2026-01")
 FLAGGED = ScreeningResult(

@@ -13,10 +13,10 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from returns_shared.adapters.carrier_local import LocalCarrier
 from returns_shared.adapters.s3_label_store import S3LabelStore
 from returns_shared.adapters.ses_mailer import SesMailer
+from returns_shared.domain.decisions import ScreeningResult
 from returns_shared.domain.returns import ReturnLabel
 from returns_shared.domain.vocabulary import ReturnMethod
 from returns_shared.notifications.emails import prepaid_label_email
-from returns_shared.policy.decisions import ScreeningResult
 
 
 def test_label_is_issued_stored_and_mailed(aws):

@@ -10,7 +10,7 @@ from moto.core import DEFAULT_ACCOUNT_ID
 
 from returns_shared.adapters.errors import MailRejected
 from returns_shared.adapters.ses_mailer import SesMailer
-from returns_shared.service.ports import Email
+from returns_shared.notifications.message import Email
 
 SENDER = "Allegra K Returns <returns@shop.example>"
 

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from returns_shared.domain.decisions import Quote, QuoteLine, Settlement
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Address, Order, OrderLine
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnReason, ReturnStatus
-from returns_shared.policy.decisions import Quote, QuoteLine, Settlement
 from returns_shared.policy.engine import RequestedLine, load_policy, quote
 
 POLICY = load_policy()

@@ -14,7 +14,7 @@ import boto3
 from botocore.config import Config
 
 from returns_shared.adapters.carrier_local import LocalCarrier
-from returns_shared.adapters.dynamodb_repository import DynamoReturnsRepository, DynamoUnitOfWork
+from returns_shared.adapters.dynamodb import DynamoReturnsRepository, DynamoUnitOfWork
 from returns_shared.adapters.eventbridge_publisher import EventBridgePublisher
 from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
@@ -23,6 +23,7 @@ from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.adapters.sfn_workflow import StepFunctionsDeadlineWorkflow
 from returns_shared.adapters.sns_alerts import SnsOpsAlerts
 from returns_shared.policy.document import load_policy
+from returns_shared.service.cursors import CursorCodec
 from returns_shared.service.dependencies import Dependencies
 
 _BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
@@ -62,7 +63,7 @@ def client(service: str, settings: Settings):  # noqa: ANN201 - boto3 clients ar
 def build_dependencies(settings: Settings) -> Dependencies:
     dynamodb = client("dynamodb", settings)
     return Dependencies(
-        repo=DynamoReturnsRepository(settings.table_name, dynamodb, cursor_secret=settings.cursor_secret),
+        repo=DynamoReturnsRepository(settings.table_name, dynamodb, cursors=CursorCodec(settings.cursor_secret)),
         unit_of_work=lambda: DynamoUnitOfWork(settings.table_name, dynamodb),
         events=EventBridgePublisher(settings.event_bus_name, client("events", settings)),
         mailer=SesMailer(settings.sender_email, client("sesv2", settings)),

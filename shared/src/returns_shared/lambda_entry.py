@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from returns_shared.bootstrap import function_dependencies
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.dispatch import CommandHandler, run_command
+from returns_shared.service.dispatch import Command, run_command
 
 EventHandler = Callable[[dict[str, Any], Dependencies], Any]
 JobHandler = Callable[[Dependencies], dict[str, int]]
@@ -53,7 +53,7 @@ class UnknownMessage(Exception):
 
 @dataclass
 class FunctionRoutes:
-    commands: dict[str, CommandHandler] = field(default_factory=dict)
+    commands: dict[str, Command[Any]] = field(default_factory=dict)  # catalog.owned_by(<function>)
     events: dict[str, EventHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     logger: Logger = field(default_factory=Logger)

@@ -11,8 +11,8 @@ from returns_api.context import Info
 from returns_api.permissions import authorize
 from returns_api.types.money import Money
 from returns_api.types.quote import IneligibilityReason, reasons
+from returns_shared.domain import decisions
 from returns_shared.domain import orders as domain
-from returns_shared.policy import decisions
 from returns_shared.policy.engine import returnability
 
 if TYPE_CHECKING:

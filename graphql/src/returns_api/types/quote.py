@@ -9,7 +9,7 @@ import strawberry
 from returns_api.types.enums import IneligibilityCode, ReturnMethod
 from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
-from returns_shared.policy import decisions
+from returns_shared.domain import decisions
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument

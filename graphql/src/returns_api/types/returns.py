@@ -12,8 +12,8 @@ from returns_api.types.enums import ItemCondition, ReturnMethod, ReturnReason, R
 from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
 from returns_api.types.quote import ReturnQuote
+from returns_shared.domain import decisions
 from returns_shared.domain import returns as domain
-from returns_shared.policy import decisions
 
 if TYPE_CHECKING:
     from returns_api.types.order import Order

@@ -7,7 +7,7 @@ from typing import Any
 
 from returns_shared.adapters._aws import LazyClient, error_code
 from returns_shared.adapters.errors import MailRejected
-from returns_shared.service.ports import Email
+from returns_shared.notifications.message import Email
 
 # Refusals that a retry cannot fix; anything else (throttling, 5xx) propagates so the queue retries.
 PERMANENT = frozenset(

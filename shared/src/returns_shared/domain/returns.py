@@ -10,6 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from returns_shared.domain.decisions import Quote, ScreeningResult, Settlement
 from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.money import Money
 from returns_shared.domain.vocabulary import (
@@ -19,7 +20,6 @@ from returns_shared.domain.vocabulary import (
     ReturnReason,
     ReturnStatus,
 )
-from returns_shared.policy.decisions import Quote, ScreeningResult, Settlement
 
 S = ReturnStatus
 

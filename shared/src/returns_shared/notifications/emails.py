@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from returns_shared.domain.decisions import Quote
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnStatus
@@ -25,9 +26,8 @@ from returns_shared.notifications.blocks import (
     render_text,
 )
 from returns_shared.notifications.formatting import address_lines, day, mask_reference, money
+from returns_shared.notifications.message import Email
 from returns_shared.notifications.wording import CONDITION, screening_finding, screening_request
-from returns_shared.policy.decisions import Quote
-from returns_shared.service.ports import Email
 
 
 @dataclass(frozen=True)

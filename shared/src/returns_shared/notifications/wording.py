@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from returns_shared.domain.decisions import ScreeningFlag
 from returns_shared.domain.vocabulary import ItemCondition
-from returns_shared.policy.decisions import ScreeningFlag
 
 # What each screening clause found, and what we ask the customer to confirm.
 SCREENING: dict[str, tuple[str, str]] = {

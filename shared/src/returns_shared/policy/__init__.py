@@ -1,7 +1,8 @@
 """The return policy engine (pure: no I/O, no clock reads; ``now`` is always a parameter).
 
-Import the engine from ``returns_shared.policy.engine``. This package init stays empty on purpose:
-``returns_shared.domain.returns`` imports ``policy.decisions``, and the engine imports the domain.
+The engine's API is re-exported here (``from returns_shared.policy import quote``); its decisions
+are domain values (``returns_shared.domain.decisions``), so the policy depends on the domain and
+never the reverse.
 
 Where each rule lives (clause ids of spec/policy-rules.md):
     document.py      the versioned policy document (policy_document.json) and its model
@@ -15,3 +16,6 @@ Where each rule lives (clause ids of spec/policy-rules.md):
     schedules.py     EXPIRE-APPROVED, REVIEW-SLA
     instants.py      "N x 24 h" as real elapsed time (safe across DST)
 """
+
+from returns_shared.policy.engine import *  # noqa: F403 - the package is the engine's facade
+from returns_shared.policy.engine import __all__ as __all__

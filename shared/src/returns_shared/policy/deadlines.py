@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from returns_shared.policy.decisions import RefundDeadlines
+from returns_shared.domain.decisions import RefundDeadlines
 from returns_shared.policy.document import PolicyDocument
 from returns_shared.policy.instants import after
 

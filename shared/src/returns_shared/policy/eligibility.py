@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from returns_shared.domain.decisions import Ineligibility, LineReturnability
 from returns_shared.domain.errors import InvalidInput, NotFound
 from returns_shared.domain.orders import Order, OrderLine
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import IneligibilityCode as Code
-from returns_shared.policy.decisions import Ineligibility, LineReturnability
 from returns_shared.policy.document import PolicyDocument
 from returns_shared.policy.inputs import RequestedLine
 from returns_shared.policy.instants import after

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from returns_shared.domain.decisions import Ineligibility, Quote, QuoteLine
 from returns_shared.domain.money import Money, round_cents
 from returns_shared.domain.orders import Order, OrderLine
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnReason
 from returns_shared.policy.amounts import item_cap, line_amount
-from returns_shared.policy.decisions import Ineligibility, Quote, QuoteLine
 from returns_shared.policy.document import PolicyDocument
 from returns_shared.policy.eligibility import (
     is_first_return_package,

@@ -15,10 +15,10 @@ import phonenumbers
 from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
 from email_validator import EmailNotValidError, validate_email
 
+from returns_shared.domain.decisions import Quote, ScreeningFlag, ScreeningResult
 from returns_shared.domain.errors import UnsupportedCurrency
 from returns_shared.domain.orders import Address, Order, customer_key
 from returns_shared.domain.returns import Return
-from returns_shared.policy.decisions import Quote, ScreeningFlag, ScreeningResult
 from returns_shared.policy.document import PolicyDocument
 
 

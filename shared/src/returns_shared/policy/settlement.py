@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from returns_shared.domain.decisions import Settlement
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ItemCondition
 from returns_shared.policy.amounts import item_cap
-from returns_shared.policy.decisions import Settlement
 from returns_shared.policy.document import PolicyDocument
 from returns_shared.policy.inputs import InspectedLine
 from returns_shared.policy.quoting import PricedLine, price, unique

@@ -1,15 +1,10 @@
-"""Who may act on what, checked again inside the functions (the gateway checks first)."""
+"""Ownership, checked again inside the functions (the gateway checks first; roles: Command.run)."""
 
 from __future__ import annotations
 
 from returns_shared.domain.errors import Forbidden
 from returns_shared.domain.orders import customer_key
 from returns_shared.service.ports import Caller
-
-
-def require_role(caller: Caller, *roles: str) -> None:
-    if caller.role not in roles:
-        raise Forbidden(f"a caller in role {caller.role} may not do this")
 
 
 def require_owner_or(caller: Caller, customer_email: str, *staff_roles: str) -> None:

@@ -6,6 +6,7 @@ with the field path, and nothing runs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
@@ -15,10 +16,10 @@ from pydantic.alias_generators import to_camel
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.money import MoneyError, parse_amount
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
+from returns_shared.service import limits
 
-MAX_LINES = 50
-Text = Annotated[str, Field(min_length=1, max_length=500)]
-OptionalText = Annotated[str | None, Field(default=None, max_length=2000)]
+Text = Annotated[str, Field(min_length=1, max_length=limits.MAX_TEXT)]
+OptionalText = Annotated[str | None, Field(default=None, max_length=limits.MAX_LONG_TEXT)]
 
 
 def _aware(value: datetime) -> datetime:
@@ -55,9 +56,9 @@ class AddressIn(CommandModel):
     line2: OptionalText
     city: Text
     region: OptionalText
-    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
+    postal_code: Annotated[str, Field(min_length=1, max_length=limits.MAX_POSTAL_CODE)]
     country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-    phone: Annotated[str | None, Field(default=None, max_length=40)]
+    phone: Annotated[str | None, Field(default=None, max_length=limits.MAX_PHONE)]
 
 
 class OrderLineIn(CommandModel):
@@ -65,25 +66,25 @@ class OrderLineIn(CommandModel):
     sku: Text
     title: Text
     category: Text
-    quantity: Annotated[int, Field(gt=0, le=1000)]
+    quantity: Annotated[int, Field(gt=0, le=limits.MAX_LINE_QUANTITY)]
     unit_price: MoneyIn
     unit_tax: MoneyIn | None = None
     delivered_at: AwareDateTime | None = None
-    set_id: Annotated[str | None, Field(default=None, max_length=200)]
+    set_id: Annotated[str | None, Field(default=None, max_length=limits.MAX_SET_ID)]
     free_gift: bool | None = None
     non_returnable: bool | None = None
 
 
 class RecordOrder(CommandModel):
     id: Text
-    email: Annotated[str, Field(min_length=3, max_length=320)]
+    email: Annotated[str, Field(min_length=3, max_length=limits.MAX_EMAIL)]
     placed_at: AwareDateTime
     currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     payment_reference: Text
     shipping_address: AddressIn
     billing_address: AddressIn
     shipping_fee: MoneyIn
-    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
 
 
 class ReturnLineIn(CommandModel):
@@ -96,9 +97,9 @@ class ReturnLineIn(CommandModel):
 class RequestReturn(CommandModel):
     order_id: Text
     method: ReturnMethod
-    lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
     condition_attested: bool
-    idempotency_key: Annotated[str, Field(min_length=1, max_length=128)]
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=limits.MAX_IDEMPOTENCY_KEY)]
 
 
 class ById(CommandModel):
@@ -110,7 +111,7 @@ class ApproveReturn(ById):
 
 
 class DeclineReturn(ById):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=limits.MAX_LONG_TEXT)]
 
 
 class SubmitTracking(ById):
@@ -129,13 +130,13 @@ class InspectionLineIn(CommandModel):
 
 
 class InspectReturn(ById):
-    lines: Annotated[list[InspectionLineIn], Field(min_length=1, max_length=MAX_LINES)]
+    lines: Annotated[list[InspectionLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
 
 
 M = TypeVar("M", bound=CommandModel)
 
 
-def parse_command(model: type[M], payload: dict[str, Any]) -> M:
+def parse_command(model: type[M], payload: Mapping[str, Any]) -> M:
     """Validate a command payload; the first problem becomes an INVALID_INPUT error with its path."""
     try:
         return model.model_validate(payload)

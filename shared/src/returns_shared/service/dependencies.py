@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from returns_shared.adapters.dynamodb_repository import DynamoReturnsRepository, DynamoUnitOfWork
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.policy.document import PolicyDocument
@@ -19,6 +18,8 @@ from returns_shared.service.ports import (
     Mailer,
     OpsAlerts,
     Payments,
+    ReturnsRepository,
+    UnitOfWork,
 )
 
 _RMA_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32: no I, L, O, U to misread
@@ -34,8 +35,8 @@ def utc_now() -> datetime:
 
 @dataclass
 class Dependencies:
-    repo: DynamoReturnsRepository
-    unit_of_work: Callable[[], DynamoUnitOfWork]
+    repo: ReturnsRepository
+    unit_of_work: Callable[[], UnitOfWork]
     events: EventPublisher
     mailer: Mailer
     carrier: Carrier

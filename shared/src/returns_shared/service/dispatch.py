@@ -10,15 +10,36 @@ from __future__ import annotations
 import functools
 import random
 import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from returns_shared.domain.errors import ConflictError, DomainError, ManyErrors
+from returns_shared.domain.errors import ConflictError, DomainError, Forbidden, ManyErrors
+from returns_shared.service.commands import CommandModel, parse_command
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.ports import Caller
+from returns_shared.service.roles import Role
 
-CommandHandler = Callable[[dict[str, Any], Caller, Dependencies], dict[str, Any]]
+M = TypeVar("M", bound=CommandModel)
 F = TypeVar("F", bound=Callable[..., Any])
+Answer = dict[str, Any]  # {"returnId"?, "orderId"?}: what a handler adds to the answer
+
+
+@dataclass(frozen=True)
+class Command(Generic[M]):
+    """One command, declared once (see catalog.py): the functions run it, the gateway derives from it."""
+
+    name: str  # the wire name, also the GraphQL mutation's name
+    function: str  # the logical function that owns it (request, screening, refund)
+    input: type[M]
+    roles: frozenset[Role]
+    handler: Callable[[M, Caller, Dependencies], Answer]
+
+    def run(self, payload: Mapping[str, Any], caller: Caller, deps: Dependencies) -> Answer:
+        """Role first (the gateway checked it too), then the input, then the handler."""
+        if caller.role not in self.roles:
+            raise Forbidden(f"a caller in role {caller.role} may not do this")
+        return self.handler(parse_command(self.input, payload), caller, deps)
 
 
 def user_errors(error: DomainError) -> list[dict[str, Any]]:
@@ -26,10 +47,10 @@ def user_errors(error: DomainError) -> list[dict[str, Any]]:
     return [{"field": list(e.field) if e.field else None, "message": e.message, "code": e.code} for e in errors]
 
 
-def run_command(event: dict[str, Any], handlers: dict[str, CommandHandler], deps: Dependencies) -> dict[str, Any]:
-    answer: dict[str, Any] = {"returnId": None, "orderId": None, "userErrors": []}
-    handler = handlers.get(str(event.get("command")))
-    if handler is None:
+def run_command(event: Mapping[str, Any], commands: Mapping[str, Command[Any]], deps: Dependencies) -> Answer:
+    answer: Answer = {"returnId": None, "orderId": None, "userErrors": []}
+    command = commands.get(str(event.get("command")))
+    if command is None:
         answer["userErrors"] = [{"field": None, "message": f"unknown command {event.get('command')!r}", "code": "UNKNOWN_COMMAND"}]
         return answer
     try:
@@ -38,7 +59,7 @@ def run_command(event: dict[str, Any], handlers: dict[str, CommandHandler], deps
         answer["userErrors"] = [{"field": None, "message": "the command names no caller", "code": "UNAUTHENTICATED"}]
         return answer
     try:
-        answer.update(handler(event.get("input") or {}, caller, deps))
+        answer.update(command.run(event.get("input") or {}, caller, deps))
     except DomainError as error:
         answer["userErrors"] = user_errors(error)
     except ConflictError:  # still losing the race after the retries: nothing was written

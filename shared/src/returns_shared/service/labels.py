@@ -27,7 +27,7 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
     order = deps.order_of(ret)
     policy, now = deps.policy(), deps.clock()
     lease = deps.unit_of_work()
-    lease.lease(f"LABEL#{ret.id}", now=now, stale_before=now - LABEL_LEASE)
+    lease.lease_label(ret.id, now=now, stale_before=now - LABEL_LEASE)
     try:
         lease.commit()
     except ConflictError:
@@ -49,7 +49,7 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
         deps.save_return(ret)
     except Exception:
         release = deps.unit_of_work()  # let the queue's retry (or the sweep) try again at once
-        release.release(f"LABEL#{ret.id}")
+        release.release_label(ret.id)
         release.commit()
         raise
     notify.label(deps, ret, issued.pdf)

@@ -18,8 +18,8 @@ from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.notifications import emails
+from returns_shared.notifications.message import Email
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.ports import Email
 
 logger = Logger(child=True)
 
@@ -84,12 +84,12 @@ def resend_pending(deps: Dependencies, *, page_size: int = 100) -> dict[str, int
     now = deps.clock()
     counts = {"resent": 0, "failed": 0}
     for pending in deps.repo.pending_emails(older_than=now - RESEND_AFTER, limit=page_size):
-        ret = deps.repo.get_return(pending["returnId"])
+        ret = deps.repo.get_return(pending.return_id)
         order = deps.repo.get_order(ret.order_id) if ret else None
-        if ret is None or order is None or pending["kind"] not in BUILDERS:
+        if ret is None or order is None or pending.kind not in BUILDERS:
             counts["failed"] += 1
             continue
-        if _deliver(deps, ret, order, pending["kind"], BUILDERS[pending["kind"]]):
+        if _deliver(deps, ret, order, pending.kind, BUILDERS[pending.kind]):
             counts["resent"] += 1
         else:
             counts["failed"] += 1

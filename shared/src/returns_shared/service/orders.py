@@ -11,10 +11,9 @@ from typing import Any
 from returns_shared.domain.errors import InvalidInput, InvalidState, ManyErrors
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Address, Order, OrderLine
-from returns_shared.service.authz import require_role
-from returns_shared.service.commands import AddressIn, MoneyIn, RecordOrder, parse_command
+from returns_shared.service.commands import AddressIn, MoneyIn, RecordOrder
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.dispatch import Answer, retry_on_conflict
 from returns_shared.service.ports import Caller, StoredOrder
 
 _FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of the feed and ours may differ a little
@@ -93,9 +92,7 @@ def _priced_facts(order: Order) -> tuple[Any, ...]:
 
 
 @retry_on_conflict()
-def record_order(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "integration")
-    cmd = parse_command(RecordOrder, payload)
+def record_order(cmd: RecordOrder, caller: Caller, deps: Dependencies) -> Answer:
     order = build_order(cmd, deps)
     stored: StoredOrder | None = deps.repo.get_stored_order(order.id)
     if stored:
@@ -107,6 +104,6 @@ def record_order(payload: dict[str, Any], caller: Caller, deps: Dependencies) ->
                 field=("input", "lines"),
             )
     uow = deps.unit_of_work()
-    uow.put_order(order, seen=stored)
+    uow.save_order(order, seen=stored)
     uow.commit()
     return {"orderId": order.id}

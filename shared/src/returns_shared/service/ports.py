@@ -11,6 +11,8 @@ from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.notifications.message import Email
+from returns_shared.service.roles import STAFF_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,58 @@ class ReturnsReader(Protocol):
 
 
 @dataclass(frozen=True)
+class IdempotencyClaim:
+    """A request's idempotency key as first used: which return it made, from which input."""
+
+    return_id: str
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class PendingEmail:
+    """A customer email claimed (write-once) but not yet taken by the mailer."""
+
+    return_id: str
+    kind: str
+
+
+class ReturnsRepository(ReturnsReader, Protocol):
+    """What the service layer reads. All reads are strongly consistent except the status listing."""
+
+    def get_stored_order(self, order_id: str) -> StoredOrder | None: ...
+    def returns_in_status(
+        self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
+        after: object | None = None,
+    ) -> tuple[list[Return], object | None]: ...  # one page, oldest status change first; `after` is opaque
+    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[PendingEmail]: ...
+    def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None: ...
+
+
+class UnitOfWork(Protocol):
+    """The writes of one command, committed all or nothing by `commit()`.
+
+    Every write is conditional; if any condition fails, `commit()` raises ConflictError and nothing
+    is written: a return or order must still be at the version it was read at, and a write-once
+    record (idempotency key, email, unknown package) must not exist yet. A label lease is granted
+    when nobody holds it or the holder's lease went stale.
+    """
+
+    def add_return(self, ret: Return) -> None: ...  # a new return (version 1)
+    def save_return(self, ret: Return) -> None: ...  # conditioned on ret.version, then version + 1
+    def save_order(self, order: Order, *, seen: StoredOrder | None) -> None: ...  # None: must be new
+    def attach_return_to_order(self, stored: StoredOrder, return_id: str) -> None: ...  # bumps its version
+    def claim_idempotency(
+        self, customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime
+    ) -> None: ...
+    def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None: ...
+    def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None: ...
+    def release_label(self, return_id: str) -> None: ...
+    def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None: ...  # PENDING, once
+    def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None: ...
+    def commit(self) -> None: ...
+
+
+@dataclass(frozen=True)
 class Caller:
     """Who is calling, as the gateway established it from the token."""
 
@@ -58,11 +112,8 @@ class Caller:
     groups: frozenset[str]
 
     @property
-    def role(self) -> str:
-        for group in ("agent", "warehouse", "integration"):
-            if group in self.groups:
-                return group
-        return "customer"
+    def role(self) -> Role:
+        return next((role for role in STAFF_ROLES if role.value in self.groups), Role.CUSTOMER)
 
     @property
     def actor(self) -> str:
@@ -76,7 +127,7 @@ class Caller:
         return cls(sub=data["sub"], email=data.get("email"), groups=frozenset(data.get("groups", [])))
 
 
-SYSTEM_CALLER = Caller(sub="system", email=None, groups=frozenset({"agent"}))
+SYSTEM_CALLER = Caller(sub="system", email=None, groups=frozenset({Role.AGENT.value}))
 
 
 class CommandBus(Protocol):
@@ -90,15 +141,6 @@ class CommandBus(Protocol):
 
 class EventPublisher(Protocol):
     def publish(self, detail_type: str, detail: dict[str, Any]) -> None: ...
-
-
-@dataclass(frozen=True)
-class Email:
-    to: str
-    subject: str
-    text: str
-    html: str | None = None
-    attachments: tuple[tuple[str, bytes, str], ...] = ()  # (filename, content, mime type)
 
 
 class Mailer(Protocol):

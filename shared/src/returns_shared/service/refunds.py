@@ -21,12 +21,11 @@ from returns_shared.domain.returns import Refund, Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.engine import InspectedLine, refund_deadlines, settle
 from returns_shared.service import notify
-from returns_shared.service.authz import require_role
-from returns_shared.service.commands import ById, InspectReturn, ReceiveReturn, parse_command
+from returns_shared.service.commands import ById, InspectReturn, ReceiveReturn
+from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.dispatch import Answer, retry_on_conflict
 from returns_shared.service.ports import Caller
-from returns_shared.service.requests import load_return, publish_safely
 
 logger = Logger(child=True)
 
@@ -40,19 +39,13 @@ def _record_unknown_package(deps: Dependencies, caller: Caller, return_id: str, 
     """REQ-FIRST: a package without an approved request is refused, and recorded for customer service."""
     now = deps.clock()
     uow = deps.unit_of_work()
-    uow.record(
-        f"UNKNOWN_PACKAGE#{now.isoformat()}#{return_id}", "PACKAGE",
-        {"entity": "UnknownPackage", "returnId": return_id, "reason": why, "scannedBy": caller.actor,
-         "at": now.isoformat(), "gsi3pk": "UNKNOWN_PACKAGES", "gsi3sk": f"{now.isoformat()}#{return_id}"},
-    )
+    uow.record_unknown_package(return_id, reason=why, scanned_by=caller.actor, at=now)
     uow.commit()
     deps.alerts.alert("Package refused at the warehouse", f"REQ-FIRST: package for {return_id!r} refused: {why}")
 
 
 @retry_on_conflict()
-def receive_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "warehouse")
-    cmd = parse_command(ReceiveReturn, payload)
+def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> Answer:
     now = deps.clock()
     ret = deps.repo.get_return(cmd.id)
     if ret is None:
@@ -92,9 +85,7 @@ def start_deadline(deps: Dependencies, ret: Return, reminder_at: Any) -> None:
 
 
 @retry_on_conflict()
-def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "warehouse")
-    cmd = parse_command(InspectReturn, payload)
+def inspect_return(cmd: InspectReturn, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     if ret.status != ReturnStatus.RECEIVED:
         raise InvalidState(f"only a received return can be inspected; this one is {ret.status}", field=("id",))
@@ -115,9 +106,7 @@ def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 
-def issue_refund(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "agent")
-    cmd = parse_command(ById, payload)
+def issue_refund(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
     ret = pay_refund(cmd.id, deps, actor=caller.actor)
     return {"returnId": ret.id, "orderId": ret.order_id}
 

@@ -7,8 +7,6 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from aws_lambda_powertools import Logger
-
 from returns_shared.domain.errors import (
     ConflictError,
     DomainError,
@@ -23,13 +21,12 @@ from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
 from returns_shared.policy.engine import RequestedLine, expiry_due, quote
 from returns_shared.service import notify
-from returns_shared.service.authz import require_owner_or, require_role
-from returns_shared.service.commands import ById, RequestReturn, SubmitTracking, parse_command
+from returns_shared.service.authz import require_owner_or
+from returns_shared.service.commands import ById, RequestReturn, SubmitTracking
+from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.dispatch import Answer, retry_on_conflict
 from returns_shared.service.ports import Caller
-
-logger = Logger(child=True)
 
 IDEMPOTENCY_KEY_TTL = timedelta(days=7)  # pinned: keys are kept at least 24 hours
 
@@ -39,17 +36,8 @@ def _fingerprint(cmd: RequestReturn) -> str:
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
-def load_return(deps: Dependencies, return_id: str) -> Return:
-    ret = deps.repo.get_return(return_id)
-    if ret is None:
-        raise NotFound(f"no return {return_id}", field=("id",))
-    return ret
-
-
 @retry_on_conflict()
-def request_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "customer", "agent")
-    cmd = parse_command(RequestReturn, payload)
+def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> Answer:
     stored = deps.repo.get_stored_order(cmd.order_id)
     if stored is None:
         raise NotFound(f"no order {cmd.order_id}", field=("input", "orderId"))
@@ -59,11 +47,11 @@ def request_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     fingerprint = _fingerprint(cmd)
     claimed = deps.repo.get_idempotency(order.email, cmd.idempotency_key)
     if claimed:
-        if claimed["fingerprint"] != fingerprint:
+        if claimed.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
                 "this idempotency key was already used for a different request", field=("input", "idempotencyKey")
             )
-        return {"returnId": claimed["returnId"], "orderId": order.id}
+        return {"returnId": claimed.return_id, "orderId": order.id}
 
     if not cmd.condition_attested:
         raise InvalidInput(
@@ -116,20 +104,8 @@ def request_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     return {"returnId": ret.id, "orderId": order.id}
 
 
-def publish_safely(deps: Dependencies, detail_type: str, ret: Return) -> None:
-    """Publish after the commit. If the bus is down the state is safe in the table and the scheduled
-    sweeps pick the return up again (stale REQUESTED are screened, label-less approvals re-labelled)."""
-    try:
-        deps.events.publish(detail_type, {"returnId": ret.id, "orderId": ret.order_id, "method": ret.method.value,
-                                          "status": ret.status.value})
-    except Exception:  # noqa: BLE001 - never fail a committed command over a lost notification
-        logger.exception("event publish failed; a scheduled sweep will recover", extra={"returnId": ret.id})
-
-
 @retry_on_conflict()
-def cancel_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "customer", "agent")
-    cmd = parse_command(ById, payload)
+def cancel_return(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     require_owner_or(caller, ret.customer_email, "agent")
     ret.cancel(actor=caller.actor, at=deps.clock())
@@ -140,9 +116,7 @@ def cancel_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -
 
 
 @retry_on_conflict()
-def submit_tracking(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "customer", "agent")
-    cmd = parse_command(SubmitTracking, payload)
+def submit_tracking(cmd: SubmitTracking, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     require_owner_or(caller, ret.customer_email, "agent")
     ret.submit_tracking(carrier=cmd.carrier, tracking_number=cmd.tracking_number.upper(), actor=caller.actor,

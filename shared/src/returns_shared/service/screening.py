@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -14,12 +13,11 @@ from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
 from returns_shared.policy.engine import review_escalation_due, screen
 from returns_shared.service import notify
-from returns_shared.service.authz import require_role
-from returns_shared.service.commands import ApproveReturn, DeclineReturn, parse_command
+from returns_shared.service.commands import ApproveReturn, DeclineReturn
+from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.dispatch import Answer, retry_on_conflict
 from returns_shared.service.ports import Caller
-from returns_shared.service.requests import load_return, publish_safely
 
 logger = Logger(child=True)
 
@@ -46,9 +44,7 @@ def screen_return(return_id: str, deps: Dependencies) -> str | None:
 
 
 @retry_on_conflict()
-def approve_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "agent")
-    cmd = parse_command(ApproveReturn, payload)
+def approve_return(cmd: ApproveReturn, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     ret.approve(actor=caller.actor, at=deps.clock(), note=cmd.note)
     deps.save_return(ret)
@@ -57,9 +53,7 @@ def approve_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
 
 
 @retry_on_conflict()
-def decline_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
-    require_role(caller, "agent")
-    cmd = parse_command(DeclineReturn, payload)
+def decline_return(cmd: DeclineReturn, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     ret.decline(actor=caller.actor, at=deps.clock(), reason=cmd.reason)
     deps.save_return(ret)

@@ -1,4 +1,5 @@
-"""What the policy engine decides. Every decision names the clause ids it applied."""
+"""What the policy engine decides, as domain values (a Return records its quote, screening and
+settlement). Every decision names the clause ids it applied."""
 
 from __future__ import annotations
 

@@ -1,0 +1,170 @@
+"""The one DynamoDB table's key design: every key and item shape lives here, nowhere else.
+
+Access patterns (every request path is GetItem, BatchGetItem, Query or a transaction; never Scan):
+- order by id ............................ GetItem   pk=ORDER#<id>          sk=ORDER
+- return by id ........................... GetItem   pk=RETURN#<id>         sk=RETURN
+- an order's returns (strongly consistent) BatchGet  ids kept on the order item (returnIds)
+- an order's returns, newest first ....... Query     GSI1 gsi1pk=ORDER#<id>
+- a customer's returns, newest first ..... Query     GSI2 gsi2pk=CUSTOMER#<email>
+- returns by status (queues, jobs) ....... Query     GSI3 gsi3pk=STATUS#<status>, oldest first
+- all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
+- idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL expiresAt
+- pending customer emails ................ Query     GSI3 gsi3pk=EMAILS#PENDING (sparse: SENT ones leave it)
+- unknown packages (customer service) .... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES
+Side records written once: NOTIFY#<return>#<kind> (EMAIL), LABEL#<return> (LEASE, TTL),
+UNKNOWN_PACKAGE#<at>#<id> (PACKAGE), PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py).
+Every write of a return is conditioned on the version it read (optimistic locking); a request for
+a new return also bumps the order's version, which serialises the returns of one order
+(quantities and "first package" can't be decided twice at once).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC, datetime
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+from returns_shared.domain.orders import Order, customer_key
+from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.service.ports import StoredOrder
+
+Item = dict[str, Any]  # a DynamoDB item in the low-level attribute-value shape
+
+_ser = TypeSerializer()
+_de = TypeDeserializer()
+
+ORDER_SK = "ORDER"
+RETURN_SK = "RETURN"
+PENDING_EMAILS = "EMAILS#PENDING"
+UNKNOWN_PACKAGES = "UNKNOWN_PACKAGES"
+LEASE_TTL_SECONDS = 7 * 86400  # a lease record outlives any worker; TTL tidies it
+
+
+def iso(at: datetime) -> str:
+    """Sortable UTC timestamps for sort keys (fixed width, microseconds, Z)."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_item(values: dict[str, Any]) -> Item:
+    return {k: _ser.serialize(v) for k, v in values.items() if v is not None}
+
+
+def from_item(item: Item) -> dict[str, Any]:
+    return {k: _de.deserialize(v) for k, v in item.items()}
+
+
+# -- keys ------------------------------------------------------------------------------------
+def order_key(order_id: str) -> Item:
+    return {"pk": {"S": f"ORDER#{order_id}"}, "sk": {"S": ORDER_SK}}
+
+
+def return_key(return_id: str) -> Item:
+    return {"pk": {"S": f"RETURN#{return_id}"}, "sk": {"S": RETURN_SK}}
+
+
+def idempotency_key(customer: str, key: str) -> Item:
+    digest = hashlib.sha256(key.encode()).hexdigest()  # keys are caller-chosen: keep them out of the pk
+    return {"pk": {"S": f"IDEMPOTENCY#{customer_key(customer)}#{digest}"}, "sk": {"S": "IDEMPOTENCY"}}
+
+
+def label_lease_key(return_id: str) -> Item:
+    return {"pk": {"S": f"LABEL#{return_id}"}, "sk": {"S": "LEASE"}}
+
+
+def email_key(return_id: str, kind: str) -> Item:
+    return {"pk": {"S": f"NOTIFY#{return_id}#{kind}"}, "sk": {"S": "EMAIL"}}
+
+
+def customer_partition(email: str) -> str:
+    return f"CUSTOMER#{customer_key(email)}"
+
+
+def order_partition(order_id: str) -> str:
+    return f"ORDER#{order_id}"
+
+
+def status_partition(status: ReturnStatus) -> str:
+    return f"STATUS#{status.value}"
+
+
+def month_partition(month_index: int) -> str:
+    return f"RETURNS#{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+
+
+def month_index(at: datetime) -> int:
+    return at.year * 12 + at.month - 1
+
+
+# -- items -----------------------------------------------------------------------------------
+def return_item(ret: Return, *, version: int) -> Item:
+    sort = f"{iso(ret.created_at)}#{ret.id}"
+    return to_item(
+        {
+            **{k: v["S"] for k, v in return_key(ret.id).items()},
+            "entity": "Return",
+            "status": ret.status.value,
+            "version": version,
+            "orderId": ret.order_id,
+            "customer": ret.customer_email,
+            "refundDueAt": iso(ret.refund_due_at) if ret.refund_due_at else None,
+            "gsi1pk": order_partition(ret.order_id),
+            "gsi1sk": sort,
+            "gsi2pk": f"CUSTOMER#{ret.customer_email}",
+            "gsi2sk": sort,
+            "gsi3pk": status_partition(ret.status),
+            "gsi3sk": f"{iso(ret.status_changed_at)}#{ret.id}",
+            "gsi4pk": month_partition(month_index(ret.created_at.astimezone(UTC))),
+            "gsi4sk": sort,
+            "doc": ret.model_dump_json(),
+        }
+    )
+
+
+def return_from_item(item: Item) -> Return:
+    ret = Return.model_validate_json(item["doc"]["S"])
+    ret.version = int(item["version"]["N"])
+    return ret
+
+
+def order_item(order: Order, *, seen: StoredOrder | None) -> Item:
+    return to_item({
+        **{k: v["S"] for k, v in order_key(order.id).items()},
+        "entity": "Order",
+        "email": order.customer_key,
+        "version": (seen.version + 1) if seen else 1,
+        "returnIds": seen.return_ids if seen and seen.return_ids else None,
+        "doc": order.model_dump_json(),
+    })
+
+
+def order_from_item(item: Item) -> StoredOrder:
+    values = from_item(item)
+    order = Order.model_validate_json(values["doc"])
+    return StoredOrder(order=order, version=int(values["version"]), return_ids=list(values.get("returnIds", [])))
+
+
+def idempotency_item(customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime) -> Item:
+    return {**idempotency_key(customer, key), "returnId": {"S": return_id}, "fingerprint": {"S": fingerprint},
+            "expiresAt": {"N": str(int(expires_at.timestamp()))}}
+
+
+def unknown_package_item(return_id: str, *, reason: str, scanned_by: str, at: datetime) -> Item:
+    return to_item({
+        "pk": f"UNKNOWN_PACKAGE#{at.isoformat()}#{return_id}", "sk": "PACKAGE",
+        "entity": "UnknownPackage", "returnId": return_id, "reason": reason, "scannedBy": scanned_by,
+        "at": at.isoformat(), "gsi3pk": UNKNOWN_PACKAGES, "gsi3sk": f"{at.isoformat()}#{return_id}",
+    })
+
+
+def label_lease_item(return_id: str, *, now: datetime) -> Item:
+    return {**label_lease_key(return_id), "leasedAt": {"S": iso(now)},
+            "expiresAt": {"N": str(int(now.timestamp()) + LEASE_TTL_SECONDS)}}
+
+
+def pending_email_item(return_id: str, kind: str, *, at: datetime) -> Item:
+    return {**email_key(return_id, kind), **to_item({
+        "entity": "Notification", "returnId": return_id, "kind": kind, "status": "PENDING", "at": iso(at),
+        "gsi3pk": PENDING_EMAILS, "gsi3sk": f"{iso(at)}#{return_id}#{kind}"})}

@@ -1,0 +1,211 @@
+"""Reads of the table: the gateway's ReturnsReader and the lookups of the service layer's
+ReturnsRepository (keys and item shapes: items.py)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from returns_shared.adapters.dynamodb import items
+from returns_shared.adapters.dynamodb.items import Item
+from returns_shared.domain.orders import Order
+from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.service.cursors import CursorCodec
+from returns_shared.service.ports import IdempotencyClaim, Page, PendingEmail, StoredOrder
+
+BATCH_GET_LIMIT = 100
+MONTHS_LISTED_BACK = 36  # the all-returns listing walks month buckets back this far at most
+
+
+class DynamoReturnsRepository:
+    def __init__(self, table_name: str, client: Any, *, cursors: CursorCodec):
+        self.table_name = table_name
+        self.client = client
+        self.cursors = cursors
+
+    # -- orders ---------------------------------------------------------------------------
+    def get_stored_order(self, order_id: str) -> StoredOrder | None:
+        item = self._get(items.order_key(order_id))
+        return items.order_from_item(item) if item else None
+
+    def get_order(self, order_id: str) -> Order | None:
+        stored = self.get_stored_order(order_id)
+        return stored.order if stored else None
+
+    def get_orders(self, order_ids: Sequence[str]) -> dict[str, Order]:
+        found = self._batch_get([items.order_key(i) for i in dict.fromkeys(order_ids)])
+        orders = (items.order_from_item(item).order for item in found)
+        return {order.id: order for order in orders}
+
+    # -- returns --------------------------------------------------------------------------
+    def get_return(self, return_id: str) -> Return | None:
+        item = self._get(items.return_key(return_id))
+        return items.return_from_item(item) if item else None
+
+    def get_returns(self, return_ids: Sequence[str]) -> dict[str, Return]:
+        found = self._batch_get([items.return_key(i) for i in dict.fromkeys(return_ids)])
+        returns = (items.return_from_item(item) for item in found)
+        return {ret.id: ret for ret in returns}
+
+    def returns_of_order(self, order_id: str) -> list[Return]:
+        """Strongly consistent: the order item lists its returns' ids (GSIs lag behind writes)."""
+        stored = self.get_stored_order(order_id)
+        if not stored:
+            return []
+        found = self.get_returns(stored.return_ids)
+        return sorted(found.values(), key=lambda r: (r.created_at, r.id))
+
+    def returns_of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Return]]:
+        """Several orders' returns in two batched reads (orders, then all their returns)."""
+        keys = [items.order_key(i) for i in dict.fromkeys(order_ids)]
+        stored = [items.order_from_item(item) for item in self._batch_get(keys)]
+        found = self.get_returns([rid for s in stored for rid in s.return_ids])
+        by_order = {s.order.id: sorted((found[r] for r in s.return_ids if r in found),
+                                       key=lambda r: (r.created_at, r.id))
+                    for s in stored}
+        return {order_id: by_order.get(order_id, []) for order_id in order_ids}
+
+    def returns_of_customer(self, email: str) -> list[Return]:
+        return list(self._query_all("GSI2", "gsi2pk", items.customer_partition(email)))
+
+    def returns_in_status(self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
+                          after: object | None = None) -> tuple[list[Return], object | None]:
+        """One page of returns in a status, oldest status change first (for the scheduled jobs)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "GSI3",
+            "KeyConditionExpression": "gsi3pk = :pk" + (" AND gsi3sk < :before" if older_than else ""),
+            "ExpressionAttributeValues": items.to_item(
+                {":pk": items.status_partition(status), ":before": items.iso(older_than) if older_than else None}
+            ),
+            "Limit": limit,
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        page = self.client.query(**kwargs)
+        return [items.return_from_item(i) for i in page.get("Items", [])], page.get("LastEvaluatedKey")
+
+    def list_returns(
+        self,
+        *,
+        first: int,
+        after: str | None,
+        status: ReturnStatus | None = None,
+        order_id: str | None = None,
+        customer_email: str | None = None,
+    ) -> Page:
+        """Newest first. Customers' listings always go through their own partition (GSI2)."""
+        filters: dict[str, str] = {}
+        if customer_email is not None:
+            index, pk_name, pk = "GSI2", "gsi2pk", items.customer_partition(customer_email)
+            if order_id:
+                filters["orderId"] = order_id
+            if status:
+                filters["status"] = status.value
+        elif order_id is not None:
+            index, pk_name, pk = "GSI1", "gsi1pk", items.order_partition(order_id)
+            if status:
+                filters["status"] = status.value
+        elif status is not None:
+            index, pk_name, pk = "GSI3", "gsi3pk", items.status_partition(status)
+        else:
+            return self._list_all(first=first, after=after)
+        scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}"
+        start = self.cursors.decode(scope, after) if after else None
+        found, last = self._query_page(index, pk_name, pk, first=first, start=start, filters=filters)
+        return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def _list_all(self, *, first: int, after: str | None) -> Page:
+        scope = "GSI4|all"
+        this_month = items.month_index(datetime.now(UTC))
+        position = self.cursors.decode(scope, after) if after else {"month": this_month, "key": None}
+        month, start = position["month"], position["key"]
+        floor = this_month - MONTHS_LISTED_BACK
+        found: list[Return] = []
+        while month >= floor and len(found) < first:
+            pk = items.month_partition(month)
+            page, last = self._query_page("GSI4", "gsi4pk", pk, first=first - len(found), start=start, filters={})
+            found.extend(page)
+            if last:
+                return Page(items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": last}))
+            month, start = month - 1, None
+        more = month >= floor
+        return Page(items=found,
+                    next_cursor=self.cursors.encode(scope, {"month": month, "key": None}) if more else None)
+
+    # -- side records ---------------------------------------------------------------------
+    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[PendingEmail]:
+        """Customer emails claimed but not sent before `older_than` (sparse: SENT ones leave the index)."""
+        page = self.client.query(
+            TableName=self.table_name, IndexName="GSI3", Limit=limit,
+            KeyConditionExpression="gsi3pk = :pk AND gsi3sk < :before",
+            ExpressionAttributeValues={":pk": {"S": items.PENDING_EMAILS}, ":before": {"S": items.iso(older_than)}},
+        )
+        found = (items.from_item(item) for item in page.get("Items", []))
+        return [PendingEmail(return_id=values["returnId"], kind=values["kind"]) for values in found]
+
+    def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
+        item = self._get(items.idempotency_key(customer, key))
+        if not item:
+            return None
+        return IdempotencyClaim(return_id=item["returnId"]["S"], fingerprint=item["fingerprint"]["S"])
+
+    # -- plumbing -------------------------------------------------------------------------
+    def _get(self, key: Item) -> Item | None:
+        found: Item | None = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
+        return found
+
+    def _query_page(self, index: str, pk_name: str, pk: str, *, first: int, start: Item | None,
+                    filters: dict[str, str]) -> tuple[list[Return], Item | None]:
+        """Fill a page of `first` items, following DynamoDB pages when a filter drops some."""
+        found: list[Return] = []
+        last = start
+        while len(found) < first:
+            kwargs: dict[str, Any] = {
+                "TableName": self.table_name,
+                "IndexName": index,
+                "KeyConditionExpression": f"{pk_name} = :pk",
+                "ExpressionAttributeValues": {":pk": {"S": pk}},
+                "ScanIndexForward": False,
+                "Limit": first - len(found),
+            }
+            if filters:
+                names = {f"#f{i}": k for i, k in enumerate(filters)}
+                kwargs["FilterExpression"] = " AND ".join(f"#f{i} = :f{i}" for i in range(len(filters)))
+                kwargs["ExpressionAttributeNames"] = names
+                kwargs["ExpressionAttributeValues"].update({f":f{i}": {"S": v} for i, v in enumerate(filters.values())})
+            if last:
+                kwargs["ExclusiveStartKey"] = last
+            page = self.client.query(**kwargs)
+            found.extend(items.return_from_item(i) for i in page.get("Items", []))
+            last = page.get("LastEvaluatedKey")
+            if not last:
+                break
+        return found, last
+
+    def _query_all(self, index: str, pk_name: str, pk: str) -> Iterator[Return]:
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": f"{pk_name} = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+        }
+        while True:
+            page = self.client.query(**kwargs)
+            yield from (items.return_from_item(i) for i in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def _batch_get(self, keys: list[Item]) -> list[Item]:
+        found: list[Item] = []
+        for i in range(0, len(keys), BATCH_GET_LIMIT):
+            request: dict[str, Any] = {self.table_name: {"Keys": keys[i : i + BATCH_GET_LIMIT], "ConsistentRead": True}}
+            while request:
+                answer = self.client.batch_get_item(RequestItems=request)
+                found.extend(answer.get("Responses", {}).get(self.table_name, []))
+                request = answer.get("UnprocessedKeys") or {}
+        return found
