@@ -1,0 +1,424 @@
+"""In-memory fakes of every port of the service layer, with the semantics the adapters promise.
+
+The repository and unit of work share one `FakeTable`: stored values are copies (a change counts
+only once it is committed), a unit of work checks EVERY condition before it writes anything
+(optimistic locking on `version`, write-once side records, stale-able leases) and raises
+ConflictError otherwise, as DynamoDB's TransactWriteItems does. The other fakes record what they
+were asked and can be told to fail. `World` wires them into `Dependencies` with a settable clock.
+
+    world = World()
+    world.table.put_order(builders.order())
+    answer = world.command("requestReturn", builders.customer(), {...})
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from returns_shared.domain.errors import ConflictError
+from returns_shared.domain.money import Money
+from returns_shared.domain.orders import Order, customer_key
+from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.notifications.message import Email
+from returns_shared.policy.document import load_policy
+from returns_shared.service.cursors import CursorCodec
+from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.ports import (
+    Caller,
+    IdempotencyClaim,
+    IssuedLabel,
+    Page,
+    PaymentDeclined,
+    PaymentReceipt,
+    PendingEmail,
+    StoredOrder,
+)
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+class Outage(Exception):
+    """What a fake raises when told to fail (a provider or AWS service being down)."""
+
+
+# -- storage -----------------------------------------------------------------------------------
+@dataclass
+class EmailRecord:
+    status: str  # PENDING | SENT
+    at: datetime
+    sent_at: datetime | None = None
+
+
+@dataclass
+class FakeTable:
+    """The state behind FakeRepository and FakeUnitOfWork (stored as copies)."""
+
+    orders: dict[str, StoredOrder] = field(default_factory=dict)
+    returns: dict[str, Return] = field(default_factory=dict)
+    idempotency: dict[tuple[str, str], IdempotencyClaim] = field(default_factory=dict)
+    emails: dict[tuple[str, str], EmailRecord] = field(default_factory=dict)
+    label_leases: dict[str, datetime] = field(default_factory=dict)
+    unknown_packages: list[dict[str, Any]] = field(default_factory=list)
+    commits: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def put_order(self, order: Order) -> Order:
+        """Seed an order directly (as if the feed had recorded it)."""
+        self.orders[order.id] = StoredOrder(order=order, version=1, return_ids=[])
+        return order
+
+    def put_return(self, ret: Return) -> Return:
+        """Seed a return directly (attached to its order, version 1); returns the stored copy."""
+        stored = ret.model_copy(deep=True)
+        stored.version = 1
+        self.returns[ret.id] = stored
+        self.orders[ret.order_id].return_ids.append(ret.id)
+        return stored.model_copy(deep=True)
+
+
+class FakeRepository:
+    """ReturnsRepository over a FakeTable; every read hands out a copy."""
+
+    def __init__(self, table: FakeTable, *, cursor_secret: str = "fake-cursor-secret") -> None:
+        self.table = table
+        self.cursors = CursorCodec(cursor_secret)
+
+    def get_stored_order(self, order_id: str) -> StoredOrder | None:
+        stored = self.table.orders.get(order_id)
+        return StoredOrder(stored.order, stored.version, list(stored.return_ids)) if stored else None
+
+    def get_order(self, order_id: str) -> Order | None:
+        stored = self.table.orders.get(order_id)
+        return stored.order if stored else None
+
+    def get_orders(self, order_ids: Sequence[str]) -> dict[str, Order]:
+        return {i: self.table.orders[i].order for i in order_ids if i in self.table.orders}
+
+    def get_return(self, return_id: str) -> Return | None:
+        ret = self.table.returns.get(return_id)
+        return ret.model_copy(deep=True) if ret else None
+
+    def get_returns(self, return_ids: Sequence[str]) -> dict[str, Return]:
+        return {i: r for i in return_ids if (r := self.get_return(i)) is not None}
+
+    def returns_of_order(self, order_id: str) -> list[Return]:
+        stored = self.table.orders.get(order_id)
+        found = self.get_returns(stored.return_ids) if stored else {}
+        return sorted(found.values(), key=lambda r: (r.created_at, r.id))
+
+    def returns_of_orders(self, order_ids: Sequence[str]) -> dict[str, list[Return]]:
+        return {i: self.returns_of_order(i) for i in order_ids}
+
+    def returns_of_customer(self, email: str) -> list[Return]:
+        return [r.model_copy(deep=True) for r in self.table.returns.values()
+                if r.customer_email == customer_key(email)]
+
+    def returns_in_status(self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
+                          after: object | None = None) -> tuple[list[Return], object | None]:
+        """Pages resume AFTER the last key handed out (as LastEvaluatedKey does), so returns that
+        leave the status meanwhile do not shift the next page."""
+        def key(r: Return) -> tuple[datetime, str]:
+            return (r.status_changed_at, r.id)
+
+        matching = sorted((r for r in self.table.returns.values() if r.status == status
+                           and (older_than is None or r.status_changed_at < older_than)
+                           and (after is None or key(r) > after)), key=key)  # type: ignore[operator]
+        page = [r.model_copy(deep=True) for r in matching[:limit]]
+        return page, (key(page[-1]) if len(matching) > limit else None)
+
+    def list_returns(self, *, first: int, after: str | None, status: ReturnStatus | None = None,
+                     order_id: str | None = None, customer_email: str | None = None) -> Page:
+        scope = f"{status}|{order_id}|{customer_email}"
+        start = int(self.cursors.decode(scope, after)) if after else 0
+        matching = sorted((r for r in self.table.returns.values()
+                           if (status is None or r.status == status)
+                           and (order_id is None or r.order_id == order_id)
+                           and (customer_email is None or r.customer_email == customer_key(customer_email))),
+                          key=lambda r: (r.created_at, r.id), reverse=True)
+        items = [r.model_copy(deep=True) for r in matching[start:start + first]]
+        more = start + first < len(matching)
+        return Page(items=items, next_cursor=self.cursors.encode(scope, start + first) if more else None)
+
+    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[PendingEmail]:
+        pending = sorted((record.at, rid, kind) for (rid, kind), record in self.table.emails.items()
+                         if record.status == "PENDING" and record.at < older_than)
+        return [PendingEmail(return_id=rid, kind=kind) for _at, rid, kind in pending[:limit]]
+
+    def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
+        return self.table.idempotency.get((customer_key(customer), key))
+
+
+Check = Callable[[FakeTable], bool]
+Apply = Callable[[FakeTable], None]
+
+
+class FakeUnitOfWork:
+    """Collects conditional writes; `commit` checks them all, then applies them all (or none)."""
+
+    def __init__(self, table: FakeTable) -> None:
+        self.table = table
+        self._writes: list[tuple[str, Check, Apply]] = []
+
+    def _write(self, what: str, check: Check, apply: Apply) -> None:
+        self._writes.append((what, check, apply))
+
+    def add_return(self, ret: Return) -> None:
+        stored = ret.model_copy(deep=True)
+        stored.version = 1
+        self._write(f"add {ret.id}", lambda t: ret.id not in t.returns,
+                    lambda t: t.returns.__setitem__(ret.id, stored))
+
+    def save_return(self, ret: Return) -> None:
+        seen, stored = ret.version, ret.model_copy(deep=True)
+        stored.version = seen + 1
+        self._write(f"save {ret.id}@{seen}", lambda t: ret.id in t.returns and t.returns[ret.id].version == seen,
+                    lambda t: t.returns.__setitem__(ret.id, stored))
+
+    def save_order(self, order: Order, *, seen: StoredOrder | None) -> None:
+        if seen is None:
+            self._write(f"add order {order.id}", lambda t: order.id not in t.orders,
+                        lambda t: t.orders.__setitem__(order.id, StoredOrder(order, 1, [])))
+            return
+        version, return_ids = seen.version, list(seen.return_ids)
+        self._write(f"save order {order.id}@{version}",
+                    lambda t: order.id in t.orders and t.orders[order.id].version == version,
+                    lambda t: t.orders.__setitem__(order.id, StoredOrder(order, version + 1, return_ids)))
+
+    def attach_return_to_order(self, stored: StoredOrder, return_id: str) -> None:
+        order_id, version = stored.order.id, stored.version
+
+        def apply(t: FakeTable) -> None:
+            current = t.orders[order_id]
+            t.orders[order_id] = StoredOrder(current.order, version + 1, [*current.return_ids, return_id])
+
+        self._write(f"attach {return_id} to {order_id}@{version}",
+                    lambda t: order_id in t.orders and t.orders[order_id].version == version, apply)
+
+    def claim_idempotency(self, customer: str, key: str, *, return_id: str, fingerprint: str,
+                          expires_at: datetime) -> None:
+        slot = (customer_key(customer), key)
+        self._write(f"claim key {key}", lambda t: slot not in t.idempotency,
+                    lambda t: t.idempotency.__setitem__(slot, IdempotencyClaim(return_id, fingerprint)))
+
+    def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None:
+        record = {"returnId": return_id, "reason": reason, "scannedBy": scanned_by, "at": at}
+        self._write(f"unknown package {return_id}", lambda t: record not in t.unknown_packages,
+                    lambda t: t.unknown_packages.append(record))
+
+    def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None:
+        self._write(f"lease label {return_id}",
+                    lambda t: return_id not in t.label_leases or t.label_leases[return_id] < stale_before,
+                    lambda t: t.label_leases.__setitem__(return_id, now))
+
+    def release_label(self, return_id: str) -> None:
+        self._write(f"release label {return_id}", lambda t: True, lambda t: t.label_leases.pop(return_id, None))
+
+    def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None:
+        slot = (return_id, kind)
+        self._write(f"claim email {slot}", lambda t: slot not in t.emails,
+                    lambda t: t.emails.__setitem__(slot, EmailRecord(status="PENDING", at=at)))
+
+    def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None:
+        slot = (return_id, kind)
+
+        def apply(t: FakeTable) -> None:
+            record = t.emails.setdefault(slot, EmailRecord(status="PENDING", at=at))
+            record.status, record.sent_at = "SENT", at
+
+        self._write(f"email sent {slot}", lambda t: True, apply)
+
+    def commit(self) -> None:
+        writes, self._writes = self._writes, []
+        if not writes:
+            return
+        with self.table.lock:
+            failed = [what for what, check, _ in writes if not check(self.table)]
+            if failed:
+                raise ConflictError(f"conditional check failed: {', '.join(failed)}")
+            for _, _, apply in writes:
+                apply(self.table)
+            self.table.commits += 1
+
+
+# -- the other ports ---------------------------------------------------------------------------
+@dataclass
+class FakeEvents:
+    published: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    down: bool = False
+
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        if self.down:
+            raise Outage("EventBridge is down")
+        self.published.append((detail_type, detail))
+
+    def types(self) -> list[str]:
+        return [detail_type for detail_type, _ in self.published]
+
+
+@dataclass
+class FakeMailer:
+    sent: list[Email] = field(default_factory=list)
+    down: bool = False
+
+    def send(self, email: Email) -> str:
+        if self.down:
+            raise Outage("SES is down")
+        self.sent.append(email)
+        return f"msg-{len(self.sent)}"
+
+
+@dataclass
+class FakeCarrier:
+    issued: list[dict[str, Any]] = field(default_factory=list)
+    down: bool = False
+
+    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
+                    fee: Money) -> IssuedLabel:
+        if self.down:
+            raise Outage("the carrier is down")
+        self.issued.append({"rma_id": rma_id, "ship_from": ship_from, "ship_to": ship_to, "fee": fee})
+        return IssuedLabel(carrier="LOCAL", tracking_number=f"TRK{len(self.issued):06d}", pdf=b"%PDF-label")
+
+
+@dataclass
+class FakeLabelStore:
+    objects: dict[str, bytes] = field(default_factory=dict)
+    down: bool = False
+
+    def put(self, key: str, pdf: bytes) -> None:
+        if self.down:
+            raise Outage("S3 is down")
+        self.objects[key] = pdf
+
+    def url(self, key: str, *, expires_in: int) -> str:
+        return f"https://labels.example/{key}?expires={expires_in}"
+
+
+@dataclass
+class FakePayments:
+    """One payment per idempotency key; the same key with other terms is refused (as providers do)."""
+
+    paid: dict[str, PaymentReceipt] = field(default_factory=dict)
+    calls: int = 0
+    declined: bool = False
+    down: bool = False
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+
+    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime) -> PaymentReceipt:
+        self.calls += 1
+        if self.down:
+            raise Outage("the payment provider is down")
+        if self.declined:
+            raise PaymentDeclined("the provider refused the refund")
+        earlier = self.paid.get(idempotency_key)
+        if earlier is not None:
+            if (earlier.amount, earlier.payment_reference) != (amount, payment_reference):
+                raise PaymentDeclined("idempotency key reused with other terms")
+            return PaymentReceipt(earlier.refund_id, earlier.amount, earlier.payment_reference, earlier.issued_at,
+                                  duplicate=True)
+        receipt = PaymentReceipt(f"rf_{next(self._ids)}", amount, payment_reference, at, duplicate=False)
+        self.paid[idempotency_key] = receipt
+        return receipt
+
+
+@dataclass
+class FakeWorkflow:
+    """The deadline state machine: one execution per return; a second start is a no-op."""
+
+    running: dict[str, tuple[datetime, datetime]] = field(default_factory=dict)
+    started: list[str] = field(default_factory=list)
+    stopped: list[str] = field(default_factory=list)
+    down: bool = False
+
+    def start(self, *, return_id: str, reminder_at: datetime, due_at: datetime) -> None:
+        if self.down:
+            raise Outage("Step Functions is down")
+        if return_id not in self.running:
+            self.running[return_id] = (reminder_at, due_at)
+            self.started.append(return_id)
+
+    def stop(self, *, return_id: str) -> None:
+        if self.down:
+            raise Outage("Step Functions is down")
+        if self.running.pop(return_id, None) is not None:
+            self.stopped.append(return_id)
+
+    def is_running(self, *, return_id: str) -> bool:
+        if self.down:
+            raise Outage("Step Functions is down")
+        return return_id in self.running
+
+
+@dataclass
+class FakeAlerts:
+    raised: list[tuple[str, str]] = field(default_factory=list)
+
+    def alert(self, subject: str, message: str) -> None:
+        self.raised.append((subject, message))
+
+    def subjects(self) -> list[str]:
+        return [subject for subject, _ in self.raised]
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+        return self.now
+
+
+class World:
+    """Every fake wired into the service layer's Dependencies (what bootstrap does with adapters)."""
+
+    def __init__(self) -> None:
+        self.table = FakeTable()
+        self.repo = FakeRepository(self.table)
+        self.events = FakeEvents()
+        self.mailer = FakeMailer()
+        self.carrier = FakeCarrier()
+        self.labels = FakeLabelStore()
+        self.payments = FakePayments()
+        self.workflow = FakeWorkflow()
+        self.alerts = FakeAlerts()
+        self.clock = Clock()
+        ids = itertools.count(1)
+        self.deps = Dependencies(
+            repo=self.repo,
+            unit_of_work=lambda: FakeUnitOfWork(self.table),
+            events=self.events,
+            mailer=self.mailer,
+            carrier=self.carrier,
+            labels=self.labels,
+            payments=self.payments,
+            workflow=self.workflow,
+            alerts=self.alerts,
+            policy=load_policy,
+            clock=self.clock,
+            new_return_id=lambda: f"RMA-TEST{next(ids):06d}",
+        )
+
+    def command(self, name: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:
+        """A command as the owning function receives it (JSON in, the answer shape out)."""
+        from returns_shared.service.catalog import COMMANDS
+        from returns_shared.service.dispatch import run_command
+
+        event = {"command": name, "caller": caller.to_json(), "input": payload}
+        return run_command(event, COMMANDS, self.deps)
+
+    def stored(self, return_id: str) -> Return:
+        ret = self.repo.get_return(return_id)
+        assert ret is not None, f"no return {return_id} stored"
+        return ret

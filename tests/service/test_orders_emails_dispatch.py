@@ -1,0 +1,122 @@
+"""The order feed (upserts), customer emails (once, never lost) and the command dispatcher."""
+
+from __future__ import annotations
+
+import pytest
+
+from returns_shared.domain.errors import ConflictError
+from returns_shared.service import notify
+from returns_shared.service.catalog import COMMANDS
+from returns_shared.service.dispatch import run_command
+
+from . import builders as b
+from .fakes import World
+
+
+def codes(answer: dict) -> list[str]:
+    return [error["code"] for error in answer["userErrors"]]
+
+
+# -- recordOrder -----------------------------------------------------------------------------
+def test_an_order_is_recorded_then_a_resend_writes_nothing():
+    world = World()
+    command = b.order_input(b.order())
+    assert world.command("recordOrder", b.FEED, command) == {"returnId": None, "orderId": "O1", "userErrors": []}
+    assert world.table.orders["O1"].version == 1
+    assert world.command("recordOrder", b.FEED, command)["userErrors"] == []
+    assert world.table.orders["O1"].version == 1 and world.table.commits == 1
+
+
+def test_an_order_update_is_versioned_but_priced_facts_are_frozen_once_returned():
+    world = World()
+    world.command("recordOrder", b.FEED, b.order_input(b.order(delivered_days_ago=None)))
+    assert world.command("recordOrder", b.FEED, b.order_input(b.order()))["userErrors"] == []  # delivery scan
+    assert world.table.orders["O1"].version == 2
+    world.command("requestReturn", b.customer(), b.request_input())
+    repriced = b.order_input(b.order(price="10.00"))
+    assert codes(world.command("recordOrder", b.FEED, repriced)) == ["INVALID_STATE"]
+    assert world.table.orders["O1"].order.lines[0].unit_price.amount == 30
+
+
+def test_malformed_orders_report_every_problem_and_write_nothing():
+    world = World()
+    command = b.order_input(b.order())
+    command["lines"][1]["id"] = "L1"
+    command["shippingFee"] = {"amount": "-1.00", "currencyCode": "USD"}
+    answer = world.command("recordOrder", b.FEED, command)
+    assert [e["field"] for e in answer["userErrors"]] == [["input", "lines", "1", "id"],
+                                                          ["input", "shippingFee", "amount"]]
+    assert world.table.orders == {}
+
+
+def test_only_the_feed_records_orders():
+    assert codes(World().command("recordOrder", b.AGENT, b.order_input(b.order()))) == ["FORBIDDEN"]
+
+
+# -- emails ----------------------------------------------------------------------------------
+def _cancelled(world: World) -> str:
+    world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+    world.mailer.down = True
+    assert world.command("cancelReturn", b.customer(), {"id": rid})["userErrors"] == []
+    world.mailer.down = False
+    return rid
+
+
+def test_an_email_that_failed_stays_pending_and_the_job_sends_it_once():
+    world = World()
+    rid = _cancelled(world)
+    assert world.mailer.sent == [] and world.table.emails[(rid, "canceled")].status == "PENDING"
+    assert notify.resend_pending(world.deps) == {"resent": 0, "failed": 0}  # too fresh to resend
+    world.clock.advance(minutes=6)
+    assert notify.resend_pending(world.deps) == {"resent": 1, "failed": 0}
+    assert world.table.emails[(rid, "canceled")].status == "SENT" and len(world.mailer.sent) == 1
+    assert notify.resend_pending(world.deps) == {"resent": 0, "failed": 0}
+
+
+def test_a_resend_that_fails_again_alerts_operations():
+    world = World()
+    _cancelled(world)
+    world.clock.advance(minutes=6)
+    world.mailer.down = True
+    assert notify.resend_pending(world.deps) == {"resent": 0, "failed": 1}
+    assert world.alerts.subjects() == ["Customer emails still failing"]
+
+
+def test_an_email_kind_goes_out_once_per_return():
+    world = World()
+    world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+    ret = world.stored(rid)
+    assert notify.canceled(world.deps, ret) is True
+    assert notify.canceled(world.deps, ret) is False
+    assert len(world.mailer.sent) == 1
+
+
+# -- the dispatcher --------------------------------------------------------------------------
+def test_unknown_commands_and_missing_callers_are_answered_not_raised():
+    world = World()
+    assert codes(run_command({"command": "nope", "caller": b.AGENT.to_json()}, {}, world.deps)) == ["UNKNOWN_COMMAND"]
+    assert codes(world.command("cancelReturn", b.AGENT, {"id": "x"})) == ["NOT_FOUND"]
+    no_caller = run_command({"command": "cancelReturn", "input": {"id": "x"}}, COMMANDS, world.deps)
+    assert codes(no_caller) == ["UNAUTHENTICATED"]
+
+
+def test_a_conflict_that_outlasts_the_retries_is_a_conflict_error_and_writes_nothing(monkeypatch):
+    world = World()
+    world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+    monkeypatch.setattr("returns_shared.service.dispatch.time.sleep", lambda _s: None)
+
+    def always_conflict(ret):
+        raise ConflictError("someone else won")
+
+    monkeypatch.setattr(world.deps, "save_return", always_conflict)
+    assert codes(world.command("cancelReturn", b.customer(), {"id": rid})) == ["CONFLICT"]
+    assert world.stored(rid).status.value == "REQUESTED"
+
+
+@pytest.mark.parametrize("payload", [{}, {"id": ""}, {"id": "R1", "extra": 1}])
+def test_malformed_input_is_invalid_input_with_its_path(payload):
+    answer = World().command("cancelReturn", b.AGENT, payload)
+    assert codes(answer) == ["INVALID_INPUT"] and answer["userErrors"][0]["field"][0] == "input"

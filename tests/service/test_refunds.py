@@ -1,0 +1,156 @@
+"""Receiving (REQ-FIRST), inspection, the refund (REFUND-ONCE) and the REFUND-7D deadline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.service import refunds, screening
+
+from . import builders as b
+from .fakes import World
+
+
+def codes(answer: dict) -> list[str]:
+    return [error["code"] for error in answer["userErrors"]]
+
+
+def approved(world: World, order_id: str = "O1", *, price: str = "30.00") -> str:
+    world.table.put_order(b.order(order_id, price=price))
+    rid = world.command("requestReturn", b.customer(), b.request_input(order_id, key=order_id))["returnId"]
+    assert screening.screen_return(rid, world.deps) == "PASS"
+    return rid
+
+
+def receive(world: World, rid: str, **extra) -> dict:
+    return world.command("receiveReturn", b.WAREHOUSE, {"id": rid, **extra})
+
+
+def inspect(world: World, rid: str, condition: str = "NEW_WITH_TAGS") -> dict:
+    return world.command("inspectReturn", b.WAREHOUSE,
+                         {"id": rid, "lines": [{"orderLineId": "L1", "condition": condition}]})
+
+
+@pytest.fixture
+def world() -> World:
+    return World()
+
+
+def test_receiving_sets_the_deadline_and_starts_the_workflow(world):
+    rid = approved(world)
+    assert receive(world, rid)["userErrors"] == []
+    ret = world.stored(rid)
+    assert ret.status == ReturnStatus.RECEIVED and ret.refund_due_at == world.clock() + timedelta(days=7)
+    assert world.workflow.running[rid][1] == ret.refund_due_at
+    assert world.events.types()[-1] == "ReturnReceived"
+
+
+def test_an_unknown_package_is_refused_recorded_and_alerted(world):
+    assert codes(receive(world, "RMA-NOPE")) == ["NOT_FOUND"]
+    assert [p["returnId"] for p in world.table.unknown_packages] == ["RMA-NOPE"]
+    assert world.alerts.subjects() == ["Package refused at the warehouse"]
+
+
+def test_a_package_for_an_unapproved_return_is_refused_and_recorded(world):
+    world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+    assert codes(receive(world, rid)) == ["INVALID_STATE"]
+    assert world.table.unknown_packages[0]["reason"] == "return is REQUESTED, not approved"
+    assert world.stored(rid).status == ReturnStatus.REQUESTED
+
+
+def test_receiving_twice_or_in_the_future_or_before_delivery_is_refused(world):
+    rid = approved(world)
+    future = (world.clock() + timedelta(hours=1)).isoformat()
+    assert codes(receive(world, rid, receivedAt=future)) == ["INVALID_INPUT"]
+    early = (world.clock() - timedelta(days=6)).isoformat()
+    assert codes(receive(world, rid, receivedAt=early)) == ["INVALID_INPUT"]
+    assert receive(world, rid)["userErrors"] == []
+    assert codes(receive(world, rid)) == ["INVALID_STATE"]
+    assert world.table.unknown_packages == []
+
+
+def test_a_receipt_stands_when_the_workflow_cannot_start_and_reconcile_starts_it(world):
+    rid = approved(world)
+    world.workflow.down = True
+    assert receive(world, rid)["userErrors"] == []
+    world.workflow.down = False
+    assert refunds.reconcile_deadlines(world.deps) == {"examined": 1, "started": 1, "handled": 0, "errors": 0}
+    assert rid in world.workflow.running
+
+
+def test_inspection_settles_and_an_agent_refunds_once(world):
+    rid = approved(world)
+    receive(world, rid)
+    assert inspect(world, rid)["userErrors"] == []
+    ret = world.stored(rid)
+    assert ret.status == ReturnStatus.INSPECTED and ret.settlement is not None
+    answer = world.command("issueRefund", b.AGENT, {"id": rid})
+    assert answer["userErrors"] == []
+    ret = world.stored(rid)
+    assert ret.status == ReturnStatus.REFUNDED and ret.refund is not None
+    assert rid in world.workflow.stopped and world.events.types()[-1] == "ReturnRefunded"
+    again = world.command("issueRefund", b.AGENT, {"id": rid})
+    assert codes(again) == ["ALREADY_REFUNDED"] and world.payments.calls <= 1
+
+
+def test_a_refund_pays_the_accepted_amount_to_the_original_payment(world):
+    rid = approved(world, price="45.00")
+    receive(world, rid)
+    inspect(world, rid)
+    world.command("issueRefund", b.AGENT, {"id": rid})
+    [receipt] = world.payments.paid.values()
+    assert receipt.payment_reference == "PAY-O1" and receipt.amount == world.stored(rid).settlement.amount
+    assert receipt.amount.amount > 0
+
+
+def test_refund_before_inspection_and_by_the_wrong_role_are_refused(world):
+    rid = approved(world)
+    receive(world, rid)
+    assert codes(world.command("issueRefund", b.AGENT, {"id": rid})) == ["INVALID_STATE"]
+    assert codes(world.command("issueRefund", b.WAREHOUSE, {"id": rid})) == ["FORBIDDEN"]
+    assert codes(inspect(world, "RMA-NONE")) == ["NOT_FOUND"]
+    assert world.payments.calls == 0
+
+
+def test_a_declined_payment_records_nothing(world):
+    from returns_shared.service.ports import PaymentDeclined
+
+    rid = approved(world)
+    receive(world, rid)
+    inspect(world, rid)
+    world.payments.declined = True
+    with pytest.raises(PaymentDeclined):
+        world.command("issueRefund", b.AGENT, {"id": rid})
+    assert world.stored(rid).status == ReturnStatus.INSPECTED
+
+
+def test_the_deadline_refunds_an_inspected_return_and_records_a_breach_otherwise(world):
+    inspected, late = approved(world, "O1"), approved(world, "O2")
+    for rid in (inspected, late):
+        receive(world, rid)
+    inspect(world, inspected)
+    assert refunds.deadline_due(inspected, world.deps) == "not-due-yet"
+    world.clock.advance(days=7)
+    assert refunds.deadline_due(inspected, world.deps) == "refunded"
+    assert refunds.deadline_due(inspected, world.deps) == "nothing-to-do"
+    assert refunds.deadline_due(late, world.deps) == "breach"
+    assert refunds.deadline_due(late, world.deps) == "breach-known"
+    assert refunds.deadline_due("RMA-NONE", world.deps) == "unknown"
+    assert [s for s in world.alerts.subjects() if s.startswith("Refund deadline missed")] == [
+        f"Refund deadline missed: {late}"]
+    # after a breach, inspecting refunds at once
+    inspect(world, late)
+    assert world.stored(late).status == ReturnStatus.REFUNDED
+
+
+def test_reconcile_handles_a_due_return_whose_execution_is_gone(world):
+    rid = approved(world)
+    receive(world, rid)
+    inspect(world, rid)
+    world.workflow.running.clear()
+    world.clock.advance(days=8)
+    assert refunds.reconcile_deadlines(world.deps)["handled"] == 1
+    assert world.stored(rid).status == ReturnStatus.REFUNDED
