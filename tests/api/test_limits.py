@@ -103,3 +103,11 @@ def test_schema_and_rules_are_built_once():
     first, second = Api(), Api()
     assert first.app.view.schema is second.app.view.schema
     assert build_schema(first.settings) is first.app.view.schema
+
+
+def test_iso_lists_come_from_pycountry_without_non_money_codes():
+    from returns_api.iso_codes import COUNTRY_CODES, CURRENCY_CODES
+
+    assert {"US", "DE", "XK"} <= COUNTRY_CODES and "ZZ" not in COUNTRY_CODES
+    assert {"USD", "EUR", "XOF", "JPY"} <= CURRENCY_CODES
+    assert not {"XAU", "XTS", "XXX", "CHE", "XDR"} & CURRENCY_CODES

@@ -13,9 +13,8 @@ from typing import Any
 from returns_api.context import Info
 from returns_api.errors import Forbidden, Unauthenticated
 from returns_api.types.user_errors import UserError, user_errors_from_answer
+from returns_shared.service.dispatch import Command
 from returns_shared.service.ports import Caller
-
-REQUEST, SCREENING, REFUND = "request", "screening", "refund"  # logical function names
 
 _AS_GRAPHQL_ERRORS = {"FORBIDDEN": Forbidden, "UNAUTHENTICATED": Unauthenticated}
 
@@ -31,8 +30,9 @@ class MalformedAnswer(Exception):
     """A function answered something other than the command answer shape (a bug: masked)."""
 
 
-def send(info: Info, caller: Caller, function: str, command: str, payload: dict[str, Any]) -> Answer:
-    raw = info.context.services.command_bus.send(function, command, caller, payload)
+def send(info: Info, caller: Caller, command: Command[Any], payload: dict[str, Any]) -> Answer:
+    """Send `command` to the function its declaration names."""
+    raw = info.context.services.command_bus.send(command.function, command.name, caller, payload)
     answer = parse_answer(raw)
     for error in answer.user_errors:
         if error.code in _AS_GRAPHQL_ERRORS:

@@ -1,4 +1,5 @@
-"""Mutation root: authorize, validate at the edge, check ownership, send the command, read back.
+"""Mutation root: roles from the command declarations (permissions.sends), edge validation,
+ownership, the command sent to its function, the result read back.
 
 Business refusals come back as userErrors and change nothing; only authentication and
 authorization failures are GraphQL errors.
@@ -7,18 +8,21 @@ authorization failures are GraphQL errors.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
 
 from returns_api import validation
-from returns_api.commands import REFUND, REQUEST, SCREENING, Answer, send
+from returns_api.commands import Answer, send
 from returns_api.context import Info
-from returns_api.permissions import ensure_owner, is_customer, require_caller
+from returns_api.permissions import caller_of, ensure_owner, is_customer, sends
 from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
 from returns_api.types.order import Order
 from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
 from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
+from returns_shared.service import catalog
+from returns_shared.service.dispatch import Command
 from returns_shared.service.ports import Caller
 
 
@@ -50,35 +54,38 @@ def _return_payload(info: Info, answer: Answer, fallback_id: str | None) -> Retu
 
 
 async def _return_command(
-    info: Info, operation: str, function: str, return_id: strawberry.ID, payload: dict, *, problems: list[UserError]
+    info: Info, command: Command[Any], return_id: strawberry.ID, payload: dict[str, Any], *,
+    problems: list[UserError],
 ) -> ReturnPayload:
     """The shape shared by every mutation that acts on one existing return."""
-    caller = require_caller(info, operation)
+    caller = caller_of(info)
     errors = validation.return_id(str(return_id)) + problems
     if errors:
         return ReturnPayload(user_errors=errors)
     if errors := await _customer_return_check(info, caller, str(return_id)):
         return ReturnPayload(user_errors=errors)
-    answer = send(info, caller, function, operation, {"id": str(return_id), **payload})
+    answer = send(info, caller, command, {"id": str(return_id), **payload})
     return _return_payload(info, answer, str(return_id))
 
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Order feed (integration): record a placed order.")
+    @strawberry.mutation(description="Order feed (integration): record a placed order.",
+                         extensions=sends(catalog.RECORD_ORDER))
     async def record_order(self, info: Info, input: RecordOrderInput) -> RecordOrderPayload:
-        caller = require_caller(info, "recordOrder")
+        caller = caller_of(info)
         if errors := validation.record_order(input):
             return RecordOrderPayload(user_errors=errors)
-        answer = send(info, caller, REQUEST, "recordOrder", input.to_command())
+        answer = send(info, caller, catalog.RECORD_ORDER, input.to_command())
         if answer.user_errors:
             return RecordOrderPayload(user_errors=answer.user_errors)
         order = info.context.reader.get_order(answer.order_id or str(input.id))
         return RecordOrderPayload(order=Order.from_domain(order) if order else None)
 
-    @strawberry.mutation(description="Customer (own order) or agent: request a return.")
+    @strawberry.mutation(description="Customer (own order) or agent: request a return.",
+                         extensions=sends(catalog.REQUEST_RETURN))
     async def request_return(self, info: Info, input: RequestReturnInput) -> ReturnPayload:
-        caller = require_caller(info, "requestReturn")
+        caller = caller_of(info)
         if errors := validation.request_return(input):
             return ReturnPayload(user_errors=errors)
         if is_customer(caller):
@@ -86,54 +93,58 @@ class Mutation:
             if order is None:
                 return ReturnPayload(user_errors=_not_found("order", ["input", "orderId"]))
             ensure_owner(caller, order.email, "order")
-        answer = send(info, caller, REQUEST, "requestReturn", input.to_command())
+        answer = send(info, caller, catalog.REQUEST_RETURN, input.to_command())
         return _return_payload(info, answer, None)
 
-    @strawberry.mutation(description="Customer (own) or agent; before shipping only.")
+    @strawberry.mutation(description="Customer (own) or agent; before shipping only.",
+                         extensions=sends(catalog.CANCEL_RETURN))
     async def cancel_return(self, info: Info, id: strawberry.ID) -> ReturnPayload:
-        return await _return_command(info, "cancelReturn", REQUEST, id, {}, problems=[])
+        return await _return_command(info, catalog.CANCEL_RETURN, id, {}, problems=[])
 
-    @strawberry.mutation(description="Agent; UNDER_REVIEW only.")
+    @strawberry.mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.APPROVE_RETURN))
     async def approve_return(self, info: Info, id: strawberry.ID, note: str | None = None) -> ReturnPayload:
         return await _return_command(
-            info, "approveReturn", SCREENING, id, {"note": note}, problems=validation.optional_texts(note=note)
+            info, catalog.APPROVE_RETURN, id, {"note": note}, problems=validation.optional_texts(note=note)
         )
 
-    @strawberry.mutation(description="Agent; UNDER_REVIEW only.")
+    @strawberry.mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.DECLINE_RETURN))
     async def decline_return(self, info: Info, id: strawberry.ID, reason: str) -> ReturnPayload:
         return await _return_command(
-            info, "declineReturn", SCREENING, id, {"reason": reason}, problems=validation.texts(reason=reason)
+            info, catalog.DECLINE_RETURN, id, {"reason": reason}, problems=validation.texts(reason=reason)
         )
 
-    @strawberry.mutation(description="Customer (own) or agent on their behalf; self-ship returns.")
+    @strawberry.mutation(description="Customer (own) or agent on their behalf; self-ship returns.",
+                         extensions=sends(catalog.SUBMIT_TRACKING))
     async def submit_return_tracking(
         self, info: Info, id: strawberry.ID, carrier: str, tracking_number: str
     ) -> ReturnPayload:
         return await _return_command(
             info,
-            "submitReturnTracking",
-            REQUEST,
+            catalog.SUBMIT_TRACKING,
             id,
             {"carrier": carrier, "trackingNumber": tracking_number},
             problems=validation.texts(carrier=carrier, trackingNumber=tracking_number),
         )
 
-    @strawberry.mutation(description="Warehouse; starts the refund deadline.")
+    @strawberry.mutation(description="Warehouse; starts the refund deadline.",
+                         extensions=sends(catalog.RECEIVE_RETURN))
     async def receive_return(
         self, info: Info, id: strawberry.ID, received_at: datetime | None = None
     ) -> ReturnPayload:
         payload = {"receivedAt": received_at.isoformat() if received_at else None}
-        return await _return_command(info, "receiveReturn", REFUND, id, payload, problems=[])
+        return await _return_command(info, catalog.RECEIVE_RETURN, id, payload, problems=[])
 
-    @strawberry.mutation(description="Warehouse: the condition of every returned line.")
+    @strawberry.mutation(description="Warehouse: the condition of every returned line.",
+                         extensions=sends(catalog.INSPECT_RETURN))
     async def inspect_return(
         self, info: Info, id: strawberry.ID, lines: list[InspectionLineInput]
     ) -> ReturnPayload:
         payload = {"lines": [line.to_command() for line in lines]}
         return await _return_command(
-            info, "inspectReturn", REFUND, id, payload, problems=validation.inspection(lines)
+            info, catalog.INSPECT_RETURN, id, payload, problems=validation.inspection(lines)
         )
 
-    @strawberry.mutation(description="Agent; also run by the deadline workflow.")
+    @strawberry.mutation(description="Agent; also run by the deadline workflow.",
+                         extensions=sends(catalog.ISSUE_REFUND))
     async def issue_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
-        return await _return_command(info, "issueRefund", REFUND, id, {}, problems=[])
+        return await _return_command(info, catalog.ISSUE_REFUND, id, {}, problems=[])

@@ -1,63 +1,84 @@
-"""Who may do what: ONE table, operation → roles. Mirrored in graphql/README.md.
+"""Who may do what, as Strawberry permission classes on the fields.
 
-Customers additionally act on their own orders only (order email == token email, compared
-case-insensitively): resolvers read the object first and call `ensure_owner` before anything
-is sent to a function.
+Mutations take their roles from the command declarations in shared (`returns_shared.service.catalog`),
+so the gateway and the functions cannot disagree; queries, which only the gateway serves, name
+their roles on the field. Customers additionally act on their own orders only (order email == token
+email, compared case-insensitively): resolvers read the object first and call `ensure_owner` before
+anything is sent to a function.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
+from typing import Any
+
+from strawberry.extensions import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
 
 from returns_api.context import Info
 from returns_api.errors import Forbidden, Unauthenticated
 from returns_shared.domain.orders import customer_key
+from returns_shared.service.dispatch import Command
 from returns_shared.service.ports import Caller
+from returns_shared.service.roles import Role
 
-CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = "customer", "agent", "warehouse", "integration"
-ANYONE = "anyone"  # public, no token needed (a presented token must still be valid)
-
-PERMISSIONS: Mapping[str, frozenset[str]] = {
-    # queries
-    "returnPolicy": frozenset({ANYONE}),
-    "order": frozenset({CUSTOMER, AGENT, WAREHOUSE, INTEGRATION}),
-    "returnQuote": frozenset({CUSTOMER, AGENT}),
-    "return": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
-    "returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
-    "Order.returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),  # the order feed reads orders only
-    # mutations
-    "recordOrder": frozenset({INTEGRATION}),
-    "requestReturn": frozenset({CUSTOMER, AGENT}),
-    "cancelReturn": frozenset({CUSTOMER, AGENT}),
-    "approveReturn": frozenset({AGENT}),
-    "declineReturn": frozenset({AGENT}),
-    "submitReturnTracking": frozenset({CUSTOMER, AGENT}),  # agents on the customer's behalf
-    "receiveReturn": frozenset({WAREHOUSE}),
-    "inspectReturn": frozenset({WAREHOUSE}),
-    "issueRefund": frozenset({AGENT}),
-}
+CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION
+EVERY_ROLE = frozenset(Role)
 
 
-def authorize(info: Info, operation: str) -> Caller | None:
-    """The caller allowed to run `operation`, or a FORBIDDEN/UNAUTHENTICATED GraphQL error."""
-    identity = info.context.identity
-    if identity.error is not None:
-        # An invalid credential is refused even where none is needed.
-        raise Unauthenticated(f"Invalid credentials: {identity.error}")
-    allowed = PERMISSIONS[operation]
-    if ANYONE in allowed:
-        return identity.caller
-    caller = identity.caller
-    if caller is None:
-        raise Unauthenticated("Authentication required: send 'Authorization: Bearer <token>'")
-    if caller.role not in allowed:
-        raise Forbidden(f"A caller in role {caller.role} may not use {operation}")
-    return caller
+class Public(BasePermission):
+    """No token needed, but a presented token must still be valid."""
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        _refuse_invalid_credentials(info)
+        return True
 
 
-def require_caller(info: Info, operation: str) -> Caller:
-    caller = authorize(info, operation)
-    assert caller is not None, f"{operation} must not be public"
+class RolesAllowed(BasePermission):
+    """An authenticated caller in one of `roles`; otherwise UNAUTHENTICATED or FORBIDDEN."""
+
+    def __init__(self, roles: Iterable[Role]) -> None:
+        self.roles = frozenset(roles)
+
+    def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        _refuse_invalid_credentials(info)
+        caller = info.context.identity.caller
+        if caller is None:
+            raise Unauthenticated("Authentication required: send 'Authorization: Bearer <token>'")
+        if caller.role not in self.roles:
+            raise Forbidden(f"A caller in role {caller.role} may not use {info.field_name}")
+        return True
+
+
+def _refuse_invalid_credentials(info: Info) -> None:
+    error = info.context.identity.error
+    if error is not None:  # an invalid credential is refused even where none is needed
+        raise Unauthenticated(f"Invalid credentials: {error}")
+
+
+def _extension(permission: BasePermission) -> FieldExtension:
+    # no schema directives: the exported SDL is the contract and must not grow permission directives
+    return PermissionExtension(permissions=[permission], use_directives=False)
+
+
+def public() -> list[FieldExtension]:
+    return [_extension(Public())]
+
+
+def roles(*allowed: Role) -> list[FieldExtension]:
+    return [_extension(RolesAllowed(allowed))]
+
+
+def sends(command: Command[Any]) -> list[FieldExtension]:
+    """The permission of a mutation that sends `command`: the roles the command declares."""
+    return [_extension(RolesAllowed(command.roles))]
+
+
+def caller_of(info: Info) -> Caller:
+    """The caller a role permission has let through."""
+    caller = info.context.identity.caller
+    if caller is None:  # a field without a role permission: a programming error, masked
+        raise RuntimeError(f"{info.field_name} has no role permission")
     return caller
 
 

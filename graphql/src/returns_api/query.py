@@ -7,7 +7,17 @@ import strawberry
 from returns_api import validation
 from returns_api.context import Info
 from returns_api.errors import BadUserInput
-from returns_api.permissions import authorize, ensure_owner, is_customer, require_caller
+from returns_api.permissions import (
+    AGENT,
+    CUSTOMER,
+    EVERY_ROLE,
+    WAREHOUSE,
+    caller_of,
+    ensure_owner,
+    is_customer,
+    public,
+    roles,
+)
 from returns_api.types.connection import Position, ReturnConnection
 from returns_api.types.enums import ReturnStatus
 from returns_api.types.inputs import ReturnInput
@@ -26,23 +36,22 @@ MAX_PAGE = 100
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Public: the return policy in force, clause by clause.")
+    @strawberry.field(description="Public: the return policy in force, clause by clause.", extensions=public())
     def return_policy(self, info: Info) -> ReturnPolicy:
-        authorize(info, "returnPolicy")
         return ReturnPolicy.from_domain(info.context.policy)
 
-    @strawberry.field
+    @strawberry.field(extensions=roles(*EVERY_ROLE))
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
-        caller = require_caller(info, "order")
+        caller = caller_of(info)
         order = await info.context.loaders.orders.load(str(id))
         if order is None:
             return None
         ensure_owner(caller, order.email, "order")
         return Order.from_domain(order)
 
-    @strawberry.field
+    @strawberry.field(extensions=roles(CUSTOMER, AGENT))
     async def return_quote(self, info: Info, input: ReturnInput) -> ReturnQuotePayload:
-        caller = require_caller(info, "returnQuote")
+        caller = caller_of(info)
         if errors := validation.return_input(input):
             return ReturnQuotePayload(user_errors=errors)
         ctx = info.context
@@ -63,16 +72,17 @@ class Query:
             return ReturnQuotePayload(user_errors=[UserError.from_domain(exc, prefix=["input"])])
         return ReturnQuotePayload(quote=ReturnQuote.from_domain(decided, ctx.policy))
 
-    @strawberry.field(name="return")
+    @strawberry.field(name="return", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
-        caller = require_caller(info, "return")
+        caller = caller_of(info)
         ret = await info.context.loaders.returns.load(str(id))
         if ret is None:
             return None
         ensure_owner(caller, ret.customer_email, "return")
         return Return.from_domain(ret, info.context.policy)
 
-    @strawberry.field(description="Newest first. Customers see their own returns, staff see all.")
+    @strawberry.field(description="Newest first. Customers see their own returns, staff see all.",
+                      extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def returns(
         self,
         info: Info,
@@ -81,7 +91,7 @@ class Query:
         status: ReturnStatus | None = None,
         order_id: strawberry.ID | None = None,
     ) -> ReturnConnection:
-        caller = require_caller(info, "returns")
+        caller = caller_of(info)
         if first is None or not 1 <= first <= MAX_PAGE:
             raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
         if order_id is not None and validation.return_id(str(order_id)):

@@ -19,10 +19,8 @@ from returns_api.types.inputs import (
     ReturnLineInput,
 )
 from returns_api.types.user_errors import UserError
+from returns_shared.service.limits import MAX_EMAIL, MAX_IDEMPOTENCY_KEY, MAX_LINES, MAX_TEXT
 
-MAX_LINES = 50
-MAX_TEXT = 500
-MAX_IDEMPOTENCY_KEY = 128
 CODE = "INVALID_INPUT"
 
 Path = Sequence[str]
@@ -84,7 +82,7 @@ def record_order(data: RecordOrderInput) -> list[UserError]:
     p.text([*root, "id"], str(data.id))
     # The order email is a recorded fact, not checked here: a malformed or disposable address is
     # exactly what SCREEN-EMAIL flags when a return is requested (the order is still an order).
-    p.text([*root, "email"], data.email, max_length=320)
+    p.text([*root, "email"], data.email, max_length=MAX_EMAIL)
     p.currency([*root, "currencyCode"], data.currency_code)
     p.text([*root, "paymentReference"], data.payment_reference)
     _address(p, [*root, "shippingAddress"], data.shipping_address)
