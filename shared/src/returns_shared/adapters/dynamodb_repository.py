@@ -8,6 +8,7 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - a customer's returns, newest first ..... Query     GSI2 gsi2pk=CUSTOMER#<email>
 - returns by status (queues, jobs) ....... Query     GSI3 gsi3pk=STATUS#<status>, oldest first
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
+- returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse: only returns with one)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<key>, TTL expiresAt
 Every write of a return is conditioned on the version it read (optimistic locking); a request for
 a new return also bumps the order's `returnsVersion`, which serialises the returns of one order
@@ -51,6 +52,11 @@ def return_key(return_id: str) -> dict[str, Any]:
     return {"pk": {"S": f"RETURN#{return_id}"}, "sk": {"S": RETURN_SK}}
 
 
+def tracking_key(number: str) -> str:
+    """Tracking numbers as scanned or typed: case and spaces do not matter."""
+    return "".join(number.split()).upper()
+
+
 def _iso(at: datetime) -> str:
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -82,6 +88,8 @@ def return_item(ret: Return, *, version: int) -> dict[str, Any]:
             "gsi3sk": f"{_iso(ret.status_changed_at)}#{ret.id}",
             "gsi4pk": f"RETURNS#{ret.created_at.astimezone(UTC):%Y-%m}",
             "gsi4sk": sort,
+            "gsi5pk": f"TRACKING#{tracking_key(ret.tracking_number)}" if ret.tracking_number else None,
+            "gsi5sk": sort if ret.tracking_number else None,
             "doc": ret.model_dump_json(),
         }
     )
@@ -178,6 +186,11 @@ class DynamoReturnsRepository:
 
     def returns_of_customer(self, email: str) -> list[Return]:
         return list(self._query_all("GSI2", "gsi2pk", f"CUSTOMER#{customer_key(email)}"))
+
+    def returns_by_tracking_number(self, number: str) -> list[Return]:
+        """Newest first; usually one (a customer may ship two returns under one number). GSI5 is
+        eventually consistent: a number set a moment ago may not be found yet."""
+        return list(self._query_all("GSI5", "gsi5pk", f"TRACKING#{tracking_key(number)}", newest_first=True))
 
     def returns_in_status(self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
                           after: dict[str, Any] | None = None) -> tuple[list[Return], dict[str, Any] | None]:
@@ -287,12 +300,13 @@ class DynamoReturnsRepository:
                 break
         return found, last
 
-    def _query_all(self, index: str, pk_name: str, pk: str) -> Iterator[Return]:
+    def _query_all(self, index: str, pk_name: str, pk: str, *, newest_first: bool = False) -> Iterator[Return]:
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": index,
             "KeyConditionExpression": f"{pk_name} = :pk",
             "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ScanIndexForward": not newest_first,
         }
         while True:
             page = self.client.query(**kwargs)
