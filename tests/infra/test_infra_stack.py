@@ -69,7 +69,7 @@ def test_table_keys_indexes_ttl_and_backups(stack: DeployedStack) -> None:
     ]
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
-    assert set(indexes) == {"GSI1", "GSI2", "GSI3", "GSI4"}
+    assert set(indexes) == {"GSI1", "GSI2", "GSI3", "GSI4", "GSI5"}
     for n in range(1, 5):
         assert indexes[f"GSI{n}"]["KeySchema"] == [
             {"AttributeName": f"gsi{n}pk", "KeyType": "HASH"},

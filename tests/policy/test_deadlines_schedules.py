@@ -43,7 +43,8 @@ def a_return(status, **fields):
     [
         (ReturnStatus.APPROVED, {}, T0 + timedelta(days=30), True),  # exactly 30 days
         (ReturnStatus.APPROVED, {}, T0 + timedelta(days=30, seconds=-1), False),
-        (ReturnStatus.APPROVED, {"tracking_number": "1Z999"}, T0 + timedelta(days=40), False),
+        # a prepaid label's own tracking number is not a shipment: only a scan (IN_TRANSIT) is
+        (ReturnStatus.APPROVED, {"tracking_number": "1Z999"}, T0 + timedelta(days=40), True),
         (ReturnStatus.IN_TRANSIT, {}, T0 + timedelta(days=40), False),
         (ReturnStatus.UNDER_REVIEW, {}, T0 + timedelta(days=40), False),
         (ReturnStatus.CANCELED, {}, T0 + timedelta(days=40), False),

@@ -38,6 +38,12 @@ def test_us_prepaid_label_return_end_to_end(flow, stack, mailbox, tokens):
     assert label["carrier"] and label["trackingNumber"] and label["url"]
     assert label["fee"]["amount"] == "0.00"
     assert ret["carrier"] == label["carrier"]
+    assert ret["trackingNumber"] == label["trackingNumber"]  # what the warehouse scans
+
+    # found by its tracking number however it is typed (GSI5)
+    typed = " ".join(label["trackingNumber"].lower()[i:i + 4] for i in range(0, 18, 4))
+    assert [r.id for r in stack.deps.repo.returns_by_tracking_number(typed)] == [rid]
+    assert stack.deps.repo.returns_by_tracking_number("1ZRL00000000000000") == []
     assert amount(ret["quote"]["total"]) == Decimal("45.00")
 
     # the stored label is a real PDF naming its tracking number; the presigned URL points at it
@@ -152,6 +158,9 @@ def test_ca_self_ship_return_with_tracking_and_shipping_credit(flow, stack, mail
     assert ret["status"] == "IN_TRANSIT"
     assert (ret["carrier"], ret["trackingNumber"]) == ("UPS", "1Z999AA10123456784")
     assert statuses(ret) == ["REQUESTED", "APPROVED", "IN_TRANSIT"]
+    # the replaced number no longer finds the return; the new one does
+    assert stack.deps.repo.returns_by_tracking_number("9400111899223856928499") == []
+    assert [r.id for r in stack.deps.repo.returns_by_tracking_number("1z999aa10123456784")] == [rid]
 
     # cannot cancel once shipped
     refused(flow.act(CANCEL, customer, id=rid), "INVALID_STATE")
@@ -175,8 +184,8 @@ def test_tracking_is_for_self_ship_returns_only(flow, tokens):
                              number="9400111899223856928499"))
     assert error["code"] == "INVALID_STATE"
     after = flow.get(ret["id"])
-    assert after["status"] == "APPROVED" and after["trackingNumber"] is None
-    assert after["carrier"] == ret["label"]["carrier"]
+    assert after["status"] == "APPROVED"  # unchanged: the label's own number stays
+    assert (after["carrier"], after["trackingNumber"]) == (ret["label"]["carrier"], ret["label"]["trackingNumber"])
 
 
 def test_screened_returns_are_reviewed_then_approved_or_declined(flow, mailbox, tokens):

@@ -25,14 +25,18 @@ def test_expire_approved_expires_unshipped_returns_after_30_days_only(flow, toke
     order = flow.record(order_input(line("L1"), line("L2"), line("L3")))
     stale = flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["return"]
     shipped = flow.request(order, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}])["return"]
+    unused_label = flow.request(order, [{"orderLineId": "L3", "quantity": 1, "reason": "STYLE"}],
+                                method="PREPAID_LABEL")["return"]
+    assert unused_label["trackingNumber"]  # the label's number: not a shipment until the carrier scans it
     flow.act(TRACKING, tokens.customer(), id=shipped["id"], carrier="USPS", number="9400111899223856928499")
     _later(stack, days=29, hours=23)
     young = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
     assert young["counts"]["expired"] == 0
     _later(stack, hours=1, seconds=1)
     result = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
-    assert result["counts"]["expired"] == 1
+    assert result["counts"]["expired"] == 2
     assert flow.get(stale["id"])["status"] == "EXPIRED"
+    assert flow.get(unused_label["id"])["status"] == "EXPIRED"
     assert flow.get(stale["id"])["timeline"][-1]["note"].startswith("EXPIRE-APPROVED")
     assert flow.get(shipped["id"])["status"] == "IN_TRANSIT"
     assert any(stale["id"] in m["subject"] and "expired" in m["subject"].lower() for m in mailbox())

@@ -138,11 +138,9 @@ class Return(BaseModel):
 
     @property
     def has_shipped(self) -> bool:
-        return self.tracking_number is not None or self.status not in {
-            S.REQUESTED,
-            S.UNDER_REVIEW,
-            S.APPROVED,
-        }
+        """On its way or beyond: a tracking number submitted or a carrier scan moved it to IN_TRANSIT.
+        (A prepaid label's tracking number alone is not shipping: the label may never be used.)"""
+        return self.status not in {S.REQUESTED, S.UNDER_REVIEW, S.APPROVED}
 
     def line(self, order_line_id: str) -> ReturnLine | None:
         return next((line for line in self.lines if line.order_line_id == order_line_id), None)
@@ -189,7 +187,7 @@ class Return(BaseModel):
         self._move(S.CANCELED, actor=actor, at=at)
 
     def expire(self, *, at: datetime, note: str) -> None:
-        if self.status != S.APPROVED or self.tracking_number is not None:
+        if self.status != S.APPROVED:  # shipped returns are IN_TRANSIT (or further): they never expire
             raise InvalidState(f"a return that is {self.status} cannot expire")
         self._move(S.EXPIRED, actor=SYSTEM, at=at, note=note)
 
@@ -212,6 +210,7 @@ class Return(BaseModel):
             raise InvalidState(f"a return that is {self.status} gets no label")
         self.label = label
         self.carrier = label.carrier
+        self.tracking_number = label.tracking_number  # what the warehouse scans on the package
         self.note(actor="label", at=at, note=f"label issued: {label.carrier} {label.tracking_number}")
 
     def receive(

@@ -22,14 +22,10 @@ def expiry_at(ret: Return, *, policy: PolicyDocument) -> datetime | None:
 
 
 def expiry_due(ret: Return, *, policy: PolicyDocument, now: datetime) -> bool:
-    """Approved, not shipped (no tracking number; a label scan would have moved it on), 30 days old."""
+    """Approved and still not shipped 30 days later. Shipping moves a return on to IN_TRANSIT: a
+    submitted tracking number (self-ship) or the carrier's first scan of the prepaid label."""
     due = expiry_at(ret, policy=policy)
-    return (
-        ret.status == ReturnStatus.APPROVED
-        and ret.tracking_number is None
-        and due is not None
-        and due <= now
-    )
+    return ret.status == ReturnStatus.APPROVED and due is not None and due <= now
 
 
 @lru_cache(maxsize=32)
