@@ -7,14 +7,13 @@ always carry the RMA id (the return id), which is what customers quote to custom
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from returns_shared.domain.decisions import Quote
 from returns_shared.domain.orders import Order
-from returns_shared.domain.returns import Return, ReturnLine
+from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.notifications import parts
 from returns_shared.notifications.blocks import (
     Block,
     Heading,
@@ -22,21 +21,11 @@ from returns_shared.notifications.blocks import (
     Para,
     bullets,
     lines,
-    render_html,
-    render_text,
 )
 from returns_shared.notifications.formatting import address_lines, day, mask_reference, money
 from returns_shared.notifications.message import Email
-from returns_shared.notifications.wording import CONDITION, screening_finding, screening_request
-
-
-@dataclass(frozen=True)
-class Brand:
-    shop: str = "Allegra K"
-    support_email: str = "cs@allegra-k.com"
-
-
-DEFAULT_BRAND = Brand()
+from returns_shared.notifications.parts import DEFAULT_BRAND, Brand
+from returns_shared.notifications.wording import screening_finding, screening_request
 
 ADDRESS_WARNING = (
     "Send your package ONLY to the return address in this email. Do NOT send it to the address "
@@ -58,12 +47,12 @@ def return_instructions_email(
 ) -> Email:
     """(a) A SELF_SHIP return was approved: how to ship it."""
     blocks: list[Block] = [
-        _hello(order),
+        parts.hello(order),
         Para(
             f"Good news: your return request {ret.id} for order {order.id} is approved. Please ship it yourself as described below."
         ),
         Heading("Items to pack"),
-        bullets(_item_lines(ret, order)),
+        bullets(parts.item_lines(ret, order)),
         Heading("Ship your package to"),
         lines(address_lines(return_address)),
         Important(ADDRESS_WARNING),
@@ -76,12 +65,12 @@ def return_instructions_email(
             ]
         ),
         Heading("Your refund estimate"),
-        bullets(_estimate(ret.quote)),
-        Para(_refund_timing(final_after_inspection=True)),
-        Important(_expiry_notice(ret, expire_after_days)),
-        *_sign_off(brand),
+        bullets(parts.estimate(ret.quote)),
+        Para(parts.refund_timing(final_after_inspection=True)),
+        Important(parts.expiry_notice(ret, expire_after_days)),
+        *parts.sign_off(brand),
     ]
-    return _email(order, f"Return {ret.id} approved: how to send your items back", blocks)
+    return parts.email(order, f"Return {ret.id} approved: how to send your items back", blocks)
 
 
 def prepaid_label_email(
@@ -117,7 +106,7 @@ def prepaid_label_email(
         )
         where.append(f"You can also download it here{until}: {label_url}")
     blocks: list[Block] = [
-        _hello(order),
+        parts.hello(order),
         Para(
             f"Your return {ret.id} for order {order.id} is approved and your {label.carrier} return label is ready."
         ),
@@ -125,7 +114,7 @@ def prepaid_label_email(
         Para(f"Tracking number: {label.tracking_number}. Keep it until your refund arrives."),
         Para(fee),
         Heading("Items to pack"),
-        bullets(_item_lines(ret, order)),
+        bullets(parts.item_lines(ret, order)),
         Heading("How to ship"),
         bullets(
             [
@@ -138,17 +127,17 @@ def prepaid_label_email(
         lines(address_lines(return_address)),
         Important(ADDRESS_WARNING),
         Heading("Your refund estimate"),
-        bullets(_estimate(ret.quote)),
-        Para(_refund_timing(final_after_inspection=True)),
-        Important(_expiry_notice(ret, expire_after_days)),
-        *_sign_off(brand),
+        bullets(parts.estimate(ret.quote)),
+        Para(parts.refund_timing(final_after_inspection=True)),
+        Important(parts.expiry_notice(ret, expire_after_days)),
+        *parts.sign_off(brand),
     ]
     attachments = (
         ((f"return-label-{ret.id}.pdf", label_pdf, "application/pdf"),)
         if label_pdf is not None
         else ()
     )
-    return _email(order, f"Return {ret.id}: your prepaid return label", blocks, attachments)
+    return parts.email(order, f"Return {ret.id}: your prepaid return label", blocks, attachments)
 
 
 def review_notice_email(
@@ -162,7 +151,7 @@ def review_notice_email(
     flags = ret.screening.flags if ret.screening else ()
     requests = [text for text in (screening_request(flag) for flag in flags) if text]
     blocks: list[Block] = [
-        _hello(order),
+        parts.hello(order),
         Para(
             f"Thank you for your return request {ret.id} for order {order.id}. To keep your order safe, "
             "our return policy asks us to confirm a few details with you before we approve a return. "
@@ -183,13 +172,13 @@ def review_notice_email(
             "Please do not ship anything yet: we will email you the return instructions once the "
             "request is approved. Our return policy is attached for reference."
         ),
-        *_sign_off(brand),
+        *parts.sign_off(brand),
     ]
     policy = policy_text(
         policy_clauses, version=ret.screening.policy_version if ret.screening else None, brand=brand
     )
     attachment = ("return-policy.txt", policy.encode("utf-8"), "text/plain")
-    return _email(order, f"Return {ret.id}: please confirm a few details", blocks, (attachment,))
+    return parts.email(order, f"Return {ret.id}: please confirm a few details", blocks, (attachment,))
 
 
 def declined_email(
@@ -198,11 +187,11 @@ def declined_email(
     """(d) Customer service declined the request after review."""
     reason = (
         reason
-        or _status_note(ret, ReturnStatus.DECLINED)
+        or parts.status_note(ret, ReturnStatus.DECLINED)
         or "The request does not meet our return policy."
     )
     blocks: list[Block] = [
-        _hello(order),
+        parts.hello(order),
         Para(
             f"We have reviewed your return request {ret.id} for order {order.id} and cannot accept it."
         ),
@@ -213,9 +202,9 @@ def declined_email(
         Para(
             f"If you think this is a mistake, reply to this email or write to {brand.support_email}."
         ),
-        *_sign_off(brand),
+        *parts.sign_off(brand),
     ]
-    return _email(order, f"Return {ret.id} declined", blocks)
+    return parts.email(order, f"Return {ret.id} declined", blocks)
 
 
 def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAULT_BRAND) -> Email:
@@ -228,9 +217,9 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
         if ret.refund_expected_by
         else "Please allow 3–5 more days for the money to reach your account."
     )
-    accepted, rejected = _inspection_lines(ret, order)
+    accepted, rejected = parts.inspection_lines(ret, order)
     blocks: list[Block] = [
-        _hello(order),
+        parts.hello(order),
         Para(
             f"We have issued a refund of {money(refund.amount)} for your return {ret.id} (order {order.id}) "
             f"on {day(refund.issued_at)}, to your original form of payment ({mask_reference(refund.payment_reference)})."
@@ -252,14 +241,14 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
         Heading("How we calculated your refund"),
         bullets(
             [
-                *_estimate(quote, total_label="Refund"),
+                *parts.estimate(quote, total_label="Refund"),
                 "The original shipping fee of the order is not refundable (REFUND-SHIPPING).",
             ]
         ),
         Para(f"Return policy clauses applied: {', '.join(refund.applied_clauses)}."),
-        *_sign_off(brand),
+        *parts.sign_off(brand),
     ]
-    return _email(
+    return parts.email(
         order, f"Return {ret.id}: your refund of {money(refund.amount)} has been issued", blocks
     )
 
@@ -267,17 +256,17 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
 def canceled_email(ret: Return, order: Order, *, brand: Brand = DEFAULT_BRAND) -> Email:
     """(f) The return was canceled before it shipped."""
     blocks: list[Block] = [
-        _hello(order),
+        parts.hello(order),
         Para(
             f"Your return request {ret.id} for order {order.id} has been canceled. Nothing will be refunded for it."
         ),
-        *_void_label(ret),
+        *parts.void_label(ret),
         Para(
             "If your items are still within the return window, you can request a new return at any time."
         ),
-        *_sign_off(brand),
+        *parts.sign_off(brand),
     ]
-    return _email(order, f"Return {ret.id} canceled", blocks)
+    return parts.email(order, f"Return {ret.id} canceled", blocks)
 
 
 def expired_email(
@@ -285,19 +274,19 @@ def expired_email(
 ) -> Email:
     """(g) The approved return never shipped within the time limit (EXPIRE-APPROVED)."""
     blocks: list[Block] = [
-        _hello(order),
+        parts.hello(order),
         Para(
             f"Your return {ret.id} for order {order.id} has expired: we received no tracking number or "
             f"carrier scan within {expire_after_days} days of its approval. (EXPIRE-APPROVED)"
         ),
-        *_void_label(ret),
+        *parts.void_label(ret),
         Important(
             f"Please do not ship items under RMA {ret.id}: we can no longer accept them for this return."
         ),
         Para("If your items are still within the return window, you can request a new return."),
-        *_sign_off(brand),
+        *parts.sign_off(brand),
     ]
-    return _email(order, f"Return {ret.id} expired", blocks)
+    return parts.email(order, f"Return {ret.id} expired", blocks)
 
 
 def policy_text(
@@ -307,113 +296,3 @@ def policy_text(
     title = f"{brand.shop} return policy" + (f" (version {version})" if version else "")
     body = "\n\n".join(f"[{clause_id}] {text.strip()}" for clause_id, text in clauses)
     return f"{title}\n{'=' * len(title)}\n\n{body}\n\nQuestions: {brand.support_email}\n"
-
-
-# -- shared pieces -----------------------------------------------------------------------------
-
-
-def _email(
-    order: Order,
-    subject: str,
-    blocks: Sequence[Block],
-    attachments: tuple[tuple[str, bytes, str], ...] = (),
-) -> Email:
-    return Email(
-        to=order.email,
-        subject=subject,
-        text=render_text(blocks),
-        html=render_html(subject, blocks),
-        attachments=attachments,
-    )
-
-
-def _hello(order: Order) -> Para:
-    return Para(f"Hello {order.shipping_address.name},")
-
-
-def _sign_off(brand: Brand) -> list[Block]:
-    return [
-        Para(f"Questions? Reply to this email or write to {brand.support_email}."),
-        Para(f"{brand.shop} Customer Service"),
-    ]
-
-
-def _item_lines(ret: Return, order: Order) -> list[str]:
-    amounts = {line.order_line_id: line.amount for line in ret.quote.lines}
-    return [
-        _describe(line, order)
-        + (f": {money(amounts[line.order_line_id])}" if line.order_line_id in amounts else "")
-        for line in ret.lines
-    ]
-
-
-def _describe(line: ReturnLine, order: Order) -> str:
-    ordered = order.line(line.order_line_id)
-    title = f"{ordered.title} (SKU {ordered.sku})" if ordered else line.order_line_id
-    return f"{line.quantity} x {title}"
-
-
-def _inspection_lines(ret: Return, order: Order) -> tuple[list[str], list[str]]:
-    """Accepted lines (with their refunded amount) and rejected ones (with what inspection found)."""
-    settled = ret.settlement.quote if ret.settlement else ret.quote
-    amounts = {line.order_line_id: line.amount for line in settled.lines}
-    accepted_ids = set(ret.settlement.accepted_line_ids) if ret.settlement else None
-    accepted, rejected = [], []
-    for line in ret.lines:
-        text = _describe(line, order)
-        ok = (
-            line.order_line_id in accepted_ids
-            if accepted_ids is not None
-            else line.accepted is not False
-        )
-        if ok:
-            amount = amounts.get(line.order_line_id)
-            accepted.append(f"{text}: {money(amount)}" if amount else text)
-        else:
-            why = CONDITION.get(line.condition) if line.condition else None
-            rejected.append(f"{text}: {why}" if why else text)
-    return accepted, rejected
-
-
-def _estimate(quote: Quote, *, total_label: str = "Estimated refund") -> list[str]:
-    rows = [f"Items: {money(quote.items_subtotal)}"]
-    if quote.label_fee.amount > 0:
-        rows.append(f"Return label fee: -{money(quote.label_fee)}")
-    if quote.shipping_credit.amount > 0:
-        rows.append(f"Return shipping credit: +{money(quote.shipping_credit)}")
-    rows.append(f"{total_label}: {money(quote.total)}")
-    return rows
-
-
-def _refund_timing(*, final_after_inspection: bool) -> str:
-    text = (
-        "We issue your refund within 7 days after your package reaches our warehouse, to your original "
-        "form of payment; then allow 3–5 more days for the money to arrive."
-    )
-    if final_after_inspection:
-        text += " The final amount is confirmed when we have inspected the items."
-    return text
-
-
-def _expiry_notice(ret: Return, days: int) -> str:
-    if ret.approved_at is None:
-        return f"Please ship within {days} days of approval, or this return expires."
-    deadline = ret.approved_at + timedelta(days=days)
-    return f"Please ship within {days} days: if your package has not shipped by {day(deadline)}, this return expires and you would need to request a new one."
-
-
-def _void_label(ret: Return) -> list[Block]:
-    if ret.label is None:
-        return []
-    return [
-        Important(
-            f"The prepaid return label for this return ({ret.label.tracking_number}) is no longer valid: please do not use it."
-        )
-    ]
-
-
-def _status_note(ret: Return, status: ReturnStatus) -> str | None:
-    return next(
-        (event.note for event in reversed(ret.timeline) if event.status == status and event.note),
-        None,
-    )

@@ -8,6 +8,7 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - a customer's returns, newest first ..... Query     GSI2 gsi2pk=CUSTOMER#<email>
 - returns by status (queues, jobs) ....... Query     GSI3 gsi3pk=STATUS#<status>, oldest first
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
+- returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse: only returns with one)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL expiresAt
 - pending customer emails ................ Query     GSI3 gsi3pk=EMAILS#PENDING (sparse: SENT ones leave it)
 - unknown packages (customer service) .... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES
@@ -78,6 +79,15 @@ def email_key(return_id: str, kind: str) -> Item:
     return {"pk": {"S": f"NOTIFY#{return_id}#{kind}"}, "sk": {"S": "EMAIL"}}
 
 
+def tracking_key(number: str) -> str:
+    """Tracking numbers as scanned or typed: case and spaces do not matter."""
+    return "".join(number.split()).upper()
+
+
+def tracking_partition(number: str) -> str:
+    return f"TRACKING#{tracking_key(number)}"
+
+
 def customer_partition(email: str) -> str:
     return f"CUSTOMER#{customer_key(email)}"
 
@@ -118,6 +128,8 @@ def return_item(ret: Return, *, version: int) -> Item:
             "gsi3sk": f"{iso(ret.status_changed_at)}#{ret.id}",
             "gsi4pk": month_partition(month_index(ret.created_at.astimezone(UTC))),
             "gsi4sk": sort,
+            "gsi5pk": tracking_partition(ret.tracking_number) if ret.tracking_number else None,
+            "gsi5sk": sort if ret.tracking_number else None,
             "doc": ret.model_dump_json(),
         }
     )

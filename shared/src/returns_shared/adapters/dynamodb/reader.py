@@ -71,6 +71,11 @@ class DynamoReturnsRepository:
     def returns_of_customer(self, email: str) -> list[Return]:
         return list(self._query_all("GSI2", "gsi2pk", items.customer_partition(email)))
 
+    def returns_by_tracking_number(self, number: str) -> list[Return]:
+        """Newest first; usually one (a customer may ship two returns under one number). GSI5 is
+        eventually consistent: a number set a moment ago may not be found yet."""
+        return list(self._query_all("GSI5", "gsi5pk", items.tracking_partition(number), newest_first=True))
+
     def returns_in_status(self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
                           after: object | None = None) -> tuple[list[Return], object | None]:
         """One page of returns in a status, oldest status change first (for the scheduled jobs)."""
@@ -186,12 +191,13 @@ class DynamoReturnsRepository:
                 break
         return found, last
 
-    def _query_all(self, index: str, pk_name: str, pk: str) -> Iterator[Return]:
+    def _query_all(self, index: str, pk_name: str, pk: str, *, newest_first: bool = False) -> Iterator[Return]:
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": index,
             "KeyConditionExpression": f"{pk_name} = :pk",
             "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ScanIndexForward": not newest_first,
         }
         while True:
             page = self.client.query(**kwargs)

@@ -1,0 +1,138 @@
+"""What the local stack reads from the translated template: functions and their handler modules,
+SQS event sources, schedules, and which resources a node refers to."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from returns_devstack.template.constants import CODE_BUCKET
+from returns_devstack.template.intrinsics import Intrinsics
+
+
+@dataclass(frozen=True)
+class FunctionSource:
+    logical_id: str
+    code_uri: str
+    handler: str
+    handler_module: str
+    handler_attr: str
+    properties: Mapping[str, Any]
+
+
+def code_location(properties: Mapping[str, Any]) -> str:
+    """Original local path of a translated function's code (the S3 placeholder key)."""
+    code = properties.get("Code") or {}
+    if code.get("S3Bucket") != CODE_BUCKET:
+        raise ValueError(f"function code is not a local path: {code!r}")
+    return code["S3Key"]
+
+
+def handler_import_path(code_uri: str, handler: str, repo_root: Path) -> tuple[str, str]:
+    """(module, attribute) the local stack imports for a Lambda handler.
+
+    A CodeUri that is a Python package inside the repository (every directory on the way has
+    an __init__.py, e.g. functions/request/) prefixes the handler's module with its dotted
+    path: functions/request/ + app.lambda_handler → functions.request.app / lambda_handler.
+    Otherwise (graphql/, a project installed in the environment) the handler module is
+    imported as written: returns_api.lambda_handler / handler.
+    """
+    module, _, attr = handler.rpartition(".")
+    if not module:
+        raise ValueError(f"handler {handler!r} must be module.attribute")
+    parts = [p for p in Path(code_uri).parts if p not in (".", "")]
+    is_package = bool(parts) and all(
+        (repo_root.joinpath(*parts[: i + 1]) / "__init__.py").is_file() for i in range(len(parts))
+    )
+    return (".".join([*parts, module]) if is_package else module), attr
+
+
+def functions(cfn: Mapping[str, Any], repo_root: Path) -> dict[str, FunctionSource]:
+    result = {}
+    for logical_id, resource in cfn["Resources"].items():
+        if resource["Type"] != "AWS::Lambda::Function":
+            continue
+        props = resource["Properties"]
+        code_uri = code_location(props)
+        module, attr = handler_import_path(code_uri, props["Handler"], repo_root)
+        result[logical_id] = FunctionSource(
+            logical_id, code_uri, props["Handler"], module, attr, props
+        )
+    return result
+
+
+def target_logical_id(node: Any) -> str | None:
+    """Logical id behind {'Fn::GetAtt': [X, 'Arn']} / {'Ref': X}."""
+    if isinstance(node, dict):
+        if "Fn::GetAtt" in node:
+            att = node["Fn::GetAtt"]
+            return (att.split(".", 1) if isinstance(att, str) else att)[0]
+        if "Ref" in node:
+            return node["Ref"]
+    return None
+
+
+def sqs_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int, Mapping[str, Any]]]:
+    """(queue logical id, function logical id, batch size, ESM properties) per SQS mapping."""
+    resources = cfn["Resources"]
+    result = []
+    for resource in resources.values():
+        if resource["Type"] != "AWS::Lambda::EventSourceMapping":
+            continue
+        props = resource["Properties"]
+        queue = target_logical_id(props.get("EventSourceArn"))
+        function = target_logical_id(props.get("FunctionName"))
+        if queue in resources and resources[queue]["Type"] == "AWS::SQS::Queue" and function:
+            result.append((queue, function, int(props.get("BatchSize", 10)), props))
+    return result
+
+
+def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(rule logical id, function logical id, schedule expression, input) per scheduled Lambda target."""
+    resources = cfn["Resources"]
+    result = []
+    for rule_id, resource in resources.items():
+        props = resource.get("Properties") or {}
+        if resource["Type"] != "AWS::Events::Rule" or "ScheduleExpression" not in props:
+            continue
+        for target in props.get("Targets") or []:
+            function = target_logical_id(target.get("Arn"))
+            if function in resources and resources[function]["Type"] == "AWS::Lambda::Function":
+                raw = target.get("Input")
+                result.append(
+                    (rule_id, function, props["ScheduleExpression"], json.loads(raw) if raw else {})
+                )
+    return result
+
+
+def resource_references(node: Any) -> set[str]:
+    """Logical ids a resource body refers to (Ref, Fn::GetAtt, ${X} / ${X.Attr} in Fn::Sub)."""
+    found: set[str] = set()
+
+    def walk(n: Any) -> None:
+        if isinstance(n, list):
+            for item in n:
+                walk(item)
+        elif isinstance(n, dict):
+            for key, value in n.items():
+                if key == "Ref" and isinstance(value, str):
+                    found.add(value)
+                elif key == "Fn::GetAtt":
+                    found.add(target_logical_id(n) or "")
+                elif key == "Fn::Sub":
+                    text, variables = (value, {}) if isinstance(value, str) else value
+                    walk(variables)
+                    for name in Intrinsics._SUB.findall(text):
+                        name = name.strip()
+                        if not name.startswith("!") and name not in variables:
+                            found.add(name.split(".", 1)[0])
+                elif key == "DependsOn":
+                    found.update([value] if isinstance(value, str) else value)
+                else:
+                    walk(value)
+
+    walk(node)
+    return {f for f in found if f and not f.startswith("AWS::")}
