@@ -119,6 +119,13 @@ class FakeRepository:
         return [r.model_copy(deep=True) for r in self.table.returns.values()
                 if r.customer_email == customer_key(email)]
 
+    def returns_by_tracking_number(self, number: str) -> list[Return]:
+        def key(value: str) -> str:
+            return "".join(value.split()).upper()
+
+        found = [r for r in self.table.returns.values() if r.tracking_number and key(r.tracking_number) == key(number)]
+        return [r.model_copy(deep=True) for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)]
+
     def returns_in_status(self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
                           after: object | None = None) -> tuple[list[Return], object | None]:
         """Pages resume AFTER the last key handed out (as LastEvaluatedKey does), so returns that
