@@ -1,43 +1,106 @@
-"""Gateway settings, read from the environment when asked for (never frozen at import)."""
+"""Gateway settings: one pydantic-settings model, read from the environment and validated when the
+app is built (the Lambda's first invocation), never frozen at import.
+
+The gateway's backend (table, label bucket, cursor secret, function names) is configured by
+`returns_shared.settings.GatewayBackendSettings`, validated by the same cold start (bootstrap).
+"""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 AuthMode = Literal["local", "cognito"]
+LOCAL_JWT_SECRET = "local-dev-secret"  # a well-known development value: refused in production (cognito only)
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
-def _flag(value: str | None, default: bool) -> bool:
-    if value is None or not value.strip():
-        return default
-    lowered = value.strip().lower()
-    if lowered in _TRUE:
-        return True
-    if lowered in _FALSE:
-        return False
-    raise ValueError(f"not a boolean setting: {value!r}")
+_GIVEN_ENVIRONMENT: ContextVar[Mapping[str, str] | None] = ContextVar("given_environment", default=None)
 
 
-@dataclass(frozen=True)
-class Settings:
+class _MappingSource(EnvSettingsSource):
+    """The environment source over a given mapping instead of os.environ (Settings.from_env(env))."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environment: Mapping[str, str]) -> None:
+        self._given = environment
+        super().__init__(settings_cls, case_sensitive=False)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._given.items()}
+
+
+def _blank_is_unset(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False, populate_by_name=True)
+
     stage: str = "local"
     auth_mode: AuthMode = "local"
-    local_jwt_secret: str = "local-dev-secret"
-    cognito_region: str | None = None
+    local_jwt_secret: str = Field(
+        LOCAL_JWT_SECRET, validation_alias=AliasChoices("local_jwt_secret", "RETURNS_LOCAL_JWT_SECRET")
+    )
+    cognito_region: str | None = Field(
+        None, validation_alias=AliasChoices("cognito_region", "COGNITO_REGION", "AWS_REGION")
+    )
     cognito_user_pool_id: str | None = None
     cognito_app_client_id: str | None = None
-    graphql_ide: bool = True
-    max_body_bytes: int = 64 * 1024
-    request_function: str = "returns-request"
-    screening_function: str = "returns-screening"
-    refund_function: str = "returns-refund"
-    label_url_ttl_seconds: int = 15 * 60
+    graphql_ide: bool | None = None  # unset: on unless production
+    max_body_bytes: int = Field(64 * 1024, gt=0)
+    label_url_ttl_seconds: int = Field(15 * 60, gt=0)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        given = _GIVEN_ENVIRONMENT.get()
+        return (init_settings, env_settings if given is None else _MappingSource(settings_cls, given))
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The process's settings, from os.environ (or from `env` alone): types AND the deployment
+        rules below are checked; a ValueError names what is wrong. (Direct construction checks
+        types only: tests build a production app with local tokens.)"""
+        with _given(env):
+            settings = cls()
+        settings.check_deployable()
+        return settings
+
+    @field_validator("stage", "local_jwt_secret", "auth_mode", "graphql_ide", mode="before")
+    @classmethod
+    def _blank_means_default(cls, value: Any, info: Any) -> Any:
+        value = _blank_is_unset(value)
+        if value is None:
+            field: FieldInfo = cls.model_fields[info.field_name]
+            return field.default
+        return value.strip().lower() if info.field_name == "auth_mode" and isinstance(value, str) else value
+
+    def check_deployable(self) -> None:
+        if self.production and self.auth_mode != "cognito":
+            # A forgeable shared-secret token in production would be an open door.
+            raise ValueError("STAGE=prod requires AUTH_MODE=cognito")
+        if self.auth_mode == "cognito" and not (
+            self.cognito_region and self.cognito_user_pool_id and self.cognito_app_client_id
+        ):
+            raise ValueError(
+                "AUTH_MODE=cognito needs COGNITO_REGION (or AWS_REGION), COGNITO_USER_POOL_ID "
+                "and COGNITO_APP_CLIENT_ID"
+            )
 
     @property
     def production(self) -> bool:
@@ -46,7 +109,8 @@ class Settings:
     @property
     def developer_tools(self) -> bool:
         """GraphiQL, introspection and field suggestions: on locally, never in production."""
-        return self.graphql_ide and not self.production
+        enabled = not self.production if self.graphql_ide is None else self.graphql_ide
+        return enabled and not self.production
 
     @property
     def cognito_issuer(self) -> str:
@@ -56,35 +120,11 @@ class Settings:
     def cognito_jwks_url(self) -> str:
         return f"{self.cognito_issuer}/.well-known/jwks.json"
 
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        stage = env.get("STAGE", "local")
-        production = stage.lower() in {"prod", "production"}
-        auth_mode = env.get("AUTH_MODE", "local").strip().lower()
-        if auth_mode not in ("local", "cognito"):
-            raise ValueError(f"AUTH_MODE must be local or cognito, not {auth_mode!r}")
-        if production and auth_mode != "cognito":
-            # A forgeable shared-secret token in production would be an open door.
-            raise ValueError("STAGE=prod requires AUTH_MODE=cognito")
-        settings = cls(
-            stage=stage,
-            auth_mode=auth_mode,  # type: ignore[arg-type]
-            local_jwt_secret=env.get("RETURNS_LOCAL_JWT_SECRET") or "local-dev-secret",
-            cognito_region=env.get("COGNITO_REGION") or env.get("AWS_REGION"),
-            cognito_user_pool_id=env.get("COGNITO_USER_POOL_ID"),
-            cognito_app_client_id=env.get("COGNITO_APP_CLIENT_ID"),
-            graphql_ide=_flag(env.get("GRAPHQL_IDE"), default=not production),
-            max_body_bytes=int(env.get("MAX_BODY_BYTES", str(cls.max_body_bytes))),
-            request_function=env.get("REQUEST_FUNCTION_NAME", cls.request_function),
-            screening_function=env.get("SCREENING_FUNCTION_NAME", cls.screening_function),
-            refund_function=env.get("REFUND_FUNCTION_NAME", cls.refund_function),
-        )
-        if auth_mode == "cognito" and not (
-            settings.cognito_region and settings.cognito_user_pool_id and settings.cognito_app_client_id
-        ):
-            raise ValueError(
-                "AUTH_MODE=cognito needs COGNITO_REGION (or AWS_REGION), COGNITO_USER_POOL_ID "
-                "and COGNITO_APP_CLIENT_ID"
-            )
-        return settings
+
+@contextmanager
+def _given(env: Mapping[str, str] | None) -> Iterator[None]:
+    token = _GIVEN_ENVIRONMENT.set(env)
+    try:
+        yield
+    finally:
+        _GIVEN_ENVIRONMENT.reset(token)

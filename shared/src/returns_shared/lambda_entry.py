@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from returns_shared.bootstrap import function_dependencies
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Command, run_command
+from returns_shared.settings import FunctionSettings
 
 EventHandler = Callable[[dict[str, Any], Dependencies], Any]
 JobHandler = Callable[[Dependencies], dict[str, int]]
@@ -60,7 +61,11 @@ class FunctionRoutes:
     metrics: Metrics = field(default_factory=Metrics)
 
     def lambda_handler(self) -> Callable[[dict[str, Any], Any], Any]:
-        """The Lambda entry point: Powertools logging context and metrics around `handle`."""
+        """The Lambda entry point: Powertools logging context and metrics around `handle`.
+
+        Called when app.py is imported (Lambda's init phase): a misconfigured function fails
+        there, with one error naming every missing variable, before it takes any event."""
+        FunctionSettings.load()
 
         @self.logger.inject_lambda_context(clear_state=True)
         @self.metrics.log_metrics
