@@ -17,7 +17,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 help:
 	@echo "make dev     run the whole service locally (moto, GraphiQL, demo data) on http://127.0.0.1:\$${PORT:-8000}/graphql"
 	@echo "make test    run every test (policy, handlers, stack through GraphQL) plus the linters"
-	@echo "make lint    ruff + cfn-lint"
+	@echo "make lint    ruff + mypy (strict) + cfn-lint"
 	@echo "make schema  export the GraphQL SDL to graphql/schema.graphql"
 	@echo "make bench   the benchmark (reported figures, ratios against a same-run baseline)"
 
@@ -42,6 +42,7 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(VENV)/bin/cfn-lint template.yaml
 
 format: install

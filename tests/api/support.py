@@ -65,7 +65,9 @@ def make_return(
     method: ReturnMethod = ReturnMethod.SELF_SHIP,
     label_key: str | None = None,
 ) -> Return:
-    requested = [RequestedLine(order_line_id=order.lines[0].id, quantity=1, reason=ReturnReason.SIZE_TOO_SMALL)]
+    requested = [
+        RequestedLine(order_line_id=order.lines[0].id, quantity=1, reason=ReturnReason.SIZE_TOO_SMALL)
+    ]
     decided = quote(order, requested, method, [], policy=POLICY, now=NOW)
     ret = Return.request(
         return_id=return_id,
@@ -247,7 +249,9 @@ def request(app: Any, method: str, path: str, *, body: bytes = b"", headers: dic
 class Api:
     """The app wired with fakes, plus helpers to post GraphQL."""
 
-    def __init__(self, reader: FakeReader | None = None, bus: FakeBus | None = None, **setting_overrides: Any):
+    def __init__(
+        self, reader: FakeReader | None = None, bus: FakeBus | None = None, **setting_overrides: Any
+    ):
         self.reader = reader or FakeReader()
         self.bus = bus or FakeBus()
         self.labels = FakeLabelStore()

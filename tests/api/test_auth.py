@@ -53,8 +53,11 @@ def test_a_token_without_exp_is_refused():
 
 
 def test_none_algorithm_is_refused():
-    forged = jwt.encode({"sub": "u", "email": ALICE, "exp": int(time.time()) + 60, "cognito:groups": ["agent"]},
-                        None, algorithm="none")
+    forged = jwt.encode(
+        {"sub": "u", "email": ALICE, "exp": int(time.time()) + 60, "cognito:groups": ["agent"]},
+        None,
+        algorithm="none",
+    )
     assert error_codes(Api().gql(POLICY_QUERY, headers={"authorization": f"Bearer {forged}"})) == [
         "UNAUTHENTICATED"
     ]
@@ -117,7 +120,9 @@ def test_cognito_id_token_is_accepted(cognito):
 
 def test_cognito_access_token_checks_client_id(cognito):
     settings, _ = cognito
-    staff = cognito_token(token_use="access", aud=None, client_id=CLIENT, email=None, **{"cognito:groups": ["agent"]})
+    staff = cognito_token(
+        token_use="access", aud=None, client_id=CLIENT, email=None, **{"cognito:groups": ["agent"]}
+    )
     assert auth.caller_from_token(staff, settings).role == "agent"
     with pytest.raises(auth.InvalidCredential):
         auth.caller_from_token(cognito_token(token_use="access", aud=None, client_id="other"), settings)

@@ -35,7 +35,9 @@ def test_too_many_aliases():
     query = "{ " + " ".join(f"a{i}: returnPolicy {{ version }}" for i in range(16)) + " }"
     result = Api().gql(query)
     assert result["data"] is None and "aliases" in result["errors"][0]["message"]
-    assert "errors" not in Api().gql("{ " + " ".join(f"a{i}: returnPolicy {{ version }}" for i in range(15)) + " }")
+    assert "errors" not in Api().gql(
+        "{ " + " ".join(f"a{i}: returnPolicy {{ version }}" for i in range(15)) + " }"
+    )
 
 
 def test_too_many_tokens():

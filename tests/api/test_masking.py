@@ -28,7 +28,8 @@ def test_a_malformed_function_answer_is_masked():
     api = Api(FakeReader([order]), FakeBus(answer=lambda sent: ["not", "an", "answer"]))
     result = api.gql(
         'mutation { requestReturn(input: {orderId: "O1", method: SELF_SHIP, conditionAttested: true, '
-        'idempotencyKey: "k", lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { userErrors { code } } }',
+        'idempotencyKey: "k", lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { userErrors { '
+        'code } } }',
         headers=auth(email=ALICE),
     )
     assert error_codes(result) == ["INTERNAL_SERVER_ERROR"]

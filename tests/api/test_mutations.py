@@ -14,7 +14,13 @@ from .support import ALICE, Api, FakeBus, FakeReader, auth, error_codes, make_or
 INTEGRATION = auth("integration", email=None)
 RECORD = """mutation($input: RecordOrderInput!) { recordOrder(input: $input) {
   order { id email lines { id unitPrice { amount } } } userErrors { field message code } } }"""
-ADDRESS = {"name": "Carol", "line1": "1 Main St", "city": "Austin", "postalCode": "73301", "countryCode": "US"}
+ADDRESS = {
+    "name": "Carol",
+    "line1": "1 Main St",
+    "city": "Austin",
+    "postalCode": "73301",
+    "countryCode": "US",
+}
 ORDER_INPUT = {
     "id": "O1", "email": ALICE, "placedAt": "2026-11-20T10:00:00Z", "currencyCode": "USD",
     "paymentReference": "PAY-1", "shippingAddress": dict(ADDRESS), "billingAddress": dict(ADDRESS),
@@ -39,7 +45,11 @@ def _with(path: list, value) -> dict:
         (["shippingAddress", "countryCode"], "XX", ["input", "shippingAddress", "countryCode"]),
         (["billingAddress", "countryCode"], "us", ["input", "billingAddress", "countryCode"]),
         (["currencyCode"], "DOLLARS", ["input", "currencyCode"]),
-        (["lines", 0, "unitPrice", "currencyCode"], "XYZ", ["input", "lines", "0", "unitPrice", "currencyCode"]),
+        (
+            ["lines", 0, "unitPrice", "currencyCode"],
+            "XYZ",
+            ["input", "lines", "0", "unitPrice", "currencyCode"],
+        ),
         (["email"], "   ", ["input", "email"]),
         (["email"], "a@" + "b" * 330 + ".com", ["input", "email"]),
         (["shippingAddress", "name"], "x" * 501, ["input", "shippingAddress", "name"]),
@@ -59,7 +69,9 @@ def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, fi
 
 def test_record_order_sends_camel_case_json_and_reads_the_order_back():
     order = make_order("O1", ALICE)
-    api = Api(FakeReader([order]), FakeBus(answer=lambda s: {"returnId": None, "orderId": "O1", "userErrors": []}))
+    api = Api(
+        FakeReader([order]), FakeBus(answer=lambda s: {"returnId": None, "orderId": "O1", "userErrors": []})
+    )
     result = api.gql(RECORD, {"input": ORDER_INPUT}, headers=INTEGRATION)
     assert result["data"]["recordOrder"]["order"]["id"] == "O1"
     (sent,) = api.bus.sent
@@ -70,8 +82,11 @@ def test_record_order_sends_camel_case_json_and_reads_the_order_back():
 
 
 def test_function_user_errors_pass_through():
-    answer = {"returnId": None, "orderId": None,
-              "userErrors": [{"field": ["lines", "0", "quantity"], "message": "too many", "code": "INELIGIBLE"}]}
+    answer = {
+        "returnId": None,
+        "orderId": None,
+        "userErrors": [{"field": ["lines", "0", "quantity"], "message": "too many", "code": "INELIGIBLE"}],
+    }
     order = make_order("O1", ALICE)
     api = Api(FakeReader([order]), FakeBus(answer=lambda s: answer))
     result = api.gql(
@@ -103,8 +118,10 @@ def test_success_reads_the_return_back_fresh():
         return {"returnId": "R1", "orderId": "O1", "userErrors": []}
 
     api = Api(reader, FakeBus(answer=approve))
-    result = api.gql('mutation { approveReturn(id: "R1", note: "fine") { return { id status } userErrors { code } } }',
-                     headers=auth("agent", email=None))
+    result = api.gql(
+        'mutation { approveReturn(id: "R1", note: "fine") { return { id status } userErrors { code } } }',
+        headers=auth("agent", email=None),
+    )
     assert result["data"]["approveReturn"] == {"return": {"id": "R1", "status": "APPROVED"}, "userErrors": []}
     assert api.bus.sent[0].function == "screening"
     assert api.bus.sent[0].payload == {"id": "R1", "note": "fine"}
@@ -136,11 +153,18 @@ def test_routing_of_every_command():
     agent, warehouse = auth("agent", email=None), auth("warehouse", email=None)
     api.gql('mutation { cancelReturn(id: "R1") { userErrors { code } } }', headers=agent)
     api.gql('mutation { declineReturn(id: "R1", reason: "fraud") { userErrors { code } } }', headers=agent)
-    api.gql('mutation { submitReturnTracking(id: "R1", carrier: "UPS", trackingNumber: "1Z") { userErrors { code } } }',
-            headers=agent)
+    api.gql(
+        'mutation { submitReturnTracking(id: "R1", carrier: "UPS", trackingNumber: "1Z") { userErrors { '
+        'code } } }',
+        headers=agent,
+    )
     api.gql('mutation { receiveReturn(id: "R1") { userErrors { code } } }', headers=warehouse)
-    api.gql('mutation { inspectReturn(id: "R1", lines: [{orderLineId: "L1", condition: WORN, defectConfirmed: false}]) '
-            "{ userErrors { code } } }", headers=warehouse)
+    api.gql(
+        'mutation { inspectReturn(id: "R1", lines: [{orderLineId: "L1", condition: WORN, defectConfirmed: '
+        'false}]) '
+        "{ userErrors { code } } }",
+        headers=warehouse,
+    )
     api.gql('mutation { issueRefund(id: "R1") { userErrors { code } } }', headers=agent)
     assert [(s.function, s.command, s.payload) for s in api.bus.sent] == [
         ("request", "cancelReturn", {"id": "R1"}),

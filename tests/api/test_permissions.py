@@ -12,7 +12,8 @@ from .support import ALICE, BOB, Api, FakeReader, auth, error_codes, make_order,
 RECORD_ORDER = """mutation { recordOrder(input: {
   id: "O9", email: "carol@example.com", placedAt: "2026-11-20T10:00:00Z", currencyCode: "USD",
   paymentReference: "PAY-9",
-  shippingAddress: {name: "Carol", line1: "1 Main St", city: "Austin", postalCode: "73301", countryCode: "US"},
+  shippingAddress: {name: "Carol", line1: "1 Main St", city: "Austin", postalCode: "73301",
+                    countryCode: "US"},
   billingAddress: {name: "Carol", line1: "1 Main St", city: "Austin", postalCode: "73301", countryCode: "US"},
   shippingFee: {amount: "5.00", currencyCode: "USD"},
   lines: [{id: "L1", sku: "S1", title: "Dress", category: "DRESS", quantity: 1,
@@ -26,7 +27,8 @@ OPERATIONS = {
     "order": ('{ order(id: "{order}") { id } }', {C, A, W, FEED}),
     "returnQuote": (
         '{ returnQuote(input: {orderId: "{order}", method: SELF_SHIP, '
-        'lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { quote { policyVersion } userErrors { code } } }',
+        'lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { quote { policyVersion } userErrors { '
+        'code } } }',
         {C, A},
     ),
     "return": ('{ return(id: "{ret}") { id } }', {C, A, W}),
@@ -34,14 +36,16 @@ OPERATIONS = {
     "recordOrder": (RECORD_ORDER, {FEED}),
     "requestReturn": (
         'mutation { requestReturn(input: {orderId: "{order}", method: SELF_SHIP, conditionAttested: true, '
-        'idempotencyKey: "k1", lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { userErrors { code } } }',
+        'idempotencyKey: "k1", lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { userErrors { '
+        'code } } }',
         {C, A},
     ),
     "cancelReturn": ('mutation { cancelReturn(id: "{ret}") { userErrors { code } } }', {C, A}),
     "approveReturn": ('mutation { approveReturn(id: "{ret}", note: "ok") { userErrors { code } } }', {A}),
     "declineReturn": ('mutation { declineReturn(id: "{ret}", reason: "no") { userErrors { code } } }', {A}),
     "submitReturnTracking": (
-        'mutation { submitReturnTracking(id: "{ret}", carrier: "UPS", trackingNumber: "1Z") { userErrors { code } } }',
+        'mutation { submitReturnTracking(id: "{ret}", carrier: "UPS", trackingNumber: "1Z") { userErrors { '
+        'code } } }',
         {C, A},
     ),
     "receiveReturn": ('mutation { receiveReturn(id: "{ret}") { userErrors { code } } }', {W}),
@@ -107,7 +111,9 @@ def test_matrix(operation, caller):
 
 def test_customers_list_only_their_own_returns():
     api = _api()
-    result = api.gql('{ returns(orderId: "O2") { edges { node { id } } } }', headers=auth(email="Alice@Example.com"))
+    result = api.gql(
+        '{ returns(orderId: "O2") { edges { node { id } } } }', headers=auth(email="Alice@Example.com")
+    )
     assert result["data"]["returns"]["edges"] == []
     assert api.reader.list_calls[0]["customer_email"] == ALICE
     staff = api.gql("{ returns { edges { node { id } } } }", headers=auth("agent", email=None))
@@ -122,7 +128,10 @@ def test_unknown_ids_are_null_for_queries_and_not_found_for_mutations():
     assert api.gql('{ return(id: "nope") { id } }', headers=customer)["data"] == {"return": None}
     result = api.gql('mutation { cancelReturn(id: "nope") { return { id } userErrors { field code } } }',
                      headers=customer)
-    assert result["data"]["cancelReturn"] == {"return": None, "userErrors": [{"field": ["id"], "code": "NOT_FOUND"}]}
+    assert result["data"]["cancelReturn"] == {
+        "return": None,
+        "userErrors": [{"field": ["id"], "code": "NOT_FOUND"}],
+    }
     assert api.bus.sent == []
 
 

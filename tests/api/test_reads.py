@@ -9,14 +9,17 @@ AGENT = auth("agent", email=None)
 
 def _many(orders: int = 5, per_order: int = 2) -> FakeReader:
     order_list = [make_order(f"O{i}", ALICE if i % 2 else BOB, lines=per_order) for i in range(orders)]
-    returns = [make_return(f"R{i}-{j}", order) for i, order in enumerate(order_list) for j in range(per_order)]
+    returns = [
+        make_return(f"R{i}-{j}", order) for i, order in enumerate(order_list) for j in range(per_order)
+    ]
     return FakeReader(order_list, returns)
 
 
 def test_a_list_of_returns_reads_orders_in_one_batch():
     api = Api(_many())
     result = api.gql(
-        "{ returns(first: 50) { edges { node { id order { id returnability { eligible } returns { id } } } } } }",
+        "{ returns(first: 50) { edges { node { id order { id returnability { eligible } returns { id } } } "
+        "} } }",
         headers=AGENT,
     )
     assert "errors" not in result
@@ -41,7 +44,8 @@ def test_quote_for_a_customer():
     order = make_order("O1", ALICE)
     api = Api(FakeReader([order]))
     result = api.gql(
-        '{ returnQuote(input: {orderId: "O1", method: PREPAID_LABEL, lines: [{orderLineId: "L1", quantity: 1, '
+        '{ returnQuote(input: {orderId: "O1", method: PREPAID_LABEL, lines: [{orderLineId: "L1", quantity: '
+        '1, '
         "reason: SIZE_TOO_SMALL}]}) { quote { total { amount currencyCode } labelFee { amount } "
         "methodsAvailable appliedClauses { id text } policyVersion lines { eligible reasons { code } } } "
         "userErrors { code } } }",
@@ -79,8 +83,11 @@ def test_relay_pagination_walks_every_return_once():
     after = None
     for _ in range(10):
         args = "first: 3" + (f', after: "{after}"' if after else "")
-        page = api.gql(f"{{ returns({args}) {{ edges {{ cursor node {{ id }} }} pageInfo {{ hasNextPage endCursor }} }} }}",
-                       headers=AGENT)["data"]["returns"]
+        page = api.gql(
+            f"{{ returns({args}) {{ edges {{ cursor node {{ id }} }} "
+            "pageInfo { hasNextPage endCursor } } }",
+            headers=AGENT,
+        )["data"]["returns"]
         seen += [edge["node"]["id"] for edge in page["edges"]]
         if not page["pageInfo"]["hasNextPage"]:
             break
@@ -91,9 +98,13 @@ def test_relay_pagination_walks_every_return_once():
 
 def test_resuming_after_a_middle_edge():
     api = Api(_many(orders=2, per_order=2))
-    first = api.gql("{ returns(first: 3) { edges { cursor node { id } } } }", headers=AGENT)["data"]["returns"]
+    first = api.gql("{ returns(first: 3) { edges { cursor node { id } } } }", headers=AGENT)["data"][
+        "returns"
+    ]
     middle = first["edges"][0]["cursor"]
-    rest = api.gql(f'{{ returns(first: 2, after: "{middle}") {{ edges {{ node {{ id }} }} }} }}', headers=AGENT)
+    rest = api.gql(
+        f'{{ returns(first: 2, after: "{middle}") {{ edges {{ node {{ id }} }} }} }}', headers=AGENT
+    )
     assert [e["node"]["id"] for e in rest["data"]["returns"]["edges"]] == ["R0-1", "R1-0"]
 
 

@@ -27,7 +27,10 @@ def test_datetime_round_trip_and_utc_output():
     parsed = parse_datetime("2026-11-26T10:00:00+02:00")
     assert parsed.utcoffset() == timedelta(hours=2)
     assert serialize_datetime(parsed) == "2026-11-26T08:00:00Z"
-    assert serialize_datetime(datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=-5)))) == "2026-01-01T05:00:00Z"
+    assert (
+        serialize_datetime(datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=-5))))
+        == "2026-01-01T05:00:00Z"
+    )
     assert parse_datetime("2026-11-26T10:00:00Z") == datetime(2026, 11, 26, 10, tzinfo=UTC)
 
 
@@ -55,7 +58,9 @@ def test_decimals_are_exact():
     assert serialize_decimal(Decimal("30.00")) == "30.00"
 
 
-@pytest.mark.parametrize("value", [19.99, "NaN", "Infinity", "1e3", "12,5", " 1", "abc", "", True, None, "1" * 41])
+@pytest.mark.parametrize(
+    "value", [19.99, "NaN", "Infinity", "1e3", "12,5", " 1", "abc", "", True, None, "1" * 41]
+)
 def test_decimal_refusals(value):
     with pytest.raises(InvalidScalar):
         parse_decimal(value)
@@ -81,8 +86,10 @@ def test_a_float_literal_is_not_a_decimal():
     float_literal = api.gql(
         'mutation { recordOrder(input: {id: "O", email: "a@example.com", placedAt: "2026-11-20T10:00:00Z", '
         'currencyCode: "USD", paymentReference: "P", shippingAddress: {name: "A", line1: "B", city: "C", '
-        'postalCode: "1", countryCode: "US"}, billingAddress: {name: "A", line1: "B", city: "C", postalCode: "1", '
-        'countryCode: "US"}, shippingFee: {amount: 5.5, currencyCode: "USD"}, lines: []}) { userErrors { code } } }',
+        'postalCode: "1", countryCode: "US"}, billingAddress: {name: "A", line1: "B", city: "C", '
+        'postalCode: "1", '
+        'countryCode: "US"}, shippingFee: {amount: 5.5, currencyCode: "USD"}, lines: []}) { userErrors { '
+        'code } } }',
         headers=auth("integration", email=None),
     )
     assert "not float" in float_literal["errors"][0]["message"]

@@ -58,12 +58,17 @@ def test_sdl_is_a_superset_of_the_contract():
                     elif arg.default_value != mine.default_value and arg.default_value is not None:
                         missing.append(f"{name}.{field_name}({arg_name} = {arg.default_value})")
                 extra_required = [
-                    a for a, v in getattr(got, "args", {}).items()
-                    if a not in getattr(field, "args", {}) and str(v.type).endswith("!") and v.default_value is None
+                    a
+                    for a, v in getattr(got, "args", {}).items()
+                    if a not in getattr(field, "args", {})
+                    and str(v.type).endswith("!")
+                    and v.default_value is None
                 ]
                 missing += [f"{name}.{field_name}: new required argument {a}" for a in extra_required]
             if isinstance(wanted, GraphQLInputObjectType):
-                new_required = [f for f, v in have.fields.items() if f not in wanted.fields and str(v.type).endswith("!")]
+                new_required = [
+                    f for f, v in have.fields.items() if f not in wanted.fields and str(v.type).endswith("!")
+                ]
                 missing += [f"{name}.{f}: new required input field" for f in new_required]
     assert not missing, "\n".join(missing)
 

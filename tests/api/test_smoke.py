@@ -11,7 +11,8 @@ def test_customer_reads_own_return_with_its_order():
     order = make_order("O1", ALICE)
     api = Api(FakeReader([order], [make_return("R1", order, label_key="labels/R1.pdf")]))
     result = api.gql(
-        '{ return(id: "R1") { id status createdAt quote { total { amount currencyCode } appliedClauses { id text } }'
+        '{ return(id: "R1") { id status createdAt quote { total { amount currencyCode } appliedClauses { '
+        'id text } }'
         " label { url } order { id email returnability { orderLineId eligible returnDeadline } } } }",
         headers=auth(email=ALICE),
     )

@@ -31,7 +31,7 @@ def _moto_api(endpoint: str, path: str, body: dict | None = None) -> dict:
     request = urllib.request.Request(
         f"{endpoint}/moto-api/{path}", data=data, method="POST" if data else "GET"
     )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback moto
+    with urllib.request.urlopen(request, timeout=5) as response:  # loopback moto
         raw = response.read()
     return json.loads(raw) if raw.strip().startswith(b"{") else {}
 

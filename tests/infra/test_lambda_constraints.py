@@ -26,12 +26,16 @@ def _constraints() -> dict[str, str]:
 def test_every_lambda_pin_is_the_locked_version():
     locked, pins = _locked(), _constraints()
     assert {"boto3", "strawberry-graphql", "aws-lambda-powertools", "pydantic"} <= set(pins)
-    drifted = {name: (version, locked.get(name)) for name, version in pins.items() if locked.get(name) != version}
+    drifted = {
+        name: (version, locked.get(name)) for name, version in pins.items() if locked.get(name) != version
+    }
     assert not drifted, f"run `make lambda-constraints`: {drifted}"
 
 
 def test_both_lambda_builds_install_with_the_constraints():
-    assert '--constraint "$(LAMBDA_BUILD_DIR)lambda-constraints.txt"' in (REPO / "lambda-build.mk").read_text()
+    assert (
+        '--constraint "$(LAMBDA_BUILD_DIR)lambda-constraints.txt"' in (REPO / "lambda-build.mk").read_text()
+    )
     for makefile in ("shared/Makefile", "graphql/Makefile"):
         text = (REPO / makefile).read_text()
         assert "include $(MAKEFILE_DIR)../lambda-build.mk" in text and "$(LAMBDA_PIP_INSTALL)" in text

@@ -23,14 +23,28 @@ def order(order_id: str = "O1", *, email: str = ALICE, lines: int = 2, price: st
           billing: Address | None = None, delivered_days_ago: int | None = 5, **line_flags: Any) -> Order:
     ship = address()
     return Order(
-        id=order_id, email=email, placed_at=NOW - timedelta(days=10), currency="USD",
-        payment_reference=f"PAY-{order_id}", shipping_address=ship, billing_address=billing or ship,
+        id=order_id,
+        email=email,
+        placed_at=NOW - timedelta(days=10),
+        currency="USD",
+        payment_reference=f"PAY-{order_id}",
+        shipping_address=ship,
+        billing_address=billing or ship,
         shipping_fee=Money.of("5.00", "USD"),
         lines=tuple(
-            OrderLine(id=f"L{i}", sku=f"SKU-{i}", title=f"Dress {i}", category="DRESS", quantity=1,
-                      unit_price=Money.of(price, "USD"), unit_tax=Money.of("0.00", "USD"),
-                      delivered_at=NOW - timedelta(days=delivered_days_ago) if delivered_days_ago is not None else None,
-                      **line_flags)
+            OrderLine(
+                id=f"L{i}",
+                sku=f"SKU-{i}",
+                title=f"Dress {i}",
+                category="DRESS",
+                quantity=1,
+                unit_price=Money.of(price, "USD"),
+                unit_tax=Money.of("0.00", "USD"),
+                delivered_at=NOW - timedelta(days=delivered_days_ago)
+                if delivered_days_ago is not None
+                else None,
+                **line_flags,
+            )
             for i in range(1, lines + 1)
         ),
     )
@@ -45,8 +59,15 @@ WAREHOUSE = Caller(sub="warehouse-1", email=None, groups=frozenset({"warehouse"}
 FEED = Caller(sub="feed-1", email=None, groups=frozenset({"integration"}))
 
 
-def request_input(order_id: str = "O1", *, lines: tuple[str, ...] = ("L1",), method: str = "SELF_SHIP",
-                  key: str = "key-1", reason: str = "SIZE_TOO_SMALL", attested: bool = True) -> dict[str, Any]:
+def request_input(
+    order_id: str = "O1",
+    *,
+    lines: tuple[str, ...] = ("L1",),
+    method: str = "SELF_SHIP",
+    key: str = "key-1",
+    reason: str = "SIZE_TOO_SMALL",
+    attested: bool = True,
+) -> dict[str, Any]:
     return {"orderId": order_id, "method": method, "conditionAttested": attested, "idempotencyKey": key,
             "lines": [{"orderLineId": line, "quantity": 1, "reason": reason} for line in lines]}
 

@@ -123,8 +123,14 @@ class FakeRepository:
         def key(value: str) -> str:
             return "".join(value.split()).upper()
 
-        found = [r for r in self.table.returns.values() if r.tracking_number and key(r.tracking_number) == key(number)]
-        return [r.model_copy(deep=True) for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)]
+        found = [
+            r
+            for r in self.table.returns.values()
+            if r.tracking_number and key(r.tracking_number) == key(number)
+        ]
+        return [
+            r.model_copy(deep=True) for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)
+        ]
 
     def returns_in_status(self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
                           after: object | None = None) -> tuple[list[Return], object | None]:
@@ -184,8 +190,11 @@ class FakeUnitOfWork:
     def save_return(self, ret: Return) -> None:
         seen, stored = ret.version, ret.model_copy(deep=True)
         stored.version = seen + 1
-        self._write(f"save {ret.id}@{seen}", lambda t: ret.id in t.returns and t.returns[ret.id].version == seen,
-                    lambda t: t.returns.__setitem__(ret.id, stored))
+        self._write(
+            f"save {ret.id}@{seen}",
+            lambda t: ret.id in t.returns and t.returns[ret.id].version == seen,
+            lambda t: t.returns.__setitem__(ret.id, stored),
+        )
 
     def save_order(self, order: Order, *, seen: StoredOrder | None) -> None:
         if seen is None:
@@ -224,7 +233,9 @@ class FakeUnitOfWork:
                     lambda t: t.label_leases.__setitem__(return_id, now))
 
     def release_label(self, return_id: str) -> None:
-        self._write(f"release label {return_id}", lambda t: True, lambda t: t.label_leases.pop(return_id, None))
+        self._write(
+            f"release label {return_id}", lambda t: True, lambda t: t.label_leases.pop(return_id, None)
+        )
 
     def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None:
         slot = (return_id, kind)
@@ -317,7 +328,9 @@ class FakePayments:
     down: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime) -> PaymentReceipt:
+    def refund(
+        self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime
+    ) -> PaymentReceipt:
         self.calls += 1
         if self.down:
             raise Outage("the payment provider is down")
@@ -327,8 +340,13 @@ class FakePayments:
         if earlier is not None:
             if (earlier.amount, earlier.payment_reference) != (amount, payment_reference):
                 raise PaymentDeclined("idempotency key reused with other terms")
-            return PaymentReceipt(earlier.refund_id, earlier.amount, earlier.payment_reference, earlier.issued_at,
-                                  duplicate=True)
+            return PaymentReceipt(
+                earlier.refund_id,
+                earlier.amount,
+                earlier.payment_reference,
+                earlier.issued_at,
+                duplicate=True,
+            )
         receipt = PaymentReceipt(f"rf_{next(self._ids)}", amount, payment_reference, at, duplicate=False)
         self.paid[idempotency_key] = receipt
         return receipt

@@ -21,7 +21,11 @@ def codes(answer: dict) -> list[str]:
 def test_an_order_is_recorded_then_a_resend_writes_nothing():
     world = World()
     command = b.order_input(b.order())
-    assert world.command("recordOrder", b.FEED, command) == {"returnId": None, "orderId": "O1", "userErrors": []}
+    assert world.command("recordOrder", b.FEED, command) == {
+        "returnId": None,
+        "orderId": "O1",
+        "userErrors": [],
+    }
     assert world.table.orders["O1"].version == 1
     assert world.command("recordOrder", b.FEED, command)["userErrors"] == []
     assert world.table.orders["O1"].version == 1 and world.table.commits == 1
@@ -96,7 +100,9 @@ def test_an_email_kind_goes_out_once_per_return():
 # -- the dispatcher --------------------------------------------------------------------------
 def test_unknown_commands_and_missing_callers_are_answered_not_raised():
     world = World()
-    assert codes(run_command({"command": "nope", "caller": b.AGENT.to_json()}, {}, world.deps)) == ["UNKNOWN_COMMAND"]
+    assert codes(run_command({"command": "nope", "caller": b.AGENT.to_json()}, {}, world.deps)) == [
+        "UNKNOWN_COMMAND"
+    ]
     assert codes(world.command("cancelReturn", b.AGENT, {"id": "x"})) == ["NOT_FOUND"]
     no_caller = run_command({"command": "cancelReturn", "input": {"id": "x"}}, COMMANDS, world.deps)
     assert codes(no_caller) == ["UNAUTHENTICATED"]

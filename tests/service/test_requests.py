@@ -137,7 +137,9 @@ def test_tracking_moves_an_approved_self_ship_return_in_transit(world):
 
 def test_tracking_is_refused_for_a_malformed_number_or_a_requested_return(world):
     rid = request(world)["returnId"]
-    bad = world.command("submitReturnTracking", b.customer(), {"id": rid, "carrier": "UPS", "trackingNumber": "1"})
+    bad = world.command(
+        "submitReturnTracking", b.customer(), {"id": rid, "carrier": "UPS", "trackingNumber": "1"}
+    )
     assert codes(bad) == ["INVALID_INPUT"] and bad["userErrors"][0]["field"] == ["input", "trackingNumber"]
     early = world.command("submitReturnTracking", b.customer(), {"id": rid, "carrier": "UPS",
                                                                  "trackingNumber": "1Z999AA1"})

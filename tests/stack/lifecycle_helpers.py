@@ -74,7 +74,9 @@ def unknown_packages(stack: Any) -> list[dict[str, Any]]:
 
 
 def mails_about(mailbox: Any, return_id: str, word: str | None = None) -> list[dict[str, Any]]:
-    return [m for m in mailbox() if return_id in m["subject"] and (word is None or word in m["subject"].lower())]
+    return [
+        m for m in mailbox() if return_id in m["subject"] and (word is None or word in m["subject"].lower())
+    ]
 
 
 def statuses(ret: dict[str, Any]) -> list[str]:

@@ -10,11 +10,12 @@ from .support import CANCEL, GraphQL, Tokens
 
 ORDER_VIEW = """query($id: ID!) { order(id: $id) { id
   lines { id category quantity }
-  returnability { orderLineId eligible returnableQuantity returnDeadline reasons { code message clause { id } } }
+  returnability { orderLineId eligible returnableQuantity returnDeadline
+    reasons { code message clause { id } } }
   returns { id status lines { orderLineId quantity } } } }"""
 
-POLICY = """{ returnPolicy { version returnWindowDays nonReturnableCategories refundProcessingDays exchangesOffered
-  clauses { id text } } }"""
+POLICY = """{ returnPolicy { version returnWindowDays nonReturnableCategories refundProcessingDays
+  exchangesOffered clauses { id text } } }"""
 
 
 def rl(line_id: str, quantity: int = 1, reason: str = "SIZE_TOO_SMALL") -> dict[str, Any]:

@@ -36,18 +36,24 @@ class GraphQL:
 
         async def post() -> httpx.Response:
             headers = {"Authorization": f"Bearer {token}"} if token else {}
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=self.app), base_url="http://local") as client:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=self.app), base_url="http://local"
+            ) as client:
                 return await client.post("/graphql", json=body, headers=headers)
 
         return asyncio.run(post())
 
-    def __call__(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None) -> dict[str, Any]:
+    def __call__(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> dict[str, Any]:
         response = self.raw(query, variables, token=token)
         body = response.json()
         assert "errors" not in body, body["errors"]
         return body["data"]
 
-    def errors(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None) -> list[dict[str, Any]]:
+    def errors(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None = None
+    ) -> list[dict[str, Any]]:
         body = self.raw(query, variables, token=token).json()
         assert body.get("errors"), body
         return body["errors"]
@@ -86,9 +92,20 @@ def address(country: str = "US", **overrides: Any) -> dict[str, Any]:
     return {**defaults, **overrides}
 
 
-def line(line_id: str = "L1", *, price: str = "30.00", tax: str = "0.00", quantity: int = 1, category: str = "DRESS",
-         delivered_days_ago: float | None = 5, currency: str = "USD", **extra: Any) -> dict[str, Any]:
-    delivered = None if delivered_days_ago is None else iso(datetime.now(UTC) - timedelta(days=delivered_days_ago))
+def line(
+    line_id: str = "L1",
+    *,
+    price: str = "30.00",
+    tax: str = "0.00",
+    quantity: int = 1,
+    category: str = "DRESS",
+    delivered_days_ago: float | None = 5,
+    currency: str = "USD",
+    **extra: Any,
+) -> dict[str, Any]:
+    delivered = (
+        None if delivered_days_ago is None else iso(datetime.now(UTC) - timedelta(days=delivered_days_ago))
+    )
     return {"id": line_id, "sku": f"SKU-{line_id}", "title": f"Item {line_id}", "category": category,
             "quantity": quantity, "unitPrice": {"amount": price, "currencyCode": currency},
             "unitTax": {"amount": tax, "currencyCode": currency}, "deliveredAt": delivered, **extra}
@@ -99,9 +116,14 @@ def order_input(*lines: dict[str, Any], country: str = "US", email: str = "jane.
                 shipping: dict[str, Any] | None = None) -> dict[str, Any]:
     ship = shipping or address(country)
     return {
-        "id": order_id or f"T-{next(_ids):05d}", "email": email, "placedAt": iso(datetime.now(UTC) - timedelta(days=50)),
-        "currencyCode": currency, "paymentReference": "pi_test_4242", "shippingAddress": ship,
-        "billingAddress": billing or ship, "shippingFee": {"amount": "5.99", "currencyCode": currency},
+        "id": order_id or f"T-{next(_ids):05d}",
+        "email": email,
+        "placedAt": iso(datetime.now(UTC) - timedelta(days=50)),
+        "currencyCode": currency,
+        "paymentReference": "pi_test_4242",
+        "shippingAddress": ship,
+        "billingAddress": billing or ship,
+        "shippingFee": {"amount": "5.99", "currencyCode": currency},
         "lines": list(lines) or [line()],
     }
 
@@ -132,7 +154,8 @@ GET_RETURN = f"query($id: ID!) {{ return(id: $id) {{ {RETURN_FIELDS} }} }}"
 
 
 def mutation(name: str, args: str, params: str) -> str:
-    return f"""mutation({params}) {{ {name}({args}) {{ return {{ {RETURN_FIELDS} }} userErrors {{ field message code }} }} }}"""
+    return f"""mutation({params}) {{ {name}({args}) {{
+      return {{ {RETURN_FIELDS} }} userErrors {{ field message code }} }} }}"""
 
 
 CANCEL = mutation("cancelReturn", "id: $id", "$id: ID!")
@@ -156,14 +179,33 @@ class Flow:
         assert data["userErrors"] == [], data["userErrors"]
         return order
 
-    def request(self, order: dict[str, Any], lines: list[dict[str, Any]] | None = None, *, method: str = "SELF_SHIP",
-                key: str | None = None, attested: bool = True, token: str | None = None) -> dict[str, Any]:
+    def request(
+        self,
+        order: dict[str, Any],
+        lines: list[dict[str, Any]] | None = None,
+        *,
+        method: str = "SELF_SHIP",
+        key: str | None = None,
+        attested: bool = True,
+        token: str | None = None,
+    ) -> dict[str, Any]:
         lines = lines or [{"orderLineId": order["lines"][0]["id"], "quantity": 1, "reason": "SIZE_TOO_SMALL"}]
-        variables = {"input": {"orderId": order["id"], "method": method, "lines": lines, "conditionAttested": attested,
-                               "idempotencyKey": key or f"key-{next(_ids)}"}}
-        return self.gql(REQUEST_RETURN, variables, token=token or self.tokens.customer(order["email"]))["requestReturn"]
+        variables = {
+            "input": {
+                "orderId": order["id"],
+                "method": method,
+                "lines": lines,
+                "conditionAttested": attested,
+                "idempotencyKey": key or f"key-{next(_ids)}",
+            }
+        }
+        return self.gql(REQUEST_RETURN, variables, token=token or self.tokens.customer(order["email"]))[
+            "requestReturn"
+        ]
 
-    def quote(self, order: dict[str, Any], lines: list[dict[str, Any]] | None = None, *, method: str = "SELF_SHIP") -> dict[str, Any]:
+    def quote(
+        self, order: dict[str, Any], lines: list[dict[str, Any]] | None = None, *, method: str = "SELF_SHIP"
+    ) -> dict[str, Any]:
         lines = lines or [{"orderLineId": order["lines"][0]["id"], "quantity": 1, "reason": "SIZE_TOO_SMALL"}]
         variables = {"input": {"orderId": order["id"], "method": method, "lines": lines}}
         return self.gql(QUOTE, variables, token=self.tokens.customer(order["email"]))["returnQuote"]

@@ -34,20 +34,25 @@ DOCUMENTS = {
     "returnPolicy": "{ returnPolicy { version } }",
     "order": "query($o: ID!) { order(id: $o) { id } }",
     "returnQuote": """query($o: ID!) { returnQuote(input: {orderId: $o, method: SELF_SHIP,
-        lines: [{orderLineId: "L2", quantity: 1, reason: STYLE}]}) { quote { total { amount } } userErrors { code } } }""",
+        lines: [{orderLineId: "L2", quantity: 1, reason: STYLE}]}) {
+        quote { total { amount } } userErrors { code } } }""",
     "return": "query($r: ID!) { return(id: $r) { id } }",
     "returns": "{ returns(first: 5) { edges { node { id } } } }",
-    "recordOrder": """mutation($input: RecordOrderInput!) { recordOrder(input: $input) { order { id } userErrors { code } } }""",
+    "recordOrder": """mutation($input: RecordOrderInput!) {
+        recordOrder(input: $input) { order { id } userErrors { code } } }""",
     "requestReturn": """mutation($o: ID!, $k: String!) { requestReturn(input: {orderId: $o, method: SELF_SHIP,
-        conditionAttested: true, idempotencyKey: $k, lines: [{orderLineId: "L2", quantity: 1, reason: STYLE}]}) {
+        conditionAttested: true, idempotencyKey: $k,
+        lines: [{orderLineId: "L2", quantity: 1, reason: STYLE}]}) {
         return { id } userErrors { code } } }""",
     "cancelReturn": "mutation($r: ID!) { cancelReturn(id: $r) { return { id } userErrors { code } } }",
     "approveReturn": "mutation($r: ID!) { approveReturn(id: $r) { return { id } userErrors { code } } }",
-    "declineReturn": 'mutation($r: ID!) { declineReturn(id: $r, reason: "no") { return { id } userErrors { code } } }',
+    "declineReturn": 'mutation($r: ID!) { declineReturn(id: $r, reason: "no") { return { id } userErrors { '
+                     'code } } }',
     "submitReturnTracking": """mutation($r: ID!) { submitReturnTracking(id: $r, carrier: "USPS",
         trackingNumber: "9400111899223856928499") { return { id } userErrors { code } } }""",
     "receiveReturn": "mutation($r: ID!) { receiveReturn(id: $r) { return { id } userErrors { code } } }",
-    "inspectReturn": """mutation($r: ID!) { inspectReturn(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
+    "inspectReturn": """mutation($r: ID!) {
+        inspectReturn(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         return { id } userErrors { code } } }""",
     "issueRefund": "mutation($r: ID!) { issueRefund(id: $r) { return { id } userErrors { code } } }",
 }
@@ -83,4 +88,8 @@ def test_a_refused_call_changes_nothing(flow, gql, tokens, stack):
         gql.raw(DOCUMENTS["cancelReturn"], {"r": ret["id"]}, token=_token(tokens, caller))
         gql.raw(DOCUMENTS["approveReturn"], {"r": ret["id"]}, token=_token(tokens, caller))
     after = stack.deps.repo.get_return(ret["id"])
-    assert (after.status, after.version, len(after.timeline)) == (before.status, before.version, len(before.timeline))
+    assert (after.status, after.version, len(after.timeline)) == (
+        before.status,
+        before.version,
+        len(before.timeline),
+    )

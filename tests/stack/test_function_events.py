@@ -77,7 +77,11 @@ def no_failures(answer: dict[str, Any]) -> None:
 
 
 def test_every_event_file_is_used_by_a_test():
-    files = sorted(str(p.relative_to(EVENTS)) for p in EVENTS.rglob("*.json") if p.relative_to(EVENTS).parts[0] != "graphql")
+    files = sorted(
+        str(p.relative_to(EVENTS))
+        for p in EVENTS.rglob("*.json")
+        if p.relative_to(EVENTS).parts[0] != "graphql"
+    )
     assert files, "no event files found"
     sources = "\n".join(p.read_text() for p in Path(__file__).parent.glob("test_*.py"))
     unused = [name for name in files if f'"{name}"' not in sources]
@@ -104,14 +108,18 @@ def test_record_order_command(flow, stack, gql, tokens):
 def test_request_screen_label_events_and_redelivery(flow, stack, mailbox):
     order = flow.record(order_input(line("L1", price="45.00"), email=EXAMPLE_EMAIL))
     with events_held(stack):
-        answer = invoke(stack, "RequestFunction", event("request/command_request_return.json", order_id=order["id"]))
+        answer = invoke(
+            stack, "RequestFunction", event("request/command_request_return.json", order_id=order["id"])
+        )
         assert answer["userErrors"] == [] and answer["orderId"] == order["id"]
         rid = answer["returnId"]
         ret = stack.deps.repo.get_return(rid)
         assert ret.status.value == "REQUESTED" and ret.method.value == "PREPAID_LABEL"
         assert ret.lines[0].note == "runs small"
         # the same command again (a retried invoke): the same return
-        again = invoke(stack, "RequestFunction", event("request/command_request_return.json", order_id=order["id"]))
+        again = invoke(
+            stack, "RequestFunction", event("request/command_request_return.json", order_id=order["id"])
+        )
         assert again["returnId"] == rid
 
         screening = event("screening/sqs_return_requested.json", return_id=rid, order_id=order["id"])
@@ -151,14 +159,21 @@ def test_self_ship_instructions_event_and_redelivery(flow, stack, mailbox):
         no_failures(invoke(stack, "ScreeningFunction",
                            event("screening/sqs_return_requested.json", return_id=rid, order_id=order["id"])))
         assert mails_about(mailbox, rid) == []
-        instructions = event("request/sqs_return_approved_self_ship.json", return_id=rid, order_id=order["id"])
+        instructions = event(
+            "request/sqs_return_approved_self_ship.json", return_id=rid, order_id=order["id"]
+        )
         no_failures(invoke(stack, "RequestFunction", instructions))
         [mail] = mails_about(mailbox, rid, "how to send")
         assert "ADDR-RETURN" in mail["body"] and rid in mail["body"]
         no_failures(invoke(stack, "RequestFunction", instructions))
         # the label function ignores a self-ship approval
-        no_failures(invoke(stack, "LabelFunction",
-                           event("label/sqs_return_approved_prepaid.json", return_id=rid, order_id=order["id"])))
+        no_failures(
+            invoke(
+                stack,
+                "LabelFunction",
+                event("label/sqs_return_approved_prepaid.json", return_id=rid, order_id=order["id"]),
+            )
+        )
     stack.runtime.drain()
     assert len(mails_about(mailbox, rid)) == 1
     assert flow.get(rid)["label"] is None
@@ -167,8 +182,13 @@ def test_self_ship_instructions_event_and_redelivery(flow, stack, mailbox):
     # "ship it yourself" instructions), whatever the event says
     us = flow.record(order_input(line("L1"), email=EXAMPLE_EMAIL))
     prepaid = approved(flow, us, method="PREPAID_LABEL")["id"]
-    no_failures(invoke(stack, "RequestFunction",
-                       event("request/sqs_return_approved_self_ship.json", return_id=prepaid, order_id=us["id"])))
+    no_failures(
+        invoke(
+            stack,
+            "RequestFunction",
+            event("request/sqs_return_approved_self_ship.json", return_id=prepaid, order_id=us["id"]),
+        )
+    )
     assert mails_about(mailbox, prepaid, "how to send") == []
     assert len(mails_about(mailbox, prepaid, "label")) == 1
 
@@ -178,46 +198,68 @@ def test_customer_commands_cancel_and_tracking(flow, stack):
     first = approved(flow, order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])
     second = approved(flow, order, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}])
 
-    answer = invoke(stack, "RequestFunction", event("request/command_submit_tracking.json", return_id=first["id"]))
+    answer = invoke(
+        stack, "RequestFunction", event("request/command_submit_tracking.json", return_id=first["id"])
+    )
     assert answer["userErrors"] == [] and answer["returnId"] == first["id"]
     ret = stack.deps.repo.get_return(first["id"])
-    assert (ret.status.value, ret.carrier, ret.tracking_number) == ("IN_TRANSIT", "USPS", "9400111899223856928499")
-    canceling = invoke(stack, "RequestFunction", event("request/command_cancel_return.json", return_id=first["id"]))
+    assert (ret.status.value, ret.carrier, ret.tracking_number) == (
+        "IN_TRANSIT",
+        "USPS",
+        "9400111899223856928499",
+    )
+    canceling = invoke(
+        stack, "RequestFunction", event("request/command_cancel_return.json", return_id=first["id"])
+    )
     assert [e["code"] for e in canceling["userErrors"]] == ["INVALID_STATE"]
 
-    answer = invoke(stack, "RequestFunction", event("request/command_cancel_return.json", return_id=second["id"]))
+    answer = invoke(
+        stack, "RequestFunction", event("request/command_cancel_return.json", return_id=second["id"])
+    )
     assert answer["userErrors"] == []
     assert stack.deps.repo.get_return(second["id"]).status.value == "CANCELED"
     # another customer's event: refused by the function itself
     foreign = flow.record(order_input(line("L1"), email="someone.else@example.com"))
     theirs = approved(flow, foreign)
-    answer = invoke(stack, "RequestFunction", event("request/command_cancel_return.json", return_id=theirs["id"]))
+    answer = invoke(
+        stack, "RequestFunction", event("request/command_cancel_return.json", return_id=theirs["id"])
+    )
     assert [e["code"] for e in answer["userErrors"]] == ["FORBIDDEN"]
     assert stack.deps.repo.get_return(theirs["id"]).status.value == "APPROVED"
 
 
 def test_agent_approve_and_decline_commands(flow, stack, mailbox):
     order = flow.record(order_input(line("L1"), line("L2"), billing=address("GB"), email=EXAMPLE_EMAIL))
-    one = ok(flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL"))
+    one = ok(
+        flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL")
+    )
     two = ok(flow.request(order, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}]))
     assert one["status"] == two["status"] == "UNDER_REVIEW"
 
-    answer = invoke(stack, "ScreeningFunction", event("screening/command_approve_return.json", return_id=one["id"]))
+    answer = invoke(
+        stack, "ScreeningFunction", event("screening/command_approve_return.json", return_id=one["id"])
+    )
     assert answer["userErrors"] == []
     stack.runtime.drain()  # the approval's event reaches the label function
     approved_ = flow.get(one["id"])
     assert approved_["status"] == "APPROVED" and approved_["label"] is not None
     assert any(e["note"] == "customer confirmed by email" and e["actor"] == "agent:agent@allegra-k.com"
                for e in approved_["timeline"])
-    again = invoke(stack, "ScreeningFunction", event("screening/command_approve_return.json", return_id=one["id"]))
+    again = invoke(
+        stack, "ScreeningFunction", event("screening/command_approve_return.json", return_id=one["id"])
+    )
     assert [e["code"] for e in again["userErrors"]] == ["INVALID_STATE"]
 
-    answer = invoke(stack, "ScreeningFunction", event("screening/command_decline_return.json", return_id=two["id"]))
+    answer = invoke(
+        stack, "ScreeningFunction", event("screening/command_decline_return.json", return_id=two["id"])
+    )
     assert answer["userErrors"] == []
     assert flow.get(two["id"])["status"] == "DECLINED"
     [mail] = mails_about(mailbox, two["id"], "declined")
     assert "order details could not be confirmed" in mail["body"]
-    again = invoke(stack, "ScreeningFunction", event("screening/command_decline_return.json", return_id=two["id"]))
+    again = invoke(
+        stack, "ScreeningFunction", event("screening/command_decline_return.json", return_id=two["id"])
+    )
     assert [e["code"] for e in again["userErrors"]] == ["INVALID_STATE"]
     assert len(mails_about(mailbox, two["id"], "declined")) == 1
 
@@ -252,7 +294,9 @@ def test_warehouse_and_agent_commands_receive_inspect_refund(flow, stack, mailbo
     assert len(mails_about(mailbox, rid, "refund")) == 1
 
     # an unknown package through the command event: NOT_FOUND and recorded (REQ-FIRST)
-    unknown = invoke(stack, "RefundFunction", event("refund/command_receive_return.json", return_id="RMA-UNKNOWN001"))
+    unknown = invoke(
+        stack, "RefundFunction", event("refund/command_receive_return.json", return_id="RMA-UNKNOWN001")
+    )
     assert [e["code"] for e in unknown["userErrors"]] == ["NOT_FOUND"]
 
 
@@ -349,7 +393,9 @@ def test_escalate_reviews_sweeps_page_past_the_first_page(flow, stack):
 
     order = flow.record(order_input(line("L1"), line("L2"), line("L3"), line("L4")))
     for i in (1, 2):
-        approved(flow, order, [{"orderLineId": f"L{i}", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL")
+        approved(
+            flow, order, [{"orderLineId": f"L{i}", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL"
+        )
     with events_held(stack):  # the bus lost these: one stuck approved without its label, one stuck requested
         unlabelled = ok(flow.request(order, [{"orderLineId": "L3", "quantity": 1, "reason": "STYLE"}],
                                      method="PREPAID_LABEL"))["id"]
@@ -423,7 +469,11 @@ def test_reconcile_deadlines_job(flow, stack):
 
 def test_deadline_for_an_unknown_return_is_not_retried(stack, flow):
     """A due message for a return that does not exist is logged and consumed (no endless redelivery)."""
-    no_failures(invoke(stack, "RefundFunction", event("refund/sqs_refund_deadline_due.json", return_id="RMA-UNKNOWN002")))
+    no_failures(
+        invoke(
+            stack, "RefundFunction", event("refund/sqs_refund_deadline_due.json", return_id="RMA-UNKNOWN002")
+        )
+    )
     # a message no handler owns, in a batch with one that is fine: only it fails (retried, then dead-lettered)
     batch = event("refund/sqs_refund_deadline_due.json", return_id="RMA-UNKNOWN002")
     foreign = json.loads(json.dumps(batch["Records"][0]))

@@ -102,21 +102,30 @@ def test_us_prepaid_label_return_end_to_end(flow, stack, mailbox, tokens):
     assert actors["INSPECTED"] == "warehouse:warehouse@allegra-k.com"
     assert actors["REFUNDED"] == "agent:agent@allegra-k.com"
     assert any(e["actor"] == "screening" and e["status"] == "APPROVED" for e in ret["timeline"])
-    assert any(e["actor"] == "label" and label["trackingNumber"] in (e["note"] or "") for e in ret["timeline"])
+    assert any(
+        e["actor"] == "label" and label["trackingNumber"] in (e["note"] or "") for e in ret["timeline"]
+    )
     times = [at(e["at"]) for e in ret["timeline"]]
     assert times == sorted(times)
 
     # the customer sees the same refunded return
-    mine = flow.gql("query($id: ID!) { return(id: $id) { status refund { amount { amount } } } }", {"id": rid},
-                    token=tokens.customer(order["email"]))["return"]
+    mine = flow.gql(
+        "query($id: ID!) { return(id: $id) { status refund { amount { amount } } } }",
+        {"id": rid},
+        token=tokens.customer(order["email"]),
+    )["return"]
     assert mine == {"status": "REFUNDED", "refund": {"amount": {"amount": "45.00"}}}
 
 
 def test_later_us_prepaid_package_pays_the_label_fee(flow, stack, mailbox):
     order = flow.record(order_input(line("L1", price="30.00"), line("L2", price="30.00")))
-    first = approved(flow, order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL")
+    first = approved(
+        flow, order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL"
+    )
     assert first["label"]["fee"]["amount"] == "0.00"
-    later = approved(flow, order, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL")
+    later = approved(
+        flow, order, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}], method="PREPAID_LABEL"
+    )
     assert later["quote"]["firstReturnPackage"] is False
     assert later["label"]["fee"]["amount"] == "6.99"
     assert later["quote"]["labelFee"]["amount"] == "6.99"
@@ -167,7 +176,9 @@ def test_ca_self_ship_return_with_tracking_and_shipping_credit(flow, stack, mail
 
     ret = receive(flow, rid)
     assert ret["status"] == "RECEIVED" and ret["trackingNumber"] == "1Z999AA10123456784"
-    refused(flow.act(TRACKING, customer, id=rid, carrier="USPS", number="9400111899223856928400"), "INVALID_STATE")
+    refused(
+        flow.act(TRACKING, customer, id=rid, carrier="USPS", number="9400111899223856928400"), "INVALID_STATE"
+    )
     inspect_all(flow, ret)
     done = refund(flow, rid)
     assert done["refund"]["amount"]["amount"] == "36.99"
@@ -185,7 +196,10 @@ def test_tracking_is_for_self_ship_returns_only(flow, tokens):
     assert error["code"] == "INVALID_STATE"
     after = flow.get(ret["id"])
     assert after["status"] == "APPROVED"  # unchanged: the label's own number stays
-    assert (after["carrier"], after["trackingNumber"]) == (ret["label"]["carrier"], ret["label"]["trackingNumber"])
+    assert (after["carrier"], after["trackingNumber"]) == (
+        ret["label"]["carrier"],
+        ret["label"]["trackingNumber"],
+    )
 
 
 def test_screened_returns_are_reviewed_then_approved_or_declined(flow, mailbox, tokens):
@@ -212,8 +226,9 @@ def test_screened_returns_are_reviewed_then_approved_or_declined(flow, mailbox, 
     ret = ok(flow.act(APPROVE, tokens.agent, id=first["id"], note="customer confirmed by phone"))
     assert ret["status"] == "APPROVED"
     assert ret["label"] is not None and ret["label"]["trackingNumber"]
-    assert [(e["status"], e["actor"], e["note"]) for e in ret["timeline"] if e["actor"].startswith("agent")] == [
-        ("APPROVED", "agent:agent@allegra-k.com", "customer confirmed by phone")]
+    assert [
+        (e["status"], e["actor"], e["note"]) for e in ret["timeline"] if e["actor"].startswith("agent")
+    ] == [("APPROVED", "agent:agent@allegra-k.com", "customer confirmed by phone")]
     assert statuses(ret) == ["REQUESTED", "UNDER_REVIEW", "APPROVED"]
     assert len(mails_about(mailbox, first["id"], "label")) == 1
 
@@ -224,8 +239,12 @@ def test_screened_returns_are_reviewed_then_approved_or_declined(flow, mailbox, 
     # agent declines the other: DECLINED, email with the reason; no instructions were sent
     ret = ok(flow.act(DECLINE, tokens.agent, id=second["id"], reason="order details could not be confirmed"))
     assert ret["status"] == "DECLINED"
-    assert ret["timeline"][-1] == {**ret["timeline"][-1], "status": "DECLINED", "actor": "agent:agent@allegra-k.com",
-                                   "note": "order details could not be confirmed"}
+    assert ret["timeline"][-1] == {
+        **ret["timeline"][-1],
+        "status": "DECLINED",
+        "actor": "agent:agent@allegra-k.com",
+        "note": "order details could not be confirmed",
+    }
     [mail] = mails_about(mailbox, second["id"], "declined")
     assert "order details could not be confirmed" in mail["body"]
     assert mails_about(mailbox, second["id"], "how to send") == []

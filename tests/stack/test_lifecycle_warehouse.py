@@ -208,8 +208,15 @@ def test_refund_once_and_only_after_inspection(flow, stack, mailbox, tokens):
     refused(flow.act(REFUND, tokens.agent, id=rid), "INVALID_STATE")  # approved, not received
     receive(flow, rid)
     refused(flow.act(REFUND, tokens.agent, id=rid), "INVALID_STATE")  # received, not inspected
-    refused(flow.act(INSPECT, tokens.warehouse, id=order["id"], lines=[{"orderLineId": "L1",
-                                                                        "condition": "NEW_WITH_TAGS"}]), "NOT_FOUND")
+    refused(
+        flow.act(
+            INSPECT,
+            tokens.warehouse,
+            id=order["id"],
+            lines=[{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}],
+        ),
+        "NOT_FOUND",
+    )
     inspect_all(flow, flow.get(rid))
     refused(flow.act(INSPECT, tokens.warehouse, id=rid, lines=[{"orderLineId": "L1", "condition": "WORN"}]),
             "INVALID_STATE")
@@ -264,7 +271,10 @@ def test_transitions_are_conditional_under_concurrency(flow, stack, mailbox, tok
     with ThreadPoolExecutor(runs) as pool:
         answers = list(pool.map(pay, range(runs)))
     assert sum(1 for a in answers if not a["userErrors"]) == 1, answers
-    assert {a["userErrors"][0]["code"] for a in answers if a["userErrors"]} <= {"ALREADY_REFUNDED", "INVALID_STATE"}
+    assert {a["userErrors"][0]["code"] for a in answers if a["userErrors"]} <= {
+        "ALREADY_REFUNDED",
+        "INVALID_STATE",
+    }
     stack.runtime.drain()
     after = flow.get(ret["id"])
     assert after["status"] == "REFUNDED"
@@ -299,12 +309,20 @@ def test_authorization_of_lifecycle_mutations(flow, gql, tokens):
     assert code(RECEIVE, tokens.agent, id=rid, at=None) == "FORBIDDEN"
     assert code(REFUND, tokens.warehouse, id=rid) == "FORBIDDEN"
     assert code(CANCEL, tokens.warehouse, id=rid) == "FORBIDDEN"
-    assert code(TRACKING, tokens.integration, id=rid, carrier="USPS", number="9400111899223856928499") == "FORBIDDEN"
+    assert (
+        code(TRACKING, tokens.integration, id=rid, carrier="USPS", number="9400111899223856928499")
+        == "FORBIDDEN"
+    )
     # nobody
-    for document, variables in ((CANCEL, {"id": rid}), (APPROVE, {"id": rid, "note": None}),
-                                (RECEIVE, {"id": rid, "at": None}), (INSPECT, {"id": rid, "lines": inspect_lines}),
-                                (REFUND, {"id": rid}), (DECLINE, {"id": rid, "reason": "x"}),
-                                (TRACKING, {"id": rid, "carrier": "USPS", "number": "9400111899223856928499"})):
+    for document, variables in (
+        (CANCEL, {"id": rid}),
+        (APPROVE, {"id": rid, "note": None}),
+        (RECEIVE, {"id": rid, "at": None}),
+        (INSPECT, {"id": rid, "lines": inspect_lines}),
+        (REFUND, {"id": rid}),
+        (DECLINE, {"id": rid, "reason": "x"}),
+        (TRACKING, {"id": rid, "carrier": "USPS", "number": "9400111899223856928499"}),
+    ):
         assert code(document, None, **variables) == "UNAUTHENTICATED"
     # nothing happened
     after = flow.get(rid)

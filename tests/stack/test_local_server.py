@@ -75,7 +75,8 @@ def test_graphiql_and_demo_data_over_http(server):
 
 def test_a_prepaid_label_is_a_pdf_behind_its_presigned_url(server):
     url, _banner, _process = server
-    mutation = """mutation { requestReturn(input: {orderId: "AK-1001", method: PREPAID_LABEL, conditionAttested: true,
+    mutation = """mutation { requestReturn(input: {orderId: "AK-1001", method: PREPAID_LABEL,
+      conditionAttested: true,
       idempotencyKey: "server-test", lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) {
       return { status label { url trackingNumber } } userErrors { code message } } }"""
     answer = _post(f"{url}/graphql", mutation, demo_token("customer"))["data"]["requestReturn"]

@@ -17,7 +17,9 @@ used: set[str] = set()
 
 def run(gql, name: str, role: str, **variables: Any) -> dict[str, Any]:
     used.add(name)
-    data = gql((OPERATIONS / f"{name}.graphql").read_text(), variables, token=demo_token(role) if role else None)
+    data = gql(
+        (OPERATIONS / f"{name}.graphql").read_text(), variables, token=demo_token(role) if role else None
+    )
     payload = next(iter(data.values()))
     if isinstance(payload, dict) and "userErrors" in payload:
         assert payload["userErrors"] == [], (name, payload["userErrors"])
@@ -34,7 +36,12 @@ def test_every_example_operation_runs_on_the_stack(gql):
     assert run(gql, "order", "customer", id="AK-1001")["id"] == "AK-1001"
 
     lines = [{"orderLineId": "L1", "quantity": 1, "reason": "SIZE_TOO_SMALL"}]
-    quote = run(gql, "returnQuote", "customer", input={"orderId": "AK-1001", "method": "PREPAID_LABEL", "lines": lines})
+    quote = run(
+        gql,
+        "returnQuote",
+        "customer",
+        input={"orderId": "AK-1001", "method": "PREPAID_LABEL", "lines": lines},
+    )
     assert quote["quote"]["total"]["amount"] == "45.00"
 
     def request(order_id: str, method: str, key: str, reason: str = "STYLE") -> dict[str, Any]:
@@ -45,7 +52,14 @@ def test_every_example_operation_runs_on_the_stack(gql):
     label_return = request("AK-1001", "PREPAID_LABEL", "ops-1")
     assert label_return["status"] == "APPROVED"
     self_ship = request("AK-1002", "SELF_SHIP", "ops-2")
-    run(gql, "submitReturnTracking", "customer", id=self_ship["id"], carrier="USPS", trackingNumber="9400111899223856928499")
+    run(
+        gql,
+        "submitReturnTracking",
+        "customer",
+        id=self_ship["id"],
+        carrier="USPS",
+        trackingNumber="9400111899223856928499",
+    )
     received = run(gql, "receiveReturn", "warehouse", id=self_ship["id"], receivedAt=None)["return"]
     assert received["status"] == "RECEIVED" and received["refundDueAt"]
     run(gql, "inspectReturn", "warehouse", id=self_ship["id"],
@@ -57,11 +71,19 @@ def test_every_example_operation_runs_on_the_stack(gql):
     assert coat["status"] == "UNDER_REVIEW"
     queue = run(gql, "agentQueue", "agent")
     assert coat["id"] in [edge["node"]["id"] for edge in queue["edges"]]
-    assert run(gql, "approveReturn", "agent", id=coat["id"], note="confirmed by phone")["return"]["status"] == "APPROVED"
+    assert (
+        run(gql, "approveReturn", "agent", id=coat["id"], note="confirmed by phone")["return"]["status"]
+        == "APPROVED"
+    )
     run(gql, "cancelReturn", "customer", id=coat["id"])
 
     coat_again = request("AK-1003", "SELF_SHIP", "ops-4")
-    assert run(gql, "declineReturn", "agent", id=coat_again["id"], reason="could not confirm")["return"]["status"] == "DECLINED"
+    assert (
+        run(gql, "declineReturn", "agent", id=coat_again["id"], reason="could not confirm")["return"][
+            "status"
+        ]
+        == "DECLINED"
+    )
 
     mine = run(gql, "myReturns", "customer")
     assert len(mine["edges"]) == 4
@@ -74,7 +96,9 @@ def test_the_graphiql_default_document_runs_on_the_demo_data(gql):
     """Each operation of the document GraphiQL opens with, sent by name as GraphiQL does."""
     for order in demo_orders(utc_now()):
         run(gql, "recordOrder", "integration", input=order)
-    names = [text.split()[1] for text in DEFAULT_DOCUMENT.splitlines() if text.startswith(("query ", "mutation "))]
+    names = [
+        text.split()[1] for text in DEFAULT_DOCUMENT.splitlines() if text.startswith(("query ", "mutation "))
+    ]
     assert names == ["ReturnPolicy", "Quote", "RequestReturn", "AgentQueue"]
     for name in names:
         role = "agent" if name == "AgentQueue" else "customer"

@@ -23,8 +23,15 @@ SIZE, DEFECT, WRONG, NAD = "SIZE_TOO_SMALL", "DEFECTIVE", "WRONG_ITEM", "NOT_AS_
 BOTH, SELF_ONLY = ["PREPAID_LABEL", "SELF_SHIP"], ["SELF_SHIP"]
 AU = {"name": "Jane Doe", "line1": "Bennelong Point", "city": "Sydney", "region": "NSW", "postalCode": "2000",
       "countryCode": "AU", "phone": "+61 2 9250 7111"}
-FR = {"name": "Marie Curie", "line1": "1 Rue de Rivoli", "city": "Paris", "region": None, "postalCode": "75001",
-      "countryCode": "FR", "phone": "+33 1 40 20 50 50"}
+FR = {
+    "name": "Marie Curie",
+    "line1": "1 Rue de Rivoli",
+    "city": "Paris",
+    "region": None,
+    "postalCode": "75001",
+    "countryCode": "FR",
+    "phone": "+33 1 40 20 50 50",
+}
 
 # (ship to, later package?, method, reasons of the returned lines) ->
 #   (labelFee, shippingCredit, total, fee clause, merchantResponsibility, methodsAvailable)
@@ -40,7 +47,10 @@ FEE_TABLE: list[tuple[tuple[Any, ...], tuple[Any, ...]]] = [
     (("US", True, "PREPAID_LABEL", [SIZE, NAD]), ("0.00", "0.00", "60.00", "FEE-US-QUALITY", True, BOTH)),
     (("CA", False, "SELF_SHIP", [SIZE]), ("0.00", "6.99", "36.99", "FEE-CAJP-FIRST", False, SELF_ONLY)),
     (("CA", False, "SELF_SHIP", [DEFECT]), ("0.00", "6.99", "36.99", "FEE-CAJP-QUALITY", True, SELF_ONLY)),
-    (("CA", False, "SELF_SHIP", [DEFECT, WRONG]), ("0.00", "6.99", "66.99", "FEE-CAJP-QUALITY", True, SELF_ONLY)),
+    (
+        ("CA", False, "SELF_SHIP", [DEFECT, WRONG]),
+        ("0.00", "6.99", "66.99", "FEE-CAJP-QUALITY", True, SELF_ONLY),
+    ),
     (("CA", True, "SELF_SHIP", [SIZE]), ("0.00", "0.00", "30.00", "FEE-CAJP-LATER", False, SELF_ONLY)),
     (("CA", True, "SELF_SHIP", [DEFECT]), ("0.00", "6.99", "36.99", "FEE-CAJP-QUALITY", True, SELF_ONLY)),
     (("JP", False, "SELF_SHIP", [SIZE]), ("0.00", "6.99", "36.99", "FEE-CAJP-FIRST", False, SELF_ONLY)),
@@ -135,8 +145,11 @@ def test_first_package_is_kept_by_a_request_and_quotes_follow_cancellations(flow
 
 
 def test_unsupported_currency_is_a_clear_error(flow, gql, tokens):
-    eur = flow.record(_order("DE", [line("L1", currency="EUR"), line("SOCK", category="SOCKS", currency="EUR")],
-                             currency="EUR"))
+    eur = flow.record(
+        _order(
+            "DE", [line("L1", currency="EUR"), line("SOCK", category="SOCKS", currency="EUR")], currency="EUR"
+        )
+    )
     errors = refused(flow.quote(eur, [rl("L1")]), "UNSUPPORTED_CURRENCY")
     assert "EUR" in errors[0]["message"]
     refused(flow.quote(eur, [rl("SOCK")]), "UNSUPPORTED_CURRENCY")  # even when nothing is eligible
@@ -175,7 +188,9 @@ def test_label_fee_is_shown_in_full_and_the_total_floored_at_zero(flow):
     assert ret["label"] is not None and ret["label"]["fee"]["amount"] == "6.99"
 
 
-def _settle(gql, tokens, ret: dict[str, Any], condition: str = "NEW_WITH_TAGS", **inspect: Any) -> dict[str, Any]:
+def _settle(
+    gql, tokens, ret: dict[str, Any], condition: str = "NEW_WITH_TAGS", **inspect: Any
+) -> dict[str, Any]:
     if ret["method"] == "SELF_SHIP":
         ok(gql(TRACKING, {"id": ret["id"], "carrier": "UPS", "number": "1Z999AA10123456784"},
                token=tokens.agent)["submitReturnTracking"])
@@ -204,7 +219,10 @@ def test_refund_keeps_credit_excludes_order_shipping_and_goes_to_original_paymen
     assert fees(ret["quote"]) == ("0.00", "6.99", "51.99")
     done = _settle(gql, tokens, ret)
     refund = done["refund"]
-    assert refund["amount"] == {"amount": "51.99", "currencyCode": "USD"}  # order shipping 5.99 never refunded
+    assert refund["amount"] == {
+        "amount": "51.99",
+        "currencyCode": "USD",
+    }  # order shipping 5.99 never refunded
     assert refund["paymentReference"] == order["paymentReference"]
     assert {"REFUND-AMOUNT", "REFUND-FEES", "REFUND-SHIPPING"} <= {c["id"] for c in refund["appliedClauses"]}
     assert done["status"] == "REFUNDED"

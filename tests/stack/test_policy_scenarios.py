@@ -33,17 +33,91 @@ from .support import DECLINE, QUOTE, REQUEST_RETURN, iso, line, order_input
 # (row, ship to, later package?, method, reason, order lines, expected labelFee, shippingCredit, total,
 #  fee clause, methodsAvailable, merchantResponsibility)
 ELIGIBLE_ROWS = [
-    (1, "US", False, "PREPAID_LABEL", "SIZE_TOO_SMALL", {}, "0.00", "0.00", "30.00", "FEE-US-FIRST",
-     ["PREPAID_LABEL", "SELF_SHIP"], False),
-    (2, "US", True, "PREPAID_LABEL", "SIZE_TOO_SMALL", {}, "6.99", "0.00", "23.01", "FEE-US-LATER",
-     ["PREPAID_LABEL", "SELF_SHIP"], False),
-    (3, "US", False, "SELF_SHIP", "DEFECTIVE", {}, "0.00", "6.99", "36.99", "FEE-US-QUALITY",
-     ["PREPAID_LABEL", "SELF_SHIP"], True),
-    (4, "CA", False, "SELF_SHIP", "SIZE_TOO_SMALL", {}, "0.00", "6.99", "36.99", "FEE-CAJP-FIRST", ["SELF_SHIP"], False),
-    (5, "JP", True, "SELF_SHIP", "SIZE_TOO_SMALL", {}, "0.00", "0.00", "30.00", "FEE-CAJP-LATER", ["SELF_SHIP"], False),
+    (
+        1,
+        "US",
+        False,
+        "PREPAID_LABEL",
+        "SIZE_TOO_SMALL",
+        {},
+        "0.00",
+        "0.00",
+        "30.00",
+        "FEE-US-FIRST",
+        ["PREPAID_LABEL", "SELF_SHIP"],
+        False,
+    ),
+    (
+        2,
+        "US",
+        True,
+        "PREPAID_LABEL",
+        "SIZE_TOO_SMALL",
+        {},
+        "6.99",
+        "0.00",
+        "23.01",
+        "FEE-US-LATER",
+        ["PREPAID_LABEL", "SELF_SHIP"],
+        False,
+    ),
+    (
+        3,
+        "US",
+        False,
+        "SELF_SHIP",
+        "DEFECTIVE",
+        {},
+        "0.00",
+        "6.99",
+        "36.99",
+        "FEE-US-QUALITY",
+        ["PREPAID_LABEL", "SELF_SHIP"],
+        True,
+    ),
+    (
+        4,
+        "CA",
+        False,
+        "SELF_SHIP",
+        "SIZE_TOO_SMALL",
+        {},
+        "0.00",
+        "6.99",
+        "36.99",
+        "FEE-CAJP-FIRST",
+        ["SELF_SHIP"],
+        False,
+    ),
+    (
+        5,
+        "JP",
+        True,
+        "SELF_SHIP",
+        "SIZE_TOO_SMALL",
+        {},
+        "0.00",
+        "0.00",
+        "30.00",
+        "FEE-CAJP-LATER",
+        ["SELF_SHIP"],
+        False,
+    ),
     (6, "DE", False, "SELF_SHIP", "DEFECTIVE", {}, "0.00", "0.00", "30.00", "FEE-EU", ["SELF_SHIP"], True),
-    (10, "US", False, "SELF_SHIP", "SIZE_TOO_SMALL", {"price": "40.00", "tax": "3.20", "quantity": 2},
-     "0.00", "0.00", "86.40", "FEE-US-SELF", ["PREPAID_LABEL", "SELF_SHIP"], False),
+    (
+        10,
+        "US",
+        False,
+        "SELF_SHIP",
+        "SIZE_TOO_SMALL",
+        {"price": "40.00", "tax": "3.20", "quantity": 2},
+        "0.00",
+        "0.00",
+        "86.40",
+        "FEE-US-SELF",
+        ["PREPAID_LABEL", "SELF_SHIP"],
+        False,
+    ),
 ]
 
 
@@ -87,7 +161,9 @@ INELIGIBLE_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("row, lines, returned, code, clause", INELIGIBLE_ROWS, ids=[f"row{r[0]}" for r in INELIGIBLE_ROWS])
+@pytest.mark.parametrize(
+    "row, lines, returned, code, clause", INELIGIBLE_ROWS, ids=[f"row{r[0]}" for r in INELIGIBLE_ROWS]
+)
 def test_examples_ineligible_rows(flow, gql, tokens, row, lines, returned, code, clause):
     order = flow.record(order_input(*lines))
     quote = quoted(flow.quote(order, [rl(line_id) for line_id in returned]))
@@ -153,8 +229,15 @@ def test_window_closes_at_exactly_thirty_times_24_hours(stack, flow, gql, tokens
     order = flow.record(order_input({**line("L1"), "deliveredAt": iso(delivered)}))
 
     def gateway(now: datetime) -> GraphQL:
-        return GraphQL(create_app(reader=stack.deps.repo, command_bus=stack.command_bus,
-                                  label_store=stack.deps.labels, settings=Settings.from_env(), clock=lambda: now))
+        return GraphQL(
+            create_app(
+                reader=stack.deps.repo,
+                command_bus=stack.command_bus,
+                label_store=stack.deps.labels,
+                settings=Settings.from_env(),
+                clock=lambda: now,
+            )
+        )
 
     variables = {"input": {"orderId": order["id"], "method": "SELF_SHIP", "lines": [rl("L1")]}}
     for now, eligible in ((closing, True), (closing + timedelta(seconds=1), False)):
@@ -182,10 +265,14 @@ def test_non_returnable_lines_are_ineligible_with_their_clause(flow, gql, tokens
         line("OK", category="dress"),
     ))
     expected = {
-        "BODY": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"), "TIGHTS": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"),
-        "SOCKS": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"), "JEWEL": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"),
-        "INTIM": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"), "MARKED": ("MARKED_NON_RETURNABLE", "NR-MARKED"),
-        "GIFT": ("FREE_GIFT", "NR-GIFT"), "ZERO": ("FREE_GIFT", "NR-GIFT"),
+        "BODY": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"),
+        "TIGHTS": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"),
+        "SOCKS": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"),
+        "JEWEL": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"),
+        "INTIM": ("NON_RETURNABLE_CATEGORY", "NR-CATEGORY"),
+        "MARKED": ("MARKED_NON_RETURNABLE", "NR-MARKED"),
+        "GIFT": ("FREE_GIFT", "NR-GIFT"),
+        "ZERO": ("FREE_GIFT", "NR-GIFT"),
     }
     view = by_line(order_view(gql, tokens, order)["returnability"])
     for line_id, reason in expected.items():
@@ -311,13 +398,17 @@ def test_declined_and_expired_requests_free_their_quantity(stack, flow, gql, tok
     from returns_shared.service.requests import expire_approved
 
     # declined: a 600.00 request goes to review (SCREEN-AMOUNT) and the agent declines it
-    order = flow.record(order_input(line("L1", price="600.00", quantity=2), line("L2"), email="decline.me@example.com"))
+    order = flow.record(
+        order_input(line("L1", price="600.00", quantity=2), line("L2"), email="decline.me@example.com")
+    )
     ret = ok(flow.request(order, [rl("L1", 2)]))
     assert ret["status"] == "UNDER_REVIEW"
     assert returnable(gql, tokens, order) == {"L1": 0, "L2": 1}
     # a package under review is not void: the next one is a later package
     assert fees(quoted(flow.quote(order, [rl("L2")], method="PREPAID_LABEL")))[0] == "6.99"
-    declined = ok(gql(DECLINE, {"id": ret["id"], "reason": "not plausible"}, token=tokens.agent)["declineReturn"])
+    declined = ok(
+        gql(DECLINE, {"id": ret["id"], "reason": "not plausible"}, token=tokens.agent)["declineReturn"]
+    )
     assert declined["status"] == "DECLINED"
     assert returnable(gql, tokens, order) == {"L1": 2, "L2": 1}
     assert quoted(flow.quote(order, [rl("L1", 2)]))["lines"][0]["eligible"] is True
@@ -376,7 +467,10 @@ def test_prepaid_label_only_for_us_and_refusals_store_nothing(flow, gql, tokens)
     assert errors[0]["field"] == ["input", "conditionAttested"]
     # an ineligible line and an unavailable method: every refusal is reported
     ca = flow.record(order_input(line("L1"), line("L2", category="SOCKS"), country="CA"))
-    codes = {error["code"] for error in flow.request(ca, [rl("L1"), rl("L2")], method="PREPAID_LABEL")["userErrors"]}
+    codes = {
+        error["code"]
+        for error in flow.request(ca, [rl("L1"), rl("L2")], method="PREPAID_LABEL")["userErrors"]
+    }
     assert codes == {"INELIGIBLE", "METHOD_NOT_AVAILABLE"}
     for refused_order in (order, ca):
         assert_nothing_stored(gql, tokens, refused_order)
@@ -430,8 +524,13 @@ def test_policy_view_and_quote_versions(flow, gql):
     assert all(clause["text"].strip() for clause in policy["clauses"])
     assert policy["returnWindowDays"] == 30 and policy["refundProcessingDays"] == 7
     assert policy["exchangesOffered"] is False
-    assert {c.upper() for c in policy["nonReturnableCategories"]} == {"BODYSUIT", "TIGHTS", "SOCKS", "JEWELRY",
-                                                                      "INTIMATES"}
+    assert {c.upper() for c in policy["nonReturnableCategories"]} == {
+        "BODYSUIT",
+        "TIGHTS",
+        "SOCKS",
+        "JEWELRY",
+        "INTIMATES",
+    }
     mutations = gql("{ __schema { mutationType { fields { name } } } }")["__schema"]["mutationType"]["fields"]
     assert not any("exchange" in field["name"].lower() for field in mutations)  # NO-EXCHANGE
 

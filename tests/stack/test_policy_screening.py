@@ -32,10 +32,19 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
     ("billing country differs", {"billing": address("CA")}, {}, {"SCREEN-ADDRESS"}),
     ("malformed US zip", {"shipping": _us(postalCode="1234")}, {}, {"SCREEN-ADDRESS"}),
     ("ZIP+4 is fine", {"shipping": _us(postalCode="10118-0110")}, {}, set()),
-    ("malformed CA postal code", {"country": "CA", "shipping": address("CA", postalCode="12345")}, {},
-     {"SCREEN-ADDRESS"}),
+    (
+        "malformed CA postal code",
+        {"country": "CA", "shipping": address("CA", postalCode="12345")},
+        {},
+        {"SCREEN-ADDRESS"},
+    ),
     ("malformed billing zip", {"billing": _us(postalCode="ABCDE")}, {}, {"SCREEN-ADDRESS"}),
-    ("CA postal code without space", {"country": "CA", "shipping": address("CA", postalCode="m5v3l9")}, {}, set()),
+    (
+        "CA postal code without space",
+        {"country": "CA", "shipping": address("CA", postalCode="m5v3l9")},
+        {},
+        set(),
+    ),
     # SCREEN-CONTACT: names (shipping and billing), phone of the shipping country
     ("digits in name", {"shipping": _us(name="Jane D0e")}, {}, {"SCREEN-CONTACT"}),
     ("one letter", {"shipping": _us(name="J.")}, {}, {"SCREEN-CONTACT"}),
@@ -58,15 +67,20 @@ CASES: list[tuple[str, dict[str, Any], dict[str, Any], set[str]]] = [
     ("disposable domain upper case", {"email": "DISPOSABLE"}, {}, {"SCREEN-EMAIL"}),
     ("documentation domain example.org", {"email": "example.org"}, {}, set()),
     # several at once
-    ("several", {"email": "disposable", "billing": address("CA"), "shipping": _us(name="Test")},
-     {"price": "700.00"}, {"SCREEN-AMOUNT", "SCREEN-ADDRESS", "SCREEN-CONTACT", "SCREEN-EMAIL"}),
+    (
+        "several",
+        {"email": "disposable", "billing": address("CA"), "shipping": _us(name="Test")},
+        {"price": "700.00"},
+        {"SCREEN-AMOUNT", "SCREEN-ADDRESS", "SCREEN-CONTACT", "SCREEN-EMAIL"},
+    ),
 ]
 
 
 def _order_for(kwargs: dict[str, Any], line_kwargs: dict[str, Any]) -> dict[str, Any]:
     kwargs = dict(kwargs)
-    domain = {"disposable": "mailinator.com", "DISPOSABLE": "MAILINATOR.COM"}.get(kwargs.get("email", ""),
-                                                                                 kwargs.get("email", "example.com"))
+    domain = {"disposable": "mailinator.com", "DISPOSABLE": "MAILINATOR.COM"}.get(
+        kwargs.get("email", ""), kwargs.get("email", "example.com")
+    )
     kwargs["email"] = _email(domain)
     return order_input(line("L1", **line_kwargs), **kwargs)
 
@@ -98,7 +112,9 @@ def test_review_emails_the_customer_with_the_policy_and_an_agent_decides(flow, g
     mail = mails[0]
     text = mail["body"] + "".join(str(content) for _, _, content in mail["attachments"])
     assert "REFUND-7D" in text or "30 days" in text  # the policy is attached / quoted
-    approved = ok(gql(APPROVE, {"id": ret["id"], "note": "checked by phone"}, token=tokens.agent)["approveReturn"])
+    approved = ok(
+        gql(APPROVE, {"id": ret["id"], "note": "checked by phone"}, token=tokens.agent)["approveReturn"]
+    )
     assert approved["status"] == "APPROVED"
 
 
@@ -138,6 +154,8 @@ def test_a_malformed_order_email_is_recorded_and_flagged(flow, tokens):
     """The order feed records the email as the customer typed it; SCREEN-EMAIL flags it at request time."""
     for malformed in ("jane.doe@@example.com", "jane.doe.example.com", "jane@invalid-domain.test"):
         order = flow.record(order_input(line("L1"), email=malformed))
-        ret = ok(flow.request(order, token=tokens.agent))  # customer service requests on the customer's behalf
+        ret = ok(
+            flow.request(order, token=tokens.agent)
+        )  # customer service requests on the customer's behalf
         assert ret["status"] == "UNDER_REVIEW", malformed
         assert [flag["clause"]["id"] for flag in ret["screening"]["flags"]] == ["SCREEN-EMAIL"], malformed

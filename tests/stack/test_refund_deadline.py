@@ -63,7 +63,9 @@ def test_receiving_starts_one_execution_named_after_the_return(flow, tokens, sta
     assert execution["status"] == "RUNNING"
     assert return_id in execution["input"]
     stack.deps.workflow.start(return_id=return_id, reminder_at=datetime.now(UTC), due_at=datetime.now(UTC))
-    executions = client.list_executions(stateMachineArn=stack.stack.refund_deadline_state_machine_arn)["executions"]
+    executions = client.list_executions(stateMachineArn=stack.stack.refund_deadline_state_machine_arn)[
+        "executions"
+    ]
     assert [e["name"] for e in executions].count(execution["name"]) == 1  # a second start is a no-op
 
 
@@ -89,7 +91,9 @@ def test_an_inspected_return_is_refunded_by_the_workflow_when_due(flow, tokens, 
     assert refunded["timeline"][-1]["actor"] == "deadline-workflow"
 
 
-def test_a_return_not_inspected_when_due_records_an_sla_breach_then_refunds_on_inspection(flow, tokens, stack):
+def test_a_return_not_inspected_when_due_records_an_sla_breach_then_refunds_on_inspection(
+    flow, tokens, stack
+):
     return_id = _received(flow, tokens, stack, days_ago=8, inspect=False)
     assert _finished(stack, return_id)["status"] == "SUCCEEDED"
     stack.runtime.drain()
@@ -113,7 +117,9 @@ def test_a_return_refunded_before_its_due_time_ends_the_workflow_quietly(flow, t
     assert "Messages" not in sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=0)
 
 
-def test_a_transient_failure_of_the_refund_function_is_retried_and_pays_once(flow, tokens, stack, monkeypatch):
+def test_a_transient_failure_of_the_refund_function_is_retried_and_pays_once(
+    flow, tokens, stack, monkeypatch
+):
     monkeypatch.setattr(stack.deps.workflow, "start", _outage)  # this test sends the due message itself
     return_id = _received(flow, tokens, stack, days_ago=8, inspect=True)
     payments = stack.deps.payments
@@ -130,20 +136,26 @@ def test_a_transient_failure_of_the_refund_function_is_retried_and_pays_once(flo
     sqs = stack.stack.client("sqs")
     queue = stack.stack.queues["RefundQueue"]
     sqs.set_queue_attributes(QueueUrl=queue, Attributes={"VisibilityTimeout": "1"})
-    sqs.send_message(QueueUrl=queue, MessageBody=json.dumps({"type": "RefundDeadlineDue", "returnId": return_id}))
+    sqs.send_message(
+        QueueUrl=queue, MessageBody=json.dumps({"type": "RefundDeadlineDue", "returnId": return_id})
+    )
     stack.runtime.drain()
     assert flow.get(return_id)["status"] == "INSPECTED"  # the failed message stays on the queue
     time.sleep(1.2)  # the visibility timeout passes; SQS redelivers
     stack.runtime.drain()
     assert flow.get(return_id)["status"] == "REFUNDED"
-    ledger = stack.deps.repo.client.get_item(TableName=stack.stack.table_name,
-                                             Key={"pk": {"S": f"PAYMENT#refund:{return_id}"}, "sk": {"S": "REFUND"}})
+    ledger = stack.deps.repo.client.get_item(
+        TableName=stack.stack.table_name,
+        Key={"pk": {"S": f"PAYMENT#refund:{return_id}"}, "sk": {"S": "REFUND"}},
+    )
     assert "Item" in ledger
     assert calls["n"] == 2
 
 
 @pytest.mark.parametrize("inspect", [True, False])
-def test_reconcile_handles_an_overdue_return_whose_workflow_never_started(flow, tokens, stack, monkeypatch, inspect):
+def test_reconcile_handles_an_overdue_return_whose_workflow_never_started(
+    flow, tokens, stack, monkeypatch, inspect
+):
     monkeypatch.setattr(stack.deps.workflow, "start", _outage)  # the receipt commits; the start fails
     return_id = _received(flow, tokens, stack, days_ago=8, inspect=inspect)
     assert flow.get(return_id)["status"] == ("INSPECTED" if inspect else "RECEIVED")

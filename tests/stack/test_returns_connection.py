@@ -23,8 +23,10 @@ def _all_pages(gql, token, **filters):
 def test_pages_filters_and_ownership(flow, gql, tokens):
     mine = flow.record(order_input(*(line(f"L{i}") for i in range(1, 6)), email="pager@example.com"))
     theirs = flow.record(order_input(line("L1"), email="other.pager@example.com"))
-    created = [flow.request(mine, [{"orderLineId": f"L{i}", "quantity": 1, "reason": "STYLE"}])["return"]["id"]
-               for i in range(1, 6)]
+    created = [
+        flow.request(mine, [{"orderLineId": f"L{i}", "quantity": 1, "reason": "STYLE"}])["return"]["id"]
+        for i in range(1, 6)
+    ]
     other = flow.request(theirs)["return"]["id"]
     customer = tokens.customer("pager@example.com")
 
@@ -40,7 +42,9 @@ def test_pages_filters_and_ownership(flow, gql, tokens):
 
     # a cursor is bound to its listing: not usable by another customer, not forgeable
     cursor = gql(PAGE, {"first": 2}, token=customer)["returns"]["pageInfo"]["endCursor"]
-    stolen = gql.raw(PAGE, {"first": 2, "after": cursor}, token=tokens.customer("other.pager@example.com")).json()
+    stolen = gql.raw(
+        PAGE, {"first": 2, "after": cursor}, token=tokens.customer("other.pager@example.com")
+    ).json()
     assert stolen.get("errors") and not (stolen.get("data") or {}).get("returns")
     forged = gql.raw(PAGE, {"first": 2, "after": cursor[:-4] + "AAAA"}, token=customer).json()
     assert forged.get("errors")

@@ -53,12 +53,22 @@ def test_review_sla_escalates_once_after_two_business_days(flow, tokens, stack):
     assert ret["status"] == "UNDER_REVIEW"
     topic_messages = _ops_messages(stack)
     _later(stack, hours=1)
-    assert stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))["counts"]["escalated"] == 0
+    assert (
+        stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))[
+            "counts"
+        ]["escalated"]
+        == 0
+    )
     _later(stack, days=6)  # more than two business days whatever the weekday
     result = stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))
     assert result["counts"]["escalated"] == 1
     assert any("REVIEW-SLA" in (e["note"] or "") for e in flow.get(ret["id"])["timeline"])
-    assert stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))["counts"]["escalated"] == 0
+    assert (
+        stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))[
+            "counts"
+        ]["escalated"]
+        == 0
+    )
     assert len(_ops_messages(stack)) == len(topic_messages) + 1
 
 
@@ -81,7 +91,9 @@ def _bus_down(*_args, **_kwargs):
 def _ops_messages(stack) -> list:
     from moto.sns.models import sns_backends
 
-    return list(sns_backends["123456789012"]["us-east-1"].topics[stack.stack.ops_topic_arn].sent_notifications)
+    return list(
+        sns_backends["123456789012"]["us-east-1"].topics[stack.stack.ops_topic_arn].sent_notifications
+    )
 
 
 def test_a_customer_email_that_failed_is_sent_by_the_resend_job(flow, tokens, stack, mailbox, monkeypatch):
@@ -93,11 +105,15 @@ def test_a_customer_email_that_failed_is_sent_by_the_resend_job(flow, tokens, st
     assert not [m for m in mailbox() if ret["id"] in m["subject"]]
     monkeypatch.setattr(stack.deps.mailer, "send", real_send)
     job = _event("label/schedule_resend_emails.json")
-    assert stack.runtime.invoke("LabelFunction", job)["counts"]["resent"] == 0  # not yet: it may still be in flight
+    assert (
+        stack.runtime.invoke("LabelFunction", job)["counts"]["resent"] == 0
+    )  # not yet: it may still be in flight
     _later(stack, minutes=6)
     assert stack.runtime.invoke("LabelFunction", job)["counts"]["resent"] == 1
     sent = [m for m in mailbox() if ret["id"] in m["subject"]]
-    assert len(sent) == 1 and "Do NOT send it to the address printed on your original package" in sent[0]["body"]
+    assert (
+        len(sent) == 1 and "Do NOT send it to the address printed on your original package" in sent[0]["body"]
+    )
     assert stack.runtime.invoke("LabelFunction", job)["counts"] == {"resent": 0, "failed": 0}  # sent once
 
 

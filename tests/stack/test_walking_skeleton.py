@@ -16,8 +16,11 @@ def test_return_policy_is_public(gql):
 
 def test_recorded_order_is_readable_by_its_customer(flow, gql, tokens):
     order = flow.record(order_input(line("L1")))
-    data = gql('query($id: ID!) { order(id: $id) { id email lines { id } returnability { orderLineId eligible } } }',
-               {"id": order["id"]}, token=tokens.customer())
+    data = gql(
+        "query($id: ID!) { order(id: $id) { id email lines { id } returnability { orderLineId eligible } } }",
+        {"id": order["id"]},
+        token=tokens.customer(),
+    )
     assert data["order"]["id"] == order["id"]
     assert data["order"]["returnability"] == [{"orderLineId": "L1", "eligible": True}]
 
@@ -32,7 +35,9 @@ def test_request_is_stored_screened_and_labelled(flow, stack):
     assert ret["screening"]["outcome"] == "PASS"
     assert ret["label"]["trackingNumber"].startswith("1Z")
     stored = stack.deps.repo.get_return(ret["id"])
-    assert stored is not None and stored.version >= 3  # requested, screened, labelled: three conditioned writes
+    assert (
+        stored is not None and stored.version >= 3
+    )  # requested, screened, labelled: three conditioned writes
 
 
 def test_returns_of_several_orders_come_in_one_batched_read(flow, stack):

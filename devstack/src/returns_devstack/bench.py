@@ -29,7 +29,10 @@ def measure(fn: Callable[[], Any], *, repeat: int, warmup: int = 3) -> dict[str,
         fn()
         samples.append(time.perf_counter() - started)
     samples.sort()
-    return {"median_ms": statistics.median(samples) * 1000, "p95_ms": samples[int(len(samples) * 0.95) - 1] * 1000}
+    return {
+        "median_ms": statistics.median(samples) * 1000,
+        "p95_ms": samples[int(len(samples) * 0.95) - 1] * 1000,
+    }
 
 
 def bench_policy() -> list[tuple[str, dict[str, float]]]:
@@ -39,7 +42,9 @@ def bench_policy() -> list[tuple[str, dict[str, float]]]:
     from returns_shared.policy.engine import RequestedLine, items_paid, load_policy, quote
 
     now = datetime.now(UTC)
-    address = Address(name="Jane Doe", line1="1 Main St", city="New York", postal_code="10001", country_code="US")
+    address = Address(
+        name="Jane Doe", line1="1 Main St", city="New York", postal_code="10001", country_code="US"
+    )
     lines = tuple(
         OrderLine(id=f"L{i}", sku=f"S{i}", title="Dress", category="DRESS", quantity=2,
                   unit_price=Money.of("30.00", "USD"), unit_tax=Money.of("2.40", "USD"),
@@ -53,8 +58,13 @@ def bench_policy() -> list[tuple[str, dict[str, float]]]:
     requested = [RequestedLine(f"L{i}", 1, ReturnReason.STYLE) for i in range(20)]
     return [
         ("baseline: items_paid (20 lines)", measure(lambda: items_paid(order), repeat=2000)),
-        ("quote (20 lines)", measure(lambda: quote(order, requested, ReturnMethod.PREPAID_LABEL, [], policy=policy,
-                                                   now=now), repeat=500)),
+        (
+            "quote (20 lines)",
+            measure(
+                lambda: quote(order, requested, ReturnMethod.PREPAID_LABEL, [], policy=policy, now=now),
+                repeat=500,
+            ),
+        ),
     ]
 
 
@@ -73,9 +83,13 @@ def bench_gateway() -> list[tuple[str, dict[str, float]]]:
         token = demo_token("customer")
         counter = iter(range(10**9))
 
-        async def post(query: str, variables: dict[str, Any] | None = None, auth: bool = True) -> dict[str, Any]:
+        async def post(
+            query: str, variables: dict[str, Any] | None = None, auth: bool = True
+        ) -> dict[str, Any]:
             headers = {"Authorization": f"Bearer {token}"} if auth else {}
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as client:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://bench"
+            ) as client:
                 response = await client.post("/graphql", json={"query": query, "variables": variables or {}},
                                              headers=headers)
             body = response.json()
@@ -89,18 +103,29 @@ def bench_gateway() -> list[tuple[str, dict[str, float]]]:
         quote_query = """query { returnQuote(input: {orderId: "AK-1001", method: PREPAID_LABEL,
             lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { quote { total { amount } } } }"""
         request = """mutation($key: String!) { requestReturn(input: {orderId: "AK-1002", method: SELF_SHIP,
-            conditionAttested: true, idempotencyKey: $key, lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) {
+            conditionAttested: true, idempotencyKey: $key,
+            lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) {
             return { id } userErrors { code } } }"""
 
         def request_then_cancel() -> None:
             body = asyncio.run(post(request, {"key": f"bench-{next(counter)}"}))
             return_id = body["data"]["requestReturn"]["return"]["id"]
-            asyncio.run(post('mutation($id: ID!) { cancelReturn(id: $id) { userErrors { code } } }', {"id": return_id}))
+            asyncio.run(
+                post(
+                    "mutation($id: ID!) { cancelReturn(id: $id) { userErrors { code } } }", {"id": return_id}
+                )
+            )
 
         return [
-            ("baseline: returnPolicy (no data access)", measure(run("{ returnPolicy { version } }", auth=False), repeat=100)),
+            (
+                "baseline: returnPolicy (no data access)",
+                measure(run("{ returnPolicy { version } }", auth=False), repeat=100),
+            ),
             ("returnQuote (gateway reads + policy)", measure(run(quote_query), repeat=100)),
-            ("requestReturn + cancelReturn (functions, events, DynamoDB)", measure(request_then_cancel, repeat=30)),
+            (
+                "requestReturn + cancelReturn (functions, events, DynamoDB)",
+                measure(request_then_cancel, repeat=30),
+            ),
         ]
 
 
@@ -109,7 +134,10 @@ def report(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:
     print(f"\n{title}")
     print(f"  {'case':<60} {'median ms':>10} {'p95 ms':>10} {'× baseline':>11}")
     for name, figures in rows:
-        print(f"  {name:<60} {figures['median_ms']:>10.3f} {figures['p95_ms']:>10.3f} {figures['median_ms'] / baseline:>11.1f}")
+        print(
+            f"  {name:<60} {figures['median_ms']:>10.3f} {figures['p95_ms']:>10.3f} "
+            f"{figures['median_ms'] / baseline:>11.1f}"
+        )
 
 
 def main() -> None:

@@ -24,13 +24,17 @@ def local_app(embedded: EmbeddedStack) -> Any:
             f"</p><pre>{html.escape(m['body'])}</pre></article><hr>"
             for m in reversed(messages)
         )
-        return HTMLResponse(f"<html><head><title>Sent mail</title></head><body><h1>Sent mail ({len(messages)})</h1>"
-                            f"{items or '<p>No mail sent yet.</p>'}</body></html>")
+        return HTMLResponse(
+            f"<html><head><title>Sent mail</title></head><body><h1>Sent mail ({len(messages)})</h1>"
+            f"{items or '<p>No mail sent yet.</p>'}</body></html>"
+        )
 
     async def run_job(request: Request) -> JSONResponse:
         job = request.path_params["job"]
         if job not in embedded.runtime.job_names():
-            return JSONResponse({"error": f"unknown job {job}", "jobs": embedded.runtime.job_names()}, status_code=404)
+            return JSONResponse(
+                {"error": f"unknown job {job}", "jobs": embedded.runtime.job_names()}, status_code=404
+            )
         return JSONResponse(embedded.runtime.run_job(job))
 
     async def root(_: Request) -> RedirectResponse:

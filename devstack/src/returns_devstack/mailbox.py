@@ -34,7 +34,11 @@ def sent_emails(region: str = "us-east-1") -> list[dict[str, Any]]:
                                 for part in parsed.iter_attachments()],
             })
         elif hasattr(sent, "subject"):
-            to = sent.destinations.get("ToAddresses", []) if isinstance(sent.destinations, dict) else sent.destinations
+            to = (
+                sent.destinations.get("ToAddresses", [])
+                if isinstance(sent.destinations, dict)
+                else sent.destinations
+            )
             messages.append({"id": sent.id, "to": list(to), "subject": sent.subject, "body": sent.body,
                              "attachments": []})
     return messages

@@ -79,17 +79,23 @@ class LocalLambdaRuntime:
         for mapping in self.stack.event_source_mappings:
             queue_id, function_id, batch_size = mapping
             url = self.stack.queues[queue_id]
-            received = self._sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=min(batch_size, 10),
-                                                 WaitTimeSeconds=0, AttributeNames=["All"]).get("Messages", [])
+            received = self._sqs.receive_message(
+                QueueUrl=url,
+                MaxNumberOfMessages=min(batch_size, 10),
+                WaitTimeSeconds=0,
+                AttributeNames=["All"],
+            ).get("Messages", [])
             if not received:
                 continue
             handed += len(received)
-            arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+            arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
+                "QueueArn"
+            ]
             event = {"Records": [_sqs_record(message, arn) for message in received]}
             try:
                 answer = self.invoke(function_id, event) or {}
                 failed = {item["itemIdentifier"] for item in answer.get("batchItemFailures", [])}
-            except Exception:  # noqa: BLE001 - a crashed batch: every message is retried, like Lambda
+            except Exception:  # a crashed batch: every message is retried, like Lambda
                 log.exception("function %s failed a batch from %s", function_id, queue_id)
                 failed = {message["MessageId"] for message in received}
             for message in received:
@@ -180,7 +186,7 @@ class BackgroundTriggers:
         while not self._stop.is_set():
             try:
                 self.runtime.drain()
-            except Exception:  # noqa: BLE001 - keep polling, like the event source mapping
+            except Exception:  # keep polling, like the event source mapping
                 log.exception("queue polling failed")
             self._stop.wait(self.poll_seconds)
 
@@ -188,7 +194,7 @@ class BackgroundTriggers:
         while not self._stop.wait(seconds):
             try:
                 self.runtime.run_job(job)
-            except Exception:  # noqa: BLE001
+            except Exception:
                 log.exception("scheduled job %s failed", job)
 
 
@@ -197,7 +203,10 @@ def rate_seconds(expression: str) -> float | None:
     if not expression.startswith("rate("):
         return None
     amount, unit = expression[5:-1].split()
-    return int(amount) * {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}[unit]
+    return (
+        int(amount)
+        * {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}[unit]
+    )
 
 
 def wait_for(predicate: Callable[[], bool], *, timeout: float, interval: float = 0.1) -> bool:

@@ -63,8 +63,10 @@ def banner(port: int, moto_port: int, orders: list[str]) -> str:
     lines += [
         "",
         "Try it:",
-        f"  curl -s {url} -H 'Content-Type: application/json' -H 'Authorization: Bearer {tokens['customer']}' \\",
-        "    -d '{\"query\": \"{ order(id: \\\"AK-1001\\\") { id returnability { orderLineId eligible returnableQuantity reasons { code clause { id } } } } }\"}'",
+        f"  curl -s {url} -H 'Content-Type: application/json' -H 'Authorization: Bearer "
+        f"{tokens['customer']}' \\",
+        '    -d \'{"query": "{ order(id: \\"AK-1001\\") { id returnability { orderLineId eligible '
+        'returnableQuantity reasons { code clause { id } } } } }"}\'',
         "",
         "Ctrl-C stops everything.",
     ]
@@ -90,7 +92,9 @@ def main() -> None:
     triggers = BackgroundTriggers(embedded.runtime)
     triggers.start()
     app = local_app(embedded)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level=os.environ.get("LOG_LEVEL", "info").lower())
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level=os.environ.get("LOG_LEVEL", "info").lower()
+    )
     server = uvicorn.Server(config)  # handles Ctrl-C and SIGTERM itself
 
     async def serve() -> None:

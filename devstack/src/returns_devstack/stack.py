@@ -38,7 +38,9 @@ class EmbeddedStack:
 
     def record_order(self, order: dict[str, Any]) -> dict[str, Any]:
         caller = DEMO_CALLERS["integration"]
-        answer = self.runtime.invoke("RequestFunction", {"command": "recordOrder", "caller": caller, "input": order})
+        answer = self.runtime.invoke(
+            "RequestFunction", {"command": "recordOrder", "caller": caller, "input": order}
+        )
         if answer["userErrors"]:
             raise ValueError(f"order {order['id']} not recorded: {answer['userErrors']}")
         return answer
@@ -66,7 +68,9 @@ def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: boo
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)  # the template's gateway validates Cognito tokens; locally HS256
     sender = os.environ.get("SENDER_EMAIL", "returns@allegra-k.com")
-    boto3.client("ses").verify_domain_identity(Domain=sender.split("@")[1])  # moto SES refuses unverified senders
+    boto3.client("ses").verify_domain_identity(
+        Domain=sender.split("@")[1]
+    )  # moto SES refuses unverified senders
     bootstrap.reset_dependencies()  # clients must be made against this moto
     runtime = LocalLambdaRuntime(stack)
     return EmbeddedStack(stack=stack, runtime=runtime,

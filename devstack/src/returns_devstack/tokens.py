@@ -29,11 +29,18 @@ DEMO_CALLERS = {
 def mint(*, sub: str, email: str | None, groups: list[str], ttl_seconds: int = 12 * 3600,
          secret: str | None = None, now: float | None = None) -> str:
     issued = int(now if now is not None else time.time())
-    claims: dict[str, object] = {"sub": sub, "cognito:groups": groups, "iat": issued, "exp": issued + ttl_seconds,
-                                 "token_use": "id"}
+    claims: dict[str, object] = {
+        "sub": sub,
+        "cognito:groups": groups,
+        "iat": issued,
+        "exp": issued + ttl_seconds,
+        "token_use": "id",
+    }
     if email:
         claims["email"] = email
-    return jwt.encode(claims, secret or os.environ.get("RETURNS_LOCAL_JWT_SECRET") or DEFAULT_SECRET, algorithm="HS256")
+    return jwt.encode(
+        claims, secret or os.environ.get("RETURNS_LOCAL_JWT_SECRET") or DEFAULT_SECRET, algorithm="HS256"
+    )
 
 
 def demo_token(role: str, **overrides: object) -> str:
@@ -42,7 +49,9 @@ def demo_token(role: str, **overrides: object) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("role", choices=sorted(DEMO_CALLERS))
     parser.add_argument("--email", help="the token's email (customers: the order email)")
     parser.add_argument("--sub")
@@ -53,7 +62,14 @@ def main() -> None:
         caller["email"] = args.email
     if args.sub:
         caller["sub"] = args.sub
-    print(mint(sub=caller["sub"], email=caller["email"], groups=caller["groups"], ttl_seconds=int(args.hours * 3600)))
+    print(
+        mint(
+            sub=caller["sub"],
+            email=caller["email"],
+            groups=caller["groups"],
+            ttl_seconds=int(args.hours * 3600),
+        )
+    )
 
 
 if __name__ == "__main__":

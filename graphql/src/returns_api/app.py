@@ -103,7 +103,7 @@ class GatewayApp:
                 {"errors": [{"message": exc.reason, "extensions": {"code": "BAD_REQUEST"}}]},
                 status=exc.status_code,
             )
-        except Exception:  # last resort: never leak internals, always leave a trace
+        except Exception:  # noqa: BLE001 - last resort: never leak internals, always leave a trace
             logger.exception("unhandled error serving a request", extra={"request_id": request_id})
             return Response.json(
                 {"errors": [{"message": f"Unexpected error. Reference: {request_id}",

@@ -111,4 +111,6 @@ async def read_body(scope: Scope, receive: Receive, limit: int) -> bytes:
 
 
 def _headers(scope: Scope) -> Mapping[str, str]:
-    return {name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])}
+    return {
+        name.decode("latin-1").lower(): value.decode("latin-1") for name, value in scope.get("headers", [])
+    }

@@ -36,7 +36,9 @@ MAX_PAGE = 100
 
 @strawberry.type
 class Query:
-    @strawberry.field(description="Public: the return policy in force, clause by clause.", extensions=public())
+    @strawberry.field(
+        description="Public: the return policy in force, clause by clause.", extensions=public()
+    )
     def return_policy(self, info: Info) -> ReturnPolicy:
         return ReturnPolicy.from_domain(info.context.policy)
 

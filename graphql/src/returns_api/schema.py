@@ -31,7 +31,9 @@ VALIDATION_CACHE_SIZE = 256
 
 
 class GatewaySchema(strawberry.Schema):
-    def process_errors(self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None) -> None:
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
         # Strawberry logs every error with a stack trace by default; client errors (bad queries,
         # refused tokens) are not incidents, and unexpected ones are logged by the masking extension.
         return None

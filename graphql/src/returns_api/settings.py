@@ -43,7 +43,9 @@ def _blank_is_unset(value: Any) -> Any:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False, populate_by_name=True)
+    model_config = SettingsConfigDict(
+        frozen=True, extra="ignore", case_sensitive=False, populate_by_name=True
+    )
 
     stage: str = "local"
     auth_mode: AuthMode = "local"

@@ -35,7 +35,9 @@ class Problems:
     def add(self, path: Path, message: str) -> None:
         self.errors.append(UserError.of(message, CODE, list(path)))
 
-    def text(self, path: Path, value: str | None, *, required: bool = True, max_length: int = MAX_TEXT) -> None:
+    def text(
+        self, path: Path, value: str | None, *, required: bool = True, max_length: int = MAX_TEXT
+    ) -> None:
         if value is None:
             return
         if required and not value.strip():

@@ -41,7 +41,9 @@ def reader(settings: StorageSettings, dynamodb: Any) -> DynamoReturnsRepository:
 
 
 def label_store(settings: StorageSettings) -> S3LabelStore:
-    return S3LabelStore(settings.labels_bucket, region_name=settings.region)  # own SigV4 client for presigning
+    return S3LabelStore(
+        settings.labels_bucket, region_name=settings.region
+    )  # own SigV4 client for presigning
 
 
 class WorkflowNotConfigured:
@@ -49,7 +51,9 @@ class WorkflowNotConfigured:
     function has it): using it is a clear error, not a call with an empty ARN."""
 
     def _refuse(self, **_: Any) -> Any:
-        raise RuntimeError("REFUND_DEADLINE_STATE_MACHINE_ARN is not set: this function has no deadline workflow")
+        raise RuntimeError(
+            "REFUND_DEADLINE_STATE_MACHINE_ARN is not set: this function has no deadline workflow"
+        )
 
     start = stop = is_running = _refuse
 
@@ -57,7 +61,9 @@ class WorkflowNotConfigured:
 def workflow(settings: FunctionSettings) -> DeadlineWorkflow:
     if settings.refund_deadline_state_machine_arn is None:
         return WorkflowNotConfigured()
-    return StepFunctionsDeadlineWorkflow(settings.refund_deadline_state_machine_arn, client("stepfunctions", settings))
+    return StepFunctionsDeadlineWorkflow(
+        settings.refund_deadline_state_machine_arn, client("stepfunctions", settings)
+    )
 
 
 def build_dependencies(settings: FunctionSettings) -> Dependencies:

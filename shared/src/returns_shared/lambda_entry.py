@@ -99,5 +99,5 @@ class FunctionRoutes:
             self.metrics.add_metric(name=f"event.{message.name}", unit=MetricUnit.Count, value=1)
             return handler(message.payload, deps)
 
-        return process_partial_response(event=event, record_handler=one, processor=BatchProcessor(EventType.SQS),
-                                        context=context)
+        return dict(process_partial_response(event=event, record_handler=one,
+                                             processor=BatchProcessor(EventType.SQS), context=context))

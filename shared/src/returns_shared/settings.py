@@ -25,7 +25,9 @@ class _Settings(BaseSettings):
     model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
 
     stage: Name = "local"
-    region: Name = Field(default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION"))
+    region: Name = Field(
+        default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
+    )
 
     @property
     def production(self) -> bool:
@@ -57,7 +59,9 @@ class StorageSettings(_Settings):
     @model_validator(mode="after")
     def _real_secret_in_production(self) -> Self:
         if self.production and self.cursor_secret == LOCAL_CURSOR_SECRET:
-            raise ValueError("CURSOR_SECRET must be set in production (the local default signs forgeable cursors)")
+            raise ValueError(
+                "CURSOR_SECRET must be set in production (the local default signs forgeable cursors)"
+            )
         return self
 
 

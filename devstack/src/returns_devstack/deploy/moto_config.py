@@ -39,7 +39,7 @@ def configure_moto_server(endpoint_url: str, config: Mapping[str, Any] = MOTO_CO
         headers={"Content-Type": "application/json"},
         method="POST",
     )
-    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local moto server
+    with urllib.request.urlopen(request, timeout=5) as response:  # a local moto server
         response.read()
     port = urlparse(endpoint_url).port
     if port and str(port) != os.environ.get("MOTO_PORT", "5000"):

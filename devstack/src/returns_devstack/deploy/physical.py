@@ -65,7 +65,9 @@ class Deployment:
             "AWS::AccountId": self.account_id,
             "AWS::Partition": "aws",
             "AWS::StackName": self.stack_name,
-            "AWS::StackId": f"arn:aws:cloudformation:{self.region}:{self.account_id}:stack/{self.stack_name}/local",
+            "AWS::StackId": (
+                f"arn:aws:cloudformation:{self.region}:{self.account_id}:stack/{self.stack_name}/local"
+            ),
             "AWS::URLSuffix": "amazonaws.com",
         }
 

@@ -77,7 +77,7 @@ class Intrinsics:
             return self._params[name]
         return self.ref(name)
 
-    def _resolve(self, node: Any) -> Any:  # noqa: C901 - one branch per intrinsic
+    def _resolve(self, node: Any) -> Any:  # one branch per intrinsic
         if isinstance(node, list):
             return [v for v in (self._resolve(n) for n in node) if v is not _NO_VALUE]
         if not isinstance(node, dict):

@@ -66,7 +66,9 @@ class ReturnConnection:
     @classmethod
     def from_page(cls, start: Position, page: Page, nodes: list[Return]) -> ReturnConnection:
         """`nodes` = the page's items after `start.skip`, already converted."""
-        cursors = [Position(start.page_cursor, start.skip + index + 1).encode() for index in range(len(nodes))]
+        cursors = [
+            Position(start.page_cursor, start.skip + index + 1).encode() for index in range(len(nodes))
+        ]
         if cursors and page.next_cursor is not None:
             cursors[-1] = Position(page.next_cursor, 0).encode()
         end_cursor = cursors[-1] if cursors else None

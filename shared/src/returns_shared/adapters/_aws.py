@@ -54,7 +54,8 @@ def error_code(exc: Exception) -> str | None:
     """The AWS error code of a botocore ClientError (None for anything else)."""
     response = getattr(exc, "response", None)
     if isinstance(response, dict):
-        return response.get("Error", {}).get("Code")
+        code = response.get("Error", {}).get("Code")
+        return str(code) if code is not None else None
     return None
 
 

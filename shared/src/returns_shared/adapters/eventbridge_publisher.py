@@ -37,7 +37,7 @@ class EventBridgePublisher:
         )
         # put_events answers 200 even when the entry was refused: the failure is in the body.
         if answer.get("FailedEntryCount", 0):
-            failed = next(
+            failed: dict[str, Any] = next(
                 (entry for entry in answer.get("Entries", []) if entry.get("ErrorCode")), {}
             )
             raise EventPublishError(

@@ -76,7 +76,8 @@ class LedgerPayments:
         answer = self._client().get_item(
             TableName=self.table_name, Key=ledger_key(idempotency_key), ConsistentRead=True
         )
-        return answer["Item"]
+        item: dict[str, Any] = answer["Item"]
+        return item
 
     @staticmethod
     def _duplicate(

@@ -43,11 +43,12 @@ class S3LabelStore:
     def url(self, key: str, *, expires_in: int) -> str:
         if not 0 < expires_in <= MAX_URL_SECONDS:
             raise ValueError(f"expires_in must be between 1 and {MAX_URL_SECONDS} seconds")
-        return self._client().generate_presigned_url(
+        url: str = self._client().generate_presigned_url(
             "get_object",
             Params={"Bucket": self.bucket, "Key": key},
             ExpiresIn=expires_in,
         )
+        return url
 
 
 def _sigv4() -> Any:

@@ -49,7 +49,7 @@ class SesMailer:
         if self._configuration_set:
             request["ConfigurationSetName"] = self._configuration_set
         try:
-            return self._client().send_email(**request)["MessageId"]
+            return str(self._client().send_email(**request)["MessageId"])
         except Exception as exc:
             code = error_code(exc)
             if code in PERMANENT:

@@ -100,14 +100,18 @@ class StepFunctionsDeadlineWorkflow:
             # "received" event changes nothing. Closed (died before its time): try the next generation.
             if self._status(return_id, generation) == "RUNNING":
                 return
-        raise RuntimeError(f"return {return_id} has had {MAX_GENERATIONS} deadline executions; not starting another")
+        raise RuntimeError(
+            f"return {return_id} has had {MAX_GENERATIONS} deadline executions; not starting another"
+        )
 
     def stop(self, *, return_id: str) -> None:
         generation = self._running_generation(return_id)
         if generation is None:
             return
         try:
-            self._client().stop_execution(executionArn=self._arn(return_id, generation), cause="refund issued")
+            self._client().stop_execution(
+                executionArn=self._arn(return_id, generation), cause="refund issued"
+            )
         except Exception as exc:
             if error_code(exc) != "ExecutionDoesNotExist":
                 raise

@@ -193,7 +193,9 @@ class Return(BaseModel):
 
     def submit_tracking(self, *, carrier: str, tracking_number: str, actor: str, at: datetime) -> None:
         if self.method != ReturnMethod.SELF_SHIP:
-            raise InvalidState("tracking numbers are submitted for self-ship returns only; prepaid labels carry their own")
+            raise InvalidState(
+                "tracking numbers are submitted for self-ship returns only; prepaid labels carry their own"
+            )
         if self.status == S.IN_TRANSIT:  # a resubmission replaces the number
             self.carrier, self.tracking_number = carrier, tracking_number
             self.note(actor=actor, at=at, note=f"tracking replaced: {carrier} {tracking_number}")
@@ -223,13 +225,17 @@ class Return(BaseModel):
         refund_expected_by: datetime,
     ) -> None:
         if self.status not in {S.APPROVED, S.IN_TRANSIT}:
-            raise InvalidState(f"only an approved or in-transit return can be received; this one is {self.status}")
+            raise InvalidState(
+                f"only an approved or in-transit return can be received; this one is {self.status}"
+            )
         self._move(S.RECEIVED, actor=actor, at=at, note=f"received at {received_at.isoformat()}")
         self.received_at = received_at
         self.refund_due_at = refund_due_at
         self.refund_expected_by = refund_expected_by
 
-    def inspect(self, *, inspected: list[ReturnLine], settlement: Settlement, actor: str, at: datetime) -> None:
+    def inspect(
+        self, *, inspected: list[ReturnLine], settlement: Settlement, actor: str, at: datetime
+    ) -> None:
         if self.status != S.RECEIVED:
             raise InvalidState(f"only a received return can be inspected; this one is {self.status}")
         self.lines = inspected
@@ -244,7 +250,9 @@ class Return(BaseModel):
         if self.status != S.INSPECTED:
             raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
         self.refund = refund
-        self._move(S.REFUNDED, actor=actor, at=at, note=f"refund {refund.amount} to {refund.payment_reference}")
+        self._move(
+            S.REFUNDED, actor=actor, at=at, note=f"refund {refund.amount} to {refund.payment_reference}"
+        )
 
     def record_sla_breach(self, *, at: datetime) -> bool:
         """Refund deadline passed before inspection; True when newly recorded."""
@@ -258,5 +266,7 @@ class Return(BaseModel):
         if self.review_escalated_at is not None or self.status != S.UNDER_REVIEW:
             return False
         self.review_escalated_at = at
-        self.note(actor=SYSTEM, at=at, note="REVIEW-SLA: under review for too long; escalated to customer service")
+        self.note(
+            actor=SYSTEM, at=at, note="REVIEW-SLA: under review for too long; escalated to customer service"
+        )
         return True

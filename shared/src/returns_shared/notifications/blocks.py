@@ -93,7 +93,8 @@ def render_html(title: str, blocks: Sequence[Block]) -> str:
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head>"
-        '<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.45;color:#222;max-width:640px">'
+        '<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.45;'
+        'color:#222;max-width:640px">'
         + "\n".join(body)
         + "</body></html>"
     )

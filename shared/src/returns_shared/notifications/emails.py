@@ -49,7 +49,8 @@ def return_instructions_email(
     blocks: list[Block] = [
         parts.hello(order),
         Para(
-            f"Good news: your return request {ret.id} for order {order.id} is approved. Please ship it yourself as described below."
+            f"Good news: your return request {ret.id} for order {order.id} is approved. Please ship it "
+            "yourself as described below."
         ),
         Heading("Items to pack"),
         bullets(parts.item_lines(ret, order)),
@@ -59,9 +60,11 @@ def return_instructions_email(
         Heading("How to ship"),
         bullets(
             [
-                f"Pack the items new and unused, with their original tags and packaging, and put a note with your RMA number {ret.id} inside.",
+                "Pack the items new and unused, with their original tags and packaging, and put a note "
+                f"with your RMA number {ret.id} inside.",
                 "Use a traceable carrier such as USPS, UPS or FedEx, and pay the postage when you ship.",
-                "Keep the tracking number, and submit it on your return page as soon as you have shipped: it proves your package reached our warehouse.",
+                "Keep the tracking number, and submit it on your return page as soon as you have shipped: "
+                "it proves your package reached our warehouse.",
             ]
         ),
         Heading("Your refund estimate"),
@@ -108,7 +111,8 @@ def prepaid_label_email(
     blocks: list[Block] = [
         parts.hello(order),
         Para(
-            f"Your return {ret.id} for order {order.id} is approved and your {label.carrier} return label is ready."
+            f"Your return {ret.id} for order {order.id} is approved and your {label.carrier} return label "
+            "is ready."
         ),
         *(Para(text) for text in where),
         Para(f"Tracking number: {label.tracking_number}. Keep it until your refund arrives."),
@@ -118,8 +122,10 @@ def prepaid_label_email(
         Heading("How to ship"),
         bullets(
             [
-                "Print the label and tape it to the outside of the package; cover or remove any old labels and barcodes.",
-                f"Pack the items new and unused, with their original tags and packaging, and put a note with your RMA number {ret.id} inside.",
+                "Print the label and tape it to the outside of the package; cover or remove any old labels "
+                "and barcodes.",
+                "Pack the items new and unused, with their original tags and packaging, and put a note "
+                f"with your RMA number {ret.id} inside.",
                 f"Drop the package off at any {label.carrier} location.",
             ]
         ),
@@ -192,16 +198,13 @@ def declined_email(
     )
     blocks: list[Block] = [
         parts.hello(order),
-        Para(
-            f"We have reviewed your return request {ret.id} for order {order.id} and cannot accept it."
-        ),
+        Para(f"We have reviewed your return request {ret.id} for order {order.id} and cannot accept it."),
         Para(f"Reason: {reason}"),
         Important(
-            "Please do not ship these items: we cannot accept packages without an approved return request. (REQ-FIRST)"
+            "Please do not ship these items: we cannot accept packages without an approved return request. "
+            "(REQ-FIRST)"
         ),
-        Para(
-            f"If you think this is a mistake, reply to this email or write to {brand.support_email}."
-        ),
+        Para(f"If you think this is a mistake, reply to this email or write to {brand.support_email}."),
         *parts.sign_off(brand),
     ]
     return parts.email(order, f"Return {ret.id} declined", blocks)
@@ -213,7 +216,8 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
         raise ValueError(f"return {ret.id} has not been refunded")
     refund = ret.refund
     arrives = (
-        f"Please allow 3–5 more days for the money to reach your account (expected by {day(ret.refund_expected_by)})."
+        "Please allow 3–5 more days for the money to reach your account (expected by "
+        f"{day(ret.refund_expected_by)})."
         if ret.refund_expected_by
         else "Please allow 3–5 more days for the money to reach your account."
     )
@@ -222,7 +226,8 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
         parts.hello(order),
         Para(
             f"We have issued a refund of {money(refund.amount)} for your return {ret.id} (order {order.id}) "
-            f"on {day(refund.issued_at)}, to your original form of payment ({mask_reference(refund.payment_reference)})."
+            f"on {day(refund.issued_at)}, to your original form of payment "
+            f"({mask_reference(refund.payment_reference)})."
         ),
         Important(arrives),
         Heading("Items accepted"),
@@ -232,7 +237,8 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
         blocks += [
             Heading("Items not accepted"),
             Para(
-                "These items did not meet our return conditions (new and unused, with tags and packaging) and were not refunded (COND-NEW):"
+                "These items did not meet our return conditions (new and unused, with tags and packaging) "
+                "and were not refunded (COND-NEW):"
             ),
             bullets(rejected),
         ]
@@ -258,12 +264,11 @@ def canceled_email(ret: Return, order: Order, *, brand: Brand = DEFAULT_BRAND) -
     blocks: list[Block] = [
         parts.hello(order),
         Para(
-            f"Your return request {ret.id} for order {order.id} has been canceled. Nothing will be refunded for it."
+            f"Your return request {ret.id} for order {order.id} has been canceled. Nothing will be "
+            "refunded for it."
         ),
         *parts.void_label(ret),
-        Para(
-            "If your items are still within the return window, you can request a new return at any time."
-        ),
+        Para("If your items are still within the return window, you can request a new return at any time."),
         *parts.sign_off(brand),
     ]
     return parts.email(order, f"Return {ret.id} canceled", blocks)

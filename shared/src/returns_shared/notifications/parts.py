@@ -111,7 +111,10 @@ def expiry_notice(ret: Return, days: int) -> str:
     if ret.approved_at is None:
         return f"Please ship within {days} days of approval, or this return expires."
     deadline = ret.approved_at + timedelta(days=days)
-    return f"Please ship within {days} days: if your package has not shipped by {day(deadline)}, this return expires and you would need to request a new one."
+    return (
+        f"Please ship within {days} days: if your package has not shipped by {day(deadline)}, this return "
+        "expires and you would need to request a new one."
+    )
 
 
 def void_label(ret: Return) -> list[Block]:
@@ -119,7 +122,8 @@ def void_label(ret: Return) -> list[Block]:
         return []
     return [
         Important(
-            f"The prepaid return label for this return ({ret.label.tracking_number}) is no longer valid: please do not use it."
+            f"The prepaid return label for this return ({ret.label.tracking_number}) is no longer valid: "
+            "please do not use it."
         )
     ]
 

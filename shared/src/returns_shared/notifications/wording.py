@@ -12,7 +12,8 @@ SCREENING: dict[str, tuple[str, str]] = {
         "Please confirm that you are returning these items and that they are unused, with tags attached.",
     ),
     "SCREEN-ADDRESS": (
-        "The billing address and the shipping address of the order do not match, or a postal code looks incomplete.",
+        "The billing address and the shipping address of the order do not match, or a postal code looks "
+        "incomplete.",
         "Please confirm your billing and shipping addresses, including the postal codes.",
     ),
     "SCREEN-CONTACT": (

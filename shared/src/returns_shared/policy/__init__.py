@@ -17,5 +17,40 @@ Where each rule lives (clause ids of spec/policy-rules.md):
     instants.py      "N x 24 h" as real elapsed time (safe across DST)
 """
 
-from returns_shared.policy.engine import *  # noqa: F403 - the package is the engine's facade
-from returns_shared.policy.engine import __all__ as __all__
+from returns_shared.policy.engine import (
+    Clause,
+    InspectedLine,
+    PolicyDocument,
+    RequestedLine,
+    expiry_at,
+    expiry_due,
+    items_paid,
+    load_policy,
+    methods_available,
+    quote,
+    refund_deadlines,
+    returnability,
+    review_escalation_at,
+    review_escalation_due,
+    screen,
+    settle,
+)
+
+__all__ = [
+    "Clause",
+    "InspectedLine",
+    "PolicyDocument",
+    "RequestedLine",
+    "expiry_at",
+    "expiry_due",
+    "items_paid",
+    "load_policy",
+    "methods_available",
+    "quote",
+    "refund_deadlines",
+    "returnability",
+    "review_escalation_at",
+    "review_escalation_due",
+    "screen",
+    "settle",
+]

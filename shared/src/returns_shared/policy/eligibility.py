@@ -176,7 +176,9 @@ def _set_reasons(
                     f"not requested in full: {', '.join(missing)}"
                 )
             elif blocked and line.id not in blocked:
-                message = f"set {set_id} cannot be returned: {', '.join(blocked)} of the set cannot be returned"
+                message = (
+                    f"set {set_id} cannot be returned: {', '.join(blocked)} of the set cannot be returned"
+                )
             else:
                 continue
             own[line.id].append(_why(Code.SET_INCOMPLETE, "NR-SET", message))

@@ -44,7 +44,8 @@ def amount_flags(
         flags.append(
             _flag(
                 "SCREEN-AMOUNT",
-                f"item value {value} {order.currency} is at or above the review threshold of {threshold} {order.currency}",
+                f"item value {value} {order.currency} is at or above the review threshold of {threshold} "
+                f"{order.currency}",
             )
         )
     earlier = [
@@ -61,7 +62,8 @@ def amount_flags(
                 _flag(
                     "SCREEN-AMOUNT",
                     f"item value {value} {order.currency} is at least {rules.history_multiple} x the mean "
-                    f"{mean.quantize(Decimal('0.01'))} {order.currency} of the customer's {len(earlier)} earlier return request(s)",
+                    f"{mean.quantize(Decimal('0.01'))} {order.currency} of the customer's {len(earlier)} "
+                    "earlier return request(s)",
                 )
             )
     return flags
@@ -94,7 +96,8 @@ def address_flags(order: Order, *, policy: PolicyDocument) -> list[ScreeningFlag
             flags.append(
                 _flag(
                     "SCREEN-ADDRESS",
-                    f"{label} postal code {address.postal_code!r} is not a valid {address.country_code.upper()} postal code",
+                    f"{label} postal code {address.postal_code!r} is not a valid "
+                    f"{address.country_code.upper()} postal code",
                 )
             )
     return flags

@@ -11,6 +11,10 @@ def require_owner_or(caller: Caller, customer_email: str, *staff_roles: str) -> 
     """Customers act on their own orders only (order email == token email); listed staff roles always."""
     if caller.role in staff_roles:
         return
-    if caller.role == "customer" and caller.email and customer_key(caller.email) == customer_key(customer_email):
+    if (
+        caller.role == "customer"
+        and caller.email
+        and customer_key(caller.email) == customer_key(customer_email)
+    ):
         return
     raise Forbidden("this order belongs to another customer")

@@ -33,10 +33,18 @@ REQUEST_RETURN = Command("requestReturn", REQUEST, RequestReturn, OWNER_OR_AGENT
 CANCEL_RETURN = Command("cancelReturn", REQUEST, ById, OWNER_OR_AGENT, requests.cancel_return)
 SUBMIT_TRACKING = Command("submitReturnTracking", REQUEST, SubmitTracking, OWNER_OR_AGENT,
                           requests.submit_tracking)
-APPROVE_RETURN = Command("approveReturn", SCREENING, ApproveReturn, frozenset({AGENT}), screening.approve_return)
-DECLINE_RETURN = Command("declineReturn", SCREENING, DeclineReturn, frozenset({AGENT}), screening.decline_return)
-RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, frozenset({WAREHOUSE}), refunds.receive_return)
-INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, frozenset({WAREHOUSE}), refunds.inspect_return)
+APPROVE_RETURN = Command(
+    "approveReturn", SCREENING, ApproveReturn, frozenset({AGENT}), screening.approve_return
+)
+DECLINE_RETURN = Command(
+    "declineReturn", SCREENING, DeclineReturn, frozenset({AGENT}), screening.decline_return
+)
+RECEIVE_RETURN = Command(
+    "receiveReturn", REFUND, ReceiveReturn, frozenset({WAREHOUSE}), refunds.receive_return
+)
+INSPECT_RETURN = Command(
+    "inspectReturn", REFUND, InspectReturn, frozenset({WAREHOUSE}), refunds.inspect_return
+)
 ISSUE_REFUND = Command("issueRefund", REFUND, ById, frozenset({AGENT}), refunds.issue_refund)
 
 COMMANDS: dict[str, Command[Any]] = {

@@ -22,7 +22,14 @@ def publish_safely(deps: Dependencies, detail_type: str, ret: Return) -> None:
     """Publish after the commit. If the bus is down the state is safe in the table and the scheduled
     sweeps pick the return up again (stale REQUESTED are screened, label-less approvals re-labelled)."""
     try:
-        deps.events.publish(detail_type, {"returnId": ret.id, "orderId": ret.order_id, "method": ret.method.value,
-                                          "status": ret.status.value})
-    except Exception:  # noqa: BLE001 - never fail a committed command over a lost notification
+        deps.events.publish(
+            detail_type,
+            {
+                "returnId": ret.id,
+                "orderId": ret.order_id,
+                "method": ret.method.value,
+                "status": ret.status.value,
+            },
+        )
+    except Exception:  # never fail a committed command over a lost notification
         logger.exception("event publish failed; a scheduled sweep will recover", extra={"returnId": ret.id})

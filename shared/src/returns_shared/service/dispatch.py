@@ -44,27 +44,38 @@ class Command(Generic[M]):
 
 def user_errors(error: DomainError) -> list[dict[str, Any]]:
     errors = error.errors if isinstance(error, ManyErrors) else [error]
-    return [{"field": list(e.field) if e.field else None, "message": e.message, "code": e.code} for e in errors]
+    return [
+        {"field": list(e.field) if e.field else None, "message": e.message, "code": e.code} for e in errors
+    ]
 
 
 def run_command(event: Mapping[str, Any], commands: Mapping[str, Command[Any]], deps: Dependencies) -> Answer:
     answer: Answer = {"returnId": None, "orderId": None, "userErrors": []}
     command = commands.get(str(event.get("command")))
     if command is None:
-        answer["userErrors"] = [{"field": None, "message": f"unknown command {event.get('command')!r}", "code": "UNKNOWN_COMMAND"}]
+        answer["userErrors"] = [
+            {"field": None, "message": f"unknown command {event.get('command')!r}", "code": "UNKNOWN_COMMAND"}
+        ]
         return answer
     try:
         caller = Caller.from_json(event["caller"])
     except (KeyError, TypeError):
-        answer["userErrors"] = [{"field": None, "message": "the command names no caller", "code": "UNAUTHENTICATED"}]
+        answer["userErrors"] = [
+            {"field": None, "message": "the command names no caller", "code": "UNAUTHENTICATED"}
+        ]
         return answer
     try:
         answer.update(command.run(event.get("input") or {}, caller, deps))
     except DomainError as error:
         answer["userErrors"] = user_errors(error)
     except ConflictError:  # still losing the race after the retries: nothing was written
-        answer["userErrors"] = [{"field": None, "code": "CONFLICT",
-                                 "message": "the same return or order was changed at the same moment; please try again"}]
+        answer["userErrors"] = [
+            {
+                "field": None,
+                "code": "CONFLICT",
+                "message": "the same return or order was changed at the same moment; please try again",
+            }
+        ]
     return answer
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
@@ -27,7 +28,7 @@ Builder = Callable[[Dependencies, Return, Order], Email]
 RESEND_AFTER = timedelta(minutes=5)  # a PENDING email this old failed (or its sender died): send again
 
 
-def _return_address(deps: Dependencies) -> dict:
+def _return_address(deps: Dependencies) -> dict[str, Any]:
     return deps.policy().return_address.address.model_dump()
 
 
@@ -38,24 +39,31 @@ def _label_url(deps: Dependencies, ret: Return) -> str | None:
 # How each kind of email is written from the return as it stands (first send and resends alike).
 BUILDERS: dict[str, Builder] = {
     "instructions": lambda deps, ret, order: emails.return_instructions_email(
-        ret, order, return_address=_return_address(deps), expire_after_days=deps.policy().expiry.approved_days),
+        ret, order, return_address=_return_address(deps), expire_after_days=deps.policy().expiry.approved_days
+    ),
     "label": lambda deps, ret, order: emails.prepaid_label_email(
-        ret, order, return_address=_return_address(deps), label_url=_label_url(deps, ret),
-        expire_after_days=deps.policy().expiry.approved_days),
+        ret,
+        order,
+        return_address=_return_address(deps),
+        label_url=_label_url(deps, ret),
+        expire_after_days=deps.policy().expiry.approved_days,
+    ),
     "review": lambda deps, ret, order: emails.review_notice_email(
-        ret, order, policy_clauses=[(clause.id, clause.text) for clause in deps.policy().clauses]),
+        ret, order, policy_clauses=[(clause.id, clause.text) for clause in deps.policy().clauses]
+    ),
     "declined": lambda deps, ret, order: emails.declined_email(ret, order),  # reason: the DECLINED note
     "refund": lambda deps, ret, order: emails.refund_confirmation_email(ret, order),
     "canceled": lambda deps, ret, order: emails.canceled_email(ret, order),
     "expired": lambda deps, ret, order: emails.expired_email(
-        ret, order, expire_after_days=deps.policy().expiry.approved_days),
+        ret, order, expire_after_days=deps.policy().expiry.approved_days
+    ),
 }
 
 
 def _deliver(deps: Dependencies, ret: Return, order: Order, kind: str, build: Builder) -> bool:
     try:
         deps.mailer.send(build(deps, ret, order))
-    except Exception:  # noqa: BLE001 - the state change stands; the resend job tries again
+    except Exception:  # the state change stands; the resend job tries again
         logger.exception("email not sent; left pending", extra={"returnId": ret.id, "kind": kind})
         return False
     uow = deps.unit_of_work()
@@ -94,7 +102,9 @@ def resend_pending(deps: Dependencies, *, page_size: int = 100) -> dict[str, int
         else:
             counts["failed"] += 1
     if counts["failed"]:
-        deps.alerts.alert("Customer emails still failing", f"{counts['failed']} pending customer emails could not be sent.")
+        deps.alerts.alert(
+            "Customer emails still failing", f"{counts['failed']} pending customer emails could not be sent."
+        )
     return counts
 
 
@@ -114,7 +124,9 @@ def under_review(deps: Dependencies, ret: Return) -> bool:
 
 
 def declined(deps: Dependencies, ret: Return, reason: str) -> bool:
-    return send_once(deps, ret, "declined", lambda deps, ret, order: emails.declined_email(ret, order, reason=reason))
+    return send_once(
+        deps, ret, "declined", lambda deps, ret, order: emails.declined_email(ret, order, reason=reason)
+    )
 
 
 def refunded(deps: Dependencies, ret: Return) -> bool:

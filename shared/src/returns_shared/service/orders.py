@@ -21,7 +21,9 @@ _FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of the feed and ours may diff
 
 def _money(value: MoneyIn, currency: str, field: tuple[str, ...]) -> Money:
     if value.currency_code != currency:
-        raise InvalidInput(f"amounts must be in the order currency {currency}", field=(*field, "currencyCode"))
+        raise InvalidInput(
+            f"amounts must be in the order currency {currency}", field=(*field, "currencyCode")
+        )
     amount = Decimal(value.amount)
     if amount < 0:
         raise InvalidInput("amounts cannot be negative", field=(*field, "amount"))
@@ -45,8 +47,13 @@ def build_order(cmd: RecordOrder, deps: Dependencies) -> Order:
                 raise InvalidInput(f"order line {line.id} appears twice", field=(*path, "id"))
             seen.add(line.id)
             if line.delivered_at and line.delivered_at < cmd.placed_at:
-                raise InvalidInput("a line cannot be delivered before the order was placed", field=(*path, "deliveredAt"))
-            if line.delivered_at and line.delivered_at > deps.clock().replace(microsecond=0) + _FUTURE_TOLERANCE:
+                raise InvalidInput(
+                    "a line cannot be delivered before the order was placed", field=(*path, "deliveredAt")
+                )
+            if (
+                line.delivered_at
+                and line.delivered_at > deps.clock().replace(microsecond=0) + _FUTURE_TOLERANCE
+            ):
                 raise InvalidInput("deliveredAt lies in the future", field=(*path, "deliveredAt"))
             tax = line.unit_tax or MoneyIn(amount="0", currency_code=currency)
             lines.append(
@@ -96,7 +103,9 @@ def record_order(cmd: RecordOrder, caller: Caller, deps: Dependencies) -> Answer
     order = build_order(cmd, deps)
     stored: StoredOrder | None = deps.repo.get_stored_order(order.id)
     if stored:
-        if order.model_copy(update={"recorded_at": None}) == stored.order.model_copy(update={"recorded_at": None}):
+        if order.model_copy(update={"recorded_at": None}) == stored.order.model_copy(
+            update={"recorded_at": None}
+        ):
             return {"orderId": order.id}  # the feed resent the same order: nothing to do
         if stored.return_ids and _priced_facts(order) != _priced_facts(stored.order):
             raise InvalidState(

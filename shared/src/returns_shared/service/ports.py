@@ -96,7 +96,9 @@ class UnitOfWork(Protocol):
     def claim_idempotency(
         self, customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime
     ) -> None: ...
-    def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None: ...
+    def record_unknown_package(
+        self, return_id: str, *, reason: str, scanned_by: str, at: datetime
+    ) -> None: ...
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None: ...
     def release_label(self, return_id: str) -> None: ...
     def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None: ...  # PENDING, once
@@ -137,7 +139,9 @@ class CommandBus(Protocol):
     AWS: a synchronous Lambda invoke. Locally: the same handler called in-process.
     """
 
-    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]: ...
+    def send(
+        self, function: str, command: str, caller: Caller, payload: dict[str, Any]
+    ) -> dict[str, Any]: ...
 
 
 class EventPublisher(Protocol):
@@ -158,7 +162,9 @@ class IssuedLabel:
 class Carrier(Protocol):
     """Issues prepaid return labels."""
 
-    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any], fee: Money) -> IssuedLabel: ...
+    def issue_label(
+        self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any], fee: Money
+    ) -> IssuedLabel: ...
 
 
 class LabelStore(Protocol):
@@ -180,13 +186,17 @@ class PaymentReceipt:
 
 
 class Payments(Protocol):
-    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime) -> PaymentReceipt: ...
+    def refund(
+        self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime
+    ) -> PaymentReceipt: ...
 
 
 class DeadlineWorkflow(Protocol):
     """The RefundDeadline state machine: one execution per return."""
 
-    def start(self, *, return_id: str, reminder_at: datetime, due_at: datetime) -> None: ...  # a second start is a no-op
+    def start(
+        self, *, return_id: str, reminder_at: datetime, due_at: datetime
+    ) -> None: ...  # a second start is a no-op
     def stop(self, *, return_id: str) -> None: ...
     def is_running(self, *, return_id: str) -> bool: ...
 

@@ -41,7 +41,9 @@ def _record_unknown_package(deps: Dependencies, caller: Caller, return_id: str, 
     uow = deps.unit_of_work()
     uow.record_unknown_package(return_id, reason=why, scanned_by=caller.actor, at=now)
     uow.commit()
-    deps.alerts.alert("Package refused at the warehouse", f"REQ-FIRST: package for {return_id!r} refused: {why}")
+    deps.alerts.alert(
+        "Package refused at the warehouse", f"REQ-FIRST: package for {return_id!r} refused: {why}"
+    )
 
 
 @retry_on_conflict()
@@ -50,8 +52,10 @@ def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> An
     ret = deps.repo.get_return(cmd.id)
     if ret is None:
         _record_unknown_package(deps, caller, cmd.id, "no return request with this id")
-        raise NotFound(f"REQ-FIRST: no return request {cmd.id}; the package was recorded for customer service",
-                       field=("id",))
+        raise NotFound(
+            f"REQ-FIRST: no return request {cmd.id}; the package was recorded for customer service",
+            field=("id",),
+        )
     if ret.status not in RECEIVABLE:
         if ret.status in {ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.DECLINED,
                           ReturnStatus.CANCELED, ReturnStatus.EXPIRED}:
@@ -63,9 +67,13 @@ def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> An
     if received_at > now + RECEIVED_AT_FUTURE_TOLERANCE:
         raise InvalidInput("receivedAt cannot lie in the future", field=("receivedAt",))
     order = deps.order_of(ret)
-    delivered = [line.delivered_at for rl in ret.lines if (line := order.line(rl.order_line_id)) and line.delivered_at]
+    delivered = [
+        line.delivered_at for rl in ret.lines if (line := order.line(rl.order_line_id)) and line.delivered_at
+    ]
     if delivered and received_at < max(delivered):
-        raise InvalidInput("receivedAt cannot be earlier than the items were delivered", field=("receivedAt",))
+        raise InvalidInput(
+            "receivedAt cannot be earlier than the items were delivered", field=("receivedAt",)
+        )
     deadlines = refund_deadlines(received_at, policy=deps.policy())
     ret.receive(actor=caller.actor, at=now, received_at=received_at, refund_due_at=deadlines.refund_due_at,
                 refund_expected_by=deadlines.refund_expected_by)
@@ -80,7 +88,7 @@ def start_deadline(deps: Dependencies, ret: Return, reminder_at: Any) -> None:
     assert ret.refund_due_at is not None
     try:
         deps.workflow.start(return_id=ret.id, reminder_at=reminder_at, due_at=ret.refund_due_at)
-    except Exception:  # noqa: BLE001 - the receipt is committed; reconciliation heals a missing execution
+    except Exception:  # the receipt is committed; reconciliation heals a missing execution
         logger.exception("could not start the refund deadline workflow", extra={"returnId": ret.id})
 
 
@@ -88,7 +96,9 @@ def start_deadline(deps: Dependencies, ret: Return, reminder_at: Any) -> None:
 def inspect_return(cmd: InspectReturn, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     if ret.status != ReturnStatus.RECEIVED:
-        raise InvalidState(f"only a received return can be inspected; this one is {ret.status}", field=("id",))
+        raise InvalidState(
+            f"only a received return can be inspected; this one is {ret.status}", field=("id",)
+        )
     order = deps.order_of(ret)
     prior = [r for r in deps.repo.returns_of_order(order.id) if r.id != ret.id]
     inspected = [InspectedLine(li.order_line_id, li.condition, li.defect_confirmed) for li in cmd.lines]
@@ -117,22 +127,36 @@ def pay_refund(return_id: str, deps: Dependencies, *, actor: str) -> Return:
     and concurrent workflow runs pay once; the version-conditioned write records it once."""
     ret = load_return(deps, return_id)
     if ret.status == ReturnStatus.REFUNDED:
-        raise InvalidState(f"return {ret.id} has already been refunded", field=("id",), code="ALREADY_REFUNDED")
+        raise InvalidState(
+            f"return {ret.id} has already been refunded", field=("id",), code="ALREADY_REFUNDED"
+        )
     if ret.status != ReturnStatus.INSPECTED or ret.settlement is None:
-        raise InvalidState(f"only an inspected return can be refunded; this one is {ret.status}", field=("id",))
+        raise InvalidState(
+            f"only an inspected return can be refunded; this one is {ret.status}", field=("id",)
+        )
     order = deps.order_of(ret)
     now = deps.clock()
     amount: Money = ret.settlement.amount
     if amount.amount > 0:
-        receipt = deps.payments.refund(idempotency_key=f"refund:{ret.id}", payment_reference=order.payment_reference,
-                                       amount=amount, at=now)
+        receipt = deps.payments.refund(
+            idempotency_key=f"refund:{ret.id}",
+            payment_reference=order.payment_reference,
+            amount=amount,
+            at=now,
+        )
         refund_id, issued_at = receipt.refund_id, receipt.issued_at
     else:
         refund_id, issued_at = f"none:{ret.id}", now  # nothing accepted: nothing to pay
     ret.record_refund(
-        Refund(id=refund_id, amount=amount, applied_clauses=ret.settlement.applied_clauses, issued_at=issued_at,
-               payment_reference=order.payment_reference),
-        actor=actor, at=now,
+        Refund(
+            id=refund_id,
+            amount=amount,
+            applied_clauses=ret.settlement.applied_clauses,
+            issued_at=issued_at,
+            payment_reference=order.payment_reference,
+        ),
+        actor=actor,
+        at=now,
     )
     deps.save_return(ret)
     try:

@@ -49,7 +49,8 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
     if claimed:
         if claimed.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
-                "this idempotency key was already used for a different request", field=("input", "idempotencyKey")
+                "this idempotency key was already used for a different request",
+                field=("input", "idempotencyKey"),
             )
         return {"returnId": claimed.return_id, "orderId": order.id}
 
@@ -71,11 +72,14 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
     for index, line in enumerate(decided.lines):
         if not line.eligible:
             why = "; ".join(f"{r.message} ({r.clause_id})" for r in line.reasons)
-            refusals.append(Ineligible(f"line {line.order_line_id}: {why}", field=("input", "lines", str(index))))
+            refusals.append(
+                Ineligible(f"line {line.order_line_id}: {why}", field=("input", "lines", str(index)))
+            )
     if cmd.method not in decided.methods_available:
         refusals.append(
             MethodNotAvailable(
-                f"LABEL-US: {cmd.method} is not available for returns from {order.shipping_address.country_code}",
+                f"LABEL-US: {cmd.method} is not available for returns from "
+                f"{order.shipping_address.country_code}",
                 field=("input", "method"),
             )
         )
@@ -87,8 +91,10 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
         order_id=order.id,
         customer_email=order.email,
         method=cmd.method,
-        lines=[ReturnLine(order_line_id=li.order_line_id, quantity=li.quantity, reason=li.reason, note=li.note)
-               for li in cmd.lines],
+        lines=[
+            ReturnLine(order_line_id=li.order_line_id, quantity=li.quantity, reason=li.reason, note=li.note)
+            for li in cmd.lines
+        ],
         quote=decided,
         idempotency_key=cmd.idempotency_key,
         actor=caller.actor,
@@ -140,7 +146,9 @@ def expire_approved(deps: Dependencies, *, page_size: int = 100) -> dict[str, in
     counts = {"examined": 0, "expired": 0, "conflicts": 0}
     after = None
     while True:
-        page, after = deps.repo.returns_in_status(ReturnStatus.APPROVED, older_than=now, limit=page_size, after=after)
+        page, after = deps.repo.returns_in_status(
+            ReturnStatus.APPROVED, older_than=now, limit=page_size, after=after
+        )
         for ret in page:
             counts["examined"] += 1
             if not expiry_due(ret, policy=policy, now=now):

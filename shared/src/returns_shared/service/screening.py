@@ -69,7 +69,9 @@ def escalate_reviews(deps: Dependencies, *, page_size: int = 100) -> dict[str, i
     counts = {"escalated": 0, "rescreened": 0, "relabelled": 0, "conflicts": 0}
     after = None
     while True:
-        page, after = deps.repo.returns_in_status(ReturnStatus.UNDER_REVIEW, older_than=now, limit=page_size, after=after)
+        page, after = deps.repo.returns_in_status(
+            ReturnStatus.UNDER_REVIEW, older_than=now, limit=page_size, after=after
+        )
         for ret in page:
             if not review_escalation_due(ret, policy=policy, now=now) or not ret.escalate_review(at=now):
                 continue
@@ -79,12 +81,16 @@ def escalate_reviews(deps: Dependencies, *, page_size: int = 100) -> dict[str, i
                 counts["conflicts"] += 1
                 continue
             counts["escalated"] += 1
-            deps.alerts.alert(f"Return {ret.id} under review too long",
-                              f"REVIEW-SLA: return {ret.id} (order {ret.order_id}) has waited for review since "
-                              f"{ret.status_changed_at.isoformat()}.")
+            deps.alerts.alert(
+                f"Return {ret.id} under review too long",
+                f"REVIEW-SLA: return {ret.id} (order {ret.order_id}) has waited for review since "
+                f"{ret.status_changed_at.isoformat()}.",
+            )
         if not after:
             break
-    for ret in _every_in_status(deps, ReturnStatus.REQUESTED, older_than=now - STUCK_AFTER, page_size=page_size):
+    for ret in _every_in_status(
+        deps, ReturnStatus.REQUESTED, older_than=now - STUCK_AFTER, page_size=page_size
+    ):
         try:
             if screen_return(ret.id, deps):
                 counts["rescreened"] += 1
@@ -92,7 +98,9 @@ def escalate_reviews(deps: Dependencies, *, page_size: int = 100) -> dict[str, i
             counts["conflicts"] += 1
     # every page: approved returns wait up to EXPIRE-APPROVED for the customer, so the oldest page is
     # full of returns that are fine and a stuck one is usually further on
-    for ret in _every_in_status(deps, ReturnStatus.APPROVED, older_than=now - STUCK_AFTER, page_size=page_size):
+    for ret in _every_in_status(
+        deps, ReturnStatus.APPROVED, older_than=now - STUCK_AFTER, page_size=page_size
+    ):
         if ret.method == ReturnMethod.PREPAID_LABEL and ret.label is None:
             publish_safely(deps, "ReturnApproved", ret)
             counts["relabelled"] += 1

@@ -8,8 +8,8 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - a customer's returns, newest first ..... Query     GSI2 gsi2pk=CUSTOMER#<email>
 - returns by status (queues, jobs) ....... Query     GSI3 gsi3pk=STATUS#<status>, oldest first
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
-- returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse: only returns with one)
-- idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL expiresAt
+- returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse)
+- idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL
 - pending customer emails ................ Query     GSI3 gsi3pk=EMAILS#PENDING (sparse: SENT ones leave it)
 - unknown packages (customer service) .... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES
 Side records written once: NOTIFY#<return>#<kind> (EMAIL), LABEL#<return> (LEASE, TTL),
@@ -155,10 +155,14 @@ def order_item(order: Order, *, seen: StoredOrder | None) -> Item:
 def order_from_item(item: Item) -> StoredOrder:
     values = from_item(item)
     order = Order.model_validate_json(values["doc"])
-    return StoredOrder(order=order, version=int(values["version"]), return_ids=list(values.get("returnIds", [])))
+    return StoredOrder(
+        order=order, version=int(values["version"]), return_ids=list(values.get("returnIds", []))
+    )
 
 
-def idempotency_item(customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime) -> Item:
+def idempotency_item(
+    customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime
+) -> Item:
     return {**idempotency_key(customer, key), "returnId": {"S": return_id}, "fingerprint": {"S": fingerprint},
             "expiresAt": {"N": str(int(expires_at.timestamp()))}}
 

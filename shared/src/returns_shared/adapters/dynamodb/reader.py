@@ -84,7 +84,10 @@ class DynamoReturnsRepository:
             "IndexName": "GSI3",
             "KeyConditionExpression": "gsi3pk = :pk" + (" AND gsi3sk < :before" if older_than else ""),
             "ExpressionAttributeValues": items.to_item(
-                {":pk": items.status_partition(status), ":before": items.iso(older_than) if older_than else None}
+                {
+                    ":pk": items.status_partition(status),
+                    ":before": items.iso(older_than) if older_than else None,
+                }
             ),
             "Limit": limit,
         }
@@ -126,16 +129,23 @@ class DynamoReturnsRepository:
     def _list_all(self, *, first: int, after: str | None) -> Page:
         scope = "GSI4|all"
         this_month = items.month_index(datetime.now(UTC))
-        position = self.cursors.decode(scope, after) if after else {"month": this_month, "key": None}
-        month, start = position["month"], position["key"]
+        position: dict[str, Any] = (
+            self.cursors.decode(scope, after) if after else {"month": this_month, "key": None}
+        )
+        month: int = position["month"]
+        start: Item | None = position["key"]
         floor = this_month - MONTHS_LISTED_BACK
         found: list[Return] = []
         while month >= floor and len(found) < first:
             pk = items.month_partition(month)
-            page, last = self._query_page("GSI4", "gsi4pk", pk, first=first - len(found), start=start, filters={})
+            page, last = self._query_page(
+                "GSI4", "gsi4pk", pk, first=first - len(found), start=start, filters={}
+            )
             found.extend(page)
             if last:
-                return Page(items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": last}))
+                return Page(
+                    items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": last})
+                )
             month, start = month - 1, None
         more = month >= floor
         return Page(items=found,
@@ -145,9 +155,14 @@ class DynamoReturnsRepository:
     def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[PendingEmail]:
         """Customer emails claimed but not sent before `older_than` (sparse: SENT ones leave the index)."""
         page = self.client.query(
-            TableName=self.table_name, IndexName="GSI3", Limit=limit,
+            TableName=self.table_name,
+            IndexName="GSI3",
+            Limit=limit,
             KeyConditionExpression="gsi3pk = :pk AND gsi3sk < :before",
-            ExpressionAttributeValues={":pk": {"S": items.PENDING_EMAILS}, ":before": {"S": items.iso(older_than)}},
+            ExpressionAttributeValues={
+                ":pk": {"S": items.PENDING_EMAILS},
+                ":before": {"S": items.iso(older_than)},
+            },
         )
         found = (items.from_item(item) for item in page.get("Items", []))
         return [PendingEmail(return_id=values["returnId"], kind=values["kind"]) for values in found]
@@ -160,7 +175,9 @@ class DynamoReturnsRepository:
 
     # -- plumbing -------------------------------------------------------------------------
     def _get(self, key: Item) -> Item | None:
-        found: Item | None = self.client.get_item(TableName=self.table_name, Key=key, ConsistentRead=True).get("Item")
+        found: Item | None = self.client.get_item(
+            TableName=self.table_name, Key=key, ConsistentRead=True
+        ).get("Item")
         return found
 
     def _query_page(self, index: str, pk_name: str, pk: str, *, first: int, start: Item | None,
@@ -181,7 +198,9 @@ class DynamoReturnsRepository:
                 names = {f"#f{i}": k for i, k in enumerate(filters)}
                 kwargs["FilterExpression"] = " AND ".join(f"#f{i} = :f{i}" for i in range(len(filters)))
                 kwargs["ExpressionAttributeNames"] = names
-                kwargs["ExpressionAttributeValues"].update({f":f{i}": {"S": v} for i, v in enumerate(filters.values())})
+                kwargs["ExpressionAttributeValues"].update(
+                    {f":f{i}": {"S": v} for i, v in enumerate(filters.values())}
+                )
             if last:
                 kwargs["ExclusiveStartKey"] = last
             page = self.client.query(**kwargs)
@@ -191,7 +210,9 @@ class DynamoReturnsRepository:
                 break
         return found, last
 
-    def _query_all(self, index: str, pk_name: str, pk: str, *, newest_first: bool = False) -> Iterator[Return]:
+    def _query_all(
+        self, index: str, pk_name: str, pk: str, *, newest_first: bool = False
+    ) -> Iterator[Return]:
         kwargs: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": index,
@@ -209,7 +230,9 @@ class DynamoReturnsRepository:
     def _batch_get(self, keys: list[Item]) -> list[Item]:
         found: list[Item] = []
         for i in range(0, len(keys), BATCH_GET_LIMIT):
-            request: dict[str, Any] = {self.table_name: {"Keys": keys[i : i + BATCH_GET_LIMIT], "ConsistentRead": True}}
+            request: dict[str, Any] = {
+                self.table_name: {"Keys": keys[i : i + BATCH_GET_LIMIT], "ConsistentRead": True}
+            }
             while request:
                 answer = self.client.batch_get_item(RequestItems=request)
                 found.extend(answer.get("Responses", {}).get(self.table_name, []))

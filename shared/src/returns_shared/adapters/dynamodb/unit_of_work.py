@@ -45,20 +45,31 @@ class DynamoUnitOfWork:
 
     def save_order(self, order: Order, *, seen: StoredOrder | None) -> None:
         if seen:
-            self._put(items.order_item(order, seen=seen), "version = :seen", {":seen": {"N": str(seen.version)}})
+            self._put(
+                items.order_item(order, seen=seen), "version = :seen", {":seen": {"N": str(seen.version)}}
+            )
         else:
             self._put(items.order_item(order, seen=None), _NEW)
 
     def attach_return_to_order(self, stored: StoredOrder, return_id: str) -> None:
         """Adds the return to the order's list, conditioned on the order's version (serialises requests)."""
         self._writes.append(
-            {"Update": {"TableName": self.table_name, "Key": items.order_key(stored.order.id),
-                        "UpdateExpression": "SET returnIds = list_append(if_not_exists(returnIds, :empty), :new), "
-                                            "version = :next",
-                        "ConditionExpression": "version = :seen",
-                        "ExpressionAttributeValues": {":empty": {"L": []}, ":new": {"L": [{"S": return_id}]},
-                                                      ":seen": {"N": str(stored.version)},
-                                                      ":next": {"N": str(stored.version + 1)}}}}
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": items.order_key(stored.order.id),
+                    "UpdateExpression": (
+                        "SET returnIds = list_append(if_not_exists(returnIds, :empty), :new), version = :next"
+                    ),
+                    "ConditionExpression": "version = :seen",
+                    "ExpressionAttributeValues": {
+                        ":empty": {"L": []},
+                        ":new": {"L": [{"S": return_id}]},
+                        ":seen": {"N": str(stored.version)},
+                        ":next": {"N": str(stored.version + 1)},
+                    },
+                }
+            }
         )
 
     # -- side records ----------------------------------------------------------------------
@@ -77,7 +88,9 @@ class DynamoUnitOfWork:
                   {":stale": {"S": items.iso(stale_before)}})
 
     def release_label(self, return_id: str) -> None:
-        self._writes.append({"Delete": {"TableName": self.table_name, "Key": items.label_lease_key(return_id)}})
+        self._writes.append(
+            {"Delete": {"TableName": self.table_name, "Key": items.label_lease_key(return_id)}}
+        )
 
     def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None:
         """Write-once: one email of each kind per return, PENDING until marked sent."""
