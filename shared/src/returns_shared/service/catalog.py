@@ -27,25 +27,18 @@ REQUEST, SCREENING, REFUND = "request", "screening", "refund"  # the functions t
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION
 
 OWNER_OR_AGENT = frozenset({CUSTOMER, AGENT})  # customers on their own orders; agents on their behalf
+AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE}), frozenset({INTEGRATION})
 
-RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, frozenset({INTEGRATION}), orders.record_order)
+RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, orders.record_order)
 REQUEST_RETURN = Command("requestReturn", REQUEST, RequestReturn, OWNER_OR_AGENT, requests.request_return)
 CANCEL_RETURN = Command("cancelReturn", REQUEST, ById, OWNER_OR_AGENT, requests.cancel_return)
 SUBMIT_TRACKING = Command("submitReturnTracking", REQUEST, SubmitTracking, OWNER_OR_AGENT,
                           requests.submit_tracking)
-APPROVE_RETURN = Command(
-    "approveReturn", SCREENING, ApproveReturn, frozenset({AGENT}), screening.approve_return
-)
-DECLINE_RETURN = Command(
-    "declineReturn", SCREENING, DeclineReturn, frozenset({AGENT}), screening.decline_return
-)
-RECEIVE_RETURN = Command(
-    "receiveReturn", REFUND, ReceiveReturn, frozenset({WAREHOUSE}), refunds.receive_return
-)
-INSPECT_RETURN = Command(
-    "inspectReturn", REFUND, InspectReturn, frozenset({WAREHOUSE}), refunds.inspect_return
-)
-ISSUE_REFUND = Command("issueRefund", REFUND, ById, frozenset({AGENT}), refunds.issue_refund)
+APPROVE_RETURN = Command("approveReturn", SCREENING, ApproveReturn, AGENTS, screening.approve_return)
+DECLINE_RETURN = Command("declineReturn", SCREENING, DeclineReturn, AGENTS, screening.decline_return)
+RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, WAREHOUSE_STAFF, refunds.receive_return)
+INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF, refunds.inspect_return)
+ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, refunds.issue_refund)
 
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command
