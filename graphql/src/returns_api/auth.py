@@ -18,8 +18,9 @@ import jwt
 
 from returns_api.settings import Settings
 from returns_shared.service.ports import Caller
+from returns_shared.service.roles import STAFF_GROUPS, Role
 
-KNOWN_GROUPS = frozenset({"agent", "warehouse", "integration"})
+KNOWN_GROUPS = STAFF_GROUPS  # other groups of the user pool mean nothing here
 LEEWAY_SECONDS = 30  # clock skew between the token issuer and Lambda
 
 
@@ -135,7 +136,7 @@ def _caller(claims: Mapping[str, Any], *, require_verified_email: bool) -> Calle
     if email is not None and (not isinstance(email, str) or "@" not in email):
         raise InvalidCredential("the email claim is not an email address")
     caller = Caller(sub=sub, email=email, groups=frozenset(groups) & KNOWN_GROUPS)
-    if caller.role == "customer":
+    if caller.role == Role.CUSTOMER:
         if not email:
             raise InvalidCredential("a customer token needs an email claim (use the ID token)")
         if require_verified_email and claims.get("email_verified") not in (True, "true"):
