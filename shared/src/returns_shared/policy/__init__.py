@@ -1,8 +1,8 @@
 """The return policy engine (pure: no I/O, no clock reads; ``now`` is always a parameter).
 
-The engine's API is re-exported here (``from returns_shared.policy import quote``); its decisions
-are domain values (``returns_shared.domain.decisions``), so the policy depends on the domain and
-never the reverse.
+Import the engine from ``returns_shared.policy.engine`` (its facade). The engine's decisions are
+domain values (``returns_shared.domain.decisions``): the policy depends on the domain, never the
+reverse, so nothing here has to stay empty to dodge an import cycle.
 
 Where each rule lives (clause ids of spec/policy-rules.md):
     document.py      the versioned policy document (policy_document.json) and its model
@@ -16,41 +16,3 @@ Where each rule lives (clause ids of spec/policy-rules.md):
     schedules.py     EXPIRE-APPROVED, REVIEW-SLA
     instants.py      "N x 24 h" as real elapsed time (safe across DST)
 """
-
-from returns_shared.policy.engine import (
-    Clause,
-    InspectedLine,
-    PolicyDocument,
-    RequestedLine,
-    expiry_at,
-    expiry_due,
-    items_paid,
-    load_policy,
-    methods_available,
-    quote,
-    refund_deadlines,
-    returnability,
-    review_escalation_at,
-    review_escalation_due,
-    screen,
-    settle,
-)
-
-__all__ = [
-    "Clause",
-    "InspectedLine",
-    "PolicyDocument",
-    "RequestedLine",
-    "expiry_at",
-    "expiry_due",
-    "items_paid",
-    "load_policy",
-    "methods_available",
-    "quote",
-    "refund_deadlines",
-    "returnability",
-    "review_escalation_at",
-    "review_escalation_due",
-    "screen",
-    "settle",
-]
