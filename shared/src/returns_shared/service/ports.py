@@ -69,7 +69,8 @@ class PendingEmail:
 
 
 class ReturnsRepository(ReturnsReader, Protocol):
-    """What the service layer reads. All reads are strongly consistent except the status listing."""
+    """What the service layer reads. Reads by key are strongly consistent; index queries (status,
+    customer, tracking number) may lag a write by a moment."""
 
     def get_stored_order(self, order_id: str) -> StoredOrder | None: ...
     def returns_in_status(
