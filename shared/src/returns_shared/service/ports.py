@@ -86,7 +86,8 @@ class CommandBus(Protocol):
     AWS: a synchronous Lambda invoke. Locally: the same handler called in-process.
     """
 
-    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]: ...
+    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
+             correlation_id: str | None = None) -> dict[str, Any]: ...  # the gateway's request id
 
 
 class EventPublisher(Protocol):
