@@ -31,12 +31,12 @@ from returns_shared.service.cursors import CursorCodec
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.ports import (
     Caller,
+    DueEmail,
     IdempotencyClaim,
     IssuedLabel,
     Page,
     PaymentDeclined,
     PaymentReceipt,
-    PendingEmail,
     StoredOrder,
 )
 
@@ -50,9 +50,16 @@ class Outage(Exception):
 # -- storage -----------------------------------------------------------------------------------
 @dataclass
 class EmailRecord:
-    status: str  # PENDING | SENT
+    status: str  # PENDING | SENT | GIVEN_UP | SKIPPED
     at: datetime
+    next_attempt_at: datetime
+    attempts: int = 1
     sent_at: datetime | None = None
+    last_error: str | None = None
+    reason: str | None = None
+
+    def position(self, return_id: str, kind: str) -> str:
+        return f"{self.next_attempt_at.isoformat()}#{return_id}#{kind}"
 
 
 @dataclass
@@ -158,10 +165,16 @@ class FakeRepository:
         more = start + first < len(matching)
         return Page(items=items, next_cursor=self.cursors.encode(scope, start + first) if more else None)
 
-    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[PendingEmail]:
-        pending = sorted((record.at, rid, kind) for (rid, kind), record in self.table.emails.items()
-                         if record.status == "PENDING" and record.at < older_than)
-        return [PendingEmail(return_id=rid, kind=kind) for _at, rid, kind in pending[:limit]]
+    def due_emails(self, *, due_by: datetime, limit: int = 100,
+                   after: object | None = None) -> tuple[list[DueEmail], object | None]:
+        """Soonest due first; pages resume after the last position handed out."""
+        due = sorted((record.position(rid, kind), rid, kind, record.attempts)
+                     for (rid, kind), record in self.table.emails.items()
+                     if record.status == "PENDING" and record.next_attempt_at < due_by)
+        due = [entry for entry in due if after is None or entry[0] > after]  # type: ignore[operator]
+        page = [DueEmail(return_id=rid, kind=kind, attempts=attempts, position=position)
+                for position, rid, kind, attempts in due[:limit]]
+        return page, (page[-1].position if len(due) > limit else None)
 
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
         return self.table.idempotency.get((customer_key(customer), key))
@@ -237,19 +250,47 @@ class FakeUnitOfWork:
             f"release label {return_id}", lambda t: True, lambda t: t.label_leases.pop(return_id, None)
         )
 
-    def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None:
+    def claim_email(self, return_id: str, kind: str, *, at: datetime, retry_at: datetime) -> None:
         slot = (return_id, kind)
+        record = EmailRecord("PENDING", at=at, next_attempt_at=retry_at)
         self._write(f"claim email {slot}", lambda t: slot not in t.emails,
-                    lambda t: t.emails.__setitem__(slot, EmailRecord(status="PENDING", at=at)))
+                    lambda t: t.emails.__setitem__(slot, record))
 
-    def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None:
-        slot = (return_id, kind)
+    def begin_email_attempt(self, due: DueEmail, *, at: datetime, retry_at: datetime) -> None:
+        slot = (due.return_id, due.kind)
+
+        def still_there(t: FakeTable) -> bool:
+            record = t.emails.get(slot)
+            return (record is not None and record.status == "PENDING"
+                    and record.position(*slot) == due.position)
 
         def apply(t: FakeTable) -> None:
-            record = t.emails.setdefault(slot, EmailRecord(status="PENDING", at=at))
-            record.status, record.sent_at = "SENT", at
+            record = t.emails[slot]
+            record.attempts, record.next_attempt_at = due.attempts + 1, retry_at
 
-        self._write(f"email sent {slot}", lambda t: True, apply)
+        self._write(f"attempt email {slot}", still_there, apply)
+
+    def retry_email(self, return_id: str, kind: str, *, retry_at: datetime, error: str) -> None:
+        self._update_email(return_id, kind, next_attempt_at=retry_at, last_error=error[:500])
+
+    def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None:
+        self._update_email(return_id, kind, status="SENT", sent_at=at)
+
+    def give_up_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        self._update_email(return_id, kind, status="GIVEN_UP", reason=reason[:500])
+
+    def skip_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        self._update_email(return_id, kind, status="SKIPPED", reason=reason[:500])
+
+    def _update_email(self, return_id: str, kind: str, **changes: Any) -> None:
+        slot = (return_id, kind)  # unconditional, like the adapter's updates of an existing record
+
+        def apply(t: FakeTable) -> None:
+            record = t.emails.setdefault(slot, EmailRecord("PENDING", at=NOW, next_attempt_at=NOW))
+            for name, value in changes.items():
+                setattr(record, name, value)
+
+        self._write(f"update email {slot}", lambda t: True, apply)
 
     def commit(self) -> None:
         writes, self._writes = self._writes, []

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from returns_shared.domain.errors import ConflictError
-from returns_shared.service import notify
+from returns_shared.service import notify, requests, screening
 from returns_shared.service.catalog import COMMANDS
 from returns_shared.service.dispatch import run_command
+from returns_shared.service.ports import EmailUndeliverable
 
 from . import builders as b
-from .fakes import World
+from .fakes import FakeUnitOfWork, World
 
 
 def codes(answer: dict) -> list[str]:
@@ -67,24 +68,71 @@ def _cancelled(world: World) -> str:
     return rid
 
 
-def test_an_email_that_failed_stays_pending_and_the_job_sends_it_once():
+def test_an_email_that_failed_backs_off_then_the_job_sends_it_once():
     world = World()
     rid = _cancelled(world)
-    assert world.mailer.sent == [] and world.table.emails[(rid, "canceled")].status == "PENDING"
-    assert notify.resend_pending(world.deps) == {"resent": 0, "failed": 0}  # too fresh to resend
-    world.clock.advance(minutes=6)
-    assert notify.resend_pending(world.deps) == {"resent": 1, "failed": 0}
-    assert world.table.emails[(rid, "canceled")].status == "SENT" and len(world.mailer.sent) == 1
-    assert notify.resend_pending(world.deps) == {"resent": 0, "failed": 0}
+    record = world.table.emails[(rid, "canceled")]
+    assert world.mailer.sent == [] and (record.status, record.attempts) == ("PENDING", 1)
+    assert notify.resend_pending(world.deps)["resent"] == 0  # backing off
+    world.clock.advance(minutes=16)  # the first backoff
+    assert notify.resend_pending(world.deps) == {"resent": 1, "failed": 0, "given_up": 0, "skipped": 0}
+    assert (record.status, record.attempts, len(world.mailer.sent)) == ("SENT", 2, 1)
+    assert notify.resend_pending(world.deps)["resent"] == 0
 
 
-def test_a_resend_that_fails_again_alerts_operations():
+def test_a_resend_that_fails_again_backs_off_longer_and_alerts_operations():
     world = World()
-    _cancelled(world)
-    world.clock.advance(minutes=6)
+    rid = _cancelled(world)
+    world.clock.advance(minutes=16)
     world.mailer.down = True
-    assert notify.resend_pending(world.deps) == {"resent": 0, "failed": 1}
+    assert notify.resend_pending(world.deps)["failed"] == 1
+    assert world.table.emails[(rid, "canceled")].next_attempt_at - world.clock() == notify.backoff(2)
     assert world.alerts.subjects() == ["Customer emails still failing"]
+
+
+def test_an_undeliverable_email_is_given_up_at_once_and_alerted():
+    world = World()
+    world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+
+    def undeliverable(email: object) -> str:
+        raise EmailUndeliverable("BadRequestException", "no such mailbox")
+
+    world.mailer.send = undeliverable
+    assert notify.canceled(world.deps, world.stored(rid)) is False
+    assert world.table.emails[(rid, "canceled")].status == "GIVEN_UP"
+    assert world.alerts.subjects() == ["Customer emails given up: 1"]
+    world.clock.advance(days=3)
+    assert notify.resend_pending(world.deps) == {"resent": 0, "failed": 0, "given_up": 0, "skipped": 0}
+
+
+def test_a_resend_the_return_no_longer_bears_out_is_skipped():
+    world = World()
+    world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+    world.mailer.down = True
+    screening.screen_return(rid, world.deps)
+    requests.send_instructions(rid, world.deps)  # "how to ship": fails
+    world.mailer.down = False
+    world.command("cancelReturn", b.customer(), {"id": rid})
+    world.clock.advance(minutes=16)
+    assert notify.resend_pending(world.deps)["skipped"] == 1
+    assert world.table.emails[(rid, "instructions")].status == "SKIPPED"
+    assert [mail.subject for mail in world.mailer.sent if "cancel" in mail.subject.lower()]
+
+
+def test_two_resend_runs_never_send_one_email_twice():
+    world = World()
+    rid = _cancelled(world)
+    world.clock.advance(minutes=16)
+    [due], _ = world.repo.due_emails(due_by=world.clock())
+    first, second = FakeUnitOfWork(world.table), FakeUnitOfWork(world.table)
+    first.begin_email_attempt(due, at=world.clock(), retry_at=world.clock() + notify.RESEND_AFTER)
+    second.begin_email_attempt(due, at=world.clock(), retry_at=world.clock() + notify.RESEND_AFTER)
+    first.commit()
+    with pytest.raises(ConflictError):
+        second.commit()
+    assert world.table.emails[(rid, "canceled")].attempts == 2
 
 
 def test_an_email_kind_goes_out_once_per_return():

@@ -31,8 +31,9 @@ class MalformedAnswer(Exception):
 
 
 def send(info: Info, caller: Caller, command: Command[Any], payload: dict[str, Any]) -> Answer:
-    """Send `command` to the function its declaration names."""
-    raw = info.context.services.command_bus.send(command.function, command.name, caller, payload)
+    """Send `command` to the function its declaration names, under this request's id."""
+    raw = info.context.services.command_bus.send(command.function, command.name, caller, payload,
+                                                 correlation_id=info.context.request_id)
     answer = parse_answer(raw)
     for error in answer.user_errors:
         if error.code in _AS_GRAPHQL_ERRORS:

@@ -59,7 +59,7 @@ class EventSourceMapping(NamedTuple):
 
 
 class Schedule(NamedTuple):
-    rule: str  # rule logical id (SAM names it <Function><EventName>)
+    rule: str  # schedule logical id (SAM names it <Function><EventName>; AWS::Scheduler::Schedule)
     function: str  # function logical id
     expression: str  # rate(...) / cron(...)
     input: dict[str, Any]

@@ -192,7 +192,8 @@ class Deployment:
             target = tpl.target_logical_id(redrive.get("deadLetterTargetArn"))
             if target:
                 self.dlq_by_queue[lid] = target
-        dlq_ids = set(self.dlq_by_queue.values())
+        # dead-letter queues: behind a queue (redrive), or behind a rule target or a schedule
+        dlq_ids = set(self.dlq_by_queue.values()) | (tpl.dead_letter_targets(self.cfn) & set(all_queues))
         queues = {lid: url for lid, url in all_queues.items() if lid not in dlq_ids}
         dlqs = {lid: url for lid, url in all_queues.items() if lid in dlq_ids}
         return queues, dlqs

@@ -24,6 +24,7 @@ from returns_devstack.template.intrinsics import Intrinsics, Unresolvable
 from returns_devstack.template.reading import (
     FunctionSource,
     code_location,
+    dead_letter_targets,
     functions,
     handler_import_path,
     resource_references,
@@ -46,6 +47,7 @@ __all__ = [
     "Intrinsics",
     "Unresolvable",
     "code_location",
+    "dead_letter_targets",
     "find_template",
     "functions",
     "handler_import_path",

@@ -25,14 +25,7 @@ from returns_shared.notifications.blocks import (
 from returns_shared.notifications.formatting import address_lines, day, mask_reference, money
 from returns_shared.notifications.message import Email
 from returns_shared.notifications.parts import DEFAULT_BRAND, Brand
-from returns_shared.notifications.wording import screening_finding, screening_request
-
-ADDRESS_WARNING = (
-    "Send your package ONLY to the return address in this email. Do NOT send it to the address "
-    "printed on your original package: that is not our return address, and a package sent there "
-    "delays or prevents your refund. (ADDR-RETURN)"
-)
-
+from returns_shared.notifications.wording import ADDRESS_WARNING, screening_finding, screening_request
 
 # -- the emails --------------------------------------------------------------------------------
 

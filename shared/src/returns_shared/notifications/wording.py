@@ -45,3 +45,9 @@ CONDITION: dict[ItemCondition, str] = {
     ItemCondition.STAINED: "the item was stained",
     ItemCondition.DAMAGED: "the item was damaged",
 }
+
+ADDRESS_WARNING = (
+    "Send your package ONLY to the return address in this email. Do NOT send it to the address "
+    "printed on your original package: that is not our return address, and a package sent there "
+    "delays or prevents your refund. (ADDR-RETURN)"
+)

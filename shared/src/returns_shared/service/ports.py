@@ -61,11 +61,13 @@ class IdempotencyClaim:
 
 
 @dataclass(frozen=True)
-class PendingEmail:
-    """A customer email claimed (write-once) but not yet taken by the mailer."""
+class DueEmail:
+    """A PENDING customer email whose next attempt is due."""
 
     return_id: str
     kind: str
+    attempts: int  # made so far
+    position: str  # where it stood in the due queue when read: an attempt is taken only from there
 
 
 class ReturnsRepository(ReturnsReader, Protocol):
@@ -77,7 +79,9 @@ class ReturnsRepository(ReturnsReader, Protocol):
         self, status: ReturnStatus, *, older_than: datetime | None = None, limit: int = 100,
         after: object | None = None,
     ) -> tuple[list[Return], object | None]: ...  # one page, oldest status change first; `after` is opaque
-    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[PendingEmail]: ...
+    def due_emails(
+        self, *, due_by: datetime, limit: int = 100, after: object | None = None
+    ) -> tuple[list[DueEmail], object | None]: ...  # soonest due first; `after` is opaque
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None: ...
 
 
@@ -86,8 +90,9 @@ class UnitOfWork(Protocol):
 
     Every write is conditional; if any condition fails, `commit()` raises ConflictError and nothing
     is written: a return or order must still be at the version it was read at, and a write-once
-    record (idempotency key, email, unknown package) must not exist yet. A label lease is granted
-    when nobody holds it or the holder's lease went stale.
+    record (idempotency key, email, unknown package) must not exist yet, an email attempt is taken
+    only from the queue position it was read at. A label lease is granted when nobody holds it or
+    the holder's lease went stale.
     """
 
     def add_return(self, ret: Return) -> None: ...  # a new return (version 1)
@@ -102,8 +107,16 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None: ...
     def release_label(self, return_id: str) -> None: ...
-    def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None: ...  # PENDING, once
+    def claim_email(
+        self, return_id: str, kind: str, *, at: datetime, retry_at: datetime
+    ) -> None: ...  # PENDING, once; due again at retry_at if its sender dies
+    def begin_email_attempt(
+        self, due: DueEmail, *, at: datetime, retry_at: datetime
+    ) -> None: ...  # only from the queue position read: one attempt at a time
+    def retry_email(self, return_id: str, kind: str, *, retry_at: datetime, error: str) -> None: ...
     def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None: ...
+    def give_up_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None: ...
+    def skip_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None: ...
     def commit(self) -> None: ...
 
 
@@ -141,7 +154,8 @@ class CommandBus(Protocol):
     """
 
     def send(
-        self, function: str, command: str, caller: Caller, payload: dict[str, Any]
+        self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
+        correlation_id: str | None = None,  # the gateway's request id
     ) -> dict[str, Any]: ...
 
 
@@ -151,6 +165,24 @@ class EventPublisher(Protocol):
 
 class Mailer(Protocol):
     def send(self, email: Email) -> str: ...  # returns the message id
+
+
+class EmailNotSent(Exception):
+    """The provider answered with an error: worth another try later (SES's code in `code`)."""
+
+    def __init__(self, code: str | None, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class EmailUndeliverable(EmailNotSent):
+    """This message can never be sent (malformed address, rejected content): retrying cannot help."""
+
+
+class EmailSendingBlocked(EmailNotSent):
+    """Nothing can be sent right now (sending paused, sender not verified, throttled): not this
+    message's fault; try later and stop hammering the provider meanwhile."""
 
 
 @dataclass(frozen=True)

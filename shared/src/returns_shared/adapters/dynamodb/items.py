@@ -10,7 +10,8 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
 - returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL
-- pending customer emails ................ Query     GSI3 gsi3pk=EMAILS#PENDING (sparse: SENT ones leave it)
+- customer emails due, soonest first ..... Query     GSI3 gsi3pk=EMAILS#PENDING, gsi3sk=<next attempt>#...
+- customer emails given up, newest first . Query     GSI3 gsi3pk=EMAILS#GIVEN_UP
 - unknown packages (customer service) .... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES
 Side records written once: NOTIFY#<return>#<kind> (EMAIL), LABEL#<return> (LEASE, TTL),
 UNKNOWN_PACKAGE#<at>#<id> (PACKAGE), PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py).
@@ -39,7 +40,8 @@ _de = TypeDeserializer()
 
 ORDER_SK = "ORDER"
 RETURN_SK = "RETURN"
-PENDING_EMAILS = "EMAILS#PENDING"
+PENDING_EMAILS = "EMAILS#PENDING"  # GSI3 partition: due emails by next attempt time
+GIVEN_UP_EMAILS = "EMAILS#GIVEN_UP"  # GSI3 partition: emails given up, by when
 UNKNOWN_PACKAGES = "UNKNOWN_PACKAGES"
 LEASE_TTL_SECONDS = 7 * 86400  # a lease record outlives any worker; TTL tidies it
 
@@ -180,7 +182,13 @@ def label_lease_item(return_id: str, *, now: datetime) -> Item:
             "expiresAt": {"N": str(int(now.timestamp()) + LEASE_TTL_SECONDS)}}
 
 
-def pending_email_item(return_id: str, kind: str, *, at: datetime) -> Item:
+def email_queue_position(return_id: str, kind: str, *, due_at: datetime) -> str:
+    """Where a PENDING email stands in the due queue (GSI3 sort key): by its next attempt."""
+    return f"{iso(due_at)}#{return_id}#{kind}"
+
+
+def pending_email_item(return_id: str, kind: str, *, at: datetime, retry_at: datetime) -> Item:
     return {**email_key(return_id, kind), **to_item({
         "entity": "Notification", "returnId": return_id, "kind": kind, "status": "PENDING", "at": iso(at),
-        "gsi3pk": PENDING_EMAILS, "gsi3sk": f"{iso(at)}#{return_id}#{kind}"})}
+        "attempts": 1, "nextAttemptAt": iso(retry_at),
+        "gsi3pk": PENDING_EMAILS, "gsi3sk": email_queue_position(return_id, kind, due_at=retry_at)})}

@@ -14,7 +14,7 @@ from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.service.cursors import CursorCodec
-from returns_shared.service.ports import IdempotencyClaim, Page, PendingEmail, StoredOrder
+from returns_shared.service.ports import DueEmail, IdempotencyClaim, Page, StoredOrder
 
 BATCH_GET_LIMIT = 100
 MONTHS_LISTED_BACK = 36  # the all-returns listing walks month buckets back this far at most
@@ -152,20 +152,51 @@ class DynamoReturnsRepository:
                     next_cursor=self.cursors.encode(scope, {"month": month, "key": None}) if more else None)
 
     # -- side records ---------------------------------------------------------------------
-    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[PendingEmail]:
-        """Customer emails claimed but not sent before `older_than` (sparse: SENT ones leave the index)."""
+    def due_emails(self, *, due_by: datetime, limit: int = 100,
+                   after: object | None = None) -> tuple[list[DueEmail], object | None]:
+        """One page of PENDING emails whose next attempt is due, soonest first (sparse: sent and
+        closed ones leave the index). A failed email moves back by its backoff, so it never blocks
+        newer ones."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "GSI3",
+            "Limit": limit,
+            "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk < :due",
+            "ExpressionAttributeValues": {
+                ":pk": {"S": items.PENDING_EMAILS},
+                ":due": {"S": items.iso(due_by)},
+            },
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        page = self.client.query(**kwargs)
+        due = [
+            DueEmail(
+                return_id=values["returnId"],
+                kind=values["kind"],
+                attempts=int(values.get("attempts", 0)),
+                position=values["gsi3sk"],
+            )
+            for values in (items.from_item(item) for item in page.get("Items", []))
+        ]
+        return due, page.get("LastEvaluatedKey")
+
+    def given_up_emails(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Emails the service gave up on, newest first: for ops to look at (and re-send by hand)."""
         page = self.client.query(
             TableName=self.table_name,
             IndexName="GSI3",
             Limit=limit,
-            KeyConditionExpression="gsi3pk = :pk AND gsi3sk < :before",
-            ExpressionAttributeValues={
-                ":pk": {"S": items.PENDING_EMAILS},
-                ":before": {"S": items.iso(older_than)},
-            },
+            ScanIndexForward=False,
+            KeyConditionExpression="gsi3pk = :pk",
+            ExpressionAttributeValues={":pk": {"S": items.GIVEN_UP_EMAILS}},
         )
-        found = (items.from_item(item) for item in page.get("Items", []))
-        return [PendingEmail(return_id=values["returnId"], kind=values["kind"]) for values in found]
+        return [items.from_item(item) for item in page.get("Items", [])]
+
+    def get_email(self, return_id: str, kind: str) -> dict[str, Any] | None:
+        """The record of one customer email as stored (status, attempts, next attempt, last error)."""
+        item = self._get(items.email_key(return_id, kind))
+        return items.from_item(item) if item else None
 
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
         item = self._get(items.idempotency_key(customer, key))

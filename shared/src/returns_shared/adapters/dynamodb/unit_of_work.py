@@ -12,9 +12,10 @@ from returns_shared.adapters.dynamodb import items
 from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
-from returns_shared.service.ports import StoredOrder
+from returns_shared.service.ports import DueEmail, StoredOrder
 
 _NEW = "attribute_not_exists(pk)"
+_SINGLE_WRITES = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
 
 
 @dataclass
@@ -92,25 +93,82 @@ class DynamoUnitOfWork:
             {"Delete": {"TableName": self.table_name, "Key": items.label_lease_key(return_id)}}
         )
 
-    def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None:
-        """Write-once: one email of each kind per return, PENDING until marked sent."""
-        self._put(items.pending_email_item(return_id, kind, at=at), _NEW)
+    # -- customer emails (NOTIFY#<return>#<kind>) -------------------------------------------
+    def claim_email(self, return_id: str, kind: str, *, at: datetime, retry_at: datetime) -> None:
+        """Write-once: one email of each kind per return. PENDING with its first attempt under way;
+        if the sender dies before marking it, the resend job finds it due at `retry_at`."""
+        self._put(items.pending_email_item(return_id, kind, at=at, retry_at=retry_at), _NEW)
+
+    def begin_email_attempt(self, due: DueEmail, *, at: datetime, retry_at: datetime) -> None:
+        """Take the next attempt of a due email: conditioned on the queue position that was read, so
+        two resend jobs never send one email twice. Counts the attempt before it is made (a crash
+        counts)."""
+        values = {":n": due.attempts + 1, ":at": items.iso(at), ":next": items.iso(retry_at),
+                  ":sk": items.email_queue_position(due.return_id, due.kind, due_at=retry_at),
+                  ":pending": "PENDING", ":seen": due.position}
+        self._update(
+            due.return_id,
+            due.kind,
+            "SET attempts = :n, lastAttemptAt = :at, nextAttemptAt = :next, gsi3sk = :sk",
+            values,
+            condition="#s = :pending AND gsi3sk = :seen",
+            names={"#s": "status"},
+        )
+
+    def retry_email(self, return_id: str, kind: str, *, retry_at: datetime, error: str) -> None:
+        """The attempt failed: due again at `retry_at` (the backoff), behind the emails due sooner."""
+        values = {":next": items.iso(retry_at), ":error": error[:500],
+                  ":sk": items.email_queue_position(return_id, kind, due_at=retry_at)}
+        self._update(return_id, kind, "SET nextAttemptAt = :next, gsi3sk = :sk, lastError = :error", values)
 
     def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None:
-        """The email left the building: out of the pending index (sparse), kept as a record."""
-        self._writes.append(
-            {"Update": {"TableName": self.table_name, "Key": items.email_key(return_id, kind),
-                        "UpdateExpression": "SET #s = :sent, sentAt = :at REMOVE gsi3pk, gsi3sk",
-                        "ExpressionAttributeNames": {"#s": "status"},
-                        "ExpressionAttributeValues": {":sent": {"S": "SENT"}, ":at": {"S": items.iso(at)}}}}
-        )
+        """The email left the building: out of the due queue (sparse index), kept as a record."""
+        self._close_email(return_id, kind, "SENT", {"sentAt": items.iso(at)})
+
+    def give_up_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        """No more attempts: kept as a record, listed under EMAILS#GIVEN_UP for ops."""
+        self._close_email(return_id, kind, "GIVEN_UP", {
+            "givenUpAt": items.iso(at), "reason": reason[:500], "gsi3pk": items.GIVEN_UP_EMAILS,
+            "gsi3sk": f"{items.iso(at)}#{return_id}#{kind}"})
+
+    def skip_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        """Not sent on purpose: the return moved on and the email would now mislead."""
+        self._close_email(return_id, kind, "SKIPPED", {"skippedAt": items.iso(at), "reason": reason[:500]})
+
+    def _close_email(self, return_id: str, kind: str, status: str, values: dict[str, Any]) -> None:
+        names = {"#s": "status", **{f"#v{i}": name for i, name in enumerate(values)}}
+        sets = ["#s = :status", *(f"#v{i} = :v{i}" for i in range(len(values)))]
+        removed = [index_key for index_key in ("gsi3pk", "gsi3sk") if index_key not in values]
+        expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removed) if removed else "")
+        self._update(return_id, kind, expression,
+                     {":status": status, **{f":v{i}": value for i, value in enumerate(values.values())}},
+                     names=names)
+
+    def _update(self, return_id: str, kind: str, expression: str, values: dict[str, Any], *,
+                condition: str | None = None, names: dict[str, str] | None = None) -> None:
+        update: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": items.email_key(return_id, kind),
+            "UpdateExpression": expression,
+            "ExpressionAttributeValues": items.to_item(values),
+        }
+        if condition:
+            update["ConditionExpression"] = condition
+        if names:
+            update["ExpressionAttributeNames"] = names
+        self._writes.append({"Update": update})
 
     def commit(self) -> None:
         writes, self._writes = self._writes, []
         if not writes:
             return
         try:
-            self.client.transact_write_items(TransactItems=writes)
+            if len(writes) == 1 and next(iter(writes[0])) in _SINGLE_WRITES:
+                # one item: a plain conditional write is just as atomic, at half a transaction's cost
+                ((kind, write),) = writes[0].items()
+                getattr(self.client, _SINGLE_WRITES[kind])(**write)
+            else:
+                self.client.transact_write_items(TransactItems=writes)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code")
             if code in {"TransactionCanceledException", "ConditionalCheckFailedException"}:
