@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import sys
+from collections.abc import Iterator
 
 import pytest
 
@@ -11,10 +13,23 @@ from returns_shared.service.catalog import COMMANDS, owned_by
 from .test_settings import FUNCTION_ENV
 
 
+@pytest.fixture
+def fresh_function_modules() -> Iterator[None]:
+    """Function modules imported here are forgotten afterwards: their module-level Powertools loggers
+    take this test's environment, and later tests must import them under their own."""
+    before = {name: module for name, module in sys.modules.items() if name.startswith("functions.")}
+    yield
+    for name in [name for name in sys.modules if name.startswith("functions.")]:
+        del sys.modules[name]
+    sys.modules.update(before)
+
+
 @pytest.mark.parametrize("function", ["request", "screening", "refund", "label"])
-def test_a_function_routes_the_commands_it_owns(function, monkeypatch):
+def test_a_function_routes_the_commands_it_owns(function, monkeypatch, fresh_function_modules):
     for name, value in FUNCTION_ENV.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "returns-catalog-tests")  # see test_settings.env
+    monkeypatch.delitem(sys.modules, f"functions.{function}.app", raising=False)
     app = importlib.import_module(f"functions.{function}.app")
     assert app.routes.commands == owned_by(function)
 

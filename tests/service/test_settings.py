@@ -19,6 +19,10 @@ def env(monkeypatch):
                  "REFUND_DEADLINE_STATE_MACHINE_ARN"}:
         monkeypatch.delenv(name, raising=False)
 
+    # Powertools configures a service's logger once per process: importing a function here under
+    # its real service name would fix the level the stack tests' functions log at later
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "returns-configuration-tests")
+
     def set_env(values: dict[str, str]) -> None:
         for name, value in values.items():
             monkeypatch.setenv(name, value)
@@ -50,14 +54,13 @@ def test_a_function_without_the_deadline_workflow_refuses_to_use_it(env):
         workflow.start(return_id="R1", reminder_at=None, due_at=None)
 
 
-def test_importing_a_misconfigured_function_fails_before_any_event(env):
+def test_importing_a_misconfigured_function_fails_before_any_event(env, monkeypatch):
     import importlib
     import sys
 
-    sys.modules.pop("functions.label.app", None)
+    monkeypatch.delitem(sys.modules, "functions.label.app", raising=False)  # restored afterwards
     with pytest.raises(ConfigurationError, match="TABLE_NAME"):
         importlib.import_module("functions.label.app")
-    sys.modules.pop("functions.label.app", None)
 
 
 def test_the_gateway_backend_needs_its_functions_and_a_real_cursor_secret_in_production(env):
