@@ -97,6 +97,7 @@ EMULATED_TYPES = frozenset(
         "AWS::StepFunctions::StateMachine",
         "AWS::SQS::QueuePolicy",
         "AWS::SES::EmailIdentity",
+        "AWS::SecretsManager::Secret",
     }
 )
 #: Created through cognito-idp with deploy_stack(cognito=True); otherwise named only.
@@ -104,10 +105,7 @@ COGNITO_TYPES = frozenset(
     {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup"}
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
-NAMED_ONLY_TYPES = frozenset(
-    # a secret only feeds a dynamic reference: locally that unresolved string is the (public) value
-    {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::SecretsManager::Secret"}
-)
+NAMED_ONLY_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role"})
 
 
 @dataclass(frozen=True)
@@ -155,6 +153,7 @@ class DeployedStack:
     outputs: dict[str, str] = field(default_factory=dict)  # template Outputs that resolve locally
     skipped: dict[str, str] = field(default_factory=dict)  # logical id -> type, not created
     dlq_by_queue: dict[str, str] = field(default_factory=dict)  # queue logical id -> DLQ logical id
+    http_routes: list[tpl.HttpRoute] = field(default_factory=list)  # the HTTP API's routes to functions
     deploy_seconds: float = 0.0
 
     def env(self) -> dict[str, str]:
@@ -318,6 +317,7 @@ def deploy_stack(
         outputs=deployer.outputs(),
         skipped=dict(sorted(deployer.skipped.items())),
         dlq_by_queue=dict(deployer.dlq_by_queue),
+        http_routes=tpl.http_routes(cfn),
         deploy_seconds=time.perf_counter() - started,
     )
 
@@ -548,6 +548,7 @@ class _Deployer:
             elif kind == "AWS::S3::Bucket":
                 self._bucket_gaps(lid, props)
         order = [  # dependencies first
+            "AWS::SecretsManager::Secret",
             "AWS::Cognito::UserPool",
             "AWS::Cognito::UserPoolClient",
             "AWS::Cognito::UserPoolGroup",
@@ -654,6 +655,21 @@ class _Deployer:
         else:
             ses.verify_domain_identity(Domain=identity)
         self.physical[lid] = {"Ref": identity}
+
+    def _create_Secret(self, lid: str, props: Mapping[str, Any]) -> None:
+        """As CloudFormation does: the given SecretString, or a generated random one."""
+        props = self.resolve(props)
+        generate = props.get("GenerateSecretString")
+        if generate is not None:
+            value = self.client("secretsmanager").get_random_password(
+                PasswordLength=int(generate.get("PasswordLength", 32)),
+                ExcludePunctuation=str(generate.get("ExcludePunctuation", False)).lower() == "true",
+            )["RandomPassword"]
+        else:
+            value = props.get("SecretString", "")
+        name = props.get("Name") or f"{self.stack_name}-{lid}"
+        arn = self.client("secretsmanager").create_secret(Name=name, SecretString=value)["ARN"]
+        self.physical[lid] = {"Ref": arn, "Id": arn}
 
     def _create_QueuePolicy(self, lid: str, props: Mapping[str, Any]) -> None:
         props = self.resolve(props)

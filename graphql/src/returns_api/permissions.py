@@ -25,6 +25,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "return": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
     "returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
     "Order.returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),  # the order feed reads orders only
+    "failedRefunds": frozenset({AGENT}),
     # mutations
     "recordOrder": frozenset({INTEGRATION}),
     "requestReturn": frozenset({CUSTOMER, AGENT}),
@@ -35,6 +36,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "receiveReturn": frozenset({WAREHOUSE}),
     "inspectReturn": frozenset({WAREHOUSE}),
     "issueRefund": frozenset({AGENT}),
+    "retryRefund": frozenset({AGENT}),
 }
 
 

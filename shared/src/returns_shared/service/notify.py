@@ -86,10 +86,11 @@ def resend_pending(deps: Dependencies, *, page_size: int = 100) -> dict[str, int
     for pending in deps.repo.pending_emails(older_than=now - RESEND_AFTER, limit=page_size):
         ret = deps.repo.get_return(pending["returnId"])
         order = deps.repo.get_order(ret.order_id) if ret else None
-        if ret is None or order is None or pending["kind"] not in BUILDERS:
+        build = BUILDERS.get(pending["kind"]) or BUILDERS.get(pending["kind"].split("-")[0])  # refund-2
+        if ret is None or order is None or build is None:
             counts["failed"] += 1
             continue
-        if _deliver(deps, ret, order, pending["kind"], BUILDERS[pending["kind"]]):
+        if _deliver(deps, ret, order, pending["kind"], build):
             counts["resent"] += 1
         else:
             counts["failed"] += 1
@@ -118,7 +119,9 @@ def declined(deps: Dependencies, ret: Return, reason: str) -> bool:
 
 
 def refunded(deps: Dependencies, ret: Return) -> bool:
-    return send_once(deps, ret, "refund")
+    """One confirmation per paid attempt: a retry after a failed refund confirms again."""
+    attempt = ret.refund.attempt if ret.refund else 1
+    return send_once(deps, ret, "refund" if attempt == 1 else f"refund-{attempt}", BUILDERS["refund"])
 
 
 def canceled(deps: Dependencies, ret: Return) -> bool:
