@@ -184,3 +184,29 @@ def test_a_refund_paid_but_not_recorded_is_found_never_paid_twice(flow, stack, t
     done = refund(flow, rid)
     [paid] = refunds_paid(stack, rid)
     assert (done["status"], done["refund"]["id"]) == ("REFUNDED", paid["id"])
+
+
+def test_a_refund_stripe_refuses_stays_owed_and_alerts_ops(flow, gql, tokens, stack, monkeypatch):
+    from returns_shared.service.ports import PaymentDeclined
+
+    _, rid = _inspected(flow)
+    alerts = len(_ops_alerts(stack))
+
+    def refused(**kwargs: Any) -> Any:
+        raise PaymentDeclined("Charge ch_3QH1 has already been refunded.", code="charge_already_refunded")
+
+    monkeypatch.setattr(stack.deps.payments, "refund", refused)
+    answer = ok(flow.act(REFUND, tokens.agent, id=rid))  # recorded, so no userError: the refund shows it
+    assert (answer["status"], answer["refund"]["status"]) == ("INSPECTED", "FAILED")
+    assert answer["refund"]["failureReason"] == "charge_already_refunded: Charge ch_3QH1 has already been refunded."
+    assert _failed_ids(gql, tokens) == [rid]
+    assert len(_ops_alerts(stack)) == alerts + 1 and "charge_already_refunded" in _ops_alerts(stack)[-1]
+    assert refunds_paid(stack, rid) == []
+    # the deadline workflow leaves it to the agents (no second try, no second alert)
+    from returns_shared.service.refunds import deadline_due
+
+    with monkeypatch.context() as later:
+        now = stack.deps.clock()
+        later.setattr(stack.deps, "clock", lambda: now + timedelta(days=8))
+        assert deadline_due(rid, stack.deps) == "refund-failed"
+    assert len(_ops_alerts(stack)) == alerts + 1
