@@ -91,7 +91,8 @@ def main() -> None:
     from returns_devstack.stack import start_embedded_stack
 
     payments = LocalStripe(port=int(os.environ.get("LOCALSTRIPE_PORT") or DEFAULT_PORT)).start()
-    embedded = start_embedded_stack(endpoint_url=endpoint, payments=payments)
+    embedded = start_embedded_stack(endpoint_url=endpoint, payments=payments,
+                                    function_log_level=os.environ.get("FUNCTION_LOG_LEVEL", "WARNING"))
     orders = embedded.seed_demo_data()
     triggers = BackgroundTriggers(embedded.runtime)
     triggers.start()

@@ -87,7 +87,7 @@ def shared_environment(stack: DeployedStack) -> dict[str, str]:
 
 
 def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: bool = True,
-                         payments: LocalStripe | None = None) -> EmbeddedStack:
+                         payments: LocalStripe | None = None, function_log_level: str | None = None) -> EmbeddedStack:
     """Deploy template.yaml into moto (already running: in-process mock or server) and wire it up.
     With `payments` (a running localstripe) refunds go through the Stripe adapter to it; without,
     to the sandbox ledger in the table."""
@@ -96,6 +96,8 @@ def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: boo
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)  # the template's gateway validates Cognito tokens; locally HS256
     os.environ.update(LOCAL_CARRIER)
+    if function_log_level:  # the template's level (DEBUG outside prod) would drown a developer's console
+        os.environ["POWERTOOLS_LOG_LEVEL"] = function_log_level
     os.environ.update({"PAYMENTS": "localstripe", "STRIPE_API_BASE": payments.url} if payments else
                       {"PAYMENTS": "ledger"})
     if not payments:
