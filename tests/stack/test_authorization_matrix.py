@@ -28,6 +28,10 @@ MATRIX = {
     "receiveReturn": (F, F, F, Y, F, U),
     "inspectReturn": (F, F, F, Y, F, U),
     "issueRefund": (F, F, Y, F, F, U),
+    "orders": (Y, F, Y, F, F, U),  # of owner@example.com: another customer may list only their own
+    "returnsByTrackingNumber": (F, F, Y, Y, F, U),
+    "unknownPackages": (F, F, Y, F, F, U),
+    "inspectionPreview": (F, F, F, Y, F, U),
 }
 
 DOCUMENTS = {
@@ -50,6 +54,11 @@ DOCUMENTS = {
     "inspectReturn": """mutation($r: ID!) { inspectReturn(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         return { id } userErrors { code } } }""",
     "issueRefund": "mutation($r: ID!) { issueRefund(id: $r) { return { id } userErrors { code } } }",
+    "orders": '{ orders(customerEmail: "owner@example.com") { edges { node { id } } } }',
+    "returnsByTrackingNumber": '{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }',
+    "unknownPackages": "{ unknownPackages { edges { node { scanned } } } }",
+    "inspectionPreview": """query($r: ID!) { inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
+        settlement { amount { amount } } userErrors { code } } }""",
 }
 
 

@@ -25,6 +25,10 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "return": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
     "returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
     "Order.returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),  # the order feed reads orders only
+    "orders": frozenset({CUSTOMER, AGENT}),  # customers: their own; agents: one customer's
+    "returnsByTrackingNumber": frozenset({AGENT, WAREHOUSE}),
+    "unknownPackages": frozenset({AGENT}),
+    "inspectionPreview": frozenset({WAREHOUSE}),
     # mutations
     "recordOrder": frozenset({INTEGRATION}),
     "requestReturn": frozenset({CUSTOMER, AGENT}),
