@@ -7,11 +7,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
+from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 
 from returns_devstack.mailbox import sent_emails
 from returns_devstack.stack import EmbeddedStack
+from returns_devstack.web_routes import web_routes
 
 
 def local_app(embedded: EmbeddedStack) -> Any:
@@ -33,11 +34,8 @@ def local_app(embedded: EmbeddedStack) -> Any:
             return JSONResponse({"error": f"unknown job {job}", "jobs": embedded.runtime.job_names()}, status_code=404)
         return JSONResponse(embedded.runtime.run_job(job))
 
-    async def root(_: Request) -> RedirectResponse:
-        return RedirectResponse("/graphql")
-
     return Starlette(routes=[
-        Route("/", root),
+        *web_routes(),  # the three apps, their config, local sign-in, GraphiQL's files
         Route("/_local/mail", mail),
         Route("/_local/jobs/{job}", run_job, methods=["POST"]),
         Mount("/", app=embedded.gateway_app()),
