@@ -57,7 +57,9 @@ export async function startApp({ app, role, title, nav, routes, home }) {
   const go = (hash) => { if (location.hash === hash) render(); else location.hash = hash; };
   const ctx = { gql, session, go, root, refresh: () => render() };
 
+  let rendering = 0; // only the latest navigation may fill the page (an older, slower view must not)
   async function render() {
+    const ticket = ++rendering;
     const current = session.current;
     if (!current) {
       who.replaceChildren();
@@ -75,10 +77,12 @@ export async function startApp({ app, role, title, nav, routes, home }) {
     for (const [pattern, view] of routes) {
       const match = hash.match(pattern);
       if (!match) continue;
+      const args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
       try {
-        show(root, await view(ctx, ...match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)))));
+        const nodes = await view(ctx, ...args);
+        if (ticket === rendering) show(root, nodes);
       } catch (error) {
-        if (session.current) show(root, h('h1', {}, title), notice(error.message, 'error'));
+        if (ticket === rendering && session.current) show(root, h('h1', {}, title), notice(error.message, 'error'));
       }
       return;
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from starlette.applications import Starlette
@@ -11,6 +10,7 @@ from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 
 from returns_devstack.mailbox import sent_emails
+from returns_devstack.mailbox_page import mail_json, mail_page
 from returns_devstack.stack import EmbeddedStack
 from returns_devstack.web_routes import web_routes
 
@@ -19,14 +19,8 @@ def local_app(embedded: EmbeddedStack) -> Any:
     async def mail(request: Request) -> HTMLResponse | JSONResponse:
         messages = sent_emails()
         if "application/json" in request.headers.get("accept", ""):
-            return JSONResponse(messages)
-        items = "".join(
-            f"<article><h3>{html.escape(m['subject'])}</h3><p><b>To:</b> {html.escape(', '.join(m['to']))}"
-            f"</p><pre>{html.escape(m['body'])}</pre></article><hr>"
-            for m in reversed(messages)
-        )
-        return HTMLResponse(f"<html><head><title>Sent mail</title></head><body><h1>Sent mail ({len(messages)})</h1>"
-                            f"{items or '<p>No mail sent yet.</p>'}</body></html>")
+            return JSONResponse(mail_json(messages))
+        return HTMLResponse(mail_page(messages))
 
     async def run_job(request: Request) -> JSONResponse:
         job = request.path_params["job"]
