@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import json
 import re
 
 import httpx
@@ -85,3 +86,27 @@ def test_the_bytes_shipped_to_the_browser_stay_small():
     shipped = sum(p.stat().st_size for p in web_root().rglob("*")
                   if p.is_file() and "graphiql" not in p.parts and p.suffix in {".html", ".js", ".css"})
     assert shipped < 80_000, shipped
+
+
+def test_publishing_puts_the_pages_their_config_and_graphiql_files_in_the_bucket():
+    import boto3
+    from moto import mock_aws
+
+    from returns_devstack.web_publish import site_files, upload
+
+    outputs = {"GraphQLUrl": "https://api.example/graphql", "CognitoDomain": "returns-dev.auth.us-east-1.amazoncognito.com",
+               "UserPoolClientId": "client123", "WebBucketName": "web-bucket"}
+    files = site_files(outputs)
+    assert {"index.html", "portal/index.html", "console/console.js", "warehouse/warehouse.js", "shared/app.css",
+            "config.json"} <= set(files)
+    assert not any("node_modules" in key or key.startswith("graphiql/") for key in files)
+    assert len([key for key in files if key.startswith("_assets/graphiql/")]) == 7
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="web-bucket")
+        upload(files, "web-bucket", s3)
+        config = s3.get_object(Bucket="web-bucket", Key="config.json")
+        assert config["CacheControl"] == "no-store"
+        assert json.loads(config["Body"].read())["auth"] == {
+            "mode": "cognito", "domain": outputs["CognitoDomain"], "clientId": "client123"}
+        assert s3.head_object(Bucket="web-bucket", Key="portal/portal.js")["ContentType"] == "text/javascript"

@@ -19,7 +19,9 @@ from returns_devstack.tokens import DEMO_CALLERS
 from returns_shared import bootstrap
 from returns_shared.service.dependencies import Dependencies, utc_now
 
-LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true"}
+# the template's gateway validates Cognito tokens and loads GraphiQL's files from CloudFront; locally
+# tokens are HS256 and the local stack serves those files itself (web_routes)
+LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true", "GRAPHIQL_ASSETS_URL": "/_assets/graphiql"}
 
 
 @dataclass
@@ -64,7 +66,7 @@ def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: boo
     make_dynamodb_writes_atomic()
     stack = deploy_stack(endpoint_url=endpoint_url)
     os.environ.update(shared_environment(stack))
-    os.environ.update(LOCAL_GATEWAY)  # the template's gateway validates Cognito tokens; locally HS256
+    os.environ.update(LOCAL_GATEWAY)
     sender = os.environ.get("SENDER_EMAIL", "returns@allegra-k.com")
     boto3.client("ses").verify_domain_identity(Domain=sender.split("@")[1])  # moto SES refuses unverified senders
     bootstrap.reset_dependencies()  # clients must be made against this moto
