@@ -25,9 +25,10 @@ def _returns_of(stack, order_id: str) -> list[str]:
 
 
 def test_a_double_click_on_submit_makes_one_return(page, stack):
-    before = _returns_of(stack, "AK-1001")
+    order_id = stack.copy_demo_order("AK-1001", "WEB-DOUBLE-CLICK")
+    before = _returns_of(stack, order_id)
     sign_in(page, stack, "portal")
-    page.goto(f"{stack.url}/portal/#/order/AK-1001/return")
+    page.goto(f"{stack.url}/portal/#/order/{order_id}/return")
     page.get_by_role("group", name="Double-breasted blazer").get_by_label("Return this item").check()
     page.get_by_role("group", name="Double-breasted blazer").get_by_label("Reason").select_option("SIZE_TOO_LARGE")
     page.get_by_test_id("quote-total").wait_for()
@@ -36,7 +37,7 @@ def test_a_double_click_on_submit_makes_one_return(page, stack):
     page.on("request", lambda r: sent.append(r) if r.method == "POST" and "RequestReturn" in (r.post_data or "") else None)
     page.get_by_role("button", name="Request the return").dblclick()
     page.get_by_role("heading", name=re.compile("Return RMA-")).wait_for()
-    after = _returns_of(stack, "AK-1001")
+    after = _returns_of(stack, order_id)
     assert len(after) == len(before) + 1
     keys = {json.loads(r.post_data)["variables"]["input"]["idempotencyKey"] for r in sent}
     assert len(keys) == 1 and len(sent) >= 1  # however many clicks got through: one attempt, one key
@@ -44,7 +45,8 @@ def test_a_double_click_on_submit_makes_one_return(page, stack):
 
 def test_the_portal_works_with_the_keyboard_alone(page, stack):
     """Sign in, open an order, choose a line, a reason and the method, attest and submit: keys only."""
-    before = _returns_of(stack, "AK-1002")
+    order_id = stack.copy_demo_order("AK-1002", "WEB-KEYBOARD")
+    before = _returns_of(stack, order_id)
     page.goto(f"{stack.url}/portal/")
     page.get_by_role("heading", name="Sign in (local stack)").wait_for()
     page.locator("select[name=user] option").first.wait_for(state="attached")
@@ -59,9 +61,9 @@ def test_the_portal_works_with_the_keyboard_alone(page, stack):
     tab_to(page.get_by_role("button", name="Sign in"))
     page.keyboard.press("Enter")
     page.get_by_role("heading", name="My orders").wait_for()
-    tab_to(page.get_by_role("link", name="Return items of AK-1002"))
+    tab_to(page.get_by_role("link", name=f"Return items of {order_id}"))
     page.keyboard.press("Enter")
-    page.get_by_role("heading", name="Return items of AK-1002").wait_for()
+    page.get_by_role("heading", name=f"Return items of {order_id}").wait_for()
     tab_to(page.get_by_label("Return this item"))
     page.keyboard.press("Space")
     tab_to(page.get_by_label("Reason"))
@@ -75,7 +77,7 @@ def test_the_portal_works_with_the_keyboard_alone(page, stack):
     tab_to(page.get_by_role("button", name="Request the return"))
     page.keyboard.press("Enter")
     page.get_by_role("heading", name=re.compile("Return RMA-")).wait_for()
-    assert len(_returns_of(stack, "AK-1002")) == len(before) + 1
+    assert len(_returns_of(stack, order_id)) == len(before) + 1
     assert page.evaluate("document.activeElement.tagName") == "H1"  # focus follows the new page
 
 
