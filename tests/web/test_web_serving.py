@@ -9,6 +9,7 @@ import base64
 import hashlib
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import jwt
@@ -29,7 +30,9 @@ def get(path: str, *, client: tuple[str, int] = ("127.0.0.1", 50000), host: str 
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as http:
             return await http.get(path)
 
-    return asyncio.run(call())
+    # a thread of its own: Playwright's sync API (the browser tests) keeps an event loop running here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, call()).result()
 
 
 def test_graphiql_page_names_only_local_files_with_their_integrity_hashes():

@@ -89,13 +89,13 @@ async function returnView(ctx, id) {
   const ret = (await ctx.gql(RETURN, { id })).return;
   if (!ret) return [h('h1', {}, 'Return not found'), notice(`There is no return ${id}.`, 'error')];
   const message = h('div');
-  const run = (button, document, name) => busy(button, async () => {
-    const answer = (await ctx.gql(document, { id }))[name];
+  const run = (button, send) => busy(button, async () => {
+    const answer = await send();
     if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
     else ctx.refresh();
   }).catch((error) => message.replaceChildren(notice(error.message, 'error')));
-  const refund = h('button', { type: 'button', onclick: () => run(refund, ISSUE_REFUND, 'issueRefund') }, 'Issue the refund');
-  const cancel = h('button', { type: 'button', class: 'danger', onclick: () => run(cancel, CANCEL_RETURN, 'cancelReturn') }, 'Cancel this return');
+  const refund = h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(ISSUE_REFUND, { id })).issueRefund) }, 'Issue the refund');
+  const cancel = h('button', { type: 'button', class: 'danger', onclick: () => run(cancel, async () => (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn) }, 'Cancel this return');
   return [
     returnHeading(ret),
     h('p', {}, `Customer: ${ret.order.email}`),
