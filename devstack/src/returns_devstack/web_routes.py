@@ -55,22 +55,24 @@ def _demo_users(role: str) -> list[dict[str, str]]:
             for name, caller in DEMO_CALLERS.items() if name == role and caller["email"]]
 
 
-async def demo_users(request: Request) -> JSONResponse:
+def _refusal(request: Request) -> JSONResponse | None:
+    """Why a local sign-in request is refused (not from loopback, no known role), or None."""
     if not _from_loopback(request):
         return JSONResponse({"error": "local sign-in answers on loopback only"}, status_code=403)
-    role = request.query_params.get("role", "")
-    if role not in SIGN_IN_ROLES:
+    if request.query_params.get("role", "") not in SIGN_IN_ROLES:
         return JSONResponse({"error": f"role must be one of {', '.join(SIGN_IN_ROLES)}"}, status_code=400)
-    return JSONResponse(_demo_users(role))
+    return None
+
+
+async def demo_users(request: Request) -> JSONResponse:
+    return _refusal(request) or JSONResponse(_demo_users(request.query_params["role"]))
 
 
 async def token(request: Request) -> JSONResponse:
     """GET /_local/token?role=customer&email=… → {"token": …}: a 12 h HS256 token of the local stack."""
-    if not _from_loopback(request):
-        return JSONResponse({"error": "local sign-in answers on loopback only"}, status_code=403)
-    role = request.query_params.get("role", "")
-    if role not in SIGN_IN_ROLES:
-        return JSONResponse({"error": f"role must be one of {', '.join(SIGN_IN_ROLES)}"}, status_code=400)
+    if refused := _refusal(request):
+        return refused
+    role = request.query_params["role"]
     caller = DEMO_CALLERS[role]
     email = request.query_params.get("email", "").strip() or str(caller["email"])
     if role != "customer" and email != caller["email"]:

@@ -8,8 +8,8 @@ from returns_api import validation
 from returns_api.context import Info
 from returns_api.errors import BadUserInput, Forbidden
 from returns_api.permissions import authorize, ensure_owner, is_customer, owns, require_caller
-from returns_api.query_lookups import LookupQueries, email_argument
-from returns_api.types.connection import Position, ReturnConnection
+from returns_api.query_lookups import LookupQueries, email_argument, page_start
+from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
 from returns_api.types.inputs import ReturnInput
 from returns_api.types.order import Order
@@ -21,8 +21,6 @@ from returns_api.types.user_errors import UserError
 from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
 from returns_shared.policy.engine import RequestedLine, quote
-
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -85,11 +83,9 @@ class Query(LookupQueries):
         customer_email: str | None = None,
     ) -> ReturnConnection:
         caller = require_caller(info, "returns")
-        if first is None or not 1 <= first <= MAX_PAGE:
-            raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
+        first, start = page_start(first, after)
         if order_id is not None and validation.return_id(str(order_id)):
             raise BadUserInput("`orderId` is not a valid id")
-        start = Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
         email_argument(customer_email)
         # Customers are always confined to their own partition, whatever else they ask for.
         if is_customer(caller):
