@@ -4,8 +4,8 @@
 #   make test-infra      template, state machine and moto-deploy tests (tests/infra)
 #   make sam-validate    sam validate --lint                       (needs the SAM CLI, see below)
 #   make sam-build       sam build -> .aws-sam/build               (needs the SAM CLI, see below)
-#   make web-publish STACK=returns-dev   after sam deploy: web/ + config.json + GraphiQL's files to
-#                        the web bucket, then a CloudFront invalidation (needs AWS credentials)
+#   make web-publish STACK=returns-dev   after sam deploy: web/ + config.json to the web bucket,
+#                        then a CloudFront invalidation (needs AWS credentials)
 #
 # The SAM CLI is NOT a dependency of the project (it pins an old boto3): these targets run it
 # with `uv tool run` in its own throw-away environment (override SAM=sam to use one installed
@@ -37,5 +37,5 @@ sam-build: $(UV)
 	PYTHON=$(BUILD_PYTHON) $(SAM) build --template-file template.yaml
 
 STACK ?= returns-dev
-web-publish: install web-assets
+web-publish: install
 	$(VENV)/bin/python -m returns_devstack.web_publish --stack $(STACK)

@@ -55,7 +55,3 @@ def test_the_hosted_ui_signs_in_the_three_apps_with_the_code_flow(cfn):
     assert "UserPoolDomain" in cfn["Resources"]
     assert {"WebUrl", "WebBucketName", "WebDistributionId", "CognitoDomain", "GraphQLUrl", "UserPoolClientId"} <= set(cfn["Outputs"])
 
-
-def test_graphiql_loads_its_files_from_the_distribution(cfn):
-    env = cfn["Resources"]["GraphQLFunction"]["Properties"]["Environment"]["Variables"]
-    assert env["GRAPHIQL_ASSETS_URL"] == {"Fn::Sub": "https://${WebDistribution.DomainName}/_assets/graphiql"}

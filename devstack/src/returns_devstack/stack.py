@@ -19,8 +19,8 @@ from returns_devstack.tokens import DEMO_CALLERS
 from returns_shared import bootstrap
 from returns_shared.service.dependencies import Dependencies, utc_now
 
-# the template's gateway validates Cognito tokens and loads GraphiQL's files from CloudFront; locally
-# tokens are HS256 and the local stack serves those files itself (web_routes)
+# the template's gateway validates Cognito tokens and has no GraphiQL; locally tokens are HS256 and
+# GraphiQL loads its files from the local stack (web_routes), never from a CDN
 LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true", "GRAPHIQL_ASSETS_URL": "/_assets/graphiql"}
 
 

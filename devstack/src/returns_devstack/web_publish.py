@@ -1,6 +1,6 @@
-"""Publish the pages after `sam deploy`: web/ (the three apps), their config.json (from the stack's
-outputs: GraphQL URL, Cognito Hosted UI domain and client) and GraphiQL's npm files, into the private
-web bucket; then CloudFront forgets what it cached.
+"""Publish the pages after `sam deploy`: web/ (the three apps) and their config.json (from the stack's
+outputs: GraphQL URL, Cognito Hosted UI domain and client) into the private web bucket; then
+CloudFront forgets what it cached. (GraphiQL is local only: deployed stages turn it off.)
 
     make web-publish STACK=returns-dev            # or: python -m returns_devstack.web_publish --stack …
     python -m returns_devstack.web_publish --out build/web --outputs outputs.json   # build only, no AWS
@@ -15,11 +15,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from returns_devstack.web_routes import APPS, graphiql_asset, web_root
+from returns_devstack.web_routes import APPS, web_root
 
-ASSETS_PREFIX = "_assets/graphiql"
-CACHE = {"config.json": "no-store", "html": "no-cache", "asset": "public, max-age=31536000, immutable",
-         "other": "public, max-age=300"}
+CACHE = {"config.json": "no-store", "html": "no-cache", "other": "public, max-age=300"}
 
 
 def site_config(outputs: dict[str, str]) -> dict[str, Any]:
@@ -29,22 +27,12 @@ def site_config(outputs: dict[str, str]) -> dict[str, Any]:
 
 def site_files(outputs: dict[str, str]) -> dict[str, tuple[bytes, str, str]]:
     """key in the bucket → (bytes, content type, cache control)."""
-    from strawberry.http.ides import get_graphql_ide_html
-
-    from returns_api.graphiql import ide_assets
-
     root = web_root()
     files: dict[str, tuple[bytes, str, str]] = {}
     for path in [root / "index.html", *(p for app in APPS for p in sorted((root / app).rglob("*")) if p.is_file())]:
         key = path.relative_to(root).as_posix()
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         files[key] = (path.read_bytes(), kind, CACHE["html"] if kind == "text/html" else CACHE["other"])
-    for package, version, file in ide_assets(get_graphql_ide_html("graphiql")):
-        found = graphiql_asset(package, version, file)
-        if found is None:
-            raise FileNotFoundError(f"{package}@{version}/{file}: run `make web-assets` first")
-        files[f"{ASSETS_PREFIX}/{package}@{version}/{file}"] = (
-            found.read_bytes(), mimetypes.guess_type(found.name)[0] or "application/octet-stream", CACHE["asset"])
     files["config.json"] = (json.dumps(site_config(outputs), indent=2).encode(), "application/json", CACHE["config.json"])
     return files
 

@@ -32,7 +32,8 @@ class MalformedAnswer(Exception):
 
 
 def send(info: Info, caller: Caller, function: str, command: str, payload: dict[str, Any]) -> Answer:
-    raw = info.context.services.command_bus.send(function, command, caller, payload)
+    raw = info.context.services.command_bus.send(function, command, caller, payload,
+                                                 correlation_id=info.context.request_id)
     answer = parse_answer(raw)
     for error in answer.user_errors:
         if error.code in _AS_GRAPHQL_ERRORS:
