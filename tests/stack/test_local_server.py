@@ -39,7 +39,8 @@ def _post(url: str, query: str, token: str | None = None) -> dict:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOG_LEVEL": "warning"}
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOCALSTRIPE_PORT": str(_free_port()),
+           "LOG_LEVEL": "warning"}
     process = subprocess.Popen([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     banner: list[str] = []
@@ -104,7 +105,7 @@ def test_a_port_in_use_ends_in_one_clear_line():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port())}
+        env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOCALSTRIPE_PORT": str(_free_port())}
         done = subprocess.run([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 1

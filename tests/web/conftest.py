@@ -67,7 +67,8 @@ class Stack:
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOG_LEVEL": "warning"}
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOCALSTRIPE_PORT": str(_free_port()),
+           "LOG_LEVEL": "warning"}
     process = subprocess.Popen([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     seen: list[str] = []

@@ -2,11 +2,12 @@
 // a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns.
 import { startApp } from '/shared/app.js';
 import {
-  APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FIND_BY_TRACKING, ISSUE_REFUND, RETURN, REVIEW_QUEUE,
-  SEARCH_RETURNS, UNKNOWN_PACKAGES,
+  APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_REFUND, RETURN,
+  REVIEW_QUEUE, SEARCH_RETURNS, UNKNOWN_PACKAGES,
 } from '/shared/operations.js';
 import {
-  CANCELABLE, flagList, itemsCard, moneyCard, returnHeading, returnsTable, screeningCard, shippingCard, timelineCard,
+  CANCELABLE, REFUND_FAILED, flagList, itemsCard, moneyCard, returnHeading, returnsTable, screeningCard, shippingCard,
+  timelineCard,
 } from '/shared/returns.js';
 import { h, busy, dateTime, field, money, notice, select, userErrors } from '/shared/ui.js';
 
@@ -94,7 +95,10 @@ async function returnView(ctx, id) {
     if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
     else ctx.refresh();
   }).catch((error) => message.replaceChildren(notice(error.message, 'error')));
-  const refund = h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(ISSUE_REFUND, { id })).issueRefund) }, 'Issue the refund');
+  const failed = ret.refund && REFUND_FAILED.has(ret.refund.status);
+  const refund = failed
+    ? h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(RETRY_REFUND, { id })).retryRefund) }, 'Retry the refund')
+    : h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(ISSUE_REFUND, { id })).issueRefund) }, 'Issue the refund');
   const cancel = h('button', { type: 'button', class: 'danger', onclick: () => run(cancel, async () => (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn) }, 'Cancel this return');
   return [
     returnHeading(ret),
@@ -121,15 +125,33 @@ async function packagesView(ctx) {
   ];
 }
 
-// ISSUE-9: the lead wires this list after merging `failedRefunds(first, after): ReturnConnection!` and
-// `retryRefund(id: ID!): ReturnPayload!`: add both documents to operations.js, list the returns with
-// returnsTable() plus a "Retry the refund" button per row (busy(), then refresh), like returnView above.
-async function failedRefundsView() {
+/** Refunds the payment provider refused or failed (nothing was paid), oldest first, each with a retry. */
+async function failedRefundsView(ctx, done) {
+  const failed = (await ctx.gql(FAILED_REFUNDS)).failedRefunds.edges.map((edge) => edge.node);
+  const message = h('div');
+  const retry = (ret) => {
+    const button = h('button', { type: 'button', 'aria-label': `Retry the refund of ${ret.id}` }, 'Retry');
+    button.addEventListener('click', () => busy(button, async () => {
+      const answer = (await ctx.gql(RETRY_REFUND, { id: ret.id })).retryRefund;
+      if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
+      else ctx.go(`#/failed-refunds/${encodeURIComponent(`${ret.id}: refund ${answer.return.refund.status.toLowerCase()}`)}`);
+    }).catch((error) => message.replaceChildren(notice(error.message, 'error'))));
+    return button;
+  };
   return [
     h('h1', {}, 'Failed refunds'),
-    h('section', { class: 'card', id: 'failed-refunds', 'data-pending': 'issue-9' },
-      h('p', {}, 'Refunds the payment provider refused will be listed here, each with a retry button.'),
-      h('p', { class: 'muted small' }, 'Not available yet: the service does not report refund failures to this console.')),
+    h('p', { class: 'muted' }, 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed.'),
+    done ? notice(done, 'success') : null, message,
+    failed.length ? h('table', { class: 'stack', id: 'failed-refunds' },
+      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Amount', 'Why it failed', 'Attempt', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, failed.map((ret) => h('tr', {},
+        h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
+        h('td', { 'data-label': 'Customer' }, ret.order.email),
+        h('td', { 'data-label': 'Amount' }, money(ret.refund.amount)),
+        h('td', { 'data-label': 'Why' }, ret.refund.failureReason || ret.refund.status),
+        h('td', { 'data-label': 'Attempt' }, String(ret.refund.attempt)),
+        h('td', {}, retry(ret))))))
+      : notice('No failed refunds.'),
   ];
 }
 
@@ -141,6 +163,6 @@ startApp({
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
     [/^#\/return\/([^/]+)$/, returnView],
     [/^#\/packages$/, packagesView],
-    [/^#\/failed-refunds$/, failedRefundsView],
+    [/^#\/failed-refunds(?:\/(.+))?$/, failedRefundsView],
   ],
 });

@@ -10,7 +10,6 @@ const RETURN_SUMMARY = `fragment ReturnSummary on Return {
   quote { total { ${MONEY} } }
 }`;
 
-// ISSUE-9: add `status failureReason` to refund { } once Refund.status lands on main.
 const RETURN_DETAILS = `fragment ReturnDetails on Return {
   id status method createdAt receivedAt refundDueAt refundExpectedBy shipBy carrier trackingNumber
   returnAddress { name line1 line2 city region postalCode countryCode }
@@ -22,7 +21,8 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
   }
   screening { outcome flags { message clause { ${CLAUSE} } } }
   settlement { amount { ${MONEY} } acceptedLineIds appliedClauses { ${CLAUSE} } }
-  refund { id amount { ${MONEY} } issuedAt paymentReference appliedClauses { ${CLAUSE} } }
+  refund { id status failureReason attempt amount { ${MONEY} } issuedAt paymentReference appliedClauses { ${CLAUSE} } }
+  tracking { status lastScanAt deliveredAt }
   timeline { at status actor note }
   order { id email lines { id title sku } }
 }`;
@@ -94,6 +94,17 @@ ${RETURN_DETAILS}`;
 
 export const ISSUE_REFUND = `mutation IssueRefund($id: ID!) { issueRefund(id: $id) { ${PAYLOAD} } }
 ${RETURN_DETAILS}`;
+
+export const RETRY_REFUND = `mutation RetryRefund($id: ID!) { retryRefund(id: $id) { ${PAYLOAD} } }
+${RETURN_DETAILS}`;
+
+export const FAILED_REFUNDS = `query FailedRefunds($after: String) {
+  failedRefunds(first: 50, after: $after) {
+    edges { node { ...ReturnSummary refund { id status failureReason attempt amount { ${MONEY} } updatedAt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${RETURN_SUMMARY}`;
 
 export const SEARCH_RETURNS = `query SearchReturns($orderId: ID, $customerEmail: String) {
   returns(first: 50, orderId: $orderId, customerEmail: $customerEmail) { edges { node { ...ReturnSummary } } }

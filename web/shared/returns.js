@@ -58,6 +58,16 @@ export function itemsCard(ret) {
           line.accepted ? h('span', { class: 'ok' }, 'accepted') : h('span', { class: 'bad' }, 'not accepted')) : null)))));
 }
 
+// How the payment provider reports a refund (Refund.status), in the customer's words.
+const REFUND_STATUS = {
+  PENDING: 'On its way to the original payment method',
+  SUCCEEDED: 'Paid to the original payment method',
+  REQUIRES_ACTION: 'Waiting for the payment provider',
+  FAILED: 'Failed: nothing was paid yet; customer service is on it',
+  CANCELED: 'Canceled: nothing was paid yet; customer service is on it',
+};
+export const REFUND_FAILED = new Set(['FAILED', 'CANCELED']);
+
 export function moneyCard(ret) {
   const q = ret.quote;
   const refund = ret.refund;
@@ -70,9 +80,10 @@ export function moneyCard(ret) {
       ['Quoted refund', h('strong', {}, money(q.total))],
       ret.refundExpectedBy && !refund ? ['Expected by', date(ret.refundExpectedBy)] : null,
       ret.settlement ? ['Refund after inspection', h('strong', {}, money(ret.settlement.amount))] : null,
-      refund ? ['Refunded', h('strong', { class: 'ok' }, `${money(refund.amount)} on ${date(refund.issuedAt)}`)] : null,
-      // ISSUE-9: show refund.status / refund.failureReason here once they exist.
-      refund ? ['Refund status', 'Paid to the original payment method'] : null,
+      refund && !REFUND_FAILED.has(refund.status)
+        ? ['Refunded', h('strong', { class: 'ok' }, `${money(refund.amount)} on ${date(refund.issuedAt)}`)] : null,
+      refund ? ['Refund status', REFUND_STATUS[refund.status] || refund.status] : null,
+      refund?.failureReason ? ['Why it failed', refund.failureReason] : null,
     ]),
     h('details', {}, h('summary', {}, 'How this was worked out'),
       clauseList((ret.refund || ret.settlement || q).appliedClauses)));

@@ -16,6 +16,7 @@ import sys
 import urllib.request
 from typing import Any
 
+from returns_devstack import localstripe_server
 from returns_devstack.environment import apply_local_environment
 
 
@@ -94,7 +95,8 @@ def main() -> None:
     apply_local_environment()
     port = int(os.environ.get("PORT", "8000"))
     moto_port = int(os.environ.get("MOTO_PORT") or free_port())
-    for name, taken in (("PORT", port), ("MOTO_PORT", moto_port)):
+    stripe_port = int(os.environ.get("LOCALSTRIPE_PORT") or localstripe_server.DEFAULT_PORT)
+    for name, taken in (("PORT", port), ("MOTO_PORT", moto_port), ("LOCALSTRIPE_PORT", stripe_port)):
         if port_taken(taken):  # one clear line instead of a traceback from deep inside a server
             sys.exit(f"make dev: port {taken} ({name}) is already in use (another `make dev`?); "
                      f"stop it or choose another: {name}={taken + 1} make dev")
@@ -105,11 +107,11 @@ def main() -> None:
     import uvicorn
 
     from returns_devstack.local_routes import local_app
-    from returns_devstack.localstripe_server import DEFAULT_PORT, LocalStripe
+    from returns_devstack.localstripe_server import LocalStripe
     from returns_devstack.runtime import BackgroundTriggers
     from returns_devstack.stack import start_embedded_stack
 
-    payments = LocalStripe(port=int(os.environ.get("LOCALSTRIPE_PORT") or DEFAULT_PORT)).start()
+    payments = LocalStripe(port=stripe_port).start()
     embedded = start_embedded_stack(endpoint_url=endpoint, payments=payments,
                                     function_log_level=os.environ.get("FUNCTION_LOG_LEVEL", "WARNING"))
     orders = embedded.seed_demo_data()
