@@ -110,7 +110,8 @@ def test_rule_queues_accept_only_their_rule(stack: DeployedStack, sqs: Any) -> N
         )
         (statement,) = policy["Statement"]
         assert statement["Principal"] == {"Service": "events.amazonaws.com"}
-        assert statement["Condition"]["ArnEquals"]["aws:SourceArn"] in rules.values()
+        sources = statement["Condition"]["ArnEquals"]["aws:SourceArn"]
+        assert set(sources if isinstance(sources, list) else [sources]) <= set(rules.values())
 
 
 @pytest.mark.parametrize(
@@ -119,6 +120,7 @@ def test_rule_queues_accept_only_their_rule(stack: DeployedStack, sqs: Any) -> N
         ("ReturnRequested", {"returnId": "r-req", "orderId": "o-1"}, "ScreeningQueue"),
         ("ReturnApproved", {"returnId": "r-label", "method": "PREPAID_LABEL"}, "LabelQueue"),
         ("ReturnApproved", {"returnId": "r-self", "method": "SELF_SHIP"}, "InstructionsQueue"),
+        ("TrackingSubmitted", {"returnId": "r-track", "method": "SELF_SHIP"}, "LabelQueue"),
     ],
 )
 def test_bus_rules_route_events_to_exactly_one_queue(
@@ -147,7 +149,7 @@ def test_rule_targets_dead_letter_into_a_queue_that_admits_them(stack: DeployedS
     dlq_arn = sqs.get_queue_attributes(QueueUrl=stack.dlqs["BusTargetDLQ"], AttributeNames=["QueueArn"])[
         "Attributes"]["QueueArn"]
     rules = events.list_rules(EventBusName=stack.event_bus_name)["Rules"]
-    assert len(rules) == 3
+    assert len(rules) == 4
     for rule in rules:
         [target] = events.list_targets_by_rule(Rule=rule["Name"], EventBusName=stack.event_bus_name)[
             "Targets"

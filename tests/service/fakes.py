@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -33,11 +33,15 @@ from returns_shared.service.ports import (
     Caller,
     DueEmail,
     IdempotencyClaim,
+    InvalidWebhook,
     IssuedLabel,
     Page,
     PaymentDeclined,
     PaymentReceipt,
+    RefundUpdate,
     StoredOrder,
+    TrackingUpdate,
+    UnknownPackage,
 )
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -71,7 +75,9 @@ class FakeTable:
     idempotency: dict[tuple[str, str], IdempotencyClaim] = field(default_factory=dict)
     emails: dict[tuple[str, str], EmailRecord] = field(default_factory=dict)
     label_leases: dict[str, datetime] = field(default_factory=dict)
-    unknown_packages: list[dict[str, Any]] = field(default_factory=list)
+    unknown_packages: list[UnknownPackage] = field(default_factory=list)
+    failed_refunds: dict[str, datetime] = field(default_factory=dict)  # return id -> when it failed
+    webhook_events: set[tuple[str, str]] = field(default_factory=set)
     commits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -179,6 +185,41 @@ class FakeRepository:
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
         return self.table.idempotency.get((customer_key(customer), key))
 
+    def webhook_event_seen(self, provider: str, event_id: str) -> bool:
+        return (provider, event_id) in self.table.webhook_events
+
+    def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]:
+        scope = f"orders|{customer_key(customer_email)}"
+        start = int(self.cursors.decode(scope, after)) if after else 0
+        mine = sorted(
+            (
+                s.order
+                for s in self.table.orders.values()
+                if s.order.customer_key == customer_key(customer_email)
+            ),
+            key=lambda o: (o.placed_at, o.id),
+            reverse=True,
+        )
+        more = start + first < len(mine)
+        return Page(
+            items=mine[start : start + first],
+            next_cursor=self.cursors.encode(scope, start + first) if more else None,
+        )
+
+    def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]:
+        start = int(self.cursors.decode("packages", after)) if after else 0
+        newest = sorted(self.table.unknown_packages, key=lambda p: p.at, reverse=True)
+        more = start + first < len(newest)
+        return Page(items=newest[start:start + first],
+                    next_cursor=self.cursors.encode("packages", start + first) if more else None)
+
+    def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
+        start = int(self.cursors.decode("failed", after)) if after else 0
+        ids = [rid for rid, _at in sorted(self.table.failed_refunds.items(), key=lambda item: item[1])]
+        page = [r for r in (self.get_return(rid) for rid in ids[start:start + first]) if r is not None]
+        more = start + first < len(ids)
+        return Page(items=page, next_cursor=self.cursors.encode("failed", start + first) if more else None)
+
 
 Check = Callable[[FakeTable], bool]
 Apply = Callable[[FakeTable], None]
@@ -236,9 +277,23 @@ class FakeUnitOfWork:
                     lambda t: t.idempotency.__setitem__(slot, IdempotencyClaim(return_id, fingerprint)))
 
     def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None:
-        record = {"returnId": return_id, "reason": reason, "scannedBy": scanned_by, "at": at}
+        record = UnknownPackage(return_id=return_id, reason=reason, scanned_by=scanned_by, at=at)
         self._write(f"unknown package {return_id}", lambda t: record not in t.unknown_packages,
                     lambda t: t.unknown_packages.append(record))
+
+    def flag_failed_refund(self, ret: Return, *, at: datetime) -> None:
+        self._write(
+            f"flag failed refund {ret.id}", lambda t: True, lambda t: t.failed_refunds.__setitem__(ret.id, at)
+        )
+
+    def clear_failed_refund(self, return_id: str) -> None:
+        self._write(f"clear failed refund {return_id}", lambda t: True,
+                    lambda t: t.failed_refunds.pop(return_id, None))
+
+    def claim_webhook_event(self, provider: str, event_id: str, *, expires_at: datetime) -> None:
+        slot = (provider, event_id)
+        self._write(f"webhook event {slot}", lambda t: slot not in t.webhook_events,
+                    lambda t: t.webhook_events.add(slot))
 
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None:
         self._write(f"lease label {return_id}",
@@ -335,7 +390,15 @@ class FakeMailer:
 @dataclass
 class FakeCarrier:
     issued: list[dict[str, Any]] = field(default_factory=list)
+    trackers: dict[str, str] = field(default_factory=dict)  # tracking number -> carrier
     down: bool = False
+    name: str = "fake"
+
+    def track(self, *, tracking_number: str, carrier: str) -> str:
+        if self.down:
+            raise Outage("the carrier is down")
+        self.trackers[tracking_number] = carrier
+        return f"trk_{tracking_number}"
 
     def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
                     fee: Money) -> IssuedLabel:
@@ -369,9 +432,10 @@ class FakePayments:
     down: bool = False
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
-    def refund(
-        self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime
-    ) -> PaymentReceipt:
+    provider: str = "fake"
+
+    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, return_id: str,
+               at: datetime) -> PaymentReceipt:
         self.calls += 1
         if self.down:
             raise Outage("the payment provider is down")
@@ -381,16 +445,14 @@ class FakePayments:
         if earlier is not None:
             if (earlier.amount, earlier.payment_reference) != (amount, payment_reference):
                 raise PaymentDeclined("idempotency key reused with other terms")
-            return PaymentReceipt(
-                earlier.refund_id,
-                earlier.amount,
-                earlier.payment_reference,
-                earlier.issued_at,
-                duplicate=True,
-            )
+            return PaymentReceipt(earlier.refund_id, earlier.amount, earlier.payment_reference,
+                                  earlier.issued_at, status=earlier.status, duplicate=True)
         receipt = PaymentReceipt(f"rf_{next(self._ids)}", amount, payment_reference, at, duplicate=False)
         self.paid[idempotency_key] = receipt
         return receipt
+
+    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
+        return self.paid.get(idempotency_key)
 
 
 @dataclass
@@ -419,6 +481,26 @@ class FakeWorkflow:
         if self.down:
             raise Outage("Step Functions is down")
         return return_id in self.running
+
+
+@dataclass
+class FakeWebhooks:
+    """Both providers' webhook readers: the test hands over the update the next call verifies to."""
+
+    provider: str = "fake"
+    next_refund: RefundUpdate | None = None
+    next_tracking: TrackingUpdate | None = None
+    invalid: bool = False
+
+    def refund_update(self, body: bytes, headers: Mapping[str, str]) -> RefundUpdate | None:
+        if self.invalid:
+            raise InvalidWebhook("bad signature")
+        return self.next_refund
+
+    def tracking_update(self, body: bytes, headers: Mapping[str, str]) -> TrackingUpdate | None:
+        if self.invalid:
+            raise InvalidWebhook("bad signature")
+        return self.next_tracking
 
 
 @dataclass
@@ -455,6 +537,7 @@ class World:
         self.events = FakeEvents()
         self.mailer = FakeMailer()
         self.carrier = FakeCarrier()
+        self.webhooks = FakeWebhooks()
         self.labels = FakeLabelStore()
         self.payments = FakePayments()
         self.workflow = FakeWorkflow()
@@ -467,8 +550,10 @@ class World:
             events=self.events,
             mailer=self.mailer,
             carrier=self.carrier,
+            carrier_events=self.webhooks,
             labels=self.labels,
             payments=self.payments,
+            payment_events=self.webhooks,
             workflow=self.workflow,
             alerts=self.alerts,
             policy=load_policy,

@@ -49,7 +49,7 @@ def test_receiving_sets_the_deadline_and_starts_the_workflow(world):
 
 def test_an_unknown_package_is_refused_recorded_and_alerted(world):
     assert codes(receive(world, "RMA-NOPE")) == ["NOT_FOUND"]
-    assert [p["returnId"] for p in world.table.unknown_packages] == ["RMA-NOPE"]
+    assert [p.return_id for p in world.table.unknown_packages] == ["RMA-NOPE"]
     assert world.alerts.subjects() == ["Package refused at the warehouse"]
 
 
@@ -57,7 +57,7 @@ def test_a_package_for_an_unapproved_return_is_refused_and_recorded(world):
     world.table.put_order(b.order())
     rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
     assert codes(receive(world, rid)) == ["INVALID_STATE"]
-    assert world.table.unknown_packages[0]["reason"] == "return is REQUESTED, not approved"
+    assert world.table.unknown_packages[0].reason == "return is REQUESTED, not approved"
     assert world.stored(rid).status == ReturnStatus.REQUESTED
 
 
@@ -115,16 +115,24 @@ def test_refund_before_inspection_and_by_the_wrong_role_are_refused(world):
     assert world.payments.calls == 0
 
 
-def test_a_declined_payment_records_nothing(world):
-    from returns_shared.service.ports import PaymentDeclined
-
+def test_a_declined_refund_is_a_failed_refund_for_agents_and_a_retry_pays_once(world):
     rid = approved(world)
     receive(world, rid)
     inspect(world, rid)
     world.payments.declined = True
-    with pytest.raises(PaymentDeclined):
-        world.command("issueRefund", b.AGENT, {"id": rid})
-    assert world.stored(rid).status == ReturnStatus.INSPECTED
+    assert world.command("issueRefund", b.AGENT, {"id": rid})["userErrors"] == []
+    ret = world.stored(rid)
+    assert (
+        ret.refund is not None
+        and ret.refund.status.value == "FAILED"
+        and ret.status == ReturnStatus.INSPECTED
+    )
+    assert rid in world.table.failed_refunds and world.payments.paid == {}
+    world.payments.declined = False
+    assert world.command("retryRefund", b.AGENT, {"id": rid})["userErrors"] == []
+    assert world.stored(rid).status == ReturnStatus.REFUNDED and len(world.payments.paid) == 1
+    assert rid not in world.table.failed_refunds
+    assert codes(world.command("retryRefund", b.AGENT, {"id": rid})) == ["INVALID_STATE"]
 
 
 def test_the_deadline_refunds_an_inspected_return_and_records_a_breach_otherwise(world):

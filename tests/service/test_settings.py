@@ -15,8 +15,18 @@ GATEWAY_ENV = {"TABLE_NAME": "returns", "LABELS_BUCKET": "labels", "REQUEST_FUNC
 
 @pytest.fixture
 def env(monkeypatch):
-    for name in {*FUNCTION_ENV, *GATEWAY_ENV, "STAGE", "CURSOR_SECRET", "SENDER_EMAIL", "LABEL_FUNCTION_NAME",
-                 "REFUND_DEADLINE_STATE_MACHINE_ARN"}:
+    for name in {
+        *FUNCTION_ENV,
+        *GATEWAY_ENV,
+        "STAGE",
+        "CURSOR_SECRET_ARN",
+        "SENDER_EMAIL",
+        "LABEL_FUNCTION_NAME",
+        "REFUND_DEADLINE_STATE_MACHINE_ARN",
+        "PAYMENTS",
+        "CARRIER",
+        "STRIPE_API_BASE",
+    }:
         monkeypatch.delenv(name, raising=False)
 
     # Powertools configures a service's logger once per process: importing a function here under
@@ -63,13 +73,13 @@ def test_importing_a_misconfigured_function_fails_before_any_event(env, monkeypa
         importlib.import_module("functions.label.app")
 
 
-def test_the_gateway_backend_needs_its_functions_and_a_real_cursor_secret_in_production(env):
+def test_the_gateway_backend_needs_its_functions_and_in_production_a_cursor_key(env):
     env({"TABLE_NAME": "returns", "LABELS_BUCKET": "labels"})
     with pytest.raises(ConfigurationError, match="REQUEST_FUNCTION_NAME"):
         GatewayBackendSettings.load()
-    env({**GATEWAY_ENV, "STAGE": "prod"})
-    with pytest.raises(ConfigurationError, match="CURSOR_SECRET"):
-        GatewayBackendSettings.load()
-    env({"CURSOR_SECRET": "s3cret"})
+    env(GATEWAY_ENV)
     assert GatewayBackendSettings.load().function_names() == {"request": "req", "screening": "scr",
                                                               "refund": "ref"}
+    env({**FUNCTION_ENV, "STAGE": "prod", "PAYMENTS": "stripe", "CARRIER": "easypost"})
+    with pytest.raises(ConfigurationError, match="CURSOR_SECRET_ARN is not set"):
+        bootstrap.check_configuration(needs=("cursors",))

@@ -28,6 +28,12 @@ MATRIX = {
     "receiveReturn": (F, F, F, Y, F, U),
     "inspectReturn": (F, F, F, Y, F, U),
     "issueRefund": (F, F, Y, F, F, U),
+    "retryRefund": (F, F, Y, F, F, U),
+    "failedRefunds": (F, F, Y, F, F, U),
+    "orders": (Y, F, Y, F, F, U),  # of owner@example.com: another customer may list only their own
+    "returnsByTrackingNumber": (F, F, Y, Y, F, U),
+    "unknownPackages": (F, F, Y, F, F, U),
+    "inspectionPreview": (F, F, F, Y, F, U),
 }
 
 DOCUMENTS = {
@@ -47,7 +53,7 @@ DOCUMENTS = {
     "cancelReturn": "mutation($r: ID!) { cancelReturn(id: $r) { return { id } userErrors { code } } }",
     "approveReturn": "mutation($r: ID!) { approveReturn(id: $r) { return { id } userErrors { code } } }",
     "declineReturn": 'mutation($r: ID!) { declineReturn(id: $r, reason: "no") { return { id } userErrors { '
-                     'code } } }',
+    "code } } }",
     "submitReturnTracking": """mutation($r: ID!) { submitReturnTracking(id: $r, carrier: "USPS",
         trackingNumber: "9400111899223856928499") { return { id } userErrors { code } } }""",
     "receiveReturn": "mutation($r: ID!) { receiveReturn(id: $r) { return { id } userErrors { code } } }",
@@ -55,6 +61,14 @@ DOCUMENTS = {
         inspectReturn(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         return { id } userErrors { code } } }""",
     "issueRefund": "mutation($r: ID!) { issueRefund(id: $r) { return { id } userErrors { code } } }",
+    "retryRefund": "mutation($r: ID!) { retryRefund(id: $r) { return { id } userErrors { code } } }",
+    "failedRefunds": "{ failedRefunds(first: 5) { edges { node { id } } } }",
+    "orders": '{ orders(customerEmail: "owner@example.com") { edges { node { id } } } }',
+    "returnsByTrackingNumber": '{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }',
+    "unknownPackages": "{ unknownPackages { edges { node { scanned } } } }",
+    "inspectionPreview": """query($r: ID!) {
+        inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
+        settlement { amount { amount } } userErrors { code } } }""",
 }
 
 

@@ -144,7 +144,17 @@ class Mutation:
             info, catalog.INSPECT_RETURN, id, payload, problems=validation.inspection(lines)
         )
 
-    @strawberry.mutation(description="Agent; also run by the deadline workflow.",
-                         extensions=sends(catalog.ISSUE_REFUND))
+    @strawberry.mutation(
+        description="Agent; also run by the deadline workflow. Pays the settled refund to the "
+        "original payment once (REFUND-ONCE); a refusal by the payment provider "
+        "shows as refund.status FAILED.",
+        extensions=sends(catalog.ISSUE_REFUND),
+    )
     async def issue_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
         return await _return_command(info, catalog.ISSUE_REFUND, id, {}, problems=[])
+
+    @strawberry.mutation(description="Agent: ask the payment provider again after a FAILED refund (a new "
+                                     "attempt; nothing was paid by the failed one).",
+                         extensions=sends(catalog.RETRY_REFUND))
+    async def retry_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
+        return await _return_command(info, catalog.RETRY_REFUND, id, {}, problems=[])

@@ -6,7 +6,7 @@ import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
-from returns_api.errors import BadUserInput
+from returns_api.errors import BadUserInput, Forbidden
 from returns_api.permissions import (
     AGENT,
     CUSTOMER,
@@ -15,10 +15,12 @@ from returns_api.permissions import (
     caller_of,
     ensure_owner,
     is_customer,
+    owns,
     public,
     roles,
 )
-from returns_api.types.connection import Position, ReturnConnection
+from returns_api.query_lookups import LookupQueries, email_argument, page_start
+from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
 from returns_api.types.inputs import ReturnInput
 from returns_api.types.order import Order
@@ -31,11 +33,9 @@ from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
 from returns_shared.policy.engine import RequestedLine, quote
 
-MAX_PAGE = 100
-
 
 @strawberry.type
-class Query:
+class Query(LookupQueries):
     @strawberry.field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )
@@ -83,8 +83,8 @@ class Query:
         ensure_owner(caller, ret.customer_email, "return")
         return Return.from_domain(ret, info.context.policy)
 
-    @strawberry.field(description="Newest first. Customers see their own returns, staff see all.",
-                      extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
+    @strawberry.field(description="Newest first. Customers see their own returns, staff see all "
+                      "(or one customer's: `customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def returns(
         self,
         info: Info,
@@ -92,15 +92,20 @@ class Query:
         after: str | None = None,
         status: ReturnStatus | None = None,
         order_id: strawberry.ID | None = None,
+        customer_email: str | None = None,
     ) -> ReturnConnection:
         caller = caller_of(info)
-        if first is None or not 1 <= first <= MAX_PAGE:
-            raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
+        first, start = page_start(first, after)
         if order_id is not None and validation.return_id(str(order_id)):
             raise BadUserInput("`orderId` is not a valid id")
-        start = Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
+        email_argument(customer_email)
         # Customers are always confined to their own partition, whatever else they ask for.
-        email = customer_key(caller.email or "") if is_customer(caller) else None
+        if is_customer(caller):
+            if customer_email is not None and not owns(caller, customer_email):
+                raise Forbidden("Customers list their own returns only")
+            email: str | None = customer_key(caller.email or "")
+        else:
+            email = customer_key(customer_email) if customer_email else None
         ctx = info.context
         try:
             page = ctx.reader.list_returns(
@@ -119,3 +124,19 @@ class Query:
         ctx.loaders.prime_returns(items)
         nodes = [Return.from_domain(ret, ctx.policy) for ret in items]
         return ReturnConnection.from_page(start, page, nodes)
+
+    @strawberry.field(description="Agents: returns whose refund the payment provider refused or failed "
+                                  "(nothing was paid), oldest failure first. Retry them with retryRefund.",
+                      extensions=roles(AGENT))
+    async def failed_refunds(
+        self, info: Info, first: int | None = 20, after: str | None = None
+    ) -> ReturnConnection:
+        first, start = page_start(first, after)
+        ctx = info.context
+        try:
+            page = ctx.reader.failed_refunds(first=first + start.skip, after=start.page_cursor)
+        except DomainError as exc:
+            raise BadUserInput(exc.message) from exc
+        items = page.items[start.skip :]
+        ctx.loaders.prime_returns(items)
+        return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])

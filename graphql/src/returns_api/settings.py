@@ -60,6 +60,7 @@ class Settings(BaseSettings):
     graphql_ide: bool | None = None  # unset: on unless production
     max_body_bytes: int = Field(64 * 1024, gt=0)
     label_url_ttl_seconds: int = Field(15 * 60, gt=0)
+    graphiql_assets_url: str = "/_assets/graphiql"  # GraphiQL's scripts and styles: never a CDN
 
     @classmethod
     def settings_customise_sources(
@@ -83,7 +84,9 @@ class Settings(BaseSettings):
         settings.check_deployable()
         return settings
 
-    @field_validator("stage", "local_jwt_secret", "auth_mode", "graphql_ide", mode="before")
+    @field_validator(
+        "stage", "local_jwt_secret", "auth_mode", "graphql_ide", "graphiql_assets_url", mode="before"
+    )
     @classmethod
     def _blank_means_default(cls, value: Any, info: Any) -> Any:
         value = _blank_is_unset(value)

@@ -15,7 +15,7 @@ from strawberry.http.ides import get_graphql_ide_html
 from returns_api.asgi import Request, Response
 from returns_api.auth import identify
 from returns_api.context import RequestContext, Services
-from returns_api.graphiql import DEFAULT_DOCUMENT
+from returns_api.graphiql import DEFAULT_DOCUMENT, offline_ide
 from returns_api.schema import GatewaySchema
 
 
@@ -116,7 +116,7 @@ class GraphQLView(AsyncBaseHTTPView[Request, Response, SubResponse, Request, Req
         return response
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        html = get_graphql_ide_html(self.graphql_ide)
+        html = offline_ide(get_graphql_ide_html(self.graphql_ide), self.services.settings.graphiql_assets_url)
         # Preload the example operations instead of Strawberry's welcome text.
         start = html.index("const EXAMPLE_QUERY = `") + len("const EXAMPLE_QUERY = `")
         end = html.index("`;", start)

@@ -1,12 +1,14 @@
 """Composition root: the one place that wires adapters to ports, from configuration.
 
-Configuration (settings.py) is read and validated when the dependencies are built (first invocation
-of a container, or the function module's import: see lambda_entry), not frozen at import; the built
+Configuration (settings.py) is read and validated at cold start (the function module's import, the
+gateway's first invocation) and when the dependencies are built, never frozen at import; the built
 set is cached per configuration so warm invocations reuse clients.
 """
 
 from __future__ import annotations
 
+import secrets as _random
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -15,18 +17,38 @@ from botocore.config import Config
 
 from returns_shared.adapters.carrier_local import LocalCarrier
 from returns_shared.adapters.dynamodb import DynamoReturnsRepository, DynamoUnitOfWork
+from returns_shared.adapters.easypost_carrier import EasyPostCarrier
+from returns_shared.adapters.easypost_webhooks import EasyPostWebhookEvents
 from returns_shared.adapters.eventbridge_publisher import EventBridgePublisher
 from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.adapters.s3_label_store import S3LabelStore
+from returns_shared.adapters.secrets import secret
 from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.adapters.sfn_workflow import StepFunctionsDeadlineWorkflow
 from returns_shared.adapters.sns_alerts import SnsOpsAlerts
+from returns_shared.adapters.stripe_payments import StripePayments
+from returns_shared.adapters.stripe_webhooks import StripeWebhookEvents
 from returns_shared.policy.document import load_policy
 from returns_shared.service.cursors import CursorCodec
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.ports import CommandBus, DeadlineWorkflow, LabelStore, ReturnsReader
-from returns_shared.settings import FunctionSettings, GatewayBackendSettings, StorageSettings
+from returns_shared.service.ports import (
+    Carrier,
+    CommandBus,
+    DeadlineWorkflow,
+    LabelStore,
+    Payments,
+    ReturnsReader,
+)
+from returns_shared.settings import (
+    ConfigurationError,
+    FunctionSettings,
+    GatewayBackendSettings,
+    StorageSettings,
+    refuse_sandbox_key,
+)
+
+LOCALSTRIPE_KEY = "sk_test_localstripe"  # localstripe accepts any key
 
 _BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
 
@@ -36,14 +58,59 @@ def client(service: str, settings: StorageSettings) -> Any:  # boto3 clients are
     return boto3.client(service, region_name=settings.region, config=_BOTO_CONFIG)
 
 
+def _secret(arn: str | None, what: str, *, provider: str | None = None,
+            settings: StorageSettings) -> Callable[[], str]:
+    def unset() -> str:
+        raise ConfigurationError(f"{what}: no secret is configured")
+
+    read = secret(arn) if arn else unset
+    if provider is None:
+        return read
+    return lambda: refuse_sandbox_key(provider, read(), production=settings.production)
+
+
+def _cursor_secret(settings: StorageSettings) -> Callable[[], str]:
+    if settings.cursor_secret_arn:
+        return _secret(settings.cursor_secret_arn, "the cursor signing key", settings=settings)
+    process_secret = _random.token_urlsafe(32)  # locally: cursors live as long as the process
+    return lambda: process_secret
+
+
 def reader(settings: StorageSettings, dynamodb: Any) -> DynamoReturnsRepository:
-    return DynamoReturnsRepository(settings.table_name, dynamodb, cursors=CursorCodec(settings.cursor_secret))
+    return DynamoReturnsRepository(
+        settings.table_name, dynamodb, cursors=CursorCodec(_cursor_secret(settings))
+    )
 
 
 def label_store(settings: StorageSettings) -> S3LabelStore:
     return S3LabelStore(
         settings.labels_bucket, region_name=settings.region
     )  # own SigV4 client for presigning
+
+
+def build_payments(settings: FunctionSettings, dynamodb: object) -> Payments:
+    if settings.payments == "ledger":
+        return LedgerPayments(settings.table_name, dynamodb)
+    if settings.payments == "localstripe":  # no idempotency keys there: the service's own claim holds
+        key = _secret(settings.stripe_api_key_secret_arn, "the Stripe API key", settings=settings) \
+            if settings.stripe_api_key_secret_arn else (lambda: LOCALSTRIPE_KEY)
+        return StripePayments(key, api_base=settings.stripe_api_base, max_network_retries=0)
+    return StripePayments(_secret(settings.stripe_api_key_secret_arn, "the Stripe API key", provider="stripe",
+                                  settings=settings))
+
+
+def build_carrier(settings: FunctionSettings) -> Carrier:
+    if settings.carrier == "local":
+        return LocalCarrier()
+    return EasyPostCarrier(
+        _secret(
+            settings.easypost_api_key_secret_arn,
+            "the EasyPost API key",
+            provider="easypost",
+            settings=settings,
+        ),
+        carriers=settings.easypost_carriers,
+    )
 
 
 class WorkflowNotConfigured:
@@ -73,9 +140,15 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         unit_of_work=lambda: DynamoUnitOfWork(settings.table_name, dynamodb),
         events=EventBridgePublisher(settings.event_bus_name, client("events", settings)),
         mailer=SesMailer(settings.sender_email, client("sesv2", settings)),
-        carrier=LocalCarrier(),
+        carrier=build_carrier(settings),
+        carrier_events=EasyPostWebhookEvents(
+            _secret(settings.easypost_webhook_secret_arn, "the EasyPost webhook secret", settings=settings)
+        ),
         labels=label_store(settings),
-        payments=LedgerPayments(settings.table_name, dynamodb),
+        payments=build_payments(settings, dynamodb),
+        payment_events=StripeWebhookEvents(
+            _secret(settings.stripe_webhook_secret_arn, "the Stripe webhook secret", settings=settings)
+        ),
         workflow=workflow(settings),
         alerts=SnsOpsAlerts(settings.ops_topic_arn, client("sns", settings)),
         policy=load_policy,
@@ -90,6 +163,14 @@ def _cached(settings: FunctionSettings) -> Dependencies:
 def function_dependencies() -> Dependencies:
     """What a function handler uses: built once per container (per configuration)."""
     return _cached(FunctionSettings.load())
+
+
+def check_configuration(needs: Iterable[str] = ()) -> FunctionSettings:
+    """At cold start: the configuration is complete and, in production, uses no sandbox part and
+    names every secret this process needs. Raises ConfigurationError (the process refuses to start)."""
+    settings = FunctionSettings.load()
+    settings.check_production(needs)
+    return settings
 
 
 def gateway_dependencies() -> tuple[ReturnsReader, CommandBus, LabelStore]:

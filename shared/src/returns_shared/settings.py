@@ -1,24 +1,57 @@
 """Configuration of the shared code's processes, read from the environment and validated once, at
-cold start (the composition root builds these first): a missing or empty variable is ONE clear
-error naming every problem, never an empty string found by the first AWS call that needs it.
+cold start: a missing or empty variable is ONE ConfigurationError naming every problem, never an
+empty string found by the first AWS call that needs it. Extend a model by adding a field (its
+environment variable is the field name in upper case).
 
-Extend a model by adding a field (its environment variable is the field name in upper case).
+Adapters are chosen by configuration: `PAYMENTS=stripe|localstripe|ledger`, `CARRIER=easypost|local`.
+With `STAGE=prod` a process refuses to start (ConfigurationError at cold start) when a sandbox
+adapter is chosen or a secret it needs is not configured: production never pays nobody or prints
+labels no carrier issued by accident.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import AliasChoices, Field, StringConstraints, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-LOCAL_CURSOR_SECRET = "local-cursor-secret"  # pinned for the local stack; AWS injects CURSOR_SECRET
 PRODUCTION_STAGES = frozenset({"prod", "production"})
+PAYMENT_ADAPTERS = ("stripe", "localstripe", "ledger")
+CARRIER_ADAPTERS = ("easypost", "local")
+SANDBOX_PAYMENTS = frozenset({"localstripe", "ledger"})
+SANDBOX_CARRIERS = frozenset({"local"})
+
+_GIVEN_ENVIRONMENT: ContextVar[Mapping[str, str] | None] = ContextVar("given_environment", default=None)
 
 
 class ConfigurationError(RuntimeError):
-    """The environment does not configure this process; the message names every problem."""
+    """The process is configured in a way it must not run with; the message names every problem."""
+
+
+class _MappingSource(EnvSettingsSource):
+    """The environment source over a given mapping instead of os.environ (Settings.from_env(env))."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environment: Mapping[str, str]) -> None:
+        self._given = environment
+        super().__init__(settings_cls, case_sensitive=False)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in self._given.items()}
+
+
+def _blank_is_unset(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 class _Settings(BaseSettings):
@@ -34,6 +67,18 @@ class _Settings(BaseSettings):
         return self.stage.lower() in PRODUCTION_STAGES
 
     @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        given = _GIVEN_ENVIRONMENT.get()
+        return (init_settings, env_settings if given is None else _MappingSource(settings_cls, given))
+
+    @classmethod
     def load(cls, **overrides: object) -> Self:
         """From the environment (and `overrides`); ConfigurationError listing what is missing or bad."""
         try:
@@ -44,9 +89,24 @@ class _Settings(BaseSettings):
             )
             raise ConfigurationError(f"{cls.__name__} is not configured: {problems}") from None
 
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """From os.environ, or from `env` alone (tests, tools)."""
+        with _given(env):
+            return cls.load()
+
 
 def _variable(location: tuple[int | str, ...]) -> str:
     return str(location[0]).upper() if location else "environment"
+
+
+@contextmanager
+def _given(env: Mapping[str, str] | None) -> Iterator[None]:
+    token = _GIVEN_ENVIRONMENT.set(env)
+    try:
+        yield
+    finally:
+        _GIVEN_ENVIRONMENT.reset(token)
 
 
 class StorageSettings(_Settings):
@@ -54,15 +114,12 @@ class StorageSettings(_Settings):
 
     table_name: Name
     labels_bucket: Name
-    cursor_secret: Name = LOCAL_CURSOR_SECRET
+    cursor_secret_arn: Name | None = None  # production: Secrets Manager; locally a per-process key
 
-    @model_validator(mode="after")
-    def _real_secret_in_production(self) -> Self:
-        if self.production and self.cursor_secret == LOCAL_CURSOR_SECRET:
-            raise ValueError(
-                "CURSOR_SECRET must be set in production (the local default signs forgeable cursors)"
-            )
-        return self
+    @field_validator("cursor_secret_arn", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        return _blank_is_unset(value)
 
 
 class FunctionSettings(StorageSettings):
@@ -73,6 +130,75 @@ class FunctionSettings(StorageSettings):
     sender_email: Name = "returns@allegra-k.com"
     # only the refund function starts and stops the deadline workflow
     refund_deadline_state_machine_arn: Name | None = None
+    payments: Literal["stripe", "localstripe", "ledger"] = "ledger"
+    carrier: Literal["easypost", "local"] = "local"
+    stripe_api_base: Name | None = None  # localstripe's address (PAYMENTS=localstripe)
+    stripe_api_key_secret_arn: Name | None = None
+    stripe_webhook_secret_arn: Name | None = None
+    easypost_api_key_secret_arn: Name | None = None
+    easypost_webhook_secret_arn: Name | None = None
+    easypost_carriers: Annotated[tuple[str, ...], NoDecode] = ("USPS", "UPS")  # "USPS,UPS"
+
+    @field_validator(
+        "refund_deadline_state_machine_arn",
+        "stripe_api_base",
+        "stripe_api_key_secret_arn",
+        "stripe_webhook_secret_arn",
+        "easypost_api_key_secret_arn",
+        "easypost_webhook_secret_arn",
+        mode="before",
+    )
+    @classmethod
+    def _optional(cls, value: Any) -> Any:
+        return _blank_is_unset(value)
+
+    @field_validator("payments", "carrier", mode="before")
+    @classmethod
+    def _known_adapter(cls, value: Any, info: Any) -> Any:
+        choices = PAYMENT_ADAPTERS if info.field_name == "payments" else CARRIER_ADAPTERS
+        chosen = str(value).strip().lower()
+        if chosen not in choices:
+            raise ValueError(f"{info.field_name.upper()} must be one of {sorted(choices)}, not {chosen!r}")
+        return chosen
+
+    @field_validator("easypost_carriers", mode="before")
+    @classmethod
+    def _carrier_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return tuple(carrier.strip().upper() for carrier in value.split(",") if carrier.strip())
+        return value
+
+    @model_validator(mode="after")
+    def _localstripe_has_an_address(self) -> Self:
+        if self.payments == "localstripe" and not self.stripe_api_base:
+            raise ValueError("PAYMENTS=localstripe needs STRIPE_API_BASE (the localstripe address)")
+        return self
+
+    def check_production(self, needs: Iterable[str] = ()) -> None:
+        """In production: no sandbox adapter anywhere, and every secret this process `needs`
+        ("payments", "payment-webhooks", "carrier", "carrier-webhooks", "cursors") configured."""
+        if not self.production:
+            return
+        problems: list[str] = []
+        if self.payments in SANDBOX_PAYMENTS:
+            problems.append(f"PAYMENTS={self.payments} is a sandbox: production refunds need PAYMENTS=stripe")
+        if self.carrier in SANDBOX_CARRIERS:
+            problems.append(f"CARRIER={self.carrier} is a sandbox: production labels need CARRIER=easypost")
+        if self.stripe_api_base:
+            problems.append("STRIPE_API_BASE points Stripe at another server (localstripe?)")
+        required = {
+            "payments": ("STRIPE_API_KEY_SECRET_ARN", self.stripe_api_key_secret_arn),
+            "payment-webhooks": ("STRIPE_WEBHOOK_SECRET_ARN", self.stripe_webhook_secret_arn),
+            "carrier": ("EASYPOST_API_KEY_SECRET_ARN", self.easypost_api_key_secret_arn),
+            "carrier-webhooks": ("EASYPOST_WEBHOOK_SECRET_ARN", self.easypost_webhook_secret_arn),
+            "cursors": ("CURSOR_SECRET_ARN", self.cursor_secret_arn),
+        }
+        problems += [f"{name} is not set" for need in needs for name, value in [required[need]] if not value]
+        if problems:
+            raise ConfigurationError(f"refusing to start with STAGE={self.stage}: " + "; ".join(problems))
+
+
+Settings = FunctionSettings  # the name the wiring and its tests know the functions' model by
 
 
 class GatewayBackendSettings(StorageSettings):
@@ -88,3 +214,13 @@ class GatewayBackendSettings(StorageSettings):
         names = {"request": self.request_function_name, "screening": self.screening_function_name,
                  "refund": self.refund_function_name, "label": self.label_function_name}
         return {role: name for role, name in names.items() if name}
+
+
+# Key prefixes of the providers' test modes: a production process refuses them at first use.
+SANDBOX_KEY_PREFIXES = {"stripe": ("sk_test_", "rk_test_"), "easypost": ("EZTK",)}
+
+
+def refuse_sandbox_key(provider: str, key: str, *, production: bool) -> str:
+    if production and key.startswith(SANDBOX_KEY_PREFIXES[provider]):
+        raise ConfigurationError(f"STAGE=prod refuses a {provider} test-mode key")
+    return key

@@ -190,5 +190,6 @@ def deploy_stack(
         outputs=deployer.outputs(),
         skipped=dict(sorted(deployer.skipped.items())),
         dlq_by_queue=dict(deployer.dlq_by_queue),
+        http_routes=tpl.http_routes(cfn),
         deploy_seconds=time.perf_counter() - started,
     )

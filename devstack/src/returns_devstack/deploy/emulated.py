@@ -104,6 +104,22 @@ def verify_email_identity(d: Deployment, lid: str, props: Mapping[str, Any]) -> 
     d.physical[lid] = {"Ref": identity}
 
 
+def create_secret(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
+    """As CloudFormation does: the given SecretString, or a generated random one."""
+    props = d.resolve(props)
+    generate = props.get("GenerateSecretString")
+    if generate is not None:
+        value = d.client("secretsmanager").get_random_password(
+            PasswordLength=int(generate.get("PasswordLength", 32)),
+            ExcludePunctuation=str(generate.get("ExcludePunctuation", False)).lower() == "true",
+        )["RandomPassword"]
+    else:
+        value = props.get("SecretString", "")
+    name = props.get("Name") or f"{d.stack_name}-{lid}"
+    arn = d.client("secretsmanager").create_secret(Name=name, SecretString=value)["ARN"]
+    d.physical[lid] = {"Ref": arn, "Id": arn}
+
+
 def set_queue_policy(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
     props = d.resolve(props)
     for url in props["Queues"]:
@@ -142,6 +158,7 @@ def create_state_machine(d: Deployment, lid: str, props: Mapping[str, Any]) -> N
 GAPS: dict[str, Handler] = {"AWS::DynamoDB::Table": table_gaps, "AWS::S3::Bucket": bucket_gaps}
 # Resources created here, dependencies first.
 CREATE: dict[str, Handler] = {
+    "AWS::SecretsManager::Secret": create_secret,
     "AWS::Cognito::UserPool": create_user_pool,
     "AWS::Cognito::UserPoolClient": create_user_pool_client,
     "AWS::Cognito::UserPoolGroup": create_user_pool_group,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from returns_devstack import template as tpl
+
 # The singletons the rest of the code base names (logical ids in template.yaml).
 TABLE_ID = "ReturnsTable"
 EVENT_BUS_ID = "ReturnsBus"
@@ -29,6 +31,7 @@ EMULATED_TYPES = frozenset(
         "AWS::StepFunctions::StateMachine",
         "AWS::SQS::QueuePolicy",
         "AWS::SES::EmailIdentity",
+        "AWS::SecretsManager::Secret",
     }
 )
 #: Created through cognito-idp with deploy_stack(cognito=True); otherwise named only.
@@ -37,8 +40,9 @@ COGNITO_TYPES = frozenset(
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
 NAMED_ONLY_TYPES = frozenset(
-    # a secret only feeds a dynamic reference: locally that unresolved string is the (public) value
-    {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::SecretsManager::Secret"}
+    # the web distribution: the pages are served by the local stack itself, but the gateway's environment
+    # names its domain
+    {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::CloudFront::Distribution"}
 )
 
 
@@ -87,6 +91,7 @@ class DeployedStack:
     outputs: dict[str, str] = field(default_factory=dict)  # template Outputs that resolve locally
     skipped: dict[str, str] = field(default_factory=dict)  # logical id -> type, not created
     dlq_by_queue: dict[str, str] = field(default_factory=dict)  # queue logical id -> DLQ logical id
+    http_routes: list[tpl.HttpRoute] = field(default_factory=list)  # the HTTP API's routes to functions
     deploy_seconds: float = 0.0
 
     def env(self) -> dict[str, str]:

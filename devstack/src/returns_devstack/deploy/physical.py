@@ -106,6 +106,10 @@ class Deployment:
             return {"Ref": arn, "LayerVersionArn": arn}
         if kind in COGNITO_TYPES:
             return self._fake_cognito(logical_id, kind, props)
+        if kind == "AWS::CloudFront::Distribution":
+            distribution_id = f"E{logical_id.upper()[:13]}"
+            return {"Ref": distribution_id, "Id": distribution_id,
+                    "DomainName": f"{distribution_id.lower()}.cloudfront.net"}
         name = self.resolve(props.get("RoleName")) or f"{self.stack_name}-{logical_id}"[:64]
         return {
             "Ref": name,

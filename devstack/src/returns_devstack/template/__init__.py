@@ -23,10 +23,12 @@ from returns_devstack.template.constants import (
 from returns_devstack.template.intrinsics import Intrinsics, Unresolvable
 from returns_devstack.template.reading import (
     FunctionSource,
+    HttpRoute,
     code_location,
     dead_letter_targets,
     functions,
     handler_import_path,
+    http_routes,
     resource_references,
     schedules,
     sqs_event_sources,
@@ -44,6 +46,7 @@ __all__ = [
     "PSEUDO_ACCOUNT_ID",
     "TEMPLATE_FILENAME",
     "FunctionSource",
+    "HttpRoute",
     "Intrinsics",
     "Unresolvable",
     "code_location",
@@ -51,6 +54,7 @@ __all__ = [
     "find_template",
     "functions",
     "handler_import_path",
+    "http_routes",
     "load_sam_template",
     "parameter_values",
     "resource_references",

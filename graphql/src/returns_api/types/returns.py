@@ -8,15 +8,24 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from returns_api.context import Info
-from returns_api.types.enums import ItemCondition, ReturnMethod, ReturnReason, ReturnStatus
+from returns_api.types.enums import (
+    ItemCondition,
+    RefundStatus,
+    ReturnMethod,
+    ReturnReason,
+    ReturnStatus,
+)
 from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
 from returns_api.types.quote import ReturnQuote
 from returns_shared.domain import decisions
 from returns_shared.domain import returns as domain
+from returns_shared.domain.vocabulary import ReturnStatus as Status
+from returns_shared.policy.schedules import expiry_at
 
 if TYPE_CHECKING:
-    from returns_api.types.order import Order
+    from returns_api.types.lookups import Settlement
+    from returns_api.types.order import Address, Order
     from returns_shared.policy.document import PolicyDocument
 
 
@@ -85,11 +94,16 @@ class Screening:
 
 @strawberry.type
 class Refund:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The payment provider's refund id (Stripe: re_...).")
     amount: Money
     applied_clauses: list[PolicyClause]
     issued_at: datetime
     payment_reference: str
+    status: RefundStatus = strawberry.field(description="PENDING until the provider confirms the payout.")
+    failure_reason: str | None = strawberry.field(description="Why the provider refused or failed it.")
+    provider: str = strawberry.field(description="Who paid it: stripe, or the sandbox ledger.")
+    attempt: int = strawberry.field(description="1, or more when an agent retried a failed refund.")
+    updated_at: datetime | None
 
     @classmethod
     def from_domain(cls, refund: domain.Refund, policy: PolicyDocument) -> Refund:
@@ -99,6 +113,27 @@ class Refund:
             applied_clauses=clauses(policy, refund.applied_clauses),
             issued_at=refund.issued_at,
             payment_reference=refund.payment_reference,
+            status=refund.status,
+            failure_reason=refund.failure_reason,
+            provider=refund.provider,
+            attempt=refund.attempt,
+            updated_at=refund.updated_at,
+        )
+
+
+@strawberry.type(description="What the carrier reported about the package (its scans are on the timeline).")
+class CarrierTracking:
+    status: str | None = strawberry.field(
+        description="The carrier's latest status, e.g. in_transit, delivered."
+    )
+    last_scan_at: datetime | None
+    delivered_at: datetime | None = strawberry.field(
+        description="The carrier's delivery scan; the warehouse still receives and inspects the package.")
+
+    @classmethod
+    def from_domain(cls, tracking: domain.CarrierTracking) -> CarrierTracking:
+        return cls(
+            status=tracking.status, last_scan_at=tracking.last_scan_at, delivered_at=tracking.delivered_at
         )
 
 
@@ -125,6 +160,7 @@ class Return:
     label: ReturnLabel | None
     carrier: str | None
     tracking_number: str | None
+    tracking: CarrierTracking | None
     created_at: datetime
     received_at: datetime | None
     refund_due_at: datetime | None
@@ -145,6 +181,7 @@ class Return:
             label=ReturnLabel.from_domain(ret.label) if ret.label else None,
             carrier=ret.carrier,
             tracking_number=ret.tracking_number,
+            tracking=CarrierTracking.from_domain(ret.tracking) if ret.tracking else None,
             created_at=ret.created_at,
             received_at=ret.received_at,
             refund_due_at=ret.refund_due_at,
@@ -162,3 +199,28 @@ class Return:
         if order is None:  # a return always has its order; a miss is a data fault, not a null
             raise LookupError(f"order {self.source.order_id} of return {self.source.id} is missing")
         return Order.from_domain(order)
+
+    @strawberry.field(description="ADDR-RETURN: where the package goes (the warehouse, never the sender "
+                      "address printed on the original parcel).")
+    def return_address(self, info: Info) -> Annotated[Address, strawberry.lazy("returns_api.types.order")]:
+        from returns_api.types.order import Address
+
+        return Address.from_domain(info.context.policy.return_address.address)
+
+    @strawberry.field(description="EXPIRE-APPROVED: ship by this instant or the approval expires. Only while "
+                      "the return is approved and not shipped; null otherwise.")
+    def ship_by(self, info: Info) -> datetime | None:
+        if self.source.status != Status.APPROVED:
+            return None
+        return expiry_at(self.source, policy=info.context.policy)
+
+    @strawberry.field(
+        description="The refund the inspection decided (null until inspected); paid as `refund`."
+    )
+    def settlement(
+        self, info: Info
+    ) -> Annotated[Settlement, strawberry.lazy("returns_api.types.lookups")] | None:
+        from returns_api.types.lookups import Settlement
+
+        found = self.source.settlement
+        return Settlement.from_domain(found, info.context.policy) if found else None

@@ -39,11 +39,12 @@ DECLINE_RETURN = Command("declineReturn", SCREENING, DeclineReturn, AGENTS, scre
 RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, WAREHOUSE_STAFF, refunds.receive_return)
 INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF, refunds.inspect_return)
 ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, refunds.issue_refund)
+RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, refunds.retry_refund)
 
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command
     for command in (RECORD_ORDER, REQUEST_RETURN, CANCEL_RETURN, SUBMIT_TRACKING, APPROVE_RETURN,
-                    DECLINE_RETURN, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND)
+                    DECLINE_RETURN, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND)
 }
 
 

@@ -11,17 +11,19 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from typing import Any
 
 from returns_shared.domain.errors import InvalidInput
 
 
 class CursorCodec:
-    def __init__(self, secret: str):
-        self._secret = secret.encode()
+    def __init__(self, secret: str | Callable[[], str]):
+        self._secret = secret  # a function when the key comes from Secrets Manager (read on first use)
 
     def _sign(self, body: bytes) -> str:
-        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()[:32]
+        key = self._secret() if callable(self._secret) else self._secret
+        return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()[:32]
 
     def encode(self, scope: str, position: Any) -> str:
         body = json.dumps({"s": scope, "p": position}, separators=(",", ":"), sort_keys=True).encode()

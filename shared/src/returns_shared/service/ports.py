@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.tracking import CarrierScan
+from returns_shared.domain.vocabulary import RefundStatus, ReturnStatus
 from returns_shared.notifications.message import Email
 from returns_shared.service.roles import STAFF_ROLES, Role
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class Page:
-    items: list[Return]
+class Page(Generic[T]):
+    items: list[T]
     next_cursor: str | None  # opaque to callers; bound to the query that made it
+
+
+@dataclass(frozen=True)
+class UnknownPackage:
+    """A package the warehouse scanned for no approved return (REQ-FIRST), kept for customer service."""
+
+    return_id: str  # what was scanned or typed
+    reason: str
+    scanned_by: str
+    at: datetime
 
 
 @dataclass
@@ -49,7 +62,10 @@ class ReturnsReader(Protocol):
         status: ReturnStatus | None = None,
         order_id: str | None = None,
         customer_email: str | None = None,
-    ) -> Page: ...
+    ) -> Page[Return]: ...
+    def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]: ...
+    def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]: ...
+    def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]: ...
 
 
 @dataclass(frozen=True)
@@ -83,6 +99,7 @@ class ReturnsRepository(ReturnsReader, Protocol):
         self, *, due_by: datetime, limit: int = 100, after: object | None = None
     ) -> tuple[list[DueEmail], object | None]: ...  # soonest due first; `after` is opaque
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None: ...
+    def webhook_event_seen(self, provider: str, event_id: str) -> bool: ...
 
 
 class UnitOfWork(Protocol):
@@ -105,6 +122,11 @@ class UnitOfWork(Protocol):
     def record_unknown_package(
         self, return_id: str, *, reason: str, scanned_by: str, at: datetime
     ) -> None: ...
+    def flag_failed_refund(self, ret: Return, *, at: datetime) -> None: ...  # the agents' queue
+    def clear_failed_refund(self, return_id: str) -> None: ...
+    def claim_webhook_event(
+        self, provider: str, event_id: str, *, expires_at: datetime
+    ) -> None: ...  # write-once: a redelivered event changes nothing
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None: ...
     def release_label(self, return_id: str) -> None: ...
     def claim_email(
@@ -190,14 +212,45 @@ class IssuedLabel:
     carrier: str
     tracking_number: str
     pdf: bytes
+    tracker_id: str | None = None  # the carrier platform's tracker: its scans reach our webhook
+    shipment_id: str | None = None
+    postage: Money | None = None  # what the label cost the merchant
+
+
+class CarrierUnavailable(Exception):
+    """The carrier platform could not answer now: the label or tracker is tried again later."""
 
 
 class Carrier(Protocol):
-    """Issues prepaid return labels."""
+    """Issues prepaid return labels and starts tracking self-shipped packages."""
 
-    def issue_label(
-        self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any], fee: Money
-    ) -> IssuedLabel: ...
+    name: str  # "easypost", "local"
+
+    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
+                    fee: Money) -> IssuedLabel: ...
+
+    def track(self, *, tracking_number: str, carrier: str) -> str:
+        """Start tracking a package (returns the tracker id); its scans then reach the webhook."""
+        ...
+
+
+@dataclass(frozen=True)
+class TrackingUpdate:
+    """A carrier platform's word on a package, from a verified webhook event (cumulative: every scan)."""
+
+    event_id: str
+    tracking_number: str
+    carrier: str | None
+    status: str
+    scans: tuple[CarrierScan, ...]
+
+
+class CarrierEvents(Protocol):
+    provider: str
+
+    def tracking_update(self, body: bytes, headers: Mapping[str, str]) -> TrackingUpdate | None:
+        """InvalidWebhook when unverifiable; None for an event the service does not act on."""
+        ...
 
 
 class LabelStore(Protocol):
@@ -206,7 +259,18 @@ class LabelStore(Protocol):
 
 
 class PaymentDeclined(Exception):
-    """The payment provider refused the refund (not a duplicate)."""
+    """The payment provider refused the refund for good (already refunded, amount too large, unknown
+    payment, …): asking again will not help. Nothing was paid."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class PaymentUnavailable(Exception):
+    """The provider could not answer now (rate limit, 5xx, timeout, network): try again later with the
+    same idempotency key. Whether it paid is unknown until then."""
 
 
 @dataclass(frozen=True)
@@ -215,13 +279,50 @@ class PaymentReceipt:
     amount: Money
     payment_reference: str
     issued_at: datetime
-    duplicate: bool  # True when the idempotency key had already paid: nothing paid twice
+    status: RefundStatus = RefundStatus.SUCCEEDED
+    failure_reason: str | None = None
+    duplicate: bool = False  # the idempotency key had already paid: nothing paid twice
 
 
 class Payments(Protocol):
-    def refund(
-        self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime
-    ) -> PaymentReceipt: ...
+    """Refunds to the original form of payment (REFUND-ORIGINAL)."""
+
+    provider: str  # recorded on each refund: "stripe", "ledger"
+
+    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, return_id: str,
+               at: datetime) -> PaymentReceipt: ...
+
+    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
+        """The refund an earlier request with this key made, as the provider recorded it (None: none).
+        Asked before an interrupted attempt is resumed, so the service never rests on the
+        provider honouring idempotency keys."""
+        ...
+
+
+class InvalidWebhook(Exception):
+    """A webhook call that is not provably from the provider (no or a forged signature) or unreadable."""
+
+
+@dataclass(frozen=True)
+class RefundUpdate:
+    """The provider's later word on a refund, from a verified webhook event."""
+
+    event_id: str
+    refund_id: str
+    status: RefundStatus
+    failure_reason: str | None
+    return_id: str | None  # from the refund's metadata (set when it was asked for)
+    occurred_at: datetime
+
+
+class PaymentEvents(Protocol):
+    """Verifies and reads the payment provider's webhook calls."""
+
+    provider: str
+
+    def refund_update(self, body: bytes, headers: Mapping[str, str]) -> RefundUpdate | None:
+        """InvalidWebhook when unverifiable; None for an event type the service does not act on."""
+        ...
 
 
 class DeadlineWorkflow(Protocol):

@@ -128,6 +128,7 @@ def submit_tracking(cmd: SubmitTracking, caller: Caller, deps: Dependencies) -> 
     ret.submit_tracking(carrier=cmd.carrier, tracking_number=cmd.tracking_number.upper(), actor=caller.actor,
                         at=deps.clock())
     deps.save_return(ret)
+    publish_safely(deps, "TrackingSubmitted", ret)  # the label function starts a carrier tracker
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 

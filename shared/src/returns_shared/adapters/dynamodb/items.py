@@ -2,6 +2,8 @@
 
 Access patterns (every request path is GetItem, BatchGetItem, Query or a transaction; never Scan):
 - order by id ............................ GetItem   pk=ORDER#<id>          sk=ORDER
+- a customer's orders, newest first ...... Query     GSI2 gsi2pk=ORDERS#<email> (the order item itself,
+                                                     gsi2sk=<placedAt>#<id>; the returns: CUSTOMER#)
 - return by id ........................... GetItem   pk=RETURN#<id>         sk=RETURN
 - an order's returns (strongly consistent) BatchGet  ids kept on the order item (returnIds)
 - an order's returns, newest first ....... Query     GSI1 gsi1pk=ORDER#<id>
@@ -10,6 +12,9 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
 - returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL
+- failed refunds, oldest first ........... Query     GSI3 gsi3pk=REFUNDS#FAILED (markers REFUND_FAILED#<id>)
+- webhook event seen before .............. GetItem   pk=WEBHOOK#<provider>#<event id>, TTL expiresAt
+- packages scanned for unknown returns ... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES, newest first
 - customer emails due, soonest first ..... Query     GSI3 gsi3pk=EMAILS#PENDING, gsi3sk=<next attempt>#...
 - customer emails given up, newest first . Query     GSI3 gsi3pk=EMAILS#GIVEN_UP
 - unknown packages (customer service) .... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES
@@ -31,7 +36,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
-from returns_shared.service.ports import StoredOrder
+from returns_shared.service.ports import StoredOrder, UnknownPackage
 
 Item = dict[str, Any]  # a DynamoDB item in the low-level attribute-value shape
 
@@ -42,6 +47,7 @@ ORDER_SK = "ORDER"
 RETURN_SK = "RETURN"
 PENDING_EMAILS = "EMAILS#PENDING"  # GSI3 partition: due emails by next attempt time
 GIVEN_UP_EMAILS = "EMAILS#GIVEN_UP"  # GSI3 partition: emails given up, by when
+FAILED_REFUNDS = "REFUNDS#FAILED"  # GSI3 partition: the agents' failed-refunds queue
 UNKNOWN_PACKAGES = "UNKNOWN_PACKAGES"
 LEASE_TTL_SECONDS = 7 * 86400  # a lease record outlives any worker; TTL tidies it
 
@@ -88,6 +94,19 @@ def tracking_key(number: str) -> str:
 
 def tracking_partition(number: str) -> str:
     return f"TRACKING#{tracking_key(number)}"
+
+
+def failed_refund_key(return_id: str) -> Item:
+    return {"pk": {"S": f"REFUND_FAILED#{return_id}"}, "sk": {"S": "MARKER"}}
+
+
+def webhook_event_key(provider: str, event_id: str) -> Item:
+    return {"pk": {"S": f"WEBHOOK#{provider}#{event_id}"}, "sk": {"S": "EVENT"}}
+
+
+def orders_partition(email: str) -> str:
+    """A customer's orders (GSI2); their returns live apart under CUSTOMER#."""
+    return f"ORDERS#{customer_key(email)}"
 
 
 def customer_partition(email: str) -> str:
@@ -148,6 +167,8 @@ def order_item(order: Order, *, seen: StoredOrder | None) -> Item:
         **{k: v["S"] for k, v in order_key(order.id).items()},
         "entity": "Order",
         "email": order.customer_key,
+        "gsi2pk": orders_partition(order.email),
+        "gsi2sk": f"{iso(order.placed_at)}#{order.id}",
         "version": (seen.version + 1) if seen else 1,
         "returnIds": seen.return_ids if seen and seen.return_ids else None,
         "doc": order.model_dump_json(),
@@ -160,6 +181,26 @@ def order_from_item(item: Item) -> StoredOrder:
     return StoredOrder(
         order=order, version=int(values["version"]), return_ids=list(values.get("returnIds", []))
     )
+
+
+def package_from_item(item: Item) -> UnknownPackage:
+    values = from_item(item)
+    return UnknownPackage(
+        return_id=values["returnId"],
+        reason=values["reason"],
+        scanned_by=values["scannedBy"],
+        at=datetime.fromisoformat(values["at"]),
+    )
+
+
+def failed_refund_item(return_id: str, *, at: datetime) -> Item:
+    return {**failed_refund_key(return_id), "entity": {"S": "FailedRefund"}, "returnId": {"S": return_id},
+            "gsi3pk": {"S": FAILED_REFUNDS}, "gsi3sk": {"S": f"{iso(at)}#{return_id}"}}
+
+
+def webhook_event_item(provider: str, event_id: str, *, expires_at: datetime) -> Item:
+    return {**webhook_event_key(provider, event_id), "entity": {"S": "WebhookEvent"},
+            "expiresAt": {"N": str(int(expires_at.timestamp()))}}
 
 
 def idempotency_item(

@@ -4,9 +4,9 @@ ReturnsRepository (keys and item shapes: items.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from returns_shared.adapters.dynamodb import items
 from returns_shared.adapters.dynamodb.items import Item
@@ -14,7 +14,9 @@ from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.service.cursors import CursorCodec
-from returns_shared.service.ports import DueEmail, IdempotencyClaim, Page, StoredOrder
+from returns_shared.service.ports import DueEmail, IdempotencyClaim, Page, StoredOrder, UnknownPackage
+
+T = TypeVar("T")
 
 BATCH_GET_LIMIT = 100
 MONTHS_LISTED_BACK = 36  # the all-returns listing walks month buckets back this far at most
@@ -104,7 +106,7 @@ class DynamoReturnsRepository:
         status: ReturnStatus | None = None,
         order_id: str | None = None,
         customer_email: str | None = None,
-    ) -> Page:
+    ) -> Page[Return]:
         """Newest first. Customers' listings always go through their own partition (GSI2)."""
         filters: dict[str, str] = {}
         if customer_email is not None:
@@ -123,10 +125,11 @@ class DynamoReturnsRepository:
             return self._list_all(first=first, after=after)
         scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}"
         start = self.cursors.decode(scope, after) if after else None
-        found, last = self._query_page(index, pk_name, pk, first=first, start=start, filters=filters)
+        found, last = self._query_page(index, pk_name, pk, first=first, start=start, filters=filters,
+                                       convert=items.return_from_item)
         return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
 
-    def _list_all(self, *, first: int, after: str | None) -> Page:
+    def _list_all(self, *, first: int, after: str | None) -> Page[Return]:
         scope = "GSI4|all"
         this_month = items.month_index(datetime.now(UTC))
         position: dict[str, Any] = (
@@ -139,7 +142,8 @@ class DynamoReturnsRepository:
         while month >= floor and len(found) < first:
             pk = items.month_partition(month)
             page, last = self._query_page(
-                "GSI4", "gsi4pk", pk, first=first - len(found), start=start, filters={}
+                "GSI4", "gsi4pk", pk, first=first - len(found), start=start, filters={},
+                convert=items.return_from_item,
             )
             found.extend(page)
             if last:
@@ -151,7 +155,45 @@ class DynamoReturnsRepository:
         return Page(items=found,
                     next_cursor=self.cursors.encode(scope, {"month": month, "key": None}) if more else None)
 
+    def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]:
+        """A customer's orders, newest first (their own GSI2 partition)."""
+        pk = items.orders_partition(customer_email)
+        scope = f"GSI2|{pk}"
+        start = self.cursors.decode(scope, after) if after else None
+        found, last = self._query_page("GSI2", "gsi2pk", pk, first=first, start=start, filters={},
+                                       convert=lambda item: items.order_from_item(item).order)
+        return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]:
+        """Packages the warehouse scanned for no approved return (REQ-FIRST), newest first."""
+        scope = f"GSI3|{items.UNKNOWN_PACKAGES}"
+        start = self.cursors.decode(scope, after) if after else None
+        found, last = self._query_page("GSI3", "gsi3pk", items.UNKNOWN_PACKAGES, first=first, start=start,
+                                       filters={}, convert=items.package_from_item)
+        return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
+        """Returns whose refund the provider refused or failed, oldest failure first (agents' queue)."""
+        scope = f"GSI3|{items.FAILED_REFUNDS}"
+        start = self.cursors.decode(scope, after) if after else None
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": "GSI3", "Limit": first,
+            "KeyConditionExpression": "gsi3pk = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": items.FAILED_REFUNDS}},
+        }
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        page = self.client.query(**kwargs)
+        ids = [item["returnId"]["S"] for item in page.get("Items", [])]
+        found = self.get_returns(ids)
+        last = page.get("LastEvaluatedKey")
+        return Page(items=[found[i] for i in ids if i in found],
+                    next_cursor=self.cursors.encode(scope, last) if last else None)
+
     # -- side records ---------------------------------------------------------------------
+    def webhook_event_seen(self, provider: str, event_id: str) -> bool:
+        return self._get(items.webhook_event_key(provider, event_id)) is not None
+
     def due_emails(self, *, due_by: datetime, limit: int = 100,
                    after: object | None = None) -> tuple[list[DueEmail], object | None]:
         """One page of PENDING emails whose next attempt is due, soonest first (sparse: sent and
@@ -212,9 +254,10 @@ class DynamoReturnsRepository:
         return found
 
     def _query_page(self, index: str, pk_name: str, pk: str, *, first: int, start: Item | None,
-                    filters: dict[str, str]) -> tuple[list[Return], Item | None]:
+                    filters: dict[str, str], convert: Callable[[Item], T],
+                    ) -> tuple[list[T], Item | None]:
         """Fill a page of `first` items, following DynamoDB pages when a filter drops some."""
-        found: list[Return] = []
+        found: list[T] = []
         last = start
         while len(found) < first:
             kwargs: dict[str, Any] = {
@@ -235,7 +278,7 @@ class DynamoReturnsRepository:
             if last:
                 kwargs["ExclusiveStartKey"] = last
             page = self.client.query(**kwargs)
-            found.extend(items.return_from_item(i) for i in page.get("Items", []))
+            found.extend(convert(i) for i in page.get("Items", []))
             last = page.get("LastEvaluatedKey")
             if not last:
                 break

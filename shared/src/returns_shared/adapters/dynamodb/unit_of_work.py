@@ -93,6 +93,21 @@ class DynamoUnitOfWork:
             {"Delete": {"TableName": self.table_name, "Key": items.label_lease_key(return_id)}}
         )
 
+    def flag_failed_refund(self, ret: Return, *, at: datetime) -> None:
+        """Lists the return in the agents' failed-refunds queue (written with the failure)."""
+        self._writes.append(
+            {"Put": {"TableName": self.table_name, "Item": items.failed_refund_item(ret.id, at=at)}}
+        )
+
+    def clear_failed_refund(self, return_id: str) -> None:
+        self._writes.append(
+            {"Delete": {"TableName": self.table_name, "Key": items.failed_refund_key(return_id)}}
+        )
+
+    def claim_webhook_event(self, provider: str, event_id: str, *, expires_at: datetime) -> None:
+        """Write-once: an event delivered again (providers redeliver) finds its claim and changes nothing."""
+        self._put(items.webhook_event_item(provider, event_id, expires_at=expires_at), _NEW)
+
     # -- customer emails (NOTIFY#<return>#<kind>) -------------------------------------------
     def claim_email(self, return_id: str, kind: str, *, at: datetime, retry_at: datetime) -> None:
         """Write-once: one email of each kind per return. PENDING with its first attempt under way;
