@@ -6,73 +6,28 @@ version it read, so a return can neither skip nor repeat a state, whatever arriv
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from returns_shared.domain import return_tracking
 from returns_shared.domain.decisions import Quote, ScreeningResult, Settlement
 from returns_shared.domain.errors import InvalidState
-from returns_shared.domain.money import Money
 from returns_shared.domain.refunds import REFUND_STATUS_NEXT, Refund, RefundAttempt
+from returns_shared.domain.return_parts import SYSTEM, TRANSITIONS, utc_iso
+from returns_shared.domain.return_parts import ReturnEvent as ReturnEvent
+from returns_shared.domain.return_parts import ReturnLabel as ReturnLabel
+from returns_shared.domain.return_parts import ReturnLine as ReturnLine
 from returns_shared.domain.tracking import CarrierScan, CarrierTracking
 from returns_shared.domain.vocabulary import (
     REFUND_NOT_PAID,
     VOID_STATUSES,
-    ItemCondition,
     RefundStatus,
     ReturnMethod,
-    ReturnReason,
     ReturnStatus,
 )
 
 S = ReturnStatus
-
-# Which status may follow which; anything else is refused with INVALID_STATE.
-TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
-    S.REQUESTED: frozenset({S.APPROVED, S.UNDER_REVIEW, S.CANCELED}),
-    S.UNDER_REVIEW: frozenset({S.APPROVED, S.DECLINED, S.CANCELED}),
-    S.APPROVED: frozenset({S.IN_TRANSIT, S.RECEIVED, S.CANCELED, S.EXPIRED}),
-    S.IN_TRANSIT: frozenset({S.RECEIVED}),
-    S.RECEIVED: frozenset({S.INSPECTED}),
-    S.INSPECTED: frozenset({S.REFUNDED}),
-    S.DECLINED: frozenset(),
-    S.CANCELED: frozenset(),
-    S.EXPIRED: frozenset(),
-    # only when the provider reports that the refund failed after all: nothing was paid, it is owed again
-    S.REFUNDED: frozenset({S.INSPECTED}),
-}
-
-SYSTEM = "system"
-
-
-def _utc_iso(at: datetime) -> str:
-    """Instants in notes as the API writes them (UTC, Z), whatever offset they came with."""
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-class ReturnLine(BaseModel):
-    order_line_id: str
-    quantity: int
-    reason: ReturnReason
-    note: str | None = None
-    condition: ItemCondition | None = None  # set at inspection
-    accepted: bool | None = None  # set at inspection
-    defect_confirmed: bool | None = None  # set at inspection, merchant-reason lines only
-
-
-class ReturnEvent(BaseModel):
-    at: datetime
-    status: ReturnStatus
-    actor: str
-    note: str | None = None
-
-
-class ReturnLabel(BaseModel):
-    carrier: str
-    tracking_number: str
-    object_key: str  # the PDF in the labels bucket; the API presigns a time-limited URL
-    fee: Money
-    created_at: datetime
 
 
 class Return(BaseModel):
@@ -211,33 +166,11 @@ class Return(BaseModel):
 
     def start_tracking(self, tracker_id: str, *, tracking_number: str) -> bool:
         """The carrier platform tracks the package now (False: a stale request for an older number)."""
-        if self.tracking_number != tracking_number:
-            return False
-        self.tracking = (self.tracking or CarrierTracking()).model_copy(update={"tracker_id": tracker_id})
-        return True
+        return return_tracking.start_tracking(self, tracker_id, tracking_number=tracking_number)
 
     def record_carrier_scans(self, scans: list[CarrierScan], *, carrier: str | None, status: str) -> bool:
-        """The carrier's scans of this package (cumulative, possibly repeated or out of order): the first
-        real scan ships an APPROVED return (IN_TRANSIT, so it never expires), later ones are noted.
-        False when nothing is new or the package is already at the warehouse's desk."""
-        if self.status not in {S.APPROVED, S.IN_TRANSIT}:
-            return False
-        tracking = self.tracking or CarrierTracking()
-        new = [scan for scan in sorted(scans, key=lambda s: s.at) if scan.key not in tracking.scan_keys]
-        if not new:
-            return False
-        actor = f"carrier:{carrier or self.carrier or 'unknown'}"
-        for scan in new:
-            if self.status == S.APPROVED and scan.shipped:
-                self._move(S.IN_TRANSIT, actor=actor, at=scan.at, note=scan.describe())
-            else:
-                self.note(actor=actor, at=scan.at, note=scan.describe())
-            if scan.status == "delivered" and tracking.delivered_at is None:
-                tracking = tracking.model_copy(update={"delivered_at": scan.at})
-        self.tracking = tracking.model_copy(update={
-            "status": status, "last_scan_at": max(new[-1].at, tracking.last_scan_at or new[-1].at),
-            "scan_keys": (*tracking.scan_keys, *(scan.key for scan in new))})
-        return True
+        """The carrier's scans (cumulative, maybe repeated): the first real scan ships an APPROVED return."""
+        return return_tracking.record_carrier_scans(self, scans, carrier=carrier, status=status)
 
     def attach_label(self, label: ReturnLabel, *, at: datetime) -> None:
         if self.label is not None:
@@ -262,7 +195,7 @@ class Return(BaseModel):
             raise InvalidState(
                 f"only an approved or in-transit return can be received; this one is {self.status}"
             )
-        self._move(S.RECEIVED, actor=actor, at=at, note=f"received at {_utc_iso(received_at)}")
+        self._move(S.RECEIVED, actor=actor, at=at, note=f"received at {utc_iso(received_at)}")
         self.received_at = received_at
         self.refund_due_at = refund_due_at
         self.refund_expected_by = refund_expected_by

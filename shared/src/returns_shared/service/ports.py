@@ -2,17 +2,51 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
-from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
-from returns_shared.domain.tracking import CarrierScan
-from returns_shared.domain.vocabulary import RefundStatus, ReturnStatus
+from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications.message import Email
+from returns_shared.service.provider_ports import (
+    Carrier as Carrier,
+)
+from returns_shared.service.provider_ports import (
+    CarrierEvents as CarrierEvents,
+)
+from returns_shared.service.provider_ports import (
+    CarrierUnavailable as CarrierUnavailable,
+)
+from returns_shared.service.provider_ports import (
+    InvalidWebhook as InvalidWebhook,
+)
+from returns_shared.service.provider_ports import (
+    IssuedLabel as IssuedLabel,
+)
+from returns_shared.service.provider_ports import (
+    PaymentDeclined as PaymentDeclined,
+)
+from returns_shared.service.provider_ports import (
+    PaymentEvents as PaymentEvents,
+)
+from returns_shared.service.provider_ports import (
+    PaymentReceipt as PaymentReceipt,
+)
+from returns_shared.service.provider_ports import (
+    Payments as Payments,
+)
+from returns_shared.service.provider_ports import (
+    PaymentUnavailable as PaymentUnavailable,
+)
+from returns_shared.service.provider_ports import (
+    RefundUpdate as RefundUpdate,
+)
+from returns_shared.service.provider_ports import (
+    TrackingUpdate as TrackingUpdate,
+)
 from returns_shared.service.roles import STAFF_ROLES, Role
 
 T = TypeVar("T")
@@ -207,122 +241,9 @@ class EmailSendingBlocked(EmailNotSent):
     message's fault; try later and stop hammering the provider meanwhile."""
 
 
-@dataclass(frozen=True)
-class IssuedLabel:
-    carrier: str
-    tracking_number: str
-    pdf: bytes
-    tracker_id: str | None = None  # the carrier platform's tracker: its scans reach our webhook
-    shipment_id: str | None = None
-    postage: Money | None = None  # what the label cost the merchant
-
-
-class CarrierUnavailable(Exception):
-    """The carrier platform could not answer now: the label or tracker is tried again later."""
-
-
-class Carrier(Protocol):
-    """Issues prepaid return labels and starts tracking self-shipped packages."""
-
-    name: str  # "easypost", "local"
-
-    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
-                    fee: Money) -> IssuedLabel: ...
-
-    def track(self, *, tracking_number: str, carrier: str) -> str:
-        """Start tracking a package (returns the tracker id); its scans then reach the webhook."""
-        ...
-
-
-@dataclass(frozen=True)
-class TrackingUpdate:
-    """A carrier platform's word on a package, from a verified webhook event (cumulative: every scan)."""
-
-    event_id: str
-    tracking_number: str
-    carrier: str | None
-    status: str
-    scans: tuple[CarrierScan, ...]
-
-
-class CarrierEvents(Protocol):
-    provider: str
-
-    def tracking_update(self, body: bytes, headers: Mapping[str, str]) -> TrackingUpdate | None:
-        """InvalidWebhook when unverifiable; None for an event the service does not act on."""
-        ...
-
-
 class LabelStore(Protocol):
     def put(self, key: str, pdf: bytes) -> None: ...
     def url(self, key: str, *, expires_in: int) -> str: ...
-
-
-class PaymentDeclined(Exception):
-    """The payment provider refused the refund for good (already refunded, amount too large, unknown
-    payment, …): asking again will not help. Nothing was paid."""
-
-    def __init__(self, message: str, *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-
-
-class PaymentUnavailable(Exception):
-    """The provider could not answer now (rate limit, 5xx, timeout, network): try again later with the
-    same idempotency key. Whether it paid is unknown until then."""
-
-
-@dataclass(frozen=True)
-class PaymentReceipt:
-    refund_id: str
-    amount: Money
-    payment_reference: str
-    issued_at: datetime
-    status: RefundStatus = RefundStatus.SUCCEEDED
-    failure_reason: str | None = None
-    duplicate: bool = False  # the idempotency key had already paid: nothing paid twice
-
-
-class Payments(Protocol):
-    """Refunds to the original form of payment (REFUND-ORIGINAL)."""
-
-    provider: str  # recorded on each refund: "stripe", "ledger"
-
-    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, return_id: str,
-               at: datetime) -> PaymentReceipt: ...
-
-    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
-        """The refund an earlier request with this key made, as the provider recorded it (None: none).
-        Asked before an interrupted attempt is resumed, so the service never rests on the
-        provider honouring idempotency keys."""
-        ...
-
-
-class InvalidWebhook(Exception):
-    """A webhook call that is not provably from the provider (no or a forged signature) or unreadable."""
-
-
-@dataclass(frozen=True)
-class RefundUpdate:
-    """The provider's later word on a refund, from a verified webhook event."""
-
-    event_id: str
-    refund_id: str
-    status: RefundStatus
-    failure_reason: str | None
-    return_id: str | None  # from the refund's metadata (set when it was asked for)
-    occurred_at: datetime
-
-
-class PaymentEvents(Protocol):
-    """Verifies and reads the payment provider's webhook calls."""
-
-    provider: str
-
-    def refund_update(self, body: bytes, headers: Mapping[str, str]) -> RefundUpdate | None:
-        """InvalidWebhook when unverifiable; None for an event type the service does not act on."""
-        ...
 
 
 class DeadlineWorkflow(Protocol):

@@ -1,0 +1,59 @@
+"""The parts of a Return: its lines, timeline entries and label, and the transitions its status may take."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from pydantic import BaseModel
+
+from returns_shared.domain.money import Money
+from returns_shared.domain.vocabulary import ItemCondition, ReturnReason, ReturnStatus
+
+S = ReturnStatus
+
+# Which status may follow which; anything else is refused with INVALID_STATE.
+TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
+    S.REQUESTED: frozenset({S.APPROVED, S.UNDER_REVIEW, S.CANCELED}),
+    S.UNDER_REVIEW: frozenset({S.APPROVED, S.DECLINED, S.CANCELED}),
+    S.APPROVED: frozenset({S.IN_TRANSIT, S.RECEIVED, S.CANCELED, S.EXPIRED}),
+    S.IN_TRANSIT: frozenset({S.RECEIVED}),
+    S.RECEIVED: frozenset({S.INSPECTED}),
+    S.INSPECTED: frozenset({S.REFUNDED}),
+    S.DECLINED: frozenset(),
+    S.CANCELED: frozenset(),
+    S.EXPIRED: frozenset(),
+    # only when the provider reports that the refund failed after all: nothing was paid, it is owed again
+    S.REFUNDED: frozenset({S.INSPECTED}),
+}
+
+SYSTEM = "system"
+
+
+def utc_iso(at: datetime) -> str:
+    """Instants in notes as the API writes them (UTC, Z), whatever offset they came with."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class ReturnLine(BaseModel):
+    order_line_id: str
+    quantity: int
+    reason: ReturnReason
+    note: str | None = None
+    condition: ItemCondition | None = None  # set at inspection
+    accepted: bool | None = None  # set at inspection
+    defect_confirmed: bool | None = None  # set at inspection, merchant-reason lines only
+
+
+class ReturnEvent(BaseModel):
+    at: datetime
+    status: ReturnStatus
+    actor: str
+    note: str | None = None
+
+
+class ReturnLabel(BaseModel):
+    carrier: str
+    tracking_number: str
+    object_key: str  # the PDF in the labels bucket; the API presigns a time-limited URL
+    fee: Money
+    created_at: datetime

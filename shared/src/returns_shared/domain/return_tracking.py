@@ -1,0 +1,43 @@
+"""The Return's steps on a carrier platform's word: tracking a shipped package, and its scans
+(Return's methods of the same names delegate here, so the aggregate stays readable)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from returns_shared.domain.tracking import CarrierScan, CarrierTracking
+from returns_shared.domain.vocabulary import ReturnStatus as S
+
+if TYPE_CHECKING:
+    from returns_shared.domain.returns import Return
+
+
+def start_tracking(ret: Return, tracker_id: str, *, tracking_number: str) -> bool:
+    """The carrier platform tracks the package now (False: a stale request for an older number)."""
+    if ret.tracking_number != tracking_number:
+        return False
+    ret.tracking = (ret.tracking or CarrierTracking()).model_copy(update={"tracker_id": tracker_id})
+    return True
+
+def record_carrier_scans(ret: Return, scans: list[CarrierScan], *, carrier: str | None, status: str) -> bool:
+    """The carrier's scans of this package (cumulative, possibly repeated or out of order): the first
+    real scan ships an APPROVED return (IN_TRANSIT, so it never expires), later ones are noted.
+    False when nothing is new or the package is already at the warehouse's desk."""
+    if ret.status not in {S.APPROVED, S.IN_TRANSIT}:
+        return False
+    tracking = ret.tracking or CarrierTracking()
+    new = [scan for scan in sorted(scans, key=lambda s: s.at) if scan.key not in tracking.scan_keys]
+    if not new:
+        return False
+    actor = f"carrier:{carrier or ret.carrier or 'unknown'}"
+    for scan in new:
+        if ret.status == S.APPROVED and scan.shipped:
+            ret._move(S.IN_TRANSIT, actor=actor, at=scan.at, note=scan.describe())
+        else:
+            ret.note(actor=actor, at=scan.at, note=scan.describe())
+        if scan.status == "delivered" and tracking.delivered_at is None:
+            tracking = tracking.model_copy(update={"delivered_at": scan.at})
+    ret.tracking = tracking.model_copy(update={
+        "status": status, "last_scan_at": max(new[-1].at, tracking.last_scan_at or new[-1].at),
+        "scan_keys": (*tracking.scan_keys, *(scan.key for scan in new))})
+    return True
