@@ -7,42 +7,23 @@ The gateway's backend (table, label bucket, cursor secret, function names) is co
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Mapping
 from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-)
+from pydantic_settings import SettingsConfigDict
+
+from returns_shared.settings import EnvironmentSettings
 
 AuthMode = Literal["local", "cognito"]
 LOCAL_JWT_SECRET = "local-dev-secret"  # a well-known development value: refused in production (cognito only)
-
-_GIVEN_ENVIRONMENT: ContextVar[Mapping[str, str] | None] = ContextVar("given_environment", default=None)
-
-
-class _MappingSource(EnvSettingsSource):
-    """The environment source over a given mapping instead of os.environ (Settings.from_env(env))."""
-
-    def __init__(self, settings_cls: type[BaseSettings], environment: Mapping[str, str]) -> None:
-        self._given = environment
-        super().__init__(settings_cls, case_sensitive=False)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {name.lower(): value for name, value in self._given.items()}
-
 
 def _blank_is_unset(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-class Settings(BaseSettings):
+class Settings(EnvironmentSettings):
     model_config = SettingsConfigDict(
         frozen=True, extra="ignore", case_sensitive=False, populate_by_name=True
     )
@@ -63,24 +44,12 @@ class Settings(BaseSettings):
     graphiql_assets_url: str = "/_assets/graphiql"  # GraphiQL's scripts and styles: never a CDN
 
     @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        given = _GIVEN_ENVIRONMENT.get()
-        return (init_settings, env_settings if given is None else _MappingSource(settings_cls, given))
-
-    @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        """The process's settings, from os.environ (or from `env` alone): types AND the deployment
-        rules below are checked; a ValueError names what is wrong. (Direct construction checks
-        types only: tests build a production app with local tokens.)"""
-        with _given(env):
-            settings = cls()
+        """The process's settings, from os.environ (or from `env` alone): the values (one
+        ConfigurationError naming every problem) AND the deployment rules below (ValueError) are
+        checked. (Direct construction checks values only: tests build a production app with local
+        tokens.)"""
+        settings = super().from_env(env)
         settings.check_deployable()
         return settings
 
@@ -124,12 +93,3 @@ class Settings(BaseSettings):
     @property
     def cognito_jwks_url(self) -> str:
         return f"{self.cognito_issuer}/.well-known/jwks.json"
-
-
-@contextmanager
-def _given(env: Mapping[str, str] | None) -> Iterator[None]:
-    token = _GIVEN_ENVIRONMENT.set(env)
-    try:
-        yield
-    finally:
-        _GIVEN_ENVIRONMENT.reset(token)

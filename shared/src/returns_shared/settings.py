@@ -54,17 +54,11 @@ def _blank_is_unset(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-class _Settings(BaseSettings):
+class EnvironmentSettings(BaseSettings):
+    """A settings model read from os.environ, or from a given mapping alone (`from_env(env)`: tests,
+    tools); `load` turns every problem into one ConfigurationError. The gateway's model builds on it."""
+
     model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
-
-    stage: Name = "local"
-    region: Name = Field(
-        default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
-    )
-
-    @property
-    def production(self) -> bool:
-        return self.stage.lower() in PRODUCTION_STAGES
 
     @classmethod
     def settings_customise_sources(
@@ -94,6 +88,17 @@ class _Settings(BaseSettings):
         """From os.environ, or from `env` alone (tests, tools)."""
         with _given(env):
             return cls.load()
+
+
+class _Settings(EnvironmentSettings):
+    stage: Name = "local"
+    region: Name = Field(
+        default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
+    )
+
+    @property
+    def production(self) -> bool:
+        return self.stage.lower() in PRODUCTION_STAGES
 
 
 def _variable(location: tuple[int | str, ...]) -> str:
