@@ -6,6 +6,7 @@ import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
+from returns_api.cost import MAX_PAGE, RETURNS_PAGE_DEFAULT
 from returns_api.errors import BadUserInput
 from returns_api.permissions import authorize, ensure_owner, is_customer, require_caller
 from returns_api.types.connection import Position, ReturnConnection
@@ -20,8 +21,6 @@ from returns_api.types.user_errors import UserError
 from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
 from returns_shared.policy.engine import RequestedLine, quote
-
-MAX_PAGE = 100
 
 
 @strawberry.type
@@ -76,7 +75,7 @@ class Query:
     async def returns(
         self,
         info: Info,
-        first: int | None = 20,
+        first: int | None = RETURNS_PAGE_DEFAULT,
         after: str | None = None,
         status: ReturnStatus | None = None,
         order_id: strawberry.ID | None = None,
