@@ -13,7 +13,7 @@ import strawberry
 from returns_api import validation
 from returns_api.commands import REFUND, REQUEST, SCREENING, Answer, send
 from returns_api.context import Info
-from returns_api.permissions import ensure_owner, is_customer, require_caller
+from returns_api.permissions import is_customer, owns, require_caller
 from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
 from returns_api.types.order import Order
 from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
@@ -27,13 +27,12 @@ def _not_found(what: str, field: list[str]) -> list[UserError]:
 
 
 async def _customer_return_check(info: Info, caller: Caller, return_id: str) -> list[UserError]:
-    """Customers may only touch their own returns: read it first (unknown → NOT_FOUND)."""
+    """Customers may only touch their own returns: read it first (unknown or foreign → NOT_FOUND)."""
     if not is_customer(caller):
         return []
     ret = await info.context.loaders.returns.load(return_id)
-    if ret is None:
+    if ret is None or not owns(caller, ret.customer_email):
         return _not_found("return", ["id"])
-    ensure_owner(caller, ret.customer_email, "return")
     return []
 
 
@@ -83,9 +82,8 @@ class Mutation:
             return ReturnPayload(user_errors=errors)
         if is_customer(caller):
             order = await info.context.loaders.orders.load(str(input.order_id))
-            if order is None:
+            if order is None or not owns(caller, order.email):
                 return ReturnPayload(user_errors=_not_found("order", ["input", "orderId"]))
-            ensure_owner(caller, order.email, "order")
         answer = send(info, caller, REQUEST, "requestReturn", input.to_command())
         return _return_payload(info, answer, None)
 

@@ -1,8 +1,9 @@
 """Who may do what: ONE table, operation → roles. Mirrored in graphql/README.md.
 
-Customers additionally act on their own orders only (order email == token email, compared
-case-insensitively): resolvers read the object first and call `ensure_owner` before anything
-is sent to a function.
+Customers additionally act on their own orders only (order email == token email, compared by
+`customer_key`: NFKC, case-folded, IDNA domain): resolvers read the object first and check `owns`
+before anything is sent to a function. Someone else's object is answered exactly like a missing
+one (null, or NOT_FOUND), so a customer cannot tell that it exists.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 
 from returns_api.context import Info
 from returns_api.errors import Forbidden, Unauthenticated
-from returns_shared.domain.orders import customer_key
+from returns_shared.domain.orders import same_customer
 from returns_shared.service.ports import Caller
 
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = "customer", "agent", "warehouse", "integration"
@@ -66,11 +67,5 @@ def is_customer(caller: Caller | None) -> bool:
 
 
 def owns(caller: Caller, email: str) -> bool:
-    return not is_customer(caller) or (
-        caller.email is not None and customer_key(caller.email) == customer_key(email)
-    )
-
-
-def ensure_owner(caller: Caller, email: str, what: str) -> None:
-    if not owns(caller, email):
-        raise Forbidden(f"This {what} belongs to another customer")
+    """Staff see everything their role allows; a customer only what their email owns."""
+    return not is_customer(caller) or same_customer(caller.email, email)

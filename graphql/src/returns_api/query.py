@@ -8,7 +8,7 @@ from returns_api import validation
 from returns_api.context import Info
 from returns_api.cost import MAX_PAGE, RETURNS_PAGE_DEFAULT
 from returns_api.errors import BadUserInput
-from returns_api.permissions import authorize, ensure_owner, is_customer, require_caller
+from returns_api.permissions import authorize, is_customer, owns, require_caller
 from returns_api.types.connection import Position, ReturnConnection
 from returns_api.types.enums import ReturnStatus
 from returns_api.types.inputs import ReturnInput
@@ -34,9 +34,8 @@ class Query:
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         caller = require_caller(info, "order")
         order = await info.context.loaders.orders.load(str(id))
-        if order is None:
+        if order is None or not owns(caller, order.email):
             return None
-        ensure_owner(caller, order.email, "order")
         return Order.from_domain(order)
 
     @strawberry.field
@@ -46,11 +45,10 @@ class Query:
             return ReturnQuotePayload(user_errors=errors)
         ctx = info.context
         order = await ctx.loaders.orders.load(str(input.order_id))
-        if order is None:
+        if order is None or not owns(caller, order.email):
             return ReturnQuotePayload(
                 user_errors=[UserError.of("no such order", "NOT_FOUND", ["input", "orderId"])]
             )
-        ensure_owner(caller, order.email, "order")
         prior = await ctx.loaders.returns_of_order.load(order.id)
         requested = [
             RequestedLine(order_line_id=str(line.order_line_id), quantity=line.quantity, reason=line.reason)
@@ -66,9 +64,8 @@ class Query:
     async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
         caller = require_caller(info, "return")
         ret = await info.context.loaders.returns.load(str(id))
-        if ret is None:
+        if ret is None or not owns(caller, ret.customer_email):
             return None
-        ensure_owner(caller, ret.customer_email, "return")
         return Return.from_domain(ret, info.context.policy)
 
     @strawberry.field(description="Newest first. Customers see their own returns, staff see all.")

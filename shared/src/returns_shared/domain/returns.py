@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.money import Money
+from returns_shared.domain.orders import customer_key
 from returns_shared.domain.vocabulary import (
     VOID_STATUSES,
     ItemCondition,
@@ -120,7 +121,7 @@ class Return(BaseModel):
         return cls(
             id=return_id,
             order_id=order_id,
-            customer_email=customer_email.strip().lower(),
+            customer_email=customer_key(customer_email),
             status=S.REQUESTED,
             method=method,
             lines=lines,
