@@ -94,13 +94,13 @@ class Mutation:
     @strawberry.mutation(description="Agent; UNDER_REVIEW only.")
     async def approve_return(self, info: Info, id: strawberry.ID, note: str | None = None) -> ReturnPayload:
         return await _return_command(
-            info, "approveReturn", SCREENING, id, {"note": note}, problems=validation.optional_texts(note=note)
+            info, "approveReturn", SCREENING, id, {"note": note}, problems=validation.notes(required=False, note=note)
         )
 
     @strawberry.mutation(description="Agent; UNDER_REVIEW only.")
     async def decline_return(self, info: Info, id: strawberry.ID, reason: str) -> ReturnPayload:
         return await _return_command(
-            info, "declineReturn", SCREENING, id, {"reason": reason}, problems=validation.texts(reason=reason)
+            info, "declineReturn", SCREENING, id, {"reason": reason}, problems=validation.notes(required=True, reason=reason)
         )
 
     @strawberry.mutation(description="Customer (own) or agent on their behalf; self-ship returns.")

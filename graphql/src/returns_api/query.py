@@ -20,6 +20,7 @@ from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
 from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
+from returns_shared.domain.text import key_problem
 from returns_shared.policy.engine import RequestedLine, quote
 
 
@@ -33,6 +34,8 @@ class Query:
     @strawberry.field
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         caller = require_caller(info, "order")
+        if key_problem(str(id)):
+            return None  # cannot be anybody's id (and must not reach DynamoDB's key limits)
         order = await info.context.loaders.orders.load(str(id))
         if order is None or not owns(caller, order.email):
             return None
@@ -63,6 +66,8 @@ class Query:
     @strawberry.field(name="return")
     async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
         caller = require_caller(info, "return")
+        if key_problem(str(id)):
+            return None
         ret = await info.context.loaders.returns.load(str(id))
         if ret is None or not owns(caller, ret.customer_email):
             return None

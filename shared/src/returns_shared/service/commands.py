@@ -6,7 +6,9 @@ with the field path, and nothing runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -14,11 +16,28 @@ from pydantic.alias_generators import to_camel
 
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.money import MoneyError, parse_amount
+from returns_shared.domain.text import key_problem, text_problem
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
 
 MAX_LINES = 50
-Text = Annotated[str, Field(min_length=1, max_length=500)]
-OptionalText = Annotated[str | None, Field(default=None, max_length=2000)]
+
+
+def _checked(problem: Callable[[str], str | None]) -> Callable[[str | None], str | None]:
+    def check(value: str | None) -> str | None:
+        if value is not None and (message := problem(value)):
+            raise ValueError(message)
+        return value
+
+    return check
+
+
+_line = _checked(text_problem)
+_note = _checked(partial(text_problem, multiline=True))
+Text = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_line)]
+OptionalText = Annotated[str | None, Field(default=None, max_length=2000), AfterValidator(_line)]
+Note = Annotated[str | None, Field(default=None, max_length=2000), AfterValidator(_note)]
+_key = _checked(key_problem)
+Key = Annotated[str, Field(min_length=1), AfterValidator(_key)]  # becomes a DynamoDB key
 
 
 def _aware(value: datetime) -> datetime:
@@ -55,13 +74,13 @@ class AddressIn(CommandModel):
     line2: OptionalText
     city: Text
     region: OptionalText
-    postal_code: Annotated[str, Field(min_length=1, max_length=20)]
+    postal_code: Annotated[str, Field(min_length=1, max_length=20), AfterValidator(_line)]
     country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-    phone: Annotated[str | None, Field(default=None, max_length=40)]
+    phone: Annotated[str | None, Field(default=None, max_length=40), AfterValidator(_line)]
 
 
 class OrderLineIn(CommandModel):
-    id: Text
+    id: Key
     sku: Text
     title: Text
     category: Text
@@ -69,14 +88,14 @@ class OrderLineIn(CommandModel):
     unit_price: MoneyIn
     unit_tax: MoneyIn | None = None
     delivered_at: AwareDateTime | None = None
-    set_id: Annotated[str | None, Field(default=None, max_length=200)]
+    set_id: Annotated[str | None, Field(default=None, max_length=200), AfterValidator(_line)]
     free_gift: bool | None = None
     non_returnable: bool | None = None
 
 
 class RecordOrder(CommandModel):
-    id: Text
-    email: Annotated[str, Field(min_length=3, max_length=320)]
+    id: Key
+    email: Annotated[str, Field(min_length=3, max_length=320), AfterValidator(_line)]
     placed_at: AwareDateTime
     currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     payment_reference: Text
@@ -87,34 +106,34 @@ class RecordOrder(CommandModel):
 
 
 class ReturnLineIn(CommandModel):
-    order_line_id: Text
+    order_line_id: Key
     quantity: int
     reason: ReturnReason
-    note: OptionalText
+    note: Note
 
 
 class RequestReturn(CommandModel):
-    order_id: Text
+    order_id: Key
     method: ReturnMethod
     lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=MAX_LINES)]
     condition_attested: bool
-    idempotency_key: Annotated[str, Field(min_length=1, max_length=128)]
+    idempotency_key: Annotated[str, Field(min_length=1, max_length=128), AfterValidator(_key)]
 
 
 class ById(CommandModel):
-    id: Text
+    id: Key
 
 
 class ApproveReturn(ById):
-    note: OptionalText
+    note: Note
 
 
 class DeclineReturn(ById):
-    reason: Annotated[str, Field(min_length=1, max_length=2000)]
+    reason: Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_note)]
 
 
 class SubmitTracking(ById):
-    carrier: Annotated[str, Field(min_length=2, max_length=40)]
+    carrier: Annotated[str, Field(min_length=2, max_length=40), AfterValidator(_line)]
     tracking_number: Annotated[str, Field(min_length=6, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 
 
@@ -123,7 +142,7 @@ class ReceiveReturn(ById):
 
 
 class InspectionLineIn(CommandModel):
-    order_line_id: Text
+    order_line_id: Key
     condition: ItemCondition
     defect_confirmed: bool | None = None
 
