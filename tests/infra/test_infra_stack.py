@@ -205,7 +205,7 @@ def test_function_environment_is_resolved_to_physical_ids(stack: DeployedStack) 
         assert env["EVENT_BUS_NAME"] == stack.event_bus_name
         assert env["LABELS_BUCKET"] == stack.labels_bucket
         assert env["OPS_TOPIC_ARN"] == stack.ops_topic_arn
-        assert all("${" not in v and "Fn::" not in v for v in env.values()), env
+        assert all("${" not in v and "Fn::" not in v and "{{resolve:" not in v for v in env.values()), env
     assert (
         stack.function_env["RefundFunction"]["REFUND_DEADLINE_STATE_MACHINE_ARN"]
         == stack.refund_deadline_state_machine_arn
@@ -215,6 +215,8 @@ def test_function_environment_is_resolved_to_physical_ids(stack: DeployedStack) 
         function_id = short.capitalize() + "Function"
         assert gateway[f"{short}_FUNCTION_NAME"] == stack.functions[function_id].function_name
     assert gateway["COGNITO_REGION"] == stack.region
+    # a dynamic reference to Secrets Manager: a real random secret locally, never the public literal
+    assert len(gateway["CURSOR_SECRET"]) >= 32 and gateway["CURSOR_SECRET"].isascii()
     assert gateway["GRAPHQL_IDE"] == "true"
     merged = stack.env()
     assert merged["TABLE_NAME"] == stack.table_name and merged["AUTH_MODE"] == "cognito"

@@ -69,6 +69,7 @@ from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 from returns_devstack import template as tpl
+from returns_devstack.secrets import resolve_secret_references
 
 #: Moto configuration the stack needs (pass to mock_aws, or POST to /moto-api/config).
 MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}}
@@ -105,7 +106,7 @@ COGNITO_TYPES = frozenset(
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
 NAMED_ONLY_TYPES = frozenset(
-    # a secret only feeds a dynamic reference: locally that unresolved string is the (public) value
+    # a secret only feeds a dynamic reference, which the embedded stack resolves (secrets.py)
     {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::SecretsManager::Secret"}
 )
 
@@ -279,7 +280,7 @@ def deploy_stack(
     }
     function_env = {
         logical_id: {
-            name: str(value)
+            name: resolve_secret_references(str(value))
             for name, value in deployer.resolve(
                 ((source.properties.get("Environment") or {}).get("Variables")) or {}
             ).items()

@@ -235,18 +235,23 @@ class DynamoReturnsRepository:
         else:
             return self._list_all(first=first, after=after)
         scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}"
-        start = self.cursors.decode(scope, after) if after else None
+        start = _start_key(self.cursors.decode(scope, after), index, pk) if after else None
         items, last = self._query_page(index, pk_name, pk, first=first, start=start, filters=filters)
         return Page(items=items, next_cursor=self.cursors.encode(scope, last) if last else None)
 
     def _list_all(self, *, first: int, after: str | None) -> Page:
         scope = "GSI4|all"
-        position = self.cursors.decode(scope, after) if after else {"month": _month_index(datetime.now(UTC)), "key": None}
-        month, start = position["month"], position["key"]
-        floor = _month_index(datetime.now(UTC)) - MONTHS_LISTED_BACK
+        current = _month_index(datetime.now(UTC))
+        position = self.cursors.decode(scope, after) if after else {"month": current, "key": None}
+        month = position.get("month") if isinstance(position, dict) else None
+        # Bounded before use: the loop below walks one month per step down to the floor.
+        if not isinstance(month, int) or isinstance(month, bool) or not 0 <= month <= current:
+            raise InvalidInput("the cursor is not valid", field=("after",))
+        start = _start_key(position["key"], "GSI4", _month_pk(month)) if position.get("key") is not None else None
+        floor = current - MONTHS_LISTED_BACK
         found: list[Return] = []
         while month >= floor and len(found) < first:
-            pk = f"RETURNS#{month // 12:04d}-{month % 12 + 1:02d}"
+            pk = _month_pk(month)
             items, last = self._query_page("GSI4", "gsi4pk", pk, first=first - len(found), start=start, filters={})
             found.extend(items)
             if last:
@@ -328,6 +333,28 @@ class DynamoReturnsRepository:
 
 def _month_index(at: datetime) -> int:
     return at.year * 12 + at.month - 1
+
+
+def _month_pk(month: int) -> str:
+    return f"RETURNS#{month // 12:04d}-{month % 12 + 1:02d}"
+
+
+_INDEX_KEYS = {"GSI1": ("gsi1pk", "gsi1sk"), "GSI2": ("gsi2pk", "gsi2sk"), "GSI3": ("gsi3pk", "gsi3sk"),
+               "GSI4": ("gsi4pk", "gsi4sk")}
+
+
+def _start_key(key: Any, index: str, pk: str) -> dict[str, Any]:
+    """A cursor's DynamoDB start key, checked: the table and index key attributes only, strings,
+    inside the partition being listed (else DynamoDB refuses it: a 500, not the caller's error)."""
+    pk_name, sk_name = _INDEX_KEYS[index]
+    names = {"pk", "sk", pk_name, sk_name}
+    valid = (isinstance(key, dict) and set(key) == names
+             and all(isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and len(v["S"]) <= 2048
+                     for v in key.values())
+             and key[pk_name]["S"] == pk)
+    if not valid:
+        raise InvalidInput("the cursor is not valid", field=("after",))
+    return key
 
 
 def idempotency_key(customer: str, key: str) -> dict[str, Any]:
