@@ -1,4 +1,6 @@
-"""Developer pages of the local stack beside the gateway: sent emails, scheduled jobs on demand."""
+"""Developer pages of the local stack beside the gateway: sent emails, scheduled jobs on demand.
+
+Everything under /_local/ is behind LocalEndpointsGuard (loopback Host, no cross-site posts)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
 from starlette.routing import Mount, Route
 
+from returns_devstack.local_guard import LocalEndpointsGuard
 from returns_devstack.mailbox import sent_emails
 from returns_devstack.stack import EmbeddedStack
 
@@ -36,9 +39,9 @@ def local_app(embedded: EmbeddedStack) -> Any:
     async def root(_: Request) -> RedirectResponse:
         return RedirectResponse("/graphql")
 
-    return Starlette(routes=[
+    return LocalEndpointsGuard(Starlette(routes=[
         Route("/", root),
         Route("/_local/mail", mail),
         Route("/_local/jobs/{job}", run_job, methods=["POST"]),
         Mount("/", app=embedded.gateway_app()),
-    ])
+    ]))
