@@ -6,6 +6,7 @@ UNAUTHENTICATED answer becomes a GraphQL error (not a userError); other userErro
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -31,8 +32,9 @@ class MalformedAnswer(Exception):
     """A function answered something other than the command answer shape (a bug: masked)."""
 
 
-def send(info: Info, caller: Caller, function: str, command: str, payload: dict[str, Any]) -> Answer:
-    raw = info.context.services.command_bus.send(function, command, caller, payload)
+async def send(info: Info, caller: Caller, function: str, command: str, payload: dict[str, Any]) -> Answer:
+    # A synchronous Lambda invoke (or, locally, the function itself): off the event loop.
+    raw = await asyncio.to_thread(info.context.services.command_bus.send, function, command, caller, payload)
     answer = parse_answer(raw)
     for error in answer.user_errors:
         if error.code in _AS_GRAPHQL_ERRORS:

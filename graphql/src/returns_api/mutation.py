@@ -6,6 +6,7 @@ authorization failures are GraphQL errors.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 
 import strawberry
@@ -36,12 +37,12 @@ async def _customer_return_check(info: Info, caller: Caller, return_id: str) -> 
     return []
 
 
-def _return_payload(info: Info, answer: Answer, fallback_id: str | None) -> ReturnPayload:
+async def _return_payload(info: Info, answer: Answer, fallback_id: str | None) -> ReturnPayload:
     if answer.user_errors:
         return ReturnPayload(user_errors=answer.user_errors)
     return_id = answer.return_id or fallback_id
     # Read back fresh (not from the loader cache, which may hold the pre-command version).
-    ret = info.context.reader.get_return(return_id) if return_id else None
+    ret = await asyncio.to_thread(info.context.reader.get_return, return_id) if return_id else None
     if ret is None:
         return ReturnPayload()
     info.context.loaders.prime_returns([ret])
@@ -58,8 +59,8 @@ async def _return_command(
         return ReturnPayload(user_errors=errors)
     if errors := await _customer_return_check(info, caller, str(return_id)):
         return ReturnPayload(user_errors=errors)
-    answer = send(info, caller, function, operation, {"id": str(return_id), **payload})
-    return _return_payload(info, answer, str(return_id))
+    answer = await send(info, caller, function, operation, {"id": str(return_id), **payload})
+    return await _return_payload(info, answer, str(return_id))
 
 
 @strawberry.type
@@ -69,10 +70,10 @@ class Mutation:
         caller = require_caller(info, "recordOrder")
         if errors := validation.record_order(input):
             return RecordOrderPayload(user_errors=errors)
-        answer = send(info, caller, REQUEST, "recordOrder", input.to_command())
+        answer = await send(info, caller, REQUEST, "recordOrder", input.to_command())
         if answer.user_errors:
             return RecordOrderPayload(user_errors=answer.user_errors)
-        order = info.context.reader.get_order(answer.order_id or str(input.id))
+        order = await asyncio.to_thread(info.context.reader.get_order, answer.order_id or str(input.id))
         return RecordOrderPayload(order=Order.from_domain(order) if order else None)
 
     @strawberry.mutation(description="Customer (own order) or agent: request a return.")
@@ -84,8 +85,8 @@ class Mutation:
             order = await info.context.loaders.orders.load(str(input.order_id))
             if order is None or not owns(caller, order.email):
                 return ReturnPayload(user_errors=_not_found("order", ["input", "orderId"]))
-        answer = send(info, caller, REQUEST, "requestReturn", input.to_command())
-        return _return_payload(info, answer, None)
+        answer = await send(info, caller, REQUEST, "requestReturn", input.to_command())
+        return await _return_payload(info, answer, None)
 
     @strawberry.mutation(description="Customer (own) or agent; before shipping only.")
     async def cancel_return(self, info: Info, id: strawberry.ID) -> ReturnPayload:

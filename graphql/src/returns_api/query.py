@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from returns_api import validation
@@ -92,7 +94,8 @@ class Query:
         email = customer_key(caller.email or "") if is_customer(caller) else None
         ctx = info.context
         try:
-            page = ctx.reader.list_returns(
+            page = await asyncio.to_thread(
+                ctx.reader.list_returns,
                 first=first + start.skip,
                 after=start.page_cursor,
                 status=status,
