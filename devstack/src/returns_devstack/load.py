@@ -95,18 +95,24 @@ async def _post(http: httpx.AsyncClient, token: str, query: str, variables: dict
     return elapsed, None
 
 
-async def _client(number: int, url: str, deadline: float, report: Report) -> None:
+async def _record_order(number: int, url: str, report: Report) -> dict[str, Any] | None:
     order = _order(number, datetime.now(UTC))
     feed = mint(sub="load-feed", email=None, groups=["integration"])
-    customer = mint(sub=f"load-{number}", email=order["email"], groups=[])
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         _elapsed, error = await _post(http, feed, "mutation($input: RecordOrderInput!) { recordOrder(input: $input) "
                                       "{ order { id } userErrors { field message code } } }", {"input": order})
-        if error:
-            report.errors.append(f"recordOrder: {error}")
-            return
-        keys = itertools.count(1)
-        for step in itertools.cycle(MIX):
+    if error:
+        report.errors.append(f"recordOrder: {error}")
+        return None
+    return order
+
+
+async def _client(number: int, order: dict[str, Any], url: str, deadline: float, report: Report) -> None:
+    customer = mint(sub=f"load-{number}", email=order["email"], groups=[])
+    keys = itertools.count(1)
+    steps = itertools.islice(itertools.cycle(MIX), number % len(MIX), None)  # clients start at different steps
+    async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+        for step in steps:
             if time.monotonic() >= deadline:
                 return
             line = {"orderLineId": f"L{next(keys) % LINES + 1}", "quantity": 1, "reason": "SIZE_TOO_SMALL"}
@@ -125,9 +131,12 @@ async def _client(number: int, url: str, deadline: float, report: Report) -> Non
 
 
 async def run_load(url: str, *, clients: int, seconds: float) -> Report:
+    """Records each client's order first, then runs the mix for `seconds` (the clock starts after)."""
     report = Report(clients=clients, seconds=seconds)
+    orders = await asyncio.gather(*(_record_order(number, url, report) for number in range(clients)))
     deadline = time.monotonic() + seconds
-    await asyncio.gather(*(_client(number, url, deadline, report) for number in range(clients)))
+    await asyncio.gather(*(_client(number, order, url, deadline, report)
+                           for number, order in enumerate(orders) if order is not None))
     return report
 
 
