@@ -7,6 +7,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from returns_shared import correlation
 from returns_shared.adapters.errors import EventPublishError
 from returns_shared.adapters.eventbridge_publisher import EventBridgePublisher
 
@@ -54,3 +55,19 @@ def test_a_refused_entry_raises():
             EventBridgePublisher(BUS, client).publish("ReturnReceived", {"returnId": "RMA-1"})
     assert caught.value.code == "InternalFailure"
     assert caught.value.detail_type == "ReturnReceived"
+
+
+def test_the_correlation_id_of_the_work_in_hand_rides_in_the_detail_metadata():
+    published = []
+
+    class Recorder:
+        def put_events(self, Entries):  # noqa: N803 - boto's spelling
+            published.extend(json.loads(entry["Detail"]) for entry in Entries)
+            return {"FailedEntryCount": 0, "Entries": [{"EventId": "1"}]}
+
+    publisher = EventBridgePublisher(BUS, Recorder())
+    with correlation.bound("req-42"):
+        publisher.publish("ReturnRequested", {"returnId": "RMA-1"})
+    publisher.publish("ReturnRequested", {"returnId": "RMA-2"})  # outside any work: nothing to add
+    assert published == [{"returnId": "RMA-1", "metadata": {"correlationId": "req-42"}}, {"returnId": "RMA-2"}]
+    assert correlation.of_event(published[0]) == "req-42" and correlation.of_event(published[1]) is None

@@ -56,12 +56,13 @@ def test_the_event_shape():
             return {"StatusCode": 200, "Payload": body({})}
 
     LambdaCommandBus(FUNCTIONS, Recorder()).send(
-        "refund", "receiveReturn", CALLER, {"returnId": "RMA-1"}
+        "refund", "receiveReturn", CALLER, {"returnId": "RMA-1"}, correlation_id="req-42"
     )
     assert json.loads(sent["Payload"]) == {
         "command": "receiveReturn",
         "caller": {"sub": "u-1", "email": "jane@example.com", "groups": ["customers"]},
         "input": {"returnId": "RMA-1"},
+        "correlationId": "req-42",  # the gateway's request id
     }
 
 

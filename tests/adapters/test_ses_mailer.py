@@ -5,12 +5,20 @@ from email import policy
 
 import boto3
 import pytest
+from botocore.config import Config
+from botocore.exceptions import EndpointConnectionError
+from botocore.stub import Stubber
 from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from returns_shared.adapters.errors import MailRejected
 from returns_shared.adapters.ses_mailer import SesMailer
-from returns_shared.service.ports import Email
+from returns_shared.service.ports import (
+    Email,
+    EmailNotSent,
+    EmailSendingBlocked,
+    EmailUndeliverable,
+)
 
 SENDER = "Allegra K Returns <returns@shop.example>"
 
@@ -73,3 +81,36 @@ def test_unverified_sender_is_a_typed_rejection(aws):
     with pytest.raises(MailRejected) as caught:
         mailer.send(Email(to="jane@example.com", subject="s", text="t"))
     assert caught.value.code == "MessageRejected"
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("BadRequestException", EmailUndeliverable),  # e.g. a malformed recipient
+        ("MessageRejected", EmailUndeliverable),
+        ("AccountSuspendedException", EmailSendingBlocked),
+        ("SendingPausedException", EmailSendingBlocked),
+        ("MailFromDomainNotVerifiedException", EmailSendingBlocked),
+        ("NotFoundException", EmailSendingBlocked),
+        ("TooManyRequestsException", EmailSendingBlocked),
+        ("LimitExceededException", EmailSendingBlocked),
+        ("InternalFailure", EmailNotSent),
+        ("ServiceUnavailable", EmailNotSent),
+    ],
+)
+def test_ses_errors_are_classified_by_who_is_at_fault(code, expected):
+    client = boto3.client("sesv2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stub:
+        stub.add_client_error("send_email", service_error_code=code, http_status_code=400)
+        with pytest.raises(EmailNotSent) as caught:
+            SesMailer(SENDER, client).send(Email(to="jane@example.com", subject="s", text="t"))
+    assert isinstance(caught.value, expected) and caught.value.code == code
+    others = {EmailUndeliverable, EmailSendingBlocked} - {expected}
+    assert not any(isinstance(caught.value, other) for other in others)
+
+
+def test_connection_errors_propagate_as_they_are():
+    client = boto3.client("sesv2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
+                          endpoint_url="http://127.0.0.1:9", config=Config(retries={"max_attempts": 0}, connect_timeout=0.2))
+    with pytest.raises(EndpointConnectionError):
+        SesMailer(SENDER, client).send(Email(to="jane@example.com", subject="s", text="t"))

@@ -152,6 +152,7 @@ class Sent:
     command: str
     caller: Caller
     payload: dict[str, Any]
+    correlation_id: str | None = None
 
 
 @dataclass
@@ -161,9 +162,10 @@ class FakeBus:
     sent: list[Sent] = field(default_factory=list)
     answer: Callable[[Sent], dict[str, Any]] | None = None
 
-    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:
+    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
+             correlation_id: str | None = None) -> dict[str, Any]:
         json.dumps(payload)  # the command must be plain JSON
-        sent = Sent(function, command, caller, payload)
+        sent = Sent(function, command, caller, payload, correlation_id)
         self.sent.append(sent)
         if self.answer is not None:
             return self.answer(sent)

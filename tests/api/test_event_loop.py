@@ -61,9 +61,9 @@ def test_commands_do_not_block_the_loop():
     rendezvous = Rendezvous()
 
     class SlowBus(FakeBus):
-        def send(self, function, command, caller, payload):
+        def send(self, *args, **kwargs):
             rendezvous.meet()
-            return super().send(function, command, caller, payload)
+            return super().send(*args, **kwargs)
 
     order = make_order("O1", ALICE)
     api = Api(FakeReader([order], [make_return("R1", order), make_return("R2", order)]), SlowBus())

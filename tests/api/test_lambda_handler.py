@@ -54,6 +54,8 @@ def test_the_policy_through_mangum(wired):
     body = json.loads(response["body"])
     assert body["data"]["returnPolicy"]["returnWindowDays"] == 30
     assert response["headers"]["x-request-id"] == LambdaContext.aws_request_id
+    # every gateway log line of this invocation carries the id a masked error would quote
+    assert lambda_handler.logger.get_correlation_id() == LambdaContext.aws_request_id
     # Built once, reused by the next (warm) invocation.
     lambda_handler.handler(event, LambdaContext())
     assert len(wired) == 1

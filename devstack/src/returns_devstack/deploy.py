@@ -18,8 +18,8 @@ the five singletons below and the conventions written at the top of the template
    managed-policy map replaces the IAM lookup). The translation is cached per process.
 2. `create_stack` in moto with the resources moto's CloudFormation really creates:
    DynamoDB tables, SQS queues, EventBridge buses and rules (with their SQS targets), S3
-   buckets, SNS topics. Rules whose targets are not created (the schedules, which target
-   Lambda functions) are left out: moto never fires schedules; the local stack drives
+   buckets, SNS topics. Rules whose targets are not created are left out. Schedules (EventBridge
+   Scheduler, SAM ScheduleV2) are not created: moto never fires them; the local stack drives
    them from `DeployedStack.schedules`.
 3. Gaps filled through the service APIs, from the same template properties:
    DynamoDB TTL and point-in-time recovery (moto's CloudFormation ignores them); S3 public
@@ -33,9 +33,10 @@ the five singletons below and the conventions written at the top of the template
    and by default Cognito (stable fake ids; locally the gateway runs with AUTH_MODE=local).
    Skipped outright: event source mappings and Lambda permissions (moto would "invoke" the
    function itself and eat the queue's messages; the local stack polls the queues),
-   API Gateway v2 (the local stack serves the gateway itself), CloudWatch alarms, the
-   TLS-only bucket policy (local endpoints are plain http). `DeployedStack.skipped` lists
-   them.
+   API Gateway v2 (the local stack serves the gateway itself), CloudWatch alarms and the
+   dashboard, log groups (the local stack logs to its console), scheduler schedules, the ops
+   e-mail subscription, the TLS-only bucket policy (local endpoints are plain http).
+   `DeployedStack.skipped` lists them.
 
 Executing state machines (moto only runs ASL when told to):
   * in-process: `mock_aws(config=MOTO_CONFIG)`; `deploy_stack(execute_state_machines=True)`
@@ -128,7 +129,7 @@ class EventSourceMapping(NamedTuple):
 
 
 class Schedule(NamedTuple):
-    rule: str  # rule logical id (SAM names it <Function><EventName>)
+    rule: str  # schedule logical id (SAM names it <Function><EventName>; AWS::Scheduler::Schedule)
     function: str  # function logical id
     expression: str  # rate(...) / cron(...)
     input: dict[str, Any]
@@ -700,7 +701,8 @@ class _Deployer:
             target = tpl._target_logical_id(redrive.get("deadLetterTargetArn"))
             if target:
                 self.dlq_by_queue[lid] = target
-        dlq_ids = set(self.dlq_by_queue.values())
+        # dead-letter queues: behind a queue (redrive), or behind a rule target or a schedule
+        dlq_ids = set(self.dlq_by_queue.values()) | (tpl.dead_letter_targets(self.cfn) & set(all_queues))
         queues = {lid: url for lid, url in all_queues.items() if lid not in dlq_ids}
         dlqs = {lid: url for lid, url in all_queues.items() if lid in dlq_ids}
         return queues, dlqs

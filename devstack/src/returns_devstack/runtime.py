@@ -24,6 +24,7 @@ from typing import Any
 import boto3
 
 from returns_devstack.deploy import DeployedStack
+from returns_shared.adapters.lambda_command_bus import command_event
 from returns_shared.service.ports import Caller
 
 log = logging.getLogger("returns.devstack")
@@ -144,9 +145,9 @@ class InProcessCommandBus:
         self.runtime = runtime
         self.deliver_events = deliver_events
 
-    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:
-        answer = self.runtime.invoke(FUNCTION_IDS[function],
-                                     {"command": command, "caller": caller.to_json(), "input": payload})
+    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
+             correlation_id: str | None = None) -> dict[str, Any]:
+        answer = self.runtime.invoke(FUNCTION_IDS[function], command_event(command, caller, payload, correlation_id))
         if self.deliver_events:
             self.runtime.drain()
         return answer

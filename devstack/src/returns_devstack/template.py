@@ -429,21 +429,47 @@ def sqs_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int, Mappi
 
 
 def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
-    """(rule logical id, function logical id, schedule expression, input) per scheduled Lambda target."""
+    """(schedule logical id, function logical id, schedule expression, input) per scheduled Lambda
+    target: EventBridge Scheduler schedules (SAM ScheduleV2) and scheduled rules (SAM Schedule)."""
     resources = cfn["Resources"]
     result = []
-    for rule_id, resource in resources.items():
+    for schedule_id, resource in resources.items():
         props = resource.get("Properties") or {}
-        if resource["Type"] != "AWS::Events::Rule" or "ScheduleExpression" not in props:
+        if "ScheduleExpression" not in props:
             continue
-        for target in props.get("Targets") or []:
+        if resource["Type"] == "AWS::Scheduler::Schedule":
+            targets = [props.get("Target") or {}]
+        elif resource["Type"] == "AWS::Events::Rule":
+            targets = props.get("Targets") or []
+        else:
+            continue
+        for target in targets:
             function = _target_logical_id(target.get("Arn"))
             if function in resources and resources[function]["Type"] == "AWS::Lambda::Function":
                 raw = target.get("Input")
                 result.append(
-                    (rule_id, function, props["ScheduleExpression"], json.loads(raw) if raw else {})
+                    (schedule_id, function, props["ScheduleExpression"], json.loads(raw) if raw else {})
                 )
     return result
+
+
+def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
+    """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules)."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "DeadLetterConfig" and isinstance(value, dict):
+                    found.add(_target_logical_id(value.get("Arn")) or "")
+                else:
+                    walk(value)
+
+    walk(cfn["Resources"])
+    return {lid for lid in found if lid}
 
 
 def resource_references(node: Any) -> set[str]:

@@ -34,7 +34,8 @@ class MalformedAnswer(Exception):
 
 async def send(info: Info, caller: Caller, function: str, command: str, payload: dict[str, Any]) -> Answer:
     # A synchronous Lambda invoke (or, locally, the function itself): off the event loop.
-    raw = await asyncio.to_thread(info.context.services.command_bus.send, function, command, caller, payload)
+    raw = await asyncio.to_thread(info.context.services.command_bus.send, function, command, caller, payload,
+                                  correlation_id=info.context.request_id)
     answer = parse_answer(raw)
     for error in answer.user_errors:
         if error.code in _AS_GRAPHQL_ERRORS:

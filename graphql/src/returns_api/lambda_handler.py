@@ -30,6 +30,9 @@ def build_handler() -> Mangum:
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     global _handler
+    # The request id (what a masked error quotes, and what commands carry to the functions) is this
+    # invocation's: every gateway log line carries it as correlation_id, like the functions' lines.
+    logger.set_correlation_id(getattr(context, "aws_request_id", None))
     if _handler is None:
         _handler = build_handler()
     return _handler(event, context)

@@ -1,13 +1,18 @@
 """The one shape every function handler shares: commands from the gateway, SQS records (EventBridge
 events and workflow messages) with partial batch failures, and scheduled jobs.
 
+Each piece of work runs under a correlation id, on every log line (`correlation_id`) and in every
+event it publishes: a command's is the gateway's request id, an event's the one in its metadata (so
+the whole chain of a request logs under one id), a job's its own invocation's.
+
 A function's app.py only lists which commands, events and jobs it owns.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +26,7 @@ from aws_lambda_powertools.utilities.batch import (
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import BaseModel, ConfigDict, Field
 
+from returns_shared import correlation
 from returns_shared.bootstrap import function_dependencies
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import CommandHandler, run_command
@@ -73,17 +79,36 @@ class FunctionRoutes:
         deps = function_dependencies()
         if "command" in event:
             self.logger.append_keys(command=event["command"])
-            return run_command(event, self.commands, deps)
+            with self._correlated(event.get(correlation.FIELD) or getattr(context, "aws_request_id", None)):
+                return self._command(event, deps)
         if "Records" in event:
             return self._records(event, context, deps)
         job = event.get("job") or (event.get("detail") or {}).get("job")
         if job in self.jobs:
-            counts = self.jobs[job](deps)
-            for name, value in counts.items():
-                self.metrics.add_metric(name=f"{job}.{name}", unit=MetricUnit.Count, value=value)
-            self.logger.info("job done", extra={"job": job, "counts": counts})
+            with self._correlated(getattr(context, "aws_request_id", None)):
+                counts = self.jobs[job](deps)
+                for name, value in counts.items():
+                    self.metrics.add_metric(name=f"{job}.{name}", unit=MetricUnit.Count, value=value)
+                self.logger.info("job done", extra={"job": job, "counts": counts})
             return {"job": job, "counts": counts}
         raise ValueError(f"this function does not handle the event {json.dumps(event)[:200]}")
+
+    @contextmanager
+    def _correlated(self, correlation_id: str | None) -> Iterator[None]:
+        """Logs (Powertools' correlation_id key) and published events carry the id while the work runs."""
+        self.logger.set_correlation_id(correlation_id)
+        with correlation.bound(correlation_id):
+            yield
+
+    def _command(self, event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+        try:
+            answer = run_command(event, self.commands, deps)
+        except Exception:
+            # logged here, under the correlation id: the customer's error reference finds it
+            self.logger.exception("command failed")
+            raise
+        self.logger.info("command handled", extra={"userErrors": [e["code"] for e in answer["userErrors"]]})
+        return answer
 
     def _records(self, event: dict[str, Any], context: Any, deps: Dependencies) -> dict[str, Any]:
         def one(record: SQSRecord) -> Any:
@@ -92,7 +117,12 @@ class FunctionRoutes:
             if handler is None:
                 raise UnknownMessage(message.name)
             self.metrics.add_metric(name=f"event.{message.name}", unit=MetricUnit.Count, value=1)
-            return handler(message.payload, deps)
+            # the request that caused the event, else this delivery's own id
+            with self._correlated(correlation.of_event(message.detail) or record.message_id):
+                result = handler(message.payload, deps)
+                self.logger.info("event handled", extra={"event": message.name,
+                                                         "returnId": message.payload.get("returnId")})
+            return result
 
         return process_partial_response(event=event, record_handler=one, processor=BatchProcessor(EventType.SQS),
                                         context=context)

@@ -10,6 +10,8 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
 - returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse: only returns with one)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<key>, TTL expiresAt
+- customer emails due, soonest first ..... Query     GSI3 gsi3pk=EMAILS#PENDING, gsi3sk=<next attempt>#...
+- customer emails given up, newest first . Query     GSI3 gsi3pk=EMAILS#GIVEN_UP
 Every write of a return is conditioned on the version it read (optimistic locking); a request for
 a new return also bumps the order's `returnsVersion`, which serialises the returns of one order
 (quantities and "first package" can't be decided twice at once).
@@ -260,14 +262,32 @@ class DynamoReturnsRepository:
         more = month >= floor
         return Page(items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": None}) if more else None)
 
-    def pending_emails(self, *, older_than: datetime, limit: int = 100) -> list[dict[str, Any]]:
-        """Customer emails claimed but not sent before `older_than` (GSI3, sparse: SENT ones leave it)."""
+    # -- customer emails (NOTIFY#<return>#<kind> records) -----------------------------------
+    def due_emails(self, *, due_by: datetime, limit: int = 100,
+                   after: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One page of PENDING emails whose next attempt is due, soonest first (GSI3, sparse: sent and
+        closed ones leave it). A failed email moves back by its backoff, so it never blocks newer ones."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": "GSI3", "Limit": limit,
+            "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk < :due",
+            "ExpressionAttributeValues": {":pk": {"S": EMAILS_PENDING}, ":due": {"S": _iso(due_by)}},
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        page = self.client.query(**kwargs)
+        return [_from_item(item) for item in page.get("Items", [])], page.get("LastEvaluatedKey")
+
+    def given_up_emails(self, *, limit: int = 100) -> list[dict[str, Any]]:
+        """Emails the service gave up on, newest first: for ops to look at (and re-send by hand)."""
         page = self.client.query(
-            TableName=self.table_name, IndexName="GSI3", Limit=limit,
-            KeyConditionExpression="gsi3pk = :pk AND gsi3sk < :before",
-            ExpressionAttributeValues={":pk": {"S": "EMAILS#PENDING"}, ":before": {"S": _iso(older_than)}},
-        )
+            TableName=self.table_name, IndexName="GSI3", Limit=limit, ScanIndexForward=False,
+            KeyConditionExpression="gsi3pk = :pk", ExpressionAttributeValues={":pk": {"S": EMAILS_GIVEN_UP}})
         return [_from_item(item) for item in page.get("Items", [])]
+
+    def get_email(self, return_id: str, kind: str) -> dict[str, Any] | None:
+        item = self.client.get_item(TableName=self.table_name, Key=email_key(return_id, kind),
+                                    ConsistentRead=True).get("Item")
+        return _from_item(item) if item else None
 
     # -- idempotency ----------------------------------------------------------------------
     def get_idempotency(self, customer: str, key: str) -> dict[str, Any] | None:
@@ -357,6 +377,15 @@ def _start_key(key: Any, index: str, pk: str) -> dict[str, Any]:
     return key
 
 
+_SINGLE_WRITES = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
+EMAILS_PENDING = "EMAILS#PENDING"  # GSI3 partition: due emails by next attempt time
+EMAILS_GIVEN_UP = "EMAILS#GIVEN_UP"  # GSI3 partition: emails given up, by when
+
+
+def email_key(return_id: str, kind: str) -> dict[str, Any]:
+    return {"pk": {"S": f"NOTIFY#{return_id}#{kind}"}, "sk": {"S": "EMAIL"}}
+
+
 def idempotency_key(customer: str, key: str) -> dict[str, Any]:
     digest = hashlib.sha256(key.encode()).hexdigest()  # keys are caller-chosen: keep them out of the pk
     return {"pk": {"S": f"IDEMPOTENCY#{customer_key(customer)}#{digest}"}, "sk": {"S": "IDEMPOTENCY"}}
@@ -442,20 +471,63 @@ class DynamoUnitOfWork:
                      "ExpressionAttributeValues": {":stale": {"S": _iso(stale_before)}}}}
         )
 
-    def claim_email(self, return_id: str, kind: str, *, at: datetime) -> None:
-        """Write-once: one email of each kind per return, PENDING until marked sent."""
+    def claim_email(self, return_id: str, kind: str, *, at: datetime, retry_at: datetime) -> None:
+        """Write-once: one email of each kind per return. PENDING with its first attempt under way;
+        if the sender dies before marking it, the resend job finds it due at `retry_at`."""
         self.record(f"NOTIFY#{return_id}#{kind}", "EMAIL", {
             "entity": "Notification", "returnId": return_id, "kind": kind, "status": "PENDING", "at": _iso(at),
-            "gsi3pk": "EMAILS#PENDING", "gsi3sk": f"{_iso(at)}#{return_id}#{kind}"})
+            "attempts": 1, "nextAttemptAt": _iso(retry_at),
+            "gsi3pk": EMAILS_PENDING, "gsi3sk": f"{_iso(retry_at)}#{return_id}#{kind}"})
+
+    def begin_email_attempt(self, pending: dict[str, Any], *, at: datetime, retry_at: datetime) -> None:
+        """Take the next attempt of a due email: conditioned on the queue position that was read, so two
+        resend jobs never send one email twice. Counts the attempt before it is made (a crash counts)."""
+        return_id, kind = pending["returnId"], pending["kind"]
+        self._writes.append(
+            {"Update": {"TableName": self.table_name, "Key": email_key(return_id, kind),
+                        "UpdateExpression": "SET attempts = :n, lastAttemptAt = :at, nextAttemptAt = :next, gsi3sk = :sk",
+                        "ConditionExpression": "#s = :pending AND gsi3sk = :seen",
+                        "ExpressionAttributeNames": {"#s": "status"},
+                        "ExpressionAttributeValues": _to_item({
+                            ":n": int(pending.get("attempts", 0)) + 1, ":at": _iso(at), ":next": _iso(retry_at),
+                            ":sk": f"{_iso(retry_at)}#{return_id}#{kind}", ":pending": "PENDING",
+                            ":seen": pending["gsi3sk"]})}}
+        )
+
+    def retry_email(self, return_id: str, kind: str, *, retry_at: datetime, error: str) -> None:
+        """The attempt failed: due again at `retry_at` (the backoff), behind the emails due sooner."""
+        self._writes.append(
+            {"Update": {"TableName": self.table_name, "Key": email_key(return_id, kind),
+                        "UpdateExpression": "SET nextAttemptAt = :next, gsi3sk = :sk, lastError = :error",
+                        "ExpressionAttributeValues": _to_item({
+                            ":next": _iso(retry_at), ":sk": f"{_iso(retry_at)}#{return_id}#{kind}",
+                            ":error": error[:500]})}}
+        )
 
     def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None:
         """The email left the building: out of the pending index (sparse), kept as a record."""
+        self._close_email(return_id, kind, "SENT", {"sentAt": _iso(at)})
+
+    def give_up_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        """No more attempts: kept as a record, listed under EMAILS#GIVEN_UP for ops."""
+        self._close_email(return_id, kind, "GIVEN_UP", {
+            "givenUpAt": _iso(at), "reason": reason[:500], "gsi3pk": EMAILS_GIVEN_UP,
+            "gsi3sk": f"{_iso(at)}#{return_id}#{kind}"})
+
+    def skip_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        """Not sent on purpose: the return moved on and the email would now mislead."""
+        self._close_email(return_id, kind, "SKIPPED", {"skippedAt": _iso(at), "reason": reason[:500]})
+
+    def _close_email(self, return_id: str, kind: str, status: str, values: dict[str, Any]) -> None:
+        names = {"#s": "status", **{f"#v{i}": name for i, name in enumerate(values)}}
+        sets = ["#s = :status", *(f"#v{i} = :v{i}" for i in range(len(values)))]
+        removed = [index_key for index_key in ("gsi3pk", "gsi3sk") if index_key not in values]
         self._writes.append(
-            {"Update": {"TableName": self.table_name,
-                        "Key": {"pk": {"S": f"NOTIFY#{return_id}#{kind}"}, "sk": {"S": "EMAIL"}},
-                        "UpdateExpression": "SET #s = :sent, sentAt = :at REMOVE gsi3pk, gsi3sk",
-                        "ExpressionAttributeNames": {"#s": "status"},
-                        "ExpressionAttributeValues": {":sent": {"S": "SENT"}, ":at": {"S": _iso(at)}}}}
+            {"Update": {"TableName": self.table_name, "Key": email_key(return_id, kind),
+                        "UpdateExpression": "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removed) if removed else ""),
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": _to_item(
+                            {":status": status, **{f":v{i}": value for i, value in enumerate(values.values())}})}}
         )
 
     def release(self, pk: str) -> None:
@@ -466,7 +538,12 @@ class DynamoUnitOfWork:
         if not writes:
             return
         try:
-            self.client.transact_write_items(TransactItems=writes)
+            if len(writes) == 1 and next(iter(writes[0])) in _SINGLE_WRITES:
+                # one item: a plain conditional write is just as atomic, at half a transaction's cost
+                ((kind, write),) = writes[0].items()
+                getattr(self.client, _SINGLE_WRITES[kind])(**write)
+            else:
+                self.client.transact_write_items(TransactItems=writes)
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code")
             if code in {"TransactionCanceledException", "ConditionalCheckFailedException"}:

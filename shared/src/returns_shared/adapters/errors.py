@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from returns_shared.service.ports import PaymentDeclined
+from returns_shared.service.ports import EmailSendingBlocked, EmailUndeliverable, PaymentDeclined
 
 
 class EventPublishError(Exception):
@@ -26,13 +26,13 @@ class CommandFailed(Exception):
         self.message = message
 
 
-class MailRejected(Exception):
-    """SES refused the message for good (unverified sender, bad address); retrying will not help."""
+class MailRejected(EmailUndeliverable):
+    """SES refused this message for good (bad address, rejected content); retrying will not help."""
 
-    def __init__(self, code: str | None, message: str):
-        super().__init__(f"{code}: {message}")
-        self.code = code
-        self.message = message
+
+class MailSendingBlocked(EmailSendingBlocked):
+    """SES refuses every message for now (account paused or suspended, sender domain not verified,
+    configuration set missing, throttled): the message is fine, the sender is not."""
 
 
 class RefundKeyReused(PaymentDeclined):

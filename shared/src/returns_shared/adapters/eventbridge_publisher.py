@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from returns_shared import correlation
 from returns_shared.adapters._aws import LazyClient, dumps
 from returns_shared.adapters.errors import EventPublishError
 
@@ -31,7 +32,8 @@ class EventBridgePublisher:
                     "EventBusName": self.bus_name,
                     "Source": self.source,
                     "DetailType": detail_type,
-                    "Detail": dumps(detail),  # Decimal as string: money never becomes float
+                    # the correlation id rides along in detail.metadata; Decimal as string: money never becomes float
+                    "Detail": dumps(correlation.with_metadata(detail)),
                 }
             ]
         )

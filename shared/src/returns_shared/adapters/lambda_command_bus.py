@@ -6,14 +6,18 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from returns_shared import correlation
 from returns_shared.adapters._aws import LazyClient, dumps
 from returns_shared.adapters.errors import CommandFailed
 from returns_shared.service.ports import Caller
 
 
-def command_event(command: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:
-    """The one event shape every command handler parses."""
-    return {"command": command, "caller": caller.to_json(), "input": payload}
+def command_event(command: str, caller: Caller, payload: dict[str, Any], correlation_id: str | None = None) -> dict[str, Any]:
+    """The one event shape every command handler parses (the correlation id: the gateway's request id)."""
+    event = {"command": command, "caller": caller.to_json(), "input": payload}
+    if correlation_id:
+        event[correlation.FIELD] = correlation_id
+    return event
 
 
 class LambdaCommandBus:
@@ -33,7 +37,8 @@ class LambdaCommandBus:
         )
 
     def send(
-        self, function: str, command: str, caller: Caller, payload: dict[str, Any]
+        self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
+        correlation_id: str | None = None,
     ) -> dict[str, Any]:
         try:
             function_name = self.function_names[function]
@@ -42,7 +47,7 @@ class LambdaCommandBus:
         answer = self._client().invoke(
             FunctionName=function_name,
             InvocationType="RequestResponse",
-            Payload=dumps(command_event(command, caller, payload)).encode("utf-8"),
+            Payload=dumps(command_event(command, caller, payload, correlation_id)).encode("utf-8"),
         )
         raw = answer["Payload"].read()
         body = json.loads(raw) if raw else None

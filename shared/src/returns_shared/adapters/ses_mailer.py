@@ -6,18 +6,27 @@ from email.message import EmailMessage
 from typing import Any
 
 from returns_shared.adapters._aws import LazyClient, error_code
-from returns_shared.adapters.errors import MailRejected
-from returns_shared.service.ports import Email
+from returns_shared.adapters.errors import MailRejected, MailSendingBlocked
+from returns_shared.service.ports import Email, EmailNotSent
 
-# Refusals that a retry cannot fix; anything else (throttling, 5xx) propagates so the queue retries.
-PERMANENT = frozenset(
+# SES v2 SendEmail error codes (API reference), by who is at fault:
+# this message, for good: a malformed/refused recipient or rejected content. Retrying cannot help.
+UNDELIVERABLE = frozenset({"BadRequestException", "MessageRejected"})
+# the sender: nothing goes out until ops act or the rate drops. The message itself is fine.
+SENDING_BLOCKED = frozenset(
     {
-        "MessageRejected",
+        "AccountSuspendedException",  # sending restricted for the account
+        "SendingPausedException",  # account or configuration set paused
         "MailFromDomainNotVerifiedException",
-        "BadRequestException",
-        "AccountSuspendedException",
+        "NotFoundException",  # e.g. the configuration set does not exist
+        "AccessDeniedException",  # the function's role may not send from this identity
+        "TooManyRequestsException",
+        "LimitExceededException",
+        "ThrottlingException",
     }
 )
+# Any other SES answer (InternalFailure, ServiceUnavailable, ...) is EmailNotSent, and timeouts or
+# connection errors propagate as they are: transient failures, retried with backoff by the caller.
 
 
 class SesMailer:
@@ -52,8 +61,12 @@ class SesMailer:
             return self._client().send_email(**request)["MessageId"]
         except Exception as exc:
             code = error_code(exc)
-            if code in PERMANENT:
+            if code in UNDELIVERABLE:
                 raise MailRejected(code, str(exc)) from exc
+            if code in SENDING_BLOCKED:
+                raise MailSendingBlocked(code, str(exc)) from exc
+            if code:
+                raise EmailNotSent(code, str(exc)) from exc
             raise
 
     @staticmethod

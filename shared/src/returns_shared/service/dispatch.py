@@ -1,6 +1,7 @@
 """How a function answers a command from the gateway: one JSON shape in, one out.
 
-In:  {"command": "<name>", "caller": {"sub", "email", "groups"}, "input": {...}}
+In:  {"command": "<name>", "caller": {"sub", "email", "groups"}, "input": {...}, "correlationId": str}
+     (correlationId: the gateway's request id, on every log line and event of the command's work)
 Out: {"returnId": str|None, "orderId": str|None, "userErrors": [{"field", "message", "code"}]}
 Business refusals are userErrors; anything else raises (the invoke reports a FunctionError).
 """

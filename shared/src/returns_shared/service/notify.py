@@ -1,30 +1,55 @@
-"""Customer emails of the lifecycle: each sent once per return and kind, and never lost.
+"""Customer emails of the lifecycle: each sent once per return and kind, never lost, never stuck.
 
 Before sending, a write-once record `NOTIFY#<return>#<kind>` is claimed as PENDING (so a redelivered
 event or a retried command never mails twice); after SES took the mail it is marked SENT. Mail goes
 out after the state change committed, so a failed send cannot undo the return: the record stays
-PENDING (in a sparse index) and the `resend-emails` job sends it again, built from the return as it
-is then.
+PENDING, due again after a backoff, and the `resend-emails` job sends it, built from the return as it
+is then. Delivery gives up (record GIVEN_UP, ops alert) when SES refuses the message for good or after
+MAX_ATTEMPTS; an email the return's current state no longer bears out is SKIPPED, not sent.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from aws_lambda_powertools import Logger
 
 from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications import emails
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.ports import Email
+from returns_shared.service.ports import Email, EmailSendingBlocked, EmailUndeliverable
 
 logger = Logger(child=True)
 
 Builder = Callable[[Dependencies, Return, Order], Email]
-RESEND_AFTER = timedelta(minutes=5)  # a PENDING email this old failed (or its sender died): send again
+RESEND_AFTER = timedelta(minutes=5)  # an attempt this old without an outcome died with its sender
+MAX_ATTEMPTS = 8  # with the backoff below: the last try is about 28 hours after the first
+FIRST_BACKOFF, MAX_BACKOFF = timedelta(minutes=15), timedelta(hours=12)
+RESEND_PAGE, RESEND_MAX_PER_RUN = 100, 400  # one run stays well inside the function's timeout
+
+# The states of the return in which each email still tells the truth. A resend after an outage is
+# checked against them: a canceled return must not be told how to ship its items.
+STILL_TRUE: dict[str, frozenset[ReturnStatus]] = {
+    "instructions": frozenset({ReturnStatus.APPROVED}),  # how to ship: only while it may be shipped
+    "label": frozenset({ReturnStatus.APPROVED}),  # the label is moot once shipped, void once expired
+    "review": frozenset({ReturnStatus.UNDER_REVIEW}),  # "do not ship yet": wrong once decided
+    "declined": frozenset({ReturnStatus.DECLINED}),  # the final states stay true
+    "canceled": frozenset({ReturnStatus.CANCELED}),
+    "expired": frozenset({ReturnStatus.EXPIRED}),
+    "refund": frozenset({ReturnStatus.REFUNDED}),
+}
+
+SENT, RETRYING, BLOCKED, GIVEN_UP, SKIPPED, TAKEN = "sent", "retrying", "blocked", "given_up", "skipped", "taken"
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: doubling, capped."""
+    return min(FIRST_BACKOFF * 2 ** min(max(attempts - 1, 0), 16), MAX_BACKOFF)  # bounded exponent: no overflow
 
 
 def _return_address(deps: Dependencies) -> dict:
@@ -52,16 +77,49 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-def _deliver(deps: Dependencies, ret: Return, order: Order, kind: str, build: Builder) -> bool:
+Outcome = tuple[str, str]  # (SENT | RETRYING | BLOCKED | GIVEN_UP | SKIPPED | TAKEN, why)
+
+
+def _attempt(deps: Dependencies, ret: Return, order: Order, kind: str, attempts: int, build: Builder) -> Outcome:
+    """One attempt, already counted on the record: send, then record how it went."""
     try:
         deps.mailer.send(build(deps, ret, order))
-    except Exception:  # noqa: BLE001 - the state change stands; the resend job tries again
-        logger.exception("email not sent; left pending", extra={"returnId": ret.id, "kind": kind})
-        return False
+    except EmailUndeliverable as exc:
+        return _give_up(deps, ret.id, kind, f"undeliverable ({exc.code})")
+    except Exception as exc:  # noqa: BLE001 - the state change stands; the email is retried later
+        reason = f"{getattr(exc, 'code', None) or type(exc).__name__}"
+        if attempts >= MAX_ATTEMPTS:
+            return _give_up(deps, ret.id, kind, f"{reason} after {attempts} attempts")
+        retry_at = deps.clock() + backoff(attempts)
+        logger.warning("email not sent; retried later", extra={"returnId": ret.id, "kind": kind, "error": reason,
+                                                              "attempts": attempts, "retryAt": retry_at.isoformat()})
+        uow = deps.unit_of_work()
+        uow.retry_email(ret.id, kind, retry_at=retry_at, error=f"{reason}: {exc}")
+        uow.commit()
+        return (BLOCKED if isinstance(exc, EmailSendingBlocked) else RETRYING), reason
     uow = deps.unit_of_work()
     uow.mark_email_sent(ret.id, kind, at=deps.clock())
     uow.commit()
-    return True
+    return SENT, ""
+
+
+def _give_up(deps: Dependencies, return_id: str, kind: str, reason: str) -> Outcome:
+    logger.error("email given up", extra={"returnId": return_id, "kind": kind, "reason": reason})
+    uow = deps.unit_of_work()
+    uow.give_up_email(return_id, kind, at=deps.clock(), reason=reason)
+    uow.commit()
+    return GIVEN_UP, reason
+
+
+def _alert_given_up(deps: Dependencies, given_up: list[tuple[str, str, str]]) -> None:
+    """Ops hear of every email given up (return ids only: alerts carry no customer data)."""
+    lines = [f"{return_id} {kind}: {reason}" for return_id, kind, reason in given_up]
+    try:
+        deps.alerts.alert(f"Customer emails given up: {len(given_up)}",
+                          "These customer emails will not be sent (records NOTIFY#<return>#<kind>, "
+                          "status GIVEN_UP):\n" + "\n".join(lines))
+    except Exception:  # noqa: BLE001 - the record stays; an alert outage must not fail the caller
+        logger.exception("ops alert not sent", extra={"givenUp": lines})
 
 
 def send_once(deps: Dependencies, ret: Return, kind: str, build: Builder | None = None) -> bool:
@@ -71,30 +129,73 @@ def send_once(deps: Dependencies, ret: Return, kind: str, build: Builder | None 
         return False
     now = deps.clock()
     uow = deps.unit_of_work()
-    uow.claim_email(ret.id, kind, at=now)
+    uow.claim_email(ret.id, kind, at=now, retry_at=now + RESEND_AFTER)
     try:
         uow.commit()
     except ConflictError:
         return False  # already sent (or being sent) by an earlier delivery
-    return _deliver(deps, ret, order, kind, build or BUILDERS[kind])
+    outcome, why = _attempt(deps, ret, order, kind, 1, build or BUILDERS[kind])
+    if outcome == GIVEN_UP:
+        _alert_given_up(deps, [(ret.id, kind, why)])
+    return outcome == SENT
 
 
-def resend_pending(deps: Dependencies, *, page_size: int = 100) -> dict[str, int]:
-    """The `resend-emails` job: PENDING emails older than a few minutes are sent again (then SENT)."""
+def _resend(deps: Dependencies, pending: dict[str, Any]) -> Outcome:
+    return_id, kind = pending["returnId"], pending["kind"]
+    ret = deps.repo.get_return(return_id)
+    order = deps.repo.get_order(ret.order_id) if ret else None
+    if ret is None or order is None or kind not in BUILDERS:
+        return _give_up(deps, return_id, kind, "nothing to build it from (return, order or kind unknown)")
+    if ret.status not in STILL_TRUE[kind]:
+        why = f"the return is {ret.status.value} now"
+        uow = deps.unit_of_work()
+        uow.skip_email(return_id, kind, at=deps.clock(), reason=why)
+        uow.commit()
+        return SKIPPED, why
     now = deps.clock()
-    counts = {"resent": 0, "failed": 0}
-    for pending in deps.repo.pending_emails(older_than=now - RESEND_AFTER, limit=page_size):
-        ret = deps.repo.get_return(pending["returnId"])
-        order = deps.repo.get_order(ret.order_id) if ret else None
-        if ret is None or order is None or pending["kind"] not in BUILDERS:
-            counts["failed"] += 1
-            continue
-        if _deliver(deps, ret, order, pending["kind"], BUILDERS[pending["kind"]]):
-            counts["resent"] += 1
-        else:
-            counts["failed"] += 1
+    claim = deps.unit_of_work()
+    claim.begin_email_attempt(pending, at=now, retry_at=now + RESEND_AFTER)
+    try:
+        claim.commit()
+    except ConflictError:
+        return TAKEN, "another run took this attempt"
+    return _attempt(deps, ret, order, kind, int(pending.get("attempts", 0)) + 1, BUILDERS[kind])
+
+
+def resend_pending(deps: Dependencies, *, page_size: int = RESEND_PAGE,
+                   max_per_run: int = RESEND_MAX_PER_RUN) -> dict[str, int]:
+    """The `resend-emails` job: due PENDING emails, soonest due first, page after page. A failure moves
+    its email back by the backoff, so bad addresses never block newer emails; when SES refuses all
+    sending the run stops (the rest stay due, no attempt spent on them)."""
+    now = deps.clock()
+    counts = {"resent": 0, "failed": 0, "given_up": 0, "skipped": 0}
+    given_up: list[tuple[str, str, str]] = []
+    handled, after, blocked = 0, None, False
+    while handled < max_per_run and not blocked:
+        page, after = deps.repo.due_emails(due_by=now, limit=min(page_size, max_per_run - handled), after=after)
+        for pending in page:
+            handled += 1
+            outcome, why = _resend(deps, pending)
+            if outcome == SENT:
+                counts["resent"] += 1
+            elif outcome in (RETRYING, BLOCKED):
+                counts["failed"] += 1
+                blocked = outcome == BLOCKED
+            elif outcome == GIVEN_UP:
+                counts["given_up"] += 1
+                given_up.append((pending["returnId"], pending["kind"], why))
+            elif outcome == SKIPPED:
+                counts["skipped"] += 1
+            if blocked:
+                break
+        if not after:
+            break
+    if given_up:
+        _alert_given_up(deps, given_up)
     if counts["failed"]:
-        deps.alerts.alert("Customer emails still failing", f"{counts['failed']} pending customer emails could not be sent.")
+        deps.alerts.alert("Customer emails still failing",
+                          f"{counts['failed']} customer emails could not be sent; they are retried with backoff"
+                          + (" (SES refuses all sending: the run stopped early)." if blocked else "."))
     return counts
 
 

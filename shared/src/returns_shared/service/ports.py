@@ -86,7 +86,8 @@ class CommandBus(Protocol):
     AWS: a synchronous Lambda invoke. Locally: the same handler called in-process.
     """
 
-    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]: ...
+    def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
+             correlation_id: str | None = None) -> dict[str, Any]: ...  # the gateway's request id
 
 
 class EventPublisher(Protocol):
@@ -104,6 +105,24 @@ class Email:
 
 class Mailer(Protocol):
     def send(self, email: Email) -> str: ...  # returns the message id
+
+
+class EmailNotSent(Exception):
+    """The provider answered with an error: worth another try later (SES's code in `code`)."""
+
+    def __init__(self, code: str | None, message: str):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class EmailUndeliverable(EmailNotSent):
+    """This message can never be sent (malformed address, rejected content): retrying cannot help."""
+
+
+class EmailSendingBlocked(EmailNotSent):
+    """Nothing can be sent right now (sending paused, sender not verified, throttled): not this
+    message's fault; try later and stop hammering the provider meanwhile."""
 
 
 @dataclass(frozen=True)
