@@ -27,8 +27,10 @@ from .support import (
 
 REPO = Path(__file__).resolve().parents[2]
 SCHEMA = build_schema(settings())._schema
-FAN_OUT = ('{ returns(first: 20, orderId: "O1") { edges { node { order { returns { order { returns '
-           '{ order { returns { id } } } } } } } } } }')
+FAN_OUT = (
+    '{ returns(first: 20, orderId: "O1") { edges { node { order { returns { order { returns '
+    "{ order { returns { id } } } } } } } } } }"
+)
 
 
 def cost(query: str, variables: dict | None = None, operation: str | None = None) -> int:
@@ -37,7 +39,9 @@ def cost(query: str, variables: dict | None = None, operation: str | None = None
 
 def _owned_returns(count: int) -> FakeReader:
     order = make_order("O1", email=ALICE)
-    return FakeReader(orders=[order], returns=[make_return(f"R{i:03d}", order) for i in range(count)])
+    return FakeReader(
+        orders=[order], returns=[make_return(f"R{i:03d}", order) for i in range(count)]
+    )
 
 
 @pytest.mark.parametrize("caller", [auth(), auth("agent", email=None)], ids=["customer", "agent"])
@@ -53,26 +57,39 @@ def test_lists_weigh_by_page_size_and_nested_lists_multiply():
     one = cost('{ order(id: "O1") { id } }')
     assert one == 1
     assert cost("{ returns(first: 10) { edges { node { id } } } }") == 1 + 10 * 2
-    assert cost("query($n: Int) { returns(first: $n) { edges { node { id } } } }", {"n": 3}) == 1 + 3 * 2
+    assert (
+        cost("query($n: Int) { returns(first: $n) { edges { node { id } } } }", {"n": 3})
+        == 1 + 3 * 2
+    )
     assert cost("query($n: Int = 4) { returns(first: $n) { edges { node { id } } } }") == 1 + 4 * 2
     assert cost("{ returns { edges { node { id } } } }") == 1 + 20 * 2  # the argument's default
-    nested = cost("{ returns(first: 10) { edges { node { order { returns(first: 5) { id } } } } } }")
+    nested = cost(
+        "{ returns(first: 10) { edges { node { order { returns(first: 5) { id } } } } } }"
+    )
     assert nested == 1 + 10 * (1 + 1 + 1 + 5 * 1)
     # Aliases and fragments count like the fields they stand for.
     assert cost('{ a: order(id: "1") { id } b: order(id: "2") { id } }') == 2
-    assert cost('{ order(id: "1") { ...F } } fragment F on Order { returns(first: 3) { id } }') == 1 + 3
+    assert (
+        cost('{ order(id: "1") { ...F } } fragment F on Order { returns(first: 3) { id } }')
+        == 1 + 3
+    )
 
 
 def test_out_of_range_pages_are_costed_at_the_maximum_and_refused_by_the_resolver():
     assert cost("{ returns(first: 1000000000) { edges { node { id } } } }") == 1 + 100 * 2
     api, agent = Api(reader=_owned_returns(1)), auth("agent", email=None)
-    for query in ("{ returns(first: 101) { edges { cursor } } }", '{ order(id: "O1") { returns(first: 101) { id } } }'):
+    for query in (
+        "{ returns(first: 101) { edges { cursor } } }",
+        '{ order(id: "O1") { returns(first: 101) { id } } }',
+    ):
         assert error_codes(api.gql(query, headers=agent)) == ["BAD_USER_INPUT"]
 
 
 def test_nested_order_returns_are_capped():
     api = Api(reader=_owned_returns(60))
-    data = api.gql('{ order(id: "O1") { returns { id } few: returns(first: 2) { id } } }', headers=auth())["data"]
+    data = api.gql(
+        '{ order(id: "O1") { returns { id } few: returns(first: 2) { id } } }', headers=auth()
+    )["data"]
     assert len(data["order"]["returns"]) == 50 and len(data["order"]["few"]) == 2
     refused = api.gql('{ order(id: "O1") { returns(first: 0) { id } } }', headers=auth())
     assert error_codes(refused) == ["BAD_USER_INPUT"]
@@ -80,7 +97,9 @@ def test_nested_order_returns_are_capped():
 
 def test_customers_have_a_stricter_budget_than_staff():
     assert CUSTOMER_BUDGET < STAFF_BUDGET
-    query = "{ returns(first: 100) { edges { node { id lines { quantity } } } } }"  # 100 × (1 + 1 + 50)
+    query = (
+        "{ returns(first: 100) { edges { node { id lines { quantity } } } } }"  # 100 × (1 + 1 + 50)
+    )
     assert CUSTOMER_BUDGET < cost(query) <= STAFF_BUDGET
     api = Api(reader=_owned_returns(3))
     assert error_codes(api.gql(query, headers=auth())) == ["MAX_COST_EXCEEDED"]
@@ -89,13 +108,21 @@ def test_customers_have_a_stricter_budget_than_staff():
 
 
 def _operations() -> list[tuple[str, str, str | None]]:
-    found = [(path.name, path.read_text(encoding="utf-8"), None) for path in sorted((REPO / "operations").glob("*.graphql"))]
-    names = [d.name.value for d in parse(DEFAULT_DOCUMENT).definitions if getattr(d, "name", None)
-             and hasattr(d, "operation")]
+    found = [
+        (path.name, path.read_text(encoding="utf-8"), None)
+        for path in sorted((REPO / "operations").glob("*.graphql"))
+    ]
+    names = [
+        d.name.value
+        for d in parse(DEFAULT_DOCUMENT).definitions
+        if getattr(d, "name", None) and hasattr(d, "operation")
+    ]
     return found + [(f"graphiql:{name}", DEFAULT_DOCUMENT, name) for name in names]
 
 
-@pytest.mark.parametrize(("name", "document", "operation"), _operations(), ids=[o[0] for o in _operations()])
+@pytest.mark.parametrize(
+    ("name", "document", "operation"), _operations(), ids=[o[0] for o in _operations()]
+)
 def test_every_example_operation_fits_the_customer_budget_with_room(name, document, operation):
     assert cost(document, None, operation) * 2 <= CUSTOMER_BUDGET
 
@@ -104,6 +131,10 @@ def test_the_size_table_names_real_list_fields_and_real_bounds():
     for coordinate in LIST_SIZES:
         type_name, field_name = coordinate.split(".")
         field = SCHEMA.get_type(type_name).fields[field_name]  # KeyError: a stale entry
-        sized_by_argument = field_name == "returns" and type_name == "Query"  # a connection, sized on `edges`
-        assert sized_by_argument or isinstance(get_nullable_type(field.type), GraphQLList), coordinate
+        sized_by_argument = (
+            field_name == "returns" and type_name == "Query"
+        )  # a connection, sized on `edges`
+        assert sized_by_argument or isinstance(get_nullable_type(field.type), GraphQLList), (
+            coordinate
+        )
     assert len(POLICY.clauses) <= MAX_CLAUSES

@@ -28,17 +28,30 @@ class Rendezvous:
             self.count += 1
             first = self.count == 1
         if first:
-            assert self.arrived.acquire(timeout=PATIENCE), "the second request never ran: the loop was blocked"
+            assert self.arrived.acquire(timeout=PATIENCE), (
+                "the second request never ran: the loop was blocked"
+            )
         else:
             self.arrived.release()
 
 
-def _concurrently(app: Any, bodies: list[dict[str, Any]], headers: dict[str, str]) -> list[dict[str, Any]]:
+def _concurrently(
+    app: Any, bodies: list[dict[str, Any]], headers: dict[str, str]
+) -> list[dict[str, Any]]:
     async def run() -> list[httpx.Response]:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://local") as client:
-            return await asyncio.gather(*(client.post("/graphql", content=json.dumps(body),
-                                                      headers={"content-type": "application/json", **headers})
-                                          for body in bodies))
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://local"
+        ) as client:
+            return await asyncio.gather(
+                *(
+                    client.post(
+                        "/graphql",
+                        content=json.dumps(body),
+                        headers={"content-type": "application/json", **headers},
+                    )
+                    for body in bodies
+                )
+            )
 
     return [response.json() for response in asyncio.run(run())]
 
@@ -52,8 +65,11 @@ def test_reads_do_not_block_the_loop():
             return super().get_orders(order_ids)
 
     api = Api(SlowReader([make_order("O1", ALICE), make_order("O2", ALICE)]))
-    results = _concurrently(api.app, [{"query": '{ order(id: "O1") { id } }'}, {"query": '{ order(id: "O2") { id } }'}],
-                            auth())
+    results = _concurrently(
+        api.app,
+        [{"query": '{ order(id: "O1") { id } }'}, {"query": '{ order(id: "O2") { id } }'}],
+        auth(),
+    )
     assert sorted(r["data"]["order"]["id"] for r in results) == ["O1", "O2"]
 
 
@@ -68,5 +84,7 @@ def test_commands_do_not_block_the_loop():
     order = make_order("O1", ALICE)
     api = Api(FakeReader([order], [make_return("R1", order), make_return("R2", order)]), SlowBus())
     cancel = 'mutation { cancelReturn(id: "%s") { return { id } userErrors { code } } }'
-    results = _concurrently(api.app, [{"query": cancel % "R1"}, {"query": cancel % "R2"}], auth("agent", email=None))
+    results = _concurrently(
+        api.app, [{"query": cancel % "R1"}, {"query": cancel % "R2"}], auth("agent", email=None)
+    )
     assert sorted(r["data"]["cancelReturn"]["return"]["id"] for r in results) == ["R1", "R2"]

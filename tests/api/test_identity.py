@@ -49,8 +49,16 @@ def test_kate_herself_still_owns_her_order_in_any_case():
         (KELVIN, KATE, False),
         ("\uff4bate@shop.example", KATE, False),  # FULLWIDTH k
         ("kate@shop.example", KELVIN, False),  # a look-alike order belongs to nobody
-        ("stra\u00dfe@shop.example", "strasse@shop.example", False),  # ß folds to ss: another mailbox
-        ("jos\u00e9@b\u00fccher.example", "JOS\u00c9@xn--bcher-kva.example", True),  # IDNA domain, accented case
+        (
+            "stra\u00dfe@shop.example",
+            "strasse@shop.example",
+            False,
+        ),  # ß folds to ss: another mailbox
+        (
+            "jos\u00e9@b\u00fccher.example",
+            "JOS\u00c9@xn--bcher-kva.example",
+            True,
+        ),  # IDNA domain, accented case
         (None, KATE, False),
     ],
 )

@@ -27,12 +27,22 @@ pytestmark = pytest.mark.slow
 EXAMPLES_PER_FIELD = 12
 
 # Our custom scalars: mostly well-formed values, some junk (the scalars must refuse it as a 4xx).
-schemathesis.graphql.scalar("Decimal", st.one_of(
-    st.decimals(min_value=-10**6, max_value=10**6, places=2, allow_nan=False).map(lambda d: nodes.String(str(d))),
-    st.text(max_size=12).map(nodes.String)))
-schemathesis.graphql.scalar("DateTime", st.one_of(
-    st.datetimes(timezones=st.just(UTC)).map(lambda at: nodes.String(at.isoformat())),
-    st.text(max_size=25).map(nodes.String)))
+schemathesis.graphql.scalar(
+    "Decimal",
+    st.one_of(
+        st.decimals(min_value=-(10**6), max_value=10**6, places=2, allow_nan=False).map(
+            lambda d: nodes.String(str(d))
+        ),
+        st.text(max_size=12).map(nodes.String),
+    ),
+)
+schemathesis.graphql.scalar(
+    "DateTime",
+    st.one_of(
+        st.datetimes(timezones=st.just(UTC)).map(lambda at: nodes.String(at.isoformat())),
+        st.text(max_size=25).map(nodes.String),
+    ),
+)
 
 # who calls each root field (its allowed role, so the resolvers really run); others: the agent
 ROLE_OF = {"recordOrder": "integration", "receiveReturn": "warehouse", "inspectReturn": "warehouse"}
@@ -50,11 +60,18 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 
 
 @schema.parametrize()
-@settings(max_examples=EXAMPLES_PER_FIELD, deadline=None, derandomize=True, database=None,
-          suppress_health_check=list(HealthCheck))
+@settings(
+    max_examples=EXAMPLES_PER_FIELD,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
 def test_no_server_errors(case):
     field = case.operation.label.split(".")[-1]
-    response = case.call(headers={"Authorization": f"Bearer {demo_token(ROLE_OF.get(field, 'agent'))}"})
+    response = case.call(
+        headers={"Authorization": f"Bearer {demo_token(ROLE_OF.get(field, 'agent'))}"}
+    )
     assert response.status_code < 500, (case.body, response.text)
     try:
         body = response.json()

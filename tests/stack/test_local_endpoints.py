@@ -13,9 +13,13 @@ from returns_devstack.local_routes import local_app
 JOB = "/_local/jobs/expire-approved"
 
 
-def _call(app, method: str, path: str, headers: dict[str, str], content: bytes = b"") -> httpx.Response:
+def _call(
+    app, method: str, path: str, headers: dict[str, str], content: bytes = b""
+) -> httpx.Response:
     async def go() -> httpx.Response:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000") as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1:8000"
+        ) as client:
             return await client.request(method, path, headers=headers, content=content)
 
     return asyncio.run(go())
@@ -35,12 +39,31 @@ def app(stack):
         ("POST", JOB, {"host": "127.0.0.1:8000", "origin": "https://attacker.example"}, b""),
         ("POST", JOB, {"host": "127.0.0.1:8000", "origin": "null"}, b""),
         ("POST", JOB, {"host": "127.0.0.1:8000", "sec-fetch-site": "cross-site"}, b""),
-        ("POST", JOB, {"host": "127.0.0.1:8000", "content-type": "application/x-www-form-urlencoded"}, b"a=1"),
+        (
+            "POST",
+            JOB,
+            {"host": "127.0.0.1:8000", "content-type": "application/x-www-form-urlencoded"},
+            b"a=1",
+        ),
         ("POST", JOB, {"host": "localhost:8000", "content-type": "text/plain"}, b"x"),
-        ("POST", JOB, {"host": "localhost:8000", "content-type": "multipart/form-data; boundary=x"}, b"--x--"),
+        (
+            "POST",
+            JOB,
+            {"host": "localhost:8000", "content-type": "multipart/form-data; boundary=x"},
+            b"--x--",
+        ),
     ],
-    ids=["rebinding-read", "rebinding-job", "rebinding-any-path", "foreign-origin", "opaque-origin", "cross-site",
-         "urlencoded-form", "text-form", "multipart-form"],
+    ids=[
+        "rebinding-read",
+        "rebinding-job",
+        "rebinding-any-path",
+        "foreign-origin",
+        "opaque-origin",
+        "cross-site",
+        "urlencoded-form",
+        "text-form",
+        "multipart-form",
+    ],
 )
 def test_refused(app, method, path, headers, content):
     response = _call(app, method, path, headers, content)
@@ -48,15 +71,29 @@ def test_refused(app, method, path, headers, content):
 
 
 def test_loopback_calls_still_work(app):
-    assert _call(app, "GET", "/_local/mail", {"host": "localhost:8000", "accept": "application/json"}).json() == []
+    assert (
+        _call(
+            app, "GET", "/_local/mail", {"host": "localhost:8000", "accept": "application/json"}
+        ).json()
+        == []
+    )
     for host in ("127.0.0.1:8000", "[::1]:8000", "localhost"):
         assert _call(app, "POST", JOB, {"host": host}).status_code == 200  # curl -X POST
-    same_origin = {"host": "127.0.0.1:8000", "origin": "http://127.0.0.1:8000", "sec-fetch-site": "same-origin",
-                   "content-type": "application/json"}
+    same_origin = {
+        "host": "127.0.0.1:8000",
+        "origin": "http://127.0.0.1:8000",
+        "sec-fetch-site": "same-origin",
+        "content-type": "application/json",
+    }
     assert _call(app, "POST", JOB, same_origin, b"{}").status_code == 200
 
 
 def test_the_gateway_itself_is_not_behind_the_guard(app):
-    response = _call(app, "POST", "/graphql", {"host": "api.example", "content-type": "application/json"},
-                     b'{"query": "{ returnPolicy { version } }"}')
+    response = _call(
+        app,
+        "POST",
+        "/graphql",
+        {"host": "api.example", "content-type": "application/json"},
+        b'{"query": "{ returnPolicy { version } }"}',
+    )
     assert response.status_code == 200 and response.json()["data"]["returnPolicy"]["version"]

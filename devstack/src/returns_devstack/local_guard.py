@@ -48,7 +48,10 @@ class LocalEndpointsGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
         if scope["type"] == "http" and (path == PREFIX or path.startswith(f"{PREFIX}/")):
-            headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+            headers = {
+                k.decode("latin-1").lower(): v.decode("latin-1")
+                for k, v in scope.get("headers", [])
+            }
             problem = refusal(str(scope.get("method", "GET")).upper(), headers)
             if problem is not None:
                 await PlainTextResponse(problem, status_code=403)(scope, receive, send)

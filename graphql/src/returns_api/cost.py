@@ -77,30 +77,53 @@ DEFAULT_LIST_SIZE = MAX_PAGE  # a list nobody sized yet is assumed as long as th
 
 
 def operation_cost(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
 ) -> int:
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    operation = next((o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
-                     None)
+    operation = next(
+        (
+            o
+            for o in operations
+            if operation_name is None or (o.name and o.name.value == operation_name)
+        ),
+        None,
+    )
     root = schema.get_root_type(operation.operation) if operation is not None else None
     if operation is None or root is None:
         return 0  # nothing will run (graphql-core reports the unknown operation)
-    return _Walker(schema, document, operation, variables or {}).cost(root, operation.selection_set, {}, set())
+    return _Walker(schema, document, operation, variables or {}).cost(
+        root, operation.selection_set, {}, set()
+    )
 
 
 class _Walker:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode,
-                 variables: Mapping[str, Any]):
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        document: DocumentNode,
+        operation: OperationDefinitionNode,
+        variables: Mapping[str, Any],
+    ):
         self.schema = schema
-        self.fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
         self.variables = dict(variables)
         for definition in operation.variable_definitions or ():
             name = definition.variable.name.value
             if name not in self.variables and definition.default_value is not None:
                 self.variables[name] = value_from_ast_untyped(definition.default_value)
 
-    def cost(self, parent: GraphQLNamedType | None, selections: SelectionSetNode | None, sized: dict[str, int],
-             spread: set[str]) -> int:
+    def cost(
+        self,
+        parent: GraphQLNamedType | None,
+        selections: SelectionSetNode | None,
+        sized: dict[str, int],
+        spread: set[str],
+    ) -> int:
         total = 0
         for selection in selections.selections if selections else ():
             if isinstance(selection, FieldNode):
@@ -112,12 +135,16 @@ class _Walker:
             elif isinstance(selection, FragmentSpreadNode):
                 name = selection.name.value
                 fragment = self.fragments.get(name)
-                if fragment is not None and name not in spread:  # validation refuses cycles; be safe anyway
+                if (
+                    fragment is not None and name not in spread
+                ):  # validation refuses cycles; be safe anyway
                     on = self.schema.get_type(fragment.type_condition.name.value)
                     total += self.cost(on, fragment.selection_set, sized, spread | {name})
         return total
 
-    def _field_cost(self, parent: GraphQLNamedType | None, node: FieldNode, sized: dict[str, int]) -> int:
+    def _field_cost(
+        self, parent: GraphQLNamedType | None, node: FieldNode, sized: dict[str, int]
+    ) -> int:
         name = node.name.value
         fields = getattr(parent, "fields", None) or {}
         if name.startswith("__") or name not in fields:

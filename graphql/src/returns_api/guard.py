@@ -11,7 +11,9 @@ from strawberry.extensions import SchemaExtension
 
 from returns_api.cost import operation_cost
 
-CUSTOMER_BUDGET = 5_000  # customers (and anonymous callers): a full order page with its returns fits
+CUSTOMER_BUDGET = (
+    5_000  # customers (and anonymous callers): a full order page with its returns fits
+)
 STAFF_BUDGET = 20_000  # agents, warehouse, order feed: a page of 20 returns with every field fits
 
 
@@ -39,9 +41,13 @@ class OperationGuard(SchemaExtension):
             return None
         operations = sum(isinstance(d, OperationDefinitionNode) for d in document.definitions)
         if operations > 1 and not self._named:
-            return GraphQLError("Must provide operation name if query contains multiple operations.",
-                               extensions={"code": "OPERATION_NAME_REQUIRED"})
-        cost = operation_cost(context.schema._schema, document, context.operation_name, context.variables)
+            return GraphQLError(
+                "Must provide operation name if query contains multiple operations.",
+                extensions={"code": "OPERATION_NAME_REQUIRED"},
+            )
+        cost = operation_cost(
+            context.schema._schema, document, context.operation_name, context.variables
+        )
         caller = getattr(context.context, "caller", None)
         budget = budget_for(caller.role if caller is not None else None)
         if cost > budget:

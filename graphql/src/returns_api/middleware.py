@@ -25,7 +25,8 @@ def request_id_of(scope: Scope) -> str:
 
 def error_response(status: int, message: str, code: str, **extensions: str) -> JSONResponse:
     return JSONResponse(
-        {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}, status_code=status
+        {"errors": [{"message": message, "extensions": {"code": code, **extensions}}]},
+        status_code=status,
     )
 
 
@@ -45,7 +46,10 @@ class RequestId:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", request_id.encode()),
+                ]
             await send(message)
 
         try:
@@ -54,8 +58,12 @@ class RequestId:
             logger.exception("unhandled error serving a request", extra={"request_id": request_id})
             if started:
                 raise
-            response = error_response(500, f"Unexpected error. Reference: {request_id}", "INTERNAL_SERVER_ERROR",
-                                      requestId=request_id)
+            response = error_response(
+                500,
+                f"Unexpected error. Reference: {request_id}",
+                "INTERNAL_SERVER_ERROR",
+                requestId=request_id,
+            )
             await response(scope, receive, send_named)
 
 
@@ -72,7 +80,9 @@ class BodyLimit:
             return
         body = await self._read(scope, receive)
         if body is None:
-            too_large = error_response(413, f"Request body larger than {self.max_bytes} bytes", "PAYLOAD_TOO_LARGE")
+            too_large = error_response(
+                413, f"Request body larger than {self.max_bytes} bytes", "PAYLOAD_TOO_LARGE"
+            )
             await too_large(scope, receive, send)
             return
         delivered = False

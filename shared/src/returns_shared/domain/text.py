@@ -15,7 +15,9 @@ MAX_KEY_BYTES = 256  # ids and idempotency keys, far under DynamoDB's key limits
 LINE_BREAKS = frozenset("\t\n\r")
 # Explicit directional formatting (LRE..RLO, LRI..PDI, marks): they reorder how text is shown,
 # e.g. an address or a note that reads differently to the agent than it was written.
-BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def unsafe_character(value: str, *, multiline: bool = False) -> str | None:

@@ -13,7 +13,7 @@ def require_role(caller: Caller, *roles: str) -> None:
 
 
 def require_owner_or(caller: Caller, customer_email: str, *staff_roles: str) -> None:
-    """Customers act on their own orders only (order email == token email, by customer_key); listed staff roles always."""
+    """Customers act on their own orders only (same_customer); listed staff roles always."""
     if caller.role in staff_roles:
         return
     if caller.role == "customer" and same_customer(caller.email, customer_email):
