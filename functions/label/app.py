@@ -1,12 +1,18 @@
-"""Label function: a prepaid return label (PDF → S3, emailed) for every approved PREPAID_LABEL return,
+"""Label function: prepaid return labels (EasyPost; PDF → S3, emailed) for approved PREPAID_LABEL returns,
+carrier trackers for self-shipped packages, the carrier's tracking webhook (POST /webhooks/easypost),
 and the `resend-emails` job (customer emails whose first send failed)."""
 
 from returns_shared.lambda_entry import FunctionRoutes
-from returns_shared.service import labels, notify
+from returns_shared.service import labels, notify, tracking
 
 routes = FunctionRoutes(
-    events={"ReturnApproved": lambda detail, deps: labels.issue_label(detail["returnId"], deps)},
+    events={
+        "ReturnApproved": lambda detail, deps: labels.issue_label(detail["returnId"], deps),
+        "TrackingSubmitted": lambda detail, deps: tracking.start_tracker(detail["returnId"], deps),
+    },
     jobs={"resend-emails": notify.resend_pending},
+    http={"POST /webhooks/easypost": tracking.easypost_webhook},
+    needs=("carrier", "carrier-webhooks"),
 )
 
 lambda_handler = routes.lambda_handler()

@@ -140,10 +140,19 @@ class FakeReader:
             and (order_id is None or r.order_id == order_id)
             and (customer_email is None or r.customer_email == customer_email)
         ]
-        start = int(after.removeprefix("p")) if after else 0
-        chunk = items[start : start + first]
-        more = start + first < len(items)
-        return Page(items=chunk, next_cursor=f"p{start + first}" if more else None)
+        return _page(items, first=first, after=after)
+
+    def failed_refunds(self, *, first: int, after: str | None) -> Page:
+        self._called("failed_refunds")
+        return _page([r for r in sorted(self.returns.values(), key=lambda r: r.id) if r.refund_failed],
+                     first=first, after=after)
+
+
+def _page(items: list[Return], *, first: int, after: str | None) -> Page:
+    start = int(after.removeprefix("p")) if after else 0
+    chunk = items[start : start + first]
+    more = start + first < len(items)
+    return Page(items=chunk, next_cursor=f"p{start + first}" if more else None)
 
 
 @dataclass

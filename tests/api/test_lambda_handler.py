@@ -38,8 +38,10 @@ def wired(monkeypatch):
         built.append(deps)
         return deps
 
+    checked: list[tuple[str, ...]] = []
     monkeypatch.setitem(sys.modules, "returns_shared.bootstrap",
-                        types.SimpleNamespace(gateway_dependencies=gateway_dependencies))
+                        types.SimpleNamespace(gateway_dependencies=gateway_dependencies,
+                                              check_configuration=lambda needs: checked.append(needs)))
     monkeypatch.setattr(lambda_handler, "_handler", None)
     monkeypatch.setenv("AUTH_MODE", "local")
     monkeypatch.setenv("RETURNS_LOCAL_JWT_SECRET", "lambda-secret-of-at-least-thirty-two-bytes")

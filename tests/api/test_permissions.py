@@ -52,6 +52,8 @@ OPERATIONS = {
         {W},
     ),
     "issueRefund": ('mutation { issueRefund(id: "{ret}") { userErrors { code } } }', {A}),
+    "retryRefund": ('mutation { retryRefund(id: "{ret}") { userErrors { code } } }', {A}),
+    "failedRefunds": ("{ failedRefunds { edges { node { id refund { status } } } } }", {A}),
 }
 # Operations that act on one customer's object (others, e.g. the confined `returns`, do not).
 OWNED = {"order", "returnQuote", "return", "requestReturn", "cancelReturn", "submitReturnTracking"}

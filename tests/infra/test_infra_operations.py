@@ -42,7 +42,7 @@ def test_every_function_has_reserved_concurrency_above_its_queue_pollers(cfn: di
 
 def test_every_bus_rule_target_retries_then_dead_letters(cfn: dict[str, Any]) -> None:
     rules = {lid: r for lid, r in of_type(cfn, "AWS::Events::Rule").items() if "EventPattern" in r["Properties"]}
-    assert len(rules) == 3
+    assert len(rules) == 4
     policies = of_type(cfn, "AWS::SQS::QueuePolicy")
     for rule_id, rule in rules.items():
         for target in rule["Properties"]["Targets"]:

@@ -166,6 +166,7 @@ def test_least_privilege(cfn: dict[str, Any]) -> None:
         "dynamodb:BatchGetItem",
         "lambda:InvokeFunction",
         "s3:GetObject",
+        "secretsmanager:GetSecretValue",  # the cursor signing key only (test_secrets_...)
     }
     sfn = {a for s in every["RefundDeadlineStateMachineRole"] for a in actions(s)}
     assert sfn == {"dynamodb:GetItem", "sns:Publish", "sqs:SendMessage*"}
@@ -184,6 +185,27 @@ def test_least_privilege(cfn: dict[str, Any]) -> None:
     for name in ("RequestFunctionRole", "ScreeningFunctionRole", "LabelFunctionRole", "RefundFunctionRole"):
         # every function raises ops alerts (failed emails, escalations, refused packages)
         assert "sns:Publish" in {a for s in every[name] for a in actions(s)}, name
+
+
+def _secrets_read_by(cfn: dict[str, Any], function: str) -> set[str]:
+    return {
+        resource["Ref"]
+        for statement in statements(cfn, f"{function}Role")
+        if "secretsmanager:GetSecretValue" in actions(statement)
+        for resource in (statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]])
+    }
+
+
+def test_each_function_reads_only_the_secrets_it_needs_by_arn_never_by_value(cfn: dict[str, Any]) -> None:
+    assert _secrets_read_by(cfn, "GraphQLFunction") == {"CursorSigningSecret"}
+    assert _secrets_read_by(cfn, "RefundFunction") == {"StripeApiKeySecret", "StripeWebhookSecret"}
+    assert _secrets_read_by(cfn, "LabelFunction") == {"EasyPostApiKeySecret", "EasyPostWebhookSecret"}
+    assert _secrets_read_by(cfn, "RequestFunction") == _secrets_read_by(cfn, "ScreeningFunction") == set()
+    text = TEMPLATE.read_text()
+    assert "resolve:secretsmanager" not in text  # never resolved into environment variables
+    env = {f: cfn["Resources"][f]["Properties"].get("Environment", {}).get("Variables", {}) for f in FUNCTIONS}
+    assert env["RefundFunction"]["STRIPE_API_KEY_SECRET_ARN"] == {"Ref": "StripeApiKeySecret"}
+    assert env["GraphQLFunction"]["CURSOR_SECRET_ARN"] == {"Ref": "CursorSigningSecret"}
 
 
 def test_queues_have_dead_letter_queues_and_encryption(cfn: dict[str, Any]) -> None:

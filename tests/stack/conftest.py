@@ -9,6 +9,7 @@ import pytest
 from moto import mock_aws
 
 from returns_devstack.deploy import MOTO_CONFIG
+from returns_devstack.localstripe_server import LocalStripe
 from returns_devstack.mailbox import sent_emails
 from returns_devstack.stack import EmbeddedStack, start_embedded_stack
 
@@ -16,9 +17,9 @@ from .support import Flow, GraphQL, Tokens
 
 
 @pytest.fixture
-def stack() -> Iterator[EmbeddedStack]:
+def stack(localstripe: LocalStripe) -> Iterator[EmbeddedStack]:
     with mock_aws(config=MOTO_CONFIG):
-        yield start_embedded_stack()
+        yield start_embedded_stack(payments=localstripe)
 
 
 @pytest.fixture
@@ -37,5 +38,5 @@ def mailbox():
 
 
 @pytest.fixture
-def flow(gql: GraphQL, tokens: Tokens) -> Flow:
-    return Flow(gql, tokens)
+def flow(gql: GraphQL, tokens: Tokens, stack: EmbeddedStack) -> Flow:
+    return Flow(gql, tokens, pay=stack.pay)

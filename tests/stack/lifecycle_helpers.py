@@ -56,13 +56,12 @@ def refund(flow: Flow, return_id: str) -> dict[str, Any]:
     return ok(flow.act(REFUND, flow.tokens.agent, id=return_id))
 
 
-def ledger_payments(stack: Any, return_id: str) -> list[dict[str, Any]]:
-    """The sandbox payment ledger's items for this return's refund key."""
-    client = boto3.client("dynamodb")
-    items = client.query(TableName=stack.stack.table_name, KeyConditionExpression="pk = :pk",
-                         ExpressionAttributeValues={":pk": {"S": f"PAYMENT#refund:{return_id}"}},
-                         ConsistentRead=True)["Items"]
-    return items
+def refunds_paid(stack: Any, return_id: str) -> list[dict[str, Any]]:
+    """The refunds the payment server (localstripe) holds for this return, newest first."""
+    ret = stack.deps.repo.get_return(return_id)
+    order = stack.deps.repo.get_order(ret.order_id)
+    return [refund for refund in stack.payments.refunds_of(order.payment_reference)
+            if refund["metadata"].get("return_id") == return_id]
 
 
 def unknown_packages(stack: Any) -> list[dict[str, Any]]:

@@ -16,6 +16,7 @@ from returns_devstack.tokens import mint
 apply_local_environment()
 
 _ids = itertools.count(1)
+PLACEHOLDER_PAYMENT = "pi_test_4242"  # Flow.record pays the order for real before recording it
 
 
 def iso(at: datetime) -> str:
@@ -100,7 +101,7 @@ def order_input(*lines: dict[str, Any], country: str = "US", email: str = "jane.
     ship = shipping or address(country)
     return {
         "id": order_id or f"T-{next(_ids):05d}", "email": email, "placedAt": iso(datetime.now(UTC) - timedelta(days=50)),
-        "currencyCode": currency, "paymentReference": "pi_test_4242", "shippingAddress": ship,
+        "currencyCode": currency, "paymentReference": PLACEHOLDER_PAYMENT, "shippingAddress": ship,
         "billingAddress": billing or ship, "shippingFee": {"amount": "5.99", "currencyCode": currency},
         "lines": list(lines) or [line()],
     }
@@ -116,7 +117,8 @@ RETURN_FIELDS = """id status method carrier trackingNumber createdAt receivedAt 
           lines { orderLineId eligible amount { amount } reasons { code clause { id } } } }
   screening { outcome flags { clause { id } message } }
   label { carrier trackingNumber url fee { amount } }
-  refund { id amount { amount currencyCode } appliedClauses { id } paymentReference issuedAt }
+  refund { id amount { amount currencyCode } appliedClauses { id } paymentReference issuedAt status
+           failureReason }
   timeline { status actor note at }"""
 
 REQUEST_RETURN = f"""mutation($input: RequestReturnInput!) {{ requestReturn(input: $input) {{
@@ -148,10 +150,14 @@ REFUND = mutation("issueRefund", "id: $id", "$id: ID!")
 class Flow:
     """Drives a return through the API with the right caller for each step."""
 
-    def __init__(self, gql: GraphQL, tokens: Tokens):
-        self.gql, self.tokens = gql, tokens
+    def __init__(self, gql: GraphQL, tokens: Tokens, *, pay: Any = None):
+        self.gql, self.tokens, self.pay = gql, tokens, pay
 
     def record(self, order: dict[str, Any]) -> dict[str, Any]:
+        """Records the order as the feed would, paid at checkout (a real PaymentIntent in localstripe
+        replaces the placeholder reference); answers the order as recorded."""
+        if self.pay is not None and order["paymentReference"] == PLACEHOLDER_PAYMENT:
+            order = self.pay(order)
         data = self.gql(RECORD_ORDER, {"input": order}, token=self.tokens.integration)["recordOrder"]
         assert data["userErrors"] == [], data["userErrors"]
         return order

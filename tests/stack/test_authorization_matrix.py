@@ -29,6 +29,8 @@ MATRIX = {
     "receiveReturn": (F, F, F, Y, F, U),
     "inspectReturn": (F, F, F, Y, F, U),
     "issueRefund": (F, F, Y, F, F, U),
+    "retryRefund": (F, F, Y, F, F, U),
+    "failedRefunds": (F, F, Y, F, F, U),
 }
 
 DOCUMENTS = {
@@ -51,6 +53,8 @@ DOCUMENTS = {
     "inspectReturn": """mutation($r: ID!) { inspectReturn(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         return { id } userErrors { code } } }""",
     "issueRefund": "mutation($r: ID!) { issueRefund(id: $r) { return { id } userErrors { code } } }",
+    "retryRefund": "mutation($r: ID!) { retryRefund(id: $r) { return { id } userErrors { code } } }",
+    "failedRefunds": "{ failedRefunds(first: 5) { edges { node { id } } } }",
 }
 
 

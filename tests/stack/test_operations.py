@@ -24,8 +24,8 @@ def run(gql, name: str, role: str, **variables: Any) -> dict[str, Any]:
     return payload
 
 
-def test_every_example_operation_runs_on_the_stack(gql):
-    orders = {order["id"]: order for order in demo_orders(utc_now())}
+def test_every_example_operation_runs_on_the_stack(gql, stack):
+    orders = {order["id"]: stack.pay(order) for order in demo_orders(utc_now())}
     new_order = {**orders["AK-1002"], "id": "AK-1999"}
     assert run(gql, "recordOrder", "integration", input=new_order)["order"]["id"] == "AK-1999"
     for order in orders.values():
@@ -53,6 +53,20 @@ def test_every_example_operation_runs_on_the_stack(gql):
     refunded = run(gql, "issueRefund", "agent", id=self_ship["id"])["return"]
     assert refunded["status"] == "REFUNDED"
 
+    # an order whose payment the provider does not know: the refund fails, agents see it and retry
+    unpaid = {**orders["AK-1002"], "id": "AK-1998", "paymentReference": "pi_unknown_to_stripe"}
+    run(gql, "recordOrder", "integration", input=unpaid)
+    doomed = request("AK-1998", "SELF_SHIP", "ops-5")
+    run(gql, "submitReturnTracking", "customer", id=doomed["id"], carrier="USPS", trackingNumber="9400111899223856928400")
+    run(gql, "receiveReturn", "warehouse", id=doomed["id"], receivedAt=None)
+    run(gql, "inspectReturn", "warehouse", id=doomed["id"], lines=[{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}])
+    failed = run(gql, "issueRefund", "agent", id=doomed["id"])["return"]
+    assert (failed["status"], failed["refund"]["status"]) == ("INSPECTED", "FAILED")
+    listed = run(gql, "failedRefunds", "agent")
+    assert [edge["node"]["id"] for edge in listed["edges"]] == [doomed["id"]]
+    again = run(gql, "retryRefund", "agent", id=doomed["id"])["return"]
+    assert (again["refund"]["status"], again["refund"]["attempt"]) == ("FAILED", 2)
+
     coat = request("AK-1003", "SELF_SHIP", "ops-3")  # 620.00: SCREEN-AMOUNT puts it under review
     assert coat["status"] == "UNDER_REVIEW"
     queue = run(gql, "agentQueue", "agent")
@@ -64,7 +78,7 @@ def test_every_example_operation_runs_on_the_stack(gql):
     assert run(gql, "declineReturn", "agent", id=coat_again["id"], reason="could not confirm")["return"]["status"] == "DECLINED"
 
     mine = run(gql, "myReturns", "customer")
-    assert len(mine["edges"]) == 4
+    assert len(mine["edges"]) == 5
     assert run(gql, "return", "customer", id=label_return["id"])["id"] == label_return["id"]
     assert used == {path.stem for path in OPERATIONS.glob("*.graphql")}
 

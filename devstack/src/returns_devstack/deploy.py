@@ -70,7 +70,6 @@ from typing import Any, NamedTuple
 from urllib.parse import urlparse
 
 from returns_devstack import template as tpl
-from returns_devstack.secrets import resolve_secret_references
 
 #: Moto configuration the stack needs (pass to mock_aws, or POST to /moto-api/config).
 MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}}
@@ -99,6 +98,7 @@ EMULATED_TYPES = frozenset(
         "AWS::StepFunctions::StateMachine",
         "AWS::SQS::QueuePolicy",
         "AWS::SES::EmailIdentity",
+        "AWS::SecretsManager::Secret",
     }
 )
 #: Created through cognito-idp with deploy_stack(cognito=True); otherwise named only.
@@ -106,10 +106,7 @@ COGNITO_TYPES = frozenset(
     {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup"}
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
-NAMED_ONLY_TYPES = frozenset(
-    # a secret only feeds a dynamic reference, which the embedded stack resolves (secrets.py)
-    {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::SecretsManager::Secret"}
-)
+NAMED_ONLY_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role"})
 
 
 @dataclass(frozen=True)
@@ -157,6 +154,7 @@ class DeployedStack:
     outputs: dict[str, str] = field(default_factory=dict)  # template Outputs that resolve locally
     skipped: dict[str, str] = field(default_factory=dict)  # logical id -> type, not created
     dlq_by_queue: dict[str, str] = field(default_factory=dict)  # queue logical id -> DLQ logical id
+    http_routes: list[tpl.HttpRoute] = field(default_factory=list)  # the HTTP API's routes to functions
     deploy_seconds: float = 0.0
 
     def env(self) -> dict[str, str]:
@@ -281,7 +279,7 @@ def deploy_stack(
     }
     function_env = {
         logical_id: {
-            name: resolve_secret_references(str(value))
+            name: str(value)
             for name, value in deployer.resolve(
                 ((source.properties.get("Environment") or {}).get("Variables")) or {}
             ).items()
@@ -320,6 +318,7 @@ def deploy_stack(
         outputs=deployer.outputs(),
         skipped=dict(sorted(deployer.skipped.items())),
         dlq_by_queue=dict(deployer.dlq_by_queue),
+        http_routes=tpl.http_routes(cfn),
         deploy_seconds=time.perf_counter() - started,
     )
 
@@ -550,6 +549,7 @@ class _Deployer:
             elif kind == "AWS::S3::Bucket":
                 self._bucket_gaps(lid, props)
         order = [  # dependencies first
+            "AWS::SecretsManager::Secret",
             "AWS::Cognito::UserPool",
             "AWS::Cognito::UserPoolClient",
             "AWS::Cognito::UserPoolGroup",
@@ -656,6 +656,21 @@ class _Deployer:
         else:
             ses.verify_domain_identity(Domain=identity)
         self.physical[lid] = {"Ref": identity}
+
+    def _create_Secret(self, lid: str, props: Mapping[str, Any]) -> None:
+        """As CloudFormation does: the given SecretString, or a generated random one."""
+        props = self.resolve(props)
+        generate = props.get("GenerateSecretString")
+        if generate is not None:
+            value = self.client("secretsmanager").get_random_password(
+                PasswordLength=int(generate.get("PasswordLength", 32)),
+                ExcludePunctuation=str(generate.get("ExcludePunctuation", False)).lower() == "true",
+            )["RandomPassword"]
+        else:
+            value = props.get("SecretString", "")
+        name = props.get("Name") or f"{self.stack_name}-{lid}"
+        arn = self.client("secretsmanager").create_secret(Name=name, SecretString=value)["ARN"]
+        self.physical[lid] = {"Ref": arn, "Id": arn}
 
     def _create_QueuePolicy(self, lid: str, props: Mapping[str, Any]) -> None:
         props = self.resolve(props)

@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from returns_devstack.local_guard import LocalEndpointsGuard
 from returns_devstack.mailbox import sent_emails
 from returns_devstack.stack import EmbeddedStack
+from returns_devstack.webhooks import webhook_routes
 
 
 def local_app(embedded: EmbeddedStack) -> Any:
@@ -43,5 +44,6 @@ def local_app(embedded: EmbeddedStack) -> Any:
         Route("/", root),
         Route("/_local/mail", mail),
         Route("/_local/jobs/{job}", run_job, methods=["POST"]),
+        *webhook_routes(embedded),
         Mount("/", app=embedded.gateway_app()),
     ]))

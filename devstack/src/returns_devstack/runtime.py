@@ -11,6 +11,7 @@ schedule is read from the deployed template (DeployedStack), never written here 
 
 from __future__ import annotations
 
+import base64
 import importlib
 import json
 import logging
@@ -73,6 +74,15 @@ class LocalLambdaRuntime:
         answer = self.handler(function_id)(json.loads(json.dumps(event)), context)
         return json.loads(json.dumps(answer, default=str))
 
+    # -- HTTP API routes (providers' webhooks) -----------------------------------------------
+    def http(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
+        """What API Gateway does for a route to a function: a payload v2 event in, a proxy answer out."""
+        route = next((r for r in self.stack.http_routes if (r.method, r.path) == (method.upper(), path)), None)
+        if route is None or route.function not in FUNCTION_IDS.values():
+            return 404, b'{"message":"Not Found"}'
+        answer = self.invoke(route.function, http_api_event(method.upper(), path, body, headers))
+        return int(answer.get("statusCode", 200)), str(answer.get("body") or "").encode()
+
     # -- SQS event source mappings ----------------------------------------------------------
     def poll_once(self) -> int:
         """One receive per event source mapping; returns how many messages were handed over."""
@@ -118,6 +128,24 @@ class LocalLambdaRuntime:
 
     def job_names(self) -> list[str]:
         return [payload.get("job", "") for _r, _f, _e, payload in self.stack.schedules]
+
+
+def http_api_event(method: str, path: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+    """An API Gateway HTTP API (payload format 2.0) event, as the function receives it."""
+    return {
+        "version": "2.0",
+        "routeKey": f"{method} {path}",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {name.lower(): value for name, value in headers.items()},  # API Gateway lower-cases
+        "requestContext": {
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
+                     "userAgent": headers.get("user-agent", "")},
+            "requestId": str(uuid.uuid4()), "routeKey": f"{method} {path}", "stage": "$default",
+        },
+        "body": base64.b64encode(body).decode(),
+        "isBase64Encoded": True,
+    }
 
 
 def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def start_moto_server(port: int) -> Any:
     return server
 
 
-def banner(port: int, moto_port: int, orders: list[str]) -> str:
+def banner(port: int, moto_port: int, orders: list[str], stripe_url: str = "") -> str:
     from returns_devstack.tokens import demo_token
 
     url = f"http://127.0.0.1:{port}/graphql"
@@ -55,6 +55,10 @@ def banner(port: int, moto_port: int, orders: list[str]) -> str:
         f"  Sent emails        : http://127.0.0.1:{port}/_local/mail",
         f"  Run a job          : curl -X POST http://127.0.0.1:{port}/_local/jobs/<expire-approved|escalate-reviews|reconcile-deadlines|resend-emails>",
         f"  moto (AWS) server  : http://127.0.0.1:{moto_port}",
+        f"  localstripe        : {stripe_url}  (refunds: GET {stripe_url}/v1/refunds?payment_intent=<pi_...> "
+        "with -u sk_test_localstripe:)",
+        f"  Carrier scan       : curl -X POST http://127.0.0.1:{port}/_local/carrier/scan "
+        "-d '{\"trackingNumber\": \"<number>\", \"status\": \"in_transit|out_for_delivery|delivered\"}'",
         f"  Demo orders        : {', '.join(orders)} (customer jane.doe@example.com)",
         "",
         "Bearer tokens (12 h; paste into GraphiQL's headers as {\"Authorization\": \"Bearer <token>\"}):",
@@ -82,10 +86,13 @@ def main() -> None:
     import uvicorn
 
     from returns_devstack.local_routes import local_app
+    from returns_devstack.localstripe_server import DEFAULT_PORT, LocalStripe
     from returns_devstack.runtime import BackgroundTriggers
     from returns_devstack.stack import start_embedded_stack
 
-    embedded = start_embedded_stack(endpoint_url=endpoint)
+    payments = LocalStripe(port=int(os.environ.get("LOCALSTRIPE_PORT") or DEFAULT_PORT)).start()
+    embedded = start_embedded_stack(endpoint_url=endpoint, payments=payments,
+                                    function_log_level=os.environ.get("FUNCTION_LOG_LEVEL", "WARNING"))
     orders = embedded.seed_demo_data()
     triggers = BackgroundTriggers(embedded.runtime)
     triggers.start()
@@ -98,7 +105,7 @@ def main() -> None:
         while not server.started and not serving.done():
             await asyncio.sleep(0.05)
         if server.started:  # only now is the port open: then tell the developer
-            print(banner(port, moto_port, orders), flush=True)
+            print(banner(port, moto_port, orders, payments.url), flush=True)
         await serving
 
     try:
@@ -107,6 +114,7 @@ def main() -> None:
         pass  # uvicorn re-raises Ctrl-C after its graceful shutdown
     finally:
         triggers.stop()
+        payments.stop()
         moto.stop()
         print("stopped.", file=sys.stderr)
 

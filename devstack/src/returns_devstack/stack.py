@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import boto3
 
 from returns_devstack.deploy import DeployedStack, deploy_stack
+from returns_devstack.localstripe_server import LocalStripe
 from returns_devstack.moto_atomic import make_dynamodb_writes_atomic
 from returns_devstack.runtime import InProcessCommandBus, LocalLambdaRuntime
 from returns_devstack.seed import demo_orders
@@ -20,6 +22,16 @@ from returns_shared import bootstrap
 from returns_shared.service.dependencies import Dependencies, utc_now
 
 LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true"}
+# The template deploys real providers (Stripe, EasyPost); locally their stand-ins run instead.
+LOCAL_CARRIER = {"CARRIER": "local"}
+# Provider secrets the template leaves to the operator ("set-me"), given local values: the local
+# stack signs simulated webhook calls with them, as the providers would.
+LOCAL_SECRETS = {
+    "STRIPE_API_KEY_SECRET_ARN": "sk_test_localstripe",
+    "STRIPE_WEBHOOK_SECRET_ARN": "whsec_local_returns_service",
+    "EASYPOST_API_KEY_SECRET_ARN": "EZTK_local_stack_never_calls_easypost",
+    "EASYPOST_WEBHOOK_SECRET_ARN": "local-easypost-webhook-secret",
+}
 
 
 @dataclass
@@ -28,6 +40,11 @@ class EmbeddedStack:
     runtime: LocalLambdaRuntime
     command_bus: InProcessCommandBus
     deps: Dependencies
+    payments: LocalStripe | None = None  # the payment server the refund function pays through
+
+    def secret(self, env_name: str) -> str:
+        """The local value of a provider secret (e.g. to sign a simulated webhook call)."""
+        return LOCAL_SECRETS[env_name]
 
     def gateway_app(self) -> Any:
         from returns_api.app import create_app
@@ -43,8 +60,18 @@ class EmbeddedStack:
             raise ValueError(f"order {order['id']} not recorded: {answer['userErrors']}")
         return answer
 
+    def pay(self, order: dict[str, Any]) -> dict[str, Any]:
+        """The order as the feed would send it after checkout: paid with a real PaymentIntent on the
+        local payment server (its total: lines with tax, plus shipping)."""
+        if self.payments is None:
+            return order
+        total = sum((Decimal(li["unitPrice"]["amount"]) + Decimal((li.get("unitTax") or {}).get("amount", "0")))
+                    * li["quantity"] for li in order["lines"]) + Decimal(order["shippingFee"]["amount"])
+        intent = self.payments.paid_payment_intent(total, order["currencyCode"], description=f"order {order['id']}")
+        return {**order, "paymentReference": intent}
+
     def seed_demo_data(self) -> list[str]:
-        return [self.record_order(order)["orderId"] for order in demo_orders(utc_now())]
+        return [self.record_order(self.pay(order))["orderId"] for order in demo_orders(utc_now())]
 
 
 def shared_environment(stack: DeployedStack) -> dict[str, str]:
@@ -59,16 +86,30 @@ def shared_environment(stack: DeployedStack) -> dict[str, str]:
     return {name: value for name, value in merged.items() if name not in clashing}
 
 
-def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: bool = True) -> EmbeddedStack:
-    """Deploy template.yaml into moto (already running: in-process mock or server) and wire it up."""
+def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: bool = True,
+                         payments: LocalStripe | None = None, function_log_level: str | None = None) -> EmbeddedStack:
+    """Deploy template.yaml into moto (already running: in-process mock or server) and wire it up.
+    With `payments` (a running localstripe) refunds go through the Stripe adapter to it; without,
+    to the sandbox ledger in the table."""
     make_dynamodb_writes_atomic()
     stack = deploy_stack(endpoint_url=endpoint_url)
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)  # the template's gateway validates Cognito tokens; locally HS256
+    os.environ.update(LOCAL_CARRIER)
+    if function_log_level:  # the template's level (DEBUG outside prod) would drown a developer's console
+        os.environ["POWERTOOLS_LOG_LEVEL"] = function_log_level
+    os.environ.update({"PAYMENTS": "localstripe", "STRIPE_API_BASE": payments.url} if payments else
+                      {"PAYMENTS": "ledger"})
+    if not payments:
+        os.environ.pop("STRIPE_API_BASE", None)
+    secrets = boto3.client("secretsmanager")
+    for env_name, value in LOCAL_SECRETS.items():
+        if env_name in os.environ:
+            secrets.put_secret_value(SecretId=os.environ[env_name], SecretString=value)
     sender = os.environ.get("SENDER_EMAIL", "returns@allegra-k.com")
     boto3.client("ses").verify_domain_identity(Domain=sender.split("@")[1])  # moto SES refuses unverified senders
     bootstrap.reset_dependencies()  # clients must be made against this moto
     runtime = LocalLambdaRuntime(stack)
     return EmbeddedStack(stack=stack, runtime=runtime,
                          command_bus=InProcessCommandBus(runtime, deliver_events=deliver_events),
-                         deps=bootstrap.function_dependencies())
+                         deps=bootstrap.function_dependencies(), payments=payments)

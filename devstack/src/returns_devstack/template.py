@@ -18,7 +18,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 TEMPLATE_FILENAME = "template.yaml"
 
@@ -453,6 +453,27 @@ def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any
     return result
 
 
+class HttpRoute(NamedTuple):
+    method: str  # upper case
+    path: str
+    function: str  # logical id of the Lambda function behind it
+
+
+def http_routes(cfn: Mapping[str, Any]) -> list[HttpRoute]:
+    """The HTTP API's routes to Lambda functions, read from the translated APIs' OpenAPI bodies."""
+    resources = cfn["Resources"]
+    routes = []
+    for resource in resources.values():
+        if resource["Type"] != "AWS::ApiGatewayV2::Api":
+            continue
+        for path, methods in ((resource.get("Properties") or {}).get("Body") or {}).get("paths", {}).items():
+            for method, operation in methods.items():
+                integration = operation.get("x-amazon-apigateway-integration") or {}
+                targets = [r for r in resource_references(integration.get("uri"))
+                           if resources.get(r, {}).get("Type") == "AWS::Lambda::Function"]
+                if targets:
+                    routes.append(HttpRoute(method.upper(), path, targets[0]))
+    return sorted(routes)
 def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
     """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules)."""
     found: set[str] = set()

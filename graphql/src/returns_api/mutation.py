@@ -133,6 +133,13 @@ class Mutation:
             info, "inspectReturn", REFUND, id, payload, problems=validation.inspection(lines)
         )
 
-    @strawberry.mutation(description="Agent; also run by the deadline workflow.")
+    @strawberry.mutation(description="Agent; also run by the deadline workflow. Pays the settled refund to the "
+                                     "original payment once (REFUND-ONCE); a refusal by the payment provider "
+                                     "shows as refund.status FAILED.")
     async def issue_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
         return await _return_command(info, "issueRefund", REFUND, id, {}, problems=[])
+
+    @strawberry.mutation(description="Agent: ask the payment provider again after a FAILED refund (a new "
+                                     "attempt; nothing was paid by the failed one).")
+    async def retry_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
+        return await _return_command(info, "retryRefund", REFUND, id, {}, problems=[])

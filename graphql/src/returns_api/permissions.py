@@ -26,6 +26,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "return": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
     "returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
     "Order.returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),  # the order feed reads orders only
+    "failedRefunds": frozenset({AGENT}),
     # mutations
     "recordOrder": frozenset({INTEGRATION}),
     "requestReturn": frozenset({CUSTOMER, AGENT}),
@@ -36,6 +37,7 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "receiveReturn": frozenset({WAREHOUSE}),
     "inspectReturn": frozenset({WAREHOUSE}),
     "issueRefund": frozenset({AGENT}),
+    "retryRefund": frozenset({AGENT}),
 }
 
 

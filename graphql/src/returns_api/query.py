@@ -111,3 +111,21 @@ class Query:
         ctx.loaders.prime_returns(items)
         nodes = [Return.from_domain(ret, ctx.policy) for ret in items]
         return ReturnConnection.from_page(start, page, nodes)
+
+    @strawberry.field(description="Agents: returns whose refund the payment provider refused or failed "
+                                  "(nothing was paid), oldest failure first. Retry them with retryRefund.")
+    async def failed_refunds(
+        self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
+    ) -> ReturnConnection:
+        require_caller(info, "failedRefunds")
+        if first is None or not 1 <= first <= MAX_PAGE:
+            raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
+        start = Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
+        ctx = info.context
+        try:
+            page = await asyncio.to_thread(ctx.reader.failed_refunds, first=first + start.skip, after=start.page_cursor)
+        except DomainError as exc:
+            raise BadUserInput(exc.message) from exc
+        items = page.items[start.skip :]
+        ctx.loaders.prime_returns(items)
+        return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])

@@ -1,17 +1,20 @@
 """The one shape every function handler shares: commands from the gateway, SQS records (EventBridge
-events and workflow messages) with partial batch failures, and scheduled jobs.
+events and workflow messages) with partial batch failures, scheduled jobs, and webhook calls from
+the HTTP API (providers' callbacks; the raw body and headers go to the service, which verifies them).
 
 Each piece of work runs under a correlation id, on every log line (`correlation_id`) and in every
 event it publishes: a command's is the gateway's request id, an event's the one in its metadata (so
 the whole chain of a request logs under one id), a job's its own invocation's.
 
-A function's app.py only lists which commands, events and jobs it owns.
+A function's app.py only lists which commands, events, jobs and webhooks it owns, and which
+secrets it needs (checked at cold start: in production a missing one stops the function).
 """
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,12 +30,14 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import BaseModel, ConfigDict, Field
 
 from returns_shared import correlation
-from returns_shared.bootstrap import function_dependencies
+from returns_shared.bootstrap import check_configuration, function_dependencies
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import CommandHandler, run_command
 
 EventHandler = Callable[[dict[str, Any], Dependencies], Any]
 JobHandler = Callable[[Dependencies], dict[str, int]]
+# (raw body, headers) → (HTTP status, JSON body)
+HttpHandler = Callable[[bytes, Mapping[str, str], Dependencies], tuple[int, dict[str, Any]]]
 
 
 class QueuedMessage(BaseModel):
@@ -62,11 +67,15 @@ class FunctionRoutes:
     commands: dict[str, CommandHandler] = field(default_factory=dict)
     events: dict[str, EventHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
+    http: dict[str, HttpHandler] = field(default_factory=dict)  # "POST /webhooks/stripe" → handler
+    needs: tuple[str, ...] = ()  # secrets this function needs (Settings.check_production)
     logger: Logger = field(default_factory=Logger)
     metrics: Metrics = field(default_factory=Metrics)
 
     def lambda_handler(self) -> Callable[[dict[str, Any], Any], Any]:
-        """The Lambda entry point: Powertools logging context and metrics around `handle`."""
+        """The Lambda entry point: Powertools logging context and metrics around `handle`. Built at
+        import (cold start), where a configuration production must not run with stops the function."""
+        check_configuration(self.needs)
 
         @self.logger.inject_lambda_context(clear_state=True)
         @self.metrics.log_metrics
@@ -83,6 +92,9 @@ class FunctionRoutes:
                 return self._command(event, deps)
         if "Records" in event:
             return self._records(event, context, deps)
+        if "routeKey" in event and "requestContext" in event:  # API Gateway HTTP API (payload v2)
+            with self._correlated(event["requestContext"].get("requestId")):
+                return self._http(event, deps)
         job = event.get("job") or (event.get("detail") or {}).get("job")
         if job in self.jobs:
             with self._correlated(getattr(context, "aws_request_id", None)):
@@ -93,6 +105,17 @@ class FunctionRoutes:
             return {"job": job, "counts": counts}
         raise ValueError(f"this function does not handle the event {json.dumps(event)[:200]}")
 
+    def _http(self, event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+        http = event["requestContext"].get("http", {})
+        route = f"{http.get('method', '')} {http.get('path', event.get('rawPath', ''))}"
+        handler = self.http.get(route)
+        if handler is None:
+            return _http_answer(404, {"error": f"no route {route}"})
+        raw = event.get("body") or ""
+        body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()
+        self.logger.append_keys(route=route)
+        status, answer = handler(body, event.get("headers") or {}, deps)
+        return _http_answer(status, answer)
     @contextmanager
     def _correlated(self, correlation_id: str | None) -> Iterator[None]:
         """Logs (Powertools' correlation_id key) and published events carry the id while the work runs."""
@@ -126,3 +149,7 @@ class FunctionRoutes:
 
         return process_partial_response(event=event, record_handler=one, processor=BatchProcessor(EventType.SQS),
                                         context=context)
+
+
+def _http_answer(status: int, body: dict[str, Any]) -> dict[str, Any]:
+    return {"statusCode": status, "headers": {"content-type": "application/json"}, "body": json.dumps(body)}

@@ -7,6 +7,7 @@ import strawberry
 from returns_shared.domain.vocabulary import (
     IneligibilityCode,
     ItemCondition,
+    RefundStatus,
     ReturnMethod,
     ReturnReason,
     ReturnStatus,
@@ -17,10 +18,14 @@ ReturnMethodEnum = strawberry.enum(ReturnMethod, name="ReturnMethod")
 ReturnStatusEnum = strawberry.enum(ReturnStatus, name="ReturnStatus")
 IneligibilityCodeEnum = strawberry.enum(IneligibilityCode, name="IneligibilityCode")
 ItemConditionEnum = strawberry.enum(ItemCondition, name="ItemCondition")
+RefundStatusEnum = strawberry.enum(
+    RefundStatus, name="RefundStatus",
+    description="The refund as the payment provider reports it. FAILED and CANCELED paid nothing.")
 
 __all__ = [
     "IneligibilityCode",
     "ItemCondition",
+    "RefundStatus",
     "ReturnMethod",
     "ReturnReason",
     "ReturnStatus",

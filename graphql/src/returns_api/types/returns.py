@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from returns_api.context import Info
-from returns_api.types.enums import ItemCondition, ReturnMethod, ReturnReason, ReturnStatus
+from returns_api.types.enums import (
+    ItemCondition,
+    RefundStatus,
+    ReturnMethod,
+    ReturnReason,
+    ReturnStatus,
+)
 from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
 from returns_api.types.quote import ReturnQuote
@@ -85,11 +91,16 @@ class Screening:
 
 @strawberry.type
 class Refund:
-    id: strawberry.ID
+    id: strawberry.ID = strawberry.field(description="The payment provider's refund id (Stripe: re_...).")
     amount: Money
     applied_clauses: list[PolicyClause]
     issued_at: datetime
     payment_reference: str
+    status: RefundStatus = strawberry.field(description="PENDING until the provider confirms the payout.")
+    failure_reason: str | None = strawberry.field(description="Why the provider refused or failed it.")
+    provider: str = strawberry.field(description="Who paid it: stripe, or the sandbox ledger.")
+    attempt: int = strawberry.field(description="1, or more when an agent retried a failed refund.")
+    updated_at: datetime | None
 
     @classmethod
     def from_domain(cls, refund: domain.Refund, policy: PolicyDocument) -> Refund:
@@ -99,7 +110,24 @@ class Refund:
             applied_clauses=clauses(policy, refund.applied_clauses),
             issued_at=refund.issued_at,
             payment_reference=refund.payment_reference,
+            status=refund.status,
+            failure_reason=refund.failure_reason,
+            provider=refund.provider,
+            attempt=refund.attempt,
+            updated_at=refund.updated_at,
         )
+
+
+@strawberry.type(description="What the carrier reported about the package (its scans are on the timeline).")
+class CarrierTracking:
+    status: str | None = strawberry.field(description="The carrier's latest status, e.g. in_transit, delivered.")
+    last_scan_at: datetime | None
+    delivered_at: datetime | None = strawberry.field(
+        description="The carrier's delivery scan; the warehouse still receives and inspects the package.")
+
+    @classmethod
+    def from_domain(cls, tracking: domain.CarrierTracking) -> CarrierTracking:
+        return cls(status=tracking.status, last_scan_at=tracking.last_scan_at, delivered_at=tracking.delivered_at)
 
 
 @strawberry.type
@@ -125,6 +153,7 @@ class Return:
     label: ReturnLabel | None
     carrier: str | None
     tracking_number: str | None
+    tracking: CarrierTracking | None
     created_at: datetime
     received_at: datetime | None
     refund_due_at: datetime | None
@@ -145,6 +174,7 @@ class Return:
             label=ReturnLabel.from_domain(ret.label) if ret.label else None,
             carrier=ret.carrier,
             tracking_number=ret.tracking_number,
+            tracking=CarrierTracking.from_domain(ret.tracking) if ret.tracking else None,
             created_at=ret.created_at,
             received_at=ret.received_at,
             refund_due_at=ret.refund_due_at,

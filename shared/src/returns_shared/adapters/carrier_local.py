@@ -25,7 +25,10 @@ def fee_line(fee: Money) -> str:
 
 
 class LocalCarrier:
-    """Tracking numbers are '1ZRL' + 14 digits drawn from `entropy` (uuid4 by default; inject for tests)."""
+    """Tracking numbers are '1ZRL' + 14 digits drawn from `entropy` (uuid4 by default; inject for tests).
+    No carrier scans a local label: the local stack simulates scans through the webhook's own path."""
+
+    name = "local"
 
     def __init__(
         self,
@@ -56,7 +59,11 @@ class LocalCarrier:
             fee=fee,
             compress=self._compress,
         )
-        return IssuedLabel(carrier=self.carrier, tracking_number=tracking, pdf=pdf)
+        return IssuedLabel(carrier=self.carrier, tracking_number=tracking, pdf=pdf,
+                           tracker_id=f"trk_local_{tracking}")
+
+    def track(self, *, tracking_number: str, carrier: str) -> str:
+        return f"trk_local_{tracking_number}"
 
 
 def render_label(

@@ -10,6 +10,8 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
 - returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse: only returns with one)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<key>, TTL expiresAt
+- failed refunds, oldest first ........... Query     GSI3 gsi3pk=REFUNDS#FAILED (marker items REFUND_FAILED#<id>)
+- webhook event seen before .............. GetItem   pk=WEBHOOK#<provider>#<event id>, TTL expiresAt
 - customer emails due, soonest first ..... Query     GSI3 gsi3pk=EMAILS#PENDING, gsi3sk=<next attempt>#...
 - customer emails given up, newest first . Query     GSI3 gsi3pk=EMAILS#GIVEN_UP
 Every write of a return is conditioned on the version it read (optimistic locking); a request for
@@ -23,7 +25,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -113,11 +115,12 @@ class CursorCodec:
     """Opaque, signed page cursors bound to the query that made them (cannot be forged or replayed
     against another customer's listing)."""
 
-    def __init__(self, secret: str):
-        self._secret = secret.encode()
+    def __init__(self, secret: str | Callable[[], str]):
+        self._secret = secret  # a function when the key comes from Secrets Manager (read on first use)
 
     def _sign(self, body: bytes) -> str:
-        return hmac.new(self._secret, body, hashlib.sha256).hexdigest()[:32]
+        key = self._secret() if callable(self._secret) else self._secret
+        return hmac.new(key.encode(), body, hashlib.sha256).hexdigest()[:32]
 
     def encode(self, scope: str, position: dict[str, Any]) -> str:
         body = json.dumps({"s": scope, "p": position}, separators=(",", ":"), sort_keys=True).encode()
@@ -141,7 +144,7 @@ class CursorCodec:
 class DynamoReturnsRepository:
     """Reads (the gateway's ReturnsReader) and the lookups the service layer needs."""
 
-    def __init__(self, table_name: str, client: Any, *, cursor_secret: str):
+    def __init__(self, table_name: str, client: Any, *, cursor_secret: str | Callable[[], str]):
         self.table_name = table_name
         self.client = client
         self.cursors = CursorCodec(cursor_secret)
@@ -284,6 +287,28 @@ class DynamoReturnsRepository:
             KeyConditionExpression="gsi3pk = :pk", ExpressionAttributeValues={":pk": {"S": EMAILS_GIVEN_UP}})
         return [_from_item(item) for item in page.get("Items", [])]
 
+    def failed_refunds(self, *, first: int, after: str | None) -> Page:
+        """Returns whose refund the provider refused or failed, oldest failure first (agents' queue)."""
+        scope = "GSI3|REFUNDS#FAILED"
+        start = _start_key(self.cursors.decode(scope, after), "GSI3", FAILED_REFUNDS) if after else None
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": "GSI3", "Limit": first,
+            "KeyConditionExpression": "gsi3pk = :pk", "ExpressionAttributeValues": {":pk": {"S": FAILED_REFUNDS}},
+        }
+        if start:
+            kwargs["ExclusiveStartKey"] = start
+        page = self.client.query(**kwargs)
+        ids = [item["returnId"]["S"] for item in page.get("Items", [])]
+        found = self.get_returns(ids)
+        last = page.get("LastEvaluatedKey")
+        return Page(items=[found[i] for i in ids if i in found],
+                    next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def webhook_event_seen(self, provider: str, event_id: str) -> bool:
+        item = self.client.get_item(TableName=self.table_name, Key=webhook_event_key(provider, event_id),
+                                    ConsistentRead=True).get("Item")
+        return item is not None
+
     def get_email(self, return_id: str, kind: str) -> dict[str, Any] | None:
         item = self.client.get_item(TableName=self.table_name, Key=email_key(return_id, kind),
                                     ConsistentRead=True).get("Item")
@@ -377,6 +402,17 @@ def _start_key(key: Any, index: str, pk: str) -> dict[str, Any]:
     return key
 
 
+FAILED_REFUNDS = "REFUNDS#FAILED"
+
+
+def failed_refund_key(return_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"REFUND_FAILED#{return_id}"}, "sk": {"S": "MARKER"}}
+
+
+def webhook_event_key(provider: str, event_id: str) -> dict[str, Any]:
+    return {"pk": {"S": f"WEBHOOK#{provider}#{event_id}"}, "sk": {"S": "EVENT"}}
+
+
 _SINGLE_WRITES = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
 EMAILS_PENDING = "EMAILS#PENDING"  # GSI3 partition: due emails by next attempt time
 EMAILS_GIVEN_UP = "EMAILS#GIVEN_UP"  # GSI3 partition: emails given up, by when
@@ -449,6 +485,27 @@ class DynamoUnitOfWork:
             {"Put": {"TableName": self.table_name,
                      "Item": {**idempotency_key(customer, key), "returnId": {"S": return_id},
                               "fingerprint": {"S": fingerprint},
+                              "expiresAt": {"N": str(int(expires_at.timestamp()))}},
+                     "ConditionExpression": "attribute_not_exists(pk)"}}
+        )
+
+    def flag_failed_refund(self, ret: Return, *, at: datetime) -> None:
+        """Lists the return in the agents' failed-refunds queue (written with the failure)."""
+        self._writes.append(
+            {"Put": {"TableName": self.table_name,
+                     "Item": {**failed_refund_key(ret.id), "entity": {"S": "FailedRefund"},
+                              "returnId": {"S": ret.id}, "gsi3pk": {"S": FAILED_REFUNDS},
+                              "gsi3sk": {"S": f"{_iso(at)}#{ret.id}"}}}}
+        )
+
+    def clear_failed_refund(self, return_id: str) -> None:
+        self._writes.append({"Delete": {"TableName": self.table_name, "Key": failed_refund_key(return_id)}})
+
+    def claim_webhook_event(self, provider: str, event_id: str, *, expires_at: datetime) -> None:
+        """Write-once: an event delivered again (providers redeliver) finds its claim and changes nothing."""
+        self._writes.append(
+            {"Put": {"TableName": self.table_name,
+                     "Item": {**webhook_event_key(provider, event_id), "entity": {"S": "WebhookEvent"},
                               "expiresAt": {"N": str(int(expires_at.timestamp()))}},
                      "ConditionExpression": "attribute_not_exists(pk)"}}
         )

@@ -23,6 +23,8 @@ def ledger_key(idempotency_key: str) -> dict[str, dict[str, str]]:
 
 
 class LedgerPayments:
+    provider = "ledger"
+
     def __init__(
         self,
         table_name: str,
@@ -39,7 +41,13 @@ class LedgerPayments:
         )
 
     def refund(
-        self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime
+        self,
+        *,
+        idempotency_key: str,
+        payment_reference: str,
+        amount: Money,
+        at: datetime,
+        return_id: str | None = None,
     ) -> PaymentReceipt:
         if amount.amount < 0:
             raise PaymentDeclined(f"cannot refund a negative amount ({amount})")
@@ -71,6 +79,15 @@ class LedgerPayments:
             existing = getattr(exc, "response", {}).get("Item") or self._read(idempotency_key)
             return self._duplicate(idempotency_key, existing, payment_reference, amount)
         return receipt
+
+    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
+        item = self._client().get_item(
+            TableName=self.table_name, Key=ledger_key(idempotency_key), ConsistentRead=True
+        ).get("Item")
+        if item is None:
+            return None
+        paid = Money(amount=parse_amount(item["amount"]["S"]), currency=item["currency"]["S"])
+        return self._duplicate(idempotency_key, item, payment_reference, paid)
 
     def _read(self, idempotency_key: str) -> dict[str, Any]:
         answer = self._client().get_item(

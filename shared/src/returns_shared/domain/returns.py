@@ -13,9 +13,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import customer_key
+from returns_shared.domain.refunds import REFUND_STATUS_NEXT, Refund, RefundAttempt
+from returns_shared.domain.tracking import CarrierScan, CarrierTracking
 from returns_shared.domain.vocabulary import (
+    REFUND_NOT_PAID,
     VOID_STATUSES,
     ItemCondition,
+    RefundStatus,
     ReturnMethod,
     ReturnReason,
     ReturnStatus,
@@ -35,7 +39,8 @@ TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
     S.DECLINED: frozenset(),
     S.CANCELED: frozenset(),
     S.EXPIRED: frozenset(),
-    S.REFUNDED: frozenset(),
+    # only when the provider reports that the refund failed after all: nothing was paid, it is owed again
+    S.REFUNDED: frozenset({S.INSPECTED}),
 }
 
 SYSTEM = "system"
@@ -66,14 +71,6 @@ class ReturnLabel(BaseModel):
     created_at: datetime
 
 
-class Refund(BaseModel):
-    id: str
-    amount: Money
-    applied_clauses: tuple[str, ...]
-    issued_at: datetime
-    payment_reference: str
-
-
 class Return(BaseModel):
     model_config = ConfigDict(validate_assignment=True)
 
@@ -92,13 +89,15 @@ class Return(BaseModel):
     label: ReturnLabel | None = None
     carrier: str | None = None
     tracking_number: str | None = None
+    tracking: CarrierTracking | None = None  # what the carrier reported (webhook)
     approved_at: datetime | None = None
     received_at: datetime | None = None
     refund_due_at: datetime | None = None
     refund_expected_by: datetime | None = None
     inspected_at: datetime | None = None
     settlement: Settlement | None = None
-    refund: Refund | None = None
+    refund: Refund | None = None  # the latest; a FAILED one stays here until a retry replaces it
+    refund_attempt: RefundAttempt | None = None  # a request to the payment provider under way
     sla_breached_at: datetime | None = None
     review_escalated_at: datetime | None = None
     timeline: list[ReturnEvent] = Field(default_factory=list)
@@ -195,14 +194,44 @@ class Return(BaseModel):
     def submit_tracking(self, *, carrier: str, tracking_number: str, actor: str, at: datetime) -> None:
         if self.method != ReturnMethod.SELF_SHIP:
             raise InvalidState("tracking numbers are submitted for self-ship returns only; prepaid labels carry their own")
-        if self.status == S.IN_TRANSIT:  # a resubmission replaces the number
-            self.carrier, self.tracking_number = carrier, tracking_number
+        if self.status == S.IN_TRANSIT:  # a resubmission replaces the number (and its tracker)
+            self.carrier, self.tracking_number, self.tracking = carrier, tracking_number, None
             self.note(actor=actor, at=at, note=f"tracking replaced: {carrier} {tracking_number}")
             return
         if self.status != S.APPROVED:
             raise InvalidState(f"a return that is {self.status} cannot take a tracking number")
         self.carrier, self.tracking_number = carrier, tracking_number
         self._move(S.IN_TRANSIT, actor=actor, at=at, note=f"{carrier} {tracking_number}")
+
+    def start_tracking(self, tracker_id: str, *, tracking_number: str) -> bool:
+        """The carrier platform tracks the package now (False: a stale request for an older number)."""
+        if self.tracking_number != tracking_number:
+            return False
+        self.tracking = (self.tracking or CarrierTracking()).model_copy(update={"tracker_id": tracker_id})
+        return True
+
+    def record_carrier_scans(self, scans: list[CarrierScan], *, carrier: str | None, status: str) -> bool:
+        """The carrier's scans of this package (cumulative, possibly repeated or out of order): the first
+        real scan ships an APPROVED return (IN_TRANSIT, so it never expires), later ones are noted.
+        False when nothing is new or the package is already at the warehouse's desk."""
+        if self.status not in {S.APPROVED, S.IN_TRANSIT}:
+            return False
+        tracking = self.tracking or CarrierTracking()
+        new = [scan for scan in sorted(scans, key=lambda s: s.at) if scan.key not in tracking.scan_keys]
+        if not new:
+            return False
+        actor = f"carrier:{carrier or self.carrier or 'unknown'}"
+        for scan in new:
+            if self.status == S.APPROVED and scan.shipped:
+                self._move(S.IN_TRANSIT, actor=actor, at=scan.at, note=scan.describe())
+            else:
+                self.note(actor=actor, at=scan.at, note=scan.describe())
+            if scan.status == "delivered" and tracking.delivered_at is None:
+                tracking = tracking.model_copy(update={"delivered_at": scan.at})
+        self.tracking = tracking.model_copy(update={
+            "status": status, "last_scan_at": max(new[-1].at, tracking.last_scan_at or new[-1].at),
+            "scan_keys": (*tracking.scan_keys, *(scan.key for scan in new))})
+        return True
 
     def attach_label(self, label: ReturnLabel, *, at: datetime) -> None:
         if self.label is not None:
@@ -239,13 +268,55 @@ class Return(BaseModel):
         accepted = sum(1 for line in inspected if line.accepted)
         self._move(S.INSPECTED, actor=actor, at=at, note=f"{accepted} of {len(inspected)} lines accepted")
 
+    @property
+    def refund_failed(self) -> bool:
+        return self.refund is not None and self.refund.status in REFUND_NOT_PAID
+
+    def begin_refund(self, attempt: RefundAttempt) -> None:
+        """Claim the right to ask the payment provider (saved before the provider is asked)."""
+        if self.status == S.REFUNDED:
+            raise InvalidState("this return has already been refunded", code="ALREADY_REFUNDED")
+        if self.status != S.INSPECTED:
+            raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
+        self.refund_attempt = attempt
+
+    def interrupt_refund(self) -> None:
+        """The provider could not be reached: the next try resumes the same attempt at once."""
+        if self.refund_attempt is not None:
+            self.refund_attempt = self.refund_attempt.model_copy(update={"interrupted": True})
+
     def record_refund(self, refund: Refund, *, actor: str, at: datetime) -> None:
-        if self.refund is not None or self.status == S.REFUNDED:
+        """The provider took the refund (pending or paid): REFUNDED, REFUND-ORIGINAL."""
+        if self.status == S.REFUNDED:
             raise InvalidState("this return has already been refunded", code="ALREADY_REFUNDED")
         if self.status != S.INSPECTED:
             raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
         self.refund = refund
+        self.refund_attempt = None
         self._move(S.REFUNDED, actor=actor, at=at, note=f"refund {refund.amount} to {refund.payment_reference}")
+
+    def record_refund_failure(self, refund: Refund, *, actor: str, at: datetime) -> None:
+        """The provider refused the refund for good: nothing paid; it stays INSPECTED for an agent."""
+        if self.status != S.INSPECTED:
+            raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
+        self.refund = refund
+        self.refund_attempt = None
+        self.note(actor=actor, at=at, note=f"refund failed: {refund.failure_reason or refund.status}")
+
+    def update_refund_status(self, *, refund_id: str, status: RefundStatus, reason: str | None,
+                             at: datetime) -> bool:
+        """The provider's later word on the refund (webhook). False when it changes nothing: another
+        refund's event, a repeat, or one that arrives out of order."""
+        refund = self.refund
+        if refund is None or refund.id != refund_id or status not in REFUND_STATUS_NEXT[refund.status]:
+            return False
+        self.refund = refund.model_copy(update={"status": status, "failure_reason": reason, "updated_at": at})
+        if status in REFUND_NOT_PAID and self.status == S.REFUNDED:
+            self._move(S.INSPECTED, actor="payments", at=at,
+                       note=f"refund {refund_id} {status.lower()}: {reason or 'no reason given'}; it is owed again")
+        else:
+            self.note(actor="payments", at=at, note=f"refund {refund_id} {status.lower()}")
+        return True
 
     def record_sla_breach(self, *, at: datetime) -> bool:
         """Refund deadline passed before inspection; True when newly recorded."""

@@ -56,3 +56,18 @@ class ItemCondition(StrEnum):
     IRONED = "IRONED"
     STAINED = "STAINED"
     DAMAGED = "DAMAGED"
+
+
+class RefundStatus(StrEnum):
+    """A refund as the payment provider reports it (Stripe's refund statuses)."""
+
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    REQUIRES_ACTION = "REQUIRES_ACTION"
+    CANCELED = "CANCELED"
+
+
+# Money is moving (or moved) to the customer; a failed or canceled refund paid nothing.
+REFUND_UNDER_WAY = frozenset({RefundStatus.PENDING, RefundStatus.SUCCEEDED, RefundStatus.REQUIRES_ACTION})
+REFUND_NOT_PAID = frozenset({RefundStatus.FAILED, RefundStatus.CANCELED})

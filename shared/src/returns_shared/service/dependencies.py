@@ -13,11 +13,13 @@ from returns_shared.domain.returns import Return
 from returns_shared.policy.document import PolicyDocument
 from returns_shared.service.ports import (
     Carrier,
+    CarrierEvents,
     DeadlineWorkflow,
     EventPublisher,
     LabelStore,
     Mailer,
     OpsAlerts,
+    PaymentEvents,
     Payments,
 )
 
@@ -39,8 +41,10 @@ class Dependencies:
     events: EventPublisher
     mailer: Mailer
     carrier: Carrier
+    carrier_events: CarrierEvents
     labels: LabelStore
     payments: Payments
+    payment_events: PaymentEvents
     workflow: DeadlineWorkflow
     alerts: OpsAlerts
     policy: Callable[[], PolicyDocument]
@@ -53,6 +57,7 @@ class Dependencies:
         uow = self.unit_of_work()
         uow.save_return(ret)
         uow.commit()
+        ret.version += 1  # the object now matches what is stored: it can be saved again
 
     def order_of(self, ret: Return) -> Order:
         """The order a stored return belongs to (always there: returns are only made for orders)."""

@@ -46,6 +46,8 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
                         fee=ret.quote.label_fee, created_at=now),
             at=now,
         )
+        if issued.tracker_id:  # bought labels come with the carrier platform's tracker
+            ret.start_tracking(issued.tracker_id, tracking_number=issued.tracking_number)
         deps.save_return(ret)
     except Exception:
         release = deps.unit_of_work()  # let the queue's retry (or the sweep) try again at once

@@ -142,11 +142,12 @@ def send_once(deps: Dependencies, ret: Return, kind: str, build: Builder | None 
 
 def _resend(deps: Dependencies, pending: dict[str, Any]) -> Outcome:
     return_id, kind = pending["returnId"], pending["kind"]
+    base = kind.split("-")[0]  # "refund-2": the confirmation of a retried refund
     ret = deps.repo.get_return(return_id)
     order = deps.repo.get_order(ret.order_id) if ret else None
-    if ret is None or order is None or kind not in BUILDERS:
+    if ret is None or order is None or base not in BUILDERS:
         return _give_up(deps, return_id, kind, "nothing to build it from (return, order or kind unknown)")
-    if ret.status not in STILL_TRUE[kind]:
+    if ret.status not in STILL_TRUE[base]:
         why = f"the return is {ret.status.value} now"
         uow = deps.unit_of_work()
         uow.skip_email(return_id, kind, at=deps.clock(), reason=why)
@@ -159,7 +160,7 @@ def _resend(deps: Dependencies, pending: dict[str, Any]) -> Outcome:
         claim.commit()
     except ConflictError:
         return TAKEN, "another run took this attempt"
-    return _attempt(deps, ret, order, kind, int(pending.get("attempts", 0)) + 1, BUILDERS[kind])
+    return _attempt(deps, ret, order, kind, int(pending.get("attempts", 0)) + 1, BUILDERS[base])
 
 
 def resend_pending(deps: Dependencies, *, page_size: int = RESEND_PAGE,
@@ -219,7 +220,9 @@ def declined(deps: Dependencies, ret: Return, reason: str) -> bool:
 
 
 def refunded(deps: Dependencies, ret: Return) -> bool:
-    return send_once(deps, ret, "refund")
+    """One confirmation per paid attempt: a retry after a failed refund confirms again."""
+    attempt = ret.refund.attempt if ret.refund else 1
+    return send_once(deps, ret, "refund" if attempt == 1 else f"refund-{attempt}", BUILDERS["refund"])
 
 
 def canceled(deps: Dependencies, ret: Return) -> bool:

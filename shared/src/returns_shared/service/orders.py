@@ -80,9 +80,11 @@ def build_order(cmd: RecordOrder, deps: Dependencies) -> Order:
 
 
 def _priced_facts(order: Order) -> tuple[Any, ...]:
-    """What returns were priced and judged on: may not change once a return exists."""
+    """What returns were priced, judged and will be paid on: may not change once a return exists
+    (the payment reference too: the order feed must not redirect a refund to another payment)."""
     return (
         order.currency,
+        order.payment_reference,
         customer_key(order.email),
         tuple(
             (line.id, line.sku, line.category, line.quantity, line.unit_price, line.unit_tax, line.set_id,
@@ -90,6 +92,19 @@ def _priced_facts(order: Order) -> tuple[Any, ...]:
             for line in order.lines
         ),
     )
+
+
+def _refuse_moved_deliveries(order: Order, stored: Order) -> None:
+    """A delivery date may be filled in where it was missing (lines ship separately) but never moved:
+    a later date would stretch the return window (WINDOW-30D) of a line already being returned."""
+    for index, line in enumerate(order.lines):
+        before = stored.line(line.id)
+        if before is not None and before.delivered_at is not None and line.delivered_at != before.delivered_at:
+            raise InvalidState(
+                f"line {line.id} was delivered at {before.delivered_at.isoformat()}; once an order has returns a "
+                "delivery date can be filled in, never moved or removed",
+                field=("input", "lines", str(index), "deliveredAt"),
+            )
 
 
 @retry_on_conflict()
@@ -101,11 +116,13 @@ def record_order(payload: dict[str, Any], caller: Caller, deps: Dependencies) ->
     if stored:
         if order.model_copy(update={"recorded_at": None}) == stored.order.model_copy(update={"recorded_at": None}):
             return {"orderId": order.id}  # the feed resent the same order: nothing to do
-        if stored.return_ids and _priced_facts(order) != _priced_facts(stored.order):
-            raise InvalidState(
-                "this order has returns: its lines, prices, currency and email can no longer change",
-                field=("input", "lines"),
-            )
+        if stored.return_ids:
+            if _priced_facts(order) != _priced_facts(stored.order):
+                raise InvalidState(
+                    "this order has returns: its lines, prices, currency, email and payment reference can no "
+                    "longer change", field=("input", "lines"),
+                )
+            _refuse_moved_deliveries(order, stored.order)
     uow = deps.unit_of_work()
     uow.put_order(order, seen=stored)
     uow.commit()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -10,7 +10,8 @@ from typing import Any, Protocol
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.tracking import CarrierScan
+from returns_shared.domain.vocabulary import RefundStatus, ReturnStatus
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class ReturnsReader(Protocol):
         order_id: str | None = None,
         customer_email: str | None = None,
     ) -> Page: ...
+    def failed_refunds(self, *, first: int, after: str | None) -> Page: ...
 
 
 @dataclass(frozen=True)
@@ -130,12 +132,45 @@ class IssuedLabel:
     carrier: str
     tracking_number: str
     pdf: bytes
+    tracker_id: str | None = None  # the carrier platform's tracker: its scans reach our webhook
+    shipment_id: str | None = None
+    postage: Money | None = None  # what the label cost the merchant
+
+
+class CarrierUnavailable(Exception):
+    """The carrier platform could not answer now: the label or tracker is tried again later."""
 
 
 class Carrier(Protocol):
-    """Issues prepaid return labels."""
+    """Issues prepaid return labels and starts tracking self-shipped packages."""
 
-    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any], fee: Money) -> IssuedLabel: ...
+    name: str  # "easypost", "local"
+
+    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
+                    fee: Money) -> IssuedLabel: ...
+
+    def track(self, *, tracking_number: str, carrier: str) -> str:
+        """Start tracking a package (returns the tracker id); its scans then reach the webhook."""
+        ...
+
+
+@dataclass(frozen=True)
+class TrackingUpdate:
+    """A carrier platform's word on a package, from a verified webhook event (cumulative: every scan)."""
+
+    event_id: str
+    tracking_number: str
+    carrier: str | None
+    status: str
+    scans: tuple[CarrierScan, ...]
+
+
+class CarrierEvents(Protocol):
+    provider: str
+
+    def tracking_update(self, body: bytes, headers: Mapping[str, str]) -> TrackingUpdate | None:
+        """InvalidWebhook when unverifiable; None for an event the service does not act on."""
+        ...
 
 
 class LabelStore(Protocol):
@@ -144,7 +179,18 @@ class LabelStore(Protocol):
 
 
 class PaymentDeclined(Exception):
-    """The payment provider refused the refund (not a duplicate)."""
+    """The payment provider refused the refund for good (already refunded, amount too large, unknown
+    payment, …): asking again will not help. Nothing was paid."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class PaymentUnavailable(Exception):
+    """The provider could not answer now (rate limit, 5xx, timeout, network): try again later with the
+    same idempotency key. Whether it paid is unknown until then."""
 
 
 @dataclass(frozen=True)
@@ -153,11 +199,50 @@ class PaymentReceipt:
     amount: Money
     payment_reference: str
     issued_at: datetime
-    duplicate: bool  # True when the idempotency key had already paid: nothing paid twice
+    status: RefundStatus = RefundStatus.SUCCEEDED
+    failure_reason: str | None = None
+    duplicate: bool = False  # the idempotency key had already paid: nothing paid twice
 
 
 class Payments(Protocol):
-    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, at: datetime) -> PaymentReceipt: ...
+    """Refunds to the original form of payment (REFUND-ORIGINAL)."""
+
+    provider: str  # recorded on each refund: "stripe", "ledger"
+
+    def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, return_id: str,
+               at: datetime) -> PaymentReceipt: ...
+
+    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
+        """The refund an earlier request with this key made, as the provider recorded it (None: none).
+        Asked before an interrupted attempt is resumed, so the service never rests on the
+        provider honouring idempotency keys."""
+        ...
+
+
+class InvalidWebhook(Exception):
+    """A webhook call that is not provably from the provider (no or a forged signature) or unreadable."""
+
+
+@dataclass(frozen=True)
+class RefundUpdate:
+    """The provider's later word on a refund, from a verified webhook event."""
+
+    event_id: str
+    refund_id: str
+    status: RefundStatus
+    failure_reason: str | None
+    return_id: str | None  # from the refund's metadata (set when it was asked for)
+    occurred_at: datetime
+
+
+class PaymentEvents(Protocol):
+    """Verifies and reads the payment provider's webhook calls."""
+
+    provider: str
+
+    def refund_update(self, body: bytes, headers: Mapping[str, str]) -> RefundUpdate | None:
+        """InvalidWebhook when unverifiable; None for an event type the service does not act on."""
+        ...
 
 
 class DeadlineWorkflow(Protocol):
@@ -170,3 +255,13 @@ class DeadlineWorkflow(Protocol):
 
 class OpsAlerts(Protocol):
     def alert(self, subject: str, message: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """The writes of one step, committed together or not at all (ConflictError on a lost race)."""
+
+    def save_return(self, ret: Return) -> None: ...
+    def flag_failed_refund(self, ret: Return, *, at: datetime) -> None: ...
+    def clear_failed_refund(self, return_id: str) -> None: ...
+    def claim_webhook_event(self, provider: str, event_id: str, *, expires_at: datetime) -> None: ...
+    def commit(self) -> None: ...

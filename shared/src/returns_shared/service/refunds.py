@@ -16,17 +16,16 @@ from returns_shared.domain.errors import (
     InvalidState,
     NotFound,
 )
-from returns_shared.domain.money import Money
-from returns_shared.domain.returns import Refund, Return
+from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.engine import InspectedLine, refund_deadlines, settle
-from returns_shared.service import notify
 from returns_shared.service.authz import require_role
 from returns_shared.service.commands import ById, InspectReturn, ReceiveReturn, parse_command
+from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
-from returns_shared.service.ports import Caller
-from returns_shared.service.requests import load_return, publish_safely
+from returns_shared.service.ports import Caller, PaymentUnavailable
+from returns_shared.service.refund_payments import pay_refund
 
 logger = Logger(child=True)
 
@@ -109,8 +108,9 @@ def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     ret.inspect(inspected=lines, settlement=settlement, actor=caller.actor, at=deps.clock())
     deps.save_return(ret)
     if ret.sla_breached_at is not None:  # pinned: after an SLA breach, refund as soon as inspected
-        # InvalidState: the deadline workflow refunded it meanwhile; the inspection stands, so no userError
-        with contextlib.suppress(InvalidState):
+        # InvalidState: the deadline workflow refunded it meanwhile; PaymentUnavailable: the reconcile job
+        # pays it once the provider is back. The inspection stands either way, so no userError.
+        with contextlib.suppress(InvalidState, PaymentUnavailable):
             pay_refund(ret.id, deps, actor=WORKFLOW_ACTOR)
     return {"returnId": ret.id, "orderId": ret.order_id}
 
@@ -118,41 +118,26 @@ def inspect_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
 def issue_refund(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
     require_role(caller, "agent")
     cmd = parse_command(ById, payload)
-    ret = pay_refund(cmd.id, deps, actor=caller.actor)
-    return {"returnId": ret.id, "orderId": ret.order_id}
+    return _pay_for_agent(cmd.id, caller, deps, retry=False)
 
 
-@retry_on_conflict()
-def pay_refund(return_id: str, deps: Dependencies, *, actor: str) -> Return:
-    """REFUND-ONCE: the payment provider's idempotency key is the return id, so retries, double clicks
-    and concurrent workflow runs pay once; the version-conditioned write records it once."""
-    ret = load_return(deps, return_id)
-    if ret.status == ReturnStatus.REFUNDED:
-        raise InvalidState(f"return {ret.id} has already been refunded", field=("id",), code="ALREADY_REFUNDED")
-    if ret.status != ReturnStatus.INSPECTED or ret.settlement is None:
-        raise InvalidState(f"only an inspected return can be refunded; this one is {ret.status}", field=("id",))
-    order = deps.order_of(ret)
-    now = deps.clock()
-    amount: Money = ret.settlement.amount
-    if amount.amount > 0:
-        receipt = deps.payments.refund(idempotency_key=f"refund:{ret.id}", payment_reference=order.payment_reference,
-                                       amount=amount, at=now)
-        refund_id, issued_at = receipt.refund_id, receipt.issued_at
-    else:
-        refund_id, issued_at = f"none:{ret.id}", now  # nothing accepted: nothing to pay
-    ret.record_refund(
-        Refund(id=refund_id, amount=amount, applied_clauses=ret.settlement.applied_clauses, issued_at=issued_at,
-               payment_reference=order.payment_reference),
-        actor=actor, at=now,
-    )
-    deps.save_return(ret)
+def retry_refund(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
+    """An agent asks again after the provider refused or failed the refund (a new attempt, new key)."""
+    require_role(caller, "agent")
+    cmd = parse_command(ById, payload)
+    ret = load_return(deps, cmd.id)
+    if not ret.refund_failed and ret.refund_attempt is None:
+        raise InvalidState(f"return {ret.id} has no failed refund to retry", field=("id",))
+    return _pay_for_agent(cmd.id, caller, deps, retry=True)
+
+
+def _pay_for_agent(return_id: str, caller: Caller, deps: Dependencies, *, retry: bool) -> dict[str, Any]:
     try:
-        deps.workflow.stop(return_id=ret.id)
-    except Exception:  # noqa: BLE001 - a stale execution finds the return refunded and ends itself
-        logger.warning("could not stop the deadline workflow", extra={"returnId": ret.id})
-    publish_safely(deps, "ReturnRefunded", ret)
-    notify.refunded(deps, ret)
-    return ret
+        ret = pay_refund(return_id, deps, actor=caller.actor, retry=retry)
+    except PaymentUnavailable as exc:
+        raise DomainError(f"the payment provider is unavailable, nothing was paid yet; try again shortly ({exc})",
+                          field=("id",), code="PAYMENT_UNAVAILABLE") from exc
+    return {"returnId": ret.id, "orderId": ret.order_id}
 
 
 def deadline_due(return_id: str, deps: Dependencies) -> str:
@@ -167,11 +152,13 @@ def deadline_due(return_id: str, deps: Dependencies) -> str:
         logger.warning("deadline message before the due time", extra={"returnId": return_id})
         return "not-due-yet"
     if ret.status == ReturnStatus.INSPECTED:
-        try:
-            pay_refund(ret.id, deps, actor=WORKFLOW_ACTOR)
+        if ret.refund_failed and ret.refund_attempt is None:
+            return "refund-failed"  # agents have it in their queue; ops were alerted when it failed
+        try:  # PaymentUnavailable propagates: the message is redelivered and resumes the attempt
+            paid = pay_refund(ret.id, deps, actor=WORKFLOW_ACTOR)
         except InvalidState:
             return "already-refunded"
-        return "refunded"
+        return "refunded" if paid.status == ReturnStatus.REFUNDED else "refund-failed"
     if ret.status == ReturnStatus.RECEIVED:
         return "breach" if _record_breach(ret.id, deps) else "breach-known"
     return "nothing-to-do"
@@ -212,7 +199,7 @@ def reconcile_deadlines(deps: Dependencies, *, page_size: int = 100) -> dict[str
                         deps.workflow.start(return_id=ret.id, reminder_at=max(deadlines.reminder_at, now),
                                             due_at=ret.refund_due_at)
                         counts["started"] += 1
-                except (ConflictError, DomainError):
+                except (ConflictError, DomainError, PaymentUnavailable):
                     counts["errors"] += 1
             if not after:
                 break

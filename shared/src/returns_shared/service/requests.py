@@ -25,6 +25,7 @@ from returns_shared.policy.engine import RequestedLine, expiry_due, quote
 from returns_shared.service import notify
 from returns_shared.service.authz import require_owner_or, require_role
 from returns_shared.service.commands import ById, RequestReturn, SubmitTracking, parse_command
+from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
 from returns_shared.service.ports import Caller
@@ -37,13 +38,6 @@ IDEMPOTENCY_KEY_TTL = timedelta(days=7)  # pinned: keys are kept at least 24 hou
 def _fingerprint(cmd: RequestReturn) -> str:
     body = cmd.model_dump(mode="json", exclude={"idempotency_key"})
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
-
-
-def load_return(deps: Dependencies, return_id: str) -> Return:
-    ret = deps.repo.get_return(return_id)
-    if ret is None:
-        raise NotFound(f"no return {return_id}", field=("id",))
-    return ret
 
 
 @retry_on_conflict()
@@ -116,16 +110,6 @@ def request_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) 
     return {"returnId": ret.id, "orderId": order.id}
 
 
-def publish_safely(deps: Dependencies, detail_type: str, ret: Return) -> None:
-    """Publish after the commit. If the bus is down the state is safe in the table and the scheduled
-    sweeps pick the return up again (stale REQUESTED are screened, label-less approvals re-labelled)."""
-    try:
-        deps.events.publish(detail_type, {"returnId": ret.id, "orderId": ret.order_id, "method": ret.method.value,
-                                          "status": ret.status.value})
-    except Exception:  # noqa: BLE001 - never fail a committed command over a lost notification
-        logger.exception("event publish failed; a scheduled sweep will recover", extra={"returnId": ret.id})
-
-
 @retry_on_conflict()
 def cancel_return(payload: dict[str, Any], caller: Caller, deps: Dependencies) -> dict[str, Any]:
     require_role(caller, "customer", "agent")
@@ -148,6 +132,7 @@ def submit_tracking(payload: dict[str, Any], caller: Caller, deps: Dependencies)
     ret.submit_tracking(carrier=cmd.carrier, tracking_number=cmd.tracking_number.upper(), actor=caller.actor,
                         at=deps.clock())
     deps.save_return(ret)
+    publish_safely(deps, "TrackingSubmitted", ret)  # the label function starts a carrier tracker
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 

@@ -16,10 +16,10 @@ from returns_shared.policy.engine import review_escalation_due, screen
 from returns_shared.service import notify
 from returns_shared.service.authz import require_role
 from returns_shared.service.commands import ApproveReturn, DeclineReturn, parse_command
+from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
 from returns_shared.service.ports import Caller
-from returns_shared.service.requests import load_return, publish_safely
 
 logger = Logger(child=True)
 

@@ -1,0 +1,144 @@
+"""Return labels and trackers through EasyPost, with the official SDK.
+
+A label is an EasyPost *return* shipment: the addresses are given as for the original delivery
+(warehouse → customer) with `is_return`, and EasyPost swaps them, so the label carries the package
+from the customer's shipping address to the warehouse return address (ADDR-RETURN). The cheapest
+rate among the configured carriers is bought; buying also creates the tracker whose scans reach
+POST /webhooks/easypost. The label file is fetched and kept as a PDF (an image label is wrapped in
+a one-page PDF).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from returns_shared.domain.money import Money
+from returns_shared.service.ports import CarrierUnavailable, IssuedLabel
+
+DEFAULT_PARCEL = {"length": 14, "width": 11, "height": 4, "weight": 32}  # inches, ounces: a folded garment bag
+LABEL_FETCH_TIMEOUT_SECONDS = 15
+
+
+class CarrierDeclined(Exception):
+    """EasyPost refused the request for good (bad address, no rate from the configured carriers)."""
+
+
+def _easypost_address(address: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in {
+        "name": address.get("name"), "street1": address.get("line1"), "street2": address.get("line2"),
+        "city": address.get("city"), "state": address.get("region"), "zip": address.get("postal_code"),
+        "country": address.get("country_code"), "phone": address.get("phone"),
+    }.items() if value}
+
+
+def fetch_url(url: str) -> bytes:
+    import requests
+
+    answer = requests.get(url, timeout=LABEL_FETCH_TIMEOUT_SECONDS)
+    answer.raise_for_status()
+    return answer.content
+
+
+def as_pdf(label: bytes) -> bytes:
+    """A PDF stays as it is; a PNG/ZPL-free image label becomes a one-page 4x6 in PDF."""
+    if label.startswith(b"%PDF-"):
+        return label
+    from reportlab.lib.units import inch
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(4 * inch, 6 * inch), invariant=1)
+    pdf.drawImage(ImageReader(io.BytesIO(label)), 0, 0, width=4 * inch, height=6 * inch,
+                  preserveAspectRatio=True, anchor="c")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+class EasyPostCarrier:
+    name = "easypost"
+
+    def __init__(
+        self,
+        api_key: Callable[[], str],
+        *,
+        carriers: tuple[str, ...] = ("USPS", "UPS"),
+        parcel: Mapping[str, Any] | None = None,
+        fetch: Callable[[str], bytes] = fetch_url,
+    ) -> None:
+        self._api_key = api_key
+        self._carriers = tuple(c.upper() for c in carriers)
+        self._parcel = dict(parcel or DEFAULT_PARCEL)
+        self._fetch = fetch
+
+    def _client(self) -> Any:
+        import easypost
+
+        return easypost.EasyPostClient(self._api_key())
+
+    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
+                    fee: Money) -> IssuedLabel:
+        client = self._client()
+        shipment = self._call(lambda: client.shipment.create(
+            to_address=_easypost_address(ship_from),  # as the original delivery had it: EasyPost swaps
+            from_address=_easypost_address(ship_to),
+            parcel=self._parcel, is_return=True, reference=rma_id, options={"label_format": "PDF"},
+        ))
+        rate = self._cheapest_rate(shipment.to_dict())
+        bought = self._call(lambda: client.shipment.buy(shipment.id, rate={"id": rate["id"]})).to_dict()
+        label = bought.get("postage_label") or {}
+        url = label.get("label_pdf_url") or label.get("label_url")
+        if not url or not bought.get("tracking_code"):
+            raise CarrierUnavailable(f"EasyPost bought shipment {bought.get('id')} without a label or tracking code")
+        try:
+            pdf = as_pdf(self._fetch(url))
+        except OSError as exc:
+            raise CarrierUnavailable(f"the label file of {bought.get('id')} could not be fetched: {exc}") from exc
+        return IssuedLabel(
+            carrier=rate["carrier"], tracking_number=bought["tracking_code"], pdf=pdf,
+            tracker_id=(bought.get("tracker") or {}).get("id"), shipment_id=bought.get("id"),
+            postage=Money(amount=Decimal(rate["rate"]), currency=rate.get("currency") or "USD"),
+        )
+
+    def track(self, *, tracking_number: str, carrier: str) -> str:
+        client = self._client()
+        tracker = self._call(lambda: client.tracker.create(tracking_code=tracking_number, carrier=carrier))
+        return str(tracker.id)
+
+    def _cheapest_rate(self, shipment: dict[str, Any]) -> dict[str, Any]:
+        rates = [r for r in shipment.get("rates") or [] if str(r.get("carrier", "")).upper() in self._carriers]
+        if not rates:
+            raise CarrierDeclined(f"EasyPost offers no rate from {', '.join(self._carriers)} for "
+                                  f"shipment {shipment.get('id')}: {shipment.get('messages')}")
+        return min(rates, key=lambda r: Decimal(str(r["rate"])))  # exact: rates are decimal strings
+
+    @staticmethod
+    def _call(request: Callable[[], Any]) -> Any:
+        from easypost.errors import (
+            ApiError,
+            ForbiddenError,
+            GatewayTimeoutError,
+            HttpError,
+            InternalServerError,
+            PaymentError,
+            RateLimitError,
+            ServiceUnavailableError,
+            TimeoutError,
+            UnauthorizedError,
+            UnknownApiError,
+        )
+
+        try:
+            return request()
+        except (GatewayTimeoutError, HttpError, InternalServerError, RateLimitError, ServiceUnavailableError,
+                TimeoutError, UnknownApiError) as exc:
+            raise CarrierUnavailable(f"EasyPost unavailable: {exc}") from exc
+        except (UnauthorizedError, ForbiddenError, PaymentError) as exc:
+            # our key or our EasyPost balance, not the return: it waits (DLQ alarm) until ops fix it
+            raise CarrierUnavailable(f"EasyPost refused our account: {exc}") from exc
+        except ApiError as exc:
+            raise CarrierDeclined(f"EasyPost refused: {exc}") from exc

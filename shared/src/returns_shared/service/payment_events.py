@@ -1,0 +1,59 @@
+"""The payment provider's webhook (POST /webhooks/stripe, refund function): refund status changes.
+
+An unverifiable call answers 400 and writes nothing. Every verified event id is claimed once (in
+the same transaction as the change it causes), so a redelivered event changes nothing; an event for
+another refund, or one that arrives after a later one, is acknowledged and ignored. A refund that
+fails after it was issued makes the return INSPECTED again (nothing was paid), lists it for agents
+and alerts ops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+from aws_lambda_powertools import Logger
+
+from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.ports import InvalidWebhook, RefundUpdate
+from returns_shared.service.refund_payments import alert_refund_failed
+
+logger = Logger(child=True)
+
+SEEN_EVENTS_KEPT = timedelta(days=30)  # Stripe retries a delivery for up to 3 days
+
+
+def stripe_webhook(body: bytes, headers: Mapping[str, str], deps: Dependencies) -> tuple[int, dict[str, Any]]:
+    try:
+        update = deps.payment_events.refund_update(body, headers)
+    except InvalidWebhook as exc:
+        logger.warning("webhook refused", extra={"reason": str(exc)})
+        return 400, {"error": str(exc)}
+    if update is None:
+        return 200, {"outcome": "ignored"}
+    return 200, {"outcome": apply_refund_update(update, deps)}
+
+
+@retry_on_conflict()
+def apply_refund_update(update: RefundUpdate, deps: Dependencies) -> str:
+    provider = deps.payment_events.provider
+    if deps.repo.webhook_event_seen(provider, update.event_id):
+        return "duplicate"
+    now = deps.clock()
+    uow = deps.unit_of_work()
+    uow.claim_webhook_event(provider, update.event_id, expires_at=now + SEEN_EVENTS_KEPT)
+    ret = deps.repo.get_return(update.return_id) if update.return_id else None
+    changed = ret is not None and ret.update_refund_status(
+        refund_id=update.refund_id, status=update.status, reason=update.failure_reason, at=now)
+    if ret is not None and changed:
+        uow.save_return(ret)
+        if ret.refund_failed:
+            uow.flag_failed_refund(ret, at=now)
+    uow.commit()  # a lost race (the same event twice at once, or the return changed) re-runs from the top
+    if ret is not None and changed and ret.refund_failed and ret.refund is not None:
+        alert_refund_failed(deps, ret, ret.refund)
+    logger.info("refund update", extra={"eventId": update.event_id, "refundId": update.refund_id,
+                                         "status": update.status, "applied": changed})
+    return "applied" if changed else "ignored"

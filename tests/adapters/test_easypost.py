@@ -1,0 +1,156 @@
+"""The EasyPost adapters through the official SDK, replaying EasyPost's own recorded API answers
+(tests/fixtures/easypost, vcrpy) and its signed webhook event. Nothing reaches the network."""
+
+from __future__ import annotations
+
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+import vcr
+
+from returns_shared.adapters.easypost_carrier import CarrierDeclined, EasyPostCarrier, as_pdf
+from returns_shared.adapters.easypost_webhooks import EasyPostWebhookEvents
+from returns_shared.domain.money import Money
+from returns_shared.service.ports import CarrierUnavailable, InvalidWebhook
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "easypost"
+REPLAY = vcr.VCR(cassette_library_dir=str(FIXTURES), record_mode="none", match_on=["method", "path"])
+CUSTOMER = {"name": "Jane Doe", "line1": "350 Fifth Avenue", "line2": None, "city": "New York", "region": "NY",
+            "postal_code": "10118", "country_code": "US", "phone": "+1 212 736 3100"}
+WAREHOUSE = {"name": "Allegra K Returns", "line1": "2450 Distribution Drive", "line2": "Dock 4", "city": "Reno",
+             "region": "NV", "postal_code": "89502", "country_code": "US", "phone": None}
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 60), "white").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[dict[str, Any]]:
+    """What the SDK asked EasyPost (the cassettes answer; requests is still the SDK's transport)."""
+    calls: list[dict[str, Any]] = []
+    original = requests.Session.request
+
+    def spy(self: requests.Session, method: str, url: str, **kwargs: Any) -> Any:
+        calls.append({"method": method, "url": url, "json": kwargs.get("json")})
+        return original(self, method, url, **kwargs)
+
+    monkeypatch.setattr(requests.Session, "request", spy)
+    return calls
+
+
+def test_a_return_label_is_bought_at_the_cheapest_rate_and_kept_as_a_pdf(sent):
+    fetched: list[str] = []
+    label_png = _png()
+
+    def fetch(url: str) -> bytes:  # the label file lives on EasyPost's own storage: stubbed
+        fetched.append(url)
+        return label_png
+
+    carrier = EasyPostCarrier(lambda: "EZTK_test", carriers=("USPS",), fetch=fetch)
+    with REPLAY.use_cassette("test_shipment_buy.yaml"):
+        issued = carrier.issue_label(rma_id="RMA-EP0000001", ship_from=CUSTOMER, ship_to=WAREHOUSE,
+                                     fee=Money.of("0.00", "USD"))
+    assert (issued.carrier, issued.tracking_number) == ("USPS", "9400100208303109505657")
+    assert issued.tracker_id == "trk_279431562ef84af89555e5c8a2029b2f"  # buying created the tracker
+    assert issued.shipment_id == "shp_16578f588f9546ec914afd2474e24ff5"
+    assert issued.postage == Money(amount=Decimal("6.07"), currency="USD")
+    assert issued.pdf.startswith(b"%PDF-")
+    assert fetched == ["https://easypost-files.s3.us-west-2.amazonaws.com/files/postage_label/20250307/"
+                       "e813a2cf6d079c4ea49714758be7711be0.png"]
+
+    create, buy = sent
+    shipment = create["json"]["shipment"]
+    assert shipment["is_return"] is True and shipment["reference"] == "RMA-EP0000001"
+    # given as the original delivery (warehouse → customer): EasyPost swaps them for a return
+    assert shipment["to_address"]["street1"] == "350 Fifth Avenue" and shipment["to_address"]["zip"] == "10118"
+    assert shipment["from_address"]["street1"] == "2450 Distribution Drive"
+    assert "street2" not in shipment["to_address"]  # no empty fields sent
+    assert buy["url"].endswith("/shipments/shp_16578f588f9546ec914afd2474e24ff5/buy")
+    assert buy["json"] == {"rate": {"id": "rate_4d1f36fa716c4b1292cacbdf19227c2d"}}  # GroundAdvantage 6.07
+
+
+def test_no_rate_from_the_configured_carriers_is_declined():
+    carrier = EasyPostCarrier(lambda: "EZTK_test", carriers=("FEDEX",), fetch=lambda url: b"")
+    with REPLAY.use_cassette("test_shipment_create.yaml"), pytest.raises(CarrierDeclined):
+        carrier.issue_label(rma_id="RMA-EP0000002", ship_from=CUSTOMER, ship_to=WAREHOUSE,
+                            fee=Money.of("0.00", "USD"))
+
+
+def test_a_label_file_that_cannot_be_fetched_is_retried_later():
+    def fetch(url: str) -> bytes:
+        raise requests.ConnectionError("storage unreachable")
+
+    carrier = EasyPostCarrier(lambda: "EZTK_test", carriers=("USPS",), fetch=fetch)
+    with REPLAY.use_cassette("test_shipment_buy.yaml"), pytest.raises(CarrierUnavailable):
+        carrier.issue_label(rma_id="RMA-EP0000003", ship_from=CUSTOMER, ship_to=WAREHOUSE,
+                            fee=Money.of("0.00", "USD"))
+
+
+def test_a_self_shipped_number_gets_a_tracker(sent):
+    carrier = EasyPostCarrier(lambda: "EZTK_test")
+    with REPLAY.use_cassette("test_tracker_create.yaml"):
+        tracker = carrier.track(tracking_number="EZ1000000001", carrier="USPS")
+    assert tracker == "trk_e7e8f143f3eb40d38be9562e3767c36a"
+    assert sent[0]["json"] == {"tracker": {"tracking_code": "EZ1000000001", "carrier": "USPS"}}
+
+
+def test_as_pdf_keeps_pdfs_and_wraps_images():
+    assert as_pdf(b"%PDF-1.4 already") == b"%PDF-1.4 already"
+    wrapped = as_pdf(_png())
+    assert wrapped.startswith(b"%PDF-") and b"/Image" in wrapped
+
+
+# -- the webhook ---------------------------------------------------------------------------------
+
+EVENT = json.loads((FIXTURES / "tracker-updated-event.json").read_text())
+SIGNED = json.loads((FIXTURES / "webhook-signature.json").read_text())
+BODY = json.dumps(EVENT, separators=(",", ":")).encode()  # what EasyPost signed (fixtures README)
+
+
+def events() -> EasyPostWebhookEvents:
+    return EasyPostWebhookEvents(lambda: SIGNED["secret"])
+
+
+def test_a_signed_tracker_event_is_read_scan_by_scan():
+    update = events().tracking_update(BODY, {"x-hmac-signature": SIGNED["hmac_signature"]})  # lower-cased
+    assert update is not None
+    assert (update.event_id, update.tracking_number, update.carrier, update.status) == ("evt_1", "1", "FedEx",
+                                                                                        "in_transit")
+    assert [scan.status for scan in update.scans][:2] == ["pre_transit", "in_transit"]
+    assert update.scans == tuple(sorted(update.scans, key=lambda scan: scan.at))
+    assert update.scans[1].location == "ORLANDO FL US"
+
+
+@pytest.mark.parametrize("headers", [
+    {},
+    {"X-Hmac-Signature": "hmac-sha256-hex=" + "0" * 64},
+    {"X-Hmac-Signature": SIGNED["hmac_signature"].upper()},
+])
+def test_unsigned_or_forged_events_are_refused(headers):
+    with pytest.raises(InvalidWebhook):
+        events().tracking_update(BODY, headers)
+
+
+def test_a_tampered_body_is_refused():
+    tampered = BODY.replace(b'"in_transit"', b'"delivered"', 1)
+    with pytest.raises(InvalidWebhook):
+        events().tracking_update(tampered, {"X-Hmac-Signature": SIGNED["hmac_signature"]})
+
+
+def test_other_event_types_are_acknowledged_and_ignored():
+    from returns_devstack.webhooks import easypost_signature
+
+    body = json.dumps({**EVENT, "description": "batch.updated"}, separators=(",", ":")).encode()
+    signature = easypost_signature(body, SIGNED["secret"])
+    assert events().tracking_update(body, {"X-Hmac-Signature": signature}) is None
