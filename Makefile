@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install dev test test-fast lint format schema lambda-constraints bench load clean
+.PHONY: help install web-assets dev test test-fast lint format schema lambda-constraints bench load screenshots clean
 
 help:
 	@echo "make dev     run the whole service locally (moto, GraphiQL, demo data) on http://127.0.0.1:\$${PORT:-8000}/graphql"
@@ -21,6 +21,8 @@ help:
 	@echo "make schema  export the GraphQL SDL to graphql/schema.graphql"
 	@echo "make bench   the benchmark (reported figures, ratios against a same-run baseline)"
 	@echo "make load    20 concurrent clients for 20 s against the local stack: errors, p50/p95"
+	@echo "make screenshots  refresh docs/screenshots/ from the browser tests"
+	@echo "make web-publish STACK=returns-dev  after sam deploy: the pages to the web bucket (see infra.mk)"
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -32,14 +34,30 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml graphql/pypr
 
 install: $(VENV)/.synced
 
-dev: install
+# GraphiQL's browser files (React, GraphiQL) from npm, pinned by web/graphiql/package-lock.json: the
+# stack serves them itself, so GraphiQL works offline (no CDN at run time).
+GRAPHIQL_MODULES := web/graphiql/node_modules/.installed
+$(GRAPHIQL_MODULES): web/graphiql/package-lock.json
+	npm ci --prefix web/graphiql --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error
+	@touch $@
+
+web-assets: $(GRAPHIQL_MODULES)
+
+dev: install web-assets
 	$(VENV)/bin/python -m returns_devstack.server
 
-test: install lint
+test: install web-assets lint
 	TZ=UTC $(VENV)/bin/pytest
 
-test-fast: install
+test-fast: install web-assets
 	TZ=UTC $(VENV)/bin/pytest -x -m "not slow"
+
+# The browser tests save one screenshot per page in .web-shots/ (git-ignored); this refreshes the
+# committed copies the README shows.
+screenshots: install web-assets
+	rm -rf .web-shots
+	TZ=UTC $(VENV)/bin/pytest tests/web -q -m browser
+	mkdir -p docs/screenshots && cp .web-shots/*.png docs/screenshots/
 
 # checkov pins an old boto3 (incompatible with the lock), so it runs in its own pinned tool environment
 # (like the SAM CLI in infra.mk); --skip-download keeps it offline. Skips are justified in template.yaml.
@@ -69,6 +87,6 @@ load: install
 	TZ=UTC $(VENV)/bin/python -m returns_devstack.load --clients 20 --seconds 20
 
 clean:
-	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .ruff_cache .hypothesis web/graphiql/node_modules .web-shots
 
 -include infra.mk

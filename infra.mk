@@ -4,6 +4,8 @@
 #   make test-infra      template, state machine and moto-deploy tests (tests/infra)
 #   make sam-validate    sam validate --lint                       (needs the SAM CLI, see below)
 #   make sam-build       sam build -> .aws-sam/build               (needs the SAM CLI, see below)
+#   make web-publish STACK=returns-dev   after sam deploy: web/ + config.json to the web bucket,
+#                        then a CloudFront invalidation (needs AWS credentials)
 #
 # The SAM CLI is NOT a dependency of the project (it pins an old boto3): these targets run it
 # with `uv tool run` in its own throw-away environment (override SAM=sam to use one installed
@@ -16,7 +18,7 @@
 SAM_CLI_VERSION ?= 1.170.0
 SAM ?= $(UV) tool run --from aws-sam-cli==$(SAM_CLI_VERSION) sam
 
-.PHONY: lint-template test-infra sam-validate sam-build
+.PHONY: lint-template test-infra sam-validate sam-build web-publish
 
 lint-template: install
 	$(VENV)/bin/cfn-lint template.yaml
@@ -33,3 +35,7 @@ BUILD_PYTHON := $(shell command -v $(PYTHON))
 
 sam-build: $(UV)
 	PYTHON=$(BUILD_PYTHON) $(SAM) build --template-file template.yaml
+
+STACK ?= returns-dev
+web-publish: install
+	$(VENV)/bin/python -m returns_devstack.web_publish --stack $(STACK)

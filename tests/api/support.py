@@ -20,7 +20,7 @@ from returns_shared.domain.orders import Address, Order, OrderLine
 from returns_shared.domain.returns import Return, ReturnLabel, ReturnLine
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnReason, ReturnStatus
 from returns_shared.policy.engine import RequestedLine, load_policy, quote
-from returns_shared.service.ports import Caller, Page
+from returns_shared.service.ports import Caller, Page, UnknownPackage
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 SECRET = "test-secret-of-at-least-thirty-two-bytes"
@@ -128,6 +128,21 @@ class FakeReader:
     def returns_of_customer(self, email: str) -> list[Return]:
         self._called("returns_of_customer")
         return [r for r in self.returns.values() if r.customer_email == email.lower()]
+
+    def returns_by_tracking_number(self, number: str) -> list[Return]:
+        self._called("returns_by_tracking_number")
+        key = "".join(number.split()).upper()
+        return [r for r in self.returns.values() if r.tracking_number and r.tracking_number.upper() == key]
+
+    def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]:
+        self._called("list_orders")
+        self.list_calls.append({"orders_of": customer_email, "first": first, "after": after})
+        mine = [o for o in self.orders.values() if o.email.lower() == customer_email.strip().lower()]
+        return Page(items=mine[:first], next_cursor=None)
+
+    def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]:
+        self._called("unknown_packages")
+        return Page(items=[], next_cursor=None)
 
     def list_returns(self, *, first: int, after: str | None, status: ReturnStatus | None = None,
                      order_id: str | None = None, customer_email: str | None = None) -> Page:

@@ -97,9 +97,8 @@ def test_nested_order_returns_are_capped():
 
 def test_customers_have_a_stricter_budget_than_staff():
     assert CUSTOMER_BUDGET < STAFF_BUDGET
-    query = (
-        "{ returns(first: 100) { edges { node { id lines { quantity } } } } }"  # 100 × (1 + 1 + 50)
-    )
+    # 1 + 100 × (edge 1 + node 1 + lines 50 + quote 1 + 50 quote lines × (1 + 7 reasons))
+    query = "{ returns(first: 100) { edges { node { lines { quantity } quote { lines { reasons { code } } } } } } }"
     assert CUSTOMER_BUDGET < cost(query) <= STAFF_BUDGET
     api = Api(reader=_owned_returns(3))
     assert error_codes(api.gql(query, headers=auth())) == ["MAX_COST_EXCEEDED"]

@@ -54,9 +54,17 @@ OPERATIONS = {
     "issueRefund": ('mutation { issueRefund(id: "{ret}") { userErrors { code } } }', {A}),
     "retryRefund": ('mutation { retryRefund(id: "{ret}") { userErrors { code } } }', {A}),
     "failedRefunds": ("{ failedRefunds { edges { node { id refund { status } } } } }", {A}),
+    "orders": ('{ orders(customerEmail: "{owner}") { edges { node { id } } } }', {C, A}),
+    "returnsByTrackingNumber": ('{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }', {A, W}),
+    "unknownPackages": ("{ unknownPackages { edges { node { scanned } } } }", {A}),
+    "inspectionPreview": (
+        '{ inspectionPreview(id: "{ret}", lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) '
+        "{ userErrors { code } } }",
+        {W},
+    ),
 }
 # Operations that act on one customer's object (others, e.g. the confined `returns`, do not).
-OWNED = {"order", "returnQuote", "return", "requestReturn", "cancelReturn", "submitReturnTracking"}
+OWNED = {"order", "returnQuote", "return", "requestReturn", "cancelReturn", "submitReturnTracking", "orders"}
 
 CALLERS = {
     "anonymous": {},
@@ -99,7 +107,8 @@ def test_matrix(operation, caller):
     api = _api()
     document = OPERATIONS[operation][0]
     target_order, target_return = ("O1", "R1") if caller == "customer-own" else ("O2", "R2")
-    document = document.replace("{order}", target_order).replace("{ret}", target_return)
+    owner = ALICE if caller == "customer-own" else BOB
+    document = document.replace("{order}", target_order).replace("{ret}", target_return).replace("{owner}", owner)
     result = api.gql(document, headers=CALLERS[caller])
     want = expected(operation, caller)
     if want == HIDDEN:

@@ -31,6 +31,10 @@ MATRIX = {
     "issueRefund": (F, F, Y, F, F, U),
     "retryRefund": (F, F, Y, F, F, U),
     "failedRefunds": (F, F, Y, F, F, U),
+    "orders": (Y, F, Y, F, F, U),  # of owner@example.com: another customer may list only their own
+    "returnsByTrackingNumber": (F, F, Y, Y, F, U),
+    "unknownPackages": (F, F, Y, F, F, U),
+    "inspectionPreview": (F, F, F, Y, F, U),
 }
 
 DOCUMENTS = {
@@ -55,6 +59,11 @@ DOCUMENTS = {
     "issueRefund": "mutation($r: ID!) { issueRefund(id: $r) { return { id } userErrors { code } } }",
     "retryRefund": "mutation($r: ID!) { retryRefund(id: $r) { return { id } userErrors { code } } }",
     "failedRefunds": "{ failedRefunds(first: 5) { edges { node { id } } } }",
+    "orders": '{ orders(customerEmail: "owner@example.com") { edges { node { id } } } }',
+    "returnsByTrackingNumber": '{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }',
+    "unknownPackages": "{ unknownPackages { edges { node { scanned } } } }",
+    "inspectionPreview": """query($r: ID!) { inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
+        settlement { amount { amount } } userErrors { code } } }""",
 }
 
 

@@ -39,7 +39,8 @@ def _post(url: str, query: str, token: str | None = None) -> dict:
 @pytest.fixture(scope="module")
 def server():
     port = _free_port()
-    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOG_LEVEL": "warning"}
+    env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOCALSTRIPE_PORT": str(_free_port()),
+           "LOG_LEVEL": "warning"}
     process = subprocess.Popen([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     banner: list[str] = []
@@ -58,7 +59,10 @@ def server():
 
 
 def test_banner_prints_tokens_and_the_first_query(server):
-    _url, banner, _process = server
+    url, banner, _process = server
+    for app in ("portal", "console", "warehouse"):
+        assert f"{url}/{app}/" in banner
+    assert "State lives in memory" in banner
     for role in ("customer", "agent", "warehouse", "integration"):
         assert f"  {role}" in banner
     assert "curl -s http://127.0.0.1:" in banner
@@ -94,3 +98,17 @@ def test_ctrl_c_stops_everything(server):
     assert process.wait(timeout=30) in (0, -signal.SIGINT, 130)
     children = subprocess.run(["pgrep", "-P", str(process.pid)], capture_output=True, text=True).stdout
     assert children.strip() == ""
+
+
+def test_a_port_in_use_ends_in_one_clear_line():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "PORT": str(port), "MOTO_PORT": str(_free_port()), "LOCALSTRIPE_PORT": str(_free_port())}
+        done = subprocess.run([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
+                              capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip() == (f"make dev: port {port} (PORT) is already in use (another `make dev`?); "
+                                   f"stop it or choose another: PORT={port + 1} make dev")
+    assert "Traceback" not in done.stdout + done.stderr

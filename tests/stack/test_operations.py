@@ -44,12 +44,18 @@ def test_every_example_operation_runs_on_the_stack(gql, stack):
 
     label_return = request("AK-1001", "PREPAID_LABEL", "ops-1")
     assert label_return["status"] == "APPROVED"
+    mine = run(gql, "myOrders", "customer")
+    assert {edge["node"]["id"] for edge in mine["edges"]} == {"AK-1001", "AK-1002", "AK-1003", "AK-1999"}
     self_ship = request("AK-1002", "SELF_SHIP", "ops-2")
     run(gql, "submitReturnTracking", "customer", id=self_ship["id"], carrier="USPS", trackingNumber="9400111899223856928499")
+    scanned = run(gql, "returnsByTrackingNumber", "warehouse", trackingNumber="9400 1118 9922 3856 9284 99")
+    assert [ret["id"] for ret in scanned] == [self_ship["id"]]
     received = run(gql, "receiveReturn", "warehouse", id=self_ship["id"], receivedAt=None)["return"]
     assert received["status"] == "RECEIVED" and received["refundDueAt"]
-    run(gql, "inspectReturn", "warehouse", id=self_ship["id"],
-        lines=[{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}])
+    checks = [{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}]
+    preview = run(gql, "inspectionPreview", "warehouse", id=self_ship["id"], lines=checks)
+    assert preview["settlement"]["acceptedLineIds"] == ["L1"]
+    run(gql, "inspectReturn", "warehouse", id=self_ship["id"], lines=checks)
     refunded = run(gql, "issueRefund", "agent", id=self_ship["id"])["return"]
     assert refunded["status"] == "REFUNDED"
 
@@ -74,6 +80,7 @@ def test_every_example_operation_runs_on_the_stack(gql, stack):
     assert run(gql, "approveReturn", "agent", id=coat["id"], note="confirmed by phone")["return"]["status"] == "APPROVED"
     run(gql, "cancelReturn", "customer", id=coat["id"])
 
+    assert run(gql, "unknownPackages", "agent")["edges"] == []
     coat_again = request("AK-1003", "SELF_SHIP", "ops-4")
     assert run(gql, "declineReturn", "agent", id=coat_again["id"], reason="could not confirm")["return"]["status"] == "DECLINED"
 

@@ -106,7 +106,11 @@ COGNITO_TYPES = frozenset(
     {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup"}
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
-NAMED_ONLY_TYPES = frozenset({"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role"})
+NAMED_ONLY_TYPES = frozenset(
+    # the web distribution: the pages are served by the local stack itself, but the gateway's environment
+    # names its domain
+    {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::CloudFront::Distribution"}
+)
 
 
 @dataclass(frozen=True)
@@ -413,6 +417,9 @@ class _Deployer:
             return {"Ref": arn, "LayerVersionArn": arn}
         if kind in COGNITO_TYPES:
             return self._fake_cognito(logical_id, kind, props)
+        if kind == "AWS::CloudFront::Distribution":
+            distribution_id = f"E{logical_id.upper()[:13]}"
+            return {"Ref": distribution_id, "Id": distribution_id, "DomainName": f"{distribution_id.lower()}.cloudfront.net"}
         name = self.resolve(props.get("RoleName")) or f"{self.stack_name}-{logical_id}"[:64]
         return {
             "Ref": name,

@@ -16,6 +16,7 @@ import sys
 import urllib.request
 from typing import Any
 
+from returns_devstack import localstripe_server
 from returns_devstack.environment import apply_local_environment
 
 
@@ -23,6 +24,17 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def port_taken(port: int) -> bool:
+    """Someone listens there (a port left in TIME_WAIT by the last run is free: servers reuse it)."""
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
 
 
 def start_moto_server(port: int) -> Any:
@@ -46,11 +58,15 @@ def start_moto_server(port: int) -> Any:
 def banner(port: int, moto_port: int, orders: list[str], stripe_url: str = "") -> str:
     from returns_devstack.tokens import demo_token
 
-    url = f"http://127.0.0.1:{port}/graphql"
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/graphql"
     tokens = {role: demo_token(role) for role in ("customer", "agent", "warehouse", "integration")}
     lines = [
         "",
-        "Returns service (embedded stack) is up.",
+        "Returns service (embedded stack) is up. State lives in memory: stopping it forgets everything.",
+        f"  Returns portal     : {base}/portal/     (customers; sign in as a demo customer)",
+        f"  Service console    : {base}/console/    (agents)",
+        f"  Warehouse screen   : {base}/warehouse/  (warehouse)",
         f"  GraphiQL / GraphQL : {url}",
         f"  Sent emails        : http://127.0.0.1:{port}/_local/mail",
         f"  Run a job          : curl -X POST http://127.0.0.1:{port}/_local/jobs/<expire-approved|escalate-reviews|reconcile-deadlines|resend-emails>",
@@ -79,6 +95,11 @@ def main() -> None:
     apply_local_environment()
     port = int(os.environ.get("PORT", "8000"))
     moto_port = int(os.environ.get("MOTO_PORT") or free_port())
+    stripe_port = int(os.environ.get("LOCALSTRIPE_PORT") or localstripe_server.DEFAULT_PORT)
+    for name, taken in (("PORT", port), ("MOTO_PORT", moto_port), ("LOCALSTRIPE_PORT", stripe_port)):
+        if port_taken(taken):  # one clear line instead of a traceback from deep inside a server
+            sys.exit(f"make dev: port {taken} ({name}) is already in use (another `make dev`?); "
+                     f"stop it or choose another: {name}={taken + 1} make dev")
     moto = start_moto_server(moto_port)
     endpoint = f"http://127.0.0.1:{moto_port}"
     os.environ["AWS_ENDPOINT_URL"] = endpoint
@@ -86,11 +107,11 @@ def main() -> None:
     import uvicorn
 
     from returns_devstack.local_routes import local_app
-    from returns_devstack.localstripe_server import DEFAULT_PORT, LocalStripe
+    from returns_devstack.localstripe_server import LocalStripe
     from returns_devstack.runtime import BackgroundTriggers
     from returns_devstack.stack import start_embedded_stack
 
-    payments = LocalStripe(port=int(os.environ.get("LOCALSTRIPE_PORT") or DEFAULT_PORT)).start()
+    payments = LocalStripe(port=stripe_port).start()
     embedded = start_embedded_stack(endpoint_url=endpoint, payments=payments,
                                     function_log_level=os.environ.get("FUNCTION_LOG_LEVEL", "WARNING"))
     orders = embedded.seed_demo_data()

@@ -21,7 +21,9 @@ from returns_devstack.tokens import DEMO_CALLERS
 from returns_shared import bootstrap
 from returns_shared.service.dependencies import Dependencies, utc_now
 
-LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true"}
+# the template's gateway validates Cognito tokens and has no GraphiQL; locally tokens are HS256 and
+# GraphiQL loads its files from the local stack (web_routes), never from a CDN
+LOCAL_GATEWAY = {"AUTH_MODE": "local", "STAGE": "local", "GRAPHQL_IDE": "true", "GRAPHIQL_ASSETS_URL": "/_assets/graphiql"}
 # The template deploys real providers (Stripe, EasyPost); locally their stand-ins run instead.
 LOCAL_CARRIER = {"CARRIER": "local"}
 # Provider secrets the template leaves to the operator ("set-me"), given local values: the local
@@ -94,7 +96,7 @@ def start_embedded_stack(*, endpoint_url: str | None = None, deliver_events: boo
     make_dynamodb_writes_atomic()
     stack = deploy_stack(endpoint_url=endpoint_url)
     os.environ.update(shared_environment(stack))
-    os.environ.update(LOCAL_GATEWAY)  # the template's gateway validates Cognito tokens; locally HS256
+    os.environ.update(LOCAL_GATEWAY)
     os.environ.update(LOCAL_CARRIER)
     if function_log_level:  # the template's level (DEBUG outside prod) would drown a developer's console
         os.environ["POWERTOOLS_LOG_LEVEL"] = function_log_level

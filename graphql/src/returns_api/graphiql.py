@@ -1,4 +1,25 @@
-"""The document GraphiQL opens with (local only): the everyday operations, ready to run."""
+"""GraphiQL without a CDN, and the document it opens with (local only): the everyday operations.
+
+Strawberry's IDE page loads React and GraphiQL from unpkg, so without internet it stays blank. The
+gateway rewrites those URLs to `GRAPHIQL_ASSETS_URL` (the local stack serves the same npm files,
+installed from web/graphiql/package-lock.json; deployed, the web bucket does). The page keeps its
+subresource-integrity hashes, so a browser runs only the exact files Strawberry pinned.
+"""
+
+import re
+
+CDN = "https://unpkg.com/"
+_ASSET = re.compile(r'"https://unpkg\.com/((@[\w.-]+/)?[\w.-]+)@([\w.-]+)/([^"]+)"')
+
+
+def offline_ide(html: str, assets_url: str) -> str:
+    return html.replace(CDN, assets_url.rstrip("/") + "/")
+
+
+def ide_assets(html: str) -> list[tuple[str, str, str]]:
+    """(npm package, version, path in the package) of every file the IDE page loads from the CDN."""
+    return [(match[1], match[3], match[4]) for match in _ASSET.finditer(html)]
+
 
 DEFAULT_DOCUMENT = """# Returns gateway (local). Set the header {"Authorization": "Bearer <token>"}:
 # tokens are HS256 JWTs signed with RETURNS_LOCAL_JWT_SECRET (default local-dev-secret),

@@ -27,6 +27,10 @@ PERMISSIONS: Mapping[str, frozenset[str]] = {
     "returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),
     "Order.returns": frozenset({CUSTOMER, AGENT, WAREHOUSE}),  # the order feed reads orders only
     "failedRefunds": frozenset({AGENT}),
+    "orders": frozenset({CUSTOMER, AGENT}),  # customers: their own; agents: one customer's
+    "returnsByTrackingNumber": frozenset({AGENT, WAREHOUSE}),
+    "unknownPackages": frozenset({AGENT}),
+    "inspectionPreview": frozenset({WAREHOUSE}),
     # mutations
     "recordOrder": frozenset({INTEGRATION}),
     "requestReturn": frozenset({CUSTOMER, AGENT}),

@@ -8,10 +8,11 @@ import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
-from returns_api.cost import MAX_PAGE, RETURNS_PAGE_DEFAULT
-from returns_api.errors import BadUserInput
+from returns_api.cost import RETURNS_PAGE_DEFAULT
+from returns_api.errors import BadUserInput, Forbidden
 from returns_api.permissions import authorize, is_customer, owns, require_caller
-from returns_api.types.connection import Position, ReturnConnection
+from returns_api.query_lookups import LookupQueries, email_argument, page_start
+from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
 from returns_api.types.inputs import ReturnInput
 from returns_api.types.order import Order
@@ -27,7 +28,7 @@ from returns_shared.policy.engine import RequestedLine, quote
 
 
 @strawberry.type
-class Query:
+class Query(LookupQueries):
     @strawberry.field(description="Public: the return policy in force, clause by clause.")
     def return_policy(self, info: Info) -> ReturnPolicy:
         authorize(info, "returnPolicy")
@@ -75,7 +76,8 @@ class Query:
             return None
         return Return.from_domain(ret, info.context.policy)
 
-    @strawberry.field(description="Newest first. Customers see their own returns, staff see all.")
+    @strawberry.field(description="Newest first. Customers see their own returns, staff see all "
+                      "(or one customer's: `customerEmail`).")
     async def returns(
         self,
         info: Info,
@@ -83,15 +85,20 @@ class Query:
         after: str | None = None,
         status: ReturnStatus | None = None,
         order_id: strawberry.ID | None = None,
+        customer_email: str | None = None,
     ) -> ReturnConnection:
         caller = require_caller(info, "returns")
-        if first is None or not 1 <= first <= MAX_PAGE:
-            raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
+        first, start = page_start(first, after)
         if order_id is not None and validation.return_id(str(order_id)):
             raise BadUserInput("`orderId` is not a valid id")
-        start = Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
+        email_argument(customer_email)
         # Customers are always confined to their own partition, whatever else they ask for.
-        email = customer_key(caller.email or "") if is_customer(caller) else None
+        if is_customer(caller):
+            if customer_email is not None and not owns(caller, customer_email):
+                raise Forbidden("Customers list their own returns only")
+            email: str | None = customer_key(caller.email or "")
+        else:
+            email = customer_key(customer_email) if customer_email else None
         ctx = info.context
         try:
             page = await asyncio.to_thread(
@@ -118,9 +125,7 @@ class Query:
         self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
     ) -> ReturnConnection:
         require_caller(info, "failedRefunds")
-        if first is None or not 1 <= first <= MAX_PAGE:
-            raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
-        start = Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
+        first, start = page_start(first, after)
         ctx = info.context
         try:
             page = await asyncio.to_thread(ctx.reader.failed_refunds, first=first + start.skip, after=start.page_cursor)

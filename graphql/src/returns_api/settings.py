@@ -38,6 +38,7 @@ class Settings:
     screening_function: str = "returns-screening"
     refund_function: str = "returns-refund"
     label_url_ttl_seconds: int = 15 * 60
+    graphiql_assets_url: str = "/_assets/graphiql"  # GraphiQL's scripts and styles: never a CDN
 
     @property
     def production(self) -> bool:
@@ -79,6 +80,7 @@ class Settings:
             request_function=env.get("REQUEST_FUNCTION_NAME", cls.request_function),
             screening_function=env.get("SCREENING_FUNCTION_NAME", cls.screening_function),
             refund_function=env.get("REFUND_FUNCTION_NAME", cls.refund_function),
+            graphiql_assets_url=env.get("GRAPHIQL_ASSETS_URL") or cls.graphiql_assets_url,
         )
         if auth_mode == "cognito" and not (
             settings.cognito_region and settings.cognito_user_pool_id and settings.cognito_app_client_id

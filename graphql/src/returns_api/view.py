@@ -15,7 +15,7 @@ from strawberry.asgi import GraphQL
 
 from returns_api.auth import identify
 from returns_api.context import RequestContext, Services
-from returns_api.graphiql import DEFAULT_DOCUMENT
+from returns_api.graphiql import DEFAULT_DOCUMENT, offline_ide
 from returns_api.middleware import request_id_of
 from returns_api.schema import GatewaySchema
 
@@ -60,7 +60,8 @@ class GraphQLView(GraphQL[RequestContext, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        html = self.graphql_ide_html
+        # GraphiQL's files from GRAPHIQL_ASSETS_URL (npm), not a CDN
+        html = offline_ide(self.graphql_ide_html, self.services.settings.graphiql_assets_url)
         # Preload the example operations instead of Strawberry's welcome text.
         start = html.index(_PRELOAD_START) + len(_PRELOAD_START)
         end = html.index("`;", start)

@@ -64,19 +64,19 @@ class ReturnConnection:
     page_info: PageInfo
 
     @classmethod
-    def from_page(cls, start: Position, page: Page, nodes: list[Return]) -> ReturnConnection:
+    def from_page(cls, start: Position, page: Page[object], nodes: list[Return]) -> ReturnConnection:
         """`nodes` = the page's items after `start.skip`, already converted."""
-        cursors = [Position(start.page_cursor, start.skip + index + 1).encode() for index in range(len(nodes))]
-        if cursors and page.next_cursor is not None:
-            cursors[-1] = Position(page.next_cursor, 0).encode()
-        end_cursor = cursors[-1] if cursors else None
-        if end_cursor is None and page.next_cursor is not None:  # an empty page that can go on
-            end_cursor = Position(page.next_cursor, 0).encode()
+        cursors, page_info = paging(start, page, len(nodes))
         edges = [ReturnEdge(cursor=cursor, node=node) for cursor, node in zip(cursors, nodes, strict=True)]
-        return cls(
-            edges=edges,
-            page_info=PageInfo(
-                has_next_page=page.next_cursor is not None,
-                end_cursor=end_cursor,
-            ),
-        )
+        return cls(edges=edges, page_info=page_info)
+
+
+def paging(start: Position, page: Page[object], count: int) -> tuple[list[str], PageInfo]:
+    """The cursors of the `count` edges shown from `page` after `start`, and the page info."""
+    cursors = [Position(start.page_cursor, start.skip + index + 1).encode() for index in range(count)]
+    if cursors and page.next_cursor is not None:
+        cursors[-1] = Position(page.next_cursor, 0).encode()
+    end_cursor = cursors[-1] if cursors else None
+    if end_cursor is None and page.next_cursor is not None:  # an empty page that can go on
+        end_cursor = Position(page.next_cursor, 0).encode()
+    return cursors, PageInfo(has_next_page=page.next_cursor is not None, end_cursor=end_cursor)

@@ -19,10 +19,13 @@ from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
 from returns_api.types.quote import ReturnQuote
 from returns_shared.domain import returns as domain
+from returns_shared.domain.vocabulary import ReturnStatus as Status
 from returns_shared.policy import decisions
+from returns_shared.policy.schedules import expiry_at
 
 if TYPE_CHECKING:
-    from returns_api.types.order import Order
+    from returns_api.types.lookups import Settlement
+    from returns_api.types.order import Address, Order
     from returns_shared.policy.document import PolicyDocument
 
 
@@ -192,3 +195,24 @@ class Return:
         if order is None:  # a return always has its order; a miss is a data fault, not a null
             raise LookupError(f"order {self.source.order_id} of return {self.source.id} is missing")
         return Order.from_domain(order)
+
+    @strawberry.field(description="ADDR-RETURN: where the package goes (the warehouse, never the sender "
+                      "address printed on the original parcel).")
+    def return_address(self, info: Info) -> Annotated[Address, strawberry.lazy("returns_api.types.order")]:
+        from returns_api.types.order import Address
+
+        return Address.from_domain(info.context.policy.return_address.address)
+
+    @strawberry.field(description="EXPIRE-APPROVED: ship by this instant or the approval expires. Only while "
+                      "the return is approved and not shipped; null otherwise.")
+    def ship_by(self, info: Info) -> datetime | None:
+        if self.source.status != Status.APPROVED:
+            return None
+        return expiry_at(self.source, policy=info.context.policy)
+
+    @strawberry.field(description="The refund the inspection decided (null until inspected); paid as `refund`.")
+    def settlement(self, info: Info) -> Annotated[Settlement, strawberry.lazy("returns_api.types.lookups")] | None:
+        from returns_api.types.lookups import Settlement
+
+        found = self.source.settlement
+        return Settlement.from_domain(found, info.context.policy) if found else None

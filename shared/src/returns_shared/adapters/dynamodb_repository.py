@@ -2,6 +2,8 @@
 
 Access patterns (every request path is GetItem, BatchGetItem, Query or a transaction; never Scan):
 - order by id ............................ GetItem   pk=ORDER#<id>          sk=ORDER
+- a customer's orders, newest first ...... Query     GSI2 gsi2pk=ORDERS#<email> (the order item itself;
+                                                     gsi2sk=<placedAt>#<id>; apart from CUSTOMER#, the returns)
 - return by id ........................... GetItem   pk=RETURN#<id>         sk=RETURN
 - an order's returns (strongly consistent) BatchGet  ids kept on the order item (returnIds)
 - an order's returns, newest first ....... Query     GSI1 gsi1pk=ORDER#<id>
@@ -12,6 +14,7 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<key>, TTL expiresAt
 - failed refunds, oldest first ........... Query     GSI3 gsi3pk=REFUNDS#FAILED (marker items REFUND_FAILED#<id>)
 - webhook event seen before .............. GetItem   pk=WEBHOOK#<provider>#<event id>, TTL expiresAt
+- packages scanned for unknown returns ... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES, newest first
 - customer emails due, soonest first ..... Query     GSI3 gsi3pk=EMAILS#PENDING, gsi3sk=<next attempt>#...
 - customer emails given up, newest first . Query     GSI3 gsi3pk=EMAILS#GIVEN_UP
 Every write of a return is conditioned on the version it read (optimistic locking); a request for
@@ -37,7 +40,7 @@ from returns_shared.domain.errors import ConflictError, InvalidInput
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
-from returns_shared.service.ports import Page, StoredOrder
+from returns_shared.service.ports import Page, StoredOrder, UnknownPackage
 
 _ser = TypeSerializer()
 _de = TypeDeserializer()
@@ -103,6 +106,12 @@ def _return_from_item(item: dict[str, Any]) -> Return:
     ret = Return.model_validate_json(item["doc"]["S"])
     ret.version = int(item["version"]["N"])
     return ret
+
+
+def _package_from_item(item: dict[str, Any]) -> UnknownPackage:
+    values = _from_item(item)
+    return UnknownPackage(return_id=values["returnId"], reason=values["reason"], scanned_by=values["scannedBy"],
+                          at=datetime.fromisoformat(values["at"]))
 
 
 def _order_from_item(item: dict[str, Any]) -> StoredOrder:
@@ -265,6 +274,23 @@ class DynamoReturnsRepository:
         more = month >= floor
         return Page(items=found, next_cursor=self.cursors.encode(scope, {"month": month, "key": None}) if more else None)
 
+    def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]:
+        """A customer's orders, newest first (their own GSI2 partition)."""
+        pk = f"ORDERS#{customer_key(customer_email)}"
+        scope = f"GSI2|{pk}"
+        start = self.cursors.decode(scope, after) if after else None
+        items, last = self._query_page("GSI2", "gsi2pk", pk, first=first, start=start, filters={},
+                                       convert=lambda item: _order_from_item(item).order)
+        return Page(items=items, next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]:
+        """Packages the warehouse scanned for no approved return (REQ-FIRST), newest first."""
+        scope = "GSI3|UNKNOWN_PACKAGES"
+        start = self.cursors.decode(scope, after) if after else None
+        items, last = self._query_page("GSI3", "gsi3pk", "UNKNOWN_PACKAGES", first=first, start=start, filters={},
+                                       convert=_package_from_item)
+        return Page(items=items, next_cursor=self.cursors.encode(scope, last) if last else None)
+
     # -- customer emails (NOTIFY#<return>#<kind> records) -----------------------------------
     def due_emails(self, *, due_by: datetime, limit: int = 100,
                    after: dict[str, Any] | None = None) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
@@ -323,9 +349,10 @@ class DynamoReturnsRepository:
 
     # -- plumbing -------------------------------------------------------------------------
     def _query_page(self, index: str, pk_name: str, pk: str, *, first: int, start: dict[str, Any] | None,
-                    filters: dict[str, str]) -> tuple[list[Return], dict[str, Any] | None]:
+                    filters: dict[str, str], convert: Callable[[dict[str, Any]], Any] = _return_from_item,
+                    ) -> tuple[list[Any], dict[str, Any] | None]:
         """Fill a page of `first` items, following DynamoDB pages when a filter drops some."""
-        found: list[Return] = []
+        found: list[Any] = []
         last = start
         while len(found) < first:
             kwargs: dict[str, Any] = {
@@ -344,7 +371,7 @@ class DynamoReturnsRepository:
             if last:
                 kwargs["ExclusiveStartKey"] = last
             page = self.client.query(**kwargs)
-            found.extend(_return_from_item(i) for i in page.get("Items", []))
+            found.extend(convert(i) for i in page.get("Items", []))
             last = page.get("LastEvaluatedKey")
             if not last:
                 break
@@ -457,6 +484,8 @@ class DynamoUnitOfWork:
             **{k: v["S"] for k, v in order_key(order.id).items()},
             "entity": "Order",
             "email": order.customer_key,
+            "gsi2pk": f"ORDERS#{order.customer_key}",  # a customer's orders; returns use CUSTOMER#
+            "gsi2sk": f"{_iso(order.placed_at)}#{order.id}",
             "version": (seen.version + 1) if seen else 1,
             "returnIds": seen.return_ids if seen and seen.return_ids else None,
             "doc": order.model_dump_json(),

@@ -6,7 +6,7 @@ version it read, so a return can neither skip nor repeat a state, whatever arriv
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -44,6 +44,11 @@ TRANSITIONS: dict[ReturnStatus, frozenset[ReturnStatus]] = {
 }
 
 SYSTEM = "system"
+
+
+def _utc_iso(at: datetime) -> str:
+    """Instants in notes as the API writes them (UTC, Z), whatever offset they came with."""
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 class ReturnLine(BaseModel):
@@ -167,7 +172,7 @@ class Return(BaseModel):
             self._move(S.APPROVED, actor="screening", at=at, note="screening passed")
             self.approved_at = at
         else:
-            clauses = ", ".join(flag.clause_id for flag in result.flags)
+            clauses = ", ".join(dict.fromkeys(flag.clause_id for flag in result.flags))  # a clause once
             self._move(S.UNDER_REVIEW, actor="screening", at=at, note=f"flagged: {clauses}")
 
     def approve(self, *, actor: str, at: datetime, note: str | None) -> None:
@@ -254,7 +259,7 @@ class Return(BaseModel):
     ) -> None:
         if self.status not in {S.APPROVED, S.IN_TRANSIT}:
             raise InvalidState(f"only an approved or in-transit return can be received; this one is {self.status}")
-        self._move(S.RECEIVED, actor=actor, at=at, note=f"received at {received_at.isoformat()}")
+        self._move(S.RECEIVED, actor=actor, at=at, note=f"received at {_utc_iso(received_at)}")
         self.received_at = received_at
         self.refund_due_at = refund_due_at
         self.refund_expected_by = refund_expected_by

@@ -160,7 +160,8 @@ def review_notice_email(
 ) -> Email:
     """(c) Screening flagged the request: ask the customer to confirm, with the policy attached."""
     flags = ret.screening.flags if ret.screening else ()
-    requests = [text for text in (screening_request(flag) for flag in flags) if text]
+    # two flags of one clause (e.g. SCREEN-AMOUNT's threshold and history rules) read as one finding
+    requests = list(dict.fromkeys(text for text in (screening_request(flag) for flag in flags) if text))
     blocks: list[Block] = [
         _hello(order),
         Para(
@@ -169,7 +170,7 @@ def review_notice_email(
             "Our checks found:"
         ),
         bullets(
-            [screening_finding(flag) for flag in flags]
+            list(dict.fromkeys(screening_finding(flag) for flag in flags))
             or ["Some details of the order need a check."]
         ),
         Heading("What we need from you"),
@@ -223,9 +224,12 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
     if ret.refund is None:
         raise ValueError(f"return {ret.id} has not been refunded")
     refund = ret.refund
+    expected_by = ret.refund_expected_by
+    if expected_by and ret.refund_due_at:  # never promise a day already past: a late refund moves it on
+        expected_by = max(expected_by, refund.issued_at + (expected_by - ret.refund_due_at))
     arrives = (
-        f"Please allow 3–5 more days for the money to reach your account (expected by {day(ret.refund_expected_by)})."
-        if ret.refund_expected_by
+        f"Please allow 3–5 more days for the money to reach your account (expected by {day(expected_by)})."
+        if expected_by
         else "Please allow 3–5 more days for the money to reach your account."
     )
     accepted, rejected = _inspection_lines(ret, order)

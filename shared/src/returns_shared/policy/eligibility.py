@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from returns_shared.domain.errors import InvalidInput, NotFound
 from returns_shared.domain.orders import Order, OrderLine
@@ -67,7 +67,7 @@ def line_reasons(line: OrderLine, *, policy: PolicyDocument, now: datetime) -> l
             _why(
                 Code.RETURN_WINDOW_EXPIRED,
                 "WINDOW-30D",
-                f"the return window closed at {deadline.isoformat()}",
+                f"the return window closed on {deadline.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
             )
         )
     if line.category.upper() in policy.eligibility.non_returnable_categories:

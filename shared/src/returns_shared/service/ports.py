@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Generic, Protocol, TypeVar
 
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order
@@ -13,11 +13,23 @@ from returns_shared.domain.returns import Return
 from returns_shared.domain.tracking import CarrierScan
 from returns_shared.domain.vocabulary import RefundStatus, ReturnStatus
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class Page:
-    items: list[Return]
+class Page(Generic[T]):
+    items: list[T]
     next_cursor: str | None  # opaque to callers; bound to the query that made it
+
+
+@dataclass(frozen=True)
+class UnknownPackage:
+    """A package the warehouse scanned for no approved return (REQ-FIRST), kept for customer service."""
+
+    return_id: str  # what was scanned or typed
+    reason: str
+    scanned_by: str
+    at: datetime
 
 
 @dataclass
@@ -48,8 +60,10 @@ class ReturnsReader(Protocol):
         status: ReturnStatus | None = None,
         order_id: str | None = None,
         customer_email: str | None = None,
-    ) -> Page: ...
-    def failed_refunds(self, *, first: int, after: str | None) -> Page: ...
+    ) -> Page[Return]: ...
+    def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]: ...
+    def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]: ...
+    def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]: ...
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,121 @@
+"""Queries of the web pages beside the returns themselves: a customer's orders (portal), lookups by
+tracking number and the unknown packages (console, warehouse), the inspection preview (warehouse)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import strawberry
+
+from returns_api import validation
+from returns_api.context import Info
+from returns_api.cost import MAX_PAGE
+from returns_api.errors import BadUserInput, Forbidden
+from returns_api.permissions import is_customer, owns, require_caller
+from returns_api.types.connection import Position
+from returns_api.types.inputs import InspectionLineInput
+from returns_api.types.lookups import (
+    InspectionPreviewPayload,
+    OrderConnection,
+    Settlement,
+    UnknownPackage,
+    UnknownPackageConnection,
+)
+from returns_api.types.order import Order
+from returns_api.types.returns import Return
+from returns_api.types.user_errors import UserError
+from returns_shared.domain.errors import DomainError
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.policy.engine import InspectedLine, settle
+
+MAX_TRACKING_NUMBER = 64
+MAX_EMAIL = 320
+
+
+def email_argument(value: str | None) -> str | None:
+    if value is not None and not 3 <= len(value.strip()) <= MAX_EMAIL:
+        raise BadUserInput(f"`customerEmail` must have 3 to {MAX_EMAIL} characters")
+    return value
+
+
+def page_start(first: int | None, after: str | None) -> tuple[int, Position]:
+    if first is None or not 1 <= first <= MAX_PAGE:
+        raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
+    return first, Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
+
+
+@strawberry.type
+class LookupQueries:
+    @strawberry.field(description="Newest first. Customers: their own orders. Agents: the orders of `customerEmail`.")
+    async def orders(
+        self, info: Info, first: int | None = 20, after: str | None = None, customer_email: str | None = None
+    ) -> OrderConnection:
+        caller = require_caller(info, "orders")
+        first, start = page_start(first, after)
+        email_argument(customer_email)
+        if is_customer(caller):
+            if customer_email is not None and not owns(caller, customer_email):
+                raise Forbidden("Customers list their own orders only")
+            customer_email = caller.email
+        if not customer_email:
+            raise BadUserInput("`customerEmail` is required: orders are listed per customer")
+        ctx = info.context
+        try:
+            page = await asyncio.to_thread(ctx.reader.list_orders, customer_email=customer_email,
+                                           first=first + start.skip, after=start.page_cursor)
+        except DomainError as exc:  # a forged or foreign cursor
+            raise BadUserInput(exc.message) from exc
+        items = page.items[start.skip :]
+        if not all(owns(caller, order.email) for order in items):
+            raise RuntimeError("the reader listed another customer's order")  # never expected: refuse, not leak
+        for order in items:
+            ctx.loaders.orders.prime(order.id, order)
+        return OrderConnection.from_page(start, page, [Order.from_domain(order) for order in items])
+
+    @strawberry.field(description="Staff: the returns shipped under a tracking number (case and spaces "
+                      "do not matter), newest first; usually one.")
+    async def returns_by_tracking_number(self, info: Info, tracking_number: str) -> list[Return]:
+        require_caller(info, "returnsByTrackingNumber")
+        number = "".join(tracking_number.split())
+        if not number or len(number) > MAX_TRACKING_NUMBER:
+            raise BadUserInput(f"`trackingNumber` must have 1 to {MAX_TRACKING_NUMBER} characters")
+        ctx = info.context
+        found = await asyncio.to_thread(ctx.reader.returns_by_tracking_number, number)
+        ctx.loaders.prime_returns(found)
+        return [Return.from_domain(ret, ctx.policy) for ret in found]
+
+    @strawberry.field(description="Agents: packages that arrived for no approved return (REQ-FIRST), newest first.")
+    async def unknown_packages(self, info: Info, first: int | None = 20, after: str | None = None) -> UnknownPackageConnection:
+        require_caller(info, "unknownPackages")
+        first, start = page_start(first, after)
+        try:
+            page = await asyncio.to_thread(info.context.reader.unknown_packages, first=first + start.skip,
+                                           after=start.page_cursor)
+        except DomainError as exc:
+            raise BadUserInput(exc.message) from exc
+        nodes = [UnknownPackage.from_domain(package) for package in page.items[start.skip :]]
+        return UnknownPackageConnection.from_page(start, page, nodes)
+
+    @strawberry.field(description="Warehouse: the refund an inspection would settle on (COND-NEW), "
+                      "computed like inspectReturn but changing nothing.")
+    async def inspection_preview(self, info: Info, id: strawberry.ID, lines: list[InspectionLineInput]) -> InspectionPreviewPayload:
+        require_caller(info, "inspectionPreview")
+        if errors := validation.return_id(str(id)) + validation.inspection(lines):
+            return InspectionPreviewPayload(user_errors=errors)
+        ctx = info.context
+        ret = await ctx.loaders.returns.load(str(id))
+        if ret is None:
+            return InspectionPreviewPayload(user_errors=[UserError.of("no such return", "NOT_FOUND", ["id"])])
+        if ret.status != ReturnStatus.RECEIVED:
+            return InspectionPreviewPayload(user_errors=[UserError.of(
+                f"only a received return can be inspected; this one is {ret.status}", "INVALID_STATE", ["id"])])
+        order = await ctx.loaders.orders.load(ret.order_id)
+        if order is None:
+            raise LookupError(f"order {ret.order_id} of return {ret.id} is missing")
+        prior = [other for other in await ctx.loaders.returns_of_order.load(order.id) if other.id != ret.id]
+        inspected = [InspectedLine(str(line.order_line_id), line.condition, line.defect_confirmed) for line in lines]
+        try:
+            _lines, settlement = settle(order, ret, inspected, prior, policy=ctx.policy)
+        except DomainError as exc:
+            return InspectionPreviewPayload(user_errors=[UserError.from_domain(exc)])
+        return InspectionPreviewPayload(settlement=Settlement.from_domain(settlement, ctx.policy))

@@ -1,0 +1,71 @@
+"""Rough edges a newcomer met: the local mailbox (each recipient once, HTML emails as sandboxed HTML,
+a JSON view that survives attachments), a clause flagged twice named once, timeline instants in Z,
+and a refund email that never promises a day already past."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import UTC, datetime, timedelta
+
+import httpx
+
+from returns_devstack.local_routes import local_app
+
+from .lifecycle_helpers import approved, inspect_all, mails_about, ok, receive, refund
+from .support import iso, line, order_input
+
+
+def _get(app, path: str, accept: str) -> httpx.Response:
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
+            return await http.get(path, headers={"accept": accept})
+
+    return asyncio.run(call())
+
+
+def test_the_mailbox_lists_each_recipient_once_renders_html_sandboxed_and_answers_json(flow, stack, mailbox):
+    order = flow.record(order_input(line(), email="Pat@Example.com"))
+    ret = approved(flow, order, method="PREPAID_LABEL")  # the label email carries the PDF
+    [label_mail] = mails_about(mailbox, ret["id"], "label")
+    assert label_mail["to"] == ["Pat@Example.com"]
+    app = local_app(stack)
+    answer = _get(app, "/_local/mail", "application/json")
+    assert answer.status_code == 200
+    [mail] = [m for m in answer.json() if ret["id"] in m["subject"] and "label" in m["subject"].lower()]
+    [attachment] = mail["attachments"]
+    assert attachment["contentType"] == "application/pdf" and attachment["size"] > 500
+    page = _get(app, "/_local/mail", "text/html").text
+    frames = re.findall(r"<iframe sandbox title=\"[^\"]*\" srcdoc=\"([^\"]*)\"", page)
+    assert frames and all("&lt;" in frame and "<" not in frame for frame in frames)  # escaped into srcdoc
+    assert "application/pdf" in page
+
+
+def test_a_clause_flagged_twice_is_named_once_in_the_timeline_and_the_email(flow, stack, mailbox):
+    # 620.00 is over the threshold AND far above the customer's earlier returns: two SCREEN-AMOUNT flags
+    order = flow.record(order_input(line("L1", price="40.00"), line("L2", price="620.00", category="OUTERWEAR"),
+                                    email="pat@example.com"))
+    ok(flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}]))
+    flagged = ok(flow.request(order, [{"orderLineId": "L2", "quantity": 1, "reason": "STYLE"}]))
+    assert flagged["status"] == "UNDER_REVIEW"
+    assert [f["clause"]["id"] for f in flagged["screening"]["flags"]] == ["SCREEN-AMOUNT", "SCREEN-AMOUNT"]
+    assert "flagged: SCREEN-AMOUNT" in [event["note"] for event in flagged["timeline"]]
+    [mail] = mails_about(mailbox, flagged["id"], "confirm")
+    findings = [text for text in mail["body"].splitlines() if "(policy clause SCREEN-AMOUNT)" in text]
+    assert len(findings) == len(set(findings)) >= 1
+
+
+def test_timeline_notes_write_instants_in_z_and_a_late_refund_promises_no_past_day(flow, mailbox):
+    order = flow.record(order_input(line(delivered_days_ago=25), email="pat@example.com"))
+    ret = approved(flow, order)
+    received_at = datetime.now(UTC).replace(microsecond=0) - timedelta(days=20)
+    received = receive(flow, ret["id"], iso(received_at.astimezone(UTC)))
+    assert f"received at {iso(received_at)}" in [event["note"] for event in received["timeline"]]
+    assert not any("+00:00" in (event["note"] or "") for event in received["timeline"])
+    inspect_all(flow, ret)
+    refunded = refund(flow, ret["id"])  # 20 days after receipt: refundExpectedBy (receipt + 12 d) has passed
+    [mail] = mails_about(mailbox, ret["id"], "refund")
+    promised = re.search(r"expected by (\w+ \d+, \d{4})", mail["body"])[1]
+    issued = datetime.fromisoformat(refunded["refund"]["issuedAt"].replace("Z", "+00:00"))
+    assert datetime.strptime(promised, "%B %d, %Y").date() >= issued.date()

@@ -1,0 +1,114 @@
+"""The pages as the local stack serves them: every file GraphiQL's page names is served from the npm
+install with the exact bytes its integrity hash pins (GraphiQL works offline), the runtime config, and
+the local sign-in, which answers on loopback only."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import jwt
+import pytest
+from starlette.applications import Starlette
+from strawberry.http.ides import get_graphql_ide_html
+
+from returns_api.graphiql import ide_assets, offline_ide
+from returns_devstack.tokens import DEFAULT_SECRET
+from returns_devstack.web_routes import web_root, web_routes
+
+APP = Starlette(routes=web_routes())
+
+
+def get(path: str, *, client: tuple[str, int] = ("127.0.0.1", 50000), host: str = "127.0.0.1:8000") -> httpx.Response:
+    async def call() -> httpx.Response:
+        transport = httpx.ASGITransport(app=APP, client=client)
+        async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as http:
+            return await http.get(path)
+
+    # a thread of its own: Playwright's sync API (the browser tests) keeps an event loop running here
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, call()).result()
+
+
+def test_graphiql_page_names_only_local_files_with_their_integrity_hashes():
+    html = offline_ide(get_graphql_ide_html("graphiql"), "/_assets/graphiql")
+    assert "unpkg" not in html and "https://" not in html.replace("http://www.w3.org/2000/svg", "")
+    tags = re.findall(r'(?:src|href)="(/_assets/graphiql/[^"]+)"\s+integrity="(sha384-[^"]+)"', html)
+    assert len(tags) == len(ide_assets(get_graphql_ide_html("graphiql"))) == 7
+    for url, integrity in tags:
+        response = get(url)
+        assert response.status_code == 200, url
+        digest = base64.b64encode(hashlib.sha384(response.content).digest()).decode()
+        assert f"sha384-{digest}" == integrity, url
+
+
+def test_assets_outside_the_pinned_packages_are_not_served():
+    for path in ("/_assets/graphiql/react@17.0.0/umd/react.production.min.js",  # another version
+                 "/_assets/graphiql/react@18.2.0/../../package-lock.json",
+                 "/_assets/graphiql/nonexistent@1.0.0/index.js"):
+        assert get(path).status_code == 404, path
+
+
+def test_the_apps_and_their_runtime_config_are_served():
+    assert get("/config.json").json() == {"graphqlUrl": "/graphql", "auth": {"mode": "local"}}
+    for app in ("portal", "console", "warehouse"):
+        page = get(f"/{app}/")
+        assert page.status_code == 200 and f'src="./{app}.js"' in page.text
+        assert get(f"/{app}/{app}.js").status_code == 200
+    assert "/portal/" in get("/").text
+    assert get("/shared/operations.js").headers["content-type"].startswith("text/javascript")
+
+
+def test_local_sign_in_mints_tokens_for_demo_users():
+    users = get("/_local/demo-users?role=agent").json()
+    assert users == [{"email": "agent@allegra-k.com", "label": "demo agent"}]
+    token = get("/_local/token?role=customer&email=pat@example.com").json()["token"]
+    claims = jwt.decode(token, DEFAULT_SECRET, algorithms=["HS256"])
+    assert (claims["email"], claims["cognito:groups"]) == ("pat@example.com", [])
+    agent = jwt.decode(get("/_local/token?role=agent").json()["token"], DEFAULT_SECRET, algorithms=["HS256"])
+    assert agent["cognito:groups"] == ["agent"]
+    assert get("/_local/token?role=agent&email=someone@example.com").status_code == 400
+    assert get("/_local/token?role=integration").status_code == 400
+    assert get("/_local/token?role=customer&email=nobody").status_code == 400
+
+
+@pytest.mark.parametrize(("client", "host"), [(("10.1.2.3", 40000), "127.0.0.1:8000"),
+                                              (("127.0.0.1", 40000), "evil.example:8000")])
+def test_local_sign_in_answers_on_loopback_only(client, host):
+    for path in ("/_local/token?role=agent", "/_local/demo-users?role=agent"):
+        assert get(path, client=client, host=host).status_code == 403
+
+
+def test_the_bytes_shipped_to_the_browser_stay_small():
+    """The README reports these figures; this keeps them honest (raw bytes, before compression)."""
+    shipped = sum(p.stat().st_size for p in web_root().rglob("*")
+                  if p.is_file() and "graphiql" not in p.parts and p.suffix in {".html", ".js", ".css"})
+    assert shipped < 90_000, shipped
+
+
+def test_publishing_puts_the_pages_and_their_config_in_the_bucket():
+    import boto3
+    from moto import mock_aws
+
+    from returns_devstack.web_publish import site_files, upload
+
+    outputs = {"GraphQLUrl": "https://api.example/graphql", "CognitoDomain": "returns-dev.auth.us-east-1.amazoncognito.com",
+               "UserPoolClientId": "client123", "WebBucketName": "web-bucket"}
+    files = site_files(outputs)
+    assert {"index.html", "portal/index.html", "console/console.js", "warehouse/warehouse.js", "shared/app.css",
+            "config.json"} <= set(files)
+    assert not any("node_modules" in key or key.startswith("graphiql/") for key in files)
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="web-bucket")
+        upload(files, "web-bucket", s3)
+        config = s3.get_object(Bucket="web-bucket", Key="config.json")
+        assert config["CacheControl"] == "no-store"
+        assert json.loads(config["Body"].read())["auth"] == {
+            "mode": "cognito", "domain": outputs["CognitoDomain"], "clientId": "client123"}
+        assert s3.head_object(Bucket="web-bucket", Key="portal/portal.js")["ContentType"] == "text/javascript"

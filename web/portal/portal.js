@@ -1,0 +1,178 @@
+// Customer returns portal: my orders (what can be returned, until when, and why not), a return request
+// with a live quote, and each return's own page.
+import { startApp } from '/shared/app.js';
+import {
+  CANCEL_RETURN, MY_ORDERS, ORDER_TO_RETURN, REQUEST_RETURN, RETURN, RETURN_QUOTE, SUBMIT_TRACKING,
+} from '/shared/operations.js';
+import {
+  CANCELABLE, itemsCard, moneyCard, returnHeading, shippingCard, timelineCard,
+} from '/shared/returns.js';
+import {
+  h, badge, busy, clause, clauseList, date, field, money, notice, select, userErrors, METHODS, REASONS,
+} from '/shared/ui.js';
+
+function returnabilityCell(item) {
+  if (!item) return '–';
+  if (item.eligible) {
+    return h('span', { class: 'ok' }, `Yes (${item.returnableQuantity}), until ${date(item.returnDeadline)}`);
+  }
+  return h('div', {}, h('span', { class: 'bad' }, 'No'), item.reasons.map((reason) => h('div', {}, reason.message, h('br'), clause(reason.clause))));
+}
+
+function orderCard(order) {
+  const byLine = Object.fromEntries(order.returnability.map((item) => [item.orderLineId, item]));
+  const titleId = `order-${order.id}`;
+  return h('section', { class: 'card', 'aria-labelledby': titleId },
+    h('h2', { id: titleId }, `Order ${order.id}`),
+    h('p', { class: 'muted' }, `Placed ${date(order.placedAt)}`),
+    h('table', { class: 'stack' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Qty'), h('th', { class: 'num' }, 'Price'), h('th', {}, 'Returnable'))),
+      h('tbody', {}, order.lines.map((line) => h('tr', {},
+        h('td', {}, line.title),
+        h('td', { class: 'num', 'data-label': 'Qty' }, line.quantity),
+        h('td', { class: 'num', 'data-label': 'Price' }, money(line.unitPrice)),
+        h('td', { 'data-label': 'Returnable' }, returnabilityCell(byLine[line.id])))))),
+    order.returnability.some((item) => item.eligible)
+      ? h('p', {}, h('a', { class: 'button', href: `#/order/${encodeURIComponent(order.id)}/return` }, `Return items of ${order.id}`))
+      : null,
+    order.returns.length ? [h('h3', {}, 'Returns of this order'), h('ul', {}, order.returns.map((r) => h('li', {},
+      h('a', { href: `#/return/${encodeURIComponent(r.id)}` }, r.id), ' ', badge(r.status), ' ', h('span', { class: 'muted small' }, date(r.createdAt)))))] : null);
+}
+
+async function ordersView({ gql }) {
+  const orders = (await gql(MY_ORDERS)).orders.edges.map((edge) => edge.node);
+  return [h('h1', {}, 'My orders'),
+    orders.length ? orders.map(orderCard) : notice('There are no orders under this email address.')];
+}
+
+function quotePanel(quote, titles) {
+  return [
+    h('table', { class: 'stack' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Qty'), h('th', { class: 'num' }, 'Refund'))),
+      h('tbody', {}, quote.lines.map((line) => h('tr', {},
+        h('td', {}, titles[line.orderLineId], line.eligible ? null : line.reasons.map((r) => h('div', { class: 'bad small' }, r.message, ' ', clause(r.clause)))),
+        h('td', { class: 'num', 'data-label': 'Qty' }, line.quantity),
+        h('td', { class: 'num', 'data-label': 'Refund' }, money(line.amount)))))),
+    h('dl', { class: 'facts' },
+      h('dt', {}, 'Items'), h('dd', {}, money(quote.itemsSubtotal)),
+      h('dt', {}, 'Return label fee'), h('dd', {}, `− ${money(quote.labelFee)}`),
+      h('dt', {}, 'Original shipping refunded'), h('dd', {}, `+ ${money(quote.shippingCredit)}`),
+      h('dt', {}, 'Your refund'), h('dd', {}, h('strong', { 'data-testid': 'quote-total' }, money(quote.total)))),
+    h('h3', {}, 'Why these fees and credits'), clauseList(quote.appliedClauses),
+  ];
+}
+
+async function requestView({ gql, go }, orderId) {
+  const order = (await gql(ORDER_TO_RETURN, { id: orderId })).order;
+  if (!order) return [h('h1', {}, 'Order not found'), notice(`There is no order ${orderId} under this email address.`, 'error')];
+  const titles = Object.fromEntries(order.lines.map((line) => [line.id, line.title]));
+  const eligible = order.returnability.filter((item) => item.eligible);
+  const rows = eligible.map((item) => {
+    const take = h('input', { type: 'checkbox', name: `take-${item.orderLineId}`, id: `take-${item.orderLineId}` });
+    const quantity = select(Object.fromEntries(Array.from({ length: item.returnableQuantity }, (_, i) => [String(i + 1), String(i + 1)])), '1', { name: `qty-${item.orderLineId}` });
+    const reason = select({ '': 'Choose a reason…', ...REASONS }, '', { name: `reason-${item.orderLineId}` });
+    const box = h('fieldset', {}, h('legend', {}, titles[item.orderLineId]),
+      h('label', { class: 'choice', for: take.id }, take, 'Return this item'),
+      h('div', { class: 'row' }, field('Quantity', quantity), h('div', { class: 'grow' }, field('Reason', reason))),
+      h('p', { class: 'small muted' }, `Returnable until ${date(item.returnDeadline)}`));
+    return { item, take, quantity, reason, box };
+  });
+  const methods = Object.entries(METHODS).map(([value, text]) => {
+    const radio = h('input', { type: 'radio', name: 'method', value, id: `method-${value}`, checked: value === 'PREPAID_LABEL' });
+    return h('label', { class: 'choice', for: radio.id }, radio, text);
+  });
+  const attest = h('input', { type: 'checkbox', name: 'attest', id: 'attest' });
+  const quoteArea = h('div', { 'aria-live': 'polite', id: 'quote' }, h('p', { class: 'muted' }, 'Choose items and reasons to see your refund.'));
+  const message = h('div');
+  const submit = h('button', { type: 'submit' }, 'Request the return');
+  const form = h('form', { novalidate: true },
+    rows.map((row) => row.box),
+    h('fieldset', {}, h('legend', {}, 'How will you send it?'), methods),
+    h('label', { class: 'choice', for: attest.id }, attest, 'The items are new, unworn, with tags and packaging intact (COND-NEW).'),
+    h('section', { class: 'card', 'aria-labelledby': 'quote-title' }, h('h2', { id: 'quote-title' }, 'Your quote'), quoteArea),
+    message, submit);
+
+  const chosenMethod = () => form.querySelector('input[name=method]:checked').value;
+  const chosenLines = () => rows.filter((row) => row.take.checked && row.reason.value).map((row) => ({
+    orderLineId: row.item.orderLineId, quantity: Number(row.quantity.value), reason: row.reason.value,
+  }));
+  // One idempotency key per attempt: a double click (or a retry after a network error) sends the
+  // same key, so the service makes one return; changing the request starts a new attempt.
+  let attemptKey = crypto.randomUUID();
+  let quoting = 0;
+  async function refreshQuote() {
+    attemptKey = crypto.randomUUID();
+    const lines = chosenLines();
+    if (!lines.length) { quoteArea.replaceChildren(h('p', { class: 'muted' }, 'Choose items and reasons to see your refund.')); return; }
+    const ticket = ++quoting;
+    const answer = (await gql(RETURN_QUOTE, { input: { orderId, method: chosenMethod(), lines } })).returnQuote;
+    if (ticket !== quoting) return; // a newer quote is on its way
+    if (answer.userErrors.length) { quoteArea.replaceChildren(userErrors(answer.userErrors)); return; }
+    quoteArea.replaceChildren(...quotePanel(answer.quote, titles));
+    for (const radio of form.querySelectorAll('input[name=method]')) {
+      radio.disabled = !answer.quote.methodsAvailable.includes(radio.value);
+    }
+  }
+  form.addEventListener('change', (event) => { if (event.target !== attest) refreshQuote().catch((e) => quoteArea.replaceChildren(notice(e.message, 'error'))); });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(submit, async () => {
+      const lines = chosenLines();
+      if (!lines.length) { message.replaceChildren(notice('Choose at least one item and its reason.', 'error')); return; }
+      if (!attest.checked) { message.replaceChildren(notice('Please confirm the items are new, unworn, with tags (COND-NEW).', 'error')); attest.focus(); return; }
+      const input = { orderId, method: chosenMethod(), lines, conditionAttested: true, idempotencyKey: attemptKey };
+      const answer = (await gql(REQUEST_RETURN, { input })).requestReturn;
+      if (answer.userErrors.length) { message.replaceChildren(userErrors(answer.userErrors)); return; }
+      go(`#/return/${encodeURIComponent(answer.return.id)}`);
+    }).catch((error) => message.replaceChildren(notice(error.message, 'error')));
+  });
+  const ineligible = order.returnability.filter((item) => !item.eligible);
+  return [h('h1', {}, `Return items of ${orderId}`),
+    eligible.length ? form : notice('Nothing in this order can be returned any more.'),
+    ineligible.length ? h('section', { class: 'card', 'aria-labelledby': 'not-title' }, h('h2', { id: 'not-title' }, 'Not returnable'),
+      h('ul', {}, ineligible.map((item) => h('li', {}, h('strong', {}, titles[item.orderLineId]), ': ',
+        item.reasons.map((r) => h('div', {}, r.message, ' ', clause(r.clause))))))) : null,
+    h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders'))];
+}
+
+function trackingForm(ctx, ret, message) {
+  const carrier = h('input', { type: 'text', name: 'carrier', autocomplete: 'off' });
+  const number = h('input', { type: 'text', name: 'trackingNumber', autocomplete: 'off' });
+  const button = h('button', { type: 'submit' }, 'Send tracking number');
+  const form = h('form', { class: 'card', 'aria-labelledby': 'tracking-title' }, h('h2', { id: 'tracking-title' }, 'Shipped it yourself?'),
+    h('div', { class: 'row' }, field('Carrier', carrier, 'e.g. USPS, UPS, FedEx'), field('Tracking number', number)), button);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    busy(button, async () => {
+      const answer = (await ctx.gql(SUBMIT_TRACKING, { id: ret.id, carrier: carrier.value.trim(), trackingNumber: number.value.trim() })).submitReturnTracking;
+      if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
+      else ctx.refresh();
+    }).catch((error) => message.replaceChildren(notice(error.message, 'error')));
+  });
+  return form;
+}
+
+async function returnView(ctx, id) {
+  const ret = (await ctx.gql(RETURN, { id })).return;
+  if (!ret) return [h('h1', {}, 'Return not found'), notice(`There is no return ${id} under this email address.`, 'error')];
+  const message = h('div');
+  const cancel = h('button', { type: 'button', class: 'danger', onclick: () => busy(cancel, async () => {
+    const answer = (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn;
+    if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
+    else ctx.refresh();
+  }).catch((error) => message.replaceChildren(notice(error.message, 'error'))) }, 'Cancel this return');
+  return [
+    returnHeading(ret), message,
+    shippingCard(ret),
+    ret.status === 'APPROVED' && ret.method === 'SELF_SHIP' ? trackingForm(ctx, ret, message) : null,
+    moneyCard(ret), itemsCard(ret), timelineCard(ret),
+    CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
+    h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders')),
+  ];
+}
+
+startApp({
+  app: 'portal', role: 'customer', title: 'Returns', home: '#/orders',
+  nav: [['#/orders', 'My orders']],
+  routes: [[/^#\/orders$/, ordersView], [/^#\/order\/([^/]+)\/return$/, requestView], [/^#\/return\/([^/]+)$/, returnView]],
+});

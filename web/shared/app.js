@@ -1,0 +1,96 @@
+// The frame every app shares: runtime config, sign-in, the GraphQL client, hash routes.
+import { Session } from './session.js';
+import { h, show, notice } from './ui.js';
+
+export class ApiError extends Error {
+  constructor(message, code) { super(message); this.code = code; }
+}
+
+/** Runtime config served beside the pages: {graphqlUrl, auth: {mode: local|cognito, domain, clientId}}. */
+async function loadConfig() {
+  const response = await fetch('/config.json', { cache: 'no-store' });
+  if (!response.ok) throw new Error(`config.json: ${response.status}`);
+  return response.json();
+}
+
+/**
+ * startApp({app, role, title, nav: [[href, text]], routes: [[regex, view]], home})
+ * A view is `async (ctx, ...matches) => Node[]`; ctx = {gql, session, go, root, refresh}.
+ */
+export async function startApp({ app, role, title, nav, routes, home }) {
+  const root = document.getElementById('main');
+  const who = document.getElementById('who');
+  let config;
+  const session = new Session(app, role);
+  try {
+    config = await loadConfig();
+    await session.completeRedirect(config);
+  } catch (error) {
+    show(root, h('h1', {}, title), notice(error.message, 'error'));
+    return;
+  }
+
+  async function gql(document, variables = {}) {
+    const response = await fetch(config.graphqlUrl, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}) },
+      body: JSON.stringify({ query: document, variables }),
+    });
+    let body;
+    try { body = await response.json(); } catch { throw new ApiError(`The service answered ${response.status}.`); }
+    const error = body.errors?.[0];
+    if (error) {
+      const code = error.extensions?.code;
+      if (code === 'UNAUTHENTICATED') { session.end(); render(); }
+      throw new ApiError(error.message, code);
+    }
+    return body.data;
+  }
+
+  function signedInHeader(current) {
+    who.replaceChildren(
+      nav?.length ? h('nav', { 'aria-label': 'Sections' }, h('ul', {}, nav.map(([href, text]) => h('li', {}, h('a', { href }, text))))) : null,
+      h('span', { class: 'who' }, current.email), ' ',
+      h('button', { type: 'button', class: 'secondary', onclick: () => { session.end(); render(); } }, 'Sign out'));
+  }
+
+  const go = (hash) => { if (location.hash === hash) render(); else location.hash = hash; };
+  const ctx = { gql, session, go, root, refresh: () => render() };
+
+  let rendering = 0; // only the latest navigation may fill the page (an older, slower view must not)
+  async function render() {
+    const ticket = ++rendering;
+    const current = session.current;
+    if (!current) {
+      who.replaceChildren();
+      show(root, session.signInForm(config, render));
+      return;
+    }
+    const staffGroup = role === 'customer' ? null : role;
+    if (staffGroup && !current.groups.includes(staffGroup)) {
+      signedInHeader(current);
+      show(root, h('h1', {}, title), notice(`This screen is for the ${role} team; ${current.email} is not in it.`, 'error'));
+      return;
+    }
+    signedInHeader(current);
+    const hash = location.hash.startsWith('#/') ? location.hash : home;
+    for (const [pattern, view] of routes) {
+      const match = hash.match(pattern);
+      if (!match) continue;
+      const args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
+      try {
+        const nodes = await view(ctx, ...args);
+        if (ticket === rendering) show(root, nodes);
+      } catch (error) {
+        if (ticket === rendering && session.current) show(root, h('h1', {}, title), notice(error.message, 'error'));
+      }
+      return;
+    }
+    go(home);
+  }
+
+  window.addEventListener('hashchange', render);
+  document.querySelector('.skip')?.addEventListener('click', (event) => { event.preventDefault(); root.focus(); });
+  await render();
+  document.body.dataset.ready = 'true'; // tests wait for this
+}

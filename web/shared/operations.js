@@ -1,0 +1,140 @@
+// Every GraphQL document the pages send, and only here: tests/web/test_operations_schema.py imports this
+// module (node) and validates each export against graphql/schema.graphql. Fragments are not exported.
+
+const MONEY = 'amount currencyCode';
+const CLAUSE = 'id text';
+
+const RETURN_SUMMARY = `fragment ReturnSummary on Return {
+  id status method createdAt trackingNumber
+  order { id email }
+  quote { total { ${MONEY} } }
+}`;
+
+const RETURN_DETAILS = `fragment ReturnDetails on Return {
+  id status method createdAt receivedAt refundDueAt refundExpectedBy shipBy carrier trackingNumber
+  returnAddress { name line1 line2 city region postalCode countryCode }
+  label { carrier trackingNumber url fee { ${MONEY} } }
+  lines { orderLineId quantity reason condition accepted }
+  quote {
+    itemsSubtotal { ${MONEY} } labelFee { ${MONEY} } shippingCredit { ${MONEY} } total { ${MONEY} }
+    appliedClauses { ${CLAUSE} }
+  }
+  screening { outcome flags { message clause { ${CLAUSE} } } }
+  settlement { amount { ${MONEY} } acceptedLineIds appliedClauses { ${CLAUSE} } }
+  refund { id status failureReason attempt amount { ${MONEY} } issuedAt paymentReference appliedClauses { ${CLAUSE} } }
+  tracking { status lastScanAt deliveredAt }
+  timeline { at status actor note }
+  order { id email lines { id title sku } }
+}`;
+
+const ORDER_LINES = `fragment OrderLines on Order {
+  id placedAt currencyCode
+  lines { id title sku quantity unitPrice { ${MONEY} } unitTax { ${MONEY} } }
+  returnability { orderLineId eligible returnableQuantity returnDeadline reasons { code message clause { ${CLAUSE} } } }
+}`;
+
+const PAYLOAD = `return { ...ReturnDetails } userErrors { field message code }`;
+
+// -- customer portal ----------------------------------------------------------------------------
+export const MY_ORDERS = `query MyOrders($after: String) {
+  orders(first: 20, after: $after) {
+    edges { node { ...OrderLines returns { id status createdAt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${ORDER_LINES}`;
+
+export const ORDER_TO_RETURN = `query OrderToReturn($id: ID!) { order(id: $id) { ...OrderLines } }
+${ORDER_LINES}`;
+
+export const RETURN_QUOTE = `query ReturnQuote($input: ReturnInput!) {
+  returnQuote(input: $input) {
+    quote {
+      lines { orderLineId quantity eligible amount { ${MONEY} } reasons { message clause { ${CLAUSE} } } }
+      itemsSubtotal { ${MONEY} } labelFee { ${MONEY} } shippingCredit { ${MONEY} } total { ${MONEY} }
+      firstReturnPackage merchantResponsibility methodsAvailable appliedClauses { ${CLAUSE} }
+    }
+    userErrors { field message code }
+  }
+}`;
+
+export const REQUEST_RETURN = `mutation RequestReturn($input: RequestReturnInput!) {
+  requestReturn(input: $input) { return { id status } userErrors { field message code } }
+}`;
+
+export const RETURN = `query Return($id: ID!) { return(id: $id) { ...ReturnDetails } }
+${RETURN_DETAILS}`;
+
+export const CANCEL_RETURN = `mutation CancelReturn($id: ID!) { cancelReturn(id: $id) { ${PAYLOAD} } }
+${RETURN_DETAILS}`;
+
+export const SUBMIT_TRACKING = `mutation SubmitTracking($id: ID!, $carrier: String!, $trackingNumber: String!) {
+  submitReturnTracking(id: $id, carrier: $carrier, trackingNumber: $trackingNumber) { ${PAYLOAD} }
+}
+${RETURN_DETAILS}`;
+
+// -- service console (agents) -------------------------------------------------------------------
+export const REVIEW_QUEUE = `query ReviewQueue($after: String) {
+  returns(status: UNDER_REVIEW, first: 50, after: $after) {
+    edges { node { ...ReturnSummary screening { flags { message clause { ${CLAUSE} } } } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${RETURN_SUMMARY}`;
+
+export const APPROVE_RETURN = `mutation ApproveReturn($id: ID!, $note: String) {
+  approveReturn(id: $id, note: $note) { ${PAYLOAD} }
+}
+${RETURN_DETAILS}`;
+
+export const DECLINE_RETURN = `mutation DeclineReturn($id: ID!, $reason: String!) {
+  declineReturn(id: $id, reason: $reason) { ${PAYLOAD} }
+}
+${RETURN_DETAILS}`;
+
+export const ISSUE_REFUND = `mutation IssueRefund($id: ID!) { issueRefund(id: $id) { ${PAYLOAD} } }
+${RETURN_DETAILS}`;
+
+export const RETRY_REFUND = `mutation RetryRefund($id: ID!) { retryRefund(id: $id) { ${PAYLOAD} } }
+${RETURN_DETAILS}`;
+
+export const FAILED_REFUNDS = `query FailedRefunds($after: String) {
+  failedRefunds(first: 50, after: $after) {
+    edges { node { ...ReturnSummary refund { id status failureReason attempt amount { ${MONEY} } updatedAt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${RETURN_SUMMARY}`;
+
+export const SEARCH_RETURNS = `query SearchReturns($orderId: ID, $customerEmail: String) {
+  returns(first: 50, orderId: $orderId, customerEmail: $customerEmail) { edges { node { ...ReturnSummary } } }
+}
+${RETURN_SUMMARY}`;
+
+export const FIND_BY_TRACKING = `query FindByTracking($trackingNumber: String!) {
+  returnsByTrackingNumber(trackingNumber: $trackingNumber) { ...ReturnSummary }
+}
+${RETURN_SUMMARY}`;
+
+export const UNKNOWN_PACKAGES = `query UnknownPackages($after: String) {
+  unknownPackages(first: 50, after: $after) {
+    edges { node { scanned reason scannedBy at } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+// -- warehouse screen ---------------------------------------------------------------------------
+export const RECEIVE_RETURN = `mutation ReceiveReturn($id: ID!) { receiveReturn(id: $id) { ${PAYLOAD} } }
+${RETURN_DETAILS}`;
+
+export const INSPECTION_PREVIEW = `query InspectionPreview($id: ID!, $lines: [InspectionLineInput!]!) {
+  inspectionPreview(id: $id, lines: $lines) {
+    settlement { amount { ${MONEY} } acceptedLineIds labelFee { ${MONEY} } shippingCredit { ${MONEY} } appliedClauses { ${CLAUSE} } }
+    userErrors { field message code }
+  }
+}`;
+
+export const INSPECT_RETURN = `mutation InspectReturn($id: ID!, $lines: [InspectionLineInput!]!) {
+  inspectReturn(id: $id, lines: $lines) { ${PAYLOAD} }
+}
+${RETURN_DETAILS}`;

@@ -1,0 +1,107 @@
+// Who is signed in, per app (a tab keeps its own session: sessionStorage).
+//   local   (make dev): pick a demo user; the local stack mints a token (loopback only).
+//   cognito (deployed): the Hosted UI, authorization code + PKCE (S256); the id token is the bearer.
+import { h, field, select, notice } from './ui.js';
+
+const PKCE_KEY = 'returns.pkce';
+
+export class Session {
+  constructor(app, role) {
+    this.app = app;
+    this.role = role;
+    this.key = `returns.session.${app}`;
+  }
+
+  get current() {
+    const saved = JSON.parse(sessionStorage.getItem(this.key) || 'null');
+    if (!saved || saved.exp * 1000 <= Date.now() + 30_000) return null; // expired (or nearly): sign in again
+    return saved;
+  }
+
+  get token() { return this.current?.token || null; }
+
+  start(token) {
+    const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+    const groups = claims['cognito:groups'] || [];
+    const saved = { token, email: claims.email || claims.sub, exp: claims.exp, groups };
+    sessionStorage.setItem(this.key, JSON.stringify(saved));
+    return saved;
+  }
+
+  end() { sessionStorage.removeItem(this.key); }
+
+  /** Finishes a Hosted UI redirect (?code=&state=) if this page load is one; true when signed in by it. */
+  async completeRedirect(config) {
+    const params = new URLSearchParams(location.search);
+    if (config.auth.mode !== 'cognito' || !params.has('code')) return false;
+    const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) || 'null');
+    sessionStorage.removeItem(PKCE_KEY);
+    history.replaceState(null, '', location.pathname + location.hash);
+    if (!pending || pending.state !== params.get('state')) throw new Error('The sign-in answer did not match this browser tab; please sign in again.');
+    const response = await fetch(`https://${config.auth.domain}/oauth2/token`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code', client_id: config.auth.clientId, code: params.get('code'),
+        redirect_uri: redirectUri(), code_verifier: pending.verifier,
+      }),
+    });
+    if (!response.ok) throw new Error(`Sign-in failed (${response.status}); please try again.`);
+    this.start((await response.json()).id_token);
+    return true;
+  }
+
+  /** The sign-in panel for this app's role. */
+  signInForm(config, onSignedIn) {
+    if (config.auth.mode === 'cognito') {
+      const button = h('button', { type: 'button', onclick: () => hostedUi(config) }, 'Sign in');
+      return h('section', { class: 'card', 'aria-labelledby': 'signin-title' },
+        h('h1', { id: 'signin-title' }, 'Sign in'), h('p', {}, 'You will be sent to the Allegra K sign-in page and back.'), button);
+    }
+    return localSignIn(this, onSignedIn);
+  }
+}
+
+function localSignIn(session, onSignedIn) {
+  const message = h('div', { 'aria-live': 'polite' });
+  const picker = select({}, '', { name: 'user' });
+  const email = h('input', { type: 'email', name: 'email', autocomplete: 'email' });
+  const form = h('form', { class: 'card', 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title' }, 'Sign in (local stack)'),
+    h('p', { class: 'muted' }, 'Locally, pick a demo user: the local stack signs a token for them. Deployed, this is the Allegra K sign-in page.'),
+    field('Demo user', picker),
+    session.role === 'customer' ? field('Or any customer email', email, 'Customers see the orders placed with their email.') : null,
+    h('button', { type: 'submit' }, 'Sign in'), message);
+  fetch(`/_local/demo-users?role=${session.role}`).then((r) => r.json()).then((users) => {
+    picker.replaceChildren(...users.map((u) => h('option', { value: u.email }, `${u.label} (${u.email})`)));
+  }).catch(() => message.replaceChildren(notice('The local stack did not list its demo users.', 'error')));
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const chosen = email.value.trim() || picker.value;
+    const query = new URLSearchParams({ role: session.role, email: chosen });
+    const response = await fetch(`/_local/token?${query}`);
+    if (!response.ok) { message.replaceChildren(notice((await response.json()).error || 'Sign-in failed', 'error')); return; }
+    session.start((await response.json()).token);
+    onSignedIn();
+  });
+  return form;
+}
+
+function redirectUri() { return location.origin + location.pathname; }
+
+function base64url(bytes) {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+async function hostedUi(config) {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
+  const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
+  const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+  const url = new URL(`https://${config.auth.domain}/oauth2/authorize`);
+  url.search = new URLSearchParams({
+    response_type: 'code', client_id: config.auth.clientId, redirect_uri: redirectUri(), scope: 'openid email profile',
+    state, code_challenge: challenge, code_challenge_method: 'S256',
+  });
+  location.assign(url);
+}

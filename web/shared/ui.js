@@ -1,0 +1,104 @@
+// Tiny DOM helpers shared by the three apps (no framework: the pages are small).
+
+/** h('p', {class: 'x'}, 'text', child) — builds an element; attributes starting with "on" are listeners. */
+export function h(tag, attrs = {}, ...children) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs || {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name.startsWith('on')) el.addEventListener(name.slice(2).toLowerCase(), value);
+    else if (name in el && name !== 'list' && typeof value !== 'string') el[name] = value;
+    else el.setAttribute(name, value === true ? '' : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    el.append(child instanceof Node ? child : String(child));
+  }
+  return el;
+}
+
+/** Replaces the view, moves focus to its heading (screen readers and keyboards land on the new page). */
+export function show(root, ...children) {
+  root.replaceChildren(...children.flat(Infinity).filter(Boolean));
+  const heading = root.querySelector('h1');
+  if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: false }); }
+}
+
+/** Money is exact on the wire (a decimal string): format the string itself, never a float. */
+export function money(m) {
+  if (!m) return '–';
+  return new Intl.NumberFormat('en-US', { style: 'currency', currency: m.currencyCode }).format(m.amount);
+}
+
+export const date = (iso) => iso ? new Date(iso).toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric' }) : '–';
+export const dateTime = (iso) => iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : '–';
+
+const STATUS_WORDS = {
+  REQUESTED: 'Requested', UNDER_REVIEW: 'Under review', APPROVED: 'Approved', DECLINED: 'Declined',
+  CANCELED: 'Canceled', EXPIRED: 'Expired', IN_TRANSIT: 'On its way', RECEIVED: 'Received',
+  INSPECTED: 'Inspected', REFUNDED: 'Refunded',
+};
+const STATUS_TONE = { DECLINED: 'bad', CANCELED: 'muted', EXPIRED: 'bad', REFUNDED: 'ok', UNDER_REVIEW: 'warn' };
+export const statusWord = (status) => STATUS_WORDS[status] || status;
+export const badge = (status) => h('span', { class: `badge ${STATUS_TONE[status] || ''}` }, statusWord(status));
+
+export const REASONS = {
+  SIZE_TOO_SMALL: 'Too small', SIZE_TOO_LARGE: 'Too large', STYLE: 'Style not as hoped', UNWANTED: 'No longer wanted',
+  OTHER: 'Other', DEFECTIVE: 'Defective', NOT_AS_DESCRIBED: 'Not as described', WRONG_ITEM: 'Wrong item sent',
+};
+export const CONDITIONS = {
+  NEW_WITH_TAGS: 'New, tags on', MISSING_TAGS: 'Tags missing', WORN: 'Worn', WASHED: 'Washed', IRONED: 'Ironed',
+  STAINED: 'Stained', DAMAGED: 'Damaged',
+};
+export const METHODS = { PREPAID_LABEL: 'Prepaid label (we email it)', SELF_SHIP: 'I ship it myself' };
+
+/** A policy clause, always with its id and its customer-readable text. */
+export const clause = (c) => h('span', { class: 'clause' }, h('b', {}, c.id), ' — ', c.text);
+
+export function clauseList(clauses) {
+  return h('ul', { class: 'plain' }, clauses.map((c) => h('li', {}, clause(c))));
+}
+
+export function timeline(events) {
+  return h('ol', { class: 'timeline', 'aria-label': 'Timeline' }, events.map((e) => h('li', {},
+    h('strong', {}, statusWord(e.status)), ' ', h('span', { class: 'muted small' }, dateTime(e.at), ' · ', e.actor),
+    e.note ? h('div', { class: 'small' }, e.note) : null)));
+}
+
+export function facts(pairs) {
+  return h('dl', { class: 'facts' }, pairs.filter(Boolean).flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+export function address(a) {
+  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, a.countryCode]
+    .filter(Boolean).flatMap((text, i) => (i ? [h('br'), text] : [text])));
+}
+
+/** A notice in the page's live region (read out by screen readers). */
+export function notice(text, kind = '') {
+  return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+export function userErrors(errors) {
+  return notice(errors.map((e) => `${e.message}${e.code ? ` (${e.code})` : ''}`).join(' · '), 'error');
+}
+
+/** Fields that need a label: <label for> + control, wrapped. */
+let ids = 0;
+export function field(labelText, control, hint) {
+  control.id ||= `f${++ids}`;
+  const hintEl = hint ? h('span', { class: 'muted small', id: `${control.id}-hint` }, hint) : null;
+  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
+  return h('div', { class: 'field' }, h('label', { for: control.id }, labelText), control, hintEl);
+}
+
+export function select(options, value, attrs = {}) {
+  return h('select', attrs, Object.entries(options).map(([v, text]) => h('option', { value: v, selected: v === value }, text)));
+}
+
+/** Runs an action once at a time from a button: disabled while running (a double click sends once). */
+export async function busy(button, action) {
+  if (button.disabled) return undefined;
+  button.disabled = true;
+  button.setAttribute('aria-busy', 'true');
+  try { return await action(); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
+}
