@@ -77,7 +77,8 @@ def _outcome(body: dict) -> str:
     if codes or body.get("errors"):
         return F if "FORBIDDEN" in codes else U if "UNAUTHENTICATED" in codes else f"error {body['errors']}"
     answer = next(iter(body["data"].values()))
-    not_found = answer is None or [e["code"] for e in answer.get("userErrors") or []] == ["NOT_FOUND"]
+    not_found = answer is None or isinstance(answer, dict) and [
+        e["code"] for e in answer.get("userErrors") or []] == ["NOT_FOUND"]
     return H if not_found else Y
 
 
