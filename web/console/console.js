@@ -143,7 +143,7 @@ async function failedRefundsView(ctx, done) {
     h('p', { class: 'muted' }, 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed.'),
     done ? notice(done, 'success') : null, message,
     failed.length ? h('table', { class: 'stack', id: 'failed-refunds' },
-      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Amount', 'Why it failed', 'Attempt', ''].map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Amount', 'Why it failed', 'Attempt', 'Action'].map((t) => h('th', {}, t)))),
       h('tbody', {}, failed.map((ret) => h('tr', {},
         h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
         h('td', { 'data-label': 'Customer' }, ret.order.email),
