@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install web-assets dev test test-fast lint format schema lambda-constraints bench screenshots clean
+.PHONY: help install web-assets dev test test-fast lint format schema lambda-constraints bench load screenshots clean
 
 help:
 	@echo "make dev     run the whole service locally (moto, GraphiQL, demo data) on http://127.0.0.1:\$${PORT:-8000}/graphql"
@@ -20,6 +20,7 @@ help:
 	@echo "make lint    ruff + mypy (strict) + cfn-lint + checkov"
 	@echo "make schema  export the GraphQL SDL to graphql/schema.graphql"
 	@echo "make bench   the benchmark (reported figures, ratios against a same-run baseline)"
+	@echo "make load    20 concurrent clients for 20 s against the local stack: errors, p50/p95"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser tests"
 	@echo "make web-publish STACK=returns-dev  after sam deploy: the pages to the web bucket (see infra.mk)"
 
@@ -82,6 +83,9 @@ lambda-constraints: install
 
 bench: install
 	TZ=UTC $(VENV)/bin/python -m returns_devstack.bench
+
+load: install
+	TZ=UTC $(VENV)/bin/python -m returns_devstack.load --clients 20 --seconds 20
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .ruff_cache .hypothesis web/graphiql/node_modules .web-shots

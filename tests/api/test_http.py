@@ -31,6 +31,17 @@ def test_malformed_requests_are_client_errors(body, headers):
     assert 400 <= response.status < 500, (response.status, response.body)
 
 
+@pytest.mark.parametrize(
+    "body",
+    [b"[" * 10_000, b'{"query": "{ returnPolicy { version } }", "variables": {"x": ' + b"[" * 10_000 + b"}"],
+    ids=["top-level", "in-variables"],
+)
+def test_deeply_nested_json_is_a_400_and_no_incident(body, capsys):
+    response = request(Api().app, "POST", "/graphql", body=body, headers=JSON)
+    assert response.status == 400, (response.status, response.body)
+    assert "Traceback" not in capsys.readouterr().out  # a client's mistake is not logged as a crash
+
+
 def test_syntax_error_is_a_graphql_error():
     response = Api().post("{ returnPolicy { ")
     assert response.status == 200 and response.json()["errors"][0]["message"].startswith("Syntax Error")

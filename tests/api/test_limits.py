@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from .support import Api, auth, error_codes, request
 
 AGENT = auth("agent", email=None)
@@ -13,7 +15,7 @@ def _depth(hops: int) -> str:
     """return → (order → returns) × hops → id."""
     body = "id"
     for _ in range(hops):
-        body = f"order {{ returns {{ {body} }} }}"
+        body = f"order {{ returns(first: 1) {{ {body} }} }}"  # first: 1 keeps the cost low
     return '{ return(id: "R1") { ' + body + " } }"
 
 
@@ -85,6 +87,43 @@ def test_production_turns_off_introspection_suggestions_and_graphiql():
     assert "Did you mean" not in typo["errors"][0]["message"]
     page = request(prod.app, "GET", "/graphql", headers={"accept": "text/html"})
     assert page.status == 404
+
+
+@pytest.mark.parametrize(
+    ("query", "variables"),
+    [
+        ("{ returns(status: APPROVE) { edges { cursor } } }", None),  # enum value
+        ("{ returns(frist: 2) { edges { cursor } } }", None),  # argument name
+        ("query($a: Strin) { returnPolicy { version } }", None),  # type name
+        (
+            "query($s: ReturnStatus) { returns(status: $s) { edges { cursor } } }",
+            {"s": "APPROVE"},
+        ),  # variable
+        (
+            "query($i: ReturnInput!) { returnQuote(input: $i) { quote { total { amount } } } }",
+            {"i": {"orderId": "O1", "method": "SELF_SHIP", "lines": [], "orderID": "x"}},
+        ),  # input field
+    ],
+    ids=["enum", "argument", "type", "variable", "input-field"],
+)
+def test_production_suggests_no_schema_names(query, variables):
+    for developer_tools, suggested in ((False, False), (True, True)):
+        api = Api(stage="prod") if not developer_tools else Api()
+        messages = " ".join(e["message"] for e in api.gql(query, variables, headers=AGENT)["errors"])
+        assert ("Did you mean" in messages) is suggested, messages
+
+
+def test_several_operations_need_an_operation_name():
+    api = Api()
+    document = "query A { returnPolicy { version } } query B { returnPolicy { returnWindowDays } }"
+    refused = api.gql(document)
+    assert refused["data"] is None and error_codes(refused) == ["OPERATION_NAME_REQUIRED"]
+    body = json.dumps({"query": document, "operationName": "B"}).encode()
+    named = request(
+        api.app, "POST", "/graphql", body=body, headers={"content-type": "application/json"}
+    ).json()
+    assert named == {"data": {"returnPolicy": {"returnWindowDays": 30}}}
+    assert "errors" not in api.gql("query A { returnPolicy { version } }")  # one unnamed-by-request is fine
 
 
 def test_ide_flag_alone_turns_them_off():

@@ -56,6 +56,14 @@ def _with(path: list, value) -> dict:
         (["paymentReference"], "   ", ["input", "paymentReference"]),
         (["lines"], [ORDER_INPUT["lines"][0]] * 51, ["input", "lines"]),
         (["lines"], [], ["input", "lines"]),
+        # control characters, NUL and bidi overrides are refused, not stored as they came
+        (["shippingAddress", "name"], "Carol\x00", ["input", "shippingAddress", "name"]),
+        (["shippingAddress", "line1"], "1 Main St\nApt 2", ["input", "shippingAddress", "line1"]),
+        (["lines", 0, "title"], "Dress \u202egnp.exe", ["input", "lines", "0", "title"]),
+        (["email"], "carol\u2066@example.com", ["input", "email"]),
+        # ids become DynamoDB keys: counted in bytes
+        (["id"], "\U0001f600" * 100, ["input", "id"]),
+        (["lines", 0, "id"], "L\x07", ["input", "lines", "0", "id"]),
     ],
 )
 def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, field):
@@ -65,6 +73,40 @@ def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, fi
     assert payload["order"] is None
     assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(field, "INVALID_INPUT")]
     assert api.bus.sent == []
+
+
+@pytest.mark.parametrize(
+    ("document", "variables", "field", "accepted"),
+    [
+        ("mutation($r: String!) { declineReturn(id: \"R1\", reason: $r) { userErrors { field code } } }",
+         {"r": "Worn.\nTags missing.\tSee photos."}, ["reason"], True),
+        ("mutation($r: String!) { declineReturn(id: \"R1\", reason: $r) { userErrors { field code } } }",
+         {"r": "Worn\u202e"}, ["reason"], False),
+        ("mutation($n: String) { approveReturn(id: \"R1\", note: $n) { userErrors { field code } } }",
+         {"n": "ok\x00"}, ["note"], False),
+        ("mutation($c: String!) { submitReturnTracking(id: \"R1\", carrier: $c, trackingNumber: \"9400111\") "
+         "{ userErrors { field code } } }", {"c": "USPS\r\n"}, ["carrier"], False),
+        ("mutation($id: ID!) { receiveReturn(id: $id) { userErrors { field code } } }",
+         {"id": "\U0001f600" * 500}, ["id"], False),
+    ],
+    ids=["multi-line reason", "bidi in reason", "NUL in note", "CRLF in carrier", "500 emoji id"],
+)
+def test_free_text_and_ids_on_existing_returns(document, variables, field, accepted):
+    api = Api(FakeReader([make_order("O1", ALICE)], [make_return("R1", make_order("O1", ALICE))]))
+    staff = auth("warehouse" if "receiveReturn" in document else "agent", email=None)
+    payload = next(iter(api.gql(document, variables, headers=staff)["data"].values()))
+    if accepted:
+        assert payload["userErrors"] == [] and len(api.bus.sent) == 1
+    else:
+        assert payload["userErrors"] == [{"field": field, "code": "INVALID_INPUT"}] and api.bus.sent == []
+
+
+def test_an_id_too_long_for_a_key_is_simply_unknown_to_queries():
+    api = Api()
+    for query in ('{ order(id: "%s") { id } }', '{ return(id: "%s") { id } }'):
+        assert api.gql(query % ("\U0001f600" * 600), headers=auth("agent", email=None))["data"] in (
+            {"order": None}, {"return": None})
+    assert sum(api.reader.calls.values()) == 0
 
 
 def test_record_order_sends_camel_case_json_and_reads_the_order_back():

@@ -229,7 +229,7 @@ def test_function_environment_is_resolved_to_physical_ids(stack: DeployedStack) 
         assert env["EVENT_BUS_NAME"] == stack.event_bus_name
         assert env["LABELS_BUCKET"] == stack.labels_bucket
         assert env["OPS_TOPIC_ARN"] == stack.ops_topic_arn
-        assert all("${" not in v and "Fn::" not in v for v in env.values()), env
+        assert all("${" not in v and "Fn::" not in v and "{{resolve:" not in v for v in env.values()), env
     assert (
         stack.function_env["RefundFunction"]["REFUND_DEADLINE_STATE_MACHINE_ARN"]
         == stack.refund_deadline_state_machine_arn
@@ -239,6 +239,9 @@ def test_function_environment_is_resolved_to_physical_ids(stack: DeployedStack) 
         function_id = short.capitalize() + "Function"
         assert gateway[f"{short}_FUNCTION_NAME"] == stack.functions[function_id].function_name
     assert gateway["COGNITO_REGION"] == stack.region
+    # the cursor key is a real random secret locally too, never a public literal
+    cursor_key = stack.client("secretsmanager").get_secret_value(SecretId=gateway["CURSOR_SECRET_ARN"])
+    assert len(cursor_key["SecretString"]) >= 32
     assert gateway["GRAPHQL_IDE"] == "false"  # deployed: off; the local stack turns it on itself
     merged = stack.env()
     assert merged["TABLE_NAME"] == stack.table_name and merged["AUTH_MODE"] == "cognito"

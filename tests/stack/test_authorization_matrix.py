@@ -1,6 +1,7 @@
 """The authorization matrix (graphql/README.md) walked on the stack: every operation × every kind of
 caller. Allowed = no FORBIDDEN/UNAUTHENTICATED error (a business refusal may still come back as a
-userError); refused = that GraphQL error, and nothing changed."""
+userError); refused = that GraphQL error, and nothing changed; hidden = answered to a customer as if
+the object did not exist (null or NOT_FOUND), so another customer's order cannot be told from none."""
 
 from __future__ import annotations
 
@@ -11,20 +12,20 @@ from .support import line, order_input
 OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON = "own", "other", "agent", "warehouse", "integration", "anonymous"
 CALLERS = (OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON)
 
-Y, F, U = "allowed", "FORBIDDEN", "UNAUTHENTICATED"
+Y, F, U, H = "allowed", "FORBIDDEN", "UNAUTHENTICATED", "hidden"
 # operation: outcome for (own customer, other customer, agent, warehouse, integration, anonymous)
 MATRIX = {
     "returnPolicy": (Y, Y, Y, Y, Y, Y),
-    "order": (Y, F, Y, Y, Y, U),
-    "returnQuote": (Y, F, Y, F, F, U),
-    "return": (Y, F, Y, Y, F, U),
+    "order": (Y, H, Y, Y, Y, U),
+    "returnQuote": (Y, H, Y, F, F, U),
+    "return": (Y, H, Y, Y, F, U),
     "returns": (Y, Y, Y, Y, F, U),  # another customer is allowed to list: only their own returns
     "recordOrder": (F, F, F, F, Y, U),
-    "requestReturn": (Y, F, Y, F, F, U),
-    "cancelReturn": (Y, F, Y, F, F, U),
+    "requestReturn": (Y, H, Y, F, F, U),
+    "cancelReturn": (Y, H, Y, F, F, U),
     "approveReturn": (F, F, Y, F, F, U),
     "declineReturn": (F, F, Y, F, F, U),
-    "submitReturnTracking": (Y, F, Y, F, F, U),
+    "submitReturnTracking": (Y, H, Y, F, F, U),
     "receiveReturn": (F, F, F, Y, F, U),
     "inspectReturn": (F, F, F, Y, F, U),
     "issueRefund": (F, F, Y, F, F, U),
@@ -77,6 +78,16 @@ def _token(tokens, caller: str) -> str | None:
             AGENT: tokens.agent, WAREHOUSE: tokens.warehouse, FEED: tokens.integration, ANON: None}[caller]
 
 
+def _outcome(body: dict) -> str:
+    codes = {(error.get("extensions") or {}).get("code") for error in body.get("errors") or []}
+    if codes or body.get("errors"):
+        return F if "FORBIDDEN" in codes else U if "UNAUTHENTICATED" in codes else f"error {body['errors']}"
+    answer = next(iter(body["data"].values()))
+    not_found = answer is None or isinstance(answer, dict) and [
+        e["code"] for e in answer.get("userErrors") or []] == ["NOT_FOUND"]
+    return H if not_found else Y
+
+
 @pytest.mark.parametrize("caller", CALLERS)
 def test_every_operation_for_every_caller(flow, gql, tokens, stack, caller):
     order = flow.record(order_input(line("L1"), line("L2", quantity=3), email="owner@example.com"))
@@ -87,9 +98,7 @@ def test_every_operation_for_every_caller(flow, gql, tokens, stack, caller):
     for operation, document in DOCUMENTS.items():
         names = {name for name in ("o", "r", "k", "input") if f"${name}" in document}
         body = gql.raw(document, {n: variables[n] for n in names}, token=_token(tokens, caller)).json()
-        codes = {(error.get("extensions") or {}).get("code") for error in body.get("errors") or []}
-        seen[operation] = F if "FORBIDDEN" in codes else U if "UNAUTHENTICATED" in codes else \
-            Y if not body.get("errors") else f"error {body['errors']}"
+        seen[operation] = _outcome(body)
     expected = {operation: outcomes[CALLERS.index(caller)] for operation, outcomes in MATRIX.items()}
     assert seen == expected
 

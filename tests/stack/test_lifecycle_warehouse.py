@@ -296,9 +296,13 @@ def test_authorization_of_lifecycle_mutations(flow, gql, tokens):
         errors = gql.errors(document, variables, token=token)
         return errors[0]["extensions"]["code"]
 
-    # a customer of another order
-    assert code(CANCEL, stranger, id=rid) == "FORBIDDEN"
-    assert code(TRACKING, stranger, id=rid, carrier="USPS", number="9400111899223856928499") == "FORBIDDEN"
+    # a customer of another order: as if the return did not exist
+    not_found = {
+        "return": None,
+        "userErrors": [{"field": ["id"], "message": "no such return", "code": "NOT_FOUND"}],
+    }
+    assert flow.act(CANCEL, stranger, id=rid) == not_found
+    assert flow.act(TRACKING, stranger, id=rid, carrier="USPS", number="9400111899223856928499") == not_found
     # wrong roles
     assert code(APPROVE, tokens.warehouse, id=rid, note=None) == "FORBIDDEN"
     assert code(DECLINE, tokens.warehouse, id=rid, reason="no") == "FORBIDDEN"
@@ -337,8 +341,14 @@ def test_functions_recheck_authorization(flow, stack):
     stranger = {"sub": "x", "email": "someone.else@example.com", "groups": []}
     warehouse = {"sub": "w", "email": "warehouse@allegra-k.com", "groups": ["warehouse"]}
     customer = {"sub": "c", "email": order["email"], "groups": []}
+    look_alike = {
+        **customer,
+        "email": "\uff4aane.doe@example.com",
+    }  # FULLWIDTH j: NFKC-equal, another mailbox
+    assert order["email"] == "jane.doe@example.com"
     for function, command, caller, payload in (
         ("RequestFunction", "cancelReturn", stranger, {"id": rid}),
+        ("RequestFunction", "cancelReturn", look_alike, {"id": rid}),
         ("RequestFunction", "submitReturnTracking", stranger,
          {"id": rid, "carrier": "USPS", "trackingNumber": "9400111899223856928499"}),
         ("ScreeningFunction", "approveReturn", warehouse, {"id": rid, "note": None}),

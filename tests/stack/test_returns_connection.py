@@ -3,6 +3,8 @@ customers see only their own; cursors are opaque and cannot be replayed against 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from .support import line, order_input
 
 PAGE = """query($first: Int, $after: String, $status: ReturnStatus, $orderId: ID) {
@@ -50,3 +52,43 @@ def test_pages_filters_and_ownership(flow, gql, tokens):
     assert forged.get("errors")
     too_many = gql.raw(PAGE, {"first": 101}, token=tokens.agent).json()
     assert too_many.get("errors")
+
+
+def test_a_signed_cursor_is_still_bounded(flow, gql, tokens, stack):
+    """Even a validly signed cursor (the secret leaked, or a bug) cannot name any month or key."""
+    from returns_api.types.connection import Position
+
+    order = flow.record(order_input(line("L1"), email="bounds@example.com"))
+    flow.request(order)
+    codec = stack.deps.repo.cursors
+    now = datetime.now(UTC)
+    current = now.year * 12 + now.month - 1
+    forged = {
+        "600 months ahead": codec.encode("GSI4|all", {"month": current + 600, "key": None}),
+        "month 10**9": codec.encode("GSI4|all", {"month": 10**9, "key": None}),
+        "not a month": codec.encode("GSI4|all", {"month": "2026-11", "key": None}),
+        "a key of another partition": codec.encode(
+            "GSI4|all",
+            {
+                "month": current,
+                "key": {
+                    "pk": {"S": "ORDER#x"},
+                    "sk": {"S": "ORDER"},
+                    "gsi4pk": {"S": "RETURNS#1999-01"},
+                    "gsi4sk": {"S": "x"},
+                },
+            },
+        ),
+        "a key with other attributes": codec.encode(
+            "GSI4|all", {"month": current, "key": {"doc": {"S": "x"}}}
+        ),
+    }
+    for name, page_cursor in forged.items():
+        body = gql.raw(
+            PAGE, {"first": 2, "after": Position(page_cursor, 0).encode()}, token=tokens.agent
+        ).json()
+        assert [e["extensions"]["code"] for e in body.get("errors", [])] == ["BAD_USER_INPUT"], (name, body)
+    # a cursor from before the floor simply ends the listing
+    old = codec.encode("GSI4|all", {"month": current - 600, "key": None})
+    page = gql(PAGE, {"first": 2, "after": Position(old, 0).encode()}, token=tokens.agent)["returns"]
+    assert page == {"edges": [], "pageInfo": {"hasNextPage": False, "endCursor": None}}

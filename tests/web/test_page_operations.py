@@ -49,6 +49,17 @@ def test_each_document_is_valid_against_the_schema(name):
     assert len(operations) == 1 and operations[0].name is not None, f"{name}: one named operation"
 
 
+@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+def test_each_document_fits_the_customer_query_budget(name):
+    """The stricter budget (graphql/README.md, "Query cost"): no page is refused as too costly."""
+    from returns_api.cost import operation_cost
+    from returns_api.guard import CUSTOMER_BUDGET
+    from returns_api.schema import sdl
+
+    cost = operation_cost(build_schema(sdl()), parse(DOCUMENTS[name]), None, {})
+    assert cost <= CUSTOMER_BUDGET, (name, cost)
+
+
 @pytest.mark.parametrize("script", PAGE_SCRIPTS, ids=[str(p.relative_to(WEB)) for p in PAGE_SCRIPTS])
 def test_pages_send_only_the_checked_documents(script):
     text = script.read_text(encoding="utf-8")

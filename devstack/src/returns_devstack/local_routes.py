@@ -1,4 +1,6 @@
-"""Developer pages of the local stack beside the gateway: sent emails, scheduled jobs on demand."""
+"""Developer pages of the local stack beside the gateway: sent emails, scheduled jobs on demand.
+
+Everything under /_local/ is behind LocalEndpointsGuard (loopback Host, no cross-site posts)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import Mount, Route
 
+from returns_devstack.local_guard import LocalEndpointsGuard
 from returns_devstack.mailbox import sent_emails
 from returns_devstack.mailbox_page import mail_json, mail_page
 from returns_devstack.stack import EmbeddedStack
@@ -31,10 +34,10 @@ def local_app(embedded: EmbeddedStack) -> Any:
             )
         return JSONResponse(embedded.runtime.run_job(job))
 
-    return Starlette(routes=[
+    return LocalEndpointsGuard(Starlette(routes=[
         *web_routes(),  # the three apps, their config, local sign-in, GraphiQL's files
         Route("/_local/mail", mail),
         Route("/_local/jobs/{job}", run_job, methods=["POST"]),
         *webhook_routes(embedded),
         Mount("/", app=embedded.gateway_app()),
-    ])
+    ]))

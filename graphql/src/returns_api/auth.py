@@ -4,7 +4,8 @@ local:   HS256 signed with RETURNS_LOCAL_JWT_SECRET; `exp` required; no issuer/a
 cognito: RS256 against the user pool's JWKS; issuer checked; audience = the app client
          (id tokens: `aud`; access tokens: `client_id` with token_use=access).
 Customers (no group) must carry `email` (in cognito mode also `email_verified`): a customer
-is their order email, so an unverified address would open someone else's orders.
+is their order email, so an unverified address would open someone else's orders; and it must be
+canonical (`is_canonical_email`), so a look-alike address cannot own another customer's orders.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 import jwt
 
 from returns_api.settings import Settings
+from returns_shared.domain.orders import is_canonical_email
 from returns_shared.service.ports import Caller
 from returns_shared.service.roles import STAFF_GROUPS, Role
 
@@ -139,6 +141,11 @@ def _caller(claims: Mapping[str, Any], *, require_verified_email: bool) -> Calle
     if caller.role == Role.CUSTOMER:
         if not email:
             raise InvalidCredential("a customer token needs an email claim (use the ID token)")
+        if not is_canonical_email(email):
+            # e.g. KELVIN SIGN for K: a different mailbox whose key equals another customer's
+            raise InvalidCredential(
+                "the email claim is not in canonical form (NFKC, no case-folding collisions)"
+            )
         if require_verified_email and claims.get("email_verified") not in (True, "true"):
             raise InvalidCredential("the customer's email address is not verified")
     return caller

@@ -6,6 +6,7 @@ UNAUTHENTICATED answer becomes a GraphQL error (not a userError); other userErro
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -30,10 +31,17 @@ class MalformedAnswer(Exception):
     """A function answered something other than the command answer shape (a bug: masked)."""
 
 
-def send(info: Info, caller: Caller, command: Command[Any], payload: dict[str, Any]) -> Answer:
+async def send(info: Info, caller: Caller, command: Command[Any], payload: dict[str, Any]) -> Answer:
     """Send `command` to the function its declaration names, under this request's id."""
-    raw = info.context.services.command_bus.send(command.function, command.name, caller, payload,
-                                                 correlation_id=info.context.request_id)
+    # A synchronous Lambda invoke (or, locally, the function itself): off the event loop.
+    raw = await asyncio.to_thread(
+        info.context.services.command_bus.send,
+        command.function,
+        command.name,
+        caller,
+        payload,
+        correlation_id=info.context.request_id,
+    )
     answer = parse_answer(raw)
     for error in answer.user_errors:
         if error.code in _AS_GRAPHQL_ERRORS:

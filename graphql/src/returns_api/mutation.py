@@ -7,6 +7,7 @@ authorization failures are GraphQL errors.
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -15,7 +16,7 @@ import strawberry
 from returns_api import validation
 from returns_api.commands import Answer, send
 from returns_api.context import Info
-from returns_api.permissions import caller_of, ensure_owner, is_customer, sends
+from returns_api.permissions import caller_of, is_customer, owns, sends
 from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
 from returns_api.types.order import Order
 from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
@@ -31,22 +32,21 @@ def _not_found(what: str, field: list[str]) -> list[UserError]:
 
 
 async def _customer_return_check(info: Info, caller: Caller, return_id: str) -> list[UserError]:
-    """Customers may only touch their own returns: read it first (unknown → NOT_FOUND)."""
+    """Customers may only touch their own returns: read it first (unknown or foreign → NOT_FOUND)."""
     if not is_customer(caller):
         return []
     ret = await info.context.loaders.returns.load(return_id)
-    if ret is None:
+    if ret is None or not owns(caller, ret.customer_email):
         return _not_found("return", ["id"])
-    ensure_owner(caller, ret.customer_email, "return")
     return []
 
 
-def _return_payload(info: Info, answer: Answer, fallback_id: str | None) -> ReturnPayload:
+async def _return_payload(info: Info, answer: Answer, fallback_id: str | None) -> ReturnPayload:
     if answer.user_errors:
         return ReturnPayload(user_errors=answer.user_errors)
     return_id = answer.return_id or fallback_id
     # Read back fresh (not from the loader cache, which may hold the pre-command version).
-    ret = info.context.reader.get_return(return_id) if return_id else None
+    ret = await asyncio.to_thread(info.context.reader.get_return, return_id) if return_id else None
     if ret is None:
         return ReturnPayload()
     info.context.loaders.prime_returns([ret])
@@ -64,8 +64,8 @@ async def _return_command(
         return ReturnPayload(user_errors=errors)
     if errors := await _customer_return_check(info, caller, str(return_id)):
         return ReturnPayload(user_errors=errors)
-    answer = send(info, caller, command, {"id": str(return_id), **payload})
-    return _return_payload(info, answer, str(return_id))
+    answer = await send(info, caller, command, {"id": str(return_id), **payload})
+    return await _return_payload(info, answer, str(return_id))
 
 
 @strawberry.type
@@ -76,10 +76,10 @@ class Mutation:
         caller = caller_of(info)
         if errors := validation.record_order(input):
             return RecordOrderPayload(user_errors=errors)
-        answer = send(info, caller, catalog.RECORD_ORDER, input.to_command())
+        answer = await send(info, caller, catalog.RECORD_ORDER, input.to_command())
         if answer.user_errors:
             return RecordOrderPayload(user_errors=answer.user_errors)
-        order = info.context.reader.get_order(answer.order_id or str(input.id))
+        order = await asyncio.to_thread(info.context.reader.get_order, answer.order_id or str(input.id))
         return RecordOrderPayload(order=Order.from_domain(order) if order else None)
 
     @strawberry.mutation(description="Customer (own order) or agent: request a return.",
@@ -90,11 +90,10 @@ class Mutation:
             return ReturnPayload(user_errors=errors)
         if is_customer(caller):
             order = await info.context.loaders.orders.load(str(input.order_id))
-            if order is None:
+            if order is None or not owns(caller, order.email):
                 return ReturnPayload(user_errors=_not_found("order", ["input", "orderId"]))
-            ensure_owner(caller, order.email, "order")
-        answer = send(info, caller, catalog.REQUEST_RETURN, input.to_command())
-        return _return_payload(info, answer, None)
+        answer = await send(info, caller, catalog.REQUEST_RETURN, input.to_command())
+        return await _return_payload(info, answer, None)
 
     @strawberry.mutation(description="Customer (own) or agent; before shipping only.",
                          extensions=sends(catalog.CANCEL_RETURN))
@@ -104,13 +103,21 @@ class Mutation:
     @strawberry.mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.APPROVE_RETURN))
     async def approve_return(self, info: Info, id: strawberry.ID, note: str | None = None) -> ReturnPayload:
         return await _return_command(
-            info, catalog.APPROVE_RETURN, id, {"note": note}, problems=validation.optional_texts(note=note)
+            info,
+            catalog.APPROVE_RETURN,
+            id,
+            {"note": note},
+            problems=validation.notes(required=False, note=note),
         )
 
     @strawberry.mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.DECLINE_RETURN))
     async def decline_return(self, info: Info, id: strawberry.ID, reason: str) -> ReturnPayload:
         return await _return_command(
-            info, catalog.DECLINE_RETURN, id, {"reason": reason}, problems=validation.texts(reason=reason)
+            info,
+            catalog.DECLINE_RETURN,
+            id,
+            {"reason": reason},
+            problems=validation.notes(required=True, reason=reason),
         )
 
     @strawberry.mutation(description="Customer (own) or agent on their behalf; self-ship returns.",

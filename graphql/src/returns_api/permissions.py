@@ -2,9 +2,12 @@
 
 Mutations take their roles from the command declarations in shared (`returns_shared.service.catalog`),
 so the gateway and the functions cannot disagree; queries, which only the gateway serves, name
-their roles on the field. Customers additionally act on their own orders only (order email == token
-email, compared case-insensitively): resolvers read the object first and call `ensure_owner` before
-anything is sent to a function.
+their roles on the field.
+
+Customers additionally act on their own orders only (order email == token email, compared by
+`customer_key`: NFKC, case-folded, IDNA domain): resolvers read the object first and check `owns`
+before anything is sent to a function. Someone else's object is answered exactly like a missing
+one (null, or NOT_FOUND), so a customer cannot tell that it exists.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from strawberry.permission import BasePermission, PermissionExtension
 
 from returns_api.context import Info
 from returns_api.errors import Forbidden, Unauthenticated
-from returns_shared.domain.orders import customer_key
+from returns_shared.domain.orders import same_customer
 from returns_shared.service.dispatch import Command
 from returns_shared.service.ports import Caller
 from returns_shared.service.roles import Role
@@ -87,11 +90,5 @@ def is_customer(caller: Caller | None) -> bool:
 
 
 def owns(caller: Caller, email: str) -> bool:
-    return not is_customer(caller) or (
-        caller.email is not None and customer_key(caller.email) == customer_key(email)
-    )
-
-
-def ensure_owner(caller: Caller, email: str, what: str) -> None:
-    if not owns(caller, email):
-        raise Forbidden(f"This {what} belongs to another customer")
+    """Staff see everything their role allows; a customer only what their email owns."""
+    return not is_customer(caller) or same_customer(caller.email, email)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
+from returns_api.cost import RETURNS_PAGE_DEFAULT
 from returns_api.errors import BadUserInput, Forbidden
 from returns_api.permissions import (
     AGENT,
@@ -13,7 +16,6 @@ from returns_api.permissions import (
     EVERY_ROLE,
     WAREHOUSE,
     caller_of,
-    ensure_owner,
     is_customer,
     owns,
     public,
@@ -31,6 +33,7 @@ from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
 from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
+from returns_shared.domain.text import key_problem
 from returns_shared.policy.engine import RequestedLine, quote
 
 
@@ -45,10 +48,11 @@ class Query(LookupQueries):
     @strawberry.field(extensions=roles(*EVERY_ROLE))
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         caller = caller_of(info)
+        if key_problem(str(id)):
+            return None  # cannot be anybody's id (and must not reach DynamoDB's key limits)
         order = await info.context.loaders.orders.load(str(id))
-        if order is None:
+        if order is None or not owns(caller, order.email):
             return None
-        ensure_owner(caller, order.email, "order")
         return Order.from_domain(order)
 
     @strawberry.field(extensions=roles(CUSTOMER, AGENT))
@@ -58,11 +62,10 @@ class Query(LookupQueries):
             return ReturnQuotePayload(user_errors=errors)
         ctx = info.context
         order = await ctx.loaders.orders.load(str(input.order_id))
-        if order is None:
+        if order is None or not owns(caller, order.email):
             return ReturnQuotePayload(
                 user_errors=[UserError.of("no such order", "NOT_FOUND", ["input", "orderId"])]
             )
-        ensure_owner(caller, order.email, "order")
         prior = await ctx.loaders.returns_of_order.load(order.id)
         requested = [
             RequestedLine(order_line_id=str(line.order_line_id), quantity=line.quantity, reason=line.reason)
@@ -77,10 +80,11 @@ class Query(LookupQueries):
     @strawberry.field(name="return", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
         caller = caller_of(info)
-        ret = await info.context.loaders.returns.load(str(id))
-        if ret is None:
+        if key_problem(str(id)):
             return None
-        ensure_owner(caller, ret.customer_email, "return")
+        ret = await info.context.loaders.returns.load(str(id))
+        if ret is None or not owns(caller, ret.customer_email):
+            return None
         return Return.from_domain(ret, info.context.policy)
 
     @strawberry.field(description="Newest first. Customers see their own returns, staff see all "
@@ -88,7 +92,7 @@ class Query(LookupQueries):
     async def returns(
         self,
         info: Info,
-        first: int | None = 20,
+        first: int | None = RETURNS_PAGE_DEFAULT,
         after: str | None = None,
         status: ReturnStatus | None = None,
         order_id: strawberry.ID | None = None,
@@ -108,7 +112,8 @@ class Query(LookupQueries):
             email = customer_key(customer_email) if customer_email else None
         ctx = info.context
         try:
-            page = ctx.reader.list_returns(
+            page = await asyncio.to_thread(
+                ctx.reader.list_returns,
                 first=first + start.skip,
                 after=start.page_cursor,
                 status=status,
@@ -129,12 +134,14 @@ class Query(LookupQueries):
                                   "(nothing was paid), oldest failure first. Retry them with retryRefund.",
                       extensions=roles(AGENT))
     async def failed_refunds(
-        self, info: Info, first: int | None = 20, after: str | None = None
+        self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
     ) -> ReturnConnection:
         first, start = page_start(first, after)
         ctx = info.context
         try:
-            page = ctx.reader.failed_refunds(first=first + start.skip, after=start.page_cursor)
+            page = await asyncio.to_thread(
+                ctx.reader.failed_refunds, first=first + start.skip, after=start.page_cursor
+            )
         except DomainError as exc:
             raise BadUserInput(exc.message) from exc
         items = page.items[start.skip :]

@@ -3,10 +3,13 @@ tracking number and the unknown packages (console, warehouse), the inspection pr
 
 from __future__ import annotations
 
+import asyncio
+
 import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
+from returns_api.cost import MAX_PAGE
 from returns_api.errors import BadUserInput, Forbidden
 from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, caller_of, is_customer, owns, roles
 from returns_api.types.connection import Position
@@ -25,7 +28,6 @@ from returns_shared.domain.errors import DomainError
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.engine import InspectedLine, settle
 
-MAX_PAGE = 100
 MAX_TRACKING_NUMBER = 64
 MAX_EMAIL = 320
 
@@ -62,8 +64,8 @@ class LookupQueries:
             raise BadUserInput("`customerEmail` is required: orders are listed per customer")
         ctx = info.context
         try:
-            page = ctx.reader.list_orders(customer_email=customer_email, first=first + start.skip,
-                                          after=start.page_cursor)
+            page = await asyncio.to_thread(ctx.reader.list_orders, customer_email=customer_email,
+                                           first=first + start.skip, after=start.page_cursor)
         except DomainError as exc:  # a forged or foreign cursor
             raise BadUserInput(exc.message) from exc
         items = page.items[start.skip :]
@@ -82,7 +84,7 @@ class LookupQueries:
         if not number or len(number) > MAX_TRACKING_NUMBER:
             raise BadUserInput(f"`trackingNumber` must have 1 to {MAX_TRACKING_NUMBER} characters")
         ctx = info.context
-        found = ctx.reader.returns_by_tracking_number(number)
+        found = await asyncio.to_thread(ctx.reader.returns_by_tracking_number, number)
         ctx.loaders.prime_returns(found)
         return [Return.from_domain(ret, ctx.policy) for ret in found]
 
@@ -95,7 +97,8 @@ class LookupQueries:
     ) -> UnknownPackageConnection:
         first, start = page_start(first, after)
         try:
-            page = info.context.reader.unknown_packages(first=first + start.skip, after=start.page_cursor)
+            page = await asyncio.to_thread(info.context.reader.unknown_packages, first=first + start.skip,
+                                           after=start.page_cursor)
         except DomainError as exc:
             raise BadUserInput(exc.message) from exc
         nodes = [UnknownPackage.from_domain(package) for package in page.items[start.skip :]]

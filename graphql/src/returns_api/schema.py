@@ -7,6 +7,7 @@ request gets a fresh instance.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import strawberry
@@ -18,6 +19,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
+from returns_api.guard import OperationGuard
 from returns_api.masking import ReferencedMaskErrors
 from returns_api.mutation import Mutation
 from returns_api.query import Query
@@ -25,6 +27,7 @@ from returns_api.scalars import SCALAR_MAP
 from returns_api.settings import Settings
 
 MAX_DEPTH = 10
+_SUGGESTION = re.compile(r" Did you mean [^?]*\?")  # graphql-core's did_you_mean() (names hold no "?")
 MAX_ALIASES = 15
 MAX_TOKENS = 2000
 VALIDATION_CACHE_SIZE = 256
@@ -36,7 +39,11 @@ class GatewaySchema(strawberry.Schema):
     ) -> None:
         # Strawberry logs every error with a stack trace by default; client errors (bad queries,
         # refused tokens) are not incidents, and unexpected ones are logged by the masking extension.
-        return None
+        if self.config.disable_field_suggestions:
+            # Strawberry strips field suggestions only; graphql-core also suggests argument, type,
+            # enum value and input field names, all of which describe the schema.
+            for error in errors:
+                error.message = _SUGGESTION.sub("", error.message)
 
 
 @lru_cache(maxsize=4)
@@ -57,6 +64,7 @@ def _build(developer_tools: bool) -> GatewaySchema:
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             lambda: AddValidationRules(fixed_rules),
             lambda: ValidationCache(maxsize=VALIDATION_CACHE_SIZE),
+            OperationGuard,
             ReferencedMaskErrors,
         ],
     )

@@ -19,6 +19,7 @@ from returns_api.types.inputs import (
     ReturnLineInput,
 )
 from returns_api.types.user_errors import UserError
+from returns_shared.domain.text import key_problem, text_problem
 from returns_shared.service.limits import MAX_EMAIL, MAX_IDEMPOTENCY_KEY, MAX_LINES, MAX_TEXT
 
 CODE = "INVALID_INPUT"
@@ -35,15 +36,23 @@ class Problems:
     def add(self, path: Path, message: str) -> None:
         self.errors.append(UserError.of(message, CODE, list(path)))
 
-    def text(
-        self, path: Path, value: str | None, *, required: bool = True, max_length: int = MAX_TEXT
-    ) -> None:
+    def text(self, path: Path, value: str | None, *, required: bool = True, max_length: int = MAX_TEXT,
+             multiline: bool = False) -> None:
         if value is None:
             return
         if required and not value.strip():
             self.add(path, "must not be blank")
         elif len(value) > max_length:
             self.add(path, f"must be at most {max_length} characters")
+        elif problem := text_problem(value, multiline=multiline):
+            self.add(path, problem)
+
+    def key(self, path: Path, value: str, *, max_length: int = MAX_TEXT) -> None:
+        """An identifier: it becomes part of a DynamoDB key, whose limits are in bytes."""
+        before = len(self.errors)
+        self.text(path, value, max_length=max_length)
+        if len(self.errors) == before and (problem := key_problem(value)):
+            self.add(path, problem)
 
     def lines(self, path: Path, items: Sequence[object]) -> None:
         if not items:
@@ -81,7 +90,7 @@ def _money(problems: Problems, path: Path, money: MoneyInput) -> None:
 def record_order(data: RecordOrderInput) -> list[UserError]:
     p = Problems()
     root = ["input"]
-    p.text([*root, "id"], str(data.id))
+    p.key([*root, "id"], str(data.id))
     # The order email is a recorded fact, not checked here: a malformed or disposable address is
     # exactly what SCREEN-EMAIL flags when a return is requested (the order is still an order).
     p.text([*root, "email"], data.email, max_length=MAX_EMAIL)
@@ -93,7 +102,7 @@ def record_order(data: RecordOrderInput) -> list[UserError]:
     p.lines([*root, "lines"], data.lines)
     for index, line in enumerate(data.lines[:MAX_LINES]):
         path = [*root, "lines", str(index)]
-        p.text([*path, "id"], str(line.id))
+        p.key([*path, "id"], str(line.id))
         p.text([*path, "sku"], line.sku)
         p.text([*path, "title"], line.title)
         p.text([*path, "category"], line.category)
@@ -107,43 +116,44 @@ def record_order(data: RecordOrderInput) -> list[UserError]:
 def _return_lines(p: Problems, path: Path, lines: Sequence[ReturnLineInput]) -> None:
     p.lines(path, lines)
     for index, line in enumerate(lines[:MAX_LINES]):
-        p.text([*path, str(index), "orderLineId"], str(line.order_line_id))
-        p.text([*path, str(index), "note"], line.note, required=False)
+        p.key([*path, str(index), "orderLineId"], str(line.order_line_id))
+        p.text([*path, str(index), "note"], line.note, required=False, multiline=True)
 
 
 def return_input(data: ReturnInput) -> list[UserError]:
     p = Problems()
-    p.text(["input", "orderId"], str(data.order_id))
+    p.key(["input", "orderId"], str(data.order_id))
     _return_lines(p, ["input", "lines"], data.lines)
     return p.errors
 
 
 def request_return(data: RequestReturnInput) -> list[UserError]:
     p = Problems()
-    p.text(["input", "orderId"], str(data.order_id))
-    p.text(["input", "idempotencyKey"], data.idempotency_key, max_length=MAX_IDEMPOTENCY_KEY)
+    p.key(["input", "orderId"], str(data.order_id))
+    p.key(["input", "idempotencyKey"], data.idempotency_key, max_length=MAX_IDEMPOTENCY_KEY)
     _return_lines(p, ["input", "lines"], data.lines)
     return p.errors
 
 
 def return_id(value: str, path: Path = ("id",)) -> list[UserError]:
     p = Problems()
-    p.text(path, value)
+    p.key(path, value)
     return p.errors
 
 
 def texts(**fields: str | None) -> list[UserError]:
-    """Plain string arguments of a mutation (required when not None)."""
+    """Plain one-line string arguments of a mutation (required when not None)."""
     p = Problems()
     for name, value in fields.items():
         p.text([name], value)
     return p.errors
 
 
-def optional_texts(**fields: str | None) -> list[UserError]:
+def notes(*, required: bool, **fields: str | None) -> list[UserError]:
+    """Free-text arguments that may span lines (a note, a decline reason)."""
     p = Problems()
     for name, value in fields.items():
-        p.text([name], value, required=False)
+        p.text([name], value, required=required, multiline=True)
     return p.errors
 
 
@@ -151,5 +161,5 @@ def inspection(lines: Sequence[InspectionLineInput]) -> list[UserError]:
     p = Problems()
     p.lines(["lines"], lines)
     for index, line in enumerate(lines[:MAX_LINES]):
-        p.text(["lines", str(index), "orderLineId"], str(line.order_line_id))
+        p.key(["lines", str(index), "orderLineId"], str(line.order_line_id))
     return p.errors

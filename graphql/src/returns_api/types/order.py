@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from returns_api.context import Info
+from returns_api.cost import MAX_PAGE, ORDER_RETURNS_DEFAULT
+from returns_api.errors import BadUserInput
 from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, roles
 from returns_api.types.money import Money
 from returns_api.types.quote import IneligibilityReason, reasons
@@ -128,11 +130,15 @@ class Order:
         decided = returnability(self.source, prior, policy=ctx.policy, now=ctx.now)
         return [LineReturnability.from_domain(item, ctx.policy) for item in decided]
 
-    @strawberry.field(extensions=roles(CUSTOMER, AGENT, WAREHOUSE))  # the order feed reads orders only
+    @strawberry.field(description="The order's first returns, oldest first (`first` ≤ 100); page through all "
+                      "of them with `returns(orderId:)`.",
+                      extensions=roles(CUSTOMER, AGENT, WAREHOUSE))  # the order feed reads orders only
     async def returns(
-        self, info: Info
+        self, info: Info, first: int = ORDER_RETURNS_DEFAULT
     ) -> list[Annotated[Return, strawberry.lazy("returns_api.types.returns")]]:
         from returns_api.types.returns import Return  # circular: Return.order is an Order
 
+        if not 1 <= first <= MAX_PAGE:  # capped: a nested list must not fan out without bound
+            raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
         found = await info.context.loaders.returns_of_order.load(self.source.id)
-        return [Return.from_domain(ret, info.context.policy) for ret in found]
+        return [Return.from_domain(ret, info.context.policy) for ret in found[:first]]

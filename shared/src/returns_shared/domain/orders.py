@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,7 +55,7 @@ class Order(BaseModel):
 
     @property
     def customer_key(self) -> str:
-        """Customer = the order's email address, compared case-insensitively."""
+        """Customer = the order's email address, compared by `customer_key`."""
         return customer_key(self.email)
 
     def line(self, line_id: str) -> OrderLine | None:
@@ -62,4 +63,34 @@ class Order(BaseModel):
 
 
 def customer_key(email: str) -> str:
-    return email.strip().lower()
+    """The one comparison key of a customer's email (indexes, idempotency, ownership): NFKC and
+    case-folded, the domain in ASCII (IDNA). Never raises: it also keys recorded data."""
+    local, at, domain = unicodedata.normalize("NFKC", email.strip()).rpartition("@")
+    if not at:
+        return domain.casefold()  # not an address: compared as text
+    return f"{local.casefold()}@{_ascii_domain(domain)}"
+
+
+def is_canonical_email(email: str) -> bool:
+    """May this address own orders? Not when normalising changes more than ASCII-like case: a
+    compatibility look-alike (KELVIN SIGN for K, fullwidth letters) or a folding collision (ß→ss)
+    is a different mailbox that the key would confuse with another customer's."""
+    return unicodedata.is_normalized("NFKC", email) and email.casefold() == email.lower()
+
+
+def same_customer(caller_email: str | None, order_email: str) -> bool:
+    """Ownership: both addresses canonical and equal by key."""
+    return (caller_email is not None and is_canonical_email(caller_email) and is_canonical_email(order_email)
+            and customer_key(caller_email) == customer_key(order_email))
+
+
+def _ascii_domain(domain: str) -> str:
+    folded = domain.casefold().rstrip(".")
+    if folded.isascii():
+        return folded
+    import idna  # rare (internationalised domains): keep it off the cold start
+
+    try:
+        return idna.encode(folded, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return folded  # not a valid domain: compared as text (never equal to a valid one)

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from returns_shared.domain import return_tracking
 from returns_shared.domain.decisions import Quote, ScreeningResult, Settlement
 from returns_shared.domain.errors import InvalidState
+from returns_shared.domain.orders import customer_key
 from returns_shared.domain.refunds import REFUND_STATUS_NEXT, Refund, RefundAttempt
 from returns_shared.domain.return_parts import SYSTEM, TRANSITIONS, utc_iso
 from returns_shared.domain.return_parts import ReturnEvent as ReturnEvent
@@ -79,7 +80,7 @@ class Return(BaseModel):
         return cls(
             id=return_id,
             order_id=order_id,
-            customer_email=customer_email.strip().lower(),
+            customer_email=customer_key(customer_email),
             status=S.REQUESTED,
             method=method,
             lines=lines,

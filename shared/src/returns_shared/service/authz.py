@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 from returns_shared.domain.errors import Forbidden
-from returns_shared.domain.orders import customer_key
+from returns_shared.domain.orders import same_customer
 from returns_shared.service.ports import Caller
 
 
 def require_owner_or(caller: Caller, customer_email: str, *staff_roles: str) -> None:
-    """Customers act on their own orders only (order email == token email); listed staff roles always."""
+    """Customers act on their own orders only (same_customer); listed staff roles always."""
     if caller.role in staff_roles:
         return
-    if (
-        caller.role == "customer"
-        and caller.email
-        and customer_key(caller.email) == customer_key(customer_email)
-    ):
+    if caller.role == "customer" and same_customer(caller.email, customer_email):
         return
     raise Forbidden("this order belongs to another customer")

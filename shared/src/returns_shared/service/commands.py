@@ -6,8 +6,9 @@ with the field path, and nothing runs.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
@@ -15,11 +16,29 @@ from pydantic.alias_generators import to_camel
 
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.money import MoneyError, parse_amount
+from returns_shared.domain.text import key_problem, text_problem
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
 from returns_shared.service import limits
 
-Text = Annotated[str, Field(min_length=1, max_length=limits.MAX_TEXT)]
-OptionalText = Annotated[str | None, Field(default=None, max_length=limits.MAX_LONG_TEXT)]
+
+def _checked(problem: Callable[[str], str | None]) -> Callable[[str | None], str | None]:
+    def check(value: str | None) -> str | None:
+        if value is not None and (message := problem(value)):
+            raise ValueError(message)
+        return value
+
+    return check
+
+
+_line = _checked(text_problem)
+_note = _checked(partial(text_problem, multiline=True))
+Text = Annotated[str, Field(min_length=1, max_length=limits.MAX_TEXT), AfterValidator(_line)]
+OptionalText = Annotated[
+    str | None, Field(default=None, max_length=limits.MAX_LONG_TEXT), AfterValidator(_line)
+]
+Note = Annotated[str | None, Field(default=None, max_length=limits.MAX_LONG_TEXT), AfterValidator(_note)]
+_key = _checked(key_problem)
+Key = Annotated[str, Field(min_length=1), AfterValidator(_key)]  # becomes a DynamoDB key
 
 
 def _aware(value: datetime) -> datetime:
@@ -56,13 +75,13 @@ class AddressIn(CommandModel):
     line2: OptionalText
     city: Text
     region: OptionalText
-    postal_code: Annotated[str, Field(min_length=1, max_length=limits.MAX_POSTAL_CODE)]
+    postal_code: Annotated[str, Field(min_length=1, max_length=limits.MAX_POSTAL_CODE), AfterValidator(_line)]
     country_code: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
-    phone: Annotated[str | None, Field(default=None, max_length=limits.MAX_PHONE)]
+    phone: Annotated[str | None, Field(default=None, max_length=limits.MAX_PHONE), AfterValidator(_line)]
 
 
 class OrderLineIn(CommandModel):
-    id: Text
+    id: Key
     sku: Text
     title: Text
     category: Text
@@ -70,14 +89,14 @@ class OrderLineIn(CommandModel):
     unit_price: MoneyIn
     unit_tax: MoneyIn | None = None
     delivered_at: AwareDateTime | None = None
-    set_id: Annotated[str | None, Field(default=None, max_length=limits.MAX_SET_ID)]
+    set_id: Annotated[str | None, Field(default=None, max_length=limits.MAX_SET_ID), AfterValidator(_line)]
     free_gift: bool | None = None
     non_returnable: bool | None = None
 
 
 class RecordOrder(CommandModel):
-    id: Text
-    email: Annotated[str, Field(min_length=3, max_length=limits.MAX_EMAIL)]
+    id: Key
+    email: Annotated[str, Field(min_length=3, max_length=limits.MAX_EMAIL), AfterValidator(_line)]
     placed_at: AwareDateTime
     currency_code: Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
     payment_reference: Text
@@ -88,34 +107,36 @@ class RecordOrder(CommandModel):
 
 
 class ReturnLineIn(CommandModel):
-    order_line_id: Text
+    order_line_id: Key
     quantity: int
     reason: ReturnReason
-    note: OptionalText
+    note: Note
 
 
 class RequestReturn(CommandModel):
-    order_id: Text
+    order_id: Key
     method: ReturnMethod
     lines: Annotated[list[ReturnLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
     condition_attested: bool
-    idempotency_key: Annotated[str, Field(min_length=1, max_length=limits.MAX_IDEMPOTENCY_KEY)]
+    idempotency_key: Annotated[
+        str, Field(min_length=1, max_length=limits.MAX_IDEMPOTENCY_KEY), AfterValidator(_key)
+    ]
 
 
 class ById(CommandModel):
-    id: Text
+    id: Key
 
 
 class ApproveReturn(ById):
-    note: OptionalText
+    note: Note
 
 
 class DeclineReturn(ById):
-    reason: Annotated[str, Field(min_length=1, max_length=limits.MAX_LONG_TEXT)]
+    reason: Annotated[str, Field(min_length=1, max_length=limits.MAX_LONG_TEXT), AfterValidator(_note)]
 
 
 class SubmitTracking(ById):
-    carrier: Annotated[str, Field(min_length=2, max_length=40)]
+    carrier: Annotated[str, Field(min_length=2, max_length=40), AfterValidator(_line)]
     tracking_number: Annotated[str, Field(min_length=6, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
 
 
@@ -124,7 +145,7 @@ class ReceiveReturn(ById):
 
 
 class InspectionLineIn(CommandModel):
-    order_line_id: Text
+    order_line_id: Key
     condition: ItemCondition
     defect_confirmed: bool | None = None
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from returns_shared.domain.errors import InvalidInput, InvalidState, ManyErrors
 from returns_shared.domain.money import Money
-from returns_shared.domain.orders import Address, Order, OrderLine
+from returns_shared.domain.orders import Address, Order, OrderLine, customer_key
 from returns_shared.service.commands import AddressIn, MoneyIn, RecordOrder
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Answer, retry_on_conflict
@@ -91,7 +91,7 @@ def _priced_facts(order: Order) -> tuple[Any, ...]:
     return (
         order.currency,
         order.payment_reference,
-        order.email.lower(),
+        customer_key(order.email),
         tuple(
             (line.id, line.sku, line.category, line.quantity, line.unit_price, line.unit_tax, line.set_id,
              line.free_gift, line.non_returnable)

@@ -33,6 +33,7 @@ from typing import Any
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
+from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
@@ -233,3 +234,27 @@ def pending_email_item(return_id: str, kind: str, *, at: datetime, retry_at: dat
         "entity": "Notification", "returnId": return_id, "kind": kind, "status": "PENDING", "at": iso(at),
         "attempts": 1, "nextAttemptAt": iso(retry_at),
         "gsi3pk": PENDING_EMAILS, "gsi3sk": email_queue_position(return_id, kind, due_at=retry_at)})}
+
+
+INDEX_KEYS = {"GSI1": ("gsi1pk", "gsi1sk"), "GSI2": ("gsi2pk", "gsi2sk"), "GSI3": ("gsi3pk", "gsi3sk"),
+              "GSI4": ("gsi4pk", "gsi4sk")}
+
+
+def start_key(key: Any, index: str, pk: str) -> Item:
+    """A cursor's DynamoDB start key, checked: the table and index key attributes only, strings,
+    inside the partition being listed (else DynamoDB refuses it: a 500, not the caller's error)."""
+    pk_name, sk_name = INDEX_KEYS[index]
+    names = {"pk", "sk", pk_name, sk_name}
+    valid = (
+        isinstance(key, dict)
+        and set(key) == names
+        and all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) and len(v["S"]) <= 2048
+            for v in key.values()
+        )
+        and key[pk_name]["S"] == pk
+    )
+    if not valid:
+        raise InvalidInput("the cursor is not valid", field=("after",))
+    checked: Item = key
+    return checked

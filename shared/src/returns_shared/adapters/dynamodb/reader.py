@@ -11,6 +11,7 @@ from typing import Any
 from returns_shared.adapters.dynamodb import items
 from returns_shared.adapters.dynamodb.items import Item
 from returns_shared.adapters.dynamodb.table import TableReads
+from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
@@ -121,7 +122,7 @@ class DynamoReturnsRepository(TableReads):
         else:
             return self._list_all(first=first, after=after)
         scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}"
-        start = self.cursors.decode(scope, after) if after else None
+        start = items.start_key(self.cursors.decode(scope, after), index, pk) if after else None
         found, last = self._query_page(index, pk_name, pk, first=first, start=start, filters=filters,
                                        convert=items.return_from_item)
         return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
@@ -129,11 +130,15 @@ class DynamoReturnsRepository(TableReads):
     def _list_all(self, *, first: int, after: str | None) -> Page[Return]:
         scope = "GSI4|all"
         this_month = items.month_index(datetime.now(UTC))
-        position: dict[str, Any] = (
-            self.cursors.decode(scope, after) if after else {"month": this_month, "key": None}
+        position = self.cursors.decode(scope, after) if after else {"month": this_month, "key": None}
+        month = position.get("month") if isinstance(position, dict) else None
+        # Bounded before use: the loop below walks one month per step down to the floor.
+        if not isinstance(month, int) or isinstance(month, bool) or not 0 <= month <= this_month:
+            raise InvalidInput("the cursor is not valid", field=("after",))
+        key = position.get("key")
+        start: Item | None = (
+            items.start_key(key, "GSI4", items.month_partition(month)) if key is not None else None
         )
-        month: int = position["month"]
-        start: Item | None = position["key"]
         floor = this_month - MONTHS_LISTED_BACK
         found: list[Return] = []
         while month >= floor and len(found) < first:
@@ -172,7 +177,11 @@ class DynamoReturnsRepository(TableReads):
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
         """Returns whose refund the provider refused or failed, oldest failure first (agents' queue)."""
         scope = f"GSI3|{items.FAILED_REFUNDS}"
-        start = self.cursors.decode(scope, after) if after else None
+        start = (
+            items.start_key(self.cursors.decode(scope, after), "GSI3", items.FAILED_REFUNDS)
+            if after
+            else None
+        )
         kwargs: dict[str, Any] = {
             "TableName": self.table_name, "IndexName": "GSI3", "Limit": first,
             "KeyConditionExpression": "gsi3pk = :pk",

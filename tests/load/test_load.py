@@ -1,0 +1,29 @@
+"""The bounded load run in `make test`: 20 concurrent clients for 5 s against the real local stack
+(`make dev`'s server in its own process), mixing quotes, return requests and listings. Zero errors;
+p50/p95 are printed in the session summary. `make load` runs the full 20 clients × 20 s."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from returns_devstack.load import LocalServer, run_load
+
+from .conftest import FIGURES
+
+pytestmark = pytest.mark.slow
+CLIENTS, SECONDS = 20, 5
+
+
+def test_concurrent_clients_see_no_errors():
+    server = LocalServer()
+    try:
+        report = asyncio.run(run_load(server.url, clients=CLIENTS, seconds=SECONDS))
+    finally:
+        server.stop()
+    summary = report.summary()
+    FIGURES.append(summary)
+    assert report.errors == []
+    assert all(summary[kind]["count"] > 0 for kind in ("quote", "list", "request")), summary
+    assert server.process.returncode is not None  # stopped, nothing left running
