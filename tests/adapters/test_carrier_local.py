@@ -65,3 +65,13 @@ def test_barcode_is_drawn_as_code128_bars():
 
 def test_same_input_renders_the_same_bytes():
     assert issue().pdf == issue().pdf
+
+
+def test_a_local_label_carries_its_shipment_and_is_voided_locally():
+    carrier = LocalCarrier(entropy=lambda: 42)
+    label = carrier.issue_label(rma_id="RMA-7Q2K9", ship_from=CUSTOMER_ADDRESS.model_dump(),
+                                ship_to=WAREHOUSE, fee=usd("0.00"))
+    assert label.shipment_id == f"shp_local_{label.tracking_number}"
+    first = carrier.void_label(shipment_id=label.shipment_id, tracking_number=label.tracking_number)
+    again = carrier.void_label(shipment_id=label.shipment_id, tracking_number=label.tracking_number)
+    assert first == again and first.voided and carrier.voided == {label.tracking_number}

@@ -12,7 +12,7 @@ from typing import Any
 
 from returns_shared.domain.money import Money
 from returns_shared.notifications.formatting import address_lines, money
-from returns_shared.service.ports import IssuedLabel
+from returns_shared.service.ports import IssuedLabel, LabelVoid
 
 TRACKING_PREFIX = "1ZRL"
 TRACKING_DIGITS = 14
@@ -40,6 +40,7 @@ class LocalCarrier:
         self.carrier = carrier
         self._entropy = entropy
         self._compress = compress
+        self.voided: set[str] = set()  # tracking numbers of the labels voided (no postage was paid)
 
     def new_tracking_number(self) -> str:
         return f"{TRACKING_PREFIX}{self._entropy() % 10**TRACKING_DIGITS:0{TRACKING_DIGITS}d}"
@@ -60,7 +61,12 @@ class LocalCarrier:
             compress=self._compress,
         )
         return IssuedLabel(carrier=self.carrier, tracking_number=tracking, pdf=pdf,
-                           tracker_id=f"trk_local_{tracking}")
+                           tracker_id=f"trk_local_{tracking}", shipment_id=f"shp_local_{tracking}")
+
+    def void_label(self, *, shipment_id: str | None, tracking_number: str) -> LabelVoid:
+        """Voided locally (asking twice answers the same): no carrier holds postage for a local label."""
+        self.voided.add(tracking_number)
+        return LabelVoid(voided=True, status="voided")
 
     def track(self, *, tracking_number: str, carrier: str) -> str:
         return f"trk_local_{tracking_number}"

@@ -5,7 +5,7 @@ A label is an EasyPost *return* shipment: the addresses are given as for the ori
 from the customer's shipping address to the warehouse return address (ADDR-RETURN). The cheapest
 rate among the configured carriers is bought; buying also creates the tracker whose scans reach
 POST /webhooks/easypost. The label file is fetched and kept as a PDF (an image label is wrapped in
-a one-page PDF).
+a one-page PDF). An unused label is voided by EasyPost's shipment refund (its postage comes back).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from decimal import Decimal
 from typing import Any
 
 from returns_shared.domain.money import Money
-from returns_shared.service.ports import CarrierUnavailable, IssuedLabel
+from returns_shared.domain.tracking import SHIPPED_STATUSES
+from returns_shared.service.ports import CarrierUnavailable, IssuedLabel, LabelVoid, LabelVoidRefused
 
 DEFAULT_PARCEL = {
     "length": 14,
@@ -25,6 +26,9 @@ DEFAULT_PARCEL = {
     "weight": 32,
 }  # inches, ounces: a folded garment bag
 LABEL_FETCH_TIMEOUT_SECONDS = 15
+# EasyPost's refund_status of a voided label: asked for, done, or a bill-on-scan carrier's (nothing is
+# charged unless the label is used; it "will not change with multiple retries").
+VOIDED_REFUND_STATUSES = frozenset({"submitted", "refunded", "not_applicable"})
 
 
 class CarrierDeclined(Exception):
@@ -112,6 +116,30 @@ class EasyPostCarrier:
             tracker_id=(bought.get("tracker") or {}).get("id"), shipment_id=bought.get("id"),
             postage=Money(amount=Decimal(rate["rate"]), currency=rate.get("currency") or "USD"),
         )
+
+    def void_label(self, *, shipment_id: str | None, tracking_number: str) -> LabelVoid:
+        """POST /shipments/<id>/refund, after reading the shipment: a refund asked for before (a worker
+        that crashed before recording it) is answered from its refund_status without asking twice, and
+        a label the carrier has scanned is never sent for a refund."""
+        if not shipment_id:
+            raise LabelVoidRefused(f"label {tracking_number} has no EasyPost shipment to void")
+        client = self._client()
+        shipment = self._call(lambda: client.shipment.retrieve(shipment_id)).to_dict()
+        if shipment.get("refund_status") in VOIDED_REFUND_STATUSES:
+            return LabelVoid(voided=True, status=shipment["refund_status"])
+        scanned = (shipment.get("tracker") or {}).get("status") or shipment.get("status")
+        if scanned in SHIPPED_STATUSES:
+            return LabelVoid(voided=False, status=str(scanned))
+        try:
+            refunded = self._call(lambda: client.shipment.refund(shipment_id)).to_dict()
+        except CarrierDeclined as exc:
+            raise LabelVoidRefused(f"EasyPost refuses to refund {shipment_id}: {exc}") from exc
+        status = refunded.get("refund_status")
+        if status in VOIDED_REFUND_STATUSES:
+            return LabelVoid(voided=True, status=str(status))
+        # "rejected": EasyPost documents that a refund asked for soon after the label was bought may be
+        # rejected wrongly and may be asked for again; the queue's retries (then its DLQ alarm) do that
+        raise CarrierUnavailable(f"EasyPost answered refund_status {status!r} for {shipment_id}")
 
     def track(self, *, tracking_number: str, carrier: str) -> str:
         client = self._client()

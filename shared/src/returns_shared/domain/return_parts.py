@@ -57,3 +57,12 @@ class ReturnLabel(BaseModel):
     object_key: str  # the PDF in the labels bucket; the API presigns a time-limited URL
     fee: Money
     created_at: datetime
+    shipment_id: str | None = None  # the carrier platform's shipment: what a void names
+    # Once its return ended unused: the carrier platform's word on the void (submitted, refunded, ...),
+    # "in use" when the carrier had scanned it (never voided), or why it was refused.
+    void_status: str | None = None
+    voided_at: datetime | None = None  # set when voided: the PDF is no longer offered
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from returns_shared.domain.return_labels import ENDED_UNUSED
 from returns_shared.domain.tracking import CarrierScan, CarrierTracking
 from returns_shared.domain.vocabulary import ReturnStatus as S
 
 if TYPE_CHECKING:
     from returns_shared.domain.returns import Return
+
+# A return's timeline and its record of seen scans stop growing here: the number is the customer's
+# choice for a self-shipped package, so its scans must not be able to fill the item (400 KB).
+MAX_NOTED_SCANS = 60
 
 
 def start_tracking(ret: Return, tracker_id: str, *, tracking_number: str) -> bool:
@@ -21,9 +26,10 @@ def start_tracking(ret: Return, tracker_id: str, *, tracking_number: str) -> boo
 
 def record_carrier_scans(ret: Return, scans: list[CarrierScan], *, carrier: str | None, status: str) -> bool:
     """The carrier's scans of this package (cumulative, possibly repeated or out of order): the first
-    real scan ships an APPROVED return (IN_TRANSIT, so it never expires), later ones are noted.
+    real scan ships an APPROVED return (IN_TRANSIT, so it never expires), later ones are noted. A
+    canceled or expired return's label that the carrier scans anyway is in use: noted, never voided.
     False when nothing is new or the package is already at the warehouse's desk."""
-    if ret.status not in {S.APPROVED, S.IN_TRANSIT}:
+    if ret.status not in {S.APPROVED, S.IN_TRANSIT} and not (ret.label and ret.status in ENDED_UNUSED):
         return False
     tracking = ret.tracking or CarrierTracking()
     new = [scan for scan in sorted(scans, key=lambda s: s.at) if scan.key not in tracking.scan_keys]
@@ -33,11 +39,14 @@ def record_carrier_scans(ret: Return, scans: list[CarrierScan], *, carrier: str 
     for scan in new:
         if ret.status == S.APPROVED and scan.shipped:
             ret._move(S.IN_TRANSIT, actor=actor, at=scan.at, note=scan.describe())
-        else:
+        elif len(tracking.scan_keys) < MAX_NOTED_SCANS:  # a package's scans are many, not unbounded
             ret.note(actor=actor, at=scan.at, note=scan.describe())
+        if scan.shipped and tracking.shipped_at is None:
+            tracking = tracking.model_copy(update={"shipped_at": scan.at})
         if scan.status == "delivered" and tracking.delivered_at is None:
             tracking = tracking.model_copy(update={"delivered_at": scan.at})
+        if len(tracking.scan_keys) < MAX_NOTED_SCANS:
+            tracking = tracking.model_copy(update={"scan_keys": (*tracking.scan_keys, scan.key)})
     ret.tracking = tracking.model_copy(update={
-        "status": status, "last_scan_at": max(new[-1].at, tracking.last_scan_at or new[-1].at),
-        "scan_keys": (*tracking.scan_keys, *(scan.key for scan in new))})
+        "status": status, "last_scan_at": max(new[-1].at, tracking.last_scan_at or new[-1].at)})
     return True

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from returns_shared.domain import return_tracking
+from returns_shared.domain import return_labels, return_tracking
 from returns_shared.domain.decisions import Quote, ScreeningResult, Settlement
 from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.orders import customer_key
@@ -174,14 +174,18 @@ class Return(BaseModel):
         return return_tracking.record_carrier_scans(self, scans, carrier=carrier, status=status)
 
     def attach_label(self, label: ReturnLabel, *, at: datetime) -> None:
-        if self.label is not None:
-            raise InvalidState("this return already has a label")
-        if self.status != S.APPROVED:
-            raise InvalidState(f"a return that is {self.status} gets no label")
-        self.label = label
-        self.carrier = label.carrier
-        self.tracking_number = label.tracking_number  # what the warehouse scans on the package
-        self.note(actor="label", at=at, note=f"label issued: {label.carrier} {label.tracking_number}")
+        return_labels.attach_label(self, label, at=at)
+
+    def keep_label_of_ended_return(self, label: ReturnLabel, *, at: datetime) -> None:
+        """A label bought while the return was canceled or expired: kept only to be voided."""
+        return_labels.keep_label_of_ended_return(self, label, at=at)
+
+    @property
+    def label_to_void(self) -> bool:
+        return return_labels.label_to_void(self)
+
+    def record_label_void(self, *, voided: bool, status: str, at: datetime) -> None:
+        return_labels.record_label_void(self, voided=voided, status=status, at=at)
 
     def receive(
         self,

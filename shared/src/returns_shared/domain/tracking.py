@@ -42,4 +42,5 @@ class CarrierTracking(BaseModel):
     status: str | None = None
     last_scan_at: datetime | None = None
     delivered_at: datetime | None = None  # the carrier's word; the warehouse still receives the package
+    shipped_at: datetime | None = None  # the first real scan: from then on the label is in use
     scan_keys: tuple[str, ...] = ()  # the scans already on the timeline

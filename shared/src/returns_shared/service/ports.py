@@ -27,6 +27,12 @@ from returns_shared.service.provider_ports import (
     IssuedLabel as IssuedLabel,
 )
 from returns_shared.service.provider_ports import (
+    LabelVoid as LabelVoid,
+)
+from returns_shared.service.provider_ports import (
+    LabelVoidRefused as LabelVoidRefused,
+)
+from returns_shared.service.provider_ports import (
     PaymentDeclined as PaymentDeclined,
 )
 from returns_shared.service.provider_ports import (

@@ -23,17 +23,35 @@ class IssuedLabel:
     postage: Money | None = None  # what the label cost the merchant
 
 
+@dataclass(frozen=True)
+class LabelVoid:
+    """The carrier platform's answer to voiding a label."""
+
+    voided: bool  # False: the carrier has scanned the label, it is in use and stays valid
+    status: str  # its word: submitted, refunded, not_applicable, voided; or the scan status when in use
+
+
 class CarrierUnavailable(Exception):
     """The carrier platform could not answer now: the label or tracker is tried again later."""
 
 
+class LabelVoidRefused(Exception):
+    """The carrier platform refuses to void this label for good (e.g. past the carrier's refund
+    window): asking again will not help; a person has to look."""
+
+
 class Carrier(Protocol):
-    """Issues prepaid return labels and starts tracking self-shipped packages."""
+    """Issues prepaid return labels, voids unused ones and starts tracking self-shipped packages."""
 
     name: str  # "easypost", "local"
 
     def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
                     fee: Money) -> IssuedLabel: ...
+
+    def void_label(self, *, shipment_id: str | None, tracking_number: str) -> LabelVoid:
+        """Void an unused label (its postage comes back). Asking again for a label already voided
+        answers as the first time did; a label the carrier has scanned is never voided."""
+        ...
 
     def track(self, *, tracking_number: str, carrier: str) -> str:
         """Start tracking a package (returns the tracker id); its scans then reach the webhook."""
