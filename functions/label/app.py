@@ -1,6 +1,7 @@
 """Label function: prepaid return labels (EasyPost; PDF → S3, emailed) for approved PREPAID_LABEL returns,
-carrier trackers for self-shipped packages, the carrier's tracking webhook (POST /webhooks/easypost),
-and the `resend-emails` job (customer emails whose first send failed)."""
+voided when their return is canceled or expires unused; carrier trackers for self-shipped packages,
+the carrier's tracking webhook (POST /webhooks/easypost), and the `resend-emails` job (customer
+emails whose first send failed)."""
 
 from returns_shared.lambda_entry import FunctionRoutes
 from returns_shared.service import labels, notify, tracking
@@ -8,6 +9,8 @@ from returns_shared.service import labels, notify, tracking
 routes = FunctionRoutes(
     events={
         "ReturnApproved": lambda detail, deps: labels.issue_label(detail["returnId"], deps),
+        "ReturnCanceled": lambda detail, deps: labels.void_label(detail["returnId"], deps),
+        "ReturnExpired": lambda detail, deps: labels.void_label(detail["returnId"], deps),
         "TrackingSubmitted": lambda detail, deps: tracking.start_tracker(detail["returnId"], deps),
     },
     jobs={"resend-emails": notify.resend_pending},

@@ -44,7 +44,7 @@ def test_every_bus_rule_target_retries_then_dead_letters(cfn: dict[str, Any]) ->
     rules = {
         lid: r for lid, r in of_type(cfn, "AWS::Events::Rule").items() if "EventPattern" in r["Properties"]
     }
-    assert len(rules) == 4
+    assert len(rules) == 5
     policies = of_type(cfn, "AWS::SQS::QueuePolicy")
     for rule_id, rule in rules.items():
         for target in rule["Properties"]["Targets"]:

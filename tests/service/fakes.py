@@ -35,6 +35,8 @@ from returns_shared.service.ports import (
     IdempotencyClaim,
     InvalidWebhook,
     IssuedLabel,
+    LabelVoid,
+    LabelVoidRefused,
     Page,
     PaymentDeclined,
     PaymentReceipt,
@@ -391,8 +393,20 @@ class FakeMailer:
 class FakeCarrier:
     issued: list[dict[str, Any]] = field(default_factory=list)
     trackers: dict[str, str] = field(default_factory=dict)  # tracking number -> carrier
+    voids: list[str] = field(default_factory=list)  # the shipments asked to be voided, in order
+    void_answer: LabelVoid = LabelVoid(voided=True, status="submitted")
+    refuse_voids: bool = False
     down: bool = False
     name: str = "fake"
+    on_issue: Callable[[], None] | None = None  # runs while a label is being bought (races)
+
+    def void_label(self, *, shipment_id: str | None, tracking_number: str) -> LabelVoid:
+        if self.down:
+            raise Outage("the carrier is down")
+        self.voids.append(shipment_id or tracking_number)
+        if self.refuse_voids:
+            raise LabelVoidRefused("past the carrier's refund window")
+        return self.void_answer
 
     def track(self, *, tracking_number: str, carrier: str) -> str:
         if self.down:
@@ -405,7 +419,11 @@ class FakeCarrier:
         if self.down:
             raise Outage("the carrier is down")
         self.issued.append({"rma_id": rma_id, "ship_from": ship_from, "ship_to": ship_to, "fee": fee})
-        return IssuedLabel(carrier="LOCAL", tracking_number=f"TRK{len(self.issued):06d}", pdf=b"%PDF-label")
+        if self.on_issue:
+            self.on_issue()
+        number = len(self.issued)
+        return IssuedLabel(carrier="LOCAL", tracking_number=f"TRK{number:06d}", pdf=b"%PDF-label",
+                           shipment_id=f"shp_{number:06d}")
 
 
 @dataclass

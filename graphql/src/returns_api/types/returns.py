@@ -178,7 +178,8 @@ class Return:
             lines=[ReturnLine.from_domain(line) for line in ret.lines],
             quote=ReturnQuote.from_domain(ret.quote, policy),
             screening=Screening.from_domain(ret.screening, policy) if ret.screening else None,
-            label=ReturnLabel.from_domain(ret.label) if ret.label else None,
+            # a voided label is no longer offered (its void is on the timeline)
+            label=ReturnLabel.from_domain(ret.label) if ret.label and not ret.label.voided else None,
             carrier=ret.carrier,
             tracking_number=ret.tracking_number,
             tracking=CarrierTracking.from_domain(ret.tracking) if ret.tracking else None,

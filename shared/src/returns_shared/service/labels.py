@@ -1,38 +1,52 @@
-"""The label function's work: a prepaid return label (PDF in S3) for an approved US return."""
+"""The label function's work on prepaid return labels: bought for an approved US return (PDF in S3, on
+the return, emailed), and voided once the return ends unused (canceled, or expired by EXPIRE-APPROVED).
+
+Label work on one return is serialised by a short work lease: one worker buys or voids at a time, and
+a crashed worker's lease goes stale so that a retry (the queue's, or the sweep's) can take over.
+"""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import timedelta
 
+from aws_lambda_powertools import Logger
+
 from returns_shared.domain.errors import ConflictError
-from returns_shared.domain.returns import ReturnLabel
+from returns_shared.domain.return_labels import label_in_use
+from returns_shared.domain.returns import Return, ReturnLabel
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
 from returns_shared.service import notify
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
+from returns_shared.service.ports import LabelVoid, LabelVoidRefused
+
+logger = Logger(child=True)
 
 LABEL_LEASE = timedelta(minutes=5)  # a worker that crashed mid-label is taken over after this
 
 
-@retry_on_conflict()
+class LabelBusy(Exception):
+    """Another worker holds this return's label lease: the void is asked for again later (the queue
+    redelivers the event)."""
+
+
+def _wants_label(ret: Return | None) -> bool:
+    return (ret is not None and ret.label is None and ret.status == ReturnStatus.APPROVED
+            and ret.method == ReturnMethod.PREPAID_LABEL)
+
+
 def issue_label(return_id: str, deps: Dependencies) -> str | None:
     """ReturnApproved(PREPAID_LABEL) → label PDF → S3 → on the return → emailed. A redelivery finds
     the label already there and does nothing; concurrent deliveries are kept to one carrier label by
-    a short work lease (a crashed worker's lease goes stale, so the sweep can retry)."""
-    ret = deps.repo.get_return(return_id)
-    if ret is None or ret.label is not None or ret.status != ReturnStatus.APPROVED:
-        return None
-    if ret.method != ReturnMethod.PREPAID_LABEL:
-        return None
-    order = deps.order_of(ret)
-    policy, now = deps.policy(), deps.clock()
-    lease = deps.unit_of_work()
-    lease.lease_label(ret.id, now=now, stale_before=now - LABEL_LEASE)
+    the lease. A label bought while the customer canceled is recorded on the return and voided."""
+    if not _wants_label(deps.repo.get_return(return_id)) or not _lease(deps, return_id):
+        return None  # nothing to do, or another worker is on this return's label right now
     try:
-        lease.commit()
-    except ConflictError:
-        return None  # another worker is issuing this label right now: one label per return
-    try:
+        ret = deps.repo.get_return(return_id)  # under the lease: a label bought meanwhile shows here
+        if ret is None or not _wants_label(ret):
+            return None
+        order, policy, now = deps.order_of(ret), deps.policy(), deps.clock()
         issued = deps.carrier.issue_label(
             rma_id=ret.id,
             ship_from=order.shipping_address.model_dump(),
@@ -41,18 +55,91 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
         )
         key = f"labels/{ret.id}/{issued.tracking_number}.pdf"
         deps.labels.put(key, issued.pdf)
-        ret.attach_label(
-            ReturnLabel(carrier=issued.carrier, tracking_number=issued.tracking_number, object_key=key,
-                        fee=ret.quote.label_fee, created_at=now),
-            at=now,
-        )
-        if issued.tracker_id:  # bought labels come with the carrier platform's tracker
-            ret.start_tracking(issued.tracker_id, tracking_number=issued.tracking_number)
-        deps.save_return(ret)
-    except Exception:
-        release = deps.unit_of_work()  # let the queue's retry (or the sweep) try again at once
-        release.release_label(ret.id)
-        release.commit()
-        raise
-    notify.label(deps, ret, issued.pdf)
+        label = ReturnLabel(carrier=issued.carrier, tracking_number=issued.tracking_number, object_key=key,
+                            fee=ret.quote.label_fee, created_at=now, shipment_id=issued.shipment_id)
+        kept = _keep(return_id, label, issued.tracker_id, deps)
+    finally:
+        _release(deps, return_id)  # on failure the queue's retry (or the sweep) tries again at once
+    if kept.label_to_void:
+        # a LabelBusy means the ReturnCanceled/ReturnExpired worker holds it: that one voids the label
+        with suppress(LabelBusy):
+            void_label(return_id, deps)
+        return None
+    notify.label(deps, kept, issued.pdf)
     return issued.tracking_number
+
+
+@retry_on_conflict()
+def _keep(return_id: str, label: ReturnLabel, tracker_id: str | None, deps: Dependencies) -> Return:
+    """The bought label onto the return as it is now (a lost race re-reads; it never buys again)."""
+    ret = deps.repo.get_return(return_id)
+    if ret is None:
+        raise LookupError(f"return {return_id} vanished while its label was bought")
+    if ret.status == ReturnStatus.APPROVED:
+        ret.attach_label(label, at=deps.clock())
+        if tracker_id:  # bought labels come with the carrier platform's tracker
+            ret.start_tracking(tracker_id, tracking_number=label.tracking_number)
+    else:  # canceled or expired while the label was being bought: nobody will use it
+        ret.keep_label_of_ended_return(label, at=deps.clock())
+    deps.save_return(ret)
+    return ret
+
+
+def void_label(return_id: str, deps: Dependencies) -> str | None:
+    """ReturnCanceled / ReturnExpired: the unused label of the return is voided through the carrier and
+    the outcome recorded once (a redelivery finds it and does nothing). A label the carrier has scanned
+    is in use and kept; a refusal is recorded and raised to ops."""
+    ret = deps.repo.get_return(return_id)
+    if ret is None or not ret.label_to_void:
+        return None
+    if not _lease(deps, return_id):
+        raise LabelBusy(f"the label of {return_id} is being worked on; asked again later")
+    try:
+        ret = deps.repo.get_return(return_id)
+        if ret is None or ret.label is None or not ret.label_to_void:
+            return None
+        refused = None
+        if label_in_use(ret):
+            outcome = LabelVoid(voided=False, status=f"in use: {ret.tracking.status if ret.tracking else ''}")
+        else:
+            try:
+                outcome = deps.carrier.void_label(shipment_id=ret.label.shipment_id,
+                                                  tracking_number=ret.label.tracking_number)
+            except LabelVoidRefused as exc:
+                refused = str(exc)
+                outcome = LabelVoid(voided=False, status=f"refused: {refused}"[:300])
+        _record_void(return_id, outcome, deps)
+    finally:
+        _release(deps, return_id)
+    if refused:
+        deps.alerts.alert(f"Label of return {return_id} not voided",
+                          f"The carrier refused to void the unused label of return {return_id}: {refused}")
+    logger.info("label void", extra={"returnId": return_id, "voided": outcome.voided,
+                                     "status": outcome.status})
+    return outcome.status
+
+
+@retry_on_conflict()
+def _record_void(return_id: str, outcome: LabelVoid, deps: Dependencies) -> None:
+    ret = deps.repo.get_return(return_id)
+    if ret is None or not ret.label_to_void:
+        return
+    ret.record_label_void(voided=outcome.voided, status=outcome.status, at=deps.clock())
+    deps.save_return(ret)
+
+
+def _lease(deps: Dependencies, return_id: str) -> bool:
+    now = deps.clock()
+    lease = deps.unit_of_work()
+    lease.lease_label(return_id, now=now, stale_before=now - LABEL_LEASE)
+    try:
+        lease.commit()
+    except ConflictError:
+        return False
+    return True
+
+
+def _release(deps: Dependencies, return_id: str) -> None:
+    release = deps.unit_of_work()
+    release.release_label(return_id)
+    release.commit()

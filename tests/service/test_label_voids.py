@@ -1,0 +1,150 @@
+"""Unused prepaid labels are voided when their return is canceled or expires (label function), once,
+never while in use; a label bought while the customer canceled is voided too."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from returns_shared.domain.tracking import CarrierScan
+from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.service import labels, requests, screening
+from returns_shared.service.ports import LabelVoid
+
+from . import builders as b
+from .fakes import Outage, World
+
+
+def labelled(world: World, *, order_id: str = "O1", key: str = "k1") -> str:
+    order = world.table.put_order(b.order(order_id))
+    answer = world.command("requestReturn", b.customer(),
+                           b.request_input(order.id, method="PREPAID_LABEL", key=key))
+    rid = answer["returnId"]
+    screening.screen_return(rid, world.deps)
+    assert labels.issue_label(rid, world.deps)
+    return rid
+
+
+def cancel(world: World, rid: str) -> None:
+    assert world.command("cancelReturn", b.customer(), {"id": rid})["userErrors"] == []
+
+
+def notes(world: World, rid: str) -> list[str]:
+    return [event.note or "" for event in world.stored(rid).timeline]
+
+
+def test_a_canceled_returns_label_is_voided_once():
+    world = World()
+    rid = labelled(world)
+    cancel(world, rid)
+    assert world.events.types()[-1] == "ReturnCanceled"
+    assert labels.void_label(rid, world.deps) == "submitted"
+    label = world.stored(rid).label
+    assert label is not None and label.voided and label.void_status == "submitted"
+    assert world.carrier.voids == ["shp_000001"]  # the shipment id kept on the label
+    assert notes(world, rid)[-1] == "label voided: LOCAL TRK000001 (submitted)"
+    version = world.stored(rid).version
+    assert labels.void_label(rid, world.deps) is None  # the event delivered again
+    assert world.carrier.voids == ["shp_000001"] and world.stored(rid).version == version
+    assert rid not in world.table.label_leases
+
+
+def test_an_expired_returns_label_is_voided():
+    world = World()
+    rid = labelled(world)
+    world.clock.advance(days=31)
+    assert requests.expire_approved(world.deps)["expired"] == 1
+    assert world.events.types()[-1] == "ReturnExpired"
+    labels.void_label(rid, world.deps)
+    assert world.stored(rid).status == ReturnStatus.EXPIRED and world.stored(rid).label.voided
+
+
+def test_nothing_to_void_for_live_or_self_shipped_returns():
+    world = World()
+    rid = labelled(world)
+    assert labels.void_label(rid, world.deps) is None  # still APPROVED: the customer may ship it
+    world.table.put_order(b.order("O2"))
+    self_ship = world.command("requestReturn", b.customer(), b.request_input("O2", key="k2"))["returnId"]
+    cancel(world, self_ship)
+    assert labels.void_label(self_ship, world.deps) is None
+    assert labels.void_label("RMA-NONE", world.deps) is None
+    assert world.carrier.voids == []
+
+
+def test_a_label_the_carrier_scanned_is_never_voided():
+    world = World()
+    rid = labelled(world)
+    pre = CarrierScan(status="pre_transit", message="Label created", at=world.clock())
+    ret = world.stored(rid)
+    ret.record_carrier_scans([pre], carrier="UPS", status="pre_transit")  # not shipped yet
+    world.deps.save_return(ret)
+    cancel(world, rid)
+    # the customer dropped the package off anyway: its scan arrives after the cancellation
+    scan = CarrierScan(status="in_transit", message="Picked up", at=world.clock() + timedelta(hours=1))
+    ret = world.stored(rid)
+    assert ret.record_carrier_scans([pre, scan], carrier="UPS", status="in_transit")
+    assert ret.status == ReturnStatus.CANCELED  # noted, not moved
+    world.deps.save_return(ret)
+    assert labels.void_label(rid, world.deps) == "in use: in_transit"
+    assert world.carrier.voids == [] and not world.stored(rid).label.voided
+    assert notes(world, rid)[-1] == "label not voided: LOCAL TRK000001 (in use: in_transit)"
+    assert labels.void_label(rid, world.deps) is None  # decided once
+
+
+def test_the_carriers_in_use_answer_keeps_the_label():
+    world = World()
+    rid = labelled(world)
+    cancel(world, rid)
+    world.carrier.void_answer = LabelVoid(voided=False, status="in_transit")
+    assert labels.void_label(rid, world.deps) == "in_transit"
+    assert world.stored(rid).label.void_status == "in_transit" and not world.stored(rid).label.voided
+
+
+def test_a_refused_void_is_recorded_and_raised_to_ops():
+    world = World()
+    rid = labelled(world)
+    cancel(world, rid)
+    world.carrier.refuse_voids = True
+    assert labels.void_label(rid, world.deps).startswith("refused: ")
+    assert world.alerts.subjects() == [f"Label of return {rid} not voided"]
+    assert labels.void_label(rid, world.deps) is None and len(world.carrier.voids) == 1
+
+
+def test_a_carrier_outage_leaves_it_for_the_retry():
+    world = World()
+    rid = labelled(world)
+    cancel(world, rid)
+    world.carrier.down = True
+    with pytest.raises(Outage):
+        labels.void_label(rid, world.deps)
+    assert world.stored(rid).label_to_void and rid not in world.table.label_leases
+    world.carrier.down = False
+    assert labels.void_label(rid, world.deps) == "submitted"
+
+
+def test_a_held_lease_sends_the_void_back_to_the_queue():
+    world = World()
+    rid = labelled(world)
+    cancel(world, rid)
+    world.table.label_leases[rid] = world.clock()  # another worker is on this label right now
+    with pytest.raises(labels.LabelBusy):
+        labels.void_label(rid, world.deps)
+    assert world.carrier.voids == []
+
+
+def test_a_label_bought_while_the_customer_canceled_is_voided_not_mailed():
+    world = World()
+    order = world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(),
+                        b.request_input(order.id, method="PREPAID_LABEL"))["returnId"]
+    screening.screen_return(rid, world.deps)
+    world.carrier.on_issue = lambda: cancel(world, rid)  # the cancel lands while the label is bought
+    assert labels.void_label(rid, world.deps) is None  # its ReturnCanceled event: no label yet
+    assert labels.issue_label(rid, world.deps) is None
+    ret = world.stored(rid)
+    assert ret.status == ReturnStatus.CANCELED and ret.label is not None and ret.label.voided
+    assert world.carrier.voids == ["shp_000001"]
+    assert ret.tracking_number is None  # never offered: not the return's number
+    assert not [mail for mail in world.mailer.sent if mail.attachments]
+    assert "label bought after the return was canceled: LOCAL TRK000001" in notes(world, rid)
