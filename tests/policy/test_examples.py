@@ -110,7 +110,7 @@ def test_lifecycle_example():
     o = order(line("L1", price="45.00"))
     ret = requested_return(o, [req("L1")], LABEL, status=ReturnStatus.REQUESTED)
     assert str(ret.quote.total.amount) == "45.00" and ret.quote.label_fee.amount == 0
-    assert screen(o, ret.quote, [], policy=POLICY).outcome == "PASS"
+    assert screen(o, ret.quote, [], policy=POLICY, method=ret.method).outcome == "PASS"
     received = NOW + timedelta(days=3)
     deadlines = refund_deadlines(received, policy=POLICY)
     assert deadlines.refund_due_at == received + timedelta(days=7)

@@ -13,7 +13,7 @@ from .factories import NOW, POLICY, SELF, address, line, order, req, stored_retu
 def run(o, history=(), requested=None):
     requested = requested or [req(ql.id, ql.quantity) for ql in o.lines]
     return screen(
-        o, quote(o, requested, SELF, [], policy=POLICY, now=NOW), list(history), policy=POLICY
+        o, quote(o, requested, SELF, [], policy=POLICY, now=NOW), list(history), policy=POLICY, method=SELF
     )
 
 

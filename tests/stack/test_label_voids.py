@@ -11,7 +11,7 @@ from pathlib import Path
 from returns_devstack.webhooks import CarrierSimulator
 
 from .lifecycle_helpers import approved, ok
-from .support import CANCEL, line, order_input
+from .support import APPROVE, CANCEL, line, order_input
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
 
@@ -29,10 +29,10 @@ def _voided(ret: dict) -> list[str]:
     return [e["note"] for e in ret["timeline"] if (e["note"] or "").startswith("label voided")]
 
 
-def test_request_cancel_loops_void_every_label(flow, stack):
+def test_request_cancel_loops_void_every_label_and_hit_the_review_limit(flow, stack, tokens):
     order = flow.record(order_input(line("L1")))
     numbers = []
-    for _ in range(2):
+    for _ in range(stack.deps.policy().screening.unused_labels_before_review):
         ret = approved(flow, order, method="PREPAID_LABEL")
         assert ret["label"]["url"]
         numbers.append(ret["label"]["trackingNumber"])
@@ -44,6 +44,14 @@ def test_request_cancel_loops_void_every_label(flow, stack):
         stored = stack.deps.repo.get_return(ret["id"])
         assert stored.label.voided and stored.label.shipment_id == f"shp_local_{numbers[-1]}"
     assert stack.deps.carrier.voided == set(numbers)
+    # SCREEN-LABELS: the next prepaid request waits for a person; no label is bought meanwhile
+    held = ok(flow.request(order, method="PREPAID_LABEL"))
+    assert held["status"] == "UNDER_REVIEW" and held["label"] is None
+    assert [f["clause"]["id"] for f in held["screening"]["flags"]] == ["SCREEN-LABELS"]
+    assert held["screening"]["flags"][0]["message"].startswith("line L1: 2 earlier prepaid labels")
+    # self-shipping is never held up
+    assert ok(flow.act(CANCEL, tokens.customer(order["email"]), id=held["id"]))["status"] == "CANCELED"
+    assert approved(flow, order)["method"] == "SELF_SHIP"
 
 
 def test_an_expired_returns_label_is_voided_and_redeliveries_change_nothing(flow, stack):
@@ -81,3 +89,13 @@ def test_a_label_scanned_before_the_cancel_lands_is_kept(flow, stack):
     assert shown["status"] == "CANCELED" and shown["label"] is not None  # in use: never voided
     assert shown["timeline"][-1]["note"].startswith(f"label not voided: UPS {ret['trackingNumber']} (in use")
     assert stack.deps.carrier.voided == set()
+
+
+def test_an_agent_approving_a_held_prepaid_request_gets_its_label(flow, stack, tokens):
+    order = flow.record(order_input(line("L1")))
+    for _ in range(stack.deps.policy().screening.unused_labels_before_review):
+        _cancel(flow, order, approved(flow, order, method="PREPAID_LABEL")["id"])
+    held = ok(flow.request(order, method="PREPAID_LABEL"))
+    assert held["status"] == "UNDER_REVIEW"
+    answer = ok(flow.act(APPROVE, tokens.agent, id=held["id"], note="checked with the customer"))
+    assert answer["status"] == "APPROVED" and answer["label"]["url"]

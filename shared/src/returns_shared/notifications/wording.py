@@ -24,6 +24,10 @@ SCREENING: dict[str, tuple[str, str]] = {
         "We could not confirm that the email address on the order is a permanent personal address.",
         "Please confirm that this email address is yours, by replying from it.",
     ),
+    "SCREEN-LABELS": (
+        "Prepaid return labels we issued earlier for the same item were not used.",
+        "Please confirm that you will ship this return; you can also ship it on your own instead.",
+    ),
 }
 
 

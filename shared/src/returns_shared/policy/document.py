@@ -161,6 +161,7 @@ class Refunds(_Section):
 class Screening(_Section):
     amount_threshold: dict[str, Decimal]  # per order currency
     history_multiple: Decimal = Field(gt=0)
+    unused_labels_before_review: int = Field(gt=0)  # SCREEN-LABELS, per order line
     placeholder_names: tuple[str, ...]
     postal_code_patterns: dict[str, str]  # full-match regex per ISO country code
 

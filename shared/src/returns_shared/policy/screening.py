@@ -1,4 +1,5 @@
-"""Screening of abnormal requests before approval: SCREEN-AMOUNT, -ADDRESS, -CONTACT, -EMAIL.
+"""Screening of abnormal requests before approval: SCREEN-AMOUNT, -ADDRESS, -CONTACT, -EMAIL, and
+SCREEN-LABELS (label_screening.py).
 
 Needs no network: email syntax without DNS, a maintained disposable-domain list, offline phone
 metadata. Any flag sends the request to review; each flag says which clause and what was abnormal.
@@ -19,7 +20,9 @@ from returns_shared.domain.decisions import Quote, ScreeningFlag, ScreeningResul
 from returns_shared.domain.errors import UnsupportedCurrency
 from returns_shared.domain.orders import Address, Order, customer_key
 from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import ReturnMethod
 from returns_shared.policy.document import PolicyDocument
+from returns_shared.policy.label_screening import label_flags
 
 
 def _flag(clause_id: str, message: str) -> ScreeningFlag:
@@ -172,7 +175,8 @@ def email_flags(order: Order) -> list[ScreeningFlag]:
 
 
 def screen(
-    order: Order, quote: Quote, customer_history: Sequence[Return], *, policy: PolicyDocument
+    order: Order, quote: Quote, customer_history: Sequence[Return], *, policy: PolicyDocument,
+    method: ReturnMethod,
 ) -> ScreeningResult:
     """Screen a new request. ``customer_history`` = the customer's other returns, any order and status."""
     flags = [
@@ -180,6 +184,7 @@ def screen(
         *address_flags(order, policy=policy),
         *contact_flags(order, policy=policy),
         *email_flags(order),
+        *label_flags(order, quote, method, customer_history, policy=policy),
     ]
     return ScreeningResult(
         outcome="REVIEW" if flags else "PASS", flags=tuple(flags), policy_version=policy.version

@@ -31,9 +31,15 @@ def screen_return(return_id: str, deps: Dependencies) -> str | None:
     ret = deps.repo.get_return(return_id)
     if ret is None or ret.status != ReturnStatus.REQUESTED:
         return None
-    order = deps.order_of(ret)
-    history = [r for r in deps.repo.returns_of_customer(ret.customer_email) if r.id != ret.id]
-    result = screen(order, ret.quote, history, policy=deps.policy())
+    stored = deps.repo.get_stored_order(ret.order_id)
+    if stored is None:
+        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    # the customer's returns (an index that may lag), this order's read consistently: SCREEN-LABELS
+    # counts the order's labels, and a cancellation a moment ago must already count
+    history = {r.id: r for r in deps.repo.returns_of_customer(ret.customer_email)}
+    history.update(deps.repo.get_returns(stored.return_ids))
+    history.pop(ret.id, None)
+    result = screen(stored.order, ret.quote, list(history.values()), policy=deps.policy(), method=ret.method)
     ret.apply_screening(result, at=deps.clock())
     deps.save_return(ret)
     if result.passed:
