@@ -24,6 +24,7 @@ from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
+from returns_shared.domain.tracking import tracking_key
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications.message import Email
 from returns_shared.policy.document import load_policy
@@ -135,13 +136,10 @@ class FakeRepository:
                 if r.customer_email == customer_key(email)]
 
     def returns_by_tracking_number(self, number: str) -> list[Return]:
-        def key(value: str) -> str:
-            return "".join(value.split()).upper()
-
         found = [
             r
             for r in self.table.returns.values()
-            if r.tracking_number and key(r.tracking_number) == key(number)
+            if r.tracking_number and tracking_key(r.tracking_number) == tracking_key(number)
         ]
         return [
             r.model_copy(deep=True) for r in sorted(found, key=lambda r: (r.created_at, r.id), reverse=True)

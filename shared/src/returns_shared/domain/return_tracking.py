@@ -1,12 +1,17 @@
-"""The Return's steps on a carrier platform's word: tracking a shipped package, and its scans
-(Return's methods of the same names delegate here, so the aggregate stays readable)."""
+"""The Return's carrier tracking: the customer's tracking number for a self-shipped package, the
+carrier platform's tracker and its scans (Return's methods of the same names delegate here, so the
+aggregate stays readable). Nothing a customer repeats grows the return without bound: the same
+number again changes nothing, replacements are limited, and only so many scans are noted."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
+from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.return_labels import ENDED_UNUSED
-from returns_shared.domain.tracking import CarrierScan, CarrierTracking
+from returns_shared.domain.tracking import CarrierScan, CarrierTracking, tracking_key
+from returns_shared.domain.vocabulary import ReturnMethod
 from returns_shared.domain.vocabulary import ReturnStatus as S
 
 if TYPE_CHECKING:
@@ -15,6 +20,32 @@ if TYPE_CHECKING:
 # A return's timeline and its record of seen scans stop growing here: the number is the customer's
 # choice for a self-shipped package, so its scans must not be able to fill the item (400 KB).
 MAX_NOTED_SCANS = 60
+
+
+def submit_tracking(ret: Return, *, carrier: str, tracking_number: str, actor: str, at: datetime,
+                    replacements_allowed: int | None) -> bool:
+    if ret.method != ReturnMethod.SELF_SHIP:
+        raise InvalidState(
+            "tracking numbers are submitted for self-ship returns only; prepaid labels carry their own"
+        )
+    if ret.status == S.IN_TRANSIT:  # a resubmission replaces the number (and its tracker)
+        same = tracking_key(ret.tracking_number or "") == tracking_key(tracking_number)
+        if same and (ret.carrier or "").casefold() == carrier.casefold():
+            return False  # the same again: no new tracker, no timeline entry, no write
+        if replacements_allowed is not None and ret.tracking_replacements >= replacements_allowed:
+            raise InvalidState(
+                f"the tracking number of this return was already replaced {ret.tracking_replacements} "
+                "times; please contact customer service to change it again"
+            )
+        ret.carrier, ret.tracking_number, ret.tracking = carrier, tracking_number, None
+        ret.tracking_replacements += 1
+        ret.note(actor=actor, at=at, note=f"tracking replaced: {carrier} {tracking_number}")
+        return True
+    if ret.status != S.APPROVED:
+        raise InvalidState(f"a return that is {ret.status} cannot take a tracking number")
+    ret.carrier, ret.tracking_number = carrier, tracking_number
+    ret._move(S.IN_TRANSIT, actor=actor, at=at, note=f"{carrier} {tracking_number}")
+    return True
 
 
 def start_tracking(ret: Return, tracker_id: str, *, tracking_number: str) -> bool:

@@ -19,7 +19,7 @@ from returns_shared.domain.return_parts import SYSTEM, TRANSITIONS, utc_iso
 from returns_shared.domain.return_parts import ReturnEvent as ReturnEvent
 from returns_shared.domain.return_parts import ReturnLabel as ReturnLabel
 from returns_shared.domain.return_parts import ReturnLine as ReturnLine
-from returns_shared.domain.tracking import CarrierScan, CarrierTracking
+from returns_shared.domain.tracking import CarrierScan, CarrierTracking, tracking_key
 from returns_shared.domain.vocabulary import (
     REFUND_NOT_PAID,
     VOID_STATUSES,
@@ -50,6 +50,7 @@ class Return(BaseModel):
     carrier: str | None = None
     tracking_number: str | None = None
     tracking: CarrierTracking | None = None  # what the carrier reported (webhook)
+    tracking_replacements: int = 0  # self-ship numbers replaced while in transit
     approved_at: datetime | None = None
     received_at: datetime | None = None
     refund_due_at: datetime | None = None
@@ -95,6 +96,11 @@ class Return(BaseModel):
     @property
     def is_void(self) -> bool:
         return self.status in VOID_STATUSES
+
+    def holds_package(self, tracking_number: str) -> bool:
+        """This return is waiting for, or still handling, the package under this number."""
+        return (not self.is_void and self.status != S.REFUNDED and self.tracking_number is not None
+                and tracking_key(self.tracking_number) == tracking_key(tracking_number))
 
     @property
     def has_shipped(self) -> bool:
@@ -151,19 +157,12 @@ class Return(BaseModel):
             raise InvalidState(f"a return that is {self.status} cannot expire")
         self._move(S.EXPIRED, actor=SYSTEM, at=at, note=note)
 
-    def submit_tracking(self, *, carrier: str, tracking_number: str, actor: str, at: datetime) -> None:
-        if self.method != ReturnMethod.SELF_SHIP:
-            raise InvalidState(
-                "tracking numbers are submitted for self-ship returns only; prepaid labels carry their own"
-            )
-        if self.status == S.IN_TRANSIT:  # a resubmission replaces the number (and its tracker)
-            self.carrier, self.tracking_number, self.tracking = carrier, tracking_number, None
-            self.note(actor=actor, at=at, note=f"tracking replaced: {carrier} {tracking_number}")
-            return
-        if self.status != S.APPROVED:
-            raise InvalidState(f"a return that is {self.status} cannot take a tracking number")
-        self.carrier, self.tracking_number = carrier, tracking_number
-        self._move(S.IN_TRANSIT, actor=actor, at=at, note=f"{carrier} {tracking_number}")
+    def submit_tracking(self, *, carrier: str, tracking_number: str, actor: str, at: datetime,
+                        replacements_allowed: int | None) -> bool:
+        """The customer's tracking number (False: the same again, nothing to change). While IN_TRANSIT
+        a different one replaces it, at most `replacements_allowed` times (None: no limit, staff)."""
+        return return_tracking.submit_tracking(self, carrier=carrier, tracking_number=tracking_number,
+                                               actor=actor, at=at, replacements_allowed=replacements_allowed)
 
     def start_tracking(self, tracker_id: str, *, tracking_number: str) -> bool:
         """The carrier platform tracks the package now (False: a stale request for an older number)."""

@@ -16,6 +16,11 @@ SHIPPED_STATUSES = frozenset({"in_transit", "out_for_delivery", "delivered", "av
                               "return_to_sender", "failure"})
 
 
+def tracking_key(number: str) -> str:
+    """Tracking numbers as scanned or typed: case and spaces do not matter."""
+    return "".join(number.split()).upper()
+
+
 class CarrierScan(BaseModel):
     model_config = {"frozen": True}
 

@@ -13,6 +13,7 @@ from returns_shared.domain.errors import (
     IdempotencyKeyReused,
     Ineligible,
     InvalidInput,
+    InvalidState,
     ManyErrors,
     MethodNotAvailable,
     NotFound,
@@ -27,8 +28,13 @@ from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Answer, retry_on_conflict
 from returns_shared.service.ports import Caller
+from returns_shared.service.roles import Role
 
 IDEMPOTENCY_KEY_TTL = timedelta(days=7)  # pinned: keys are kept at least 24 hours
+TRACKING_REPLACEMENTS_BY_CUSTOMER = 3  # then customer service changes the number (agents are not limited)
+# Every request stays listed on its order item (consistent reads of an order's returns): request →
+# cancel loops must not grow it without bound (400 KB, and every read of the order's returns)
+RETURNS_PER_ORDER = 50
 
 
 def _fingerprint(cmd: RequestReturn) -> str:
@@ -54,6 +60,12 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
             )
         return {"returnId": claimed.return_id, "orderId": order.id}
 
+    if len(stored.return_ids) >= RETURNS_PER_ORDER:
+        raise InvalidState(
+            f"this order already has {len(stored.return_ids)} return requests; please contact customer "
+            "service",
+            field=("input", "orderId"),
+        )
     if not cmd.condition_attested:
         raise InvalidInput(
             "COND-NEW: please confirm the items are new, unworn and unwashed, with tags and packaging intact",
@@ -123,13 +135,36 @@ def cancel_return(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
 
 @retry_on_conflict()
 def submit_tracking(cmd: SubmitTracking, caller: Caller, deps: Dependencies) -> Answer:
+    """A self-shipped package's tracking number. The same number again changes nothing (no write, no
+    new carrier tracker, no timeline entry); a customer may replace it a few times, then customer
+    service does; a number on another customer's active return is refused."""
     ret = load_return(deps, cmd.id)
     require_owner_or(caller, ret.customer_email, "agent")
-    ret.submit_tracking(carrier=cmd.carrier, tracking_number=cmd.tracking_number.upper(), actor=caller.actor,
-                        at=deps.clock())
-    deps.save_return(ret)
-    publish_safely(deps, "TrackingSubmitted", ret)  # the label function starts a carrier tracker
+    number = cmd.tracking_number.upper()
+    refuse_number_of_another_customer(deps, ret, number)
+    replacements = None if caller.role == Role.AGENT else TRACKING_REPLACEMENTS_BY_CUSTOMER
+    if ret.submit_tracking(carrier=cmd.carrier, tracking_number=number, actor=caller.actor, at=deps.clock(),
+                           replacements_allowed=replacements):
+        deps.save_return(ret)
+        publish_safely(deps, "TrackingSubmitted", ret)  # the label function starts a carrier tracker
     return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+def refuse_number_of_another_customer(deps: Dependencies, ret: Return, number: str) -> None:
+    """One package, one customer: a carrier scan of the package moves every return under its number,
+    so a number held by another customer's active return (not void, not refunded) would let one
+    customer ride on another's package (a false delivery escapes EXPIRE-APPROVED). The same customer
+    may ship several returns under one number. The index behind the lookup lags a write by a moment:
+    two customers giving one number within that moment are not told apart here."""
+    for listed in deps.repo.returns_by_tracking_number(number):
+        if listed.id == ret.id or listed.customer_email == ret.customer_email:
+            continue
+        holder = deps.repo.get_return(listed.id)  # the index may be stale: decide on the stored return
+        if holder is not None and holder.holds_package(number):
+            raise InvalidInput(
+                "this tracking number is on another customer's return; check the number, or contact "
+                "customer service", field=("trackingNumber",),
+            )
 
 
 def send_instructions(return_id: str, deps: Dependencies) -> None:

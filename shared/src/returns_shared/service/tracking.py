@@ -61,16 +61,21 @@ def apply_tracking_update(update: TrackingUpdate, deps: Dependencies) -> str:
         return "duplicate"
     uow = deps.unit_of_work()
     uow.claim_webhook_event(provider, update.event_id, expires_at=deps.clock() + SEEN_EVENTS_KEPT)
-    changed = []
+    changed: dict[str, str] = {}  # return id -> its customer
     for ret in deps.repo.returns_by_tracking_number(update.tracking_number):
         fresh = deps.repo.get_return(ret.id)  # the index lags; decide on the consistent copy
         if fresh and fresh.record_carrier_scans(
             list(update.scans), carrier=update.carrier, status=update.status
         ):
             uow.save_return(fresh)
-            changed.append(fresh.id)
+            changed[fresh.id] = fresh.customer_email
     uow.commit()  # a lost race (the same event twice at once) re-runs and finds the claim
-    logger.info(
-        "tracking update", extra={"eventId": update.event_id, "status": update.status, "returns": changed}
-    )
+    if len(set(changed.values())) > 1:  # submitted at the same moment: the number check could not see it
+        deps.alerts.alert(
+            "One package on several customers' returns",
+            f"Carrier scans of tracking number {update.tracking_number} moved returns of different "
+            f"customers: {', '.join(sorted(changed))}. One of them did not ship this package.",
+        )
+    logger.info("tracking update",
+                extra={"eventId": update.event_id, "status": update.status, "returns": list(changed)})
     return "applied" if changed else "ignored"

@@ -36,6 +36,7 @@ from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
+from returns_shared.domain.tracking import tracking_key
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.service.ports import StoredOrder, UnknownPackage
 
@@ -86,11 +87,6 @@ def label_lease_key(return_id: str) -> Item:
 
 def email_key(return_id: str, kind: str) -> Item:
     return {"pk": {"S": f"NOTIFY#{return_id}#{kind}"}, "sk": {"S": "EMAIL"}}
-
-
-def tracking_key(number: str) -> str:
-    """Tracking numbers as scanned or typed: case and spaces do not matter."""
-    return "".join(number.split()).upper()
 
 
 def tracking_partition(number: str) -> str:
