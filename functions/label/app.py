@@ -1,7 +1,7 @@
 """Label function: prepaid return labels (EasyPost; PDF → S3, emailed) for approved PREPAID_LABEL returns,
 voided when their return is canceled or expires unused; carrier trackers for self-shipped packages,
-the carrier's tracking webhook (POST /webhooks/easypost), and the `resend-emails` job (customer
-emails whose first send failed)."""
+the carrier's tracking webhook (POST /webhooks/easypost), and the jobs `resend-emails` (customer
+emails whose first send failed) and `void-labels` (unused labels a lost event left unvoided)."""
 
 from returns_shared.lambda_entry import FunctionRoutes
 from returns_shared.service import labels, notify, tracking
@@ -13,7 +13,7 @@ routes = FunctionRoutes(
         "ReturnExpired": lambda detail, deps: labels.void_label(detail["returnId"], deps),
         "TrackingSubmitted": lambda detail, deps: tracking.start_tracker(detail["returnId"], deps),
     },
-    jobs={"resend-emails": notify.resend_pending},
+    jobs={"resend-emails": notify.resend_pending, "void-labels": labels.void_unused_labels},
     http={"POST /webhooks/easypost": tracking.easypost_webhook},
     needs=("carrier", "carrier-webhooks"),
 )

@@ -276,6 +276,7 @@ def test_functions_event_sources_and_schedules(stack: DeployedStack) -> None:
         ("ScreeningFunction", "rate(1 hour)", "escalate-reviews"),
         ("RefundFunction", "rate(15 minutes)", "reconcile-deadlines"),
         ("LabelFunction", "rate(15 minutes)", "resend-emails"),
+        ("LabelFunction", "rate(1 hour)", "void-labels"),
     }
     assert stack.outputs["TableName"] == stack.table_name
     assert "GraphQLUrl" not in stack.outputs  # no API Gateway locally

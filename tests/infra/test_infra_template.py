@@ -287,6 +287,12 @@ def test_schedules_and_event_sources(cfn: dict[str, Any]) -> None:
             {"job": "resend-emails"},
         ),
         (
+            "LabelFunctionVoidLabelsSchedule",
+            "LabelFunction",
+            "rate(1 hour)",
+            {"job": "void-labels"},
+        ),
+        (
             "RefundFunctionReconcileDeadlinesSchedule",
             "RefundFunction",
             "rate(15 minutes)",

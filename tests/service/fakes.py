@@ -78,6 +78,7 @@ class FakeTable:
     idempotency: dict[tuple[str, str], IdempotencyClaim] = field(default_factory=dict)
     emails: dict[tuple[str, str], EmailRecord] = field(default_factory=dict)
     label_leases: dict[str, datetime] = field(default_factory=dict)
+    labels_to_void: dict[str, datetime] = field(default_factory=dict)  # return id -> flagged at
     unknown_packages: list[UnknownPackage] = field(default_factory=list)
     failed_refunds: dict[str, datetime] = field(default_factory=dict)  # return id -> when it failed
     webhook_events: set[tuple[str, str]] = field(default_factory=set)
@@ -184,6 +185,13 @@ class FakeRepository:
 
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
         return self.table.idempotency.get((customer_key(customer), key))
+
+    def labels_to_void(self, *, older_than: datetime, limit: int = 100,
+                       after: object | None = None) -> tuple[list[tuple[str, datetime]], object | None]:
+        due = sorted((since, rid) for rid, since in self.table.labels_to_void.items() if since < older_than)
+        start = int(after) if isinstance(after, int) else 0
+        page = [(rid, since) for since, rid in due[start:start + limit]]
+        return page, (start + limit if start + limit < len(due) else None)
 
     def webhook_event_seen(self, provider: str, event_id: str) -> bool:
         return (provider, event_id) in self.table.webhook_events
@@ -294,6 +302,14 @@ class FakeUnitOfWork:
         slot = (provider, event_id)
         self._write(f"webhook event {slot}", lambda t: slot not in t.webhook_events,
                     lambda t: t.webhook_events.add(slot))
+
+    def flag_label_to_void(self, return_id: str, *, since: datetime) -> None:
+        self._write(f"flag label {return_id}", lambda t: True,
+                    lambda t: t.labels_to_void.__setitem__(return_id, since))
+
+    def clear_label_to_void(self, return_id: str) -> None:
+        self._write(f"clear label {return_id}", lambda t: True,
+                    lambda t: t.labels_to_void.pop(return_id, None))
 
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None:
         self._write(f"lease label {return_id}",

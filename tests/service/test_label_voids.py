@@ -148,3 +148,62 @@ def test_a_label_bought_while_the_customer_canceled_is_voided_not_mailed():
     assert ret.tracking_number is None  # never offered: not the return's number
     assert not [mail for mail in world.mailer.sent if mail.attachments]
     assert "label bought after the return was canceled: LOCAL TRK000001" in notes(world, rid)
+
+
+# -- the void-labels sweep: nothing is lost when an event is ---------------------------------------
+def test_a_lost_event_is_made_up_for_by_the_sweep():
+    world = World()
+    rid = labelled(world)
+    world.events.down = True  # ReturnCanceled never reaches the label function
+    cancel(world, rid)
+    world.events.down = False
+    assert world.table.labels_to_void == {rid: world.clock()}  # flagged in the cancel's own write
+    assert labels.void_unused_labels(world.deps) == {"voided": 0, "kept": 0, "failed": 0, "given_up": 0}
+    world.clock.advance(minutes=16)
+    assert labels.void_unused_labels(world.deps)["voided"] == 1
+    assert world.stored(rid).label.voided and world.table.labels_to_void == {}
+    assert labels.void_unused_labels(world.deps)["voided"] == 0 and len(world.carrier.voids) == 1
+
+
+def test_the_event_path_takes_the_label_off_the_sweeps_list():
+    world = World()
+    rid = labelled(world)
+    cancel(world, rid)
+    labels.void_label(rid, world.deps)
+    assert world.table.labels_to_void == {}
+
+
+def test_the_sweep_retries_a_carrier_outage_and_gives_up_after_30_days():
+    world = World()
+    first, second = labelled(world), labelled(world, order_id="O2", key="k2")
+    cancel(world, first)
+    cancel(world, second)
+    world.carrier.down = True
+    world.clock.advance(minutes=16)
+    assert labels.void_unused_labels(world.deps, page_size=1)["failed"] == 2  # both tried, page by page
+    assert set(world.table.labels_to_void) == {first, second}
+    world.clock.advance(days=31)
+    assert labels.void_unused_labels(world.deps)["given_up"] == 2
+    assert world.stored(first).label.void_status == "given up: not voided in 30 days"
+    assert not world.stored(first).label.voided and world.table.labels_to_void == {}
+    assert world.alerts.subjects() == [f"Label of return {rid} not voided" for rid in (first, second)]
+
+
+def test_a_label_bought_as_the_return_ended_is_voided_even_if_the_carrier_was_down_then():
+    world = World()
+    order = world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(),
+                        b.request_input(order.id, method="PREPAID_LABEL"))["returnId"]
+    screening.screen_return(rid, world.deps)
+
+    def cancel_and_fail_voids() -> None:
+        cancel(world, rid)
+        world.carrier.down = True
+
+    world.carrier.on_issue = cancel_and_fail_voids
+    with pytest.raises(Outage):
+        labels.issue_label(rid, world.deps)
+    assert rid in world.table.labels_to_void and world.stored(rid).label_to_void
+    world.carrier.down, world.carrier.on_issue = False, None
+    assert labels.issue_label(rid, world.deps) is None  # the ReturnApproved redelivery voids it
+    assert world.stored(rid).label.voided and world.carrier.issued and len(world.carrier.issued) == 1

@@ -8,6 +8,8 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import boto3
+
 from returns_devstack.webhooks import CarrierSimulator
 
 from .lifecycle_helpers import approved, ok
@@ -99,3 +101,25 @@ def test_an_agent_approving_a_held_prepaid_request_gets_its_label(flow, stack, t
     assert held["status"] == "UNDER_REVIEW"
     answer = ok(flow.act(APPROVE, tokens.agent, id=held["id"], note="checked with the customer"))
     assert answer["status"] == "APPROVED" and answer["label"]["url"]
+
+
+def test_the_void_labels_job_voids_what_a_lost_event_left(flow, stack):
+    order = flow.record(order_input(line("L1")))
+    ret = approved(flow, order, method="PREPAID_LABEL")
+    stack.command_bus.deliver_events = False
+    try:
+        _cancel(flow, order, ret["id"])
+    finally:
+        stack.command_bus.deliver_events = True
+    boto3.client("sqs").purge_queue(QueueUrl=stack.stack.queues["LabelQueue"])  # the event is lost
+    assert stack.runtime.drain() == 0
+    assert stack.deps.repo.get_return(ret["id"]).label_to_void
+    now = datetime.now(UTC)
+    stack.deps.clock = lambda: now + timedelta(minutes=16)
+    try:
+        job = json.loads((EVENTS / "label/schedule_void_labels.json").read_text())
+        answer = stack.runtime.invoke("LabelFunction", job)
+    finally:
+        stack.deps.clock = lambda: datetime.now(UTC)
+    assert answer["counts"] == {"voided": 1, "kept": 0, "failed": 0, "given_up": 0}
+    assert flow.get(ret["id"])["label"] is None and stack.deps.carrier.voided == {ret["trackingNumber"]}

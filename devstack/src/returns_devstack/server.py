@@ -69,7 +69,7 @@ def banner(port: int, moto_port: int, orders: list[str], stripe_url: str = "") -
         f"  Warehouse screen   : {base}/warehouse/  (warehouse)",
         f"  GraphiQL / GraphQL : {url}",
         f"  Sent emails        : http://127.0.0.1:{port}/_local/mail",
-        f"  Run a job          : curl -X POST http://127.0.0.1:{port}/_local/jobs/<expire-approved|escalate-reviews|reconcile-deadlines|resend-emails>",
+        f"  Run a job          : curl -X POST http://127.0.0.1:{port}/_local/jobs/<expire-approved|escalate-reviews|reconcile-deadlines|resend-emails|void-labels>",
         f"  moto (AWS) server  : http://127.0.0.1:{moto_port}",
         f"  localstripe        : {stripe_url}  (refunds: GET {stripe_url}/v1/refunds?payment_intent=<pi_...> "
         "with -u sk_test_localstripe:)",

@@ -3,6 +3,8 @@ the return, emailed), and voided once the return ends unused (canceled, or expir
 
 Label work on one return is serialised by a short work lease: one worker buys or voids at a time, and
 a crashed worker's lease goes stale so that a retry (the queue's, or the sweep's) can take over.
+A return that ends with an unused label is flagged for voiding in the same write (`save_ended_return`),
+so the `void-labels` sweep voids it even when the ReturnCanceled/ReturnExpired event is lost.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ from returns_shared.service.ports import LabelVoid, LabelVoidRefused
 logger = Logger(child=True)
 
 LABEL_LEASE = timedelta(minutes=5)  # a worker that crashed mid-label is taken over after this
+SWEEP_AFTER = timedelta(minutes=15)  # the events void within seconds; the sweep takes what they missed
+GIVE_UP_AFTER = timedelta(days=30)  # USPS refunds labels for 30 days: after that a person looks
+GIVEN_UP = LabelVoid(voided=False, status="given up: not voided in 30 days")
 
 
 class LabelBusy(Exception):
@@ -40,7 +45,11 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
     """ReturnApproved(PREPAID_LABEL) → label PDF → S3 → on the return → emailed. A redelivery finds
     the label already there and does nothing; concurrent deliveries are kept to one carrier label by
     the lease. A label bought while the customer canceled is recorded on the return and voided."""
-    if not _wants_label(deps.repo.get_return(return_id)) or not _lease(deps, return_id):
+    first = deps.repo.get_return(return_id)
+    if first is not None and first.label_to_void:  # bought as the return ended, and its void failed
+        void_label(return_id, deps)
+        return None
+    if not _wants_label(first) or not _lease(deps, return_id):
         return None  # nothing to do, or another worker is on this return's label right now
     try:
         ret = deps.repo.get_return(return_id)  # under the lease: a label bought meanwhile shows here
@@ -79,10 +88,24 @@ def _keep(return_id: str, label: ReturnLabel, tracker_id: str | None, deps: Depe
         ret.attach_label(label, at=deps.clock())
         if tracker_id:  # bought labels come with the carrier platform's tracker
             ret.start_tracking(tracker_id, tracking_number=label.tracking_number)
+        deps.save_return(ret)
     else:  # canceled or expired while the label was being bought: nobody will use it
         ret.keep_label_of_ended_return(label, at=deps.clock())
-    deps.save_return(ret)
+        save_ended_return(deps, ret)
     return ret
+
+
+def save_ended_return(deps: Dependencies, ret: Return) -> None:
+    """Saves a canceled or expired return; an unused label of it is flagged for the void sweep in the
+    same write (ConflictError if the return changed meanwhile)."""
+    if not ret.label_to_void:
+        deps.save_return(ret)
+        return
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.flag_label_to_void(ret.id, since=ret.status_changed_at)
+    uow.commit()
+    ret.version += 1
 
 
 def void_label(return_id: str, deps: Dependencies) -> str | None:
@@ -120,12 +143,51 @@ def void_label(return_id: str, deps: Dependencies) -> str | None:
 
 
 @retry_on_conflict()
-def _record_void(return_id: str, outcome: LabelVoid, deps: Dependencies) -> None:
+def _record_void(return_id: str, outcome: LabelVoid, deps: Dependencies) -> bool:
+    """The outcome on the return, and its flag off the sweep's list (False: decided before)."""
     ret = deps.repo.get_return(return_id)
-    if ret is None or not ret.label_to_void:
-        return
-    ret.record_label_void(voided=outcome.voided, status=outcome.status, at=deps.clock())
-    deps.save_return(ret)
+    uow = deps.unit_of_work()
+    uow.clear_label_to_void(return_id)
+    recorded = ret is not None and ret.label_to_void
+    if ret is not None and recorded:
+        ret.record_label_void(voided=outcome.voided, status=outcome.status, at=deps.clock())
+        uow.save_return(ret)
+    uow.commit()
+    return recorded
+
+
+def void_unused_labels(deps: Dependencies, *, page_size: int = 100) -> dict[str, int]:
+    """The `void-labels` job: unused labels of ended returns still not voided SWEEP_AFTER later (a lost
+    event, a carrier outage longer than the queue's retries) are voided now; one still failing after
+    GIVE_UP_AFTER is recorded as not voided and raised to ops. Safe beside the events (the lease)."""
+    now = deps.clock()
+    counts = {"voided": 0, "kept": 0, "failed": 0, "given_up": 0}
+    after = None
+    while True:
+        page, after = deps.repo.labels_to_void(older_than=now - SWEEP_AFTER, limit=page_size, after=after)
+        for return_id, since in page:
+            if since < now - GIVE_UP_AFTER:
+                if _record_void(return_id, GIVEN_UP, deps):
+                    deps.alerts.alert(f"Label of return {return_id} not voided",
+                                      f"The unused label of return {return_id} was not voided in 30 days.")
+                    counts["given_up"] += 1
+                continue
+            try:
+                status = void_label(return_id, deps)
+            except Exception:  # this label waits for the next run; the others go on
+                logger.exception("label void failed", extra={"returnId": return_id})
+                counts["failed"] += 1
+                continue
+            if status is None:  # decided already (or nothing to void): only the flag was left
+                _record_void(return_id, LabelVoid(voided=False, status="none"), deps)
+            counts["voided" if _voided(deps, return_id) else "kept"] += 1
+        if not after:
+            return counts
+
+
+def _voided(deps: Dependencies, return_id: str) -> bool:
+    ret = deps.repo.get_return(return_id)
+    return ret is not None and ret.label is not None and ret.label.voided
 
 
 def _lease(deps: Dependencies, return_id: str) -> bool:

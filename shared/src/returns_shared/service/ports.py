@@ -140,6 +140,9 @@ class ReturnsRepository(ReturnsReader, Protocol):
     ) -> tuple[list[DueEmail], object | None]: ...  # soonest due first; `after` is opaque
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None: ...
     def webhook_event_seen(self, provider: str, event_id: str) -> bool: ...
+    def labels_to_void(
+        self, *, older_than: datetime, limit: int = 100, after: object | None = None
+    ) -> tuple[list[tuple[str, datetime]], object | None]: ...  # (return id, flagged at), oldest first
 
 
 class UnitOfWork(Protocol):
@@ -167,6 +170,8 @@ class UnitOfWork(Protocol):
     def claim_webhook_event(
         self, provider: str, event_id: str, *, expires_at: datetime
     ) -> None: ...  # write-once: a redelivered event changes nothing
+    def flag_label_to_void(self, return_id: str, *, since: datetime) -> None: ...  # for the void sweep
+    def clear_label_to_void(self, return_id: str) -> None: ...
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None: ...
     def release_label(self, return_id: str) -> None: ...
     def claim_email(

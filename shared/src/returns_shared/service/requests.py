@@ -21,7 +21,7 @@ from returns_shared.domain.errors import (
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
 from returns_shared.policy.engine import RequestedLine, expiry_due, quote
-from returns_shared.service import notify
+from returns_shared.service import labels, notify
 from returns_shared.service.authz import require_owner_or
 from returns_shared.service.commands import ById, RequestReturn, SubmitTracking
 from returns_shared.service.common import load_return, publish_safely
@@ -127,8 +127,8 @@ def cancel_return(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     require_owner_or(caller, ret.customer_email, "agent")
     ret.cancel(actor=caller.actor, at=deps.clock())
-    deps.save_return(ret)
-    publish_safely(deps, "ReturnCanceled", ret)  # the label function voids an unused label
+    labels.save_ended_return(deps, ret)  # an unused label is flagged for voiding in the same write
+    publish_safely(deps, "ReturnCanceled", ret)  # the label function voids it now
     notify.canceled(deps, ret)
     return {"returnId": ret.id, "orderId": ret.order_id}
 
@@ -191,7 +191,7 @@ def expire_approved(deps: Dependencies, *, page_size: int = 100) -> dict[str, in
                 continue
             try:
                 ret.expire(at=now, note="EXPIRE-APPROVED: not shipped in time")
-                deps.save_return(ret)
+                labels.save_ended_return(deps, ret)
             except (ConflictError, DomainError):
                 counts["conflicts"] += 1
                 continue

@@ -17,6 +17,7 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - packages scanned for unknown returns ... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES, newest first
 - customer emails due, soonest first ..... Query     GSI3 gsi3pk=EMAILS#PENDING, gsi3sk=<next attempt>#...
 - customer emails given up, newest first . Query     GSI3 gsi3pk=EMAILS#GIVEN_UP
+- unused labels still to void, oldest first Query    GSI3 gsi3pk=LABELS#TO_VOID (markers LABEL_VOID#<id>)
 - unknown packages (customer service) .... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES
 Side records written once: NOTIFY#<return>#<kind> (EMAIL), LABEL#<return> (LEASE, TTL),
 UNKNOWN_PACKAGE#<at>#<id> (PACKAGE), PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py).
@@ -51,6 +52,7 @@ PENDING_EMAILS = "EMAILS#PENDING"  # GSI3 partition: due emails by next attempt 
 GIVEN_UP_EMAILS = "EMAILS#GIVEN_UP"  # GSI3 partition: emails given up, by when
 FAILED_REFUNDS = "REFUNDS#FAILED"  # GSI3 partition: the agents' failed-refunds queue
 UNKNOWN_PACKAGES = "UNKNOWN_PACKAGES"
+LABELS_TO_VOID = "LABELS#TO_VOID"  # GSI3 partition: ended returns' labels whose void is not recorded yet
 LEASE_TTL_SECONDS = 7 * 86400  # a lease record outlives any worker; TTL tidies it
 
 
@@ -95,6 +97,10 @@ def tracking_partition(number: str) -> str:
 
 def failed_refund_key(return_id: str) -> Item:
     return {"pk": {"S": f"REFUND_FAILED#{return_id}"}, "sk": {"S": "MARKER"}}
+
+
+def label_void_key(return_id: str) -> Item:
+    return {"pk": {"S": f"LABEL_VOID#{return_id}"}, "sk": {"S": "MARKER"}}
 
 
 def webhook_event_key(provider: str, event_id: str) -> Item:
@@ -193,6 +199,12 @@ def package_from_item(item: Item) -> UnknownPackage:
 def failed_refund_item(return_id: str, *, at: datetime) -> Item:
     return {**failed_refund_key(return_id), "entity": {"S": "FailedRefund"}, "returnId": {"S": return_id},
             "gsi3pk": {"S": FAILED_REFUNDS}, "gsi3sk": {"S": f"{iso(at)}#{return_id}"}}
+
+
+def label_void_item(return_id: str, *, since: datetime) -> Item:
+    return {**label_void_key(return_id), "entity": {"S": "LabelToVoid"}, "returnId": {"S": return_id},
+            "since": {"S": iso(since)}, "gsi3pk": {"S": LABELS_TO_VOID},
+            "gsi3sk": {"S": f"{iso(since)}#{return_id}"}}
 
 
 def webhook_event_item(provider: str, event_id: str, *, expires_at: datetime) -> Item:

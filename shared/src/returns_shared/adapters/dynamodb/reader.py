@@ -196,6 +196,23 @@ class DynamoReturnsRepository(TableReads):
         return Page(items=[found[i] for i in ids if i in found],
                     next_cursor=self.cursors.encode(scope, last) if last else None)
 
+    def labels_to_void(self, *, older_than: datetime, limit: int = 100,
+                       after: object | None = None) -> tuple[list[tuple[str, datetime]], object | None]:
+        """One page of ended returns whose unused label is not voided yet (their id, since when),
+        oldest first (sparse: a recorded void removes the marker)."""
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name, "IndexName": "GSI3", "Limit": limit,
+            "KeyConditionExpression": "gsi3pk = :pk AND gsi3sk < :before",
+            "ExpressionAttributeValues": {":pk": {"S": items.LABELS_TO_VOID},
+                                          ":before": {"S": items.iso(older_than)}},
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = after
+        page = self.client.query(**kwargs)
+        found = [(item["returnId"]["S"], datetime.fromisoformat(item["since"]["S"].replace("Z", "+00:00")))
+                 for item in page.get("Items", [])]
+        return found, page.get("LastEvaluatedKey")
+
     # -- side records ---------------------------------------------------------------------
     def webhook_event_seen(self, provider: str, event_id: str) -> bool:
         return self._get(items.webhook_event_key(provider, event_id)) is not None

@@ -104,6 +104,17 @@ class DynamoUnitOfWork:
             {"Delete": {"TableName": self.table_name, "Key": items.failed_refund_key(return_id)}}
         )
 
+    def flag_label_to_void(self, return_id: str, *, since: datetime) -> None:
+        """Lists an ended return's unused label for the void sweep (written with the return's end)."""
+        self._writes.append(
+            {"Put": {"TableName": self.table_name, "Item": items.label_void_item(return_id, since=since)}}
+        )
+
+    def clear_label_to_void(self, return_id: str) -> None:
+        self._writes.append(
+            {"Delete": {"TableName": self.table_name, "Key": items.label_void_key(return_id)}}
+        )
+
     def claim_webhook_event(self, provider: str, event_id: str, *, expires_at: datetime) -> None:
         """Write-once: an event delivered again (providers redeliver) finds its claim and changes nothing."""
         self._put(items.webhook_event_item(provider, event_id, expires_at=expires_at), _NEW)
