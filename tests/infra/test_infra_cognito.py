@@ -223,3 +223,12 @@ def test_a_token_of_any_other_pool_is_refused(cognito, env, gateway):
     for query in (UNKNOWN_PACKAGES, MY_ORDERS):
         assert codes(gateway(query, id_token)) == ["UNAUTHENTICATED"]
 
+
+
+def test_the_published_pages_sign_in_to_the_pools_the_gateway_trusts(stack, env):
+    from returns_devstack.web_publish import site_config
+
+    auth_config = site_config({"GraphQLUrl": "https://api.example/graphql", **stack.outputs})["auth"]
+    assert auth_config["customer"]["clientId"] == env["CUSTOMER_APP_CLIENT_ID"]
+    staff_domain = f"{stack.stack_name}-staff.auth.{stack.region}.amazoncognito.com"
+    assert auth_config["staff"] == {"domain": staff_domain, "clientId": env["STAFF_APP_CLIENT_ID"]}
