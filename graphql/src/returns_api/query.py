@@ -22,6 +22,7 @@ from returns_api.permissions import (
     roles,
 )
 from returns_api.query_lookups import LookupQueries, email_argument, page_start
+from returns_api.typed_fields import typed_field
 from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
 from returns_api.types.inputs import ReturnInput
@@ -39,13 +40,13 @@ from returns_shared.policy.engine import RequestedLine, quote
 
 @strawberry.type
 class Query(LookupQueries):
-    @strawberry.field(
+    @typed_field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )
     def return_policy(self, info: Info) -> ReturnPolicy:
         return ReturnPolicy.from_domain(info.context.policy)
 
-    @strawberry.field(extensions=roles(*EVERY_ROLE))
+    @typed_field(extensions=roles(*EVERY_ROLE))
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         caller = caller_of(info)
         if key_problem(str(id)):
@@ -55,7 +56,7 @@ class Query(LookupQueries):
             return None
         return Order.from_domain(order)
 
-    @strawberry.field(extensions=roles(CUSTOMER, AGENT))
+    @typed_field(extensions=roles(CUSTOMER, AGENT))
     async def return_quote(self, info: Info, input: ReturnInput) -> ReturnQuotePayload:
         caller = caller_of(info)
         if errors := validation.return_input(input):
@@ -77,7 +78,7 @@ class Query(LookupQueries):
             return ReturnQuotePayload(user_errors=[UserError.from_domain(exc, prefix=["input"])])
         return ReturnQuotePayload(quote=ReturnQuote.from_domain(decided, ctx.policy))
 
-    @strawberry.field(name="return", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
+    @typed_field(name="return", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
         caller = caller_of(info)
         if key_problem(str(id)):
@@ -87,8 +88,8 @@ class Query(LookupQueries):
             return None
         return Return.from_domain(ret, info.context.policy)
 
-    @strawberry.field(description="Newest first. Customers see their own returns, staff see all "
-                      "(or one customer's: `customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
+    @typed_field(description="Newest first. Customers see their own returns, staff see all "
+                 "(or one customer's: `customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def returns(
         self,
         info: Info,
@@ -130,9 +131,9 @@ class Query(LookupQueries):
         nodes = [Return.from_domain(ret, ctx.policy) for ret in items]
         return ReturnConnection.from_page(start, page, nodes)
 
-    @strawberry.field(description="Agents: returns whose refund the payment provider refused or failed "
-                                  "(nothing was paid), oldest failure first. Retry them with retryRefund.",
-                      extensions=roles(AGENT))
+    @typed_field(description="Agents: returns whose refund the payment provider refused or failed "
+                             "(nothing was paid), oldest failure first. Retry them with retryRefund.",
+                 extensions=roles(AGENT))
     async def failed_refunds(
         self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
     ) -> ReturnConnection:

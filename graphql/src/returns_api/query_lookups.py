@@ -12,6 +12,7 @@ from returns_api.context import Info
 from returns_api.cost import MAX_PAGE
 from returns_api.errors import BadUserInput, Forbidden
 from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, caller_of, is_customer, owns, roles
+from returns_api.typed_fields import typed_field
 from returns_api.types.connection import Position
 from returns_api.types.inputs import InspectionLineInput
 from returns_api.types.lookups import (
@@ -46,7 +47,7 @@ def page_start(first: int | None, after: str | None) -> tuple[int, Position]:
 
 @strawberry.type
 class LookupQueries:
-    @strawberry.field(
+    @typed_field(
         description="Newest first. Customers: their own orders. Agents: the orders of `customerEmail`.",
         extensions=roles(CUSTOMER, AGENT),
     )  # customers: their own; agents: one customer's
@@ -77,8 +78,8 @@ class LookupQueries:
             ctx.loaders.orders.prime(order.id, order)
         return OrderConnection.from_page(start, page, [Order.from_domain(order) for order in items])
 
-    @strawberry.field(description="Staff: the returns shipped under a tracking number (case and spaces "
-                      "do not matter), newest first; usually one.", extensions=roles(AGENT, WAREHOUSE))
+    @typed_field(description="Staff: the returns shipped under a tracking number (case and spaces "
+                 "do not matter), newest first; usually one.", extensions=roles(AGENT, WAREHOUSE))
     async def returns_by_tracking_number(self, info: Info, tracking_number: str) -> list[Return]:
         number = "".join(tracking_number.split())
         if not number or len(number) > MAX_TRACKING_NUMBER:
@@ -88,7 +89,7 @@ class LookupQueries:
         ctx.loaders.prime_returns(found)
         return [Return.from_domain(ret, ctx.policy) for ret in found]
 
-    @strawberry.field(
+    @typed_field(
         description="Agents: packages that arrived for no approved return (REQ-FIRST), newest first.",
         extensions=roles(AGENT),
     )
@@ -104,8 +105,8 @@ class LookupQueries:
         nodes = [UnknownPackage.from_domain(package) for package in page.items[start.skip :]]
         return UnknownPackageConnection.from_page(start, page, nodes)
 
-    @strawberry.field(description="Warehouse: the refund an inspection would settle on (COND-NEW), "
-                      "computed like inspectReturn but changing nothing.", extensions=roles(WAREHOUSE))
+    @typed_field(description="Warehouse: the refund an inspection would settle on (COND-NEW), "
+                 "computed like inspectReturn but changing nothing.", extensions=roles(WAREHOUSE))
     async def inspection_preview(
         self, info: Info, id: strawberry.ID, lines: list[InspectionLineInput]
     ) -> InspectionPreviewPayload:
