@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 import strawberry
 
@@ -10,6 +10,7 @@ from returns_api import validation
 from returns_api.context import Info
 from returns_api.cost import RETURNS_PAGE_DEFAULT
 from returns_api.errors import BadUserInput, Forbidden
+from returns_api.pages import page_start, read_page
 from returns_api.permissions import (
     AGENT,
     CUSTOMER,
@@ -21,7 +22,7 @@ from returns_api.permissions import (
     public,
     roles,
 )
-from returns_api.query_lookups import LookupQueries, email_argument, page_start
+from returns_api.query_lookups import LookupQueries, email_argument
 from returns_api.typed_fields import typed_field
 from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
@@ -112,18 +113,13 @@ class Query(LookupQueries):
         else:
             email = customer_key(customer_email) if customer_email else None
         ctx = info.context
-        try:
-            page = await asyncio.to_thread(
-                ctx.reader.list_returns,
-                first=first + start.skip,
-                after=start.page_cursor,
-                status=status,
-                order_id=str(order_id) if order_id is not None else None,
-                customer_email=email,
-            )
-        except DomainError as exc:  # e.g. a forged or foreign cursor, refused by the reader
-            raise BadUserInput(exc.message) from exc
-        items = page.items[start.skip :]
+        listing = partial(
+            ctx.reader.list_returns,
+            status=status,
+            order_id=str(order_id) if order_id is not None else None,
+            customer_email=email,
+        )
+        page, items = await read_page(listing, first, start)
         if email is not None and any(ret.customer_email != email for ret in items):
             # Never expected (the reader confines the query); refuse rather than leak.
             raise RuntimeError("the reader listed another customer's return")
@@ -139,12 +135,6 @@ class Query(LookupQueries):
     ) -> ReturnConnection:
         first, start = page_start(first, after)
         ctx = info.context
-        try:
-            page = await asyncio.to_thread(
-                ctx.reader.failed_refunds, first=first + start.skip, after=start.page_cursor
-            )
-        except DomainError as exc:
-            raise BadUserInput(exc.message) from exc
-        items = page.items[start.skip :]
+        page, items = await read_page(ctx.reader.failed_refunds, first, start)
         ctx.loaders.prime_returns(items)
         return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])
