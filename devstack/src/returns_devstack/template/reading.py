@@ -28,7 +28,8 @@ def code_location(properties: Mapping[str, Any]) -> str:
     code = properties.get("Code") or {}
     if code.get("S3Bucket") != CODE_BUCKET:
         raise ValueError(f"function code is not a local path: {code!r}")
-    return code["S3Key"]
+    key: str = code["S3Key"]
+    return key
 
 
 def handler_import_path(code_uri: str, handler: str, repo_root: Path) -> tuple[str, str]:
@@ -71,21 +72,24 @@ def target_logical_id(node: Any) -> str | None:
             att = node["Fn::GetAtt"]
             return (att.split(".", 1) if isinstance(att, str) else att)[0]
         if "Ref" in node:
-            return node["Ref"]
+            ref: str = node["Ref"]
+            return ref
     return None
 
 
 def sqs_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int, Mapping[str, Any]]]:
     """(queue logical id, function logical id, batch size, ESM properties) per SQS mapping."""
     resources = cfn["Resources"]
-    result = []
+    result: list[tuple[str, str, int, Mapping[str, Any]]] = []
     for resource in resources.values():
         if resource["Type"] != "AWS::Lambda::EventSourceMapping":
             continue
         props = resource["Properties"]
         queue = target_logical_id(props.get("EventSourceArn"))
         function = target_logical_id(props.get("FunctionName"))
-        if queue in resources and resources[queue]["Type"] == "AWS::SQS::Queue" and function:
+        if queue is None or not function:
+            continue
+        if queue in resources and resources[queue]["Type"] == "AWS::SQS::Queue":
             result.append((queue, function, int(props.get("BatchSize", 10)), props))
     return result
 
@@ -94,7 +98,7 @@ def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any
     """(schedule logical id, function logical id, schedule expression, input) per scheduled Lambda
     target: EventBridge Scheduler schedules (SAM ScheduleV2) and scheduled rules (SAM Schedule)."""
     resources = cfn["Resources"]
-    result = []
+    result: list[tuple[str, str, str, dict[str, Any]]] = []
     for schedule_id, resource in resources.items():
         props = resource.get("Properties") or {}
         if "ScheduleExpression" not in props:
@@ -107,7 +111,9 @@ def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any
             continue
         for target in targets:
             function = target_logical_id(target.get("Arn"))
-            if function in resources and resources[function]["Type"] == "AWS::Lambda::Function":
+            if function is None or function not in resources:
+                continue
+            if resources[function]["Type"] == "AWS::Lambda::Function":
                 raw = target.get("Input")
                 result.append(
                     (schedule_id, function, props["ScheduleExpression"], json.loads(raw) if raw else {})
