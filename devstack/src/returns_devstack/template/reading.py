@@ -4,7 +4,7 @@ SQS event sources, schedules, and which resources a node refers to."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -146,48 +146,41 @@ def http_routes(cfn: Mapping[str, Any]) -> list[HttpRoute]:
 
 def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
     """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules)."""
-    found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if key == "DeadLetterConfig" and isinstance(value, dict):
-                    found.add(target_logical_id(value.get("Arn")) or "")
-                else:
-                    walk(value)
-
-    walk(cfn["Resources"])
+    found = {
+        target_logical_id(value.get("Arn"))
+        for node in _objects(cfn["Resources"])
+        for key, value in node.items()
+        if key == "DeadLetterConfig" and isinstance(value, dict)
+    }
     return {lid for lid in found if lid}
 
 
 def resource_references(node: Any) -> set[str]:
     """Logical ids a resource body refers to (Ref, Fn::GetAtt, ${X} / ${X.Attr} in Fn::Sub)."""
     found: set[str] = set()
-
-    def walk(n: Any) -> None:
-        if isinstance(n, list):
-            for item in n:
-                walk(item)
-        elif isinstance(n, dict):
-            for key, value in n.items():
-                if key == "Ref" and isinstance(value, str):
-                    found.add(value)
-                elif key == "Fn::GetAtt":
-                    found.add(target_logical_id(n) or "")
-                elif key == "Fn::Sub":
-                    text, variables = (value, {}) if isinstance(value, str) else value
-                    walk(variables)
-                    for name in Intrinsics._SUB.findall(text):
-                        name = name.strip()
-                        if not name.startswith("!") and name not in variables:
-                            found.add(name.split(".", 1)[0])
-                elif key == "DependsOn":
-                    found.update([value] if isinstance(value, str) else value)
-                else:
-                    walk(value)
-
-    walk(node)
+    for obj in _objects(node):
+        for key, value in obj.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(target_logical_id(obj) or "")
+            elif key == "Fn::Sub":
+                text, variables = (value, {}) if isinstance(value, str) else value
+                for name in Intrinsics._SUB.findall(text):
+                    name = name.strip()
+                    if not name.startswith("!") and name not in variables:
+                        found.add(name.split(".", 1)[0])
+            elif key == "DependsOn":
+                found.update([value] if isinstance(value, str) else value)
     return {f for f in found if f and not f.startswith("AWS::")}
+
+
+def _objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in `node`, itself included, at any depth (Fn::Sub's variables too)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _objects(item)
+    elif isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _objects(value)
