@@ -9,7 +9,7 @@ import strawberry
 from returns_api import validation
 from returns_api.context import Info
 from returns_api.cost import RETURNS_PAGE_DEFAULT
-from returns_api.errors import BadUserInput, Forbidden
+from returns_api.errors import BadUserInput
 from returns_api.pages import page_start, read_page
 from returns_api.permissions import (
     AGENT,
@@ -17,7 +17,7 @@ from returns_api.permissions import (
     EVERY_ROLE,
     WAREHOUSE,
     caller_of,
-    is_customer,
+    listing_owner,
     owns,
     public,
     roles,
@@ -106,12 +106,8 @@ class Query(LookupQueries):
             raise BadUserInput("`orderId` is not a valid id")
         email_argument(customer_email)
         # Customers are always confined to their own partition, whatever else they ask for.
-        if is_customer(caller):
-            if customer_email is not None and not owns(caller, customer_email):
-                raise Forbidden("Customers list their own returns only")
-            email: str | None = customer_key(caller.email or "")
-        else:
-            email = customer_key(customer_email) if customer_email else None
+        owner = listing_owner(caller, customer_email, "returns")
+        email = customer_key(owner) if owner is not None else None
         ctx = info.context
         listing = partial(
             ctx.reader.list_returns,

@@ -10,9 +10,9 @@ import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
-from returns_api.errors import BadUserInput, Forbidden
+from returns_api.errors import BadUserInput
 from returns_api.pages import page_start, read_page
-from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, caller_of, is_customer, owns, roles
+from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, caller_of, listing_owner, owns, roles
 from returns_api.typed_fields import typed_field
 from returns_api.types.inputs import InspectionLineInput
 from returns_api.types.lookups import (
@@ -51,10 +51,7 @@ class LookupQueries:
         caller = caller_of(info)
         first, start = page_start(first, after)
         email_argument(customer_email)
-        if is_customer(caller):
-            if customer_email is not None and not owns(caller, customer_email):
-                raise Forbidden("Customers list their own orders only")
-            customer_email = caller.email
+        customer_email = listing_owner(caller, customer_email, "orders")
         if not customer_email:
             raise BadUserInput("`customerEmail` is required: orders are listed per customer")
         ctx = info.context
