@@ -24,10 +24,9 @@ if TYPE_CHECKING:
 def start_moto_server(port: int) -> ThreadedMotoServer:
     from moto.server import ThreadedMotoServer
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call (and poll) is noise
-
     from returns_devstack.deploy import configure_moto_server
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call (and poll) is noise
     os.environ["MOTO_PORT"] = str(port)  # Step Functions tasks call moto back on this port
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
