@@ -12,11 +12,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
+from service import builders  # the service tests' domain builders (tests/ is on sys.path)
 
 from returns_api.app import create_app
 from returns_api.settings import Settings
 from returns_shared.domain.money import Money
-from returns_shared.domain.orders import Address, Order, OrderLine
+from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return, ReturnLabel, ReturnLine
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnReason, ReturnStatus
 from returns_shared.policy.engine import RequestedLine, load_policy, quote
@@ -30,31 +31,7 @@ ALICE, BOB = "alice@example.com", "bob@example.com"
 
 # -- domain builders ---------------------------------------------------------------------------
 def make_order(order_id: str = "O1", email: str = ALICE, country: str = "US", lines: int = 1) -> Order:
-    address = Address(name="Jane Doe", line1="1 Main Street", city="New York", postal_code="10001",
-                      country_code=country)
-    return Order(
-        id=order_id,
-        email=email,
-        placed_at=NOW - timedelta(days=10),
-        currency="USD",
-        payment_reference=f"PAY-{order_id}",
-        shipping_address=address,
-        billing_address=address,
-        shipping_fee=Money.of("5.00", "USD"),
-        lines=tuple(
-            OrderLine(
-                id=f"L{index}",
-                sku=f"SKU-{index}",
-                title=f"Dress {index}",
-                category="DRESS",
-                quantity=1,
-                unit_price=Money.of("30.00", "USD"),
-                unit_tax=Money.of("0.00", "USD"),
-                delivered_at=NOW - timedelta(days=5),
-            )
-            for index in range(1, lines + 1)
-        ),
-    )
+    return builders.order(order_id, email=email, country=country, lines=lines)
 
 
 def make_return(

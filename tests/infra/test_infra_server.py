@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -14,16 +13,11 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from returns_devstack.deploy import DeployedStack, deploy_stack, moto_mock_active
+from returns_devstack.loopback import free_port
 
 from .conftest import receive_all, wait_for_execution
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _moto_api(endpoint: str, path: str, body: dict | None = None) -> dict:
@@ -38,7 +32,7 @@ def _moto_api(endpoint: str, path: str, body: dict | None = None) -> dict:
 
 @pytest.fixture(scope="module")
 def server_stack() -> Iterator[DeployedStack]:
-    port = _free_port()
+    port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

@@ -8,7 +8,8 @@ import asyncio
 
 import pytest
 
-from returns_devstack.load import LocalServer, run_load
+from returns_devstack.load import run_load
+from returns_devstack.local_server import LocalServer
 
 from .conftest import FIGURES
 

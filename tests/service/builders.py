@@ -20,8 +20,9 @@ def address(country: str = "US", postal_code: str = "10001") -> Address:
 
 
 def order(order_id: str = "O1", *, email: str = ALICE, lines: int = 2, price: str = "30.00",
-          billing: Address | None = None, delivered_days_ago: int | None = 5, **line_flags: Any) -> Order:
-    ship = address()
+          country: str = "US", billing: Address | None = None, delivered_days_ago: int | None = 5,
+          **line_flags: Any) -> Order:
+    ship = address(country)
     return Order(
         id=order_id,
         email=email,

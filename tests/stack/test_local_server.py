@@ -4,27 +4,20 @@ GraphiQL, serves a presigned label URL through the moto server, and stops cleanl
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from returns_devstack.local_server import LocalServer, server_environment
 from returns_devstack.tokens import demo_token
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _post(url: str, query: str, token: str | None = None) -> dict:
@@ -38,29 +31,11 @@ def _post(url: str, query: str, token: str | None = None) -> dict:
 
 @pytest.fixture(scope="module")
 def server():
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "MOTO_PORT": str(_free_port()),
-        "LOCALSTRIPE_PORT": str(_free_port()),
-        "LOG_LEVEL": "warning",
-    }
-    process = subprocess.Popen([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    banner: list[str] = []
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        text = process.stdout.readline()
-        if not text and process.poll() is not None:
-            break
-        banner.append(text)
-        if "Ctrl-C stops everything" in text:
-            break
-    assert "Ctrl-C stops everything" in "".join(banner), "".join(banner)
-    yield f"http://127.0.0.1:{port}", "".join(banner), process
-    if process.poll() is None:
-        process.kill()
+    server = LocalServer(cwd=REPO)
+    try:
+        yield server.url, server.banner, server.process
+    finally:
+        server.stop()
 
 
 def test_banner_prints_tokens_and_the_first_query(server):
@@ -111,13 +86,8 @@ def test_a_port_in_use_ends_in_one_clear_line():
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {
-            **os.environ,
-            "PORT": str(port),
-            "MOTO_PORT": str(_free_port()),
-            "LOCALSTRIPE_PORT": str(_free_port()),
-        }
-        done = subprocess.run([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
+        done = subprocess.run([sys.executable, "-m", "returns_devstack.server"], cwd=REPO,
+                              env=server_environment(port),
                               capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.strip() == (f"make dev: port {port} (PORT) is already in use (another `make dev`?); "

@@ -10,10 +10,17 @@ from pathlib import Path
 from .support import TRACKING, address, line, order_input
 
 EVENTS = Path(__file__).resolve().parents[2] / "events"
+EXPIRE = "request/schedule_expire_approved.json"
+ESCALATE = "screening/schedule_escalate_reviews.json"
 
 
 def _event(path: str) -> dict:
     return json.loads((EVENTS / path).read_text())
+
+
+def _counts(stack, function: str, event_file: str) -> dict:
+    """What a scheduled job counted, run with its events/ file through its function."""
+    return stack.runtime.invoke(function, _event(event_file))["counts"]
 
 
 def _later(stack, **delta) -> None:
@@ -30,11 +37,9 @@ def test_expire_approved_expires_unshipped_returns_after_30_days_only(flow, toke
     assert unused_label["trackingNumber"]  # the label's number: not a shipment until the carrier scans it
     flow.act(TRACKING, tokens.customer(), id=shipped["id"], carrier="USPS", number="9400111899223856928499")
     _later(stack, days=29, hours=23)
-    young = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
-    assert young["counts"]["expired"] == 0
+    assert _counts(stack, "RequestFunction", EXPIRE)["expired"] == 0
     _later(stack, hours=1, seconds=1)
-    result = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
-    assert result["counts"]["expired"] == 2
+    assert _counts(stack, "RequestFunction", EXPIRE)["expired"] == 2
     assert flow.get(stale["id"])["status"] == "EXPIRED"
     assert flow.get(unused_label["id"])["status"] == "EXPIRED"
     assert flow.get(stale["id"])["timeline"][-1]["note"].startswith("EXPIRE-APPROVED")
@@ -43,8 +48,7 @@ def test_expire_approved_expires_unshipped_returns_after_30_days_only(flow, toke
     # an expired return frees its quantity and no longer counts as a package
     quote = flow.quote(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["quote"]
     assert quote["lines"][0]["eligible"] is True
-    again = stack.runtime.invoke("RequestFunction", _event("request/schedule_expire_approved.json"))
-    assert again["counts"]["expired"] == 0  # safe to run twice
+    assert _counts(stack, "RequestFunction", EXPIRE)["expired"] == 0  # safe to run twice
 
 
 def test_review_sla_escalates_once_after_two_business_days(flow, tokens, stack):
@@ -53,22 +57,11 @@ def test_review_sla_escalates_once_after_two_business_days(flow, tokens, stack):
     assert ret["status"] == "UNDER_REVIEW"
     topic_messages = _ops_messages(stack)
     _later(stack, hours=1)
-    assert (
-        stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))[
-            "counts"
-        ]["escalated"]
-        == 0
-    )
+    assert _counts(stack, "ScreeningFunction", ESCALATE)["escalated"] == 0
     _later(stack, days=6)  # more than two business days whatever the weekday
-    result = stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))
-    assert result["counts"]["escalated"] == 1
+    assert _counts(stack, "ScreeningFunction", ESCALATE)["escalated"] == 1
     assert any("REVIEW-SLA" in (e["note"] or "") for e in flow.get(ret["id"])["timeline"])
-    assert (
-        stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))[
-            "counts"
-        ]["escalated"]
-        == 0
-    )
+    assert _counts(stack, "ScreeningFunction", ESCALATE)["escalated"] == 0
     assert len(_ops_messages(stack)) == len(topic_messages) + 1
 
 
@@ -79,8 +72,7 @@ def test_sweep_screens_a_request_whose_event_was_lost(flow, stack, monkeypatch):
     assert ret["status"] == "REQUESTED"  # committed, but nobody heard about it
     monkeypatch.undo()
     _later(stack, minutes=6)
-    result = stack.runtime.invoke("ScreeningFunction", _event("screening/schedule_escalate_reviews.json"))
-    assert result["counts"]["rescreened"] == 1
+    assert _counts(stack, "ScreeningFunction", ESCALATE)["rescreened"] == 1
     assert flow.get(ret["id"])["status"] == "APPROVED"
 
 

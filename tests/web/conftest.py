@@ -5,13 +5,7 @@ loopback is refused and fails the test: no CDN at run time."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +14,7 @@ from urllib.parse import urlparse
 
 import pytest
 
+from returns_devstack.local_server import LocalServer
 from returns_devstack.tokens import demo_token
 
 REPO = Path(__file__).resolve().parents[2]
@@ -27,12 +22,6 @@ SHOTS = REPO / ".web-shots"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 STEP_TIMEOUT_MS = 15_000  # one page step; the whole suite stays around a minute
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Stack:
@@ -43,7 +32,7 @@ class Stack:
 
     def gql(self, query: str, variables: dict[str, Any] | None = None, *, role: str = "agent",
             email: str | None = None) -> dict[str, Any]:
-        token = demo_token(role, **({"email": email} if email else {}))
+        token = demo_token(role, email=email)
         request = urllib.request.Request(
             f"{self.url}/graphql", data=json.dumps({"query": query, "variables": variables or {}}).encode(),
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
@@ -69,32 +58,11 @@ class Stack:
 
 @pytest.fixture(scope="session")
 def stack() -> Iterator[Stack]:
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PORT": str(port),
-        "MOTO_PORT": str(_free_port()),
-        "LOCALSTRIPE_PORT": str(_free_port()),
-        "LOG_LEVEL": "warning",
-    }
-    process = subprocess.Popen([sys.executable, "-m", "returns_devstack.server"], cwd=REPO, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    seen: list[str] = []
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line and process.poll() is not None:
-            break
-        seen.append(line)
-        if "Ctrl-C stops everything" in line:
-            break
-    assert "Ctrl-C stops everything" in "".join(seen), "".join(seen)
-    yield Stack(f"http://127.0.0.1:{port}")
-    process.send_signal(signal.SIGINT)
+    server = LocalServer(cwd=REPO)
     try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
+        yield Stack(server.url)
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

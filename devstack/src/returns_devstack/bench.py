@@ -92,7 +92,7 @@ def bench_gateway() -> list[tuple[str, dict[str, float]]]:
             ) as client:
                 response = await client.post("/graphql", json={"query": query, "variables": variables or {}},
                                              headers=headers)
-            body = response.json()
+            body: dict[str, Any] = response.json()
             if body.get("errors"):
                 raise RuntimeError(body["errors"])
             return body

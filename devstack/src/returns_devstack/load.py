@@ -14,10 +14,7 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
-import signal
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -26,7 +23,7 @@ from typing import Any
 
 import httpx
 
-from returns_devstack.server import free_port
+from returns_devstack.local_server import LocalServer
 from returns_devstack.tokens import mint
 
 QUOTE = """query($input: ReturnInput!) { returnQuote(input: $input) {
@@ -208,49 +205,6 @@ async def run_load(url: str, *, clients: int, seconds: float) -> Report:
     return report
 
 
-class LocalServer:
-    """`python -m returns_devstack.server` on free ports, stopped with Ctrl-C (SIGINT) when done."""
-
-    def __init__(self, *, startup_seconds: float = 120) -> None:
-        self.port = free_port()
-        env = {
-            **os.environ,
-            "PORT": str(self.port),
-            "MOTO_PORT": str(free_port()),
-            "LOG_LEVEL": "warning",
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "returns_devstack.server"],
-            env=env,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + startup_seconds
-        seen: list[str] = []
-        while time.monotonic() < deadline:
-            text = self.process.stdout.readline() if self.process.stdout else ""
-            if not text and self.process.poll() is not None:
-                break
-            seen.append(text)
-            if "Ctrl-C stops everything" in text:
-                return
-        self.stop()
-        raise RuntimeError("the local stack did not start:\n" + "".join(seen[-30:]))
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -261,9 +215,8 @@ def main() -> None:
     args = parser.parse_args()
     server = None if args.url else LocalServer()
     try:
-        report = asyncio.run(
-            run_load(args.url or server.url, clients=args.clients, seconds=args.seconds)
-        )
+        url: str = server.url if server is not None else args.url
+        report = asyncio.run(run_load(url, clients=args.clients, seconds=args.seconds))
     finally:
         if server is not None:
             server.stop()

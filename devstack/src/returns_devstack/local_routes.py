@@ -4,8 +4,6 @@ Everything under /_local/ is behind LocalEndpointsGuard (loopback Host, no cross
 
 from __future__ import annotations
 
-from typing import Any
-
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
@@ -19,7 +17,7 @@ from returns_devstack.web_routes import web_routes
 from returns_devstack.webhooks import webhook_routes
 
 
-def local_app(embedded: EmbeddedStack) -> Any:
+def local_app(embedded: EmbeddedStack) -> LocalEndpointsGuard:
     async def mail(request: Request) -> HTMLResponse | JSONResponse:
         messages = sent_emails()
         if "application/json" in request.headers.get("accept", ""):

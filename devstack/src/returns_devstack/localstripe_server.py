@@ -10,15 +10,23 @@ would be shared by every process on the machine).
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from returns_devstack.loopback import free_port
+
+if TYPE_CHECKING:
+    import stripe
+    from aiohttp import web
+    from stripe.params import PaymentMethodCreateParamsCard
 
 DEFAULT_PORT = 8420
 API_KEY = "sk_test_localstripe"  # localstripe accepts any key
-TEST_CARD = {"number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"}
+TEST_CARD: PaymentMethodCreateParamsCard = {
+    "number": "4242424242424242", "exp_month": 12, "exp_year": 2034, "cvc": "123"
+}
 
 
 @dataclass
@@ -29,7 +37,7 @@ class LocalStripe:
     host: str = "127.0.0.1"
     _loop: asyncio.AbstractEventLoop | None = field(default=None, init=False)
     _thread: threading.Thread | None = field(default=None, init=False)
-    _runner: Any = field(default=None, init=False)
+    _runner: web.AppRunner | None = field(default=None, init=False)
 
     @property
     def url(self) -> str:
@@ -85,7 +93,7 @@ class LocalStripe:
         self._thread.join(timeout=10)
         self._loop = self._thread = None
 
-    def client(self) -> Any:
+    def client(self) -> stripe.StripeClient:
         import stripe
 
         return stripe.StripeClient(API_KEY, base_addresses={"api": self.url}, max_network_retries=0)
@@ -105,9 +113,3 @@ class LocalStripe:
         """What `GET /v1/refunds?payment_intent=…` lists (newest first)."""
         listing = self.client().v1.refunds.list(params={"payment_intent": payment_intent, "limit": 100})
         return [refund.to_dict() for refund in listing.data]
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as sock:
-        sock.bind((host, 0))
-        return int(sock.getsockname()[1])

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import email
 from email import policy as email_policy
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from moto.ses.models import SESBackend
 
 ACCOUNT = "123456789012"
 
 
-def _backend(region: str) -> Any:
+def _backend(region: str) -> SESBackend:
     from moto.ses.models import ses_backends
 
     return ses_backends[ACCOUNT][region]

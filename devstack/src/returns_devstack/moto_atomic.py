@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import functools
 import threading
+from collections.abc import Callable
 from typing import Any
 
 _LOCK = threading.RLock()
+_INSTALLED: set[Callable[..., Any]] = set()  # the wrappers in place: installing twice nests nothing
 _CALLS = ("put_item", "update_item", "delete_item", "transact_write_items", "get_item", "query", "scan")
 
 
@@ -21,7 +23,7 @@ def make_dynamodb_writes_atomic() -> None:
 
     for name in _CALLS:
         method = getattr(DynamoDBBackend, name)
-        if getattr(method, "_returns_atomic", False):
+        if method in _INSTALLED:
             continue
 
         def atomic(*args: Any, __method: Any = method, **kwargs: Any) -> Any:
@@ -29,5 +31,5 @@ def make_dynamodb_writes_atomic() -> None:
                 return __method(*args, **kwargs)
 
         functools.update_wrapper(atomic, method)
-        atomic._returns_atomic = True  # type: ignore[attr-defined]
+        _INSTALLED.add(atomic)
         setattr(DynamoDBBackend, name, atomic)

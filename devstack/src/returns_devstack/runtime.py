@@ -183,7 +183,7 @@ class InProcessCommandBus:
 
     def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
              correlation_id: str | None = None) -> dict[str, Any]:
-        answer = self.runtime.invoke(
+        answer: dict[str, Any] = self.runtime.invoke(  # a command's answer is a JSON object
             FUNCTION_IDS[function], command_event(command, caller, payload, correlation_id)
         )
         if self.deliver_events:

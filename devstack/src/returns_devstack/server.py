@@ -8,50 +8,29 @@ AWS triggers them; the gateway serves GraphQL (with GraphiQL) on http://127.0.0.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
-import socket
 import sys
-import urllib.request
-from typing import Any
+from typing import TYPE_CHECKING
 
 from returns_devstack import localstripe_server
 from returns_devstack.environment import apply_local_environment
+from returns_devstack.loopback import free_port, port_taken
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_taken(port: int) -> bool:
-    """Someone listens there (a port left in TIME_WAIT by the last run is free: servers reuse it)."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return True
-    return False
-
-
-def start_moto_server(port: int) -> Any:
+if TYPE_CHECKING:
     from moto.server import ThreadedMotoServer
 
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call (and poll) is noise
 
+def start_moto_server(port: int) -> ThreadedMotoServer:
+    from moto.server import ThreadedMotoServer
+
+    from returns_devstack.deploy import configure_moto_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per AWS call (and poll) is noise
     os.environ["MOTO_PORT"] = str(port)  # Step Functions tasks call moto back on this port
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
-    endpoint = f"http://127.0.0.1:{port}"
-    request = urllib.request.Request(
-        f"{endpoint}/moto-api/config", method="POST",
-        data=json.dumps({"stepfunctions": {"execute_state_machine": True}}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    urllib.request.urlopen(request, timeout=10).read()
+    configure_moto_server(f"http://127.0.0.1:{port}")
     return server
 
 

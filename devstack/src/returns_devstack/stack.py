@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
@@ -20,6 +20,9 @@ from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import DEMO_CALLERS
 from returns_shared import bootstrap
 from returns_shared.service.dependencies import Dependencies, utc_now
+
+if TYPE_CHECKING:
+    from returns_api.app import GatewayApp
 
 # the template's gateway validates Cognito tokens and has no GraphiQL; locally tokens are HS256 and
 # GraphiQL loads its files from the local stack (web_routes), never from a CDN
@@ -53,7 +56,7 @@ class EmbeddedStack:
         """The local value of a provider secret (e.g. to sign a simulated webhook call)."""
         return LOCAL_SECRETS[env_name]
 
-    def gateway_app(self) -> Any:
+    def gateway_app(self) -> GatewayApp:
         from returns_api.app import create_app
         from returns_api.settings import Settings
 
@@ -62,7 +65,7 @@ class EmbeddedStack:
 
     def record_order(self, order: dict[str, Any]) -> dict[str, Any]:
         caller = DEMO_CALLERS["integration"]
-        answer = self.runtime.invoke(
+        answer: dict[str, Any] = self.runtime.invoke(  # a command's answer is a JSON object
             "RequestFunction", {"command": "recordOrder", "caller": caller, "input": order}
         )
         if answer["userErrors"]:

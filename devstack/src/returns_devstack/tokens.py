@@ -10,6 +10,7 @@ import argparse
 import os
 import time
 import warnings
+from typing import TypedDict
 
 import jwt
 
@@ -17,8 +18,15 @@ DEFAULT_SECRET = "local-dev-secret"
 # the contract's local default is short on purpose (a well-known dev value); PyJWT warns about it
 warnings.filterwarnings("ignore", message="The HMAC key is")
 
+
+class DemoCaller(TypedDict):
+    sub: str
+    email: str | None
+    groups: list[str]
+
+
 # The demo callers `make dev` prints tokens for (the customer owns the seeded demo orders).
-DEMO_CALLERS = {
+DEMO_CALLERS: dict[str, DemoCaller] = {
     "customer": {"sub": "demo-customer", "email": "jane.doe@example.com", "groups": []},
     "agent": {"sub": "demo-agent", "email": "agent@allegra-k.com", "groups": ["agent"]},
     "warehouse": {"sub": "demo-warehouse", "email": "warehouse@allegra-k.com", "groups": ["warehouse"]},
@@ -43,9 +51,13 @@ def mint(*, sub: str, email: str | None, groups: list[str], ttl_seconds: int = 1
     )
 
 
-def demo_token(role: str, **overrides: object) -> str:
-    caller = {**DEMO_CALLERS[role], **overrides}
-    return mint(sub=str(caller["sub"]), email=caller["email"], groups=list(caller["groups"]))  # type: ignore[arg-type]
+def demo_token(
+    role: str, *, email: str | None = None, sub: str | None = None, ttl_seconds: int = 12 * 3600
+) -> str:
+    """A token of the demo caller in `role`; `email` and `sub` replace the caller's when given."""
+    caller = DEMO_CALLERS[role]
+    return mint(sub=sub or caller["sub"], email=email or caller["email"], groups=list(caller["groups"]),
+                ttl_seconds=ttl_seconds)
 
 
 def main() -> None:
@@ -57,19 +69,7 @@ def main() -> None:
     parser.add_argument("--sub")
     parser.add_argument("--hours", type=float, default=12)
     args = parser.parse_args()
-    caller = dict(DEMO_CALLERS[args.role])
-    if args.email:
-        caller["email"] = args.email
-    if args.sub:
-        caller["sub"] = args.sub
-    print(
-        mint(
-            sub=caller["sub"],
-            email=caller["email"],
-            groups=caller["groups"],
-            ttl_seconds=int(args.hours * 3600),
-        )
-    )
+    print(demo_token(args.role, email=args.email, sub=args.sub, ttl_seconds=int(args.hours * 3600)))
 
 
 if __name__ == "__main__":

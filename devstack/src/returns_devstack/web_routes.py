@@ -12,7 +12,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from returns_devstack.template import find_template
@@ -105,7 +105,7 @@ async def asset(request: Request) -> Response:
     return FileResponse(found, headers={"cache-control": "public, max-age=86400, immutable"})
 
 
-def web_routes() -> list[Any]:
+def web_routes() -> list[BaseRoute]:
     root = web_root()
     return [
         Route("/", landing),

@@ -18,9 +18,12 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from returns_devstack.stack import EmbeddedStack
+
+if TYPE_CHECKING:
+    from starlette.routing import BaseRoute
 
 SCAN_MESSAGES = {
     "pre_transit": "Shipping label created",
@@ -92,7 +95,7 @@ class CarrierSimulator:
         return status_code, json.loads(answer or b"{}")
 
 
-def webhook_routes(embedded: EmbeddedStack) -> list[Any]:
+def webhook_routes(embedded: EmbeddedStack) -> list[BaseRoute]:
     """Starlette routes for the local server."""
     from starlette.requests import Request
     from starlette.responses import JSONResponse, Response

@@ -151,10 +151,10 @@ class _Walker:
     ) -> int:
         name = node.name.value
         fields = getattr(parent, "fields", None) or {}
-        if name.startswith("__") or name not in fields:
+        if parent is None or name.startswith("__") or name not in fields:
             return 0  # introspection (off in production) and unknown fields (refused by validation)
         field = fields[name]
-        coordinate = f"{parent.name}.{name}"  # type: ignore[union-attr]
+        coordinate = f"{parent.name}.{name}"
         target = get_named_type(field.type)
         if not is_composite_type(target):
             return 0

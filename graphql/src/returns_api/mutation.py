@@ -17,6 +17,7 @@ from returns_api import validation
 from returns_api.commands import Answer, send
 from returns_api.context import Info
 from returns_api.permissions import caller_of, is_customer, owns, sends
+from returns_api.typed_fields import typed_mutation
 from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
 from returns_api.types.order import Order
 from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
@@ -70,8 +71,8 @@ async def _return_command(
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(description="Order feed (integration): record a placed order.",
-                         extensions=sends(catalog.RECORD_ORDER))
+    @typed_mutation(description="Order feed (integration): record a placed order.",
+                    extensions=sends(catalog.RECORD_ORDER))
     async def record_order(self, info: Info, input: RecordOrderInput) -> RecordOrderPayload:
         caller = caller_of(info)
         if errors := validation.record_order(input):
@@ -82,8 +83,8 @@ class Mutation:
         order = await asyncio.to_thread(info.context.reader.get_order, answer.order_id or str(input.id))
         return RecordOrderPayload(order=Order.from_domain(order) if order else None)
 
-    @strawberry.mutation(description="Customer (own order) or agent: request a return.",
-                         extensions=sends(catalog.REQUEST_RETURN))
+    @typed_mutation(description="Customer (own order) or agent: request a return.",
+                    extensions=sends(catalog.REQUEST_RETURN))
     async def request_return(self, info: Info, input: RequestReturnInput) -> ReturnPayload:
         caller = caller_of(info)
         if errors := validation.request_return(input):
@@ -95,12 +96,12 @@ class Mutation:
         answer = await send(info, caller, catalog.REQUEST_RETURN, input.to_command())
         return await _return_payload(info, answer, None)
 
-    @strawberry.mutation(description="Customer (own) or agent; before shipping only.",
-                         extensions=sends(catalog.CANCEL_RETURN))
+    @typed_mutation(description="Customer (own) or agent; before shipping only.",
+                    extensions=sends(catalog.CANCEL_RETURN))
     async def cancel_return(self, info: Info, id: strawberry.ID) -> ReturnPayload:
         return await _return_command(info, catalog.CANCEL_RETURN, id, {}, problems=[])
 
-    @strawberry.mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.APPROVE_RETURN))
+    @typed_mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.APPROVE_RETURN))
     async def approve_return(self, info: Info, id: strawberry.ID, note: str | None = None) -> ReturnPayload:
         return await _return_command(
             info,
@@ -110,7 +111,7 @@ class Mutation:
             problems=validation.notes(required=False, note=note),
         )
 
-    @strawberry.mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.DECLINE_RETURN))
+    @typed_mutation(description="Agent; UNDER_REVIEW only.", extensions=sends(catalog.DECLINE_RETURN))
     async def decline_return(self, info: Info, id: strawberry.ID, reason: str) -> ReturnPayload:
         return await _return_command(
             info,
@@ -120,8 +121,8 @@ class Mutation:
             problems=validation.notes(required=True, reason=reason),
         )
 
-    @strawberry.mutation(description="Customer (own) or agent on their behalf; self-ship returns.",
-                         extensions=sends(catalog.SUBMIT_TRACKING))
+    @typed_mutation(description="Customer (own) or agent on their behalf; self-ship returns.",
+                    extensions=sends(catalog.SUBMIT_TRACKING))
     async def submit_return_tracking(
         self, info: Info, id: strawberry.ID, carrier: str, tracking_number: str
     ) -> ReturnPayload:
@@ -133,16 +134,16 @@ class Mutation:
             problems=validation.texts(carrier=carrier, trackingNumber=tracking_number),
         )
 
-    @strawberry.mutation(description="Warehouse; starts the refund deadline.",
-                         extensions=sends(catalog.RECEIVE_RETURN))
+    @typed_mutation(description="Warehouse; starts the refund deadline.",
+                    extensions=sends(catalog.RECEIVE_RETURN))
     async def receive_return(
         self, info: Info, id: strawberry.ID, received_at: datetime | None = None
     ) -> ReturnPayload:
         payload = {"receivedAt": received_at.isoformat() if received_at else None}
         return await _return_command(info, catalog.RECEIVE_RETURN, id, payload, problems=[])
 
-    @strawberry.mutation(description="Warehouse: the condition of every returned line.",
-                         extensions=sends(catalog.INSPECT_RETURN))
+    @typed_mutation(description="Warehouse: the condition of every returned line.",
+                    extensions=sends(catalog.INSPECT_RETURN))
     async def inspect_return(
         self, info: Info, id: strawberry.ID, lines: list[InspectionLineInput]
     ) -> ReturnPayload:
@@ -151,7 +152,7 @@ class Mutation:
             info, catalog.INSPECT_RETURN, id, payload, problems=validation.inspection(lines)
         )
 
-    @strawberry.mutation(
+    @typed_mutation(
         description="Agent; also run by the deadline workflow. Pays the settled refund to the "
         "original payment once (REFUND-ONCE); a refusal by the payment provider "
         "shows as refund.status FAILED.",
@@ -160,8 +161,8 @@ class Mutation:
     async def issue_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
         return await _return_command(info, catalog.ISSUE_REFUND, id, {}, problems=[])
 
-    @strawberry.mutation(description="Agent: ask the payment provider again after a FAILED refund (a new "
+    @typed_mutation(description="Agent: ask the payment provider again after a FAILED refund (a new "
                                      "attempt; nothing was paid by the failed one).",
-                         extensions=sends(catalog.RETRY_REFUND))
+                    extensions=sends(catalog.RETRY_REFUND))
     async def retry_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
         return await _return_command(info, catalog.RETRY_REFUND, id, {}, problems=[])

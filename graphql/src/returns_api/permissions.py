@@ -92,3 +92,13 @@ def is_customer(caller: Caller | None) -> bool:
 def owns(caller: Caller, email: str) -> bool:
     """Staff see everything their role allows; a customer only what their email owns."""
     return not is_customer(caller) or same_customer(caller.email, email)
+
+
+def listing_owner(caller: Caller, customer_email: str | None, listing: str) -> str | None:
+    """Whose `listing` the caller reads: a customer always their own (naming another customer is
+    FORBIDDEN), staff the customer they name (None: nobody named)."""
+    if not is_customer(caller):
+        return customer_email
+    if customer_email is not None and not owns(caller, customer_email):
+        raise Forbidden(f"Customers list their own {listing} only")
+    return caller.email or ""

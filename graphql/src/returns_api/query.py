@@ -2,26 +2,28 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
 from returns_api.cost import RETURNS_PAGE_DEFAULT
-from returns_api.errors import BadUserInput, Forbidden
+from returns_api.errors import BadUserInput
+from returns_api.pages import page_start, read_page
 from returns_api.permissions import (
     AGENT,
     CUSTOMER,
     EVERY_ROLE,
     WAREHOUSE,
     caller_of,
-    is_customer,
+    listing_owner,
     owns,
     public,
     roles,
 )
-from returns_api.query_lookups import LookupQueries, email_argument, page_start
+from returns_api.query_lookups import LookupQueries, email_argument
+from returns_api.typed_fields import typed_field
 from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
 from returns_api.types.inputs import ReturnInput
@@ -39,13 +41,13 @@ from returns_shared.policy.engine import RequestedLine, quote
 
 @strawberry.type
 class Query(LookupQueries):
-    @strawberry.field(
+    @typed_field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )
     def return_policy(self, info: Info) -> ReturnPolicy:
         return ReturnPolicy.from_domain(info.context.policy)
 
-    @strawberry.field(extensions=roles(*EVERY_ROLE))
+    @typed_field(extensions=roles(*EVERY_ROLE))
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         caller = caller_of(info)
         if key_problem(str(id)):
@@ -55,7 +57,7 @@ class Query(LookupQueries):
             return None
         return Order.from_domain(order)
 
-    @strawberry.field(extensions=roles(CUSTOMER, AGENT))
+    @typed_field(extensions=roles(CUSTOMER, AGENT))
     async def return_quote(self, info: Info, input: ReturnInput) -> ReturnQuotePayload:
         caller = caller_of(info)
         if errors := validation.return_input(input):
@@ -77,7 +79,7 @@ class Query(LookupQueries):
             return ReturnQuotePayload(user_errors=[UserError.from_domain(exc, prefix=["input"])])
         return ReturnQuotePayload(quote=ReturnQuote.from_domain(decided, ctx.policy))
 
-    @strawberry.field(name="return", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
+    @typed_field(name="return", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def return_(self, info: Info, id: strawberry.ID) -> Return | None:
         caller = caller_of(info)
         if key_problem(str(id)):
@@ -87,8 +89,8 @@ class Query(LookupQueries):
             return None
         return Return.from_domain(ret, info.context.policy)
 
-    @strawberry.field(description="Newest first. Customers see their own returns, staff see all "
-                      "(or one customer's: `customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
+    @typed_field(description="Newest first. Customers see their own returns, staff see all "
+                 "(or one customer's: `customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def returns(
         self,
         info: Info,
@@ -104,25 +106,16 @@ class Query(LookupQueries):
             raise BadUserInput("`orderId` is not a valid id")
         email_argument(customer_email)
         # Customers are always confined to their own partition, whatever else they ask for.
-        if is_customer(caller):
-            if customer_email is not None and not owns(caller, customer_email):
-                raise Forbidden("Customers list their own returns only")
-            email: str | None = customer_key(caller.email or "")
-        else:
-            email = customer_key(customer_email) if customer_email else None
+        owner = listing_owner(caller, customer_email, "returns")
+        email = customer_key(owner) if owner is not None else None
         ctx = info.context
-        try:
-            page = await asyncio.to_thread(
-                ctx.reader.list_returns,
-                first=first + start.skip,
-                after=start.page_cursor,
-                status=status,
-                order_id=str(order_id) if order_id is not None else None,
-                customer_email=email,
-            )
-        except DomainError as exc:  # e.g. a forged or foreign cursor, refused by the reader
-            raise BadUserInput(exc.message) from exc
-        items = page.items[start.skip :]
+        listing = partial(
+            ctx.reader.list_returns,
+            status=status,
+            order_id=str(order_id) if order_id is not None else None,
+            customer_email=email,
+        )
+        page, items = await read_page(listing, first, start)
         if email is not None and any(ret.customer_email != email for ret in items):
             # Never expected (the reader confines the query); refuse rather than leak.
             raise RuntimeError("the reader listed another customer's return")
@@ -130,20 +123,14 @@ class Query(LookupQueries):
         nodes = [Return.from_domain(ret, ctx.policy) for ret in items]
         return ReturnConnection.from_page(start, page, nodes)
 
-    @strawberry.field(description="Agents: returns whose refund the payment provider refused or failed "
-                                  "(nothing was paid), oldest failure first. Retry them with retryRefund.",
-                      extensions=roles(AGENT))
+    @typed_field(description="Agents: returns whose refund the payment provider refused or failed "
+                             "(nothing was paid), oldest failure first. Retry them with retryRefund.",
+                 extensions=roles(AGENT))
     async def failed_refunds(
         self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
     ) -> ReturnConnection:
         first, start = page_start(first, after)
         ctx = info.context
-        try:
-            page = await asyncio.to_thread(
-                ctx.reader.failed_refunds, first=first + start.skip, after=start.page_cursor
-            )
-        except DomainError as exc:
-            raise BadUserInput(exc.message) from exc
-        items = page.items[start.skip :]
+        page, items = await read_page(ctx.reader.failed_refunds, first, start)
         ctx.loaders.prime_returns(items)
         return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])

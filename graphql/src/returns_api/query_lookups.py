@@ -4,15 +4,16 @@ tracking number and the unknown packages (console, warehouse), the inspection pr
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import strawberry
 
 from returns_api import validation
 from returns_api.context import Info
-from returns_api.cost import MAX_PAGE
-from returns_api.errors import BadUserInput, Forbidden
-from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, caller_of, is_customer, owns, roles
-from returns_api.types.connection import Position
+from returns_api.errors import BadUserInput
+from returns_api.pages import page_start, read_page
+from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, caller_of, listing_owner, owns, roles
+from returns_api.typed_fields import typed_field
 from returns_api.types.inputs import InspectionLineInput
 from returns_api.types.lookups import (
     InspectionPreviewPayload,
@@ -38,15 +39,9 @@ def email_argument(value: str | None) -> str | None:
     return value
 
 
-def page_start(first: int | None, after: str | None) -> tuple[int, Position]:
-    if first is None or not 1 <= first <= MAX_PAGE:
-        raise BadUserInput(f"`first` must be between 1 and {MAX_PAGE}")
-    return first, Position.decode(after, max_skip=MAX_PAGE) if after is not None else Position(None, 0)
-
-
 @strawberry.type
 class LookupQueries:
-    @strawberry.field(
+    @typed_field(
         description="Newest first. Customers: their own orders. Agents: the orders of `customerEmail`.",
         extensions=roles(CUSTOMER, AGENT),
     )  # customers: their own; agents: one customer's
@@ -56,19 +51,12 @@ class LookupQueries:
         caller = caller_of(info)
         first, start = page_start(first, after)
         email_argument(customer_email)
-        if is_customer(caller):
-            if customer_email is not None and not owns(caller, customer_email):
-                raise Forbidden("Customers list their own orders only")
-            customer_email = caller.email
+        customer_email = listing_owner(caller, customer_email, "orders")
         if not customer_email:
             raise BadUserInput("`customerEmail` is required: orders are listed per customer")
         ctx = info.context
-        try:
-            page = await asyncio.to_thread(ctx.reader.list_orders, customer_email=customer_email,
-                                           first=first + start.skip, after=start.page_cursor)
-        except DomainError as exc:  # a forged or foreign cursor
-            raise BadUserInput(exc.message) from exc
-        items = page.items[start.skip :]
+        listing = partial(ctx.reader.list_orders, customer_email=customer_email)
+        page, items = await read_page(listing, first, start)
         if not all(owns(caller, order.email) for order in items):
             raise RuntimeError(
                 "the reader listed another customer's order"
@@ -77,8 +65,8 @@ class LookupQueries:
             ctx.loaders.orders.prime(order.id, order)
         return OrderConnection.from_page(start, page, [Order.from_domain(order) for order in items])
 
-    @strawberry.field(description="Staff: the returns shipped under a tracking number (case and spaces "
-                      "do not matter), newest first; usually one.", extensions=roles(AGENT, WAREHOUSE))
+    @typed_field(description="Staff: the returns shipped under a tracking number (case and spaces "
+                 "do not matter), newest first; usually one.", extensions=roles(AGENT, WAREHOUSE))
     async def returns_by_tracking_number(self, info: Info, tracking_number: str) -> list[Return]:
         number = "".join(tracking_number.split())
         if not number or len(number) > MAX_TRACKING_NUMBER:
@@ -88,7 +76,7 @@ class LookupQueries:
         ctx.loaders.prime_returns(found)
         return [Return.from_domain(ret, ctx.policy) for ret in found]
 
-    @strawberry.field(
+    @typed_field(
         description="Agents: packages that arrived for no approved return (REQ-FIRST), newest first.",
         extensions=roles(AGENT),
     )
@@ -96,16 +84,12 @@ class LookupQueries:
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> UnknownPackageConnection:
         first, start = page_start(first, after)
-        try:
-            page = await asyncio.to_thread(info.context.reader.unknown_packages, first=first + start.skip,
-                                           after=start.page_cursor)
-        except DomainError as exc:
-            raise BadUserInput(exc.message) from exc
-        nodes = [UnknownPackage.from_domain(package) for package in page.items[start.skip :]]
+        page, items = await read_page(info.context.reader.unknown_packages, first, start)
+        nodes = [UnknownPackage.from_domain(package) for package in items]
         return UnknownPackageConnection.from_page(start, page, nodes)
 
-    @strawberry.field(description="Warehouse: the refund an inspection would settle on (COND-NEW), "
-                      "computed like inspectReturn but changing nothing.", extensions=roles(WAREHOUSE))
+    @typed_field(description="Warehouse: the refund an inspection would settle on (COND-NEW), "
+                 "computed like inspectReturn but changing nothing.", extensions=roles(WAREHOUSE))
     async def inspection_preview(
         self, info: Info, id: strawberry.ID, lines: list[InspectionLineInput]
     ) -> InspectionPreviewPayload:

@@ -7,10 +7,12 @@ Strawberry's lenient built-ins (which accept naive datetimes and floats).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 
 import strawberry
+from strawberry.types.scalar import ScalarDefinition
 
 
 class InvalidScalar(ValueError):
@@ -74,4 +76,4 @@ DecimalScalar = strawberry.scalar(
     parse_value=parse_decimal,
 )
 
-SCALAR_MAP = {datetime: DateTimeScalar, Decimal: DecimalScalar}
+SCALAR_MAP: Mapping[object, ScalarDefinition] = {datetime: DateTimeScalar, Decimal: DecimalScalar}

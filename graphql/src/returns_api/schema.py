@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
 from strawberry.extensions.max_aliases import create_validator as max_aliases_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
@@ -48,7 +48,7 @@ class GatewaySchema(strawberry.Schema):
 
 @lru_cache(maxsize=4)
 def _build(developer_tools: bool) -> GatewaySchema:
-    rules = [depth_rule(MAX_DEPTH, None), max_aliases_rule(MAX_ALIASES)]
+    rules: list[type[ASTValidationRule]] = [depth_rule(MAX_DEPTH, None), max_aliases_rule(MAX_ALIASES)]
     if not developer_tools:
         rules.append(NoSchemaIntrospectionCustomRule)
     fixed_rules = list(rules)  # one list object, shared by every request

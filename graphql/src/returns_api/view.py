@@ -11,6 +11,7 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
 from returns_api.auth import identify
@@ -50,7 +51,9 @@ class GraphQLView(GraphQL[RequestContext, None]):
             raise json.JSONDecodeError("`operationName` must be a string", text, 0)
         return decoded
 
-    async def get_context(self, request: Request, response: Response | Any) -> RequestContext:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> RequestContext:  # Strawberry's signature; never a WebSocket here (no subscription protocols)
         services = self.services
         return RequestContext(
             services=services,

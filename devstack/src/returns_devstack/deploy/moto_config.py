@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
+if TYPE_CHECKING:
+    from moto.core.config import DefaultConfig
+
 #: Moto configuration the stack needs (pass to mock_aws, or POST to /moto-api/config).
-MOTO_CONFIG: dict[str, Any] = {"stepfunctions": {"execute_state_machine": True}}
+MOTO_CONFIG: DefaultConfig = {"stepfunctions": {"execute_state_machine": True}}
 
 
 def moto_mock_active() -> bool:
@@ -26,16 +28,16 @@ def enable_state_machine_execution_in_process() -> None:
     from moto.core.config import default_user_config
 
     # Replace the key (never mutate the shared inner dict): mock_aws's patch.dict restores it.
-    default_user_config["stepfunctions"] = dict(MOTO_CONFIG["stepfunctions"])  # type: ignore[typeddict-item]
+    default_user_config["stepfunctions"] = MOTO_CONFIG["stepfunctions"].copy()
 
 
-def configure_moto_server(endpoint_url: str, config: Mapping[str, Any] = MOTO_CONFIG) -> None:
+def configure_moto_server(endpoint_url: str, config: DefaultConfig = MOTO_CONFIG) -> None:
     """POST /moto-api/config on a moto server; warn when its tasks would call back elsewhere."""
     import urllib.request
 
     request = urllib.request.Request(
         endpoint_url.rstrip("/") + "/moto-api/config",
-        data=json.dumps(dict(config)).encode(),
+        data=json.dumps(config).encode(),
         headers={"Content-Type": "application/json"},
         method="POST",
     )

@@ -65,6 +65,7 @@ def create_stack(d: Deployment) -> set[str]:
         raise RuntimeError(f"moto did not create {sorted(missing)}")
     return created
 
+
 def _moto_compatible(resources: dict[str, Any]) -> dict[str, Any]:
     """Work around moto CloudFormation quirks (same meaning, other spelling).
 
@@ -82,4 +83,4 @@ def _moto_compatible(resources: dict[str, Any]) -> dict[str, Any]:
             return {k: rewrite(v) for k, v in node.items()}
         return node
 
-    return rewrite(resources)
+    return {lid: rewrite(body) for lid, body in resources.items()}

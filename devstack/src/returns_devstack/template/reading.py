@@ -4,7 +4,7 @@ SQS event sources, schedules, and which resources a node refers to."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -28,7 +28,8 @@ def code_location(properties: Mapping[str, Any]) -> str:
     code = properties.get("Code") or {}
     if code.get("S3Bucket") != CODE_BUCKET:
         raise ValueError(f"function code is not a local path: {code!r}")
-    return code["S3Key"]
+    key: str = code["S3Key"]
+    return key
 
 
 def handler_import_path(code_uri: str, handler: str, repo_root: Path) -> tuple[str, str]:
@@ -71,21 +72,24 @@ def target_logical_id(node: Any) -> str | None:
             att = node["Fn::GetAtt"]
             return (att.split(".", 1) if isinstance(att, str) else att)[0]
         if "Ref" in node:
-            return node["Ref"]
+            ref: str = node["Ref"]
+            return ref
     return None
 
 
 def sqs_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int, Mapping[str, Any]]]:
     """(queue logical id, function logical id, batch size, ESM properties) per SQS mapping."""
     resources = cfn["Resources"]
-    result = []
+    result: list[tuple[str, str, int, Mapping[str, Any]]] = []
     for resource in resources.values():
         if resource["Type"] != "AWS::Lambda::EventSourceMapping":
             continue
         props = resource["Properties"]
         queue = target_logical_id(props.get("EventSourceArn"))
         function = target_logical_id(props.get("FunctionName"))
-        if queue in resources and resources[queue]["Type"] == "AWS::SQS::Queue" and function:
+        if queue is None or not function:
+            continue
+        if queue in resources and resources[queue]["Type"] == "AWS::SQS::Queue":
             result.append((queue, function, int(props.get("BatchSize", 10)), props))
     return result
 
@@ -94,7 +98,7 @@ def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any
     """(schedule logical id, function logical id, schedule expression, input) per scheduled Lambda
     target: EventBridge Scheduler schedules (SAM ScheduleV2) and scheduled rules (SAM Schedule)."""
     resources = cfn["Resources"]
-    result = []
+    result: list[tuple[str, str, str, dict[str, Any]]] = []
     for schedule_id, resource in resources.items():
         props = resource.get("Properties") or {}
         if "ScheduleExpression" not in props:
@@ -107,7 +111,9 @@ def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any
             continue
         for target in targets:
             function = target_logical_id(target.get("Arn"))
-            if function in resources and resources[function]["Type"] == "AWS::Lambda::Function":
+            if function is None or function not in resources:
+                continue
+            if resources[function]["Type"] == "AWS::Lambda::Function":
                 raw = target.get("Input")
                 result.append(
                     (schedule_id, function, props["ScheduleExpression"], json.loads(raw) if raw else {})
@@ -140,48 +146,41 @@ def http_routes(cfn: Mapping[str, Any]) -> list[HttpRoute]:
 
 def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
     """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules)."""
-    found: set[str] = set()
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            for key, value in node.items():
-                if key == "DeadLetterConfig" and isinstance(value, dict):
-                    found.add(target_logical_id(value.get("Arn")) or "")
-                else:
-                    walk(value)
-
-    walk(cfn["Resources"])
+    found = {
+        target_logical_id(value.get("Arn"))
+        for node in _objects(cfn["Resources"])
+        for key, value in node.items()
+        if key == "DeadLetterConfig" and isinstance(value, dict)
+    }
     return {lid for lid in found if lid}
 
 
 def resource_references(node: Any) -> set[str]:
     """Logical ids a resource body refers to (Ref, Fn::GetAtt, ${X} / ${X.Attr} in Fn::Sub)."""
     found: set[str] = set()
-
-    def walk(n: Any) -> None:
-        if isinstance(n, list):
-            for item in n:
-                walk(item)
-        elif isinstance(n, dict):
-            for key, value in n.items():
-                if key == "Ref" and isinstance(value, str):
-                    found.add(value)
-                elif key == "Fn::GetAtt":
-                    found.add(target_logical_id(n) or "")
-                elif key == "Fn::Sub":
-                    text, variables = (value, {}) if isinstance(value, str) else value
-                    walk(variables)
-                    for name in Intrinsics._SUB.findall(text):
-                        name = name.strip()
-                        if not name.startswith("!") and name not in variables:
-                            found.add(name.split(".", 1)[0])
-                elif key == "DependsOn":
-                    found.update([value] if isinstance(value, str) else value)
-                else:
-                    walk(value)
-
-    walk(node)
+    for obj in _objects(node):
+        for key, value in obj.items():
+            if key == "Ref" and isinstance(value, str):
+                found.add(value)
+            elif key == "Fn::GetAtt":
+                found.add(target_logical_id(obj) or "")
+            elif key == "Fn::Sub":
+                text, variables = (value, {}) if isinstance(value, str) else value
+                for name in Intrinsics._SUB.findall(text):
+                    name = name.strip()
+                    if not name.startswith("!") and name not in variables:
+                        found.add(name.split(".", 1)[0])
+            elif key == "DependsOn":
+                found.update([value] if isinstance(value, str) else value)
     return {f for f in found if f and not f.startswith("AWS::")}
+
+
+def _objects(node: Any) -> Iterator[dict[str, Any]]:
+    """Every JSON object in `node`, itself included, at any depth (Fn::Sub's variables too)."""
+    if isinstance(node, list):
+        for item in node:
+            yield from _objects(item)
+    elif isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _objects(value)

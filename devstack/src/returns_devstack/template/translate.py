@@ -30,7 +30,8 @@ def load_sam_template(path: Path) -> dict[str, Any]:
 def _load_cached(path: str, _mtime_ns: int) -> dict[str, Any]:
     from samtranslator.yaml_helper import yaml_parse
 
-    return yaml_parse(Path(path).read_text(encoding="utf-8"))
+    template: dict[str, Any] = yaml_parse(Path(path).read_text(encoding="utf-8"))
+    return template
 
 
 def parameter_values(
@@ -169,7 +170,8 @@ def _translate_now(
     translated = Translator(None, Parser(), boto_session=session).translate(
         sam_template, parameter_values=params, get_managed_policy_map=lambda: policies
     )
-    return json.loads(json.dumps(translated))  # plain dicts/lists/str, no translator types
+    plain: dict[str, Any] = json.loads(json.dumps(translated))  # dicts/lists/str, no translator types
+    return plain
 
 
 def _with_s3_placeholders(sam_template: dict[str, Any]) -> dict[str, Any]:

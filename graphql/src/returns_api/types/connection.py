@@ -11,6 +11,7 @@ import base64
 import binascii
 import json
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import strawberry
 
@@ -19,6 +20,8 @@ from returns_api.types.returns import Return
 from returns_shared.service.ports import Page
 
 _PREFIX = "rc1."
+NodeT = TypeVar("NodeT")  # what an edge shows
+ItemT = TypeVar("ItemT")  # what the reader's page holds
 
 
 @dataclass(frozen=True)
@@ -53,25 +56,31 @@ class PageInfo:
 
 
 @strawberry.type
-class ReturnEdge:
+class Edge(Generic[NodeT]):
     cursor: str
-    node: Return
+    node: NodeT
 
 
 @strawberry.type
-class ReturnConnection:
-    edges: list[ReturnEdge]
+class Connection(Generic[NodeT]):
+    """A page of nodes; Strawberry names each use after its node type (`Connection[Return]` is
+    `ReturnConnection`, its edges `ReturnEdge`)."""
+
+    edges: list[Edge[NodeT]]
     page_info: PageInfo
 
     @classmethod
-    def from_page(cls, start: Position, page: Page[object], nodes: list[Return]) -> ReturnConnection:
+    def from_page(cls, start: Position, page: Page[ItemT], nodes: list[NodeT]) -> Connection[NodeT]:
         """`nodes` = the page's items after `start.skip`, already converted."""
         cursors, page_info = paging(start, page, len(nodes))
-        edges = [ReturnEdge(cursor=cursor, node=node) for cursor, node in zip(cursors, nodes, strict=True)]
+        edges = [Edge(cursor=cursor, node=node) for cursor, node in zip(cursors, nodes, strict=True)]
         return cls(edges=edges, page_info=page_info)
 
 
-def paging(start: Position, page: Page[object], count: int) -> tuple[list[str], PageInfo]:
+ReturnConnection = Connection[Return]
+
+
+def paging(start: Position, page: Page[ItemT], count: int) -> tuple[list[str], PageInfo]:
     """The cursors of the `count` edges shown from `page` after `start`, and the page info."""
     cursors = [Position(start.page_cursor, start.skip + index + 1).encode() for index in range(count)]
     if cursors and page.next_cursor is not None:

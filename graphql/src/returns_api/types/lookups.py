@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
-from returns_api.types.connection import PageInfo, Position, paging
+from returns_api.types.connection import Connection
 from returns_api.types.money import Money
 from returns_api.types.order import Order
 from returns_api.types.policy import PolicyClause, clauses
@@ -20,22 +20,7 @@ if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument
 
 
-@strawberry.type
-class OrderEdge:
-    cursor: str
-    node: Order
-
-
-@strawberry.type
-class OrderConnection:
-    edges: list[OrderEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def from_page(cls, start: Position, page: ports.Page[object], nodes: list[Order]) -> OrderConnection:
-        cursors, page_info = paging(start, page, len(nodes))
-        return cls(edges=[OrderEdge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)],
-                   page_info=page_info)
+OrderConnection = Connection[Order]
 
 
 @strawberry.type(description="A package the warehouse scanned for no approved return (REQ-FIRST).")
@@ -52,24 +37,7 @@ class UnknownPackage:
         )
 
 
-@strawberry.type
-class UnknownPackageEdge:
-    cursor: str
-    node: UnknownPackage
-
-
-@strawberry.type
-class UnknownPackageConnection:
-    edges: list[UnknownPackageEdge]
-    page_info: PageInfo
-
-    @classmethod
-    def from_page(
-        cls, start: Position, page: ports.Page[object], nodes: list[UnknownPackage]
-    ) -> UnknownPackageConnection:
-        cursors, page_info = paging(start, page, len(nodes))
-        return cls(edges=[UnknownPackageEdge(cursor=c, node=n) for c, n in zip(cursors, nodes, strict=True)],
-                   page_info=page_info)
+UnknownPackageConnection = Connection[UnknownPackage]
 
 
 @strawberry.type(description="The refund an inspection decided: accepted lines re-priced (COND-NEW).")

@@ -11,6 +11,7 @@ from returns_api.context import Info
 from returns_api.cost import MAX_PAGE, ORDER_RETURNS_DEFAULT
 from returns_api.errors import BadUserInput
 from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, roles
+from returns_api.typed_fields import typed_field
 from returns_api.types.money import Money
 from returns_api.types.quote import IneligibilityReason, reasons
 from returns_shared.domain import decisions
@@ -130,9 +131,9 @@ class Order:
         decided = returnability(self.source, prior, policy=ctx.policy, now=ctx.now)
         return [LineReturnability.from_domain(item, ctx.policy) for item in decided]
 
-    @strawberry.field(description="The order's first returns, oldest first (`first` ≤ 100); page through all "
-                      "of them with `returns(orderId:)`.",
-                      extensions=roles(CUSTOMER, AGENT, WAREHOUSE))  # the order feed reads orders only
+    @typed_field(description="The order's first returns, oldest first (`first` ≤ 100); page through all "
+                 "of them with `returns(orderId:)`.",
+                 extensions=roles(CUSTOMER, AGENT, WAREHOUSE))  # the order feed reads orders only
     async def returns(
         self, info: Info, first: int = ORDER_RETURNS_DEFAULT
     ) -> list[Annotated[Return, strawberry.lazy("returns_api.types.returns")]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from returns_api.context import Info
+from returns_api.typed_fields import typed_field
 from returns_api.types.enums import (
     ItemCondition,
     RefundStatus,
@@ -26,6 +27,8 @@ from returns_shared.policy.schedules import expiry_at
 if TYPE_CHECKING:
     from returns_api.types.lookups import Settlement
     from returns_api.types.order import Address, Order
+    from returns_shared.domain import refunds
+    from returns_shared.domain import tracking as carrier
     from returns_shared.policy.document import PolicyDocument
 
 
@@ -66,7 +69,7 @@ class ReturnLabel:
             object_key=label.object_key,
         )
 
-    @strawberry.field(description="Time-limited link to the label PDF.")
+    @typed_field(description="Time-limited link to the label PDF.")
     def url(self, info: Info) -> str:
         services = info.context.services
         return services.label_store.url(self.object_key, expires_in=services.settings.label_url_ttl_seconds)
@@ -106,7 +109,7 @@ class Refund:
     updated_at: datetime | None
 
     @classmethod
-    def from_domain(cls, refund: domain.Refund, policy: PolicyDocument) -> Refund:
+    def from_domain(cls, refund: refunds.Refund, policy: PolicyDocument) -> Refund:
         return cls(
             id=strawberry.ID(refund.id),
             amount=Money.from_domain(refund.amount),
@@ -131,7 +134,7 @@ class CarrierTracking:
         description="The carrier's delivery scan; the warehouse still receives and inspects the package.")
 
     @classmethod
-    def from_domain(cls, tracking: domain.CarrierTracking) -> CarrierTracking:
+    def from_domain(cls, tracking: carrier.CarrierTracking) -> CarrierTracking:
         return cls(
             status=tracking.status, last_scan_at=tracking.last_scan_at, delivered_at=tracking.delivered_at
         )
@@ -201,21 +204,21 @@ class Return:
             raise LookupError(f"order {self.source.order_id} of return {self.source.id} is missing")
         return Order.from_domain(order)
 
-    @strawberry.field(description="ADDR-RETURN: where the package goes (the warehouse, never the sender "
-                      "address printed on the original parcel).")
+    @typed_field(description="ADDR-RETURN: where the package goes (the warehouse, never the sender "
+                 "address printed on the original parcel).")
     def return_address(self, info: Info) -> Annotated[Address, strawberry.lazy("returns_api.types.order")]:
         from returns_api.types.order import Address
 
         return Address.from_domain(info.context.policy.return_address.address)
 
-    @strawberry.field(description="EXPIRE-APPROVED: ship by this instant or the approval expires. Only while "
-                      "the return is approved and not shipped; null otherwise.")
+    @typed_field(description="EXPIRE-APPROVED: ship by this instant or the approval expires. Only while "
+                 "the return is approved and not shipped; null otherwise.")
     def ship_by(self, info: Info) -> datetime | None:
         if self.source.status != Status.APPROVED:
             return None
         return expiry_at(self.source, policy=info.context.policy)
 
-    @strawberry.field(
+    @typed_field(
         description="The refund the inspection decided (null until inspected); paid as `refund`."
     )
     def settlement(
