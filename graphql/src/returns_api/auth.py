@@ -6,6 +6,9 @@ cognito: RS256 against the user pool's JWKS; issuer checked; audience = the app 
 Customers (no group) must carry `email` (in cognito mode also `email_verified`): a customer
 is their order email, so an unverified address would open someone else's orders; and it must be
 canonical (`is_canonical_email`), so a look-alike address cannot own another customer's orders.
+
+PyJWT (and the `cryptography` it loads for RS256) is imported by the first token, not at cold
+start: anonymous requests (`returnPolicy`) never pay for it.
 """
 
 from __future__ import annotations
@@ -13,14 +16,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from returns_api.settings import Settings
 from returns_shared.domain.orders import is_canonical_email
 from returns_shared.service.ports import Caller
 from returns_shared.service.roles import STAFF_GROUPS, Role
+
+if TYPE_CHECKING:
+    import jwt
 
 KNOWN_GROUPS = STAFF_GROUPS  # other groups of the user pool mean nothing here
 LEEWAY_SECONDS = 30  # clock skew between the token issuer and Lambda
@@ -72,6 +76,8 @@ def caller_from_token(token: str, settings: Settings) -> Caller:
 
 
 def _local_claims(token: str, settings: Settings) -> dict[str, Any]:
+    import jwt
+
     try:
         return jwt.decode(
             token,
@@ -89,10 +95,14 @@ def _local_claims(token: str, settings: Settings) -> dict[str, Any]:
 @lru_cache(maxsize=4)
 def jwk_client(jwks_url: str) -> jwt.PyJWKClient:
     """Module-level on purpose: a key cache that may outlive invocations (keys rotate rarely)."""
+    import jwt
+
     return jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
 
 
 def _cognito_claims(token: str, settings: Settings) -> dict[str, Any]:
+    import jwt
+
     try:
         key = jwk_client(settings.cognito_jwks_url).get_signing_key_from_jwt(token)
     except jwt.PyJWKClientConnectionError:
