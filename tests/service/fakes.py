@@ -185,6 +185,11 @@ class FakeRepository:
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
         return self.table.idempotency.get((customer_key(customer), key))
 
+    def get_order_and_claim(
+        self, order_id: str, customer: str, key: str
+    ) -> tuple[StoredOrder | None, IdempotencyClaim | None]:
+        return self.get_stored_order(order_id), self.get_idempotency(customer, key)
+
     def webhook_event_seen(self, provider: str, event_id: str) -> bool:
         return (provider, event_id) in self.table.webhook_events
 
