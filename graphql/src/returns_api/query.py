@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import strawberry
 
 from returns_api import validation
@@ -112,7 +110,7 @@ class Query(LookupQueries):
             email = customer_key(customer_email) if customer_email else None
         ctx = info.context
         try:
-            page = await asyncio.to_thread(
+            page = await ctx.run_blocking(
                 ctx.reader.list_returns,
                 first=first + start.skip,
                 after=start.page_cursor,
@@ -139,7 +137,7 @@ class Query(LookupQueries):
         first, start = page_start(first, after)
         ctx = info.context
         try:
-            page = await asyncio.to_thread(
+            page = await ctx.run_blocking(
                 ctx.reader.failed_refunds, first=first + start.skip, after=start.page_cursor
             )
         except DomainError as exc:

@@ -3,8 +3,6 @@ tracking number and the unknown packages (console, warehouse), the inspection pr
 
 from __future__ import annotations
 
-import asyncio
-
 import strawberry
 
 from returns_api import validation
@@ -64,7 +62,7 @@ class LookupQueries:
             raise BadUserInput("`customerEmail` is required: orders are listed per customer")
         ctx = info.context
         try:
-            page = await asyncio.to_thread(ctx.reader.list_orders, customer_email=customer_email,
+            page = await ctx.run_blocking(ctx.reader.list_orders, customer_email=customer_email,
                                            first=first + start.skip, after=start.page_cursor)
         except DomainError as exc:  # a forged or foreign cursor
             raise BadUserInput(exc.message) from exc
@@ -84,7 +82,7 @@ class LookupQueries:
         if not number or len(number) > MAX_TRACKING_NUMBER:
             raise BadUserInput(f"`trackingNumber` must have 1 to {MAX_TRACKING_NUMBER} characters")
         ctx = info.context
-        found = await asyncio.to_thread(ctx.reader.returns_by_tracking_number, number)
+        found = await ctx.run_blocking(ctx.reader.returns_by_tracking_number, number)
         ctx.loaders.prime_returns(found)
         return [Return.from_domain(ret, ctx.policy) for ret in found]
 
@@ -97,8 +95,9 @@ class LookupQueries:
     ) -> UnknownPackageConnection:
         first, start = page_start(first, after)
         try:
-            page = await asyncio.to_thread(info.context.reader.unknown_packages, first=first + start.skip,
-                                           after=start.page_cursor)
+            ctx = info.context
+            page = await ctx.run_blocking(ctx.reader.unknown_packages, first=first + start.skip,
+                                          after=start.page_cursor)
         except DomainError as exc:
             raise BadUserInput(exc.message) from exc
         nodes = [UnknownPackage.from_domain(package) for package in page.items[start.skip :]]
