@@ -14,6 +14,7 @@ import os
 import socket
 import sys
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from returns_devstack import localstripe_server
@@ -126,6 +127,11 @@ def main() -> None:
     server = uvicorn.Server(config)  # handles Ctrl-C and SIGTERM itself
 
     async def serve() -> None:
+        # The gateway calls its ports in worker threads, and a command holds its thread until its
+        # events are delivered (the answer shows the screening outcome): with asyncio's default
+        # min(32, CPUs + 4) threads, concurrent clients' reads queued behind each other's commands.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=64, thread_name_prefix="gateway-port"))
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
             await asyncio.sleep(0.05)
