@@ -1,5 +1,5 @@
 """The pages deployed: a private bucket read only by the CloudFront distribution (OAC), CORS on the API
-for the pages' origin only, the Hosted UI with authorization code + PKCE for exactly the three apps."""
+for the pages' origin only, the Hosted UIs with authorization code + PKCE for exactly the three apps."""
 
 from __future__ import annotations
 
@@ -58,20 +58,24 @@ def test_cors_allows_only_the_pages_origin(cfn):
     assert cors["allowOrigins"] == [ORIGIN]
 
 
-def test_the_hosted_ui_signs_in_the_three_apps_with_the_code_flow(cfn):
-    client = cfn["Resources"]["UserPoolClient"]["Properties"]
-    assert (
-        client["AllowedOAuthFlows"] == ["code"] and client["GenerateSecret"] is False
-    )  # public client: PKCE
-    assert client["AllowedOAuthFlowsUserPoolClient"] is True
-    assert client["CallbackURLs"] == [{"Fn::Sub": f"https://${{WebDistribution.DomainName}}/{app}/"}
-                                      for app in ("portal", "console", "warehouse")]
-    assert "UserPoolDomain" in cfn["Resources"]
+def test_the_hosted_uis_sign_in_the_three_apps_with_the_code_flow(cfn):
+    """The portal through the customers' pool, the console and the warehouse screen through the staff
+    pool (MFA on): each app can be sent back only to itself by its own pool."""
+    expected = {"UserPoolClient": ["portal"], "StaffUserPoolClient": ["console", "warehouse"]}
+    for client_id, apps in expected.items():
+        client = cfn["Resources"][client_id]["Properties"]
+        assert client["AllowedOAuthFlows"] == ["code"] and client["GenerateSecret"] is False  # public: PKCE
+        assert client["AllowedOAuthFlowsUserPoolClient"] is True
+        assert client["CallbackURLs"] == [{"Fn::Sub": f"https://${{WebDistribution.DomainName}}/{app}/"}
+                                          for app in apps]
+    assert {"UserPoolDomain", "StaffUserPoolDomain"} <= set(cfn["Resources"])
     assert {
         "WebUrl",
         "WebBucketName",
         "WebDistributionId",
         "CognitoDomain",
+        "StaffCognitoDomain",
         "GraphQLUrl",
         "UserPoolClientId",
+        "StaffUserPoolClientId",
     } <= set(cfn["Outputs"])

@@ -103,6 +103,8 @@ def test_publishing_puts_the_pages_and_their_config_in_the_bucket():
         "GraphQLUrl": "https://api.example/graphql",
         "CognitoDomain": "returns-dev.auth.us-east-1.amazoncognito.com",
         "UserPoolClientId": "client123",
+        "StaffCognitoDomain": "returns-dev-staff.auth.us-east-1.amazoncognito.com",
+        "StaffUserPoolClientId": "staff456",
         "WebBucketName": "web-bucket",
     }
     files = site_files(outputs)
@@ -121,6 +123,9 @@ def test_publishing_puts_the_pages_and_their_config_in_the_bucket():
         upload(files, "web-bucket", s3)
         config = s3.get_object(Bucket="web-bucket", Key="config.json")
         assert config["CacheControl"] == "no-store"
-        assert json.loads(config["Body"].read())["auth"] == {
-            "mode": "cognito", "domain": outputs["CognitoDomain"], "clientId": "client123"}
+        assert json.loads(config["Body"].read())["auth"] == {  # the portal's pool, and the staff apps'
+            "mode": "cognito",
+            "customer": {"domain": outputs["CognitoDomain"], "clientId": "client123"},
+            "staff": {"domain": outputs["StaffCognitoDomain"], "clientId": "staff456"},
+        }
         assert s3.head_object(Bucket="web-bucket", Key="portal/portal.js")["ContentType"] == "text/javascript"

@@ -32,9 +32,10 @@ AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE})
 _ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.requests"
 _SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
 
-RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"))
+RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"),
+                       wrapped=True)
 REQUEST_RETURN = Command("requestReturn", REQUEST, RequestReturn, OWNER_OR_AGENT,
-                         handler(f"{_REQUESTS}:request_return"))
+                         handler(f"{_REQUESTS}:request_return"), wrapped=True)
 CANCEL_RETURN = Command("cancelReturn", REQUEST, ById, OWNER_OR_AGENT, handler(f"{_REQUESTS}:cancel_return"))
 SUBMIT_TRACKING = Command("submitReturnTracking", REQUEST, SubmitTracking, OWNER_OR_AGENT,
                           handler(f"{_REQUESTS}:submit_tracking"))
