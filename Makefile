@@ -76,10 +76,10 @@ format: install
 schema: install
 	$(VENV)/bin/python -m returns_api.export_schema
 
+# The Lambda packages' pins from uv.lock: lambda-constraints.txt and each function's requirements.txt
+# (its own packages beside SharedLayer); tests/infra fail when they drift from the lock.
 lambda-constraints: install
-	$(UV) export --frozen --no-dev --package returns-graphql --no-emit-workspace --no-hashes --no-header \
-		--no-annotate --format requirements-txt -o lambda-constraints.txt
-	sed -i '1i # Pins for `sam build` (the Lambda layer and the gateway), exported from uv.lock by `make lambda-constraints`;\n# tests/infra/test_lambda_constraints.py fails when they drift from the lock.' lambda-constraints.txt
+	UV=$(UV) $(VENV)/bin/python -m returns_devstack.lambda_requirements
 
 bench: install
 	TZ=UTC $(VENV)/bin/python -m returns_devstack.bench

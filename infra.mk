@@ -10,9 +10,9 @@
 # The SAM CLI is NOT a dependency of the project (it pins an old boto3): these targets run it
 # with `uv tool run` in its own throw-away environment (override SAM=sam to use one installed
 # with pipx/brew). sam build uses `BuildMethod: makefile` everywhere, so it needs no python3.13
-# and no Docker: functions/<name>/Makefile copies app.py, shared/Makefile (SharedLayer) and
-# graphql/Makefile (GraphQLFunction) pip-install Lambda python3.13/arm64 wheels (network to
-# PyPI needed). Deploy from a machine with AWS credentials: `sam deploy` (samconfig.toml; add
+# and no Docker: functions/<name>/Makefile copies app.py and pip-installs the function's own
+# requirements.txt, shared/Makefile (SharedLayer) and graphql/Makefile (GraphQLFunction)
+# pip-install Lambda python3.13/arm64 wheels (network to PyPI needed; see lambda-build.mk). Deploy from a machine with AWS credentials: `sam deploy` (samconfig.toml; add
 # `--config-env prod` for production).
 
 SAM_CLI_VERSION ?= 1.170.0

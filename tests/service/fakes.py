@@ -160,7 +160,7 @@ class FakeRepository:
         return page, (key(page[-1]) if len(matching) > limit else None)
 
     def list_returns(self, *, first: int, after: str | None, status: ReturnStatus | None = None,
-                     order_id: str | None = None, customer_email: str | None = None) -> Page:
+                     order_id: str | None = None, customer_email: str | None = None) -> Page[Return]:
         scope = f"{status}|{order_id}|{customer_email}"
         start = int(self.cursors.decode(scope, after)) if after else 0
         matching = sorted((r for r in self.table.returns.values()
@@ -192,6 +192,11 @@ class FakeRepository:
         start = int(after) if isinstance(after, int) else 0
         page = [(rid, since) for since, rid in due[start:start + limit]]
         return page, (start + limit if start + limit < len(due) else None)
+
+    def get_order_and_claim(
+        self, order_id: str, customer: str, key: str
+    ) -> tuple[StoredOrder | None, IdempotencyClaim | None]:
+        return self.get_stored_order(order_id), self.get_idempotency(customer, key)
 
     def webhook_event_seen(self, provider: str, event_id: str) -> bool:
         return (provider, event_id) in self.table.webhook_events
@@ -230,7 +235,7 @@ class FakeRepository:
 
 
 Check = Callable[[FakeTable], bool]
-Apply = Callable[[FakeTable], None]
+Apply = Callable[[FakeTable], object]  # what it returns is ignored
 
 
 class FakeUnitOfWork:

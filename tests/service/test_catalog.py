@@ -39,3 +39,14 @@ def test_every_command_has_an_owner_and_a_unique_name():
     assert owners == {"request", "screening", "refund"}
     assert sum(len(owned_by(owner)) for owner in owners) == len(COMMANDS)
     assert all(name == command.name for name, command in COMMANDS.items())
+
+
+def test_every_handler_path_names_a_use_case_of_its_owner():
+    """Handlers are imported by their first command (dispatch.handler): a typo would only show then."""
+    for command in COMMANDS.values():
+        module, _, name = command.handler.__qualname__.partition(":")
+        assert callable(getattr(importlib.import_module(module), name)), command.name
+    owners = {"request": {"returns_shared.service.orders", "returns_shared.service.requests"},
+              "screening": {"returns_shared.service.screening"}, "refund": {"returns_shared.service.refunds"}}
+    for function, modules in owners.items():
+        assert {c.handler.__qualname__.partition(":")[0] for c in owned_by(function).values()} <= modules

@@ -1,17 +1,26 @@
-"""`make bench`: what the service costs per call, measured on this machine, with ratios against a
-baseline measured in the same run (absolute times differ between machines; ratios travel).
+"""`make bench`: what the service costs, measured on this machine, with ratios against a baseline
+measured in the same run (absolute times differ between machines; ratios travel).
 
 - policy: a quote from the pure engine, against the baseline `items_paid` (one pass over the lines);
 - gateway: `returnQuote` and `requestReturn` through the real ASGI app on the embedded stack (moto),
-  against the baseline `returnPolicy` query (same app, no data access).
+  against the baseline `returnPolicy` query (same app, no data access);
+- cold starts (bench_cold): the gateway against a one-field Strawberry + Mangum floor, each worker's
+  import against a fresh `import boto3` (medians of fresh processes);
+- warm gateway (bench_warm): a page of 50 returns through the Mangum handler against graphql-core's
+  `graphql_sync` on the same SDL with trivial resolvers (interleaved samples);
+- package sizes (lambda_packages): each Lambda package unzipped, from the host's wheels, and from a
+  `make sam-build` (Lambda python3.13 arm64 wheels) when .aws-sam/build is there;
+- AWS calls per operation (bench_calls), counted at botocore's client.
 
-Prints a table; exits non-zero only when something fails, never on timing.
+Prints tables; exits non-zero only when something fails, never on timing. `python -m
+returns_devstack.bench cold|warm|sizes|calls|gateway|policy` runs one part.
 """
 
 from __future__ import annotations
 
 import asyncio
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -28,7 +37,11 @@ def measure(fn: Callable[[], Any], *, repeat: int, warmup: int = 3) -> dict[str,
         started = time.perf_counter()
         fn()
         samples.append(time.perf_counter() - started)
-    samples.sort()
+    return figures(samples)
+
+
+def figures(samples: list[float]) -> dict[str, float]:
+    samples = sorted(samples)
     return {
         "median_ms": statistics.median(samples) * 1000,
         "p95_ms": samples[int(len(samples) * 0.95) - 1] * 1000,
@@ -132,19 +145,84 @@ def bench_gateway() -> list[tuple[str, dict[str, float]]]:
 def report(title: str, rows: list[tuple[str, dict[str, float]]]) -> None:
     baseline = rows[0][1]["median_ms"]
     print(f"\n{title}")
-    print(f"  {'case':<60} {'median ms':>10} {'p95 ms':>10} {'× baseline':>11}")
+    print(f"  {'case':<64} {'median ms':>10} {'p95 ms':>10} {'× baseline':>11}")
     for name, figures in rows:
         print(
-            f"  {name:<60} {figures['median_ms']:>10.3f} {figures['p95_ms']:>10.3f} "
-            f"{figures['median_ms'] / baseline:>11.1f}"
+            f"  {name:<64} {figures['median_ms']:>10.3f} {figures['p95_ms']:>10.3f} "
+            f"{figures['median_ms'] / baseline:>11.2f}"
         )
 
 
-def main() -> None:
+def bench_warm(samples: int = 80) -> list[tuple[str, dict[str, float]]]:
+    from returns_devstack.bench_warm import gateway_and_floor
+
+    gateway, floor = gateway_and_floor()
+    for _ in range(5):
+        floor(), gateway()
+    taken: dict[str, list[float]] = {"floor": [], "gateway": []}
+    for _ in range(samples):  # interleaved: a busy moment of a shared machine slows both alike
+        for name, call in (("floor", floor), ("gateway", gateway)):
+            started = time.perf_counter()
+            call()
+            taken[name].append(time.perf_counter() - started)
+
+    return [("baseline: graphql_sync, same SDL and document, trivial resolvers", figures(taken["floor"])),
+            ("page of 50 returns with orders through the Mangum handler", figures(taken["gateway"]))]
+
+
+def report_sizes() -> None:
+    from returns_devstack import lambda_packages
+
+    built = lambda_packages.SAM_BUILD.is_dir()
+    print("\nLambda packages, unzipped MB (host wheels; " +
+          ("arm64: this machine's `make sam-build`)" if built else "arm64: run `make sam-build` first)"))
+    print(f"  {'package':<20} {'host':>7} {'arm64':>7}  largest parts (host)")
+    for name, package in lambda_packages.packages().items():
+        sizes = lambda_packages.size_bytes(package)
+        arm64 = lambda_packages.built_size_bytes(name)
+        largest = ", ".join(f"{part} {size / 1e6:.1f}" for part, size in
+                            sorted(sizes.items(), key=lambda item: -item[1])[:4] if size >= 100_000)
+        arm = f"{sum(arm64.values()) / 1e6:7.1f}" if arm64 else f"{'-':>7}"
+        print(f"  {name:<20} {sum(sizes.values()) / 1e6:7.1f} {arm}  {largest}")
+
+
+def report_calls() -> None:
+    from moto import mock_aws
+
+    from returns_devstack.bench_calls import operation_calls, summary
+    from returns_devstack.deploy import MOTO_CONFIG
+    from returns_devstack.localstripe_server import LocalStripe
+    from returns_devstack.stack import start_embedded_stack
+
+    print("\nAWS calls per operation (counted at botocore's client; on AWS a mutation adds 1 lambda.Invoke)")
+    payments = LocalStripe(port=0).start()
+    try:
+        with mock_aws(config=MOTO_CONFIG):
+            embedded = start_embedded_stack(payments=payments, function_log_level="WARNING")
+            for name, calls in operation_calls(embedded).items():
+                print(f"  {name:<38} {sum(calls.values()):>3}  {summary(calls)}")
+    finally:
+        payments.stop()
+
+
+def main(parts: list[str]) -> None:
+    from returns_devstack import bench_cold
+
     apply_local_environment()
-    report("Policy engine (pure, in-process)", bench_policy())
-    report("GraphQL gateway on the embedded stack (moto in-process)", bench_gateway())
+    chosen = set(parts) or {"policy", "gateway", "cold", "warm", "sizes", "calls"}
+    if "cold" in chosen:
+        bench_cold.main()
+    if "warm" in chosen:
+        report("Warm gateway request (in-memory reader; interleaved samples)", bench_warm())
+    if "sizes" in chosen:
+        report_sizes()
+    if "calls" in chosen:
+        report_calls()
+    if "policy" in chosen:
+        report("Policy engine (pure, in-process)", bench_policy())
+    if "gateway" in chosen:
+        report("GraphQL gateway on the embedded stack (moto in-process)", bench_gateway())
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

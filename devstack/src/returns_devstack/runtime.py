@@ -11,20 +11,21 @@ schedule is read from the deployed template (DeployedStack), never written here 
 
 from __future__ import annotations
 
-import base64
+import functools
 import importlib
 import json
 import logging
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import boto3
 
 from returns_devstack.deploy import DeployedStack
+from returns_devstack.lambda_events import LambdaContext, correlation_of, http_api_event, sqs_record
 from returns_shared.adapters.lambda_command_bus import command_event
 from returns_shared.service.ports import Caller
 
@@ -39,25 +40,18 @@ FUNCTION_IDS = {
 }
 
 
-@dataclass
-class LambdaContext:
-    """Just enough of the Lambda context object for Powertools."""
-
-    function_name: str
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = ""
-    aws_request_id: str = ""
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 30_000
-
-
 class LocalLambdaRuntime:
     def __init__(self, stack: DeployedStack, *, sqs_client: Any | None = None):
         self.stack = stack
         self._sqs = sqs_client or boto3.client("sqs")
         self._handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
-        self._drain_lock = threading.Lock()
+        # Held for a receive and its bookkeeping only, never while a function runs: deliveries of
+        # concurrent requests run side by side (one lock over whole drains made requests queue).
+        self._receiving = threading.Condition()
+        self._in_hand: Counter[str | None] = Counter()  # correlation id → received, not yet settled
+        self._received: Counter[str | None] = Counter()  # correlation id → ever received
+        self._receipts = 0  # receives so far; _emptied: queue → the receive that last emptied it
+        self._emptied: dict[str, int] = {}
 
     # -- invoke ---------------------------------------------------------------------------
     def handler(self, function_id: str) -> Callable[[dict[str, Any], Any], Any]:
@@ -86,46 +80,85 @@ class LocalLambdaRuntime:
         return int(answer.get("statusCode", 200)), str(answer.get("body") or "").encode()
 
     # -- SQS event source mappings ----------------------------------------------------------
-    def poll_once(self) -> int:
-        """One receive per event source mapping; returns how many messages were handed over."""
+    def poll_once(self, *, unless_emptied_since: int | None = None) -> int:
+        """One receive per event source mapping (skipping the queues another receive emptied after
+        `unless_emptied_since`); returns how many messages were handed over."""
         handed = 0
-        for mapping in self.stack.event_source_mappings:
-            queue_id, function_id, batch_size = mapping
+        for queue_id, function_id, batch_size in self.stack.event_source_mappings:
             url = self.stack.queues[queue_id]
-            received = self._sqs.receive_message(
-                QueueUrl=url,
-                MaxNumberOfMessages=min(batch_size, 10),
-                WaitTimeSeconds=0,
-                AttributeNames=["All"],
-            ).get("Messages", [])
+            with self._receiving:
+                if unless_emptied_since is not None and self._emptied.get(url, -1) > unless_emptied_since:
+                    continue
+                most = min(batch_size, 10)
+                received = self._sqs.receive_message(
+                    QueueUrl=url, MaxNumberOfMessages=most, WaitTimeSeconds=0, AttributeNames=["All"]
+                ).get("Messages", [])
+                self._receipts += 1
+                if len(received) < most:  # every visible message was taken
+                    self._emptied[url] = self._receipts
+                chains = [correlation_of(message["Body"]) for message in received]
+                self._in_hand.update(chains)
+                self._received.update(chains)
             if not received:
                 continue
             handed += len(received)
-            arn = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"][
-                "QueueArn"
-            ]
-            event = {"Records": [_sqs_record(message, arn) for message in received]}
             try:
-                answer = self.invoke(function_id, event) or {}
-                failed = {item["itemIdentifier"] for item in answer.get("batchItemFailures", [])}
-            except Exception:  # a crashed batch: every message is retried, like Lambda
-                log.exception("function %s failed a batch from %s", function_id, queue_id)
-                failed = {message["MessageId"] for message in received}
-            for message in received:
-                if message["MessageId"] not in failed:
-                    self._sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+                self._deliver(url, queue_id, function_id, received)
+            finally:  # settled (handled, or left for a retry): what it published is already queued
+                with self._receiving:
+                    self._in_hand.subtract(chains)
+                    self._receiving.notify_all()
         return handed
+
+    def _deliver(self, url: str, queue_id: str, function_id: str, received: list[dict[str, Any]]) -> None:
+        arn = self._queue_arn(url)
+        event = {"Records": [sqs_record(message, arn) for message in received]}
+        try:
+            answer = self.invoke(function_id, event) or {}
+            failed = {item["itemIdentifier"] for item in answer.get("batchItemFailures", [])}
+        except Exception:  # a crashed batch: every message is retried, like Lambda
+            log.exception("function %s failed a batch from %s", function_id, queue_id)
+            failed = {message["MessageId"] for message in received}
+        for message in received:
+            if message["MessageId"] not in failed:
+                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    @functools.cache  # noqa: B019 - one runtime per stack; a queue's ARN never changes
+    def _queue_arn(self, url: str) -> str:
+        attributes = self._sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])
+        return str(attributes["Attributes"]["QueueArn"])
 
     def drain(self, *, max_rounds: int = 20) -> int:
         """Deliver until the queues are quiet (events cause events: request → screening → label)."""
         total = 0
-        with self._drain_lock:
-            for _ in range(max_rounds):
-                handed = self.poll_once()
-                total += handed
-                if not handed:
-                    break
+        for _ in range(max_rounds):
+            handed = self.poll_once()
+            total += handed
+            if not handed:
+                break
         return total
+
+    def settle(self, correlation_id: str, *, timeout: float = 30.0) -> None:
+        """Deliver until the events of one piece of work (its correlation id) are all handled.
+
+        Settled when none of its messages is in anyone's hands, every queue was emptied by a receive
+        after that moment and none of its messages was received meanwhile (whatever a handler
+        publishes is queued before its delivery counts as settled). Other requests' messages met on
+        the way are delivered too, and their receives spare this one polling the same queues."""
+        deadline = time.monotonic() + timeout
+        urls = [self.stack.queues[mapping[0]] for mapping in self.stack.event_source_mappings]
+        while time.monotonic() < deadline:
+            with self._receiving:
+                while self._in_hand[correlation_id] > 0 and time.monotonic() < deadline:
+                    self._receiving.wait(0.5)
+                seen, since = self._received[correlation_id], self._receipts
+            if self.poll_once(unless_emptied_since=since):
+                continue
+            with self._receiving:
+                if (self._in_hand[correlation_id] == 0 and self._received[correlation_id] == seen
+                        and all(self._emptied.get(url, -1) > since for url in urls)):
+                    del self._in_hand[correlation_id], self._received[correlation_id]  # a long make dev
+                    return
 
     # -- schedules --------------------------------------------------------------------------
     def run_job(self, job: str) -> Any:
@@ -138,43 +171,12 @@ class LocalLambdaRuntime:
         return [payload.get("job", "") for _r, _f, _e, payload in self.stack.schedules]
 
 
-def http_api_event(method: str, path: str, body: bytes, headers: dict[str, str]) -> dict[str, Any]:
-    """An API Gateway HTTP API (payload format 2.0) event, as the function receives it."""
-    return {
-        "version": "2.0",
-        "routeKey": f"{method} {path}",
-        "rawPath": path,
-        "rawQueryString": "",
-        "headers": {name.lower(): value for name, value in headers.items()},  # API Gateway lower-cases
-        "requestContext": {
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
-                     "userAgent": headers.get("user-agent", "")},
-            "requestId": str(uuid.uuid4()), "routeKey": f"{method} {path}", "stage": "$default",
-        },
-        "body": base64.b64encode(body).decode(),
-        "isBase64Encoded": True,
-    }
-
-
-def _sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
-    return {
-        "messageId": message["MessageId"],
-        "receiptHandle": message["ReceiptHandle"],
-        "body": message["Body"],
-        "attributes": message.get("Attributes", {}),
-        "messageAttributes": {},
-        "md5OfBody": message.get("MD5OfBody", ""),
-        "eventSource": "aws:sqs",
-        "eventSourceARN": queue_arn,
-        "awsRegion": queue_arn.split(":")[3],
-    }
-
-
 class InProcessCommandBus:
     """The gateway's CommandBus locally: the same JSON event the Lambda invoke would carry.
 
-    With `deliver_events` the queues are drained before answering, so a frontend sees the
-    screening outcome in the mutation's answer (AWS delivers the same events within moments).
+    With `deliver_events` the command's own events (and theirs: its correlation id) are delivered
+    before answering, so a frontend sees the screening outcome in the mutation's answer (AWS
+    delivers the same events within moments).
     """
 
     def __init__(self, runtime: LocalLambdaRuntime, *, deliver_events: bool = True):
@@ -183,11 +185,12 @@ class InProcessCommandBus:
 
     def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
              correlation_id: str | None = None) -> dict[str, Any]:
+        correlation_id = correlation_id or str(uuid.uuid4())  # what its events are followed by
         answer: dict[str, Any] = self.runtime.invoke(  # a command's answer is a JSON object
             FUNCTION_IDS[function], command_event(command, caller, payload, correlation_id)
         )
         if self.deliver_events:
-            self.runtime.drain()
+            self.runtime.settle(correlation_id)
         return answer
 
 

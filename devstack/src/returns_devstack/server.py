@@ -11,6 +11,7 @@ import asyncio
 import logging
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from returns_devstack import localstripe_server
@@ -105,6 +106,11 @@ def main() -> None:
     server = uvicorn.Server(config)  # handles Ctrl-C and SIGTERM itself
 
     async def serve() -> None:
+        # The gateway calls its ports in worker threads, and a command holds its thread until its
+        # events are delivered (the answer shows the screening outcome): with asyncio's default
+        # min(32, CPUs + 4) threads, concurrent clients' reads queued behind each other's commands.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=64, thread_name_prefix="gateway-port"))
         serving = asyncio.create_task(server.serve())
         while not server.started and not serving.done():
             await asyncio.sleep(0.05)

@@ -6,6 +6,7 @@ behind two small middlewares (request id outermost, then the body limit).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -14,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from returns_api.context import Services
+from returns_api.loaders import Blocking
 from returns_api.middleware import BodyLimit, RequestId
 from returns_api.schema import build_schema
 from returns_api.settings import Settings
@@ -39,8 +41,10 @@ def create_app(
     settings: Settings,
     policy: PolicyDocument | None = None,
     clock: Callable[[], datetime] = _utc_now,
+    blocking: Blocking = asyncio.to_thread,
 ) -> GatewayApp:
-    """Wire the gateway. `policy` defaults to the policy package's current document."""
+    """Wire the gateway. `policy` defaults to the policy package's current document; `blocking`
+    runs the ports' calls (a worker thread; `loaders.inline` on Lambda, see context.Services)."""
     if policy is None:
         from returns_shared.policy.document import load_policy
 
@@ -52,6 +56,7 @@ def create_app(
         policy=policy,
         settings=settings,
         clock=clock,
+        blocking=blocking,
     )
     view = GraphQLView(build_schema(settings), services, graphiql=settings.developer_tools)
     return GatewayApp(view, max_body_bytes=settings.max_body_bytes)

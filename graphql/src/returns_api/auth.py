@@ -8,6 +8,9 @@ cognito: RS256 against the keys of the pool the token names, which must be one o
 Customers (no group) must carry `email` (in cognito mode also `email_verified`): a customer
 is their order email, so an unverified address would open someone else's orders; and it must be
 canonical (`is_canonical_email`), so a look-alike address cannot own another customer's orders.
+
+PyJWT (and the `cryptography` it loads for RS256) is imported by the first token, not at cold
+start: anonymous requests (`returnPolicy`) never pay for it.
 """
 
 from __future__ import annotations
@@ -15,15 +18,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
-
-import jwt
+from typing import TYPE_CHECKING, Any
 
 from returns_api.issuers import InvalidCredential, TrustedIssuer, claimed_groups, issuer_of, issuer_table
 from returns_api.settings import Settings
 from returns_shared.domain.orders import is_canonical_email
 from returns_shared.service.ports import Caller
 from returns_shared.service.roles import STAFF_GROUPS, Role
+
+if TYPE_CHECKING:
+    import jwt
 
 KNOWN_GROUPS = STAFF_GROUPS  # local tokens: other groups mean nothing (Cognito: issuers.py decides)
 LEEWAY_SECONDS = 30  # clock skew between the token issuer and Lambda
@@ -71,6 +75,8 @@ def caller_from_token(token: str, settings: Settings) -> Caller:
 
 
 def _local_claims(token: str, settings: Settings) -> dict[str, Any]:
+    import jwt
+
     try:
         return jwt.decode(
             token,
@@ -88,10 +94,14 @@ def _local_claims(token: str, settings: Settings) -> dict[str, Any]:
 @lru_cache(maxsize=4)
 def jwk_client(jwks_url: str) -> jwt.PyJWKClient:
     """Module-level on purpose: a key cache that may outlive invocations (keys rotate rarely)."""
+    import jwt
+
     return jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
 
 
 def _cognito_claims(token: str, settings: Settings) -> tuple[dict[str, Any], TrustedIssuer]:
+    import jwt
+
     try:
         unverified = jwt.decode(token, options={"verify_signature": False})
     except jwt.PyJWTError as exc:

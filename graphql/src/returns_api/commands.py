@@ -6,7 +6,6 @@ UNAUTHENTICATED answer becomes a GraphQL error (not a userError); other userErro
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +33,7 @@ class MalformedAnswer(Exception):
 async def send(info: Info, caller: Caller, command: Command[Any], payload: dict[str, Any]) -> Answer:
     """Send `command` to the function its declaration names, under this request's id."""
     # A synchronous Lambda invoke (or, locally, the function itself): off the event loop.
-    raw = await asyncio.to_thread(
+    raw = await info.context.run_blocking(
         info.context.services.command_bus.send,
         command.function,
         command.name,

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 
 from returns_api.auth import Identity
-from returns_api.loaders import Loaders, make_loaders
+from returns_api.loaders import Blocking, Loaders, make_loaders
 from returns_api.settings import Settings
 from returns_shared.service.ports import Caller, CommandBus, LabelStore, ReturnsReader
 
@@ -28,6 +29,10 @@ class Services:
     policy: PolicyDocument
     settings: Settings
     clock: Callable[[], datetime]
+    # How the blocking ports (boto3) are called: in a worker thread (uvicorn serves many requests on
+    # one event loop), or inline on Lambda, where a container serves one request at a time and a
+    # thread hop per read only adds latency.
+    blocking: Blocking = asyncio.to_thread
 
 
 @dataclass
@@ -39,7 +44,11 @@ class RequestContext:
     loaders: Loaders = field(init=False)
 
     def __post_init__(self) -> None:
-        self.loaders = make_loaders(self.services.reader)
+        self.loaders = make_loaders(self.services.reader, self.services.blocking)
+
+    def run_blocking(self, call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Awaitable[Any]:
+        """A blocking port call, the way this process serves requests (Services.blocking)."""
+        return self.services.blocking(call, *args, **kwargs)
 
     @property
     def caller(self) -> Caller | None:

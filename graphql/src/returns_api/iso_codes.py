@@ -1,15 +1,16 @@
-"""ISO code lists the edge validates against, from pycountry (maintained with the standards).
+"""ISO code lists the edge validates against, from small libraries that track the standards:
+iso3166 (every assigned alpha-2 code, and XK, Kosovo's user-assigned code, which carriers use) and
+iso4217 (the maintenance agency's own table).
 
-ISO 3166-1 alpha-2: every assigned code, plus XK (Kosovo, user-assigned), which carriers use.
-ISO 4217: currencies money can be in; funds, precious metals, units of account and the testing
-and no-currency codes are in ISO 4217 too, but nothing is bought or refunded in them.
+ISO 4217 also lists funds, precious metals, units of account and the testing and no-currency codes,
+but nothing is bought or refunded in them. The lists are built by the first input that needs them
+(a few tens of ms for the ISO 4217 table), not at the gateway's cold start.
 """
 
 from __future__ import annotations
 
-import pycountry
+from functools import cache
 
-USER_ASSIGNED_COUNTRIES = frozenset({"XK"})
 NOT_MONEY = frozenset(
     {
         "BOV", "CHE", "CHW", "CLF", "COU", "MXV", "USN", "UYI", "UYW",  # funds
@@ -19,5 +20,16 @@ NOT_MONEY = frozenset(
     }
 )
 
-COUNTRY_CODES = frozenset(country.alpha_2 for country in pycountry.countries) | USER_ASSIGNED_COUNTRIES
-CURRENCY_CODES = frozenset(currency.alpha_3 for currency in pycountry.currencies) - NOT_MONEY
+
+@cache
+def country_codes() -> frozenset[str]:
+    import iso3166
+
+    return frozenset(iso3166.countries_by_alpha2)
+
+
+@cache
+def currency_codes() -> frozenset[str]:
+    import iso4217
+
+    return frozenset(currency.code for currency in iso4217.Currency) - NOT_MONEY

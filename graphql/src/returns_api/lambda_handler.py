@@ -18,13 +18,16 @@ _handler: Mangum | None = None
 def build_handler() -> Mangum:
     # SEAM: production wiring lives in the shared package's composition root (bootstrap).
     from returns_api.app import create_app
+    from returns_api.loaders import inline
     from returns_api.settings import Settings
     from returns_shared.bootstrap import check_configuration, gateway_dependencies
 
     check_configuration(needs=("cursors",))  # production: no sandbox part, the cursor key configured
     settings = Settings.from_env()
     reader, command_bus, label_store = gateway_dependencies()
-    app = create_app(reader=reader, command_bus=command_bus, label_store=label_store, settings=settings)
+    # one request per container: the ports are called inline, never through a thread hop
+    app = create_app(reader=reader, command_bus=command_bus, label_store=label_store, settings=settings,
+                     blocking=inline)
     return Mangum(app, lifespan="off")
 
 

@@ -1,22 +1,29 @@
 """Per-request DataLoaders over the reader: one batched read per kind of object per request.
 
 Built fresh for every request (see context.py): a loader's cache must never outlive the request,
-or a warm Lambda would serve one caller's reads to the next. The reader blocks (boto3), so its
-calls run in a worker thread: the event loop keeps serving other requests meanwhile (uvicorn
-locally; on Lambda one request per container, where the hop costs microseconds).
+or a warm Lambda would serve one caller's reads to the next. The reader blocks (boto3): `blocking`
+runs its calls in a worker thread under uvicorn (the event loop keeps serving other requests
+meanwhile) and inline on Lambda (one request per container: a thread hop would only add latency).
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from strawberry.dataloader import DataLoader
 
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.service.ports import ReturnsReader
+
+Blocking = Callable[..., Awaitable[Any]]  # asyncio.to_thread, or `inline`
+
+
+async def inline(call: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking call on the event loop itself (Lambda: one request per container)."""
+    return call(*args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -30,19 +37,19 @@ class Loaders:
             self.returns.prime(ret.id, ret, force=True)
 
 
-def make_loaders(reader: ReturnsReader) -> Loaders:
+def make_loaders(reader: ReturnsReader, blocking: Blocking) -> Loaders:
     async def load_orders(ids: list[str]) -> list[Order | None]:
-        found = await asyncio.to_thread(reader.get_orders, ids)
+        found = await blocking(reader.get_orders, ids)
         return [found.get(order_id) for order_id in ids]
 
     async def load_returns(ids: list[str]) -> list[Return | None]:
-        found = await asyncio.to_thread(reader.get_returns, ids)
+        found = await blocking(reader.get_returns, ids)
         return [found.get(return_id) for return_id in ids]
 
     returns = DataLoader(load_fn=load_returns)
 
     async def load_returns_of_orders(order_ids: list[str]) -> list[list[Return]]:
-        found_by_order = await asyncio.to_thread(reader.returns_of_orders, order_ids)
+        found_by_order = await blocking(reader.returns_of_orders, order_ids)
         results = [found_by_order.get(order_id, []) for order_id in order_ids]
         for found in results:
             for ret in found:

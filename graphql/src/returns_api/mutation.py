@@ -7,7 +7,6 @@ authorization failures are GraphQL errors.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -47,7 +46,7 @@ async def _return_payload(info: Info, answer: Answer, fallback_id: str | None) -
         return ReturnPayload(user_errors=answer.user_errors)
     return_id = answer.return_id or fallback_id
     # Read back fresh (not from the loader cache, which may hold the pre-command version).
-    ret = await asyncio.to_thread(info.context.reader.get_return, return_id) if return_id else None
+    ret = await info.context.run_blocking(info.context.reader.get_return, return_id) if return_id else None
     if ret is None:
         return ReturnPayload()
     info.context.loaders.prime_returns([ret])
@@ -80,7 +79,8 @@ class Mutation:
         answer = await send(info, caller, catalog.RECORD_ORDER, input.to_command())
         if answer.user_errors:
             return RecordOrderPayload(user_errors=answer.user_errors)
-        order = await asyncio.to_thread(info.context.reader.get_order, answer.order_id or str(input.id))
+        ctx = info.context
+        order = await ctx.run_blocking(ctx.reader.get_order, answer.order_id or str(input.id))
         return RecordOrderPayload(order=Order.from_domain(order) if order else None)
 
     @typed_mutation(description="Customer (own order) or agent: request a return.",

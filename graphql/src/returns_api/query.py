@@ -115,7 +115,7 @@ class Query(LookupQueries):
             order_id=str(order_id) if order_id is not None else None,
             customer_email=email,
         )
-        page, items = await read_page(listing, first, start)
+        page, items = await read_page(ctx.run_blocking, listing, first, start)
         if email is not None and any(ret.customer_email != email for ret in items):
             # Never expected (the reader confines the query); refuse rather than leak.
             raise RuntimeError("the reader listed another customer's return")
@@ -131,6 +131,6 @@ class Query(LookupQueries):
     ) -> ReturnConnection:
         first, start = page_start(first, after)
         ctx = info.context
-        page, items = await read_page(ctx.reader.failed_refunds, first, start)
+        page, items = await read_page(ctx.run_blocking, ctx.reader.failed_refunds, first, start)
         ctx.loaders.prime_returns(items)
         return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])

@@ -3,7 +3,6 @@ tracking number and the unknown packages (console, warehouse), the inspection pr
 
 from __future__ import annotations
 
-import asyncio
 from functools import partial
 
 import strawberry
@@ -56,7 +55,7 @@ class LookupQueries:
             raise BadUserInput("`customerEmail` is required: orders are listed per customer")
         ctx = info.context
         listing = partial(ctx.reader.list_orders, customer_email=customer_email)
-        page, items = await read_page(listing, first, start)
+        page, items = await read_page(ctx.run_blocking, listing, first, start)
         if not all(owns(caller, order.email) for order in items):
             raise RuntimeError(
                 "the reader listed another customer's order"
@@ -72,7 +71,7 @@ class LookupQueries:
         if not number or len(number) > MAX_TRACKING_NUMBER:
             raise BadUserInput(f"`trackingNumber` must have 1 to {MAX_TRACKING_NUMBER} characters")
         ctx = info.context
-        found = await asyncio.to_thread(ctx.reader.returns_by_tracking_number, number)
+        found = await ctx.run_blocking(ctx.reader.returns_by_tracking_number, number)
         ctx.loaders.prime_returns(found)
         return [Return.from_domain(ret, ctx.policy) for ret in found]
 
@@ -84,7 +83,8 @@ class LookupQueries:
         self, info: Info, first: int | None = 20, after: str | None = None
     ) -> UnknownPackageConnection:
         first, start = page_start(first, after)
-        page, items = await read_page(info.context.reader.unknown_packages, first, start)
+        ctx = info.context
+        page, items = await read_page(ctx.run_blocking, ctx.reader.unknown_packages, first, start)
         nodes = [UnknownPackage.from_domain(package) for package in items]
         return UnknownPackageConnection.from_page(start, page, nodes)
 

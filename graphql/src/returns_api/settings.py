@@ -1,4 +1,4 @@
-"""Gateway settings: one pydantic-settings model, read from the environment and validated when the
+"""Gateway settings: one pydantic model, read from the environment and validated when the
 app is built (the Lambda's first invocation), never frozen at import.
 
 The gateway's backend (table, label bucket, cursor secret, function names) is configured by
@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, field_validator
 from pydantic.fields import FieldInfo
-from pydantic_settings import SettingsConfigDict
 
 from returns_shared.settings import EnvironmentSettings
 
@@ -24,17 +23,13 @@ def _blank_is_unset(value: Any) -> Any:
 
 
 class Settings(EnvironmentSettings):
-    model_config = SettingsConfigDict(
-        frozen=True, extra="ignore", case_sensitive=False, populate_by_name=True
-    )
-
     stage: str = "local"
     auth_mode: AuthMode = "local"
     local_jwt_secret: str = Field(
-        LOCAL_JWT_SECRET, validation_alias=AliasChoices("local_jwt_secret", "RETURNS_LOCAL_JWT_SECRET")
+        LOCAL_JWT_SECRET, validation_alias=AliasChoices("local_jwt_secret", "returns_local_jwt_secret")
     )
     cognito_region: str | None = Field(
-        None, validation_alias=AliasChoices("cognito_region", "COGNITO_REGION", "AWS_REGION")
+        None, validation_alias=AliasChoices("cognito_region", "aws_region")
     )
     # Two user pools (see issuers.py): customers' (MFA optional, groups ignored) and staff (MFA on).
     customer_user_pool_id: str | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from returns_api.iso_codes import COUNTRY_CODES, CURRENCY_CODES
+from returns_api.iso_codes import country_codes, currency_codes
 from returns_api.types.inputs import (
     AddressInput,
     InspectionLineInput,
@@ -61,11 +61,11 @@ class Problems:
             self.add(path, f"at most {MAX_LINES} lines per request")
 
     def country(self, path: Path, value: str) -> None:
-        if value not in COUNTRY_CODES:
+        if value not in country_codes():
             self.add(path, f"{value[:10]!r} is not an ISO 3166-1 alpha-2 country code (upper case, e.g. US)")
 
     def currency(self, path: Path, value: str) -> None:
-        if value not in CURRENCY_CODES:
+        if value not in currency_codes():
             self.add(path, f"{value[:10]!r} is not an ISO 4217 currency code (upper case, e.g. USD)")
 
 

@@ -12,9 +12,7 @@ from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
 
-import boto3
-from botocore.config import Config
-
+from returns_shared.adapters._aws import LazyClient
 from returns_shared.adapters.carrier_local import LocalCarrier
 from returns_shared.adapters.dynamodb import DynamoReturnsRepository, DynamoUnitOfWork
 from returns_shared.adapters.easypost_carrier import EasyPostCarrier
@@ -50,12 +48,16 @@ from returns_shared.settings import (
 
 LOCALSTRIPE_KEY = "sk_test_localstripe"  # localstripe accepts any key
 
-_BOTO_CONFIG = Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
+def _boto_config() -> Any:
+    from botocore.config import Config
+
+    return Config(retries={"mode": "standard", "max_attempts": 4}, connect_timeout=3, read_timeout=10)
 
 
-def client(service: str, settings: StorageSettings) -> Any:  # boto3 clients are untyped
-    # endpoint_url comes from AWS_ENDPOINT_URL when set (the local stack); AWS otherwise
-    return boto3.client(service, region_name=settings.region, config=_BOTO_CONFIG)
+def client(service: str, settings: StorageSettings) -> LazyClient:
+    """Made at its first call: an invocation pays only for the services it uses.
+    endpoint_url comes from AWS_ENDPOINT_URL when set (the local stack); AWS otherwise."""
+    return LazyClient(service, region_name=settings.region, config=_boto_config)
 
 
 def _secret(arn: str | None, what: str, *, provider: str | None = None,

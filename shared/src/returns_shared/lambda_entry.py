@@ -17,22 +17,19 @@ import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 from pydantic import BaseModel, ConfigDict, Field
 
 from returns_shared import correlation
 from returns_shared.bootstrap import check_configuration, function_dependencies
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Command, run_command
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 EventHandler = Callable[[dict[str, Any], Dependencies], Any]
 JobHandler = Callable[[Dependencies], dict[str, int]]
@@ -138,6 +135,14 @@ class FunctionRoutes:
         return answer
 
     def _records(self, event: dict[str, Any], context: Any, deps: Dependencies) -> dict[str, Any]:
+        # Powertools' batch utility (with asyncio and its event classes) is loaded by the first queue
+        # delivery: a function started by a command, a job or a webhook does not pay for it.
+        from aws_lambda_powertools.utilities.batch import (
+            BatchProcessor,
+            EventType,
+            process_partial_response,
+        )
+
         def one(record: SQSRecord) -> Any:
             message = QueuedMessage.model_validate_json(record.body)
             handler = self.events.get(message.name)

@@ -11,18 +11,19 @@ labels no carrier issued by accident.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
-from contextvars import ContextVar
+import os
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AliasChoices, Field, StringConstraints, ValidationError, field_validator, model_validator
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    NoDecode,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
 )
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -32,68 +33,52 @@ CARRIER_ADAPTERS = ("easypost", "local")
 SANDBOX_PAYMENTS = frozenset({"localstripe", "ledger"})
 SANDBOX_CARRIERS = frozenset({"local"})
 
-_GIVEN_ENVIRONMENT: ContextVar[Mapping[str, str] | None] = ContextVar("given_environment", default=None)
-
 
 class ConfigurationError(RuntimeError):
     """The process is configured in a way it must not run with; the message names every problem."""
-
-
-class _MappingSource(EnvSettingsSource):
-    """The environment source over a given mapping instead of os.environ (Settings.from_env(env))."""
-
-    def __init__(self, settings_cls: type[BaseSettings], environment: Mapping[str, str]) -> None:
-        self._given = environment
-        super().__init__(settings_cls, case_sensitive=False)
-
-    def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {name.lower(): value for name, value in self._given.items()}
 
 
 def _blank_is_unset(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-class EnvironmentSettings(BaseSettings):
+class EnvironmentSettings(BaseModel):
     """A settings model read from os.environ, or from a given mapping alone (`from_env(env)`: tests,
-    tools); `load` turns every problem into one ConfigurationError. The gateway's model builds on it."""
+    tools); `load` turns every problem into one ConfigurationError. The gateway's model builds on it.
 
-    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=False)
+    A variable is a field's name (or one of its lower-case aliases) in any case. Plain pydantic
+    over the environment: pydantic-settings imports asyncio, argparse and dotenv at import, about
+    70 ms of every function's cold start, for sources this service never reads. Constructing a
+    model directly reads no environment (values and defaults only)."""
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        given = _GIVEN_ENVIRONMENT.get()
-        return (init_settings, env_settings if given is None else _MappingSource(settings_cls, given))
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
     @classmethod
     def load(cls, **overrides: object) -> Self:
         """From the environment (and `overrides`); ConfigurationError listing what is missing or bad."""
+        return cls._validated(os.environ, overrides)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
+        """From os.environ, or from `env` alone (tests, tools)."""
+        return cls._validated(os.environ if env is None else env, {})
+
+    @classmethod
+    def _validated(cls, environment: Mapping[str, str], overrides: Mapping[str, object]) -> Self:
+        values = {name.lower(): value for name, value in environment.items()}
         try:
-            return cls(**overrides)  # type: ignore[arg-type]
+            return cls.model_validate({**values, **overrides})
         except ValidationError as exc:
             problems = "; ".join(
                 f"{_variable(error['loc'])}: {error['msg']}" for error in exc.errors(include_url=False)
             )
             raise ConfigurationError(f"{cls.__name__} is not configured: {problems}") from None
 
-    @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
-        """From os.environ, or from `env` alone (tests, tools)."""
-        with _given(env):
-            return cls.load()
-
 
 class _Settings(EnvironmentSettings):
     stage: Name = "local"
     region: Name = Field(
-        default="us-east-1", validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
+        default="us-east-1", validation_alias=AliasChoices("aws_region", "aws_default_region")
     )
 
     @property
@@ -103,15 +88,6 @@ class _Settings(EnvironmentSettings):
 
 def _variable(location: tuple[int | str, ...]) -> str:
     return str(location[0]).upper() if location else "environment"
-
-
-@contextmanager
-def _given(env: Mapping[str, str] | None) -> Iterator[None]:
-    token = _GIVEN_ENVIRONMENT.set(env)
-    try:
-        yield
-    finally:
-        _GIVEN_ENVIRONMENT.reset(token)
 
 
 class StorageSettings(_Settings):
@@ -142,7 +118,7 @@ class FunctionSettings(StorageSettings):
     stripe_webhook_secret_arn: Name | None = None
     easypost_api_key_secret_arn: Name | None = None
     easypost_webhook_secret_arn: Name | None = None
-    easypost_carriers: Annotated[tuple[str, ...], NoDecode] = ("USPS", "UPS")  # "USPS,UPS"
+    easypost_carriers: tuple[str, ...] = ("USPS", "UPS")  # "USPS,UPS"
 
     @field_validator(
         "refund_deadline_state_machine_arn",

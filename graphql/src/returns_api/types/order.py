@@ -100,29 +100,35 @@ class LineReturnability:
 
 @strawberry.type
 class Order:
+    """Addresses, fee and lines are converted by their resolvers when a query selects them (a page of
+    returns showing each one's order id converts none of them)."""
+
     id: strawberry.ID
     email: str
     placed_at: datetime
     currency_code: str
-    shipping_address: Address
-    billing_address: Address
-    shipping_fee: Money
-    lines: list[OrderLine]
     source: strawberry.Private[domain.Order]
 
     @classmethod
     def from_domain(cls, order: domain.Order) -> Order:
-        return cls(
-            id=strawberry.ID(order.id),
-            email=order.email,
-            placed_at=order.placed_at,
-            currency_code=order.currency,
-            shipping_address=Address.from_domain(order.shipping_address),
-            billing_address=Address.from_domain(order.billing_address),
-            shipping_fee=Money.from_domain(order.shipping_fee),
-            lines=[OrderLine.from_domain(line) for line in order.lines],
-            source=order,
-        )
+        return cls(id=strawberry.ID(order.id), email=order.email, placed_at=order.placed_at,
+                   currency_code=order.currency, source=order)
+
+    @strawberry.field
+    def shipping_address(self) -> Address:
+        return Address.from_domain(self.source.shipping_address)
+
+    @strawberry.field
+    def billing_address(self) -> Address:
+        return Address.from_domain(self.source.billing_address)
+
+    @strawberry.field
+    def shipping_fee(self) -> Money:
+        return Money.from_domain(self.source.shipping_fee)
+
+    @strawberry.field
+    def lines(self) -> list[OrderLine]:
+        return [OrderLine.from_domain(line) for line in self.source.lines]
 
     @strawberry.field
     async def returnability(self, info: Info) -> list[LineReturnability]:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import strawberry
 
 from returns_api.types.enums import IneligibilityCode, ReturnMethod
 from returns_api.types.money import Money
 from returns_api.types.policy import PolicyClause, clauses
 from returns_shared.domain import decisions
-
-if TYPE_CHECKING:
-    from returns_shared.policy.document import PolicyDocument
+from returns_shared.policy.document import PolicyDocument  # at run time: a Private field's type
 
 
 @strawberry.type
@@ -53,28 +49,51 @@ class QuoteLine:
 
 @strawberry.type
 class ReturnQuote:
-    lines: list[QuoteLine]
-    items_subtotal: Money
-    label_fee: Money
-    shipping_credit: Money
-    total: Money
-    first_return_package: bool
-    merchant_responsibility: bool
-    methods_available: list[ReturnMethod]
-    applied_clauses: list[PolicyClause]
-    policy_version: str
+    """Converted field by field when selected (lines and clauses only for queries that ask)."""
+
+    source: strawberry.Private[decisions.Quote]
+    policy: strawberry.Private[PolicyDocument]
 
     @classmethod
     def from_domain(cls, quote: decisions.Quote, policy: PolicyDocument) -> ReturnQuote:
-        return cls(
-            lines=[QuoteLine.from_domain(line, policy) for line in quote.lines],
-            items_subtotal=Money.from_domain(quote.items_subtotal),
-            label_fee=Money.from_domain(quote.label_fee),
-            shipping_credit=Money.from_domain(quote.shipping_credit),
-            total=Money.from_domain(quote.total),
-            first_return_package=quote.first_return_package,
-            merchant_responsibility=quote.merchant_responsibility,
-            methods_available=list(quote.methods_available),
-            applied_clauses=clauses(policy, quote.applied_clauses),
-            policy_version=quote.policy_version,
-        )
+        return cls(source=quote, policy=policy)
+
+    @strawberry.field
+    def lines(self) -> list[QuoteLine]:
+        return [QuoteLine.from_domain(line, self.policy) for line in self.source.lines]
+
+    @strawberry.field
+    def items_subtotal(self) -> Money:
+        return Money.from_domain(self.source.items_subtotal)
+
+    @strawberry.field
+    def label_fee(self) -> Money:
+        return Money.from_domain(self.source.label_fee)
+
+    @strawberry.field
+    def shipping_credit(self) -> Money:
+        return Money.from_domain(self.source.shipping_credit)
+
+    @strawberry.field
+    def total(self) -> Money:
+        return Money.from_domain(self.source.total)
+
+    @strawberry.field
+    def first_return_package(self) -> bool:
+        return self.source.first_return_package
+
+    @strawberry.field
+    def merchant_responsibility(self) -> bool:
+        return self.source.merchant_responsibility
+
+    @strawberry.field
+    def methods_available(self) -> list[ReturnMethod]:
+        return list(self.source.methods_available)
+
+    @strawberry.field
+    def applied_clauses(self) -> list[PolicyClause]:
+        return clauses(self.policy, self.source.applied_clauses)
+
+    @strawberry.field
+    def policy_version(self) -> str:
+        return self.source.policy_version

@@ -154,46 +154,75 @@ class ReturnEvent:
 
 @strawberry.type
 class Return:
+    """The nested parts are converted by their resolvers, only when a query selects them (a page of
+    50 returns asking for `quote { total }` converts no quote line). The resolvers keep the SDL's
+    field order."""
+
     id: strawberry.ID
     status: ReturnStatus
     method: ReturnMethod
-    lines: list[ReturnLine]
-    quote: ReturnQuote
-    screening: Screening | None
-    label: ReturnLabel | None
-    carrier: str | None
-    tracking_number: str | None
-    tracking: CarrierTracking | None
-    created_at: datetime
-    received_at: datetime | None
-    refund_due_at: datetime | None
-    refund_expected_by: datetime | None
-    refund: Refund | None
-    timeline: list[ReturnEvent]
     source: strawberry.Private[domain.Return]
 
     @classmethod
-    def from_domain(cls, ret: domain.Return, policy: PolicyDocument) -> Return:
-        return cls(
-            id=strawberry.ID(ret.id),
-            status=ret.status,
-            method=ret.method,
-            lines=[ReturnLine.from_domain(line) for line in ret.lines],
-            quote=ReturnQuote.from_domain(ret.quote, policy),
-            screening=Screening.from_domain(ret.screening, policy) if ret.screening else None,
-            # a voided label is no longer offered (its void is on the timeline)
-            label=ReturnLabel.from_domain(ret.label) if ret.label and not ret.label.voided else None,
-            carrier=ret.carrier,
-            tracking_number=ret.tracking_number,
-            tracking=CarrierTracking.from_domain(ret.tracking) if ret.tracking else None,
-            created_at=ret.created_at,
-            received_at=ret.received_at,
-            refund_due_at=ret.refund_due_at,
-            refund_expected_by=ret.refund_expected_by,
-            refund=Refund.from_domain(ret.refund, policy) if ret.refund else None,
-            timeline=[ReturnEvent.from_domain(event) for event in ret.timeline],
-            source=ret,
-        )
+    def from_domain(cls, ret: domain.Return, policy: PolicyDocument | None = None) -> Return:
+        """The resolvers read the request's policy (info.context.policy); `policy` is accepted for
+        the callers that have it at hand."""
+        return cls(id=strawberry.ID(ret.id), status=ret.status, method=ret.method, source=ret)
+
+    @strawberry.field
+    def lines(self) -> list[ReturnLine]:
+        return [ReturnLine.from_domain(line) for line in self.source.lines]
+
+    @strawberry.field
+    def quote(self, info: Info) -> ReturnQuote:
+        return ReturnQuote.from_domain(self.source.quote, info.context.policy)
+
+    @strawberry.field
+    def screening(self, info: Info) -> Screening | None:
+        found = self.source.screening
+        return Screening.from_domain(found, info.context.policy) if found else None
+
+    @strawberry.field
+    def label(self) -> ReturnLabel | None:
+        found = self.source.label
+        # a voided label is no longer offered (its void is on the timeline)
+        return ReturnLabel.from_domain(found) if found and not found.voided else None
+
+    @strawberry.field
+    def carrier(self) -> str | None:
+        return self.source.carrier
+
+    @strawberry.field
+    def tracking_number(self) -> str | None:
+        return self.source.tracking_number
+
+    @strawberry.field
+    def tracking(self) -> CarrierTracking | None:
+        return CarrierTracking.from_domain(self.source.tracking) if self.source.tracking else None
+
+    @strawberry.field
+    def created_at(self) -> datetime:
+        return self.source.created_at
+
+    @strawberry.field
+    def received_at(self) -> datetime | None:
+        return self.source.received_at
+
+    @strawberry.field
+    def refund_due_at(self) -> datetime | None:
+        return self.source.refund_due_at
+
+    @strawberry.field
+    def refund_expected_by(self) -> datetime | None:
+        return self.source.refund_expected_by
+
+    @strawberry.field
+    def refund(self, info: Info) -> Refund | None:
+        return Refund.from_domain(self.source.refund, info.context.policy) if self.source.refund else None
+
+    @strawberry.field
+    def timeline(self) -> list[ReturnEvent]:
+        return [ReturnEvent.from_domain(event) for event in self.source.timeline]
 
     @strawberry.field
     async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("returns_api.types.order")]:

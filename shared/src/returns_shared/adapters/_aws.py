@@ -12,10 +12,12 @@ from pydantic import BaseModel
 
 
 class LazyClient:
-    """A boto3 client made on first use.
+    """A boto3 client made on first use: call it for the client, or use it as one (attribute
+    access makes the client).
 
     Handlers build their adapters at cold start; creating the client (and importing boto3) only
-    when a call needs it keeps paths that never touch this service cheap. Tests inject a client.
+    when a call needs it keeps paths that never touch this service cheap: each client costs tens of
+    milliseconds (its service model is loaded then). Tests inject a client.
     """
 
     def __init__(
@@ -48,6 +50,11 @@ class LazyClient:
                 kwargs["config"] = kwargs["config"]()
             self._client = boto3.client(self._service, **kwargs)
         return self._client
+
+    def __getattr__(self, name: str) -> Any:  # only for names this object lacks: the client's
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self(), name)
 
 
 def error_code(exc: Exception) -> str | None:

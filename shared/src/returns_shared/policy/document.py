@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -245,14 +245,18 @@ class PolicyDocument(BaseModel):
         return self.methods.exchanges_offered
 
     # -- lookups ------------------------------------------------------------------------------
+    @cached_property
+    def _clauses_by_id(self) -> dict[str, Clause]:  # every answer cites clauses: look them up by id
+        return {clause.id: clause for clause in self.clauses}
+
     def clause(self, clause_id: str) -> Clause:
-        for clause in self.clauses:
-            if clause.id == clause_id:
-                return clause
-        raise KeyError(f"the policy document {self.version} has no clause {clause_id}")
+        try:
+            return self._clauses_by_id[clause_id]
+        except KeyError:
+            raise KeyError(f"the policy document {self.version} has no clause {clause_id}") from None
 
     def has_clause(self, clause_id: str) -> bool:
-        return any(clause.id == clause_id for clause in self.clauses)
+        return clause_id in self._clauses_by_id
 
     def fees_for(self, currency: str) -> CurrencyFees:
         """Fee amounts in the order currency; no table means a clear error, never a conversion."""

@@ -6,8 +6,6 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.document import PolicyDocument
@@ -30,6 +28,8 @@ def expiry_due(ret: Return, *, policy: PolicyDocument, now: datetime) -> bool:
 
 @lru_cache(maxsize=32)
 def _holidays(country: str, year: int) -> frozenset[date]:
+    import holidays  # ~9 MB of calendars: only the review-SLA job counts business days
+
     return frozenset(holidays.country_holidays(country, years=year))
 
 

@@ -3,6 +3,11 @@ SCREEN-LABELS (label_screening.py).
 
 Needs no network: email syntax without DNS, a maintained disposable-domain list, offline phone
 metadata. Any flag sends the request to review; each flag says which clause and what was abnormal.
+
+The libraries behind the checks (phonenumbers' metadata, email-validator, the disposable-domain
+list) are imported by the check that needs them: only the screening function screens, and it pays
+for them at its first screening, not every process that imports the policy at its cold start. They
+are the `screening` extra of returns-shared, shipped in the screening function's package only.
 """
 
 from __future__ import annotations
@@ -12,10 +17,6 @@ import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
-
-import phonenumbers
-from disposable_email_domains import blocklist as DISPOSABLE_DOMAINS
-from email_validator import EmailNotValidError, validate_email
 
 from returns_shared.domain.decisions import Quote, ScreeningFlag, ScreeningResult
 from returns_shared.domain.errors import UnsupportedCurrency
@@ -131,6 +132,8 @@ def name_problem(name: str, *, policy: PolicyDocument) -> str | None:
 
 def phone_valid(phone: str, country_code: str) -> bool:
     """Valid for the shipping country according to phonenumbers' offline metadata."""
+    import phonenumbers
+
     try:
         number = phonenumbers.parse(phone, country_code.upper())
     except phonenumbers.NumberParseException:
@@ -162,11 +165,15 @@ def contact_flags(order: Order, *, policy: PolicyDocument) -> list[ScreeningFlag
 # -- SCREEN-EMAIL ---------------------------------------------------------------------------
 def is_disposable_domain(domain: str) -> bool:
     """The domain or any parent domain is on the maintained disposable-mail list."""
+    from disposable_email_domains import blocklist
+
     parts = domain.lower().rstrip(".").split(".")
-    return any(".".join(parts[i:]) in DISPOSABLE_DOMAINS for i in range(len(parts) - 1))
+    return any(".".join(parts[i:]) in blocklist for i in range(len(parts) - 1))
 
 
 def email_flags(order: Order) -> list[ScreeningFlag]:
+    from email_validator import EmailNotValidError, validate_email
+
     try:
         checked = validate_email(
             order.email.strip(), check_deliverability=False

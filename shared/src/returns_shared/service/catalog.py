@@ -1,5 +1,6 @@
 """Every command of the service, declared once: its name (the GraphQL mutation that sends it), the
-function that owns it, its input model, the roles that may send it and its handler.
+function that owns it, its input model, the roles that may send it and its handler (by import path:
+loaded by its first command, so the gateway and the other functions never import it).
 
 The functions dispatch from these declarations (`lambda_entry.FunctionRoutes`), the gateway derives
 its permission checks and its routing from them; nothing else lists roles or owners of a command.
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from returns_shared.service import orders, refunds, requests, screening
 from returns_shared.service.commands import (
     ApproveReturn,
     ById,
@@ -20,7 +20,7 @@ from returns_shared.service.commands import (
     RequestReturn,
     SubmitTracking,
 )
-from returns_shared.service.dispatch import Command
+from returns_shared.service.dispatch import Command, handler
 from returns_shared.service.roles import Role
 
 REQUEST, SCREENING, REFUND = "request", "screening", "refund"  # the functions that own commands
@@ -29,18 +29,26 @@ CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHO
 OWNER_OR_AGENT = frozenset({CUSTOMER, AGENT})  # customers on their own orders; agents on their behalf
 AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE}), frozenset({INTEGRATION})
 
-RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, orders.record_order, wrapped=True)
-REQUEST_RETURN = Command("requestReturn", REQUEST, RequestReturn, OWNER_OR_AGENT, requests.request_return,
-                         wrapped=True)
-CANCEL_RETURN = Command("cancelReturn", REQUEST, ById, OWNER_OR_AGENT, requests.cancel_return)
+_ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.requests"
+_SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
+
+RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"),
+                       wrapped=True)
+REQUEST_RETURN = Command("requestReturn", REQUEST, RequestReturn, OWNER_OR_AGENT,
+                         handler(f"{_REQUESTS}:request_return"), wrapped=True)
+CANCEL_RETURN = Command("cancelReturn", REQUEST, ById, OWNER_OR_AGENT, handler(f"{_REQUESTS}:cancel_return"))
 SUBMIT_TRACKING = Command("submitReturnTracking", REQUEST, SubmitTracking, OWNER_OR_AGENT,
-                          requests.submit_tracking)
-APPROVE_RETURN = Command("approveReturn", SCREENING, ApproveReturn, AGENTS, screening.approve_return)
-DECLINE_RETURN = Command("declineReturn", SCREENING, DeclineReturn, AGENTS, screening.decline_return)
-RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, WAREHOUSE_STAFF, refunds.receive_return)
-INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF, refunds.inspect_return)
-ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, refunds.issue_refund)
-RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, refunds.retry_refund)
+                          handler(f"{_REQUESTS}:submit_tracking"))
+APPROVE_RETURN = Command("approveReturn", SCREENING, ApproveReturn, AGENTS,
+                         handler(f"{_SCREENING}:approve_return"))
+DECLINE_RETURN = Command("declineReturn", SCREENING, DeclineReturn, AGENTS,
+                         handler(f"{_SCREENING}:decline_return"))
+RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, WAREHOUSE_STAFF,
+                         handler(f"{_REFUNDS}:receive_return"))
+INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF,
+                         handler(f"{_REFUNDS}:inspect_return"))
+ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:issue_refund"))
+RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:retry_refund"))
 
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command

@@ -60,8 +60,10 @@ Amount = Annotated[str, AfterValidator(_amount)]
 
 
 class CommandModel(BaseModel):
+    # defer_build: a model's validator is built by its first command, not at import; each function
+    # receives a few of these commands and never pays for the others' (cold start).
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True,
-                              str_strip_whitespace=True)
+                              str_strip_whitespace=True, defer_build=True)
 
 
 class MoneyIn(CommandModel):

@@ -9,6 +9,7 @@ Business refusals are userErrors; anything else raises (the invoke reports a Fun
 from __future__ import annotations
 
 import functools
+import importlib
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -43,6 +44,20 @@ class Command(Generic[M]):
             raise Forbidden(f"a caller in role {caller.role} may not do this")
         return self.handler(parse_command(self.input, payload, prefix=("input",) if self.wrapped else ()),
                             caller, deps)
+
+
+def handler(path: str) -> Callable[[Any, Caller, Dependencies], Answer]:
+    """The use case at "module:function", imported by its first command: the gateway (which only
+    routes commands) and each function (which runs its own) import no other function's use cases."""
+    module, _, name = path.partition(":")
+
+    def run(cmd: Any, caller: Caller, deps: Dependencies) -> Answer:
+        use_case = getattr(importlib.import_module(module), name)
+        answer: Answer = use_case(cmd, caller, deps)
+        return answer
+
+    run.__qualname__ = run.__name__ = path
+    return run
 
 
 def user_errors(error: DomainError) -> list[dict[str, Any]]:

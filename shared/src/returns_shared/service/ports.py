@@ -139,6 +139,9 @@ class ReturnsRepository(ReturnsReader, Protocol):
         self, *, due_by: datetime, limit: int = 100, after: object | None = None
     ) -> tuple[list[DueEmail], object | None]: ...  # soonest due first; `after` is opaque
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None: ...
+    def get_order_and_claim(
+        self, order_id: str, customer: str, key: str
+    ) -> tuple[StoredOrder | None, IdempotencyClaim | None]: ...  # both in one read
     def webhook_event_seen(self, provider: str, event_id: str) -> bool: ...
     def labels_to_void(
         self, *, older_than: datetime, limit: int = 100, after: object | None = None

@@ -44,14 +44,20 @@ def _fingerprint(cmd: RequestReturn) -> str:
 
 @retry_on_conflict()
 def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> Answer:
-    stored = deps.repo.get_stored_order(cmd.order_id)
+    if caller.role == "customer" and caller.email:
+        # A customer's key is claimed under the order's address, which must be theirs (the same
+        # customer key, else Forbidden below): the order and the claim come in one read.
+        stored, claimed = deps.repo.get_order_and_claim(cmd.order_id, caller.email, cmd.idempotency_key)
+    else:
+        stored, claimed = deps.repo.get_stored_order(cmd.order_id), None
     if stored is None:
         raise NotFound(f"no order {cmd.order_id}", field=("input", "orderId"))
     order = stored.order
     require_owner_or(caller, order.email, "agent")
 
     fingerprint = _fingerprint(cmd)
-    claimed = deps.repo.get_idempotency(order.email, cmd.idempotency_key)
+    if caller.role != "customer":  # an agent claims keys under the customer's address
+        claimed = deps.repo.get_idempotency(order.email, cmd.idempotency_key)
     if claimed:
         if claimed.fingerprint != fingerprint:
             raise IdempotencyKeyReused(

@@ -30,9 +30,8 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
-
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.orders import Order, customer_key
@@ -43,8 +42,15 @@ from returns_shared.service.ports import StoredOrder, UnknownPackage
 
 Item = dict[str, Any]  # a DynamoDB item in the low-level attribute-value shape
 
-_ser = TypeSerializer()
-_de = TypeDeserializer()
+
+@cache
+def _converters() -> tuple[Any, Any]:
+    """boto3's (de)serializers, made at the first item: importing boto3 is cold-start time that a
+    request without table access (or a function's import) need not pay."""
+    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+
+    return TypeSerializer(), TypeDeserializer()
+
 
 ORDER_SK = "ORDER"
 RETURN_SK = "RETURN"
@@ -62,11 +68,13 @@ def iso(at: datetime) -> str:
 
 
 def to_item(values: dict[str, Any]) -> Item:
-    return {k: _ser.serialize(v) for k, v in values.items() if v is not None}
+    serializer = _converters()[0]
+    return {k: serializer.serialize(v) for k, v in values.items() if v is not None}
 
 
 def from_item(item: Item) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in item.items()}
+    deserializer = _converters()[1]
+    return {k: deserializer.deserialize(v) for k, v in item.items()}
 
 
 # -- keys ------------------------------------------------------------------------------------

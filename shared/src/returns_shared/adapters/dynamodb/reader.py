@@ -265,6 +265,17 @@ class DynamoReturnsRepository(TableReads):
 
     def get_idempotency(self, customer: str, key: str) -> IdempotencyClaim | None:
         item = self._get(items.idempotency_key(customer, key))
-        if not item:
-            return None
-        return IdempotencyClaim(return_id=item["returnId"]["S"], fingerprint=item["fingerprint"]["S"])
+        return _claim(item) if item else None
+
+    def get_order_and_claim(
+        self, order_id: str, customer: str, key: str
+    ) -> tuple[StoredOrder | None, IdempotencyClaim | None]:
+        """One consistent BatchGetItem for both (a new request's first read: one round trip less)."""
+        order_key, claim_key = items.order_key(order_id), items.idempotency_key(customer, key)
+        found = {item["pk"]["S"]: item for item in self._batch_get([order_key, claim_key])}
+        order, claim = found.get(order_key["pk"]["S"]), found.get(claim_key["pk"]["S"])
+        return (items.order_from_item(order) if order else None), (_claim(claim) if claim else None)
+
+
+def _claim(item: Item) -> IdempotencyClaim:
+    return IdempotencyClaim(return_id=item["returnId"]["S"], fingerprint=item["fingerprint"]["S"])

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from returns_shared.adapters._aws import error_code
 from returns_shared.adapters.dynamodb import items
 from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.orders import Order
@@ -211,8 +210,8 @@ class DynamoUnitOfWork:
                 getattr(self.client, _SINGLE_WRITES[kind])(**write)
             else:
                 self.client.transact_write_items(TransactItems=writes)
-        except ClientError as exc:
-            code = exc.response.get("Error", {}).get("Code")
+        except Exception as exc:  # botocore's ClientError, read by its code (botocore loads lazily)
+            code = error_code(exc)
             if code in {"TransactionCanceledException", "ConditionalCheckFailedException"}:
                 raise ConflictError(str(exc)) from exc
             raise
