@@ -68,7 +68,10 @@ def test_the_apps_and_their_runtime_config_are_served():
 
 def test_local_sign_in_mints_tokens_for_demo_users():
     users = get("/_local/demo-users?role=agent").json()
-    assert users == [{"email": "agent@allegra-k.com", "label": "demo agent"}]
+    assert users == [{"email": "agent@allegra-k.com", "label": "demo agent", "role": "agent"}]
+    everyone = get("/_local/demo-users").json()  # as the README shows it: no role, every role that signs in
+    assert [user["role"] for user in everyone] == ["customer", "agent", "warehouse"]
+    assert get("/_local/demo-users?role=integration").status_code == 400
     token = get("/_local/token?role=customer&email=pat@example.com").json()["token"]
     claims = jwt.decode(token, DEFAULT_SECRET, algorithms=["HS256"])
     assert (claims["email"], claims["cognito:groups"]) == ("pat@example.com", [])

@@ -3,8 +3,9 @@ ports, or `--url` of a running one), mixing quotes, return requests and listings
 
 Each client is a customer with an order of its own (recorded first by the order feed), so clients
 never contend for the same order: any error is a fault. Order ids and idempotency keys carry a tag
-of the run, so a second run against the same stack (`--url`) never reuses the first run's keys. An error is an HTTP status other than 200,
-a GraphQL error or a userError. Prints throughput, errors and p50/p95 per operation.
+of the run, so a second run against the same stack (`--url`) never reuses the first run's keys.
+An error is an HTTP status other than 200, a GraphQL error or a userError. Prints throughput,
+errors and p50/p95 per operation.
 
     python -m returns_devstack.load --clients 20 --seconds 20
 """

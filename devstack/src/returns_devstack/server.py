@@ -75,6 +75,7 @@ def banner(port: int, moto_port: int, orders: list[str], stripe_url: str = "") -
         f"  localstripe        : {stripe_url}  (refunds: GET {stripe_url}/v1/refunds?payment_intent=<pi_...> "
         "with -u sk_test_localstripe:)",
         f"  Carrier scan       : curl -X POST http://127.0.0.1:{port}/_local/carrier/scan "
+        "-H 'Content-Type: application/json' "
         "-d '{\"trackingNumber\": \"<number>\", \"status\": \"in_transit|out_for_delivery|delivered\"}'",
         f"  Demo orders        : {', '.join(orders)} (customer jane.doe@example.com)",
         "",
