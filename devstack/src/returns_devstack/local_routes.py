@@ -8,12 +8,12 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 
 from returns_devstack.local_guard import LocalEndpointsGuard
 from returns_devstack.mailbox import sent_emails
-from returns_devstack.mailbox_page import mail_json, mail_page
+from returns_devstack.mailbox_page import MAIL_CSS, mail_json, mail_page
 from returns_devstack.stack import EmbeddedStack
 from returns_devstack.web_routes import web_routes
 from returns_devstack.webhooks import webhook_routes
@@ -24,7 +24,10 @@ def local_app(embedded: EmbeddedStack) -> Any:
         messages = sent_emails()
         if "application/json" in request.headers.get("accept", ""):
             return JSONResponse(mail_json(messages))
-        return HTMLResponse(mail_page(messages))
+        return HTMLResponse(mail_page(messages, before=request.query_params.get("before")))
+
+    async def mail_css(_: Request) -> Response:
+        return Response(MAIL_CSS, media_type="text/css")
 
     async def run_job(request: Request) -> JSONResponse:
         job = request.path_params["job"]
@@ -37,6 +40,7 @@ def local_app(embedded: EmbeddedStack) -> Any:
     return LocalEndpointsGuard(Starlette(routes=[
         *web_routes(),  # the three apps, their config, local sign-in, GraphiQL's files
         Route("/_local/mail", mail),
+        Route("/_local/mail.css", mail_css),
         Route("/_local/jobs/{job}", run_job, methods=["POST"]),
         *webhook_routes(embedded),
         Mount("/", app=embedded.gateway_app()),
