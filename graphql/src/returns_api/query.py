@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Annotated
 
 import strawberry
 
@@ -35,6 +36,9 @@ from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
 from returns_shared.domain.text import key_problem
 from returns_shared.policy.engine import RequestedLine, quote
+
+REVERSE = ("Oldest first instead. With `status: UNDER_REVIEW`: the review queue, longest waiting first "
+           "(REVIEW-SLA). Needs `status`, `orderId` or `customerEmail` (customers: always theirs).")
 
 
 @strawberry.type
@@ -87,8 +91,9 @@ class Query(LookupQueries):
             return None
         return Return.from_domain(ret, info.context.policy)
 
-    @strawberry.field(description="Newest first. Customers see their own returns, staff see all "
-                      "(or one customer's: `customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
+    @strawberry.field(description="Newest first: by creation, or with `status` alone by the status "
+                      "change. Customers see their own returns, staff see all (or one customer's: "
+                      "`customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def returns(
         self,
         info: Info,
@@ -97,6 +102,7 @@ class Query(LookupQueries):
         status: ReturnStatus | None = None,
         order_id: strawberry.ID | None = None,
         customer_email: str | None = None,
+        reverse: Annotated[bool, strawberry.argument(description=REVERSE)] = False,
     ) -> ReturnConnection:
         caller = caller_of(info)
         first, start = page_start(first, after)
@@ -119,6 +125,7 @@ class Query(LookupQueries):
                 status=status,
                 order_id=str(order_id) if order_id is not None else None,
                 customer_email=email,
+                oldest_first=reverse,
             )
         except DomainError as exc:  # e.g. a forged or foreign cursor, refused by the reader
             raise BadUserInput(exc.message) from exc
