@@ -120,3 +120,16 @@ def test_connection_errors_propagate_as_they_are():
     )
     with pytest.raises(EndpointConnectionError):
         SesMailer(SENDER, client).send(Email(to="jane@example.com", subject="s", text="t"))
+
+
+@pytest.mark.parametrize(
+    "recipient", ["a@x.com, b@y.com", "Jane <jane@example.com>", "x@y", "jane@example.com\nBcc: z@z.com"]
+)
+def test_a_recipient_that_is_not_one_address_is_never_handed_to_ses(recipient):
+    """The order feed keeps an order's email as recorded (SCREEN-EMAIL flags it): it must not make SES
+    send to several, other or header-injected recipients. Undeliverable: given up, never retried."""
+    client = boto3.client("sesv2", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stub, pytest.raises(EmailUndeliverable) as caught:  # no call expected
+        SesMailer(SENDER, client).send(Email(to=recipient, subject="s", text="t"))
+        stub.assert_no_pending_responses()
+    assert caught.value.code == "InvalidRecipient"

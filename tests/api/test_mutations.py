@@ -88,8 +88,11 @@ def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, fi
          "{ userErrors { field code } } }", {"c": "USPS\r\n"}, ["carrier"], False),
         ("mutation($id: ID!) { receiveReturn(id: $id) { userErrors { field code } } }",
          {"id": "\U0001f600" * 500}, ["id"], False),
+        ("mutation($id: ID!) { receiveReturn(id: $id) { userErrors { field code } } }",
+         {"id": "RMA-\ud800"}, ["id"], False),
     ],
-    ids=["multi-line reason", "bidi in reason", "NUL in note", "CRLF in carrier", "500 emoji id"],
+    ids=["multi-line reason", "bidi in reason", "NUL in note", "CRLF in carrier", "500 emoji id",
+         "lone surrogate id"],
 )
 def test_free_text_and_ids_on_existing_returns(document, variables, field, accepted):
     api = Api(FakeReader([make_order("O1", ALICE)], [make_return("R1", make_order("O1", ALICE))]))
@@ -101,10 +104,12 @@ def test_free_text_and_ids_on_existing_returns(document, variables, field, accep
         assert payload["userErrors"] == [{"field": field, "code": "INVALID_INPUT"}] and api.bus.sent == []
 
 
-def test_an_id_too_long_for_a_key_is_simply_unknown_to_queries():
+@pytest.mark.parametrize("bad_id", ["\U0001f600" * 600, "\udc00", "RMA-\ud800"], ids=["too long", "surrogate",
+                                                                                  "trailing surrogate"])
+def test_an_id_that_cannot_be_a_key_is_simply_unknown_to_queries(bad_id):
     api = Api()
-    for query in ('{ order(id: "%s") { id } }', '{ return(id: "%s") { id } }'):
-        assert api.gql(query % ("\U0001f600" * 600), headers=auth("agent", email=None))["data"] in (
+    for query in ("query($id: ID!) { order(id: $id) { id } }", "query($id: ID!) { return(id: $id) { id } }"):
+        assert api.gql(query, {"id": bad_id}, headers=auth("agent", email=None))["data"] in (
             {"order": None}, {"return": None})
     assert sum(api.reader.calls.values()) == 0
 

@@ -1,5 +1,6 @@
 """Operations in template.yaml (issue 11, item 7), read from the translated template: concurrency, retries
-and dead letters, log retention, access logs, alarms on a dashboard, the ops e-mail, staff MFA."""
+and dead letters, log retention, access logs, alarms on a dashboard, the ops e-mail (staff MFA:
+test_infra_staff_pool.py)."""
 
 from __future__ import annotations
 
@@ -148,12 +149,6 @@ def test_alarms_can_reach_somebody(cfn: dict[str, Any]) -> None:
     assert cfn["Conditions"]["HasOpsAlertEmail"] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "OpsAlertEmail"}, ""]}]
     }
-
-
-def test_staff_can_and_do_sign_in_with_totp(cfn: dict[str, Any]) -> None:
-    pool = cfn["Resources"]["UserPool"]["Properties"]
-    assert pool["MfaConfiguration"] == "OPTIONAL" and pool["EnabledMfas"] == ["SOFTWARE_TOKEN_MFA"]
-    assert "Staff MFA" in (REPO / "README.md").read_text()
 
 
 def test_checkov_skips_are_each_justified() -> None:

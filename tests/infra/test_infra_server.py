@@ -68,7 +68,7 @@ def test_server_stack_routes_and_runs_the_deadline(server_stack: DeployedStack) 
     )
     # without cognito=True the pool is not created; the gateway still gets well-formed ids
     assert stack.skipped["UserPool"] == "AWS::Cognito::UserPool"
-    pool_id = stack.function_env["GraphQLFunction"]["COGNITO_USER_POOL_ID"]
+    pool_id = stack.function_env["GraphQLFunction"]["STAFF_USER_POOL_ID"]
     assert re.fullmatch(r"us-east-1_[0-9a-f]{9}", pool_id)
     sqs = stack.client("sqs")
     stack.client("events").put_events(

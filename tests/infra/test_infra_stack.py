@@ -200,17 +200,18 @@ def test_labels_bucket_is_private_encrypted_and_expires_labels(stack: DeployedSt
     assert rules["ExpireLabels"]["Expiration"]["Days"] == 90
 
 
-def test_cognito_pool_client_and_groups(stack: DeployedStack) -> None:
+def test_cognito_pools_clients_and_groups(stack: DeployedStack) -> None:
     env = stack.function_env["GraphQLFunction"]
     cognito = stack.client("cognito-idp")
-    pool = cognito.describe_user_pool(UserPoolId=env["COGNITO_USER_POOL_ID"])["UserPool"]
-    assert pool["Name"] == f"{stack.stack_name}-users"
-    client = cognito.describe_user_pool_client(
-        UserPoolId=pool["Id"], ClientId=env["COGNITO_APP_CLIENT_ID"]
-    )["UserPoolClient"]
-    assert "ClientSecret" not in client
-    groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=pool["Id"])["Groups"]}
-    assert groups == {"agent", "warehouse", "integration"}
+    customers = cognito.describe_user_pool(UserPoolId=env["CUSTOMER_USER_POOL_ID"])["UserPool"]
+    staff = cognito.describe_user_pool(UserPoolId=env["STAFF_USER_POOL_ID"])["UserPool"]
+    assert (customers["Name"], staff["Name"]) == (f"{stack.stack_name}-users", f"{stack.stack_name}-staff")
+    for pool, client in ((customers, env["CUSTOMER_APP_CLIENT_ID"]), (staff, env["STAFF_APP_CLIENT_ID"])):
+        described = cognito.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=client)
+        assert "ClientSecret" not in described["UserPoolClient"]  # public clients: the pages use PKCE
+    groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=staff["Id"])["Groups"]}
+    assert groups == {"agent", "warehouse"}
+    assert cognito.list_groups(UserPoolId=customers["Id"])["Groups"] == []
 
 
 def test_sender_identity_is_verified(stack: DeployedStack) -> None:

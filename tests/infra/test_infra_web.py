@@ -1,6 +1,6 @@
 """The pages deployed: a private bucket read only by the CloudFront distribution (OAC), GraphQL on the
 pages' own origin (no CORS), the pages' Content-Security-Policy and security headers on every
-behaviour, the Hosted UI with authorization code + PKCE for exactly the three apps."""
+behaviour, the Hosted UIs with authorization code + PKCE for exactly the three apps."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from returns_devstack.security_headers import OTHER_HEADERS, content_security_po
 
 from .conftest import TEMPLATE
 
-HOSTED_UI = "https://${UserPoolDomain}.auth.${AWS::Region}.amazoncognito.com"
+HOSTED_UIS = [f"https://${{{domain}}}.auth.${{AWS::Region}}.amazoncognito.com"
+              for domain in ("UserPoolDomain", "StaffUserPoolDomain")]
 CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
 ALL_VIEWER_EXCEPT_HOST = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
 
@@ -85,9 +86,9 @@ def test_every_behaviour_sends_the_pages_content_security_policy(cfn):
     config = cfn["Resources"]["WebSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]
     security = config["SecurityHeadersConfig"]
     csp = security["ContentSecurityPolicy"]
-    # the local stack's policy, plus the Hosted UI's token endpoint (the sign-in's one cross-origin request)
+    # the local stack's policy, plus the Hosted UIs' token endpoints (the sign-in's one cross-origin request)
     assert csp == {"Override": True,
-                   "ContentSecurityPolicy": {"Fn::Sub": content_security_policy(connect=[HOSTED_UI])}}
+                   "ContentSecurityPolicy": {"Fn::Sub": content_security_policy(connect=HOSTED_UIS)}}
     assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     sent = {
         "x-content-type-options": "nosniff" if security["ContentTypeOptions"]["Override"] else None,
@@ -98,20 +99,24 @@ def test_every_behaviour_sends_the_pages_content_security_policy(cfn):
     assert sent == OTHER_HEADERS  # what the local server sends beside the policy
 
 
-def test_the_hosted_ui_signs_in_the_three_apps_with_the_code_flow(cfn):
-    client = cfn["Resources"]["UserPoolClient"]["Properties"]
-    assert (
-        client["AllowedOAuthFlows"] == ["code"] and client["GenerateSecret"] is False
-    )  # public client: PKCE
-    assert client["AllowedOAuthFlowsUserPoolClient"] is True
-    assert client["CallbackURLs"] == [{"Fn::Sub": f"https://${{WebDistribution.DomainName}}/{app}/"}
-                                      for app in ("portal", "console", "warehouse")]
-    assert "UserPoolDomain" in cfn["Resources"]
+def test_the_hosted_uis_sign_in_the_three_apps_with_the_code_flow(cfn):
+    """The portal through the customers' pool, the console and the warehouse screen through the staff
+    pool (MFA on): each app can be sent back only to itself by its own pool."""
+    expected = {"UserPoolClient": ["portal"], "StaffUserPoolClient": ["console", "warehouse"]}
+    for client_id, apps in expected.items():
+        client = cfn["Resources"][client_id]["Properties"]
+        assert client["AllowedOAuthFlows"] == ["code"] and client["GenerateSecret"] is False  # public: PKCE
+        assert client["AllowedOAuthFlowsUserPoolClient"] is True
+        assert client["CallbackURLs"] == [{"Fn::Sub": f"https://${{WebDistribution.DomainName}}/{app}/"}
+                                          for app in apps]
+    assert {"UserPoolDomain", "StaffUserPoolDomain"} <= set(cfn["Resources"])
     assert {
         "WebUrl",
         "WebBucketName",
         "WebDistributionId",
         "CognitoDomain",
+        "StaffCognitoDomain",
         "GraphQLUrl",
         "UserPoolClientId",
+        "StaffUserPoolClientId",
     } <= set(cfn["Outputs"])

@@ -133,6 +133,9 @@ def test_postal_codes(country, postal_code, flagged):
         ("李娜", False),
         ("Test User", True),
         ("jane TEST", True),
+        ("Ｔｅｓｔ Smith", True),  # full-width letters are the same word (NFKC)
+        ("Jane Ｄｏｅ", False),
+        ("Jane Doe ３", True),  # a full-width digit is a digit
         ("N/A", True),
         ("asdf qwerty", True),
         ("xxx", True),

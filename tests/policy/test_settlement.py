@@ -143,6 +143,27 @@ def test_settlement_is_capped_like_the_quote():
     assert str(settlement.amount.amount) == "0.01"
 
 
+@pytest.mark.parametrize(
+    ("status", "capped"),
+    [
+        (ReturnStatus.REFUNDED, True),
+        (ReturnStatus.INSPECTED, True),  # settled, not paid yet: owed all the same
+        (ReturnStatus.RECEIVED, False),  # not settled: it will be capped when it is inspected
+        (ReturnStatus.CANCELED, False),
+    ],
+)
+def test_the_cap_counts_every_settled_return_paid_or_not(status, capped):
+    """0.335 × 3 paid 1.00 for items (sum of rounded lines); three returns of one unit each would be
+    0.34 each: the third may only get what is left of the 1.00 whether or not the others were paid."""
+    o = order(line(price="0.335", quantity=3))
+    earlier = [
+        stored_return(o, [("L1", 1)], return_id=f"R{n}", status=status, refunded_items="0.34") for n in (8, 9)
+    ]
+    ret = requested_return(o, [req("L1", 1)], prior=earlier)
+    _, settlement = settle(o, ret, [inspect("L1")], earlier, policy=POLICY)
+    assert str(settlement.amount.amount) == ("0.32" if capped else "0.34")
+
+
 def test_customer_reason_line_gets_no_defect_pass():
     o = order(line("L1"))
     ret = requested_return(o, [req("L1")])

@@ -271,6 +271,16 @@ class FakeUnitOfWork:
         self._write(f"attach {return_id} to {order_id}@{version}",
                     lambda t: order_id in t.orders and t.orders[order_id].version == version, apply)
 
+    def serialise_on_order(self, stored: StoredOrder) -> None:
+        order_id, version = stored.order.id, stored.version
+
+        def apply(t: FakeTable) -> None:
+            current = t.orders[order_id]
+            t.orders[order_id] = StoredOrder(current.order, version + 1, list(current.return_ids))
+
+        self._write(f"serialise on {order_id}@{version}",
+                    lambda t: order_id in t.orders and t.orders[order_id].version == version, apply)
+
     def claim_idempotency(self, customer: str, key: str, *, return_id: str, fingerprint: str,
                           expires_at: datetime) -> None:
         slot = (customer_key(customer), key)

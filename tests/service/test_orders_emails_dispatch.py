@@ -49,8 +49,10 @@ def test_malformed_orders_report_every_problem_and_write_nothing():
     command["lines"][1]["id"] = "L1"
     command["shippingFee"] = {"amount": "-1.00", "currencyCode": "USD"}
     answer = world.command("recordOrder", b.FEED, command)
-    assert [e["field"] for e in answer["userErrors"]] == [["input", "lines", "1", "id"],
-                                                          ["input", "shippingFee", "amount"]]
+    assert [e["field"] for e in answer["userErrors"]] == [
+        ["input", "lines", "1", "id"],
+        ["input", "shippingFee", "amount"],
+    ]
     assert world.table.orders == {}
 
 
@@ -170,7 +172,15 @@ def test_a_conflict_that_outlasts_the_retries_is_a_conflict_error_and_writes_not
     assert world.stored(rid).status.value == "REQUESTED"
 
 
-@pytest.mark.parametrize("payload", [{}, {"id": ""}, {"id": "R1", "extra": 1}])
-def test_malformed_input_is_invalid_input_with_its_path(payload):
+@pytest.mark.parametrize(
+    ("payload", "field"), [({}, ["id"]), ({"id": ""}, ["id"]), ({"id": "R1", "extra": 1}, ["extra"])]
+)
+def test_malformed_input_is_invalid_input_with_its_path(payload, field):
+    """The path of the mutation's own argument (cancelReturn takes `id`, no `input` object)."""
     answer = World().command("cancelReturn", b.AGENT, payload)
+    assert codes(answer) == ["INVALID_INPUT"] and answer["userErrors"][0]["field"] == field
+
+
+def test_a_wrapped_commands_path_starts_with_input():
+    answer = World().command("requestReturn", b.customer(), {"orderId": "O1"})
     assert codes(answer) == ["INVALID_INPUT"] and answer["userErrors"][0]["field"][0] == "input"

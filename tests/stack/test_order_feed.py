@@ -39,13 +39,25 @@ def test_payment_facts_are_locked_once_an_order_has_a_return(flow, gql, tokens, 
         *(li[k] for li in in_euros["lines"] for k in ("unitPrice", "unitTax")),
     ):
         part["currencyCode"] = "EUR"
+    to_canada = copy.deepcopy(order)  # the fees were decided for the US (FEE-US-*, LABEL-US)
+    to_canada["shippingAddress"] = {
+        **to_canada["shippingAddress"],
+        "countryCode": "CA",
+        "postalCode": "M5V 3L9",
+        "region": "ON",
+    }
     moved = copy.deepcopy(order)
     moved["lines"][0]["deliveredAt"] = iso(datetime.now(UTC) - timedelta(days=1))  # a later delivery
     removed = copy.deepcopy(order)
     removed["lines"][0]["deliveredAt"] = None
-    for attempt, field in ((redirected, ["input", "lines"]), (cheaper, ["input", "lines"]),
-                           (in_euros, ["input", "lines"]), (moved, ["input", "lines", "0", "deliveredAt"]),
-                           (removed, ["input", "lines", "0", "deliveredAt"])):
+    for attempt, field in (
+        (redirected, ["input", "paymentReference"]),
+        (cheaper, ["input", "lines"]),
+        (in_euros, ["input", "currencyCode"]),
+        (to_canada, ["input", "shippingAddress", "countryCode"]),
+        (moved, ["input", "lines", "0", "deliveredAt"]),
+        (removed, ["input", "lines", "0", "deliveredAt"]),
+    ):
         [error] = _record(gql, tokens, attempt)
         assert (error["code"], error["field"]) == ("INVALID_STATE", field), error
     assert stack.deps.repo.get_stored_order(order["id"]) == stored  # nothing changed

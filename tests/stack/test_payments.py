@@ -116,6 +116,13 @@ def test_unsigned_forged_and_stale_calls_answer_400_and_write_nothing(flow, stac
         == 400
     )
     assert post_stripe(stack, b"not json")[0] == 400
+    assert post_stripe(stack, b"[1, 2]")[0] == 400  # signed JSON that is no event
+    untyped = json.dumps({"id": "evt_untyped", "object": "event", "created": 1796040000,
+                          "data": {"object": {"id": refund_id, "object": "refund"}}}).encode()
+    assert post_stripe(stack, untyped)[1] == {"outcome": "ignored"}  # no type: nothing to act on
+    no_refund = json.dumps({"id": "evt_empty", "object": "event", "type": "refund.updated", "created": 1,
+                            "data": {}}).encode()
+    assert post_stripe(stack, no_refund)[0] == 400
     assert stack.deps.repo.get_return(rid).version == version
     assert _webhook_claims(stack) == claims
 
@@ -242,3 +249,18 @@ def test_a_refund_stripe_refuses_stays_owed_and_alerts_ops(flow, gql, tokens, st
         later.setattr(stack.deps, "clock", lambda: now + timedelta(days=8))
         assert deadline_due(rid, stack.deps) == "refund-failed"
     assert len(_ops_alerts(stack)) == alerts + 1
+
+
+def test_returns_inspected_before_any_is_paid_never_refund_more_than_the_items_cost(flow, tokens, stack):
+    """REFUND-AMOUNT: 0.335 × 3 paid 1.00 for the items (sum of rounded lines). Three returns of one
+    unit each are 0.34 each; inspected all before any refund, the third is capped at what is left."""
+    order = flow.record(order_input(line("L1", price="0.335", quantity=3)))
+    rids = [approved(flow, order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["id"]
+            for _ in range(3)]
+    for rid in rids:
+        receive(flow, rid)
+    settled = [inspect_all(flow, flow.get(rid))["id"] for rid in rids]
+    amounts = [refund(flow, rid)["refund"]["amount"]["amount"] for rid in settled]
+    assert amounts == ["0.34", "0.34", "0.32"]
+    paid = sum(r["amount"] for rid in rids for r in refunds_paid(stack, rid))
+    assert paid == 100  # cents: never more than the order paid for its items

@@ -122,20 +122,28 @@ def test_the_mailbox_renders(page, stack):
     shot(page, "local-mailbox")
 
 
-def test_deployed_sign_in_is_the_hosted_ui_with_pkce(page, stack):
-    """config.json says cognito: the portal sends the browser to the Hosted UI with an S256 challenge and
-    redeems the code with the matching verifier (Cognito is played by routes of this test)."""
-    domain = "auth.returns.test"
+@pytest.mark.parametrize(
+    ("app", "role", "home"),
+    [("portal", "customer", "My orders"), ("console", "agent", "Review queue")],
+)
+def test_deployed_sign_in_is_the_hosted_ui_of_the_apps_pool_with_pkce(page, stack, app, role, home):
+    """config.json says cognito: the portal sends the browser to the customers' Hosted UI, the console to
+    the staff one (MFA on), each with an S256 challenge, and redeems the code with the matching verifier
+    (Cognito is played by routes of this test; a request to the other pool's domain would leave loopback
+    and fail the test)."""
+    pools = {"customer": {"domain": "customers.auth.returns.test", "clientId": "portal-client"},
+             "staff": {"domain": "staff.auth.returns.test", "clientId": "staff-client"}}
+    pool = pools["customer" if role == "customer" else "staff"]
     seen: dict[str, str] = {}
     page.route(f"{stack.url}/config.json", lambda route: route.fulfill(json={
-        "graphqlUrl": "/graphql", "auth": {"mode": "cognito", "domain": domain, "clientId": "web-client"}}))
+        "graphqlUrl": "/graphql", "auth": {"mode": "cognito", **pools}}))
 
     def authorize(route):
         query = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
         seen.update(query)
         back = f"{query['redirect_uri']}?code=the-code&state={query['state']}"
         # sent back by a page, not a 302: Playwright routes no request of a redirect chain after the first,
-        # and the portal's answer below must be routed (it carries the deployed policy)
+        # and the app's answer below must be routed (it carries the deployed policy)
         route.fulfill(status=200, content_type="text/html",
                       body=f'<meta http-equiv="refresh" content="0;url={html.escape(back)}">')
 
@@ -145,27 +153,28 @@ def test_deployed_sign_in_is_the_hosted_ui_with_pkce(page, stack):
             b"="
         )
         ok = (digest.decode() == seen["code_challenge"] and form["code"] == "the-code"
-              and form["grant_type"] == "authorization_code" and form["redirect_uri"] == seen["redirect_uri"])
+              and form["grant_type"] == "authorization_code" and form["redirect_uri"] == seen["redirect_uri"]
+              and form["client_id"] == pool["clientId"])
         route.fulfill(
             status=200 if ok else 400,
             headers={"access-control-allow-origin": "*"},
-            json={"id_token": demo_token("customer"), "token_type": "Bearer"}
+            json={"id_token": demo_token(role), "token_type": "Bearer"}
             if ok
             else {"error": "invalid_grant"},
         )
 
-    page.route(f"https://{domain}/oauth2/authorize*", authorize)
-    page.route(f"https://{domain}/oauth2/token", token)
+    page.route(f"https://{pool['domain']}/oauth2/authorize*", authorize)
+    page.route(f"https://{pool['domain']}/oauth2/token", token)
 
-    def deployed_policy(route):  # CloudFront's policy names the Hosted UI (template.yaml, WebSecurityHeaders)
+    def deployed_policy(route):  # CloudFront names both Hosted UIs (template.yaml, WebSecurityHeaders)
         response = route.fetch()
-        policy = content_security_policy(connect=[f"https://{domain}"])
+        policy = content_security_policy(connect=[f"https://{p['domain']}" for p in pools.values()])
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
 
-    page.route(re.compile(r".*/portal/(\?.*)?$"), deployed_policy)
-    page.goto(f"{stack.url}/portal/")
+    page.route(re.compile(rf".*/{app}/(\?.*)?$"), deployed_policy)
+    page.goto(f"{stack.url}/{app}/")
     page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("heading", name="My orders").wait_for()
+    page.get_by_role("heading", name=home).wait_for()
     assert seen["code_challenge_method"] == "S256" and seen["response_type"] == "code"
-    assert seen["client_id"] == "web-client" and seen["redirect_uri"] == f"{stack.url}/portal/"
+    assert seen["client_id"] == pool["clientId"] and seen["redirect_uri"] == f"{stack.url}/{app}/"
     assert "code=" not in page.url  # the code leaves the address bar

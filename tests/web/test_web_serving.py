@@ -136,6 +136,8 @@ def test_publishing_puts_the_pages_and_their_config_in_the_bucket():
         "GraphQLUrl": "https://api.example/graphql",
         "CognitoDomain": "returns-dev.auth.us-east-1.amazoncognito.com",
         "UserPoolClientId": "client123",
+        "StaffCognitoDomain": "returns-dev-staff.auth.us-east-1.amazoncognito.com",
+        "StaffUserPoolClientId": "staff456",
         "WebBucketName": "web-bucket",
     }
     files = site_files(outputs)
@@ -155,7 +157,10 @@ def test_publishing_puts_the_pages_and_their_config_in_the_bucket():
         config = s3.get_object(Bucket="web-bucket", Key="config.json")
         assert config["CacheControl"] == "no-store"
         published = json.loads(config["Body"].read())
-        assert published["auth"] == {
-            "mode": "cognito", "domain": outputs["CognitoDomain"], "clientId": "client123"}
+        assert published["auth"] == {  # the portal's pool, and the staff apps'
+            "mode": "cognito",
+            "customer": {"domain": outputs["CognitoDomain"], "clientId": "client123"},
+            "staff": {"domain": outputs["StaffCognitoDomain"], "clientId": "staff456"},
+        }
         assert published["graphqlUrl"] == "/graphql"  # the pages' own origin (CSP connect-src 'self')
         assert s3.head_object(Bucket="web-bucket", Key="portal/portal.js")["ContentType"] == "text/javascript"

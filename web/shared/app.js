@@ -6,7 +6,8 @@ export class ApiError extends Error {
   constructor(message, code) { super(message); this.code = code; }
 }
 
-/** Runtime config served beside the pages: {graphqlUrl, auth: {mode: local|cognito, domain, clientId}}. */
+/** Runtime config served beside the pages: {graphqlUrl, auth: {mode: local|cognito, customer, staff}}
+ *  (deployed: customer and staff = {domain, clientId} of the customers' and the staff user pool). */
 async function loadConfig() {
   const response = await fetch('/config.json', { cache: 'no-store' });
   if (!response.ok) throw new Error(`config.json: ${response.status}`);

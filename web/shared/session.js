@@ -1,6 +1,8 @@
 // Who is signed in, per app (a tab keeps its own session: sessionStorage).
 //   local   (make dev): pick a demo user; the local stack mints a token (loopback only).
 //   cognito (deployed): the Hosted UI, authorization code + PKCE (S256); the id token is the bearer.
+//     Customers sign in to the customers' pool, staff to the staff pool (TOTP at every sign-in):
+//     config.auth.customer / config.auth.staff = {domain, clientId}.
 import { h, field, select, notice } from './ui.js';
 
 const PKCE_KEY = 'returns.pkce';
@@ -20,6 +22,9 @@ export class Session {
 
   get token() { return this.current?.token || null; }
 
+  /** This app's user pool in the runtime config: {domain, clientId}. */
+  pool(config) { return config.auth[this.role === 'customer' ? 'customer' : 'staff']; }
+
   start(token) {
     const claims = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
     const groups = claims['cognito:groups'] || [];
@@ -38,11 +43,12 @@ export class Session {
     sessionStorage.removeItem(PKCE_KEY);
     history.replaceState(null, '', location.pathname + location.hash);
     if (!pending || pending.state !== params.get('state')) throw new Error('The sign-in answer did not match this browser tab; please sign in again.');
-    const response = await fetch(`https://${config.auth.domain}/oauth2/token`, {
+    const pool = this.pool(config);
+    const response = await fetch(`https://${pool.domain}/oauth2/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
-        grant_type: 'authorization_code', client_id: config.auth.clientId, code: params.get('code'),
+        grant_type: 'authorization_code', client_id: pool.clientId, code: params.get('code'),
         redirect_uri: redirectUri(), code_verifier: pending.verifier,
       }),
     });
@@ -54,7 +60,7 @@ export class Session {
   /** The sign-in panel for this app's role. */
   signInForm(config, onSignedIn) {
     if (config.auth.mode === 'cognito') {
-      const button = h('button', { type: 'button', onclick: () => hostedUi(config) }, 'Sign in');
+      const button = h('button', { type: 'button', onclick: () => hostedUi(this.pool(config)) }, 'Sign in');
       return h('section', { class: 'card', 'aria-labelledby': 'signin-title' },
         h('h1', { id: 'signin-title' }, 'Sign in'), h('p', {}, 'You will be sent to the Allegra K sign-in page and back.'), button);
     }
@@ -93,14 +99,14 @@ function base64url(bytes) {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-async function hostedUi(config) {
+async function hostedUi(pool) {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
   sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
-  const url = new URL(`https://${config.auth.domain}/oauth2/authorize`);
+  const url = new URL(`https://${pool.domain}/oauth2/authorize`);
   url.search = new URLSearchParams({
-    response_type: 'code', client_id: config.auth.clientId, redirect_uri: redirectUri(), scope: 'openid email profile',
+    response_type: 'code', client_id: pool.clientId, redirect_uri: redirectUri(), scope: 'openid email profile',
     state, code_challenge: challenge, code_challenge_method: 'S256',
   });
   location.assign(url);

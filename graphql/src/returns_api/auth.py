@@ -1,8 +1,10 @@
 """The one place that decides who is calling: bearer JWT → Caller (or anonymous, or refused).
 
 local:   HS256 signed with RETURNS_LOCAL_JWT_SECRET; `exp` required; no issuer/audience checks.
-cognito: RS256 against the user pool's JWKS; issuer checked; audience = the app client
-         (id tokens: `aud`; access tokens: `client_id` with token_use=access).
+cognito: RS256 against the keys of the pool the token names, which must be one of the two trusted
+         pools (issuers.py: customers' and staff); audience = that pool's app client (id tokens:
+         `aud`; access tokens: `client_id` with token_use=access). Roles come only from the staff
+         pool (MFA on): a customer-pool token is a customer whatever groups it carries.
 Customers (no group) must carry `email` (in cognito mode also `email_verified`): a customer
 is their order email, so an unverified address would open someone else's orders; and it must be
 canonical (`is_canonical_email`), so a look-alike address cannot own another customer's orders.
@@ -17,17 +19,14 @@ from typing import Any
 
 import jwt
 
+from returns_api.issuers import InvalidCredential, TrustedIssuer, claimed_groups, issuer_of, issuer_table
 from returns_api.settings import Settings
 from returns_shared.domain.orders import is_canonical_email
 from returns_shared.service.ports import Caller
 from returns_shared.service.roles import STAFF_GROUPS, Role
 
-KNOWN_GROUPS = STAFF_GROUPS  # other groups of the user pool mean nothing here
+KNOWN_GROUPS = STAFF_GROUPS  # local tokens: other groups mean nothing (Cognito: issuers.py decides)
 LEEWAY_SECONDS = 30  # clock skew between the token issuer and Lambda
-
-
-class InvalidCredential(Exception):
-    """A token was presented and is not acceptable (never silently treated as anonymous)."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +64,10 @@ def bearer_token(header: str) -> str:
 
 def caller_from_token(token: str, settings: Settings) -> Caller:
     if settings.auth_mode == "cognito":
-        claims = _cognito_claims(token, settings)
-    else:
-        claims = _local_claims(token, settings)
-    return _caller(claims, require_verified_email=settings.auth_mode == "cognito")
+        claims, issuer = _cognito_claims(token, settings)
+        return _caller(claims, issuer.groups_granted(claims), require_verified_email=True)
+    claims = _local_claims(token, settings)
+    return _caller(claims, claimed_groups(claims) & KNOWN_GROUPS, require_verified_email=False)
 
 
 def _local_claims(token: str, settings: Settings) -> dict[str, Any]:
@@ -92,9 +91,15 @@ def jwk_client(jwks_url: str) -> jwt.PyJWKClient:
     return jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=3600, timeout=5)
 
 
-def _cognito_claims(token: str, settings: Settings) -> dict[str, Any]:
+def _cognito_claims(token: str, settings: Settings) -> tuple[dict[str, Any], TrustedIssuer]:
     try:
-        key = jwk_client(settings.cognito_jwks_url).get_signing_key_from_jwt(token)
+        unverified = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as exc:
+        raise InvalidCredential(f"the token is not valid: {exc}") from exc
+    # Keys are fetched only from a pool of the table, never from a URL the token names.
+    issuer = issuer_of(unverified, issuer_table(settings))
+    try:
+        key = jwk_client(issuer.jwks_url).get_signing_key_from_jwt(token)
     except jwt.PyJWKClientConnectionError:
         raise  # the key server is unreachable: our fault, not the caller's (masked as internal)
     except (jwt.PyJWKClientError, jwt.PyJWTError) as exc:
@@ -104,7 +109,7 @@ def _cognito_claims(token: str, settings: Settings) -> dict[str, Any]:
             token,
             key.key,
             algorithms=["RS256"],
-            issuer=settings.cognito_issuer,
+            issuer=issuer.url,
             options={"require": ["exp", "iat", "sub", "iss", "token_use"], "verify_aud": False},
             leeway=LEEWAY_SECONDS,
         )
@@ -112,32 +117,20 @@ def _cognito_claims(token: str, settings: Settings) -> dict[str, Any]:
         raise InvalidCredential("the token has expired") from exc
     except jwt.PyJWTError as exc:
         raise InvalidCredential(f"the token is not valid: {exc}") from exc
-    # Audience by hand: Cognito id and access tokens carry the app client in different claims.
-    token_use = claims.get("token_use")
-    client = settings.cognito_app_client_id
-    if token_use == "id":
-        audience = claims.get("aud")
-        if audience != client and not (isinstance(audience, list) and client in audience):
-            raise InvalidCredential("the token was issued to another app client")
-    elif token_use == "access":
-        if claims.get("client_id") != client:
-            raise InvalidCredential("the token was issued to another app client")
-    else:
-        raise InvalidCredential("token_use must be id or access")
-    return claims
+    # Audience by hand (Cognito id and access tokens carry the app client in different claims): the
+    # issuer's groups_granted checks it, with the roles its tokens may carry.
+    return claims, issuer
 
 
-def _caller(claims: Mapping[str, Any], *, require_verified_email: bool) -> Caller:
+def _caller(claims: Mapping[str, Any], groups: frozenset[str], *, require_verified_email: bool) -> Caller:
+    """`groups`: the roles the token's issuer grants (empty = a customer)."""
     sub = claims.get("sub")
     if not isinstance(sub, str) or not sub:
         raise InvalidCredential("the token has no subject")
-    groups = claims.get("cognito:groups", [])
-    if not isinstance(groups, list) or not all(isinstance(group, str) for group in groups):
-        raise InvalidCredential("cognito:groups must be a list of group names")
     email = claims.get("email")
     if email is not None and (not isinstance(email, str) or "@" not in email):
         raise InvalidCredential("the email claim is not an email address")
-    caller = Caller(sub=sub, email=email, groups=frozenset(groups) & KNOWN_GROUPS)
+    caller = Caller(sub=sub, email=email, groups=groups)
     if caller.role == Role.CUSTOMER:
         if not email:
             raise InvalidCredential("a customer token needs an email claim (use the ID token)")

@@ -36,8 +36,12 @@ class Settings(EnvironmentSettings):
     cognito_region: str | None = Field(
         None, validation_alias=AliasChoices("cognito_region", "COGNITO_REGION", "AWS_REGION")
     )
-    cognito_user_pool_id: str | None = None
-    cognito_app_client_id: str | None = None
+    # Two user pools (see issuers.py): customers' (MFA optional, groups ignored) and staff (MFA on).
+    customer_user_pool_id: str | None = None
+    customer_app_client_id: str | None = None
+    staff_user_pool_id: str | None = None
+    staff_app_client_id: str | None = None
+    order_feed_client_id: str | None = None  # the staff pool's client-credentials client (integration)
     graphql_ide: bool | None = None  # unset: on unless production
     max_body_bytes: int = Field(64 * 1024, gt=0)
     label_url_ttl_seconds: int = Field(15 * 60, gt=0)
@@ -54,7 +58,13 @@ class Settings(EnvironmentSettings):
         return settings
 
     @field_validator(
-        "stage", "local_jwt_secret", "auth_mode", "graphql_ide", "graphiql_assets_url", mode="before"
+        "stage",
+        "local_jwt_secret",
+        "auth_mode",
+        "graphql_ide",
+        "graphiql_assets_url",
+        "order_feed_client_id",
+        mode="before",
     )
     @classmethod
     def _blank_means_default(cls, value: Any, info: Any) -> Any:
@@ -68,13 +78,21 @@ class Settings(EnvironmentSettings):
         if self.production and self.auth_mode != "cognito":
             # A forgeable shared-secret token in production would be an open door.
             raise ValueError("STAGE=prod requires AUTH_MODE=cognito")
-        if self.auth_mode == "cognito" and not (
-            self.cognito_region and self.cognito_user_pool_id and self.cognito_app_client_id
-        ):
-            raise ValueError(
-                "AUTH_MODE=cognito needs COGNITO_REGION (or AWS_REGION), COGNITO_USER_POOL_ID "
-                "and COGNITO_APP_CLIENT_ID"
-            )
+        if self.auth_mode != "cognito":
+            return
+        needed = {
+            "COGNITO_REGION (or AWS_REGION)": self.cognito_region,
+            "CUSTOMER_USER_POOL_ID": self.customer_user_pool_id,
+            "CUSTOMER_APP_CLIENT_ID": self.customer_app_client_id,
+            "STAFF_USER_POOL_ID": self.staff_user_pool_id,
+            "STAFF_APP_CLIENT_ID": self.staff_app_client_id,
+        }
+        missing = [name for name, value in needed.items() if not value]
+        if missing:
+            raise ValueError(f"AUTH_MODE=cognito needs {', '.join(missing)}")
+        if self.customer_user_pool_id == self.staff_user_pool_id:
+            # one pool for both would honour groups on customer accounts and let staff skip MFA
+            raise ValueError("CUSTOMER_USER_POOL_ID and STAFF_USER_POOL_ID must name different pools")
 
     @property
     def production(self) -> bool:
@@ -85,11 +103,3 @@ class Settings(EnvironmentSettings):
         """GraphiQL, introspection and field suggestions: on locally, never in production."""
         enabled = not self.production if self.graphql_ide is None else self.graphql_ide
         return enabled and not self.production
-
-    @property
-    def cognito_issuer(self) -> str:
-        return f"https://cognito-idp.{self.cognito_region}.amazonaws.com/{self.cognito_user_pool_id}"
-
-    @property
-    def cognito_jwks_url(self) -> str:
-        return f"{self.cognito_issuer}/.well-known/jwks.json"

@@ -26,8 +26,9 @@ the five singletons below and the conventions written at the top of the template
    access block, ownership controls, lifecycle; SQS queue policies; the state machines,
    created from their ASL files with DefinitionSubstitutions applied, in moto's EXECUTING
    Step Functions backend; SES email identities are verified (whatever their Condition:
-   locally the sender must be able to send); with `cognito=True`, the Cognito user pools,
-   app clients and groups (real moto ids, moto-issued RS256 tokens; ~50 ms more per deploy).
+   locally the sender must be able to send); with `cognito=True`, the Cognito user pools (their
+   MFA configuration applied as CloudFormation does), resource servers, app clients, groups and
+   domains (real moto ids, moto-issued RS256 tokens; ~50 ms more per deploy).
 4. Not created (moto cannot run them, or they mean nothing locally), but named so that
    references to them resolve: Lambda functions (`<stack>-<LogicalId>`), layers, IAM roles,
    and by default Cognito (stable fake ids; locally the gateway runs with AUTH_MODE=local).

@@ -52,15 +52,28 @@ def bucket_gaps(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
         )
 
 
+# CreateUserPool / CreateUserPoolClient parameters that the template's properties carry as they are.
+_POOL_KEYS = ("UsernameAttributes", "AutoVerifiedAttributes", "Policies", "MfaConfiguration",
+              "AdminCreateUserConfig", "DeviceConfiguration", "AccountRecoverySetting", "DeletionProtection")
+_CLIENT_KEYS = ("ExplicitAuthFlows", "AllowedOAuthFlows", "AllowedOAuthScopes",
+                "AllowedOAuthFlowsUserPoolClient", "SupportedIdentityProviders", "CallbackURLs", "LogoutURLs",
+                "PreventUserExistenceErrors", "EnableTokenRevocation", "AccessTokenValidity",
+                "IdTokenValidity", "RefreshTokenValidity", "TokenValidityUnits", "ReadAttributes")
+
+
 def create_user_pool(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
     props = d.resolve(props)
-    kwargs: dict[str, Any] = {
-        "PoolName": props.get("UserPoolName") or f"{d.stack_name}-{lid}"
-    }
-    for key in ("UsernameAttributes", "AutoVerifiedAttributes", "Policies", "MfaConfiguration"):
-        if key in props:
-            kwargs[key] = props[key]
-    pool = d.client("cognito-idp").create_user_pool(**kwargs)["UserPool"]
+    kwargs: dict[str, Any] = {"PoolName": props.get("UserPoolName") or f"{d.stack_name}-{lid}"}
+    kwargs.update({key: props[key] for key in _POOL_KEYS if key in props})
+    cognito = d.client("cognito-idp")
+    pool = cognito.create_user_pool(**kwargs)["UserPool"]
+    if "EnabledMfas" in props:
+        # EnabledMfas is CloudFormation's: it applies the factors with SetUserPoolMfaConfig
+        cognito.set_user_pool_mfa_config(
+            UserPoolId=pool["Id"],
+            MfaConfiguration=props.get("MfaConfiguration", "OFF"),
+            SoftwareTokenMfaConfiguration={"Enabled": "SOFTWARE_TOKEN_MFA" in props["EnabledMfas"]},
+        )
     provider = f"cognito-idp.{d.region}.amazonaws.com/{pool['Id']}"
     d.physical[lid] = {
         "Ref": pool["Id"],
@@ -78,8 +91,7 @@ def create_user_pool_client(d: Deployment, lid: str, props: Mapping[str, Any]) -
         "ClientName": props.get("ClientName") or f"{d.stack_name}-{lid}",
         "GenerateSecret": str(props.get("GenerateSecret", False)).lower() == "true",
     }
-    if "ExplicitAuthFlows" in props:
-        kwargs["ExplicitAuthFlows"] = props["ExplicitAuthFlows"]
+    kwargs.update({key: props[key] for key in _CLIENT_KEYS if key in props})
     client = d.client("cognito-idp").create_user_pool_client(**kwargs)["UserPoolClient"]
     d.physical[lid] = {"Ref": client["ClientId"], "ClientId": client["ClientId"]}
 
@@ -92,6 +104,21 @@ def create_user_pool_group(d: Deployment, lid: str, props: Mapping[str, Any]) ->
         kwargs["Description"] = props["Description"]
     d.client("cognito-idp").create_group(**kwargs)
     d.physical[lid] = {"Ref": name}
+
+
+def create_resource_server(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
+    props = d.resolve(props)
+    d.client("cognito-idp").create_resource_server(
+        UserPoolId=props["UserPoolId"], Identifier=props["Identifier"], Name=props["Name"],
+        Scopes=props.get("Scopes", []),
+    )
+    d.physical[lid] = {"Ref": props["Identifier"]}
+
+
+def create_user_pool_domain(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
+    props = d.resolve(props)
+    d.client("cognito-idp").create_user_pool_domain(Domain=props["Domain"], UserPoolId=props["UserPoolId"])
+    d.physical[lid] = {"Ref": props["Domain"]}
 
 
 def verify_email_identity(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
@@ -160,8 +187,10 @@ GAPS: dict[str, Handler] = {"AWS::DynamoDB::Table": table_gaps, "AWS::S3::Bucket
 CREATE: dict[str, Handler] = {
     "AWS::SecretsManager::Secret": create_secret,
     "AWS::Cognito::UserPool": create_user_pool,
+    "AWS::Cognito::UserPoolResourceServer": create_resource_server,  # before the clients granted its scopes
     "AWS::Cognito::UserPoolClient": create_user_pool_client,
     "AWS::Cognito::UserPoolGroup": create_user_pool_group,
+    "AWS::Cognito::UserPoolDomain": create_user_pool_domain,
     "AWS::SES::EmailIdentity": verify_email_identity,
     "AWS::SQS::QueuePolicy": set_queue_policy,
     "AWS::StepFunctions::StateMachine": create_state_machine,

@@ -36,7 +36,13 @@ EMULATED_TYPES = frozenset(
 )
 #: Created through cognito-idp with deploy_stack(cognito=True); otherwise named only.
 COGNITO_TYPES = frozenset(
-    {"AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::Cognito::UserPoolGroup"}
+    {
+        "AWS::Cognito::UserPool",
+        "AWS::Cognito::UserPoolClient",
+        "AWS::Cognito::UserPoolGroup",
+        "AWS::Cognito::UserPoolResourceServer",
+        "AWS::Cognito::UserPoolDomain",
+    }
 )
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
 NAMED_ONLY_TYPES = frozenset(

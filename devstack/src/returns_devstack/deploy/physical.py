@@ -132,6 +132,10 @@ class Deployment:
             }
         if kind == "AWS::Cognito::UserPoolClient":
             return {"Ref": digest[:26], "ClientId": digest[:26]}
+        if kind == "AWS::Cognito::UserPoolDomain":
+            return {"Ref": self.resolve(props["Domain"])}
+        if kind == "AWS::Cognito::UserPoolResourceServer":
+            return {"Ref": self.resolve(props["Identifier"])}
         return {"Ref": self.resolve(props.get("GroupName")) or logical_id}
 
     # -- 1. create_stack with what moto's CloudFormation creates

@@ -30,6 +30,18 @@ SENDING_BLOCKED = frozenset(
 # connection errors propagate as they are: transient failures, retried with backoff by the caller.
 
 
+def _one_recipient(address: str) -> None:
+    """The order feed keeps an order's email as recorded (SCREEN-EMAIL flags malformed ones), so a
+    recipient can be "a@x.com, b@y.com" or "Jane <jane@x.com>": SES must never get more or other
+    recipients than one plain address. Such an email is undeliverable, given up and alerted."""
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        validate_email(address, check_deliverability=False)  # syntax only: no DNS at send time
+    except EmailNotValidError as exc:
+        raise MailRejected("InvalidRecipient", f"{address!r} is not one email address: {exc}") from exc
+
+
 class SesMailer:
     def __init__(
         self,
@@ -49,6 +61,7 @@ class SesMailer:
         )
 
     def send(self, email: Email) -> str:
+        _one_recipient(email.to)
         request: dict[str, Any] = {
             "FromEmailAddress": self.sender,
             "Destination": {"ToAddresses": [email.to]},

@@ -31,18 +31,22 @@ class StripeWebhookEvents:
             )
         except stripe.SignatureVerificationError as exc:
             raise InvalidWebhook(f"the Stripe signature does not match: {exc.user_message or exc}") from exc
-        except ValueError as exc:  # not JSON
+        except (ValueError, TypeError, AttributeError) as exc:  # not JSON, or JSON that is no event
             raise InvalidWebhook("the body is not a Stripe event") from exc
-        if event.type not in REFUND_EVENTS:
+        data = event.to_dict()  # signed by Stripe, but read defensively: a malformed event is a 400
+        if data.get("type") not in REFUND_EVENTS:
             return None
-        refund = event.data.object.to_dict()
-        if refund.get("object") != "refund":
-            raise InvalidWebhook(f"a {event.type} event without a refund object")
+        refund = (data.get("data") or {}).get("object") or {}
+        if refund.get("object") != "refund" or not refund.get("id") or not data.get("id"):
+            raise InvalidWebhook(f"a {data.get('type')} event without an id or a refund object")
+        created = data.get("created")
+        if not isinstance(created, int):
+            raise InvalidWebhook("a Stripe event without its creation time")
         return RefundUpdate(
-            event_id=event.id,
-            refund_id=refund["id"],
+            event_id=str(data["id"]),
+            refund_id=str(refund["id"]),
             status=refund_status(refund.get("status")),
             failure_reason=refund.get("failure_reason"),
             return_id=(refund.get("metadata") or {}).get("return_id"),
-            occurred_at=datetime.fromtimestamp(event.created, UTC),
+            occurred_at=datetime.fromtimestamp(created, UTC),
         )

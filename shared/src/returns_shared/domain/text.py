@@ -40,6 +40,10 @@ def text_problem(value: str, *, multiline: bool = False) -> str | None:
 
 def key_problem(value: str) -> str | None:
     """Why `value` may not be an identifier (a DynamoDB key part), or None."""
-    if len(value.encode("utf-8")) > MAX_KEY_BYTES:
+    try:
+        size = len(value.encode("utf-8"))
+    except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800") is no text at all
+        return "must be valid Unicode text (no lone surrogate code points)"
+    if size > MAX_KEY_BYTES:
         return f"must be at most {MAX_KEY_BYTES} bytes (UTF-8)"
     return text_problem(value)

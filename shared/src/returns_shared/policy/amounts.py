@@ -22,15 +22,20 @@ def items_paid(order: Order) -> Money:
     return Money(amount=total, currency=order.currency)
 
 
-def refunded_items(order: Order, prior_returns: Sequence[Return]) -> Decimal:
-    """Item part already refunded by earlier REFUNDED returns of this order.
+SETTLED = frozenset({ReturnStatus.INSPECTED, ReturnStatus.REFUNDED})
 
-    The settlement's item part when there is one (it is what was paid out), else the request's.
+
+def refunded_items(order: Order, prior_returns: Sequence[Return]) -> Decimal:
+    """Item part already refunded, or settled to be refunded, by earlier returns of this order.
+
+    "Refunded before" counts an inspected return whose refund is not paid yet too: its settlement is
+    owed, and counting only paid ones let two returns inspected before either was paid both take the
+    whole cap (REFUND-AMOUNT). The settlement's item part when there is one, else the request's.
     Shipping credits are not item amounts and do not count.
     """
     total = Decimal("0.00")
     for ret in prior_returns:
-        if ret.order_id != order.id or ret.status != ReturnStatus.REFUNDED:
+        if ret.order_id != order.id or ret.status not in SETTLED:
             continue
         settled = ret.settlement.quote if ret.settlement is not None else ret.quote
         total += settled.items_subtotal.amount

@@ -7,6 +7,7 @@ metadata. Any flag sends the request to review; each flag says which clause and 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from decimal import Decimal
 from functools import lru_cache
@@ -62,7 +63,7 @@ def amount_flags(
                 _flag(
                     "SCREEN-AMOUNT",
                     f"item value {value} {order.currency} is at least {rules.history_multiple} x the mean "
-                    f"{mean.quantize(Decimal('0.01'))} {order.currency} of the customer's {len(earlier)} "
+                    f"{_shown(mean)} {order.currency} of the customer's {len(earlier)} "
                     "earlier return request(s)",
                 )
             )
@@ -103,9 +104,17 @@ def address_flags(order: Order, *, policy: PolicyDocument) -> list[ScreeningFlag
     return flags
 
 
+def _shown(mean: Decimal) -> str:
+    """The mean as the decision used it: cents when exact, else four places (59.995 is not "60.00")."""
+    cents = mean.quantize(Decimal("0.01"))
+    return str(cents) if cents == mean else str(mean.quantize(Decimal("0.0001")))
+
+
 # -- SCREEN-CONTACT -------------------------------------------------------------------------
 def name_problem(name: str, *, policy: PolicyDocument) -> str | None:
-    """Why a name looks abnormal (digits, under two letters, a placeholder word), or None."""
+    """Why a name looks abnormal (digits, under two letters, a placeholder word), or None. Compared in
+    NFKC form: full-width "Ｔｅｓｔ" is the placeholder "test", not a name."""
+    name = unicodedata.normalize("NFKC", name)
     if any(ch.isdigit() for ch in name):
         return "contains digits"
     if sum(1 for ch in name if ch.isalpha()) < 2:

@@ -29,8 +29,9 @@ CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHO
 OWNER_OR_AGENT = frozenset({CUSTOMER, AGENT})  # customers on their own orders; agents on their behalf
 AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE}), frozenset({INTEGRATION})
 
-RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, orders.record_order)
-REQUEST_RETURN = Command("requestReturn", REQUEST, RequestReturn, OWNER_OR_AGENT, requests.request_return)
+RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, orders.record_order, wrapped=True)
+REQUEST_RETURN = Command("requestReturn", REQUEST, RequestReturn, OWNER_OR_AGENT, requests.request_return,
+                         wrapped=True)
 CANCEL_RETURN = Command("cancelReturn", REQUEST, ById, OWNER_OR_AGENT, requests.cancel_return)
 SUBMIT_TRACKING = Command("submitReturnTracking", REQUEST, SubmitTracking, OWNER_OR_AGENT,
                           requests.submit_tracking)

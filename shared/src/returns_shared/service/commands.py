@@ -157,12 +157,13 @@ class InspectReturn(ById):
 M = TypeVar("M", bound=CommandModel)
 
 
-def parse_command(model: type[M], payload: Mapping[str, Any]) -> M:
-    """Validate a command payload; the first problem becomes an INVALID_INPUT error with its path."""
+def parse_command(model: type[M], payload: Mapping[str, Any], *, prefix: tuple[str, ...] = ("input",)) -> M:
+    """Validate a command payload; the first problem becomes an INVALID_INPUT error with its path (as the
+    GraphQL caller sees it: under `input` for the mutations that take one input object)."""
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
         first = exc.errors()[0]
         path = tuple(str(part) for part in first["loc"])
         message = first["msg"].removeprefix("Value error, ")
-        raise InvalidInput(f"{'.'.join(path) or 'input'}: {message}", field=("input", *path)) from exc
+        raise InvalidInput(f"{'.'.join(path) or 'input'}: {message}", field=(*prefix, *path)) from exc

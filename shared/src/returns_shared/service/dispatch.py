@@ -35,12 +35,14 @@ class Command(Generic[M]):
     input: type[M]
     roles: frozenset[Role]
     handler: Callable[[M, Caller, Dependencies], Answer]
+    wrapped: bool = False  # the mutation takes one `input:` argument: error paths start with "input"
 
     def run(self, payload: Mapping[str, Any], caller: Caller, deps: Dependencies) -> Answer:
         """Role first (the gateway checked it too), then the input, then the handler."""
         if caller.role not in self.roles:
             raise Forbidden(f"a caller in role {caller.role} may not do this")
-        return self.handler(parse_command(self.input, payload), caller, deps)
+        return self.handler(parse_command(self.input, payload, prefix=("input",) if self.wrapped else ()),
+                            caller, deps)
 
 
 def user_errors(error: DomainError) -> list[dict[str, Any]]:

@@ -83,21 +83,31 @@ def build_order(cmd: RecordOrder, deps: Dependencies) -> Order:
 
 
 
-
-
-def _priced_facts(order: Order) -> tuple[Any, ...]:
-    """What returns were priced, judged and will be paid on: may not change once a return exists
-    (the payment reference too: the order feed must not redirect a refund to another payment)."""
-    return (
-        order.currency,
-        order.payment_reference,
-        customer_key(order.email),
-        tuple(
+def _locked_facts(order: Order) -> dict[tuple[str, ...], Any]:
+    """What returns were priced, judged and will be paid on, by the input field that carries it: none
+    may change once a return exists. The payment reference: the order feed must not redirect a refund
+    to another payment; the shipping country: the fees (FEE-*, LABEL-US) are decided by it."""
+    return {
+        ("input", "currencyCode"): order.currency,
+        ("input", "paymentReference"): order.payment_reference,
+        ("input", "email"): customer_key(order.email),
+        ("input", "shippingAddress", "countryCode"): order.shipping_address.country_code,
+        ("input", "lines"): tuple(
             (line.id, line.sku, line.category, line.quantity, line.unit_price, line.unit_tax, line.set_id,
              line.free_gift, line.non_returnable)
             for line in order.lines
         ),
-    )
+    }
+
+
+def _refuse_changed_facts(order: Order, stored: Order) -> None:
+    before = _locked_facts(stored)
+    for field, value in _locked_facts(order).items():
+        if value != before[field]:
+            raise InvalidState(
+                f"this order has returns: its {field[-1]} can no longer change (lines, prices, currency, "
+                "email, payment reference and shipping country are locked)", field=field,
+            )
 
 
 def _refuse_moved_deliveries(order: Order, stored: Order) -> None:
@@ -112,8 +122,7 @@ def _refuse_moved_deliveries(order: Order, stored: Order) -> None:
         ):
             raise InvalidState(
                 f"line {line.id} was delivered at {before.delivered_at.isoformat()}; once an order has "
-                "returns a "
-                "delivery date can be filled in, never moved or removed",
+                "returns a delivery date can be filled in, never moved or removed",
                 field=("input", "lines", str(index), "deliveredAt"),
             )
 
@@ -128,11 +137,7 @@ def record_order(cmd: RecordOrder, caller: Caller, deps: Dependencies) -> Answer
         ):
             return {"orderId": order.id}  # the feed resent the same order: nothing to do
         if stored.return_ids:
-            if _priced_facts(order) != _priced_facts(stored.order):
-                raise InvalidState(
-                    "this order has returns: its lines, prices, currency, email and payment reference can no "
-                    "longer change", field=("input", "lines"),
-                )
+            _refuse_changed_facts(order, stored.order)
             _refuse_moved_deliveries(order, stored.order)
     uow = deps.unit_of_work()
     uow.save_order(order, seen=stored)

@@ -151,6 +151,7 @@ class UnitOfWork(Protocol):
     def save_return(self, ret: Return) -> None: ...  # conditioned on ret.version, then version + 1
     def save_order(self, order: Order, *, seen: StoredOrder | None) -> None: ...  # None: must be new
     def attach_return_to_order(self, stored: StoredOrder, return_id: str) -> None: ...  # bumps its version
+    def serialise_on_order(self, stored: StoredOrder) -> None: ...  # the order unchanged since read; bumps it
     def claim_idempotency(
         self, customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime
     ) -> None: ...

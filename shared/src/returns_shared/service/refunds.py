@@ -98,16 +98,19 @@ def inspect_return(cmd: InspectReturn, caller: Caller, deps: Dependencies) -> An
         raise InvalidState(
             f"only a received return can be inspected; this one is {ret.status}", field=("id",)
         )
-    order = deps.order_of(ret)
-    prior = [r for r in deps.repo.returns_of_order(order.id) if r.id != ret.id]
+    stored = deps.repo.get_stored_order(ret.order_id)
+    if stored is None:
+        raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
+    # the order's other returns, consistently: the refund cap counts every settled one (REFUND-AMOUNT)
+    prior = [r for r in deps.repo.get_returns(stored.return_ids).values() if r.id != ret.id]
     inspected = [InspectedLine(li.order_line_id, li.condition, li.defect_confirmed) for li in cmd.lines]
-    try:
-        lines, settlement = settle(order, ret, inspected, prior, policy=deps.policy())
-    except InvalidInput as error:
-        error.field = ("lines", *(error.field or ()))
-        raise
+    lines, settlement = settle(stored.order, ret, inspected, prior, policy=deps.policy())
     ret.inspect(inspected=lines, settlement=settlement, actor=caller.actor, at=deps.clock())
-    deps.save_return(ret)
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    uow.serialise_on_order(stored)  # two inspections of one order never decide the cap at once
+    uow.commit()
+    ret.version += 1
     if ret.sla_breached_at is not None:  # pinned: after an SLA breach, refund as soon as inspected
         # InvalidState: the deadline workflow refunded it meanwhile; PaymentUnavailable: the reconcile job
         # pays it once the provider is back. The inspection stands either way, so no userError.

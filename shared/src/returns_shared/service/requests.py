@@ -65,7 +65,7 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
     requested = [RequestedLine(line.order_line_id, line.quantity, line.reason) for line in cmd.lines]
     try:
         decided = quote(order, requested, cmd.method, prior, policy=policy, now=now)
-    except (InvalidInput, NotFound) as error:
+    except DomainError as error:  # the quote's refusals name fields of the input object
         error.field = ("input", *(error.field or ()))
         raise
     refusals: list[Any] = []
@@ -145,10 +145,13 @@ def expire_approved(deps: Dependencies, *, page_size: int = 100) -> dict[str, in
     safe to run twice at once (each expiry is a version-conditioned write)."""
     policy, now = deps.policy(), deps.clock()
     counts = {"examined": 0, "expired": 0, "conflicts": 0}
+    # the status index sorts by when a return became APPROVED: only those approved long enough ago are
+    # read (the newest approvals, most of the queue, are not looked at every hour)
+    approved_before = now - timedelta(days=policy.expiry.approved_days) + timedelta(seconds=1)
     after = None
     while True:
         page, after = deps.repo.returns_in_status(
-            ReturnStatus.APPROVED, older_than=now, limit=page_size, after=after
+            ReturnStatus.APPROVED, older_than=approved_before, limit=page_size, after=after
         )
         for ret in page:
             counts["examined"] += 1

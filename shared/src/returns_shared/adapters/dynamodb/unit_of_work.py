@@ -73,6 +73,22 @@ class DynamoUnitOfWork:
             }
         )
 
+    def serialise_on_order(self, stored: StoredOrder) -> None:
+        """Conditions the commit on the order being unchanged since it was read, and bumps its version:
+        decisions over an order's returns together (the refund cap) are taken one at a time."""
+        self._writes.append(
+            {
+                "Update": {
+                    "TableName": self.table_name,
+                    "Key": items.order_key(stored.order.id),
+                    "UpdateExpression": "SET version = :next",
+                    "ConditionExpression": "version = :seen",
+                    "ExpressionAttributeValues": {":seen": {"N": str(stored.version)},
+                                                  ":next": {"N": str(stored.version + 1)}},
+                }
+            }
+        )
+
     # -- side records ----------------------------------------------------------------------
     def claim_idempotency(self, customer: str, key: str, *, return_id: str, fingerprint: str,
                           expires_at: datetime) -> None:
