@@ -124,12 +124,13 @@ class FakeReader:
         return Page(items=[], next_cursor=None)
 
     def list_returns(self, *, first: int, after: str | None, status: ReturnStatus | None = None,
-                     order_id: str | None = None, customer_email: str | None = None) -> Page:
+                     order_id: str | None = None, customer_email: str | None = None,
+                     oldest_first: bool = False) -> Page:
         self._called("list_returns")
         self.list_calls.append({"first": first, "after": after, "status": status, "order_id": order_id,
-                                "customer_email": customer_email})
+                                "customer_email": customer_email, "oldest_first": oldest_first})
         items = [
-            r for r in sorted(self.returns.values(), key=lambda r: r.id)
+            r for r in sorted(self.returns.values(), key=lambda r: r.id, reverse=oldest_first)
             if (status is None or r.status == status)
             and (order_id is None or r.order_id == order_id)
             and (customer_email is None or r.customer_email == customer_email)

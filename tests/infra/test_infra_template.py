@@ -150,8 +150,23 @@ def test_http_api_routes_have_no_authorizer(cfn: dict[str, Any]) -> None:
     for operation in paths.values():
         assert "security" not in operation
     assert "securitySchemes" not in api.get("components", {})
-    cors = api["x-amazon-apigateway-cors"]
-    assert set(cors["allowMethods"]) >= {"GET", "POST"}
+
+
+def test_every_api_route_has_a_throttle_of_its_own(cfn: dict[str, Any]) -> None:
+    """Route settings are buckets per route: GraphQL traffic (the anonymous returnPolicy included)
+    cannot use up the providers' webhooks, and no route is left on the default."""
+    [stage] = [r["Properties"] for r in cfn["Resources"].values() if r["Type"] == "AWS::ApiGatewayV2::Stage"]
+    paths = cfn["Resources"]["HttpApi"]["Properties"]["Body"]["paths"]
+    routes = {f"{method.upper()} {path}" for path, methods in paths.items() for method in methods}
+    assert set(stage["RouteSettings"]) == routes
+    params = cfn["Parameters"]
+    for webhook in ("POST /webhooks/stripe", "POST /webhooks/easypost"):
+        limits = stage["RouteSettings"][webhook]
+        # sized to the function's reserved concurrency: what the API lets through, the function takes
+        assert limits["ThrottlingRateLimit"] <= params["FunctionReservedConcurrency"]["Default"]
+        assert limits["ThrottlingBurstLimit"] >= limits["ThrottlingRateLimit"]
+    graphql = stage["RouteSettings"]["POST /graphql"]
+    assert graphql["ThrottlingRateLimit"] <= params["GatewayReservedConcurrency"]["Default"]
 
 
 def test_least_privilege(cfn: dict[str, Any]) -> None:

@@ -160,14 +160,15 @@ class FakeRepository:
         return page, (key(page[-1]) if len(matching) > limit else None)
 
     def list_returns(self, *, first: int, after: str | None, status: ReturnStatus | None = None,
-                     order_id: str | None = None, customer_email: str | None = None) -> Page[Return]:
-        scope = f"{status}|{order_id}|{customer_email}"
+                     order_id: str | None = None, customer_email: str | None = None,
+                     oldest_first: bool = False) -> Page[Return]:
+        scope = f"{status}|{order_id}|{customer_email}|{oldest_first}"
         start = int(self.cursors.decode(scope, after)) if after else 0
         matching = sorted((r for r in self.table.returns.values()
                            if (status is None or r.status == status)
                            and (order_id is None or r.order_id == order_id)
                            and (customer_email is None or r.customer_email == customer_key(customer_email))),
-                          key=lambda r: (r.created_at, r.id), reverse=True)
+                          key=lambda r: (r.created_at, r.id), reverse=not oldest_first)
         items = [r.model_copy(deep=True) for r in matching[start:start + first]]
         more = start + first < len(matching)
         return Page(items=items, next_cursor=self.cursors.encode(scope, start + first) if more else None)

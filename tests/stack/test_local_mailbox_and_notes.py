@@ -1,6 +1,7 @@
 """Rough edges a newcomer met: the local mailbox (each recipient once, HTML emails as sandboxed HTML,
-a JSON view that survives attachments), a clause flagged twice named once, timeline instants in Z,
-and a refund email that never promises a day already past."""
+newest first a page at a time, a JSON view that survives attachments and keeps text and HTML apart),
+a clause flagged twice named once, timeline instants in Z, and a refund email that never promises a
+day already past."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from returns_devstack.local_routes import local_app
+from returns_devstack.mailbox_page import mail_page
 
 from .lifecycle_helpers import approved, inspect_all, mails_about, ok, receive, refund
 from .support import iso, line, order_input
@@ -40,6 +42,39 @@ def test_the_mailbox_lists_each_recipient_once_renders_html_sandboxed_and_answer
     frames = re.findall(r"<iframe sandbox title=\"[^\"]*\" srcdoc=\"([^\"]*)\"", page)
     assert frames and all("&lt;" in frame and "<" not in frame for frame in frames)  # escaped into srcdoc
     assert "application/pdf" in page
+
+
+def test_the_json_view_keeps_the_text_and_the_html_part_of_a_simple_email_apart(flow, stack):
+    order = flow.record(order_input(line(), email="pat@example.com"))
+    ret = approved(flow, order)  # self-ship: the instructions are a simple email, text and HTML
+    answer = _get(local_app(stack), "/_local/mail", "application/json").json()
+    [mail] = [m for m in answer if ret["id"] in m["subject"] and not m["attachments"]][:1]
+    assert mail["html"].lstrip().lower().startswith(("<!doctype html", "<html"))
+    assert "<" not in mail["text"] and ret["id"] in mail["text"]  # the text part, not the HTML again
+    assert "body" not in mail
+
+
+def _mails(count: int) -> list[dict]:
+    return [{"id": f"m{n}", "to": ["pat@example.com"], "subject": f"Mail {n}", "text": None,
+             "html": f"<html><body>mail {n}</body></html>", "body": "", "attachments": []}
+            for n in range(1, count + 1)]
+
+
+def test_the_mailbox_page_shows_the_newest_mail_a_page_at_a_time():
+    mails = _mails(45)
+    first = mail_page(mails)
+    assert re.findall(r"<h2>(\d+)\. ", first) == [str(n) for n in range(45, 25, -1)]  # newest first, 20
+    assert first.count("<iframe") == 20 and 'href="/_local/mail?before=26">Older mail' in first
+    assert "Newer mail" not in first
+    second = mail_page(mails, before="26")
+    assert re.findall(r"<h2>(\d+)\. ", second) == [str(n) for n in range(25, 5, -1)]
+    assert 'before=46">Newer mail' in second and 'before=6">Older mail' in second
+    last = mail_page(mails, before="6")
+    assert re.findall(r"<h2>(\d+)\. ", last) == ["5", "4", "3", "2", "1"] and "Older mail" not in last
+    mails += _mails(50)[45:]  # new mail arrives: an older page still shows the same mails
+    assert re.findall(r"<h2>(\d+)\. ", mail_page(mails, before="26")) == [str(n) for n in range(25, 5, -1)]
+    assert mail_page(mails, before="junk") == mail_page(mails)
+    assert "No mail sent yet" in mail_page([])
 
 
 def test_a_clause_flagged_twice_is_named_once_in_the_timeline_and_the_email(flow, stack, mailbox):

@@ -1,5 +1,6 @@
-"""`returns`: a Relay connection paged by DynamoDB keys, newest first, filtered by status and order;
-customers see only their own; cursors are opaque and cannot be replayed against another listing."""
+"""`returns`: a Relay connection paged by DynamoDB keys, newest first (or oldest first: `reverse`),
+filtered by status and order; customers see only their own; cursors are opaque and cannot be replayed
+against another listing."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from datetime import UTC, datetime
 
 from .support import line, order_input
 
-PAGE = """query($first: Int, $after: String, $status: ReturnStatus, $orderId: ID) {
-  returns(first: $first, after: $after, status: $status, orderId: $orderId) {
+PAGE = """query($first: Int, $after: String, $status: ReturnStatus, $orderId: ID,
+    $reverse: Boolean! = false) {
+  returns(first: $first, after: $after, status: $status, orderId: $orderId, reverse: $reverse) {
     edges { cursor node { id status createdAt } } pageInfo { hasNextPage endCursor } } }"""
 
 
-def _all_pages(gql, token, **filters):
-    ids, after = [], None
+def _all_pages(gql, token, **filters) -> list[str]:
+    ids: list[str] = []
+    after = None
     while True:
         page = gql(PAGE, {"first": 2, "after": after, **filters}, token=token)["returns"]
         ids += [edge["node"]["id"] for edge in page["edges"]]
@@ -52,6 +55,32 @@ def test_pages_filters_and_ownership(flow, gql, tokens):
     assert forged.get("errors")
     too_many = gql.raw(PAGE, {"first": 101}, token=tokens.agent).json()
     assert too_many.get("errors")
+
+
+def test_the_review_queue_lists_the_longest_waiting_first(flow, gql, tokens):
+    """`reverse: true` with a status: oldest status change first (GSI3's order), page after page."""
+    flagged = []
+    for n in range(3):  # 620.00 is over SCREEN-AMOUNT: each waits for a review, one after the other
+        order = flow.record(order_input(line("L1", price="620.00", category="OUTERWEAR"),
+                                        email=f"queue.{n}@example.com"))
+        ret = flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["return"]
+        assert ret["status"] == "UNDER_REVIEW"
+        flagged.append(ret["id"])
+    queue = _all_pages(gql, tokens.agent, status="UNDER_REVIEW", reverse=True)
+    oldest_first = [i for i in queue if i in flagged]
+    newest_first = [i for i in _all_pages(gql, tokens.agent, status="UNDER_REVIEW") if i in flagged]
+    assert oldest_first == flagged and newest_first == list(reversed(flagged))
+    customer = tokens.customer("queue.1@example.com")
+    assert _all_pages(gql, customer, reverse=True) == [flagged[1]]  # customers: their own, either way
+
+    # a cursor of the oldest-first listing does not continue the newest-first one
+    cursor = gql(PAGE, {"first": 1, "status": "UNDER_REVIEW", "reverse": True},
+                 token=tokens.agent)["returns"]["pageInfo"]["endCursor"]
+    mixed = gql.errors(PAGE, {"first": 1, "status": "UNDER_REVIEW", "after": cursor}, token=tokens.agent)
+    assert [e["extensions"]["code"] for e in mixed] == ["BAD_USER_INPUT"]
+    # all returns are walked newest first only (month buckets)
+    unsorted = gql.errors(PAGE, {"first": 1, "reverse": True}, token=tokens.agent)
+    assert [e["extensions"]["code"] for e in unsorted] == ["BAD_USER_INPUT"]
 
 
 def test_a_signed_cursor_is_still_bounded(flow, gql, tokens, stack):

@@ -1,6 +1,7 @@
 """Browser tests: `make dev`'s server on free ports, driven by Playwright in the system Chromium (Debian's
 `chromium`; Playwright's own browser download needs the internet). Every request a page makes beyond
-loopback is refused and fails the test: no CDN at run time."""
+loopback is refused and fails the test: no CDN at run time. The pages run under the server's
+Content-Security-Policy, and anything it blocks fails the test too."""
 
 from __future__ import annotations
 
@@ -101,16 +102,26 @@ def new_context(browser: Any, **options: Any) -> tuple[Any, Offline]:
     return context, offline
 
 
+def csp_violations(page: Any) -> list[str]:
+    """What the Content-Security-Policy blocks on this page from now on (Chromium reports each one)."""
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return blocked
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context, offline = new_context(browser)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    blocked = csp_violations(page)
     yield page
     context.close()
     assert offline.refused == [], f"pages reached beyond this machine: {offline.refused}"
     assert errors == [], errors
+    assert blocked == [], f"the Content-Security-Policy blocked: {blocked}"
 
 
 def shot(page: Any, name: str) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from returns_devstack.security_headers import content_security_policy
 from returns_devstack.tokens import demo_token
 
 from .conftest import accessible, new_context, shot, sign_in
@@ -139,9 +141,11 @@ def test_deployed_sign_in_is_the_hosted_ui_of_the_apps_pool_with_pkce(page, stac
     def authorize(route):
         query = {k: v[0] for k, v in parse_qs(urlparse(route.request.url).query).items()}
         seen.update(query)
-        route.fulfill(
-            status=302, headers={"location": f"{query['redirect_uri']}?code=the-code&state={query['state']}"}
-        )
+        back = f"{query['redirect_uri']}?code=the-code&state={query['state']}"
+        # sent back by a page, not a 302: Playwright routes no request of a redirect chain after the first,
+        # and the app's answer below must be routed (it carries the deployed policy)
+        route.fulfill(status=200, content_type="text/html",
+                      body=f'<meta http-equiv="refresh" content="0;url={html.escape(back)}">')
 
     def token(route):
         form = {k: v[0] for k, v in parse_qs(route.request.post_data).items()}
@@ -161,6 +165,13 @@ def test_deployed_sign_in_is_the_hosted_ui_of_the_apps_pool_with_pkce(page, stac
 
     page.route(f"https://{pool['domain']}/oauth2/authorize*", authorize)
     page.route(f"https://{pool['domain']}/oauth2/token", token)
+
+    def deployed_policy(route):  # CloudFront names both Hosted UIs (template.yaml, WebSecurityHeaders)
+        response = route.fetch()
+        policy = content_security_policy(connect=[f"https://{p['domain']}" for p in pools.values()])
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
+    page.route(re.compile(rf".*/{app}/(\?.*)?$"), deployed_policy)
     page.goto(f"{stack.url}/{app}/")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name=home).wait_for()

@@ -26,6 +26,7 @@ INSPECT = """mutation($id: ID!) {
   inspectReturn(id: $id, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
   userErrors { code } } }"""
 REFUND = "mutation($id: ID!) { issueRefund(id: $id) { return { refund { status failureReason } } } }"
+NOTE = "The sleeves are longer than the size chart says"
 
 
 def _return_id(page) -> str:
@@ -74,6 +75,7 @@ def test_agent_approves_warehouse_inspects_customer_sees_the_refund(browser, pag
     page.goto(f"{stack.url}/portal/#/order/AK-1003/return")
     page.get_by_label("Return this item").check()
     page.get_by_label("Reason").select_option("STYLE")
+    page.get_by_label("Note (optional)").fill(NOTE)  # the customer explains; staff read it
     page.get_by_label("I ship it myself").check()
     page.get_by_test_id("quote-total").wait_for()
     page.get_by_label("The items are new").check()
@@ -89,6 +91,7 @@ def test_agent_approves_warehouse_inspects_customer_sees_the_refund(browser, pag
     sign_in(agent, stack, "console")
     card = agent.get_by_role("region", name=return_id)
     card.get_by_text("SCREEN-AMOUNT", exact=True).first.wait_for()
+    card.get_by_text(NOTE).wait_for()
     accessible(agent)
     shot(agent, "console-review-queue")
     card.get_by_label(f"Note for {return_id} (optional)").fill("Confirmed with the customer by phone")
@@ -113,6 +116,7 @@ def test_agent_approves_warehouse_inspects_customer_sees_the_refund(browser, pag
     warehouse.get_by_role("button", name="Receive the package").click()
     preview = warehouse.get_by_test_id("preview-amount")
     preview.wait_for()
+    warehouse.get_by_role("group", name=re.compile("Wool")).get_by_text(NOTE).wait_for()
     quoted = stack.gql(RETURN, {"id": return_id})["return"]["quote"]["total"]["amount"]
     assert preview.inner_text() == f"${float(quoted):,.2f}"
     warehouse.get_by_label("Condition").select_option("WORN")  # the preview follows the inspection

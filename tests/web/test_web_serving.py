@@ -1,6 +1,6 @@
 """The pages as the local stack serves them: every file GraphiQL's page names is served from the npm
-install with the exact bytes its integrity hash pins (GraphiQL works offline), the runtime config, and
-the local sign-in, which answers on loopback only."""
+install with the exact bytes its integrity hash pins (GraphiQL works offline), the runtime config, the
+local sign-in, which answers on loopback only, and the security headers (Content-Security-Policy)."""
 
 from __future__ import annotations
 
@@ -15,20 +15,32 @@ import httpx
 import jwt
 import pytest
 from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
 from strawberry.http.ides import get_graphql_ide_html
 
 from returns_api.graphiql import ide_assets, offline_ide
+from returns_devstack.security_headers import OTHER_HEADERS, PAGE_POLICY, SecurityHeaders
 from returns_devstack.tokens import DEFAULT_SECRET
 from returns_devstack.web_routes import web_root, web_routes
 
 APP = Starlette(routes=web_routes())
+IDE_HTML = offline_ide(get_graphql_ide_html("graphiql"), "/_assets/graphiql")
+
+
+async def _ide(_request: object) -> HTMLResponse:
+    return HTMLResponse(IDE_HTML)
+
+
+SERVED = SecurityHeaders(Starlette(routes=[Route("/graphql", _ide), *web_routes()]))  # as local_app wraps it
 
 
 def get(
-    path: str, *, client: tuple[str, int] = ("127.0.0.1", 50000), host: str = "127.0.0.1:8000"
+    path: str, *, client: tuple[str, int] = ("127.0.0.1", 50000), host: str = "127.0.0.1:8000",
+    app: object = APP,
 ) -> httpx.Response:
     async def call() -> httpx.Response:
-        transport = httpx.ASGITransport(app=APP, client=client)
+        transport = httpx.ASGITransport(app=app, client=client)
         async with httpx.AsyncClient(transport=transport, base_url=f"http://{host}") as http:
             return await http.get(path)
 
@@ -68,7 +80,10 @@ def test_the_apps_and_their_runtime_config_are_served():
 
 def test_local_sign_in_mints_tokens_for_demo_users():
     users = get("/_local/demo-users?role=agent").json()
-    assert users == [{"email": "agent@allegra-k.com", "label": "demo agent"}]
+    assert users == [{"email": "agent@allegra-k.com", "label": "demo agent", "role": "agent"}]
+    everyone = get("/_local/demo-users").json()  # as the README shows it: no role, every role that signs in
+    assert [user["role"] for user in everyone] == ["customer", "agent", "warehouse"]
+    assert get("/_local/demo-users?role=integration").status_code == 400
     token = get("/_local/token?role=customer&email=pat@example.com").json()["token"]
     claims = jwt.decode(token, DEFAULT_SECRET, algorithms=["HS256"])
     assert (claims["email"], claims["cognito:groups"]) == ("pat@example.com", [])
@@ -84,6 +99,24 @@ def test_local_sign_in_mints_tokens_for_demo_users():
 def test_local_sign_in_answers_on_loopback_only(client, host):
     for path in ("/_local/token?role=agent", "/_local/demo-users?role=agent"):
         assert get(path, client=client, host=host).status_code == 403
+
+
+def test_pages_and_their_config_carry_the_policy_and_the_security_headers():
+    for path in ("/", "/portal/", "/console/", "/warehouse/", "/shared/app.js", "/config.json"):
+        headers = get(path, app=SERVED).headers
+        assert headers["content-security-policy"] == PAGE_POLICY, path
+        assert {name: headers[name] for name in OTHER_HEADERS} == OTHER_HEADERS, path
+    assert "script-src 'self';" in PAGE_POLICY and "unsafe" not in PAGE_POLICY
+
+
+def test_graphiql_runs_its_one_inline_script_by_hash_and_nothing_else_inline():
+    response = get("/graphql", app=SERVED)
+    assert response.text == IDE_HTML  # the page itself passes unchanged
+    policy = dict(part.split(" ", 1) for part in response.headers["content-security-policy"].split("; "))
+    [inline] = re.findall(r"<script>(.*?)</script>", IDE_HTML, re.DOTALL)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    assert policy["script-src"] == f"'self' 'sha256-{digest}'"  # no 'unsafe-inline' for scripts
+    assert policy["connect-src"] == "'self'" and policy["object-src"] == "'none'"
 
 
 def test_the_bytes_shipped_to_the_browser_stay_small():
@@ -123,9 +156,11 @@ def test_publishing_puts_the_pages_and_their_config_in_the_bucket():
         upload(files, "web-bucket", s3)
         config = s3.get_object(Bucket="web-bucket", Key="config.json")
         assert config["CacheControl"] == "no-store"
-        assert json.loads(config["Body"].read())["auth"] == {  # the portal's pool, and the staff apps'
+        published = json.loads(config["Body"].read())
+        assert published["auth"] == {  # the portal's pool, and the staff apps'
             "mode": "cognito",
             "customer": {"domain": outputs["CognitoDomain"], "clientId": "client123"},
             "staff": {"domain": outputs["StaffCognitoDomain"], "clientId": "staff456"},
         }
+        assert published["graphqlUrl"] == "/graphql"  # the pages' own origin (CSP connect-src 'self')
         assert s3.head_object(Bucket="web-bucket", Key="portal/portal.js")["ContentType"] == "text/javascript"

@@ -6,10 +6,10 @@ import {
   REVIEW_QUEUE, SEARCH_RETURNS, UNKNOWN_PACKAGES,
 } from '/shared/operations.js';
 import {
-  CANCELABLE, REFUND_FAILED, flagList, itemsCard, moneyCard, returnHeading, returnsTable, screeningCard, shippingCard,
-  timelineCard,
+  CANCELABLE, REFUND_FAILED, flagList, itemsCard, lineNote, lineTitle, moneyCard, returnHeading, returnsTable, screeningCard,
+  shippingCard, timelineCard,
 } from '/shared/returns.js';
-import { h, busy, dateTime, field, money, notice, select, userErrors } from '/shared/ui.js';
+import { h, busy, dateTime, field, money, notice, select, showMore, userErrors, REASONS } from '/shared/ui.js';
 
 /** Approve (optional note) and decline (reason required) a return under review. */
 function decisionForm(ctx, ret, { onDone }) {
@@ -35,17 +35,28 @@ function decisionForm(ctx, ret, { onDone }) {
     message);
 }
 
+/** The review queue, oldest first (the longest waiting are closest to REVIEW-SLA), a page at a time. */
 async function queueView(ctx, done) {
-  const queue = (await ctx.gql(REVIEW_QUEUE)).returns.edges.map((edge) => edge.node);
+  const page = (await ctx.gql(REVIEW_QUEUE)).returns;
+  const card = (ret) => h('section', { class: 'card', 'aria-labelledby': `q-${ret.id}` },
+    h('h2', { id: `q-${ret.id}` }, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
+    h('p', { class: 'muted' }, `Order ${ret.order.id} · ${ret.order.email} · quoted ${money(ret.quote.total)} · requested ${dateTime(ret.createdAt)}`),
+    h('h3', {}, 'Why it was flagged'), flagList(ret.screening.flags),
+    h('h3', {}, 'Items'), h('ul', { class: 'lines' }, ret.lines.map((line) => h('li', {},
+      `${lineTitle(ret, line.orderLineId)} × ${line.quantity}: ${REASONS[line.reason] || line.reason}`, lineNote(line)))),
+    decisionForm(ctx, ret, { onDone: (text) => ctx.go(`#/queue/${encodeURIComponent(text)}`) }));
+  const cards = h('div', {}, page.edges.map((edge) => card(edge.node)));
+  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(REVIEW_QUEUE, { after })).returns, (returns) => {
+    const added = returns.map(card);
+    cards.append(...added);
+    return added[0]?.querySelector('a');
+  }, 'returns to review');
   return [
     h('h1', {}, 'Review queue'),
+    h('p', { class: 'muted' }, 'Longest waiting first: REVIEW-SLA gives each review a deadline.'),
     done ? notice(done, 'success') : null,
-    queue.length ? null : notice('Nothing to review.'),
-    queue.map((ret) => h('section', { class: 'card', 'aria-labelledby': `q-${ret.id}` },
-      h('h2', { id: `q-${ret.id}` }, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
-      h('p', { class: 'muted' }, `Order ${ret.order.id} · ${ret.order.email} · quoted ${money(ret.quote.total)} · requested ${dateTime(ret.createdAt)}`),
-      h('h3', {}, 'Why it was flagged'), flagList(ret.screening.flags),
-      decisionForm(ctx, ret, { onDone: (text) => ctx.go(`#/queue/${encodeURIComponent(text)}`) }))),
+    page.edges.length ? null : notice('Nothing to review.'),
+    cards, more,
   ];
 }
 
@@ -61,10 +72,13 @@ async function search(ctx, kind, term) {
     const ret = (await ctx.gql(RETURN, { id: term.toUpperCase() })).return;
     if (ret) found.push(ret);
   }
-  if (kind === 'order' || kind === 'auto') found.push(...(await ctx.gql(SEARCH_RETURNS, { orderId: term })).returns.edges.map((e) => e.node));
-  if (kind === 'email') found.push(...(await ctx.gql(SEARCH_RETURNS, { customerEmail: term })).returns.edges.map((e) => e.node));
+  // an order's or a customer's returns come in pages: `listing` fetches the next ones
+  const filter = kind === 'email' ? { customerEmail: term } : kind === 'order' || kind === 'auto' ? { orderId: term } : null;
+  const listing = filter && (async (after) => (await ctx.gql(SEARCH_RETURNS, { ...filter, after })).returns);
+  const page = listing ? await listing(null) : null;
+  if (page) found.push(...page.edges.map((e) => e.node));
   if (kind === 'tracking' || kind === 'auto') found.push(...(await ctx.gql(FIND_BY_TRACKING, { trackingNumber: term })).returnsByTrackingNumber);
-  return [...new Map(found.map((ret) => [ret.id, ret])).values()];
+  return { found: [...new Map(found.map((ret) => [ret.id, ret])).values()], pageInfo: page?.pageInfo, listing };
 }
 
 async function searchView(ctx, kind = 'auto', term = '') {
@@ -79,9 +93,18 @@ async function searchView(ctx, kind = 'auto', term = '') {
   });
   let results = null;
   if (term) {
-    const found = await search(ctx, kind, term);
-    results = h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, `${found.length} result${found.length === 1 ? '' : 's'} for “${term}”`),
-      found.length ? returnsTable(found) : notice('No return matches.'));
+    const { found, pageInfo, listing } = await search(ctx, kind, term);
+    const table = returnsTable(found);
+    const more = pageInfo?.hasNextPage ? showMore(pageInfo, listing, (returns) => {
+      const shown = new Set([...table.querySelectorAll('tbody a')].map((a) => a.textContent));
+      const rows = returnsTable(returns.filter((ret) => !shown.has(ret.id))).tBodies[0].rows;
+      const first = rows[0]?.querySelector('a');
+      table.tBodies[0].append(...rows);
+      return first;
+    }, 'results') : null;
+    const count = `${more ? 'First ' : ''}${found.length} result${found.length === 1 ? '' : 's'} for “${term}”`;
+    results = h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
+      found.length ? [table, more] : notice('No return matches.'));
   }
   return [h('h1', {}, 'Search'), form, results];
 }
@@ -113,21 +136,27 @@ async function returnView(ctx, id) {
 }
 
 async function packagesView(ctx) {
-  const packages = (await ctx.gql(UNKNOWN_PACKAGES)).unknownPackages.edges.map((edge) => edge.node);
+  const page = (await ctx.gql(UNKNOWN_PACKAGES)).unknownPackages;
+  const row = (p) => h('tr', {}, h('td', {}, p.scanned), h('td', { 'data-label': 'Why' }, p.reason),
+    h('td', { 'data-label': 'By' }, p.scannedBy), h('td', { 'data-label': 'When' }, dateTime(p.at)));
+  const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
+  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(UNKNOWN_PACKAGES, { after })).unknownPackages, (packages) => {
+    const added = packages.map(row);
+    rows.append(...added);
+    return added[0];
+  }, 'packages');
   return [
     h('h1', {}, 'Packages for unknown returns'),
-    h('p', { class: 'muted' }, 'REQ-FIRST: the warehouse refused these packages (no approved return request) and recorded them here.'),
-    packages.length ? h('table', { class: 'stack' },
-      h('thead', {}, h('tr', {}, ['Scanned', 'Why refused', 'By', 'When'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, packages.map((p) => h('tr', {}, h('td', {}, p.scanned), h('td', { 'data-label': 'Why' }, p.reason),
-        h('td', { 'data-label': 'By' }, p.scannedBy), h('td', { 'data-label': 'When' }, dateTime(p.at))))))
+    h('p', { class: 'muted' }, 'REQ-FIRST: the warehouse refused these packages (no approved return request) and recorded them here. Newest first.'),
+    page.edges.length ? [h('table', { class: 'stack' },
+      h('thead', {}, h('tr', {}, ['Scanned', 'Why refused', 'By', 'When'].map((t) => h('th', {}, t)))), rows), more]
       : notice('No unknown packages.'),
   ];
 }
 
 /** Refunds the payment provider refused or failed (nothing was paid), oldest first, each with a retry. */
 async function failedRefundsView(ctx, done) {
-  const failed = (await ctx.gql(FAILED_REFUNDS)).failedRefunds.edges.map((edge) => edge.node);
+  const page = (await ctx.gql(FAILED_REFUNDS)).failedRefunds;
   const message = h('div');
   const retry = (ret) => {
     const button = h('button', { type: 'button', 'aria-label': `Retry the refund of ${ret.id}` }, 'Retry');
@@ -138,19 +167,25 @@ async function failedRefundsView(ctx, done) {
     }).catch((error) => message.replaceChildren(notice(error.message, 'error'))));
     return button;
   };
+  const row = (ret) => h('tr', {},
+    h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
+    h('td', { 'data-label': 'Customer' }, ret.order.email),
+    h('td', { 'data-label': 'Amount' }, money(ret.refund.amount)),
+    h('td', { 'data-label': 'Why' }, ret.refund.failureReason || ret.refund.status),
+    h('td', { 'data-label': 'Attempt' }, String(ret.refund.attempt)),
+    h('td', {}, retry(ret)));
+  const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
+  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(FAILED_REFUNDS, { after })).failedRefunds, (failed) => {
+    const added = failed.map(row);
+    rows.append(...added);
+    return added[0]?.querySelector('a');
+  }, 'failed refunds');
   return [
     h('h1', {}, 'Failed refunds'),
-    h('p', { class: 'muted' }, 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed.'),
+    h('p', { class: 'muted' }, 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed. Oldest failure first.'),
     done ? notice(done, 'success') : null, message,
-    failed.length ? h('table', { class: 'stack', id: 'failed-refunds' },
-      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Amount', 'Why it failed', 'Attempt', 'Action'].map((t) => h('th', {}, t)))),
-      h('tbody', {}, failed.map((ret) => h('tr', {},
-        h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
-        h('td', { 'data-label': 'Customer' }, ret.order.email),
-        h('td', { 'data-label': 'Amount' }, money(ret.refund.amount)),
-        h('td', { 'data-label': 'Why' }, ret.refund.failureReason || ret.refund.status),
-        h('td', { 'data-label': 'Attempt' }, String(ret.refund.attempt)),
-        h('td', {}, retry(ret))))))
+    page.edges.length ? [h('table', { class: 'stack', id: 'failed-refunds' },
+      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Amount', 'Why it failed', 'Attempt', 'Action'].map((t) => h('th', {}, t)))), rows), more]
       : notice('No failed refunds.'),
   ];
 }

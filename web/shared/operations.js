@@ -14,7 +14,7 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
   id status method createdAt receivedAt refundDueAt refundExpectedBy shipBy carrier trackingNumber
   returnAddress { name line1 line2 city region postalCode countryCode }
   label { carrier trackingNumber url fee { ${MONEY} } }
-  lines { orderLineId quantity reason condition accepted }
+  lines { orderLineId quantity reason note condition accepted }
   quote {
     itemsSubtotal { ${MONEY} } labelFee { ${MONEY} } shippingCredit { ${MONEY} } total { ${MONEY} }
     appliedClauses { ${CLAUSE} }
@@ -29,7 +29,7 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
 
 const ORDER_LINES = `fragment OrderLines on Order {
   id placedAt currencyCode
-  lines { id title sku quantity unitPrice { ${MONEY} } unitTax { ${MONEY} } }
+  lines { id title sku quantity setId unitPrice { ${MONEY} } unitTax { ${MONEY} } }
   returnability { orderLineId eligible returnableQuantity returnDeadline reasons { code message clause { ${CLAUSE} } } }
 }`;
 
@@ -50,7 +50,7 @@ ${ORDER_LINES}`;
 export const RETURN_QUOTE = `query ReturnQuote($input: ReturnInput!) {
   returnQuote(input: $input) {
     quote {
-      lines { orderLineId quantity eligible amount { ${MONEY} } reasons { message clause { ${CLAUSE} } } }
+      lines { orderLineId quantity eligible amount { ${MONEY} } reasons { code message clause { ${CLAUSE} } } }
       itemsSubtotal { ${MONEY} } labelFee { ${MONEY} } shippingCredit { ${MONEY} } total { ${MONEY} }
       firstReturnPackage merchantResponsibility methodsAvailable appliedClauses { ${CLAUSE} }
     }
@@ -74,9 +74,13 @@ export const SUBMIT_TRACKING = `mutation SubmitTracking($id: ID!, $carrier: Stri
 ${RETURN_DETAILS}`;
 
 // -- service console (agents) -------------------------------------------------------------------
+// Oldest first: the longest waiting (closest to REVIEW-SLA) on top.
 export const REVIEW_QUEUE = `query ReviewQueue($after: String) {
-  returns(status: UNDER_REVIEW, first: 50, after: $after) {
-    edges { node { ...ReturnSummary screening { flags { message clause { ${CLAUSE} } } } } }
+  returns(status: UNDER_REVIEW, reverse: true, first: 20, after: $after) {
+    edges { node {
+      ...ReturnSummary screening { flags { message clause { ${CLAUSE} } } }
+      lines { orderLineId quantity reason note } order { lines { id title } }
+    } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -106,8 +110,11 @@ export const FAILED_REFUNDS = `query FailedRefunds($after: String) {
 }
 ${RETURN_SUMMARY}`;
 
-export const SEARCH_RETURNS = `query SearchReturns($orderId: ID, $customerEmail: String) {
-  returns(first: 50, orderId: $orderId, customerEmail: $customerEmail) { edges { node { ...ReturnSummary } } }
+export const SEARCH_RETURNS = `query SearchReturns($orderId: ID, $customerEmail: String, $after: String) {
+  returns(first: 50, after: $after, orderId: $orderId, customerEmail: $customerEmail) {
+    edges { node { ...ReturnSummary } }
+    pageInfo { hasNextPage endCursor }
+  }
 }
 ${RETURN_SUMMARY}`;
 

@@ -44,6 +44,11 @@ export function shippingCard(ret) {
     h('p', { class: 'small muted' }, 'ADDR-RETURN: please do not send it to the address on your parcel; that is not our return address.'));
 }
 
+/** The customer's note on a line (e.g. what is wrong with a defective item), when there is one. */
+export function lineNote(line) {
+  return line.note ? h('div', { class: 'small note' }, 'Customer’s note: ', h('q', {}, line.note)) : null;
+}
+
 export function itemsCard(ret) {
   const inspected = ret.lines.some((line) => line.condition);
   return h('section', { class: 'card', 'aria-labelledby': 'items-title' },
@@ -53,7 +58,7 @@ export function itemsCard(ret) {
       h('tbody', {}, ret.lines.map((line) => h('tr', {},
         h('td', {}, lineTitle(ret, line.orderLineId)),
         h('td', { class: 'num', 'data-label': 'Qty' }, line.quantity),
-        h('td', { 'data-label': 'Reason' }, REASONS[line.reason] || line.reason),
+        h('td', { 'data-label': 'Reason' }, REASONS[line.reason] || line.reason, lineNote(line)),
         inspected ? h('td', { 'data-label': 'Inspection' }, CONDITIONS[line.condition] || '–', ' · ',
           line.accepted ? h('span', { class: 'ok' }, 'accepted') : h('span', { class: 'bad' }, 'not accepted')) : null)))));
 }

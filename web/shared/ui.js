@@ -102,3 +102,25 @@ export async function busy(button, action) {
   button.setAttribute('aria-busy', 'true');
   try { return await action(); } finally { button.disabled = false; button.removeAttribute('aria-busy'); }
 }
+
+/**
+ * "Show more" under a list whose first page is on screen. `next(after)` fetches the following page (a
+ * connection: {edges, pageInfo}); `add(nodes)` puts its nodes on the page and returns the first new
+ * element, which gets the focus (keyboard users go on from there); the status line says how many came.
+ */
+export function showMore(pageInfo, next, add, what) {
+  let cursor = pageInfo.endCursor;
+  const status = h('p', { class: 'small muted', role: 'status' });
+  const button = h('button', { type: 'button', class: 'secondary', hidden: !pageInfo.hasNextPage }, `Show more ${what}`);
+  button.addEventListener('click', () => busy(button, async () => {
+    const page = await next(cursor);
+    cursor = page.pageInfo.endCursor;
+    const first = add(page.edges.map((edge) => edge.node));
+    button.hidden = !page.pageInfo.hasNextPage;
+    status.textContent = `${page.edges.length} more ${what} shown${button.hidden ? '; that is all' : ''}.`;
+    if (!first) return;
+    if (!first.matches('a[href], button, input, select, textarea, [tabindex]')) first.tabIndex = -1;
+    first.focus();
+  }).catch((error) => status.replaceChildren(notice(error.message, 'error'))));
+  return h('div', { class: 'more' }, status, button);
+}

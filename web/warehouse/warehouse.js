@@ -4,7 +4,7 @@ import { startApp } from '/shared/app.js';
 import {
   FIND_BY_TRACKING, INSPECTION_PREVIEW, INSPECT_RETURN, RECEIVE_RETURN, RETURN,
 } from '/shared/operations.js';
-import { itemsCard, lineTitle, returnHeading, timelineCard } from '/shared/returns.js';
+import { itemsCard, lineNote, lineTitle, returnHeading, timelineCard } from '/shared/returns.js';
 import {
   h, busy, clauseList, field, money, notice, select, userErrors, CONDITIONS, REASONS,
 } from '/shared/ui.js';
@@ -51,7 +51,7 @@ function inspectionForm(ctx, ret) {
     return {
       line, condition, defect,
       box: h('fieldset', {}, h('legend', {}, `${lineTitle(ret, line.orderLineId)} × ${line.quantity}`),
-        h('p', { class: 'small muted' }, `Reason given: ${REASONS[line.reason] || line.reason}`),
+        h('p', { class: 'small muted' }, `Reason given: ${REASONS[line.reason] || line.reason}`), lineNote(line),
         field('Condition', condition),
         // the policy decides which reasons a confirmed defect counts for (merchant responsibility)
         h('label', { class: 'choice', for: defect.id }, defect, 'Defect confirmed')),

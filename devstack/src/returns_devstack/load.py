@@ -2,8 +2,10 @@
 ports, or `--url` of a running one), mixing quotes, return requests and listings.
 
 Each client is a customer with an order of its own (recorded first by the order feed), so clients
-never contend for the same order: any error is a fault. An error is an HTTP status other than 200,
-a GraphQL error or a userError. Prints throughput, errors and p50/p95 per operation.
+never contend for the same order: any error is a fault. Order ids and idempotency keys carry a tag
+of the run, so a second run against the same stack (`--url`) never reuses the first run's keys.
+An error is an HTTP status other than 200, a GraphQL error or a userError. Prints throughput,
+errors and p50/p95 per operation.
 
     python -m returns_devstack.load --clients 20 --seconds 20
 """
@@ -17,6 +19,7 @@ import json
 import statistics
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -74,7 +77,7 @@ class Report:
         }
 
 
-def _order(client: int, now: datetime) -> dict[str, Any]:
+def _order(run: str, client: int, now: datetime) -> dict[str, Any]:
     at = (now - timedelta(days=10)).isoformat().replace("+00:00", "Z")
     delivered = (now - timedelta(days=5)).isoformat().replace("+00:00", "Z")
     address = {
@@ -98,7 +101,7 @@ def _order(client: int, now: datetime) -> dict[str, Any]:
         for i in range(1, LINES + 1)
     ]
     return {
-        "id": f"LOAD-{now:%H%M%S}-{client:03d}",
+        "id": f"LOAD-{run}-{client:03d}",
         "email": f"load.{client}@example.com",
         "placedAt": at,
         "currencyCode": "USD",
@@ -131,8 +134,8 @@ async def _post(
     return elapsed, None
 
 
-async def _record_order(number: int, url: str, report: Report) -> dict[str, Any] | None:
-    order = _order(number, datetime.now(UTC))
+async def _record_order(run: str, number: int, url: str, report: Report) -> dict[str, Any] | None:
+    order = _order(run, number, datetime.now(UTC))
     feed = mint(sub="load-feed", email=None, groups=["integration"])
     async with httpx.AsyncClient(base_url=url, timeout=120) as http:
         _elapsed, error = await _post(
@@ -149,7 +152,7 @@ async def _record_order(number: int, url: str, report: Report) -> dict[str, Any]
 
 
 async def _client(
-    number: int, order: dict[str, Any], url: str, deadline: float, report: Report
+    run: str, number: int, order: dict[str, Any], url: str, deadline: float, report: Report
 ) -> None:
     customer = mint(sub=f"load-{number}", email=order["email"], groups=[])
     keys = itertools.count(1)
@@ -179,7 +182,7 @@ async def _client(
                         "method": "SELF_SHIP",
                         "lines": [line],
                         "conditionAttested": True,
-                        "idempotencyKey": f"load-{number}-{next(keys)}",
+                        "idempotencyKey": f"load-{run}-{number}-{next(keys)}",
                     }
                 }
                 elapsed, error = await _post(http, customer, REQUEST, variables)
@@ -191,13 +194,14 @@ async def _client(
 async def run_load(url: str, *, clients: int, seconds: float) -> Report:
     """Records each client's order first, then runs the mix for `seconds` (the clock starts after)."""
     report = Report(clients=clients, seconds=seconds)
+    run = uuid.uuid4().hex[:10]  # the customers are the same in every run; their keys must not be
     orders = await asyncio.gather(
-        *(_record_order(number, url, report) for number in range(clients))
+        *(_record_order(run, number, url, report) for number in range(clients))
     )
     deadline = time.monotonic() + seconds
     await asyncio.gather(
         *(
-            _client(number, order, url, deadline, report)
+            _client(run, number, order, url, deadline, report)
             for number, order in enumerate(orders)
             if order is not None
         )

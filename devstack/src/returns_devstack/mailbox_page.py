@@ -1,40 +1,78 @@
 """The local mailbox as a page and as JSON: HTML emails rendered as HTML in a sandboxed frame (no
-scripts, no same-origin access), attachments listed (as names and sizes in JSON; bytes are not JSON)."""
+scripts, no same-origin access), attachments listed (as names and sizes in JSON; bytes are not JSON).
+
+The page shows the newest mail first, a page at a time (one frame per HTML email is what makes a long
+page slow): `?before=<n>` shows the mails numbered below n (numbers count from 1, oldest first, so a
+page stays the same while new mail arrives)."""
 
 from __future__ import annotations
 
 import html
 from typing import Any
 
+PER_PAGE = 20
+
 
 def mail_json(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**message, "attachments": [{"filename": name, "contentType": kind, "size": len(content)}
-                                        for name, kind, content in message["attachments"]]}
+    """Each mail with its text and HTML parts apart (`null` when the email has none)."""
+    return [{"id": message["id"], "to": message["to"], "subject": message["subject"],
+             "text": message["text"], "html": message["html"],
+             "attachments": [{"filename": name, "contentType": kind, "size": len(content)}
+                             for name, kind, content in message["attachments"]]}
             for message in messages]
 
 
-def _message(message: dict[str, Any]) -> str:
+def _message(number: int, message: dict[str, Any]) -> str:
     subject = html.escape(message["subject"])
     if message.get("html"):
         # srcdoc + an empty sandbox: the email's markup runs in a frame with no scripts and no origin
         body = (f'<iframe sandbox title="{subject}" srcdoc="{html.escape(message["html"], quote=True)}"'
-                ' style="width:100%;height:28rem;border:1px solid #ccc"></iframe>')
+                ' loading="lazy" class="mail"></iframe>')
     else:
         body = f"<pre>{html.escape(message['body'])}</pre>"
     attached = "".join(
         f"<li>{html.escape(name or 'attachment')} ({html.escape(kind)}, {len(content):,} bytes)</li>"
         for name, kind, content in message["attachments"]
     )
-    return (f"<article><h2>{subject}</h2><p><b>To:</b> {html.escape(', '.join(message['to']))}</p>{body}"
+    return (f'<article id="mail-{number}"><h2>{number}. {subject}</h2>'
+            f"<p><b>To:</b> {html.escape(', '.join(message['to']))}</p>{body}"
             f"{f'<p><b>Attachments</b></p><ul>{attached}</ul>' if attached else ''}</article><hr>")
 
 
-def mail_page(messages: list[dict[str, Any]]) -> str:
-    items = "".join(_message(message) for message in reversed(messages))
+def page_end(count: int, before: str | None) -> int:
+    """Where the page ends (exclusive, counted from the oldest mail): `?before=`, clamped; else the newest."""
+    try:
+        end = int(before) if before is not None else count + 1
+    except ValueError:
+        end = count + 1
+    return max(1, min(end, count + 1))
+
+
+def mail_page(messages: list[dict[str, Any]], *, before: str | None = None, per_page: int = PER_PAGE) -> str:
+    count = len(messages)
+    end = page_end(count, before)  # numbers end-1, end-2, … down to start
+    start = max(1, end - per_page)
+    items = "".join(_message(number, messages[number - 1]) for number in range(end - 1, start - 1, -1))
+    links = []
+    if end <= count:
+        links.append('<a href="/_local/mail">Newest mail</a>')
+        links.append(f'<a href="/_local/mail?before={min(end + per_page, count + 1)}">Newer mail</a>')
+    if start > 1:
+        links.append(f'<a href="/_local/mail?before={start}">Older mail</a>')
+    shown = f"{end - start} shown, numbers {start}–{end - 1}" if end > start else "none shown"
+    nav = f'<nav aria-label="Pages of mail"><p>{" · ".join(links)}</p></nav>' if links else ""
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sent mail</title>'
-        '<meta name="viewport" content="width=device-width, initial-scale=1"></head>'
-        f'<body style="font-family:system-ui,sans-serif;max-width:60rem;margin:auto;padding:1rem">'
-        "<main><h1>Sent mail "
-        f"({len(messages)})</h1>{items or '<p>No mail sent yet.</p>'}</main></body></html>"
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="/_local/mail.css"></head>'
+        f"<body><main><h1>Sent mail ({count})</h1>"
+        f"<p>Newest first, {per_page} a page ({shown}).</p>{nav}"
+        f"{items or '<p>No mail sent yet.</p>'}{nav}</main></body></html>"
     )
+
+
+# The page's style as a file of its own: the Content-Security-Policy allows no <style> in the page.
+MAIL_CSS = """body { font-family: system-ui, sans-serif; max-width: 60rem; margin: auto; padding: 1rem; }
+iframe.mail { width: 100%; height: 28rem; border: 1px solid #ccc; }
+pre { white-space: pre-wrap; }
+"""

@@ -14,6 +14,7 @@ import boto3
 
 from returns_devstack.deploy import DeployedStack, deploy_stack
 from returns_devstack.localstripe_server import LocalStripe
+from returns_devstack.mailbox import keep_both_parts
 from returns_devstack.moto_atomic import make_dynamodb_writes_atomic
 from returns_devstack.runtime import InProcessCommandBus, LocalLambdaRuntime
 from returns_devstack.seed import demo_orders
@@ -114,6 +115,7 @@ def start_embedded_stack(
     With `payments` (a running localstripe) refunds go through the Stripe adapter to it; without,
     to the sandbox ledger in the table."""
     make_dynamodb_writes_atomic()
+    keep_both_parts()
     stack = deploy_stack(endpoint_url=endpoint_url)
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)

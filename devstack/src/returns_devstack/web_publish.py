@@ -1,6 +1,8 @@
 """Publish the pages after `sam deploy`: web/ (the three apps) and their config.json (from the stack's
-outputs: GraphQL URL, the Hosted UI domain and client of each user pool) into the private web bucket; then
-CloudFront forgets what it cached. (GraphiQL is local only: deployed stages turn it off.)
+outputs: the Hosted UI domain and client of each user pool) into the private web bucket; then
+CloudFront forgets what it cached. The pages post GraphQL to /graphql of their own origin (the
+distribution forwards it to the HTTP API), so their Content-Security-Policy needs no other API origin.
+(GraphiQL is local only: deployed stages turn it off.)
 
     make web-publish STACK=returns-dev            # or: python -m returns_devstack.web_publish --stack …
     python -m returns_devstack.web_publish --out build/web --outputs outputs.json   # build only, no AWS
@@ -24,7 +26,7 @@ def site_config(outputs: dict[str, str]) -> dict[str, Any]:
     """The portal signs in to the customers' pool; the console and the warehouse to the staff pool
     (MFA on): each app takes its pool by its role (web/shared/session.js)."""
     return {
-        "graphqlUrl": outputs["GraphQLUrl"],
+        "graphqlUrl": "/graphql",  # same origin: CloudFront's /graphql behaviour
         "auth": {
             "mode": "cognito",
             "customer": {"domain": outputs["CognitoDomain"], "clientId": outputs["UserPoolClientId"]},

@@ -51,22 +51,28 @@ def _from_loopback(request: Request) -> bool:
     return request.client is not None and request.client.host in LOOPBACK and host in LOOPBACK
 
 
-def _demo_users(role: str) -> list[dict[str, str]]:
-    return [{"email": str(caller["email"]), "label": f"demo {name}"}
-            for name, caller in DEMO_CALLERS.items() if name == role and caller["email"]]
+def _demo_users(roles: tuple[str, ...]) -> list[dict[str, str]]:
+    return [{"email": str(caller["email"]), "label": f"demo {name}", "role": name}
+            for name, caller in DEMO_CALLERS.items() if name in roles and caller["email"]]
 
 
-def _refusal(request: Request) -> JSONResponse | None:
+def _refusal(request: Request, *, role_optional: bool = False) -> JSONResponse | None:
     """Why a local sign-in request is refused (not from loopback, no known role), or None."""
     if not _from_loopback(request):
         return JSONResponse({"error": "local sign-in answers on loopback only"}, status_code=403)
+    if role_optional and "role" not in request.query_params:
+        return None
     if request.query_params.get("role", "") not in SIGN_IN_ROLES:
         return JSONResponse({"error": f"role must be one of {', '.join(SIGN_IN_ROLES)}"}, status_code=400)
     return None
 
 
 async def demo_users(request: Request) -> JSONResponse:
-    return _refusal(request) or JSONResponse(_demo_users(request.query_params["role"]))
+    """GET /_local/demo-users[?role=…]: the demo users of one role, or of every role that signs in."""
+    if refused := _refusal(request, role_optional=True):
+        return refused
+    role = request.query_params.get("role")
+    return JSONResponse(_demo_users((role,) if role else SIGN_IN_ROLES))
 
 
 async def token(request: Request) -> JSONResponse:

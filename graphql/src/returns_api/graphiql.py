@@ -72,7 +72,7 @@ mutation RequestReturn {
 }
 
 query AgentQueue {
-  returns(status: UNDER_REVIEW, first: 20) {
+  returns(status: UNDER_REVIEW, reverse: true, first: 20) {
     edges {
       cursor
       node {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Annotated
 
 import strawberry
 
@@ -37,6 +38,9 @@ from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
 from returns_shared.domain.text import key_problem
 from returns_shared.policy.engine import RequestedLine, quote
+
+REVERSE = ("Oldest first instead. With `status: UNDER_REVIEW`: the review queue, longest waiting first "
+           "(REVIEW-SLA). Needs `status`, `orderId` or `customerEmail` (customers: always theirs).")
 
 
 @strawberry.type
@@ -89,8 +93,9 @@ class Query(LookupQueries):
             return None
         return Return.from_domain(ret, info.context.policy)
 
-    @typed_field(description="Newest first. Customers see their own returns, staff see all "
-                 "(or one customer's: `customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
+    @typed_field(description="Newest first: by creation, or with `status` alone by the status "
+                 "change. Customers see their own returns, staff see all (or one customer's: "
+                 "`customerEmail`).", extensions=roles(CUSTOMER, AGENT, WAREHOUSE))
     async def returns(
         self,
         info: Info,
@@ -99,6 +104,7 @@ class Query(LookupQueries):
         status: ReturnStatus | None = None,
         order_id: strawberry.ID | None = None,
         customer_email: str | None = None,
+        reverse: Annotated[bool, strawberry.argument(description=REVERSE)] = False,
     ) -> ReturnConnection:
         caller = caller_of(info)
         first, start = page_start(first, after)
@@ -114,6 +120,7 @@ class Query(LookupQueries):
             status=status,
             order_id=str(order_id) if order_id is not None else None,
             customer_email=email,
+            oldest_first=reverse,
         )
         page, items = await read_page(ctx.run_blocking, listing, first, start)
         if email is not None and any(ret.customer_email != email for ret in items):

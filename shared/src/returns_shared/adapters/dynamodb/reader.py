@@ -104,8 +104,10 @@ class DynamoReturnsRepository(TableReads):
         status: ReturnStatus | None = None,
         order_id: str | None = None,
         customer_email: str | None = None,
+        oldest_first: bool = False,
     ) -> Page[Return]:
-        """Newest first. Customers' listings always go through their own partition (GSI2)."""
+        """Newest first (by creation; by the status change with `status` alone: GSI3), or oldest first.
+        Customers' listings always go through their own partition (GSI2)."""
         filters: dict[str, str] = {}
         if customer_email is not None:
             index, pk_name, pk = "GSI2", "gsi2pk", items.customer_partition(customer_email)
@@ -119,12 +121,14 @@ class DynamoReturnsRepository(TableReads):
                 filters["status"] = status.value
         elif status is not None:
             index, pk_name, pk = "GSI3", "gsi3pk", items.status_partition(status)
+        elif oldest_first:  # the month buckets are walked newest first only
+            raise InvalidInput("oldest first needs a status, an order or a customer", field=("reverse",))
         else:
             return self._list_all(first=first, after=after)
-        scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}"
+        scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}" + ("|oldest" if oldest_first else "")
         start = items.start_key(self.cursors.decode(scope, after), index, pk) if after else None
         found, last = self._query_page(index, pk_name, pk, first=first, start=start, filters=filters,
-                                       convert=items.return_from_item)
+                                       convert=items.return_from_item, newest_first=not oldest_first)
         return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
 
     def _list_all(self, *, first: int, after: str | None) -> Page[Return]:

@@ -27,7 +27,7 @@ class TableReads:
         return found
 
     def _query_page(self, index: str, pk_name: str, pk: str, *, first: int, start: Item | None,
-                    filters: dict[str, str], convert: Callable[[Item], T],
+                    filters: dict[str, str], convert: Callable[[Item], T], newest_first: bool = True,
                     ) -> tuple[list[T], Item | None]:
         """Fill a page of `first` items, following DynamoDB pages when a filter drops some."""
         found: list[T] = []
@@ -38,7 +38,7 @@ class TableReads:
                 "IndexName": index,
                 "KeyConditionExpression": f"{pk_name} = :pk",
                 "ExpressionAttributeValues": {":pk": {"S": pk}},
-                "ScanIndexForward": False,
+                "ScanIndexForward": not newest_first,
                 "Limit": first - len(found),
             }
             if filters:
