@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 
 import pytest
 from adapters_testdata import AT, WAREHOUSE, make_order, make_return, quote, usd
@@ -21,6 +22,7 @@ FLAGGED = ScreeningResult(
     ),
     policy_version="2026-01",
 )
+PAGE = "https://returns.example/portal/#/return/RMA-7Q2K9"
 POLICY = [
     ("ADDR-RETURN", "Please do not send your return to the address on your package."),
     ("REFUND-7D", "Refunds within 7 days."),
@@ -61,7 +63,7 @@ def test_return_instructions():
     assert "<ul>" in email.html and "&" not in email.html.replace("&amp;", "")
 
 
-def test_prepaid_label_email_with_fee_attachment_and_link():
+def test_prepaid_label_email_attaches_the_pdf_and_links_the_return_page_not_a_presigned_url():
     order, ret = make_order(), approved(ReturnMethod.PREPAID_LABEL, label_fee="6.99")
     ret.attach_label(
         ReturnLabel(
@@ -78,17 +80,19 @@ def test_prepaid_label_email_with_fee_attachment_and_link():
         order,
         return_address=WAREHOUSE,
         label_pdf=b"%PDF-1.3",
-        label_url="https://labels.example/x?X-Amz-Signature=abc&b=1",
-        url_expires_at=AT + timedelta(days=7),
+        return_page=PAGE,
     )
     assert "RMA-7Q2K9" in email.subject
     assert_address_warning(email)
     assert email.attachments == (("return-label-RMA-7Q2K9.pdf", b"%PDF-1.3", "application/pdf"),)
     assert "Label fee: 6.99 USD, deducted from your refund" in email.text
     assert "1ZRL00000000000042" in email.text
-    assert "https://labels.example/x?X-Amz-Signature=abc&b=1" in email.text
-    assert "X-Amz-Signature=abc&amp;b=1" in email.html  # escaped in html
-    assert "March 9, 2026" in email.text
+    assert "X-Amz" not in both(email)  # no presigned link: it would be dead within 15 minutes
+    for part in (email.text, email.html):
+        assert "attached to this email as a PDF" in part
+        assert "always has a fresh download link" in part
+    assert f"always has a fresh download link, with the status, ship-by date and refund: {PAGE}" in email.text
+    assert f'<a href="{PAGE}">{PAGE}</a>' in email.html
     assert "Estimated refund: 70.41 USD" in email.text
 
 
@@ -102,9 +106,12 @@ def test_free_label_email_needs_a_label():
         ),
         at=AT,
     )
-    email = emails.prepaid_label_email(ret, order, return_address=WAREHOUSE, label_url="https://x")
+    email = emails.prepaid_label_email(ret, order, return_address=WAREHOUSE, label_pdf=b"%PDF")
     assert "The label is free" in email.text
-    assert email.attachments == ()
+    assert [name for name, _, _ in email.attachments] == ["return-label-RMA-7Q2K9.pdf"]
+    # without the portal's address: no link, but still where a fresh copy is
+    assert "#/return/" not in both(email) and "<a " not in email.html
+    assert "Your return's page in our returns portal always has a fresh download link." in email.text
 
 
 def test_review_notice_names_the_checks_and_attaches_the_policy():
@@ -212,3 +219,96 @@ def test_canceled_and_expired_notices():
     assert email.subject == "Return RMA-7Q2K9 expired"
     assert "EXPIRE-APPROVED" in email.text and "30 days" in email.text
     assert "(1ZRL77) is no longer valid" in email.text
+
+
+def _label(ret):
+    ret.attach_label(
+        ReturnLabel(carrier="UPS", tracking_number="1ZRL9", object_key="k", fee=usd("0.00"), created_at=AT),
+        at=AT,
+    )
+    return ret
+
+
+def _every_kind(order):
+    """Each customer email of a return, built with and without the link to the return's page."""
+    flagged = make_return()
+    flagged.apply_screening(FLAGGED, at=AT)
+    declined = make_return()
+    declined.apply_screening(FLAGGED, at=AT)
+    declined.decline(actor="agent:cs@example.com", at=AT, reason="Not verifiable.")
+    canceled = approved()
+    canceled.cancel(actor="customer:jane", at=AT)
+    expired = _label(approved(ReturnMethod.PREPAID_LABEL))
+    expired.expire(at=AT + timedelta(days=31), note="EXPIRE-APPROVED")
+    refunded = approved()
+    received = AT + timedelta(days=3)
+    refunded.receive(actor="warehouse:w@example.com", at=received, received_at=received,
+                     refund_due_at=received + timedelta(days=7),
+                     refund_expected_by=received + timedelta(days=12))
+    refunded.inspect(
+        inspected=[line.model_copy(update={"condition": ItemCondition.NEW_WITH_TAGS, "accepted": True})
+                   for line in refunded.lines],
+        settlement=Settlement(accepted_line_ids=("L1", "L2"), quote=quote(), amount=usd("77.40"),
+                              applied_clauses=("REFUND-ORIGINAL",)),
+        actor="warehouse:w@example.com", at=received,
+    )
+    refunded.record_refund(
+        Refund(id="rf_1", amount=usd("77.40"), applied_clauses=("REFUND-ORIGINAL",),
+               issued_at=received, payment_reference=order.payment_reference),
+        actor="system", at=received,
+    )
+    return {
+        "instructions": lambda page: emails.return_instructions_email(
+            approved(), order, return_address=WAREHOUSE, return_page=page),
+        "label": lambda page: emails.prepaid_label_email(
+            _label(approved(ReturnMethod.PREPAID_LABEL)), order, return_address=WAREHOUSE, label_pdf=b"%PDF",
+            return_page=page),
+        "review": lambda page: emails.review_notice_email(
+            flagged, order, policy_clauses=POLICY, return_page=page),
+        "declined": lambda page: emails.declined_email(declined, order, return_page=page),
+        "refund": lambda page: emails.refund_confirmation_email(refunded, order, return_page=page),
+        "canceled": lambda page: emails.canceled_email(canceled, order, return_page=page),
+        "expired": lambda page: emails.expired_email(expired, order, return_page=page),
+    }
+
+
+KINDS = ["instructions", "label", "review", "declined", "refund", "canceled", "expired"]
+
+
+def test_the_kinds_above_are_every_customer_email_the_service_sends():
+    from returns_shared.service.notify import BUILDERS
+
+    assert set(KINDS) == set(BUILDERS)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_email_links_the_return_page_in_text_and_html(kind):
+    build = _every_kind(make_order())[kind]
+    email = build(PAGE)
+    assert PAGE in email.text
+    assert f'<a href="{PAGE}">{PAGE}</a>' in email.html
+    [line] = [line for line in email.text.splitlines() if PAGE in line]
+    sentence = line.removesuffix(PAGE).strip()
+    assert sentence.endswith(":") and escape(sentence) in email.html  # the same words in both parts
+    without = build(None)
+    assert "#/return/" not in without.text + without.html and "<a " not in without.html
+    assert without.subject == email.subject and without.attachments == email.attachments
+
+
+def test_the_return_page_url_is_the_portal_s_hash_route():
+    from returns_shared.notifications.parts import return_page_url
+
+    assert return_page_url("https://d1.cloudfront.net/portal/", "RMA-7Q2K9") == (
+        "https://d1.cloudfront.net/portal/#/return/RMA-7Q2K9")
+    assert return_page_url("http://127.0.0.1:8000/portal", "RMA-7Q2K9") == (
+        "http://127.0.0.1:8000/portal/#/return/RMA-7Q2K9")
+    assert return_page_url("https://x/portal/", "a/b c") == "https://x/portal/#/return/a%2Fb%20c"
+
+
+def test_a_link_in_html_is_escaped():
+    from returns_shared.notifications.blocks import Link, render_html, render_text
+
+    link = Link("Page:", 'https://x/p/#/return/"><script>')
+    assert render_text([link]) == 'Page: https://x/p/#/return/"><script>\n'
+    assert "<script>" not in render_html("t", [link])
+    assert 'href="https://x/p/#/return/&quot;&gt;&lt;script&gt;"' in render_html("t", [link])

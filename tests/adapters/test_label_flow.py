@@ -1,4 +1,5 @@
-"""The adapters together, as the label function will wire them: label PDF -> S3 -> email with PDF + link."""
+"""The adapters together, as the label function wires them: label PDF -> S3 -> email with the PDF and the
+link to the return's page (the portal's address read from SSM)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ from moto.backends import get_backend
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from returns_shared.adapters.carrier_local import LocalCarrier
+from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.adapters.s3_label_store import S3LabelStore
 from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.domain.decisions import ScreeningResult
 from returns_shared.domain.returns import ReturnLabel
 from returns_shared.domain.vocabulary import ReturnMethod
 from returns_shared.notifications.emails import prepaid_label_email
+from returns_shared.notifications.parts import return_page_url
 
 
 def test_label_is_issued_stored_and_mailed(aws):
@@ -43,12 +46,15 @@ def test_label_is_issued_stored_and_mailed(aws):
         ),
         at=AT,
     )
+    boto3.client("ssm").put_parameter(Name="/returns/t/portal-url", Value="https://d1.cloudfront.net/portal/",
+                                      Type="String")
+    portal = SsmPortalAddress("/returns/t/portal-url")
     message = prepaid_label_email(
         ret,
         order,
         return_address=WAREHOUSE,
-        label_pdf=issued.pdf,
-        label_url=store.url(key, expires_in=3600),
+        label_pdf=store.get(key),  # what a resend attaches
+        return_page=return_page_url(portal.base_url(), ret.id),
     )
     SesMailer("returns@shop.example").send(message)
 
@@ -57,4 +63,5 @@ def test_label_is_issued_stored_and_mailed(aws):
     [attachment] = parsed.iter_attachments()
     assert attachment.get_content() == issued.pdf
     text = parsed.get_body(("plain",)).get_content()
-    assert issued.tracking_number in text and "X-Amz-Signature" in text
+    assert issued.tracking_number in text and "X-Amz-Signature" not in text
+    assert f"https://d1.cloudfront.net/portal/#/return/{ret.id}" in text

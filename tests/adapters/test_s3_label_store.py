@@ -26,6 +26,13 @@ def test_put_stores_an_encrypted_pdf(store):
     assert body == b"%PDF-1.3 label"
 
 
+def test_get_reads_back_the_stored_pdf(store):
+    store.put(KEY, b"%PDF-1.3 label")
+    assert store.get(KEY) == b"%PDF-1.3 label"
+    with pytest.raises(Exception, match="NoSuchKey"):
+        store.get("labels/none.pdf")
+
+
 def test_url_is_a_presigned_sigv4_get(store):
     store.put(KEY, b"%PDF")
     url = store.url(KEY, expires_in=900)

@@ -466,8 +466,24 @@ class FakeLabelStore:
             raise Outage("S3 is down")
         self.objects[key] = pdf
 
+    def get(self, key: str) -> bytes:
+        if self.down:
+            raise Outage("S3 is down")
+        return self.objects[key]
+
     def url(self, key: str, *, expires_in: int) -> str:
         return f"https://labels.example/{key}?expires={expires_in}"
+
+
+@dataclass
+class FakePortal:
+    url: str = "https://returns.example/portal/"
+    down: bool = False
+
+    def base_url(self) -> str:
+        if self.down:
+            raise Outage("SSM is down")
+        return self.url
 
 
 @dataclass
@@ -587,6 +603,7 @@ class World:
         self.carrier = FakeCarrier()
         self.webhooks = FakeWebhooks()
         self.labels = FakeLabelStore()
+        self.portal = FakePortal()
         self.payments = FakePayments()
         self.workflow = FakeWorkflow()
         self.alerts = FakeAlerts()
@@ -607,6 +624,7 @@ class World:
             policy=load_policy,
             clock=self.clock,
             new_return_id=lambda: f"RMA-TEST{next(ids):06d}",
+            portal=self.portal,
         )
 
     def command(self, name: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from returns_shared.domain.vocabulary import ReturnStatus
-from returns_shared.service import labels, screening
+from returns_shared.service import labels, notify, screening
 
 from . import builders as b
 from .fakes import Outage, World
@@ -125,6 +125,55 @@ def test_a_failed_label_releases_the_lease_so_a_retry_proceeds(approved_prepaid)
     assert rid not in world.table.label_leases and world.stored(rid).label is None
     world.labels.down = False
     assert labels.issue_label(rid, world.deps) is not None
+
+
+def page(rid: str) -> str:
+    return f"https://returns.example/portal/#/return/{rid}"
+
+
+def test_the_label_email_attaches_the_pdf_and_links_the_return_page_never_a_presigned_url(approved_prepaid):
+    world, rid = approved_prepaid
+    labels.issue_label(rid, world.deps)
+    [mail] = world.mailer.sent
+    assert mail.attachments == ((f"return-label-{rid}.pdf", b"%PDF-label", "application/pdf"),)
+    assert page(rid) in mail.text and f'href="{page(rid)}"' in (mail.html or "")
+    assert "labels.example" not in mail.text + (mail.html or "")  # the store's 15-minute URLs stay out
+
+
+def test_a_resent_label_email_reads_the_pdf_back_and_links_the_page(approved_prepaid):
+    world, rid = approved_prepaid
+    world.mailer.down = True
+    labels.issue_label(rid, world.deps)  # the label is bought and stored; its email fails
+    world.mailer.down = False
+    world.clock.advance(minutes=16)
+    world.labels.down = True  # the PDF cannot be read back: retried later, not sent without it
+    assert notify.resend_pending(world.deps)["failed"] == 1 and world.mailer.sent == []
+    world.labels.down = False
+    world.clock.advance(minutes=31)
+    assert notify.resend_pending(world.deps)["resent"] == 1
+    [mail] = world.mailer.sent
+    assert mail.attachments[0][1] == b"%PDF-label" and page(rid) in mail.text
+
+
+def test_without_the_portal_s_address_the_email_goes_out_without_the_link(approved_prepaid, caplog):
+    world, rid = approved_prepaid
+    world.portal.down = True  # SSM cannot be read: warned, not held back
+    labels.issue_label(rid, world.deps)
+    [mail] = world.mailer.sent
+    assert "#/return/" not in mail.text + (mail.html or "") and mail.attachments
+    assert "always has a fresh download link" in mail.text
+    assert world.table.emails[(rid, "label")].status == "SENT"
+    assert "portal address unavailable" in caplog.text
+    world.deps.portal = None  # not configured at all (local tools, tests): no link, no warning
+    assert notify.return_page(world.deps, world.stored(rid)) is None
+
+
+def test_review_and_decline_emails_link_the_return_page(under_review):
+    world, rid = under_review
+    world.command("declineReturn", b.AGENT, {"id": rid, "reason": "worn items"})
+    review, declined = world.mailer.sent
+    for mail in (review, declined):
+        assert page(rid) in mail.text and f'<a href="{page(rid)}">' in (mail.html or "")
 
 
 def test_no_label_for_self_ship_unknown_or_unapproved_returns():

@@ -20,6 +20,7 @@ from returns_shared.adapters.easypost_webhooks import EasyPostWebhookEvents
 from returns_shared.adapters.eventbridge_publisher import EventBridgePublisher
 from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
+from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.adapters.s3_label_store import S3LabelStore
 from returns_shared.adapters.secrets import secret
 from returns_shared.adapters.ses_mailer import SesMailer
@@ -154,6 +155,8 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         workflow=workflow(settings),
         alerts=SnsOpsAlerts(settings.ops_topic_arn, client("sns", settings)),
         policy=load_policy,
+        portal=SsmPortalAddress(settings.portal_url_parameter, region_name=settings.region)
+        if settings.portal_url_parameter else None,
     )
 
 

@@ -119,6 +119,8 @@ class FunctionSettings(StorageSettings):
     easypost_api_key_secret_arn: Name | None = None
     easypost_webhook_secret_arn: Name | None = None
     easypost_carriers: tuple[str, ...] = ("USPS", "UPS")  # "USPS,UPS"
+    # the NAME of the SSM parameter holding the portal's URL (the emails link to a return's page)
+    portal_url_parameter: Name | None = None
 
     @field_validator(
         "refund_deadline_state_machine_arn",
@@ -127,6 +129,7 @@ class FunctionSettings(StorageSettings):
         "stripe_webhook_secret_arn",
         "easypost_api_key_secret_arn",
         "easypost_webhook_secret_arn",
+        "portal_url_parameter",
         mode="before",
     )
     @classmethod
@@ -175,6 +178,8 @@ class FunctionSettings(StorageSettings):
             "cursors": ("CURSOR_SECRET_ARN", self.cursor_secret_arn),
         }
         problems += [f"{name} is not set" for need in needs for name, value in [required[need]] if not value]
+        if not self.portal_url_parameter:  # every function mails customers, who need their return's page
+            problems.append("PORTAL_URL_PARAMETER is not set")
         if problems:
             raise ConfigurationError(f"refusing to start with STAGE={self.stage}: " + "; ".join(problems))
 

@@ -40,6 +40,10 @@ class S3LabelStore:
             **encryption,
         )
 
+    def get(self, key: str) -> bytes:
+        body: bytes = self._client().get_object(Bucket=self.bucket, Key=key)["Body"].read()
+        return body
+
     def url(self, key: str, *, expires_in: int) -> str:
         if not 0 < expires_in <= MAX_URL_SECONDS:
             raise ValueError(f"expires_in must be between 1 and {MAX_URL_SECONDS} seconds")

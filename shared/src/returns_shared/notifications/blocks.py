@@ -39,7 +39,15 @@ class Lines:
     lines: tuple[str, ...]
 
 
-Block = Para | Important | Heading | Bullets | Lines
+@dataclass(frozen=True)
+class Link:
+    """A sentence ending in a link: the address is written out in text and clickable in HTML."""
+
+    text: str
+    url: str
+
+
+Block = Para | Important | Heading | Bullets | Lines | Link
 
 
 def bullets(items: Sequence[str]) -> Bullets:
@@ -64,6 +72,8 @@ def render_text(blocks: Sequence[Block]) -> str:
                 parts.append("\n".join(f"  - {item}" for item in items))
             case Lines(items):
                 parts.append("\n".join(f"    {item}" for item in items))
+            case Link(text, url):
+                parts.append(f"{text} {url}")
     return "\n\n".join(parts) + "\n"
 
 
@@ -90,6 +100,8 @@ def render_html(title: str, blocks: Sequence[Block]) -> str:
                     + "<br>".join(escape(item) for item in items)
                     + "</p>"
                 )
+            case Link(text, url):
+                body.append(f'<p>{escape(text)} <a href="{escape(url)}">{escape(url)}</a></p>')
     return (
         '<!DOCTYPE html><html><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head>"

@@ -7,7 +7,6 @@ always carry the RMA id (the return id), which is what customers quote to custom
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from typing import Any
 
 from returns_shared.domain.orders import Order
@@ -36,6 +35,7 @@ def return_instructions_email(
     *,
     return_address: Mapping[str, Any],
     expire_after_days: int = 30,
+    return_page: str | None = None,
     brand: Brand = DEFAULT_BRAND,
 ) -> Email:
     """(a) A SELF_SHIP return was approved: how to ship it."""
@@ -44,6 +44,10 @@ def return_instructions_email(
         Para(
             f"Good news: your return request {ret.id} for order {order.id} is approved. Please ship it "
             "yourself as described below."
+        ),
+        *parts.return_page(
+            return_page,
+            "Your return's page shows its status, ship-by date and refund, and takes your tracking number:",
         ),
         Heading("Items to pack"),
         bullets(parts.item_lines(ret, order)),
@@ -74,40 +78,36 @@ def prepaid_label_email(
     order: Order,
     *,
     return_address: Mapping[str, Any],
-    label_pdf: bytes | None = None,
-    label_url: str | None = None,
-    url_expires_at: datetime | None = None,
+    label_pdf: bytes,
     expire_after_days: int = 30,
+    return_page: str | None = None,
     brand: Brand = DEFAULT_BRAND,
 ) -> Email:
-    """(b) A prepaid label was issued: attached and/or linked (the link is time-limited)."""
+    """(b) A prepaid label was issued: the PDF attached, and the return's page for a fresh copy (no
+    presigned link: it would be dead long before the customer comes back to the email)."""
     if ret.label is None:
         raise ValueError(f"return {ret.id} has no label")
-    if label_pdf is None and label_url is None:
-        raise ValueError("the label email needs the PDF, a link to it, or both")
     label = ret.label
     fee = (
         f"Label fee: {money(label.fee)}, deducted from your refund."
         if label.fee.amount > 0
         else "The label is free: nothing is deducted from your refund."
     )
-    where: list[str] = []
-    if label_pdf is not None:
-        where.append("Your prepaid return label is attached to this email as a PDF.")
-    if label_url is not None:
-        until = (
-            f" (the link works until {day(url_expires_at)}; your return page can always show a new one)"
-            if url_expires_at
-            else ""
-        )
-        where.append(f"You can also download it here{until}: {label_url}")
     blocks: list[Block] = [
         parts.hello(order),
         Para(
             f"Your return {ret.id} for order {order.id} is approved and your {label.carrier} return label "
             "is ready."
         ),
-        *(Para(text) for text in where),
+        Para("Your prepaid return label is attached to this email as a PDF."),
+        *(
+            parts.return_page(
+                return_page,
+                "Your return's page always has a fresh download link, with the status, ship-by date and "
+                "refund:",
+            )
+            or [Para("Your return's page in our returns portal always has a fresh download link.")]
+        ),
         Para(f"Tracking number: {label.tracking_number}. Keep it until your refund arrives."),
         Para(fee),
         Heading("Items to pack"),
@@ -131,12 +131,8 @@ def prepaid_label_email(
         Important(parts.expiry_notice(ret, expire_after_days)),
         *parts.sign_off(brand),
     ]
-    attachments = (
-        ((f"return-label-{ret.id}.pdf", label_pdf, "application/pdf"),)
-        if label_pdf is not None
-        else ()
-    )
-    return parts.email(order, f"Return {ret.id}: your prepaid return label", blocks, attachments)
+    attachment = (f"return-label-{ret.id}.pdf", label_pdf, "application/pdf")
+    return parts.email(order, f"Return {ret.id}: your prepaid return label", blocks, (attachment,))
 
 
 def review_notice_email(
@@ -144,6 +140,7 @@ def review_notice_email(
     order: Order,
     *,
     policy_clauses: Sequence[tuple[str, str]],
+    return_page: str | None = None,
     brand: Brand = DEFAULT_BRAND,
 ) -> Email:
     """(c) Screening flagged the request: ask the customer to confirm, with the policy attached."""
@@ -172,18 +169,18 @@ def review_notice_email(
             "Please do not ship anything yet: we will email you the return instructions once the "
             "request is approved. Our return policy is attached for reference."
         ),
+        *parts.return_page(return_page, "Your request's page shows where it stands:"),
         *parts.sign_off(brand),
     ]
-    policy = policy_text(
+    policy = parts.policy_text(
         policy_clauses, version=ret.screening.policy_version if ret.screening else None, brand=brand
     )
     attachment = ("return-policy.txt", policy.encode("utf-8"), "text/plain")
     return parts.email(order, f"Return {ret.id}: please confirm a few details", blocks, (attachment,))
 
 
-def declined_email(
-    ret: Return, order: Order, *, reason: str | None = None, brand: Brand = DEFAULT_BRAND
-) -> Email:
+def declined_email(ret: Return, order: Order, *, reason: str | None = None,
+                   return_page: str | None = None, brand: Brand = DEFAULT_BRAND) -> Email:
     """(d) Customer service declined the request after review."""
     reason = (
         reason
@@ -198,13 +195,16 @@ def declined_email(
             "Please do not ship these items: we cannot accept packages without an approved return request. "
             "(REQ-FIRST)"
         ),
+        *parts.return_page(return_page, "Your request's page:"),
         Para(f"If you think this is a mistake, reply to this email or write to {brand.support_email}."),
         *parts.sign_off(brand),
     ]
     return parts.email(order, f"Return {ret.id} declined", blocks)
 
 
-def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAULT_BRAND) -> Email:
+def refund_confirmation_email(
+    ret: Return, order: Order, *, return_page: str | None = None, brand: Brand = DEFAULT_BRAND
+) -> Email:
     """(e) The refund was issued (REFUND-ORIGINAL): amount, where it went, what was accepted."""
     if ret.refund is None:
         raise ValueError(f"return {ret.id} has not been refunded")
@@ -226,6 +226,7 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
             f"({mask_reference(refund.payment_reference)})."
         ),
         Important(arrives),
+        *parts.return_page(return_page, "Your return's page shows the refund and its timeline:"),
         Heading("Items accepted"),
         bullets(accepted or ["None"]),
     ]
@@ -255,7 +256,9 @@ def refund_confirmation_email(ret: Return, order: Order, *, brand: Brand = DEFAU
     )
 
 
-def canceled_email(ret: Return, order: Order, *, brand: Brand = DEFAULT_BRAND) -> Email:
+def canceled_email(
+    ret: Return, order: Order, *, return_page: str | None = None, brand: Brand = DEFAULT_BRAND
+) -> Email:
     """(f) The return was canceled before it shipped."""
     blocks: list[Block] = [
         parts.hello(order),
@@ -264,15 +267,15 @@ def canceled_email(ret: Return, order: Order, *, brand: Brand = DEFAULT_BRAND) -
             "refunded for it."
         ),
         *parts.void_label(ret),
+        *parts.return_page(return_page, "Your return's page:"),
         Para("If your items are still within the return window, you can request a new return at any time."),
         *parts.sign_off(brand),
     ]
     return parts.email(order, f"Return {ret.id} canceled", blocks)
 
 
-def expired_email(
-    ret: Return, order: Order, *, expire_after_days: int = 30, brand: Brand = DEFAULT_BRAND
-) -> Email:
+def expired_email(ret: Return, order: Order, *, expire_after_days: int = 30,
+                  return_page: str | None = None, brand: Brand = DEFAULT_BRAND) -> Email:
     """(g) The approved return never shipped within the time limit (EXPIRE-APPROVED)."""
     blocks: list[Block] = [
         parts.hello(order),
@@ -284,16 +287,8 @@ def expired_email(
         Important(
             f"Please do not ship items under RMA {ret.id}: we can no longer accept them for this return."
         ),
+        *parts.return_page(return_page, "Your return's page:"),
         Para("If your items are still within the return window, you can request a new return."),
         *parts.sign_off(brand),
     ]
     return parts.email(order, f"Return {ret.id} expired", blocks)
-
-
-def policy_text(
-    clauses: Sequence[tuple[str, str]], *, version: str | None = None, brand: Brand = DEFAULT_BRAND
-) -> str:
-    """The return policy as a plain-text attachment, one clause per paragraph with its id."""
-    title = f"{brand.shop} return policy" + (f" (version {version})" if version else "")
-    body = "\n\n".join(f"[{clause_id}] {text.strip()}" for clause_id, text in clauses)
-    return f"{title}\n{'=' * len(title)}\n\n{body}\n\nQuestions: {brand.support_email}\n"

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from urllib.parse import quote
 
 from returns_shared.domain.decisions import Quote
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnStatus
-from returns_shared.notifications.blocks import Block, Important, Para, render_html, render_text
+from returns_shared.notifications.blocks import Block, Important, Link, Para, render_html, render_text
 from returns_shared.notifications.formatting import day, money
 from returns_shared.notifications.message import Email
 from returns_shared.notifications.wording import CONDITION
@@ -23,6 +24,20 @@ class Brand:
 
 
 DEFAULT_BRAND = Brand()
+RETURN_PAGE = "Your return's page shows its status, ship-by date and refund at any time:"
+
+
+def return_page_url(portal_url: str, return_id: str) -> str:
+    """The portal's page of one return: its hash route `#/return/<id>` (web/portal/portal.js)."""
+    base = portal_url if portal_url.endswith("/") else portal_url + "/"
+    return f"{base}#/return/{quote(return_id, safe='')}"
+
+
+def return_page(url: str | None, text: str = RETURN_PAGE) -> list[Block]:
+    """The link to the return's page, when the portal's address is known (an email goes without it
+    rather than not at all)."""
+    return [Link(text, url)] if url else []
+
 
 def email(
     order: Order,
@@ -133,3 +148,12 @@ def status_note(ret: Return, status: ReturnStatus) -> str | None:
         (event.note for event in reversed(ret.timeline) if event.status == status and event.note),
         None,
     )
+
+
+def policy_text(
+    clauses: Sequence[tuple[str, str]], *, version: str | None = None, brand: Brand = DEFAULT_BRAND
+) -> str:
+    """The return policy as a plain-text attachment, one clause per paragraph with its id."""
+    title = f"{brand.shop} return policy" + (f" (version {version})" if version else "")
+    body = "\n\n".join(f"[{clause_id}] {text.strip()}" for clause_id, text in clauses)
+    return f"{title}\n{'=' * len(title)}\n\n{body}\n\nQuestions: {brand.support_email}\n"

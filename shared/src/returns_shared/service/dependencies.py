@@ -20,6 +20,7 @@ from returns_shared.service.ports import (
     OpsAlerts,
     PaymentEvents,
     Payments,
+    PortalAddress,
     ReturnsRepository,
     UnitOfWork,
 )
@@ -51,7 +52,7 @@ class Dependencies:
     policy: Callable[[], PolicyDocument]
     clock: Callable[[], datetime] = utc_now
     new_return_id: Callable[[], str] = new_rma_id
-    label_url_ttl_seconds: int = 900
+    portal: PortalAddress | None = None  # None: not configured (emails go without the return page link)
 
     def save_return(self, ret: Return) -> None:
         """One version-conditioned write of a return (ConflictError if someone changed it first)."""

@@ -20,7 +20,7 @@ from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
-from returns_shared.notifications import emails
+from returns_shared.notifications import emails, parts
 from returns_shared.notifications.message import Email
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.ports import DueEmail, EmailSendingBlocked, EmailUndeliverable
@@ -65,31 +65,46 @@ def _return_address(deps: Dependencies) -> dict[str, Any]:
     return deps.policy().return_address.address.model_dump()
 
 
-def _label_url(deps: Dependencies, ret: Return) -> str | None:
-    return deps.labels.url(ret.label.object_key, expires_in=deps.label_url_ttl_seconds) if ret.label else None
+def return_page(deps: Dependencies, ret: Return) -> str | None:
+    """The link to the return's page in the portal, or None: an email is never held back for want of
+    a link (an unreadable portal address is logged and the email goes without it)."""
+    if deps.portal is None:
+        return None
+    try:
+        return parts.return_page_url(deps.portal.base_url(), ret.id)
+    except Exception as exc:  # noqa: BLE001 - the email matters more than its link
+        logger.warning("portal address unavailable: email sent without the return page link",
+                       extra={"returnId": ret.id, "error": f"{type(exc).__name__}: {exc}"})
+        return None
+
+
+def _label_email(deps: Dependencies, ret: Return, order: Order, pdf: bytes | None = None) -> Email:
+    """The PDF itself: the one just bought, or (a resend) the one kept in the label store."""
+    if ret.label is None:
+        raise ValueError(f"return {ret.id} has no label")
+    return emails.prepaid_label_email(
+        ret, order, return_address=_return_address(deps),
+        label_pdf=pdf if pdf is not None else deps.labels.get(ret.label.object_key),
+        expire_after_days=deps.policy().expiry.approved_days, return_page=return_page(deps, ret))
 
 
 # How each kind of email is written from the return as it stands (first send and resends alike).
 BUILDERS: dict[str, Builder] = {
     "instructions": lambda deps, ret, order: emails.return_instructions_email(
-        ret, order, return_address=_return_address(deps), expire_after_days=deps.policy().expiry.approved_days
-    ),
-    "label": lambda deps, ret, order: emails.prepaid_label_email(
-        ret,
-        order,
-        return_address=_return_address(deps),
-        label_url=_label_url(deps, ret),
-        expire_after_days=deps.policy().expiry.approved_days,
-    ),
+        ret, order, return_address=_return_address(deps),
+        expire_after_days=deps.policy().expiry.approved_days, return_page=return_page(deps, ret)),
+    "label": _label_email,
     "review": lambda deps, ret, order: emails.review_notice_email(
-        ret, order, policy_clauses=[(clause.id, clause.text) for clause in deps.policy().clauses]
-    ),
-    "declined": lambda deps, ret, order: emails.declined_email(ret, order),  # reason: the DECLINED note
-    "refund": lambda deps, ret, order: emails.refund_confirmation_email(ret, order),
-    "canceled": lambda deps, ret, order: emails.canceled_email(ret, order),
+        ret, order, policy_clauses=[(clause.id, clause.text) for clause in deps.policy().clauses],
+        return_page=return_page(deps, ret)),
+    "declined": lambda deps, ret, order: emails.declined_email(  # reason: the DECLINED note
+        ret, order, return_page=return_page(deps, ret)),
+    "refund": lambda deps, ret, order: emails.refund_confirmation_email(
+        ret, order, return_page=return_page(deps, ret)),
+    "canceled": lambda deps, ret, order: emails.canceled_email(
+        ret, order, return_page=return_page(deps, ret)),
     "expired": lambda deps, ret, order: emails.expired_email(
-        ret, order, expire_after_days=deps.policy().expiry.approved_days
-    ),
+        ret, order, expire_after_days=deps.policy().expiry.approved_days, return_page=return_page(deps, ret)),
 }
 
 
@@ -235,10 +250,8 @@ def instructions(deps: Dependencies, ret: Return) -> bool:
 
 
 def label(deps: Dependencies, ret: Return, pdf: bytes) -> bool:
-    """The first label email carries the PDF itself; a resend carries the link."""
-    return send_once(deps, ret, "label", lambda deps, ret, order: emails.prepaid_label_email(
-        ret, order, return_address=_return_address(deps), label_pdf=pdf, label_url=_label_url(deps, ret),
-        expire_after_days=deps.policy().expiry.approved_days))
+    """The first label email attaches the PDF just bought; a resend reads it back from the store."""
+    return send_once(deps, ret, "label", lambda deps, ret, order: _label_email(deps, ret, order, pdf))
 
 
 def under_review(deps: Dependencies, ret: Return) -> bool:
@@ -246,9 +259,8 @@ def under_review(deps: Dependencies, ret: Return) -> bool:
 
 
 def declined(deps: Dependencies, ret: Return, reason: str) -> bool:
-    return send_once(
-        deps, ret, "declined", lambda deps, ret, order: emails.declined_email(ret, order, reason=reason)
-    )
+    return send_once(deps, ret, "declined", lambda deps, ret, order: emails.declined_email(
+        ret, order, reason=reason, return_page=return_page(deps, ret)))
 
 
 def refunded(deps: Dependencies, ret: Return) -> bool:

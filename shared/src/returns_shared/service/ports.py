@@ -259,7 +259,14 @@ class EmailSendingBlocked(EmailNotSent):
 
 class LabelStore(Protocol):
     def put(self, key: str, pdf: bytes) -> None: ...
+    def get(self, key: str) -> bytes: ...
     def url(self, key: str, *, expires_in: int) -> str: ...
+
+
+class PortalAddress(Protocol):
+    """Where the customers' returns portal is served, for the links in the emails."""
+
+    def base_url(self) -> str: ...  # e.g. "https://d1.cloudfront.net/portal/"; raises when unreadable
 
 
 class DeadlineWorkflow(Protocol):
