@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from returns_shared import bootstrap
+from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.settings import ConfigurationError, Settings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -29,6 +30,7 @@ PRODUCTION = {
     "EASYPOST_API_KEY_SECRET_ARN": ARN.format("ep-key"),
     "EASYPOST_WEBHOOK_SECRET_ARN": ARN.format("ep-hook"),
     "CURSOR_SECRET_ARN": ARN.format("cursor"),
+    "PORTAL_URL_PARAMETER": "/returns/returns-prod/portal-url",
 }
 EVERYTHING = ("payments", "payment-webhooks", "carrier", "carrier-webhooks", "cursors")
 
@@ -50,6 +52,7 @@ def test_a_fully_wired_production_process_starts():
         ({"STRIPE_API_KEY_SECRET_ARN": ""}, "STRIPE_API_KEY_SECRET_ARN is not set"),
         ({"EASYPOST_WEBHOOK_SECRET_ARN": ""}, "EASYPOST_WEBHOOK_SECRET_ARN is not set"),
         ({"CURSOR_SECRET_ARN": ""}, "CURSOR_SECRET_ARN is not set"),
+        ({"PORTAL_URL_PARAMETER": " "}, "PORTAL_URL_PARAMETER is not set"),  # every function mails customers
     ],
 )
 def test_production_refuses_sandbox_parts_and_missing_secrets(change, complaint):
@@ -82,6 +85,7 @@ def test_outside_production_the_sandboxes_are_allowed_but_choices_are_checked():
     ("refund", {"STRIPE_WEBHOOK_SECRET_ARN": ""}),
     ("label", {"CARRIER": "local"}),
     ("request", {"PAYMENTS": "ledger"}),
+    ("screening", {"PORTAL_URL_PARAMETER": ""}),
 ])
 def test_a_function_refuses_to_start_at_cold_start(function, change):
     """Importing the handler module is Lambda's cold start: it must fail there, loudly."""
@@ -92,6 +96,13 @@ def test_a_function_refuses_to_start_at_cold_start(function, change):
                             env={**env, **PRODUCTION, **change}, capture_output=True, text=True)
     assert result.returncode != 0
     assert "ConfigurationError: refusing to start with STAGE=prod" in result.stderr
+
+
+def test_the_portal_parameter_is_wired_as_the_emails_portal_address():
+    deps = bootstrap.build_dependencies(Settings.from_env(PRODUCTION))
+    assert isinstance(deps.portal, SsmPortalAddress)
+    assert deps.portal.parameter_name == "/returns/returns-prod/portal-url"
+    assert bootstrap.build_dependencies(Settings.from_env({**BASE, "STAGE": "dev"})).portal is None
 
 
 def test_a_correctly_configured_function_starts():
