@@ -97,7 +97,8 @@ def main() -> None:
 
     payments = LocalStripe(port=stripe_port).start()
     embedded = start_embedded_stack(endpoint_url=endpoint, payments=payments,
-                                    function_log_level=os.environ.get("FUNCTION_LOG_LEVEL", "WARNING"))
+                                    function_log_level=os.environ.get("FUNCTION_LOG_LEVEL", "WARNING"),
+                                    portal_url=f"http://127.0.0.1:{port}/portal/")  # the emails' links
     orders = embedded.seed_demo_data()
     triggers = BackgroundTriggers(embedded.runtime)
     triggers.start()

@@ -110,10 +110,12 @@ def start_embedded_stack(
     deliver_events: bool = True,
     payments: LocalStripe | None = None,
     function_log_level: str | None = None,
+    portal_url: str | None = None,
 ) -> EmbeddedStack:
     """Deploy template.yaml into moto (already running: in-process mock or server) and wire it up.
     With `payments` (a running localstripe) refunds go through the Stripe adapter to it; without,
-    to the sandbox ledger in the table."""
+    to the sandbox ledger in the table. `portal_url` (the local server's `/portal/`) replaces the
+    template's CloudFront address in the portal URL parameter that the emails' links are made of."""
     make_dynamodb_writes_atomic()
     keep_both_parts()
     stack = deploy_stack(endpoint_url=endpoint_url)
@@ -130,6 +132,9 @@ def start_embedded_stack(
     for env_name, value in LOCAL_SECRETS.items():
         if env_name in os.environ:
             secrets.put_secret_value(SecretId=os.environ[env_name], SecretString=value)
+    if portal_url:
+        boto3.client("ssm").put_parameter(
+            Name=os.environ["PORTAL_URL_PARAMETER"], Value=portal_url, Type="String", Overwrite=True)
     sender = os.environ.get("SENDER_EMAIL", "returns@allegra-k.com")
     boto3.client("ses").verify_domain_identity(
         Domain=sender.split("@")[1]

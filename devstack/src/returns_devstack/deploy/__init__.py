@@ -25,7 +25,8 @@ the five singletons below and the conventions written at the top of the template
    DynamoDB TTL and point-in-time recovery (moto's CloudFormation ignores them); S3 public
    access block, ownership controls, lifecycle; SQS queue policies; the state machines,
    created from their ASL files with DefinitionSubstitutions applied, in moto's EXECUTING
-   Step Functions backend; SES email identities are verified (whatever their Condition:
+   Step Functions backend; SSM parameters are put (the portal URL's names the distribution's
+   domain, which moto does not create); SES email identities are verified (whatever their Condition:
    locally the sender must be able to send); with `cognito=True`, the Cognito user pools (their
    MFA configuration applied as CloudFormation does), resource servers, app clients, groups and
    domains (real moto ids, moto-issued RS256 tokens; ~50 ms more per deploy).

@@ -147,6 +147,16 @@ def create_secret(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
     d.physical[lid] = {"Ref": arn, "Id": arn}
 
 
+def put_parameter(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
+    """A String parameter, as CloudFormation creates it (the local stack may overwrite its value)."""
+    props = d.resolve(props)
+    name = props.get("Name") or f"CFN-{lid}"
+    kwargs = {"Description": props["Description"]} if props.get("Description") else {}
+    d.client("ssm").put_parameter(Name=name, Value=str(props["Value"]), Type=props.get("Type", "String"),
+                                  **kwargs)
+    d.physical[lid] = {"Ref": name, "Type": props.get("Type", "String"), "Value": str(props["Value"])}
+
+
 def set_queue_policy(d: Deployment, lid: str, props: Mapping[str, Any]) -> None:
     props = d.resolve(props)
     for url in props["Queues"]:
@@ -186,6 +196,7 @@ GAPS: dict[str, Handler] = {"AWS::DynamoDB::Table": table_gaps, "AWS::S3::Bucket
 # Resources created here, dependencies first.
 CREATE: dict[str, Handler] = {
     "AWS::SecretsManager::Secret": create_secret,
+    "AWS::SSM::Parameter": put_parameter,
     "AWS::Cognito::UserPool": create_user_pool,
     "AWS::Cognito::UserPoolResourceServer": create_resource_server,  # before the clients granted its scopes
     "AWS::Cognito::UserPoolClient": create_user_pool_client,

@@ -32,6 +32,7 @@ EMULATED_TYPES = frozenset(
         "AWS::SQS::QueuePolicy",
         "AWS::SES::EmailIdentity",
         "AWS::SecretsManager::Secret",
+        "AWS::SSM::Parameter",  # its value names the (not created) distribution's domain
     }
 )
 #: Created through cognito-idp with deploy_stack(cognito=True); otherwise named only.
