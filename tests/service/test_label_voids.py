@@ -16,12 +16,18 @@ from . import builders as b
 from .fakes import Outage, World
 
 
-def labelled(world: World, *, order_id: str = "O1", key: str = "k1") -> str:
+def approved_prepaid(world: World, *, order_id: str = "O1", key: str = "k1") -> str:
+    """A prepaid return screened and approved, its label not bought yet."""
     order = world.table.put_order(b.order(order_id))
     answer = world.command("requestReturn", b.customer(),
                            b.request_input(order.id, method="PREPAID_LABEL", key=key))
     rid = answer["returnId"]
     screening.screen_return(rid, world.deps)
+    return rid
+
+
+def labelled(world: World, *, order_id: str = "O1", key: str = "k1") -> str:
+    rid = approved_prepaid(world, order_id=order_id, key=key)
     assert labels.issue_label(rid, world.deps)
     return rid
 
@@ -135,10 +141,7 @@ def test_a_held_lease_sends_the_void_back_to_the_queue():
 
 def test_a_label_bought_while_the_customer_canceled_is_voided_not_mailed():
     world = World()
-    order = world.table.put_order(b.order())
-    rid = world.command("requestReturn", b.customer(),
-                        b.request_input(order.id, method="PREPAID_LABEL"))["returnId"]
-    screening.screen_return(rid, world.deps)
+    rid = approved_prepaid(world)
     world.carrier.on_issue = lambda: cancel(world, rid)  # the cancel lands while the label is bought
     assert labels.void_label(rid, world.deps) is None  # its ReturnCanceled event: no label yet
     assert labels.issue_label(rid, world.deps) is None
@@ -191,10 +194,7 @@ def test_the_sweep_retries_a_carrier_outage_and_gives_up_after_30_days():
 
 def test_a_label_bought_as_the_return_ended_is_voided_even_if_the_carrier_was_down_then():
     world = World()
-    order = world.table.put_order(b.order())
-    rid = world.command("requestReturn", b.customer(),
-                        b.request_input(order.id, method="PREPAID_LABEL"))["returnId"]
-    screening.screen_return(rid, world.deps)
+    rid = approved_prepaid(world)
 
     def cancel_and_fail_voids() -> None:
         cancel(world, rid)

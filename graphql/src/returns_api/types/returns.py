@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from returns_api.context import Info
+from returns_api.customer_view import customer_actor, customer_note
+from returns_api.permissions import is_customer
 from returns_api.typed_fields import typed_field
 from returns_api.types.enums import (
     ItemCondition,
@@ -151,6 +153,12 @@ class ReturnEvent:
     def from_domain(cls, event: domain.ReturnEvent) -> ReturnEvent:
         return cls(at=event.at, status=event.status, actor=event.actor, note=event.note)
 
+    @classmethod
+    def for_customer(cls, event: domain.ReturnEvent) -> ReturnEvent:
+        """Roles instead of staff addresses, no internal notes (customer_view)."""
+        return cls(at=event.at, status=event.status, actor=customer_actor(event.actor),
+                   note=customer_note(event))
+
 
 @strawberry.type
 class Return:
@@ -220,9 +228,11 @@ class Return:
     def refund(self, info: Info) -> Refund | None:
         return Refund.from_domain(self.source.refund, info.context.policy) if self.source.refund else None
 
-    @strawberry.field
-    def timeline(self) -> list[ReturnEvent]:
-        return [ReturnEvent.from_domain(event) for event in self.source.timeline]
+    @typed_field(description="Everything that happened, oldest first. A customer reads who acted by "
+                 "role (customer service, warehouse), without staff addresses or agents' internal notes.")
+    def timeline(self, info: Info) -> list[ReturnEvent]:
+        convert = ReturnEvent.for_customer if is_customer(info.context.caller) else ReturnEvent.from_domain
+        return [convert(event) for event in self.source.timeline]
 
     @strawberry.field
     async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("returns_api.types.order")]:
