@@ -193,7 +193,7 @@ def test_through_graphql_only_a_staff_pool_agent_reads_agents_data(fetched):
 
 
 def test_settings_need_both_pools_and_two_different_ones():
-    with pytest.raises(ValueError, match="STAFF_USER_POOL_ID, STAFF_APP_CLIENT_ID"):
+    with pytest.raises(ValueError, match="STAFF_USER_POOL_ID, APP_CLIENTS_PARAMETER"):
         Settings.from_env({"AUTH_MODE": "cognito", "COGNITO_REGION": REGION,
                            "CUSTOMER_USER_POOL_ID": CUSTOMER_POOL, "CUSTOMER_APP_CLIENT_ID": CUSTOMER_CLIENT})
     with pytest.raises(ValueError, match="different pools"):

@@ -150,8 +150,9 @@ def test_the_pools_are_configured_as_the_template_says(cognito, env):
     assert feed["AllowedOAuthFlows"] == ["client_credentials"] and feed["ClientSecret"]
 
 
-def test_a_staff_member_gets_no_token_without_totp(cognito, env, gateway):
-    pool, client, agent = env["STAFF_USER_POOL_ID"], env["STAFF_APP_CLIENT_ID"], "pat.agent@allegra-k.com"
+def test_a_staff_member_gets_no_token_without_totp(stack, cognito, env, gateway):
+    pool, client = env["STAFF_USER_POOL_ID"], stack.outputs["StaffUserPoolClientId"]
+    agent = "pat.agent@allegra-k.com"
     create_user(cognito, pool, agent, group="agent", permanent=False)  # invited by an administrator
 
     # first sign-in: a new password, then TOTP setup - no tokens at either step
@@ -198,8 +199,9 @@ def test_a_staff_member_gets_no_token_without_totp(cognito, env, gateway):
     assert again["ChallengeName"] in {"SOFTWARE_TOKEN_MFA", "MFA_SETUP"}
 
 
-def test_a_customer_pool_token_with_an_agent_group_is_a_customer(cognito, env, gateway):
-    pool, client, customer = env["CUSTOMER_USER_POOL_ID"], env["CUSTOMER_APP_CLIENT_ID"], "kim@example.com"
+def test_a_customer_pool_token_with_an_agent_group_is_a_customer(stack, cognito, env, gateway):
+    pool, client = env["CUSTOMER_USER_POOL_ID"], stack.outputs["UserPoolClientId"]
+    customer = "kim@example.com"
     cognito.create_group(UserPoolId=pool, GroupName="agent")  # somebody adds a group to the customers' pool
     create_user(cognito, pool, customer, group="agent", permanent=True)
     id_token = srp_sign_in(cognito, client, customer)["AuthenticationResult"]["IdToken"]
@@ -229,6 +231,7 @@ def test_the_published_pages_sign_in_to_the_pools_the_gateway_trusts(stack, env)
     from returns_devstack.web_publish import site_config
 
     auth_config = site_config({"GraphQLUrl": "https://api.example/graphql", **stack.outputs})["auth"]
-    assert auth_config["customer"]["clientId"] == env["CUSTOMER_APP_CLIENT_ID"]
+    assert auth_config["customer"]["clientId"] == stack.outputs["UserPoolClientId"]
     staff_domain = f"{stack.stack_name}-staff.auth.{stack.region}.amazoncognito.com"
-    assert auth_config["staff"] == {"domain": staff_domain, "clientId": env["STAFF_APP_CLIENT_ID"]}
+    staff_client = stack.outputs["StaffUserPoolClientId"]
+    assert auth_config["staff"] == {"domain": staff_domain, "clientId": staff_client}

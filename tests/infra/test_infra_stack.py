@@ -211,7 +211,11 @@ def test_cognito_pools_clients_and_groups(stack: DeployedStack) -> None:
     customers = cognito.describe_user_pool(UserPoolId=env["CUSTOMER_USER_POOL_ID"])["UserPool"]
     staff = cognito.describe_user_pool(UserPoolId=env["STAFF_USER_POOL_ID"])["UserPool"]
     assert (customers["Name"], staff["Name"]) == (f"{stack.stack_name}-users", f"{stack.stack_name}-staff")
-    for pool, client in ((customers, env["CUSTOMER_APP_CLIENT_ID"]), (staff, env["STAFF_APP_CLIENT_ID"])):
+    stored = stack.client("ssm").get_parameter(Name=env["APP_CLIENTS_PARAMETER"])["Parameter"]["Value"]
+    clients = json.loads(stored)  # what the gateway reads: the two app clients the stack created
+    assert clients == {"customer": stack.outputs["UserPoolClientId"],
+                       "staff": stack.outputs["StaffUserPoolClientId"]}
+    for pool, client in ((customers, clients["customer"]), (staff, clients["staff"])):
         described = cognito.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=client)
         assert "ClientSecret" not in described["UserPoolClient"]  # public clients: the pages use PKCE
     groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=staff["Id"])["Groups"]}

@@ -13,6 +13,7 @@ from returns_api.issuers import ORDER_FEED_SCOPE, STAFF_POOL_GROUPS
 from returns_devstack import template as tpl
 
 from .conftest import REPO, TEMPLATE
+from .test_infra_template import actions, statements
 
 # The only sign-in flows a staff app client may allow: SRP (password, then the TOTP challenge) and
 # refresh (of a session that passed it). Not ALLOW_CUSTOM_AUTH (a custom challenge replaces Cognito's
@@ -84,10 +85,20 @@ def test_the_gateway_trusts_exactly_the_two_pools_and_their_clients(cfn):
     env = cfn["Resources"]["GraphQLFunction"]["Properties"]["Environment"]["Variables"]
     assert {name: env[name] for name in env if name.endswith(("_POOL_ID", "_CLIENT_ID"))} == {
         "CUSTOMER_USER_POOL_ID": {"Ref": "UserPool"},
-        "CUSTOMER_APP_CLIENT_ID": {"Ref": "UserPoolClient"},
         "STAFF_USER_POOL_ID": {"Ref": "StaffUserPool"},
-        "STAFF_APP_CLIENT_ID": {"Ref": "StaffUserPoolClient"},
         "ORDER_FEED_CLIENT_ID": {"Ref": "OrderFeedClient"},
     }
+    # the app clients by an SSM parameter the gateway reads by name (naming them would close a cycle:
+    # their callback URLs name the distribution, whose API origin routes to the gateway)
+    parameter = cfn["Resources"]["AppClientsParameter"]["Properties"]
+    name = {"Fn::Sub": "/returns/${AWS::StackName}/app-clients"}
+    assert env["APP_CLIENTS_PARAMETER"] == parameter["Name"] == name
+    clients = '{"customer": "${UserPoolClient}", "staff": "${StaffUserPoolClient}"}'
+    assert parameter["Value"] == {"Fn::Sub": clients}
+    reads = [s for s in statements(cfn, "GraphQLFunctionRole")
+             if any(a.startswith("ssm:") for a in actions(s))]
+    arn = ("arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}"
+           ":parameter/returns/${AWS::StackName}/app-clients")
+    assert [(actions(s), s["Resource"]) for s in reads] == [(["ssm:GetParameter"], {"Fn::Sub": arn})]
     assert env["AUTH_MODE"] == "cognito"
     assert "### Staff MFA" in (REPO / "README.md").read_text()

@@ -32,9 +32,8 @@ GATEWAY_ENV = (
     "REFUND_FUNCTION_NAME",
     "AUTH_MODE",
     "CUSTOMER_USER_POOL_ID",
-    "CUSTOMER_APP_CLIENT_ID",
     "STAFF_USER_POOL_ID",
-    "STAFF_APP_CLIENT_ID",
+    "APP_CLIENTS_PARAMETER",
     "ORDER_FEED_CLIENT_ID",
     "COGNITO_REGION",
     "GRAPHQL_IDE",
@@ -188,6 +187,7 @@ def test_least_privilege(cfn: dict[str, Any]) -> None:
         "lambda:InvokeFunction",
         "s3:GetObject",
         "secretsmanager:GetSecretValue",  # the cursor signing key only (test_secrets_...)
+        "ssm:GetParameter",  # the app clients' ids only (test_infra_staff_pool)
     }
     sfn = {a for s in every["RefundDeadlineStateMachineRole"] for a in actions(s)}
     assert sfn == {"dynamodb:GetItem", "sns:Publish", "sqs:SendMessage*"}

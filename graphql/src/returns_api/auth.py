@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from returns_api.app_clients import app_clients
 from returns_api.issuers import InvalidCredential, TrustedIssuer, claimed_groups, issuer_of, issuer_table
 from returns_api.settings import Settings
 from returns_shared.domain.orders import is_canonical_email
@@ -107,7 +108,7 @@ def _cognito_claims(token: str, settings: Settings) -> tuple[dict[str, Any], Tru
     except jwt.PyJWTError as exc:
         raise InvalidCredential(f"the token is not valid: {exc}") from exc
     # Keys are fetched only from a pool of the table, never from a URL the token names.
-    issuer = issuer_of(unverified, issuer_table(settings))
+    issuer = issuer_of(unverified, issuer_table(settings, app_clients(settings)))
     try:
         key = jwk_client(issuer.jwks_url).get_signing_key_from_jwt(token)
     except jwt.PyJWKClientConnectionError:

@@ -10,7 +10,8 @@ staff      the staff pool (MfaConfiguration ON, TOTP, admin-created users). Its 
            (never a customer). Its client-credentials app client is the order feed (a machine, no
            user, so no MFA): an access token of that client carrying ORDER_FEED_SCOPE is `integration`.
 
-A token naming any other issuer is refused before any key is fetched. Pure: no I/O.
+A token naming any other issuer is refused before any key is fetched. Pure: no I/O (the app
+clients' ids are read by app_clients).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from returns_api.app_clients import AppClients
 from returns_api.settings import Settings
 from returns_shared.service.roles import Role
 
@@ -108,14 +110,14 @@ def trusted_issuers(
 
 
 @lru_cache(maxsize=4)
-def issuer_table(settings: Settings) -> dict[str, TrustedIssuer]:
-    """The deployment's two pools (settings are frozen and hashable: built once per process)."""
+def issuer_table(settings: Settings, clients: AppClients) -> dict[str, TrustedIssuer]:
+    """The deployment's two pools (settings and clients are frozen and hashable: built once)."""
     return trusted_issuers(
         region=settings.cognito_region or "",
         customer_pool=settings.customer_user_pool_id or "",
-        customer_client=settings.customer_app_client_id or "",
+        customer_client=clients.customer,
         staff_pool=settings.staff_user_pool_id or "",
-        staff_client=settings.staff_app_client_id or "",
+        staff_client=clients.staff,
         order_feed_client=settings.order_feed_client_id,
     )
 

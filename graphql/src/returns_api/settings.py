@@ -33,8 +33,10 @@ class Settings(EnvironmentSettings):
     )
     # Two user pools (see issuers.py): customers' (MFA optional, groups ignored) and staff (MFA on).
     customer_user_pool_id: str | None = None
-    customer_app_client_id: str | None = None
     staff_user_pool_id: str | None = None
+    # Their app clients: deployed, from the SSM parameter this names (app_clients.py); or named here.
+    app_clients_parameter: str | None = None
+    customer_app_client_id: str | None = None
     staff_app_client_id: str | None = None
     order_feed_client_id: str | None = None  # the staff pool's client-credentials client (integration)
     graphql_ide: bool | None = None  # unset: on unless production
@@ -59,6 +61,7 @@ class Settings(EnvironmentSettings):
         "graphql_ide",
         "graphiql_assets_url",
         "order_feed_client_id",
+        "app_clients_parameter",
         mode="before",
     )
     @classmethod
@@ -75,12 +78,13 @@ class Settings(EnvironmentSettings):
             raise ValueError("STAGE=prod requires AUTH_MODE=cognito")
         if self.auth_mode != "cognito":
             return
+        clients_named = bool(self.customer_app_client_id and self.staff_app_client_id)
         needed = {
             "COGNITO_REGION (or AWS_REGION)": self.cognito_region,
             "CUSTOMER_USER_POOL_ID": self.customer_user_pool_id,
-            "CUSTOMER_APP_CLIENT_ID": self.customer_app_client_id,
             "STAFF_USER_POOL_ID": self.staff_user_pool_id,
-            "STAFF_APP_CLIENT_ID": self.staff_app_client_id,
+            "APP_CLIENTS_PARAMETER (or CUSTOMER_APP_CLIENT_ID and STAFF_APP_CLIENT_ID)":
+                clients_named or self.app_clients_parameter,
         }
         missing = [name for name, value in needed.items() if not value]
         if missing:

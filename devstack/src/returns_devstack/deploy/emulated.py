@@ -196,12 +196,12 @@ GAPS: dict[str, Handler] = {"AWS::DynamoDB::Table": table_gaps, "AWS::S3::Bucket
 # Resources created here, dependencies first.
 CREATE: dict[str, Handler] = {
     "AWS::SecretsManager::Secret": create_secret,
-    "AWS::SSM::Parameter": put_parameter,
     "AWS::Cognito::UserPool": create_user_pool,
     "AWS::Cognito::UserPoolResourceServer": create_resource_server,  # before the clients granted its scopes
     "AWS::Cognito::UserPoolClient": create_user_pool_client,
     "AWS::Cognito::UserPoolGroup": create_user_pool_group,
     "AWS::Cognito::UserPoolDomain": create_user_pool_domain,
+    "AWS::SSM::Parameter": put_parameter,  # after what values name (the app clients)
     "AWS::SES::EmailIdentity": verify_email_identity,
     "AWS::SQS::QueuePolicy": set_queue_policy,
     "AWS::StepFunctions::StateMachine": create_state_machine,
