@@ -123,14 +123,16 @@ def test_the_mailbox_renders(page, stack):
 
 
 @pytest.mark.parametrize(
-    ("app", "role", "home"),
-    [("portal", "customer", "My orders"), ("console", "agent", "Review queue")],
+    ("app", "role", "start", "home"),
+    [("portal", "customer", "", "My orders"), ("console", "agent", "", "Review queue"),
+     # an email's link to one page: the customer lands there after signing in, not on the home page
+     ("portal", "customer", "#/order/AK-1001/return", "Return items of AK-1001")],
 )
-def test_deployed_sign_in_is_the_hosted_ui_of_the_apps_pool_with_pkce(page, stack, app, role, home):
+def test_deployed_sign_in_is_the_hosted_ui_of_the_apps_pool_with_pkce(page, stack, app, role, start, home):
     """config.json says cognito: the portal sends the browser to the customers' Hosted UI, the console to
     the staff one (MFA on), each with an S256 challenge, and redeems the code with the matching verifier
     (Cognito is played by routes of this test; a request to the other pool's domain would leave loopback
-    and fail the test)."""
+    and fail the test). The Hosted UI returns to the bare page; the app goes back to where sign-in began."""
     pools = {"customer": {"domain": "customers.auth.returns.test", "clientId": "portal-client"},
              "staff": {"domain": "staff.auth.returns.test", "clientId": "staff-client"}}
     pool = pools["customer" if role == "customer" else "staff"]
@@ -172,9 +174,10 @@ def test_deployed_sign_in_is_the_hosted_ui_of_the_apps_pool_with_pkce(page, stac
         route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
 
     page.route(re.compile(rf".*/{app}/(\?.*)?$"), deployed_policy)
-    page.goto(f"{stack.url}/{app}/")
+    page.goto(f"{stack.url}/{app}/{start}")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name=home).wait_for()
+    assert urlparse(page.url).fragment == start.removeprefix("#") or not start
     assert seen["code_challenge_method"] == "S256" and seen["response_type"] == "code"
     assert seen["client_id"] == pool["clientId"] and seen["redirect_uri"] == f"{stack.url}/{app}/"
     assert "code=" not in page.url  # the code leaves the address bar

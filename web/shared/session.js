@@ -41,7 +41,8 @@ export class Session {
     if (config.auth.mode !== 'cognito' || !params.has('code')) return false;
     const pending = JSON.parse(sessionStorage.getItem(PKCE_KEY) || 'null');
     sessionStorage.removeItem(PKCE_KEY);
-    history.replaceState(null, '', location.pathname + location.hash);
+    // back where sign-in began (an email's link to one return): the Hosted UI returns to the bare page
+    history.replaceState(null, '', location.pathname + (pending?.route || location.hash));
     if (!pending || pending.state !== params.get('state')) throw new Error('The sign-in answer did not match this browser tab; please sign in again.');
     const pool = this.pool(config);
     const response = await fetch(`https://${pool.domain}/oauth2/token`, {
@@ -103,7 +104,7 @@ async function hostedUi(pool) {
   const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
   const state = base64url(crypto.getRandomValues(new Uint8Array(16)));
   const challenge = base64url(new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))));
-  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state }));
+  sessionStorage.setItem(PKCE_KEY, JSON.stringify({ verifier, state, route: location.hash }));
   const url = new URL(`https://${pool.domain}/oauth2/authorize`);
   url.search = new URLSearchParams({
     response_type: 'code', client_id: pool.clientId, redirect_uri: redirectUri(), scope: 'openid email profile',
