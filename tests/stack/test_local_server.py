@@ -8,12 +8,13 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from returns_devstack.local_server import LocalServer, server_environment
+from returns_devstack.local_server import READY_LINE, LocalServer, server_environment
 from returns_devstack.tokens import demo_token
 
 REPO = Path(__file__).resolve().parents[2]
@@ -93,3 +94,27 @@ def test_a_port_in_use_ends_in_one_clear_line():
     assert done.stderr.strip() == (f"make dev: port {port} (PORT) is already in use (another `make dev`?); "
                                    f"stop it or choose another: PORT={port + 1} make dev")
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_a_chatty_server_never_blocks_on_its_output(tmp_path):
+    """The pipe holds 64 KB: a server that logs more after its banner must still be read."""
+    done = tmp_path / "done"
+    script = (
+        "import signal, sys, time\n"
+        f"print({READY_LINE!r}, flush=True)\n"
+        "for n in range(4000): print('log line', n, 'x' * 60, flush=True)\n"
+        f"open({str(done)!r}, 'w').close()\n"
+        "signal.signal(signal.SIGINT, lambda *_: sys.exit(0))\n"
+        "time.sleep(60)\n"
+    )
+    chatty = LocalServer(startup_seconds=30, command=(sys.executable, "-c", script))
+    try:
+        for _ in range(100):
+            if done.exists():
+                break
+            time.sleep(0.1)
+        assert done.exists(), "the server blocked writing its log"
+        assert chatty.output[-1].startswith("log line 3999")
+    finally:
+        chatty.stop()
+    assert chatty.process.returncode is not None

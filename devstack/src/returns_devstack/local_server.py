@@ -7,7 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from collections import deque
+from collections.abc import Sequence
 from pathlib import Path
 
 from returns_devstack.loopback import free_port
@@ -28,12 +31,14 @@ def server_environment(port: int) -> dict[str, str]:
 
 
 class LocalServer:
-    """Started on construction; `url` once up, `banner` = what it printed until then, `stop()`."""
+    """Started on construction; `url` once up, `banner` = what it printed until then, `output` = its
+    latest lines since, `stop()`."""
 
-    def __init__(self, *, startup_seconds: float = 120, cwd: Path | None = None) -> None:
+    def __init__(self, *, startup_seconds: float = 120, cwd: Path | None = None,
+                 command: Sequence[str] = (sys.executable, "-m", "returns_devstack.server")) -> None:
         self.port = free_port()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "returns_devstack.server"],
+            list(command),
             cwd=cwd,
             env=server_environment(self.port),
             text=True,
@@ -49,9 +54,17 @@ class LocalServer:
             seen.append(text)
             if READY_LINE in text:
                 self.banner = "".join(seen)
+                self.output: deque[str] = deque(maxlen=200)
+                # keep reading: a server that fills the pipe (64 KB of log lines) would block on write
+                threading.Thread(target=self._drain, name="local-server-output", daemon=True).start()
                 return
         self.stop()
         raise RuntimeError("the local stack did not start:\n" + "".join(seen[-30:]))
+
+    def _drain(self) -> None:
+        if self.process.stdout is not None:
+            for line in self.process.stdout:
+                self.output.append(line)
 
     @property
     def url(self) -> str:
