@@ -47,6 +47,13 @@ def test_receiving_sets_the_deadline_and_starts_the_workflow(world):
     assert world.events.types()[-1] == "ReturnReceived"
 
 
+def test_the_receipt_note_is_written_to_the_second_in_utc(world):
+    rid = approved(world)
+    world.clock.advance(microseconds=847_927)
+    receive(world, rid)
+    assert world.stored(rid).timeline[-1].note == f"received at {world.clock():%Y-%m-%dT%H:%M:%SZ}"
+
+
 def test_an_unknown_package_is_refused_recorded_and_alerted(world):
     assert codes(receive(world, "RMA-NOPE")) == ["NOT_FOUND"]
     assert [p.return_id for p in world.table.unknown_packages] == ["RMA-NOPE"]

@@ -30,8 +30,9 @@ SYSTEM = "system"
 
 
 def utc_iso(at: datetime) -> str:
-    """Instants in notes as the API writes them (UTC, Z), whatever offset they came with."""
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    """Instants in notes as the API writes them (UTC, Z), whatever offset they came with; to the
+    second (a note is read by people: "received at 2026-12-01T01:21:40Z")."""
+    return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class ReturnLine(BaseModel):
