@@ -90,12 +90,12 @@ def test_us_prepaid_label_return_end_to_end(flow, stack, mailbox, tokens):
     assert payment["payment_intent"] == order["paymentReference"] and payment["id"] == ret["refund"]["id"]
     assert ret["refund"]["status"] == "SUCCEEDED"
 
-    # the refund confirmation: amount, masked payment reference, clause ids
+    # the refund confirmation: amount, where the money goes (never the provider's payment id), clause ids
     [mail] = mails_about(mailbox, rid, "refund")
     assert "45.00 USD" in mail["subject"] and "45.00 USD" in mail["body"]
     assert (
-        f"****{order['paymentReference'][-4:]}" in mail["body"]
-        and order["paymentReference"] not in mail["body"]
+        "the card or account you paid for the order with" in mail["body"]
+        and order["paymentReference"][-4:] not in mail["body"]
     )
     assert "REFUND-ORIGINAL" in mail["body"] and "FEE-US-FIRST" in mail["body"]
 

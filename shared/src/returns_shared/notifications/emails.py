@@ -21,7 +21,7 @@ from returns_shared.notifications.blocks import (
     bullets,
     lines,
 )
-from returns_shared.notifications.formatting import address_lines, day, mask_reference, money
+from returns_shared.notifications.formatting import address_lines, day, money
 from returns_shared.notifications.message import Email
 from returns_shared.notifications.parts import DEFAULT_BRAND, Brand
 from returns_shared.notifications.wording import ADDRESS_WARNING, screening_finding, screening_request
@@ -222,8 +222,9 @@ def refund_confirmation_email(
         parts.hello(order),
         Para(
             f"We have issued a refund of {money(refund.amount)} for your return {ret.id} (order {order.id}) "
-            f"on {day(refund.issued_at)}, to your original form of payment "
-            f"({mask_reference(refund.payment_reference)})."
+            # the card or account the order was paid with: the provider's payment id (pi_...) would
+            # mean nothing to the customer, even masked
+            f"on {day(refund.issued_at)}, to the card or account you paid for the order with."
         ),
         Important(arrives),
         *parts.return_page(return_page, "Your return's page shows the refund and its timeline:"),

@@ -35,9 +35,3 @@ def address_lines(address: Mapping[str, Any]) -> list[str]:
     if address.get("phone"):
         lines.append(f"Phone: {address['phone']}")
     return [str(line) for line in lines if line]
-
-
-def mask_reference(reference: str, visible: int = 4) -> str:
-    """Only the last characters of a payment reference ever reach an email."""
-    tail = reference[-visible:] if len(reference) > visible else ""
-    return f"****{tail}"
