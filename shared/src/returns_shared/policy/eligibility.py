@@ -92,7 +92,8 @@ def line_reasons(line: OrderLine, *, policy: PolicyDocument, now: datetime) -> l
 def _quantity_exceeded(line: OrderLine, held: int, asked: int | None) -> Ineligibility:
     remaining = max(line.quantity - held, 0)
     if asked is None:
-        message = f"all {line.quantity} delivered are already in earlier return requests"
+        message = ("the item delivered is already in an earlier return request" if line.quantity == 1
+                   else f"all {line.quantity} items delivered are already in earlier return requests")
     else:
         message = f"{asked} requested but only {remaining} of {line.quantity} delivered can still be returned"
     return _why(Code.QUANTITY_EXCEEDED, "QTY", message)
