@@ -12,6 +12,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     build_schema,
+    find_breaking_changes,
     parse,
     validate,
 )
@@ -71,6 +72,13 @@ def test_sdl_is_a_superset_of_the_contract():
                 ]
                 missing += [f"{name}.{f}: new required input field" for f in new_required]
     assert not missing, "\n".join(missing)
+
+
+def test_graphql_core_finds_no_breaking_change_from_the_contract():
+    """A second opinion on the walk above: graphql-core's own comparison (removed types, fields, enum
+    values or arguments, changed or stricter types, new required arguments or input fields)."""
+    breaking = find_breaking_changes(_contract(), build_schema(sdl()))
+    assert not breaking, "\n".join(change.description for change in breaking)
 
 
 @pytest.mark.parametrize("path", OPERATIONS, ids=[p.name for p in OPERATIONS])
