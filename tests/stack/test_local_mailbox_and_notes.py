@@ -77,6 +77,12 @@ def test_the_mailbox_page_shows_the_newest_mail_a_page_at_a_time():
     assert "No mail sent yet" in mail_page([])
 
 
+def test_the_mailbox_page_names_an_inline_icon_so_the_browser_asks_for_no_favicon():
+    """The server has no /favicon.ico: without an icon of its own the page logged a 404 in the console."""
+    icons = re.findall(r'<link rel="icon" href="([^"]*)">', mail_page(_mails(1)))
+    assert icons == ["data:,"]  # img-src of MAILBOX_POLICY allows data:
+
+
 def test_a_clause_flagged_twice_is_named_once_in_the_timeline_and_the_email(flow, stack, mailbox):
     # 620.00 is over the threshold AND far above the customer's earlier returns: two SCREEN-AMOUNT flags
     order = flow.record(

@@ -189,3 +189,36 @@ def test_console_lists_failed_refunds_and_an_agent_retries_one(page, stack):
     page.get_by_text("Failed: nothing was paid yet").wait_for()
     page.get_by_role("button", name="Retry the refund").wait_for()
     accessible(page)
+
+
+
+INSPECT_WORN = """mutation($id: ID!) {
+  inspectReturn(id: $id, lines: [{orderLineId: "L1", condition: WORN}]) { return {
+  quote { total { amount } itemsSubtotal { amount } }
+  settlement { amount { amount } itemsSubtotal { amount } shippingCredit { amount } } } } }"""
+
+
+def _fact(page, term: str) -> str:
+    return page.locator(f"dt:text-is('{term}') + dd").inner_text()
+
+
+def test_after_inspection_the_refund_card_shows_the_settlements_parts_not_the_quotes(page, stack):
+    """The warehouse refuses a worn item: the settlement's parts differ from the quote's, and the card's
+    parts must add up to what is refunded (it showed the quote's items, label fee and credit)."""
+    order = stack.copy_demo_order("AK-1002", "AK-WORN")
+    ret = stack.gql(REQUEST.replace("failed-refund-1", "worn-1"), {"o": order}, role="customer")
+    ret = ret["requestReturn"]["return"]
+    stack.gql(TRACK.replace("928411", "928412"), {"id": ret["id"]}, role="customer")
+    stack.gql(RECEIVE, {"id": ret["id"]}, role="warehouse")
+    inspected = stack.gql(INSPECT_WORN, {"id": ret["id"]}, role="warehouse")["inspectReturn"]["return"]
+    quote, settled = inspected["quote"], inspected["settlement"]
+    assert quote["itemsSubtotal"]["amount"] == "30.00" and settled["itemsSubtotal"]["amount"] == "0.00"
+
+    sign_in(page, stack, "portal")
+    page.goto(f"{stack.url}/portal/#/return/{ret['id']}")
+    page.get_by_text("Refund after inspection").wait_for()
+    assert _fact(page, "Quoted refund") == f"${quote['total']['amount']}"  # still named, to compare
+    assert _fact(page, "Items accepted") == "$0.00"
+    assert _fact(page, "Shipping credit") == f"${settled['shippingCredit']['amount']}"
+    assert _fact(page, "Refund after inspection") == f"${settled['amount']['amount']}"
+    accessible(page)

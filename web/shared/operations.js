@@ -20,7 +20,10 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
     appliedClauses { ${CLAUSE} }
   }
   screening { outcome flags { message clause { ${CLAUSE} } } }
-  settlement { amount { ${MONEY} } acceptedLineIds appliedClauses { ${CLAUSE} } }
+  settlement {
+    amount { ${MONEY} } acceptedLineIds itemsSubtotal { ${MONEY} } labelFee { ${MONEY} } shippingCredit { ${MONEY} }
+    appliedClauses { ${CLAUSE} }
+  }
   refund { id status failureReason attempt amount { ${MONEY} } issuedAt paymentReference appliedClauses { ${CLAUSE} } }
   tracking { status lastScanAt deliveredAt }
   timeline { at status actor note }

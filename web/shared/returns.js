@@ -75,16 +75,21 @@ export const REFUND_FAILED = new Set(['FAILED', 'CANCELED']);
 
 export function moneyCard(ret) {
   const q = ret.quote;
+  const s = ret.settlement;
   const refund = ret.refund;
+  // After inspection the fees can differ from the quote (an unconfirmed defect loses FEE-US-QUALITY, a
+  // refused item its price): the parts shown are the settlement's, so they add up to what is refunded.
+  const parts = s || q;
   return h('section', { class: 'card', 'aria-labelledby': 'money-title' },
     h('h2', { id: 'money-title' }, 'Refund'),
     facts([
-      ['Items', money(q.itemsSubtotal)],
-      ['Label fee', money(q.labelFee)],
-      ['Shipping credit', money(q.shippingCredit)],
-      ['Quoted refund', h('strong', {}, money(q.total))],
+      s ? ['Quoted refund', money(q.total)] : null,
+      [s ? 'Items accepted' : 'Items', money(parts.itemsSubtotal)],
+      ['Label fee', money(parts.labelFee)],
+      ['Shipping credit', money(parts.shippingCredit)],
+      s ? null : ['Quoted refund', h('strong', {}, money(q.total))],
       ret.refundExpectedBy && !refund ? ['Expected by', date(ret.refundExpectedBy)] : null,
-      ret.settlement ? ['Refund after inspection', h('strong', {}, money(ret.settlement.amount))] : null,
+      s ? ['Refund after inspection', h('strong', {}, money(s.amount))] : null,
       refund && !REFUND_FAILED.has(refund.status)
         ? ['Refunded', h('strong', { class: 'ok' }, `${money(refund.amount)} on ${date(refund.issuedAt)}`)] : null,
       refund ? ['Refund status', REFUND_STATUS[refund.status] || refund.status] : null,

@@ -64,7 +64,8 @@ def mail_page(messages: list[dict[str, Any]], *, before: str | None = None, per_
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sent mail</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="stylesheet" href="/_local/mail.css"></head>'
+        # an empty icon, as the apps have: else the browser asks for /favicon.ico and logs its 404
+        '<link rel="icon" href="data:,"><link rel="stylesheet" href="/_local/mail.css"></head>'
         f"<body><main><h1>Sent mail ({count})</h1>"
         f"<p>Newest first, {per_page} a page ({shown}).</p>{nav}"
         f"{items or '<p>No mail sent yet.</p>'}{nav}</main></body></html>"
