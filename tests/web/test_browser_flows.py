@@ -222,3 +222,40 @@ def test_after_inspection_the_refund_card_shows_the_settlements_parts_not_the_qu
     assert _fact(page, "Shipping credit") == f"${settled['shippingCredit']['amount']}"
     assert _fact(page, "Refund after inspection") == f"${settled['amount']['amount']}"
     accessible(page)
+
+
+def test_the_warehouse_answers_a_defect_claim_on_purpose_or_not_at_all(page, stack):
+    """A DEFECTIVE item shipped back from the US (merchant responsibility: a 6.99 shipping credit for
+    self-shipping, FEE-US-QUALITY; refuted, FEE-US-SELF pays none): left unanswered the claim stands
+    (a defaulted 'no' would have taken the credit), 'No defect found' refutes it; customer-reason
+    items get no defect question at all."""
+    order = stack.copy_demo_order("AK-1001", "AK-DEFECT")  # shipped to the US
+    request = REQUEST.replace("failed-refund-1", "defect-1").replace("reason: STYLE", "reason: DEFECTIVE")
+    ret = stack.gql(request, {"o": order}, role="customer")["requestReturn"]["return"]
+    stack.gql(TRACK.replace("928411", "928413"), {"id": ret["id"]}, role="customer")
+    stack.gql(RECEIVE, {"id": ret["id"]}, role="warehouse")
+
+    sign_in(page, stack, "warehouse")
+    page.goto(f"{stack.url}/warehouse/#/return/{ret['id']}")
+    claim = page.get_by_label("Claimed defect")
+    preview = page.locator("#preview")
+    preview.get_by_text("shipping credit $6.99").wait_for()  # unanswered: the claim stands
+    assert claim.input_value() == ""
+    claim.select_option("false")
+    preview.get_by_text("shipping credit $0.00").wait_for()  # refuted: the ordinary rule
+    claim.select_option("true")
+    page.get_by_label("Condition").select_option("DAMAGED")
+    preview.get_by_text("shipping credit $6.99").wait_for()
+    preview.get_by_text("accepted", exact=True).wait_for()  # a confirmed defect is accepted damaged
+    accessible(page)
+    page.get_by_role("button", name="Confirm the inspection").click()
+    page.get_by_text("Refund after inspection").wait_for()
+
+    styled = stack.copy_demo_order("AK-1002", "AK-NODEFECT")
+    other = stack.gql(REQUEST.replace("failed-refund-1", "defect-2"), {"o": styled}, role="customer")
+    other = other["requestReturn"]["return"]
+    stack.gql(TRACK.replace("928411", "928414"), {"id": other["id"]}, role="customer")
+    stack.gql(RECEIVE, {"id": other["id"]}, role="warehouse")
+    page.goto(f"{stack.url}/warehouse/#/return/{other['id']}")
+    page.get_by_role("button", name="Confirm the inspection").wait_for()
+    assert page.get_by_label("Claimed defect").count() == 0  # STYLE: nothing to confirm

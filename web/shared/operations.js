@@ -137,6 +137,8 @@ export const UNKNOWN_PACKAGES = `query UnknownPackages($after: String) {
 export const RECEIVE_RETURN = `mutation ReceiveReturn($id: ID!) { receiveReturn(id: $id) { ${PAYLOAD} } }
 ${RETURN_DETAILS}`;
 
+export const MERCHANT_REASONS = 'query MerchantReasons { returnPolicy { merchantResponsibilityReasons } }';
+
 export const INSPECTION_PREVIEW = `query InspectionPreview($id: ID!, $lines: [InspectionLineInput!]!) {
   inspectionPreview(id: $id, lines: $lines) {
     settlement { amount { ${MONEY} } acceptedLineIds labelFee { ${MONEY} } shippingCredit { ${MONEY} } appliedClauses { ${CLAUSE} } }

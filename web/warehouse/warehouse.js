@@ -2,7 +2,7 @@
 // with a preview of the refund before committing.
 import { startApp } from '/shared/app.js';
 import {
-  FIND_BY_TRACKING, INSPECTION_PREVIEW, INSPECT_RETURN, RECEIVE_RETURN, RETURN,
+  FIND_BY_TRACKING, INSPECTION_PREVIEW, INSPECT_RETURN, MERCHANT_REASONS, RECEIVE_RETURN, RETURN,
 } from '/shared/operations.js';
 import { itemsCard, lineNote, lineTitle, returnHeading, timelineCard } from '/shared/returns.js';
 import {
@@ -44,20 +44,27 @@ async function scanView(ctx, term) {
       : [notice(`No return request matches “${term}”.`, 'error'), h('p', {}, refuse), message]];
 }
 
-function inspectionForm(ctx, ret) {
+// A claim of merchant responsibility is answered on purpose or not at all: unanswered, it stands
+// (a defaulted "no" would charge the customer a label fee nobody decided on).
+const DEFECT_ANSWERS = { '': 'Not checked (the claim stands)', true: 'Defect confirmed', false: 'No defect found' };
+
+function inspectionForm(ctx, ret, claimReasons) {
   const checks = ret.lines.map((line) => {
     const condition = select(CONDITIONS, 'NEW_WITH_TAGS', { name: `condition-${line.orderLineId}` });
-    const defect = h('input', { type: 'checkbox', name: `defect-${line.orderLineId}`, id: `defect-${line.orderLineId}` });
+    // only a merchant-responsibility reason (the policy's list) makes a claim to confirm or refute
+    const defect = claimReasons.has(line.reason) ? select(DEFECT_ANSWERS, '', { name: `defect-${line.orderLineId}` }) : null;
     return {
       line, condition, defect,
       box: h('fieldset', {}, h('legend', {}, `${lineTitle(ret, line.orderLineId)} × ${line.quantity}`),
         h('p', { class: 'small muted' }, `Reason given: ${REASONS[line.reason] || line.reason}`), lineNote(line),
         field('Condition', condition),
-        // the policy decides which reasons a confirmed defect counts for (merchant responsibility)
-        h('label', { class: 'choice', for: defect.id }, defect, 'Defect confirmed')),
+        defect ? field('Claimed defect', defect, 'Confirmed: accepted whatever its condition. Refuted on every claim: the ordinary label fee applies.') : null),
     };
   });
-  const lines = () => checks.map((c) => ({ orderLineId: c.line.orderLineId, condition: c.condition.value, defectConfirmed: c.defect.checked }));
+  const lines = () => checks.map((c) => ({
+    orderLineId: c.line.orderLineId, condition: c.condition.value,
+    ...(c.defect && c.defect.value ? { defectConfirmed: c.defect.value === 'true' } : {}),
+  }));
   const preview = h('div', { 'aria-live': 'polite', id: 'preview' });
   const message = h('div');
   const commit = h('button', { type: 'submit' }, 'Confirm the inspection');
@@ -92,6 +99,10 @@ function inspectionForm(ctx, ret) {
   return h('div', { class: 'card' }, form);
 }
 
+async function merchantReasons(ctx) {
+  return new Set((await ctx.gql(MERCHANT_REASONS, {})).returnPolicy.merchantResponsibilityReasons);
+}
+
 async function returnView(ctx, id) {
   const ret = (await ctx.gql(RETURN, { id })).return;
   if (!ret) return [h('h1', {}, 'Return not found'), notice(`There is no return ${id}.`, 'error'), scanForm(ctx)];
@@ -106,7 +117,7 @@ async function returnView(ctx, id) {
     h('p', {}, `Customer ${ret.order.email}`, ret.trackingNumber ? ` · tracking ${ret.trackingNumber}` : ''),
     message,
     ['APPROVED', 'IN_TRANSIT'].includes(ret.status) ? h('p', {}, receive) : null,
-    ret.status === 'RECEIVED' ? inspectionForm(ctx, ret) : itemsCard(ret),
+    ret.status === 'RECEIVED' ? inspectionForm(ctx, ret, await merchantReasons(ctx)) : itemsCard(ret),
     ret.settlement ? h('p', {}, 'Refund after inspection: ', h('strong', {}, money(ret.settlement.amount))) : null,
     timelineCard(ret),
     h('p', {}, h('a', { href: '#/scan' }, 'Scan the next package')),

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
+from returns_api.types.enums import ReturnReason
+
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument
 
@@ -37,6 +39,11 @@ class ReturnPolicy:
     non_returnable_categories: list[str]
     refund_processing_days: int
     exchanges_offered: bool
+    merchant_responsibility_reasons: list[ReturnReason] = strawberry.field(
+        description="Reasons that make a package merchant responsibility (the FEE-*-QUALITY rows): the "
+        "warehouse confirms or refutes such a claim at inspection (`defectConfirmed`); left unanswered, "
+        "it stands."
+    )
 
     @classmethod
     def from_domain(cls, policy: PolicyDocument) -> ReturnPolicy:
@@ -47,4 +54,5 @@ class ReturnPolicy:
             non_returnable_categories=list(policy.non_returnable_categories),
             refund_processing_days=policy.refund_processing_days,
             exchanges_offered=policy.exchanges_offered,
+            merchant_responsibility_reasons=sorted(policy.reasons.merchant_responsibility),
         )
