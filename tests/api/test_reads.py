@@ -113,3 +113,12 @@ def test_forged_cursors_are_bad_user_input():
     for cursor in ("", "garbage", "rc1.bm90LWpzb24", "rc1.WyJwMyIsIDk5OV0"):
         result = api.gql(f'{{ returns(after: "{cursor}") {{ edges {{ cursor }} }} }}', headers=AGENT)
         assert error_codes(result) == ["BAD_USER_INPUT"], cursor
+
+
+def test_the_policy_names_the_reasons_a_warehouse_confirms_or_refutes():
+    from returns_shared.policy.document import load_policy
+
+    answer = Api().gql("{ returnPolicy { merchantResponsibilityReasons } }")  # public, like the policy
+    reasons = answer["data"]["returnPolicy"]["merchantResponsibilityReasons"]
+    assert reasons == sorted(reason.value for reason in load_policy().reasons.merchant_responsibility)
+    assert set(reasons) == {"DEFECTIVE", "NOT_AS_DESCRIBED", "WRONG_ITEM"}  # the merchant's "quality issues"
