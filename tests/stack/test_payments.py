@@ -264,3 +264,31 @@ def test_returns_inspected_before_any_is_paid_never_refund_more_than_the_items_c
     assert amounts == ["0.34", "0.34", "0.32"]
     paid = sum(r["amount"] for rid in rids for r in refunds_paid(stack, rid))
     assert paid == 100  # cents: never more than the order paid for its items
+
+
+def test_a_refund_event_that_arrives_before_the_refund_is_recorded_is_not_lost(flow, stack, monkeypatch):
+    """Stripe may send a refund's event while the payer has not yet written Stripe's answer on the return
+    (an async failure within a second). Acknowledging it then would lose it for good (Stripe does not
+    resend an acknowledged event): the return would say REFUNDED for money that never left. The webhook
+    answers a retryable error and claims nothing; Stripe's redelivery applies it."""
+    _, rid = _inspected(flow)
+    payments = stack.deps.payments
+    real_refund = payments.refund
+    early: dict[str, Any] = {}
+
+    def refund_then_fail_at_once(**kwargs: Any) -> Any:
+        receipt = real_refund(**kwargs)
+        early["body"] = refund_event("evt_early_fail", receipt.refund_id, "failed", return_id=rid,
+                                     failure_reason="lost_or_stolen_card")
+        early["answer"] = post_stripe(stack, early["body"])
+        return receipt
+
+    monkeypatch.setattr(payments, "refund", refund_then_fail_at_once)
+    refund(flow, rid)
+    status, _ = early["answer"]
+    assert status >= 400  # not acknowledged: Stripe retries it
+    monkeypatch.setattr(payments, "refund", real_refund)
+    assert post_stripe(stack, early["body"]) == (200, {"outcome": "applied"})  # the redelivery
+    after = flow.get(rid)
+    assert (after["status"], after["refund"]["status"]) == ("INSPECTED", "FAILED")
+    assert after["refund"]["failureReason"] == "lost_or_stolen_card"
