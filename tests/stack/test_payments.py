@@ -292,3 +292,21 @@ def test_a_refund_event_that_arrives_before_the_refund_is_recorded_is_not_lost(f
     after = flow.get(rid)
     assert (after["status"], after["refund"]["status"]) == ("INSPECTED", "FAILED")
     assert after["refund"]["failureReason"] == "lost_or_stolen_card"
+
+
+def test_refused_webhook_calls_are_counted_for_the_ops_alarm(flow, stack, capsys, monkeypatch):
+    """A wrong webhook secret refuses every event silently otherwise (WebhookRefused, template alarm)."""
+    from aws_lambda_powertools import Metrics
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # the local stack turns them off
+    Metrics().clear_metrics()  # disabled, they were never flushed: earlier tests' would show here
+    body = refund_event("evt_forged_metric", "re_x", "failed", return_id=None)
+    capsys.readouterr()
+    assert post_stripe(stack, body, signature=stripe_signature(body, "whsec_somebody_else"))[0] == 400
+    status, _ = stack.runtime.http("POST", "/webhooks/easypost", b"{}",
+                                   {"x-hmac-signature": "hmac-sha256-hex=00"})
+    assert status == 400
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    counted = [m for m in emitted if "WebhookRefused" in m]
+    assert [m["WebhookRefused"] for m in counted] == [[1.0], [1.0]]  # one refusal per call
+    assert all(m["service"] == "returns" for m in counted)

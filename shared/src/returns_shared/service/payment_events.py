@@ -23,6 +23,7 @@ from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
 from returns_shared.service.ports import InvalidWebhook, RefundUpdate
 from returns_shared.service.refund_payments import alert_refund_failed
+from returns_shared.service.webhook_refusals import count_refused_webhook
 
 logger = Logger(child=True)
 
@@ -34,7 +35,7 @@ def stripe_webhook(body: bytes, headers: Mapping[str, str], deps: Dependencies) 
     try:
         update = deps.payment_events.refund_update(body, headers)
     except InvalidWebhook as exc:
-        logger.warning("webhook refused", extra={"reason": str(exc)})
+        count_refused_webhook(exc)
         return 400, {"error": str(exc)}
     if update is None:
         return 200, {"outcome": "ignored"}
