@@ -1,7 +1,7 @@
 """Refused provider webhook calls are counted (metric WebhookRefused, alarmed in template.yaml).
 
 A forged call is refused and forgotten; but a wrong or rotated webhook secret refuses every real
-event too (a refund Stripe failed after paying, every carrier scan) and the providers give up after
+event too (a refund Stripe reports failed after taking it, every carrier scan) and the providers give up after
 days of retries. Nothing else would tell anyone, so each refusal counts towards the ops alarm.
 """
 
