@@ -133,6 +133,14 @@ def test_alarms_reach_the_ops_topic_and_sit_on_the_dashboard(cfn: dict[str, Any]
         "POWERTOOLS_SERVICE_NAME"
     ]
     assert dimensions == [{"Name": "service", "Value": service}]  # Powertools' default dimension
+    # a wrong or rotated webhook secret refuses every provider event: refunds that failed after paying,
+    # carrier scans; only this alarm tells anyone (the providers retry, then give up)
+    [webhook_refused] = watched(namespace, "WebhookRefused")
+    assert alarms[webhook_refused]["Properties"]["Dimensions"] == [{"Name": "service", "Value": service}]
+    for function in ("RefundFunction", "LabelFunction"):
+        variables = cfn["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert (variables["POWERTOOLS_METRICS_NAMESPACE"], variables["POWERTOOLS_SERVICE_NAME"]) == (
+            namespace, service)
     [dashboard] = of_type(cfn, "AWS::CloudWatch::Dashboard").values()
     body = dashboard["Properties"]["DashboardBody"]["Fn::Sub"]
     on_dashboard = set(re.findall(r"\$\{(\w+)\.Arn\}", body))
