@@ -153,3 +153,23 @@ def test_iso_lists_come_from_the_standards_without_non_money_codes():
     assert "ZZ" not in country_codes()
     assert {"USD", "EUR", "XOF", "JPY"} <= currency_codes() and len(currency_codes()) > 150
     assert not {"XAU", "XTS", "XXX", "CHE", "XDR"} & currency_codes()
+
+
+def test_input_limits_are_defined_once_in_shared():
+    """The gateway reads every input limit from `returns_shared.service.limits` (issue 13, item 4):
+    no gateway module defines its own copy, which could drift from what the functions accept."""
+    import ast
+    from pathlib import Path
+
+    import returns_api
+    from returns_shared.service import limits
+
+    shared_names = {name for name in vars(limits) if name.isupper()}
+    copies = []
+    for module in Path(returns_api.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = {t.id for t in targets if isinstance(t, ast.Name)}
+                copies += [f"{module.name}: {name}" for name in sorted(names & shared_names)]
+    assert not copies, f"input limits redefined in the gateway: {copies}"

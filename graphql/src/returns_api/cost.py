@@ -36,6 +36,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from returns_shared.service.limits import MAX_LINES  # lines per order and per return (the input limit)
+
 MAX_PAGE = 100  # `first` of any paginated list, enforced by its resolver
 RETURNS_PAGE_DEFAULT = 20
 ORDER_RETURNS_DEFAULT = 50  # Order.returns is capped, not a connection (the contract's type)
@@ -51,7 +53,6 @@ class Sliced:
     sizes_children: tuple[str, ...] = ()  # a connection: the argument sizes these child lists
 
 
-MAX_LINES = 50  # lines per order and per return (recordOrder/requestReturn refuse more)
 MAX_CLAUSES = 40  # clauses in the policy document (a test keeps this true)
 MAX_REASONS = 7  # one per IneligibilityCode
 MAX_FLAGS = 10  # screening flags: at most one per screening clause

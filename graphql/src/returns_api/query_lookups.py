@@ -27,9 +27,9 @@ from returns_api.types.user_errors import UserError
 from returns_shared.domain.errors import DomainError
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.policy.engine import InspectedLine, settle
+from returns_shared.service.limits import MAX_EMAIL
 
 MAX_TRACKING_NUMBER = 64
-MAX_EMAIL = 320
 
 
 def email_argument(value: str | None) -> str | None:
