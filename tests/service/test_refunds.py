@@ -103,6 +103,21 @@ def test_inspection_settles_and_an_agent_refunds_once(world):
     assert codes(again) == ["ALREADY_REFUNDED"] and world.payments.calls <= 1
 
 
+def test_inspection_is_refused_before_receipt_and_for_lines_the_return_lacks_or_names_twice(world):
+    rid = approved(world)
+    assert codes(inspect(world, rid)) == ["INVALID_STATE"]  # approved, not yet received
+    receive(world, rid)
+    received = world.stored(rid)
+    unknown = [{"orderLineId": "L9", "condition": "NEW_WITH_TAGS"}]
+    twice = [{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}] * 2
+    for lines in (unknown, twice):
+        answer = world.command("inspectReturn", b.WAREHOUSE, {"id": rid, "lines": lines})
+        assert codes(answer) == ["INVALID_INPUT"], answer
+    assert codes(world.command("inspectReturn", b.WAREHOUSE, {"id": rid, "lines": []})) == ["INVALID_INPUT"]
+    assert world.stored(rid) == received  # nothing changed: still RECEIVED, no settlement
+    assert world.stored(rid).status == ReturnStatus.RECEIVED and world.stored(rid).settlement is None
+
+
 def test_a_refund_pays_the_accepted_amount_to_the_original_payment(world):
     rid = approved(world, price="45.00")
     receive(world, rid)
