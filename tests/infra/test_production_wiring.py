@@ -13,7 +13,7 @@ import pytest
 
 from returns_shared import bootstrap
 from returns_shared.adapters.portal_address import SsmPortalAddress
-from returns_shared.settings import ConfigurationError, Settings
+from returns_shared.settings import UNSET_SECRET_PLACEHOLDER, ConfigurationError, Settings
 
 REPO = Path(__file__).resolve().parents[2]
 ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:{}"
@@ -133,3 +133,18 @@ def test_production_refuses_test_mode_keys_at_first_use(monkeypatch):
         easypost_key()
     keys.update({ARN.format("stripe-key"): "sk_live_51Hx", ARN.format("ep-key"): "EZAK0000"})
     assert (stripe_key(), easypost_key()) == ("sk_live_51Hx", "EZAK0000")
+
+
+def test_production_refuses_the_templates_placeholder_keys_at_first_use(monkeypatch):
+    """template.yaml creates the provider secrets as `set-me`: a stack deployed before anybody set them
+    answers a clear configuration error instead of sending the placeholder to Stripe or EasyPost."""
+    template = (Path(__file__).parents[2] / "template.yaml").read_text()
+    assert template.count(f"SecretString: {UNSET_SECRET_PLACEHOLDER}") >= 4  # both keys, both webhook secrets
+    keys = dict.fromkeys((ARN.format("stripe-key"), ARN.format("ep-key")), UNSET_SECRET_PLACEHOLDER)
+    monkeypatch.setattr(bootstrap, "secret", lambda arn: lambda: keys[arn])
+    settings = Settings.from_env(PRODUCTION)
+    for arn, provider in ((settings.stripe_api_key_secret_arn, "stripe"),
+                          (settings.easypost_api_key_secret_arn, "easypost")):
+        key = bootstrap._secret(arn, "an API key", provider=provider, settings=settings)
+        with pytest.raises(ConfigurationError, match="placeholder 'set-me'"):
+            key()

@@ -204,9 +204,14 @@ class GatewayBackendSettings(StorageSettings):
 
 # Key prefixes of the providers' test modes: a production process refuses them at first use.
 SANDBOX_KEY_PREFIXES = {"stripe": ("sk_test_", "rk_test_"), "easypost": ("EZTK",)}
+# template.yaml creates the provider secrets with this value until somebody sets them (README).
+UNSET_SECRET_PLACEHOLDER = "set-me"
 
 
 def refuse_sandbox_key(provider: str, key: str, *, production: bool) -> str:
+    if production and key == UNSET_SECRET_PLACEHOLDER:  # never sent to the provider as a credential
+        raise ConfigurationError(f"STAGE=prod: the {provider} API key secret still holds the placeholder "
+                                 f"{UNSET_SECRET_PLACEHOLDER!r}; put the real key in it (README, Deploying)")
     if production and key.startswith(SANDBOX_KEY_PREFIXES[provider]):
         raise ConfigurationError(f"STAGE=prod refuses a {provider} test-mode key")
     return key
