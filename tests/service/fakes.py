@@ -235,7 +235,8 @@ class FakeRepository:
     def failed_labels(self, *, first: int, after: str | None) -> Page[Return]:
         return self._marked(self.table.failed_labels, "labels", first=first, after=after)
 
-    def _marked(self, markers: dict[str, datetime], scope: str, *, first: int, after: str | None) -> Page[Return]:
+    def _marked(self, markers: dict[str, datetime], scope: str, *, first: int,
+                after: str | None) -> Page[Return]:
         start = int(self.cursors.decode(scope, after)) if after else 0
         ids = [rid for rid, _at in sorted(markers.items(), key=lambda item: item[1])]
         page = [r for r in (self.get_return(rid) for rid in ids[start:start + first]) if r is not None]

@@ -8,8 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from returns_shared.domain.errors import InvalidState
 from returns_shared.domain import return_labels
+from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.return_labels import ENDED_UNUSED
 from returns_shared.domain.tracking import CarrierScan, CarrierTracking, tracking_key
 from returns_shared.domain.vocabulary import ReturnMethod

@@ -24,7 +24,13 @@ from returns_shared.service.commands import ById
 from returns_shared.service.common import load_return
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Answer, retry_on_conflict
-from returns_shared.service.ports import Caller, CarrierUnavailable, LabelDeclined, LabelVoid, LabelVoidRefused
+from returns_shared.service.ports import (
+    Caller,
+    CarrierUnavailable,
+    LabelDeclined,
+    LabelVoid,
+    LabelVoidRefused,
+)
 
 logger = Logger(child=True)
 

@@ -27,10 +27,10 @@ from returns_shared.service.provider_ports import (
     IssuedLabel as IssuedLabel,
 )
 from returns_shared.service.provider_ports import (
-    LabelVoid as LabelVoid,
+    LabelDeclined as LabelDeclined,
 )
 from returns_shared.service.provider_ports import (
-    LabelDeclined as LabelDeclined,
+    LabelVoid as LabelVoid,
 )
 from returns_shared.service.provider_ports import (
     LabelVoidRefused as LabelVoidRefused,
