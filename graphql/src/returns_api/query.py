@@ -141,3 +141,15 @@ class Query(LookupQueries):
         page, items = await read_page(ctx.run_blocking, ctx.reader.failed_refunds, first, start)
         ctx.loaders.prime_returns(items)
         return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])
+
+    @typed_field(description="Agents: approved prepaid returns whose label the carrier refused (no label, "
+                             "the customer not shipped yet), oldest refusal first. Retry them with retryLabel.",
+                 extensions=roles(AGENT))
+    async def failed_labels(
+        self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
+    ) -> ReturnConnection:
+        first, start = page_start(first, after)
+        ctx = info.context
+        page, items = await read_page(ctx.run_blocking, ctx.reader.failed_labels, first, start)
+        ctx.loaders.prime_returns(items)
+        return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])
