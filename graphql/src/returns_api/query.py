@@ -143,7 +143,8 @@ class Query(LookupQueries):
         return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])
 
     @typed_field(description="Agents: approved prepaid returns whose label the carrier refused (no label, "
-                             "the customer not shipped yet), oldest refusal first. Retry them with retryLabel.",
+                             "the customer not shipped yet), oldest refusal first. Retry them with "
+                             "retryLabel.",
                  extensions=roles(AGENT))
     async def failed_labels(
         self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None

@@ -209,7 +209,8 @@ class Return:
         return ReturnLabel.from_domain(found) if found and not found.voided else None
 
     @typed_field(description="Set while the carrier's refusal of the prepaid label is unresolved: no "
-                             "label yet, the customer has not shipped on their own, the return still open.")
+                             "label yet, the customer has not shipped on their own, the return still "
+                             "open.")
     def label_failure(self) -> LabelFailure | None:
         failure = self.source.label_failure
         return LabelFailure.from_domain(failure) if failure and self.source.status == Status.APPROVED else None
