@@ -11,7 +11,8 @@ from .support import TRACKING, address, line, mutation, order_input
 FAILURE = "labelFailure { reason attempt failedAt }"
 FAILED_LABELS = f"{{ failedLabels(first: 10) {{ edges {{ node {{ id status {FAILURE} }} }} }} }}"
 RETRY = mutation("retryLabel", "id: $id", "$id: ID!")
-SEEN_BY_CUSTOMER = f"query($id: ID!) {{ return(id: $id) {{ status method shipBy label {{ url }} {FAILURE} }} }}"
+SEEN_BY_CUSTOMER = ("query($id: ID!) { return(id: $id) { status method shipBy label { url } "
+                    f"{FAILURE} }} }}")
 
 
 def _refused(flow, stack) -> tuple[dict, dict]:

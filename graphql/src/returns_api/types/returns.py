@@ -213,7 +213,9 @@ class Return:
                              "open.")
     def label_failure(self) -> LabelFailure | None:
         failure = self.source.label_failure
-        return LabelFailure.from_domain(failure) if failure and self.source.status == Status.APPROVED else None
+        if failure is None or self.source.status != Status.APPROVED:
+            return None
+        return LabelFailure.from_domain(failure)
 
     @strawberry.field
     def carrier(self) -> str | None:
