@@ -127,12 +127,12 @@ def test_alarms_reach_the_ops_topic_and_sit_on_the_dashboard(cfn: dict[str, Any]
     namespace = cfn["Resources"]["RefundFunction"]["Properties"]["Environment"]["Variables"][
         "POWERTOOLS_METRICS_NAMESPACE"
     ]
-    [refund_failed] = watched(namespace, "RefundFailed")  # the metric the refund path emits
-    dimensions = alarms[refund_failed]["Properties"]["Dimensions"]
-    service = cfn["Resources"]["RefundFunction"]["Properties"]["Environment"]["Variables"][
-        "POWERTOOLS_SERVICE_NAME"
-    ]
-    assert dimensions == [{"Name": "service", "Value": service}]  # Powertools' default dimension
+    for function, metric in (("RefundFunction", "RefundFailed"), ("LabelFunction", "LabelFailed")):
+        variables = cfn["Resources"][function]["Properties"]["Environment"]["Variables"]
+        [failed] = watched(variables["POWERTOOLS_METRICS_NAMESPACE"], metric)  # the metric it emits
+        dimensions = alarms[failed]["Properties"]["Dimensions"]
+        # Powertools' default dimension
+        assert dimensions == [{"Name": "service", "Value": variables["POWERTOOLS_SERVICE_NAME"]}], metric
     [dashboard] = of_type(cfn, "AWS::CloudWatch::Dashboard").values()
     body = dashboard["Properties"]["DashboardBody"]["Fn::Sub"]
     on_dashboard = set(re.findall(r"\$\{(\w+)\.Arn\}", body))
