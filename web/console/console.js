@@ -2,8 +2,8 @@
 // a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns.
 import { startApp } from '/shared/app.js';
 import {
-  APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_REFUND, RETURN,
-  REVIEW_QUEUE, SEARCH_RETURNS, UNKNOWN_PACKAGES,
+  APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_LABELS, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_LABEL,
+  RETRY_REFUND, RETURN, REVIEW_QUEUE, SEARCH_RETURNS, UNKNOWN_PACKAGES,
 } from '/shared/operations.js';
 import {
   CANCELABLE, REFUND_FAILED, flagList, itemsCard, lineNote, lineTitle, moneyCard, returnHeading, returnsTable, screeningCard,
@@ -123,6 +123,7 @@ async function returnView(ctx, id) {
     ? h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(RETRY_REFUND, { id })).retryRefund) }, 'Retry the refund')
     : h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(ISSUE_REFUND, { id })).issueRefund) }, 'Issue the refund');
   const cancel = h('button', { type: 'button', class: 'danger', onclick: () => run(cancel, async () => (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn) }, 'Cancel this return');
+  const label = h('button', { type: 'button', onclick: () => run(label, async () => (await ctx.gql(RETRY_LABEL, { id })).retryLabel) }, 'Retry the label');
   return [
     returnHeading(ret),
     h('p', {}, `Customer: ${ret.order.email}`),
@@ -130,6 +131,7 @@ async function returnView(ctx, id) {
     ret.status === 'UNDER_REVIEW' ? h('section', { class: 'card', 'aria-labelledby': 'decide-title' },
       h('h2', { id: 'decide-title' }, 'Decision'), decisionForm(ctx, ret, { onDone: () => ctx.refresh() })) : null,
     ret.status === 'INSPECTED' ? h('p', {}, refund) : null,
+    ret.labelFailure ? h('p', {}, `The carrier refused the label (attempt ${ret.labelFailure.attempt}): ${ret.labelFailure.reason} `, label) : null,
     screeningCard(ret), moneyCard(ret), itemsCard(ret), shippingCard(ret), timelineCard(ret),
     CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
   ];
@@ -151,6 +153,42 @@ async function packagesView(ctx) {
     page.edges.length ? [h('table', { class: 'stack' },
       h('thead', {}, h('tr', {}, ['Scanned', 'Why refused', 'By', 'When'].map((t) => h('th', {}, t)))), rows), more]
       : notice('No unknown packages.'),
+  ];
+}
+
+/** Prepaid labels the carrier refused (the customer has no label and has not shipped), oldest first, each with a retry. */
+async function failedLabelsView(ctx, done) {
+  const page = (await ctx.gql(FAILED_LABELS)).failedLabels;
+  const message = h('div');
+  const retry = (ret) => {
+    const button = h('button', { type: 'button', 'aria-label': `Retry the label of ${ret.id}` }, 'Retry');
+    button.addEventListener('click', () => busy(button, async () => {
+      const answer = (await ctx.gql(RETRY_LABEL, { id: ret.id })).retryLabel;
+      if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
+      else ctx.go(`#/failed-labels/${encodeURIComponent(`${ret.id}: ${answer.return.label ? 'label issued and emailed' : 'refused again'}`)}`);
+    }).catch((error) => message.replaceChildren(notice(error.message, 'error'))));
+    return button;
+  };
+  const row = (ret) => h('tr', {},
+    h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
+    h('td', { 'data-label': 'Customer' }, ret.order.email),
+    h('td', { 'data-label': 'Why' }, ret.labelFailure.reason),
+    h('td', { 'data-label': 'Attempt' }, String(ret.labelFailure.attempt)),
+    h('td', { 'data-label': 'Ship by' }, ret.shipBy ? dateTime(ret.shipBy) : '–'),
+    h('td', {}, retry(ret)));
+  const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
+  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(FAILED_LABELS, { after })).failedLabels, (failed) => {
+    const added = failed.map(row);
+    rows.append(...added);
+    return added[0]?.querySelector('a');
+  }, 'failed labels');
+  return [
+    h('h1', {}, 'Failed labels'),
+    h('p', { class: 'muted' }, 'LABEL-US: the carrier refused these prepaid labels; the customers were emailed that they may ship on their own or wait. Ops were alerted. Retry once the cause is fixed. Oldest refusal first.'),
+    done ? notice(done, 'success') : null, message,
+    page.edges.length ? [h('table', { class: 'stack', id: 'failed-labels' },
+      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Why it was refused', 'Attempt', 'Ship by', 'Action'].map((t) => h('th', {}, t)))), rows), more]
+      : notice('No failed labels.'),
   ];
 }
 
@@ -192,12 +230,14 @@ async function failedRefundsView(ctx, done) {
 
 startApp({
   app: 'console', role: 'agent', title: 'Service console', home: '#/queue',
-  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/failed-refunds', 'Failed refunds'], ['#/packages', 'Unknown packages']],
+  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
+    ['#/packages', 'Unknown packages']],
   routes: [
     [/^#\/queue(?:\/(.+))?$/, queueView],
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
     [/^#\/return\/([^/]+)$/, returnView],
     [/^#\/packages$/, packagesView],
     [/^#\/failed-refunds(?:\/(.+))?$/, failedRefundsView],
+    [/^#\/failed-labels(?:\/(.+))?$/, failedLabelsView],
   ],
 });
