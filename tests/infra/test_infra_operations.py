@@ -124,9 +124,6 @@ def test_alarms_reach_the_ops_topic_and_sit_on_the_dashboard(cfn: dict[str, Any]
                        for a in watched("AWS/Lambda", metric)), (name, metric)
     assert watched("AWS/ApiGateway", "5xx") and watched("AWS/DynamoDB", "ReadThrottleEvents")
     assert watched("AWS/DynamoDB", "WriteThrottleEvents")
-    namespace = cfn["Resources"]["RefundFunction"]["Properties"]["Environment"]["Variables"][
-        "POWERTOOLS_METRICS_NAMESPACE"
-    ]
     for function, metric in (("RefundFunction", "RefundFailed"), ("LabelFunction", "LabelFailed")):
         variables = cfn["Resources"][function]["Properties"]["Environment"]["Variables"]
         [failed] = watched(variables["POWERTOOLS_METRICS_NAMESPACE"], metric)  # the metric it emits

@@ -127,3 +127,9 @@ def test_canceling_or_expiring_a_refused_return_takes_it_off_the_agents_queue(re
     world.clock.advance(days=31)  # EXPIRE-APPROVED: 30 days from approval, a refused label included
     assert requests.expire_approved(world.deps)["expired"] == 1
     assert world.stored(rid).status == ReturnStatus.EXPIRED and world.table.failed_labels == {}
+
+
+def test_a_package_received_without_a_tracking_number_leaves_the_agents_queue(refused):
+    world, rid = refused
+    assert world.command("receiveReturn", b.WAREHOUSE, {"id": rid})["userErrors"] == []
+    assert world.stored(rid).status == ReturnStatus.RECEIVED and world.table.failed_labels == {}
