@@ -20,14 +20,19 @@ def codes(answer: dict) -> list[str]:
     return [error["code"] for error in answer["userErrors"]]
 
 
-@pytest.fixture
-def refused() -> tuple[World, str]:
-    """An approved prepaid return whose label the carrier has just refused."""
+def _approved_prepaid() -> tuple[World, str]:
     world = World()
     order = world.table.put_order(b.order())
     rid = world.command("requestReturn", b.customer(),
                         b.request_input(order.id, method="PREPAID_LABEL"))["returnId"]
     screening.screen_return(rid, world.deps)
+    return world, rid
+
+
+@pytest.fixture
+def refused() -> tuple[World, str]:
+    """An approved prepaid return whose label the carrier has just refused."""
+    world, rid = _approved_prepaid()
     world.carrier.refuse_labels = REFUSAL
     assert labels.issue_label(rid, world.deps) is None  # consumed: no exception, no redelivery
     return world, rid
@@ -55,11 +60,7 @@ def test_a_refusal_is_recorded_once_listed_for_agents_alerted_and_told_to_the_cu
 
 
 def test_a_transient_carrier_error_raises_for_redelivery_and_records_nothing():
-    world = World()
-    order = world.table.put_order(b.order())
-    rid = world.command("requestReturn", b.customer(),
-                        b.request_input(order.id, method="PREPAID_LABEL"))["returnId"]
-    screening.screen_return(rid, world.deps)
+    world, rid = _approved_prepaid()
     world.carrier.down = True
     with pytest.raises(Outage):
         labels.issue_label(rid, world.deps)
@@ -111,11 +112,7 @@ def test_the_customer_ships_on_their_own_after_a_refusal(refused):
 
 
 def test_a_prepaid_return_with_its_label_still_takes_no_tracking_number():
-    world = World()
-    order = world.table.put_order(b.order())
-    rid = world.command("requestReturn", b.customer(),
-                        b.request_input(order.id, method="PREPAID_LABEL"))["returnId"]
-    screening.screen_return(rid, world.deps)
+    world, rid = _approved_prepaid()
     labels.issue_label(rid, world.deps)
     answer = world.command("submitReturnTracking", b.customer(),
                            {"id": rid, "carrier": "USPS", "trackingNumber": "9400111899223100000001"})
