@@ -208,3 +208,28 @@ def test_a_transient_easypost_error_is_not_a_refusal(tmp_path, status):
     with _create_answering(tmp_path, status, error), pytest.raises(CarrierUnavailable):
         carrier.issue_label(rma_id="RMA-EP0000006", ship_from=CUSTOMER, ship_to=WAREHOUSE,
                             fee=Money.of("0.00", "USD"))
+
+
+def _resigned(event) -> tuple[bytes, dict[str, str]]:
+    from returns_devstack.webhooks import easypost_signature
+
+    body = json.dumps(event, separators=(",", ":")).encode()
+    return body, {"X-Hmac-Signature": easypost_signature(body, SIGNED["secret"])}
+
+
+def _without(mapping, key):
+    return {k: v for k, v in mapping.items() if k != key}
+
+
+@pytest.mark.parametrize("event", [
+    _without(EVENT, "id"),
+    {**EVENT, "result": {**EVENT["result"], "tracking_details": [
+        {**EVENT["result"]["tracking_details"][0], "datetime": "yesterday"}]}},
+    {**EVENT, "result": {**EVENT["result"], "tracking_details": ["not a scan"]}},
+    {**EVENT, "result": "not a tracker"},
+], ids=["no event id", "a scan time that is no time", "a scan that is no object",
+        "a result that is no object"])
+def test_a_signed_event_in_another_shape_is_refused_not_a_crash(event):
+    """Only the secret's holder can sign one, but a 500 would make EasyPost retry it for days."""
+    with pytest.raises(InvalidWebhook):
+        events().tracking_update(*_resigned(event))

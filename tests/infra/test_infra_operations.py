@@ -124,12 +124,24 @@ def test_alarms_reach_the_ops_topic_and_sit_on_the_dashboard(cfn: dict[str, Any]
                        for a in watched("AWS/Lambda", metric)), (name, metric)
     assert watched("AWS/ApiGateway", "5xx") and watched("AWS/DynamoDB", "ReadThrottleEvents")
     assert watched("AWS/DynamoDB", "WriteThrottleEvents")
-    for function, metric in (("RefundFunction", "RefundFailed"), ("LabelFunction", "LabelFailed")):
-        variables = cfn["Resources"][function]["Properties"]["Environment"]["Variables"]
-        [failed] = watched(variables["POWERTOOLS_METRICS_NAMESPACE"], metric)  # the metric it emits
-        dimensions = alarms[failed]["Properties"]["Dimensions"]
+    namespace = cfn["Resources"]["RefundFunction"]["Properties"]["Environment"]["Variables"][
+        "POWERTOOLS_METRICS_NAMESPACE"
+    ]
+    service = cfn["Resources"]["RefundFunction"]["Properties"]["Environment"]["Variables"][
+        "POWERTOOLS_SERVICE_NAME"
+    ]
+    for metric in ("RefundFailed", "LabelFailed"):  # emitted by the refund and the label path
+        [failed] = watched(namespace, metric)
         # Powertools' default dimension
-        assert dimensions == [{"Name": "service", "Value": variables["POWERTOOLS_SERVICE_NAME"]}], metric
+        assert alarms[failed]["Properties"]["Dimensions"] == [{"Name": "service", "Value": service}], metric
+    # a wrong or rotated webhook secret refuses every provider event: refunds that failed after paying,
+    # carrier scans; only this alarm tells anyone (the providers retry, then give up)
+    [webhook_refused] = watched(namespace, "WebhookRefused")
+    assert alarms[webhook_refused]["Properties"]["Dimensions"] == [{"Name": "service", "Value": service}]
+    for function in ("RefundFunction", "LabelFunction"):
+        variables = cfn["Resources"][function]["Properties"]["Environment"]["Variables"]
+        assert (variables["POWERTOOLS_METRICS_NAMESPACE"], variables["POWERTOOLS_SERVICE_NAME"]) == (
+            namespace, service)
     [dashboard] = of_type(cfn, "AWS::CloudWatch::Dashboard").values()
     body = dashboard["Properties"]["DashboardBody"]["Fn::Sub"]
     on_dashboard = set(re.findall(r"\$\{(\w+)\.Arn\}", body))

@@ -264,3 +264,49 @@ def test_returns_inspected_before_any_is_paid_never_refund_more_than_the_items_c
     assert amounts == ["0.34", "0.34", "0.32"]
     paid = sum(r["amount"] for rid in rids for r in refunds_paid(stack, rid))
     assert paid == 100  # cents: never more than the order paid for its items
+
+
+def test_a_refund_event_that_arrives_before_the_refund_is_recorded_is_not_lost(flow, stack, monkeypatch):
+    """Stripe may send a refund's event while the payer has not yet written Stripe's answer on the return
+    (an async failure within a second). Acknowledging it then would lose it for good (Stripe does not
+    resend an acknowledged event): the return would say REFUNDED for money that never left. The webhook
+    answers a retryable error and claims nothing; Stripe's redelivery applies it."""
+    _, rid = _inspected(flow)
+    payments = stack.deps.payments
+    real_refund = payments.refund
+    early: dict[str, Any] = {}
+
+    def refund_then_fail_at_once(**kwargs: Any) -> Any:
+        receipt = real_refund(**kwargs)
+        early["body"] = refund_event("evt_early_fail", receipt.refund_id, "failed", return_id=rid,
+                                     failure_reason="lost_or_stolen_card")
+        early["answer"] = post_stripe(stack, early["body"])
+        return receipt
+
+    monkeypatch.setattr(payments, "refund", refund_then_fail_at_once)
+    refund(flow, rid)
+    status, _ = early["answer"]
+    assert status >= 400  # not acknowledged: Stripe retries it
+    monkeypatch.setattr(payments, "refund", real_refund)
+    assert post_stripe(stack, early["body"]) == (200, {"outcome": "applied"})  # the redelivery
+    after = flow.get(rid)
+    assert (after["status"], after["refund"]["status"]) == ("INSPECTED", "FAILED")
+    assert after["refund"]["failureReason"] == "lost_or_stolen_card"
+
+
+def test_refused_webhook_calls_are_counted_for_the_ops_alarm(flow, stack, capsys, monkeypatch):
+    """A wrong webhook secret refuses every event silently otherwise (WebhookRefused, template alarm)."""
+    from aws_lambda_powertools import Metrics
+
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")  # the local stack turns them off
+    Metrics().clear_metrics()  # disabled, they were never flushed: earlier tests' would show here
+    body = refund_event("evt_forged_metric", "re_x", "failed", return_id=None)
+    capsys.readouterr()
+    assert post_stripe(stack, body, signature=stripe_signature(body, "whsec_somebody_else"))[0] == 400
+    status, _ = stack.runtime.http("POST", "/webhooks/easypost", b"{}",
+                                   {"x-hmac-signature": "hmac-sha256-hex=00"})
+    assert status == 400
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    counted = [m for m in emitted if "WebhookRefused" in m]
+    assert [m["WebhookRefused"] for m in counted] == [[1.0], [1.0]]  # one refusal per call
+    assert all(m["service"] == "returns" for m in counted)

@@ -42,16 +42,23 @@ class EasyPostWebhookEvents:
             raise InvalidWebhook(f"the EasyPost signature does not match: {exc}") from exc
         except ValueError as exc:  # signed, but not JSON
             raise InvalidWebhook("the body is not an EasyPost event") from exc
-        if event.get("description") != "tracker.updated":
+        if not isinstance(event, dict) or event.get("description") != "tracker.updated":
             return None
-        tracker = event.get("result") or {}
-        if tracker.get("object") != "Tracker" or not tracker.get("tracking_code"):
-            raise InvalidWebhook("a tracker.updated event without a tracker")
-        scans = tuple(
-            CarrierScan(status=detail.get("status") or "unknown", message=detail.get("message") or "",
-                        at=_when(detail["datetime"]), location=_place(detail.get("tracking_location")))
-            for detail in tracker.get("tracking_details") or [] if detail.get("datetime")
-        )
-        return TrackingUpdate(event_id=str(event["id"]), tracking_number=str(tracker["tracking_code"]),
-                              carrier=tracker.get("carrier"), status=str(tracker.get("status") or "unknown"),
-                              scans=tuple(sorted(scans, key=lambda scan: scan.at)))
+        try:
+            return _tracking_update(event)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:  # signed, not EasyPost's shape
+            raise InvalidWebhook(f"a malformed tracker.updated event: {type(exc).__name__}") from exc
+
+
+def _tracking_update(event: Mapping[str, Any]) -> TrackingUpdate:
+    tracker = event.get("result") or {}
+    if tracker.get("object") != "Tracker" or not tracker.get("tracking_code") or not event.get("id"):
+        raise InvalidWebhook("a tracker.updated event without its id or tracker")
+    scans = tuple(
+        CarrierScan(status=detail.get("status") or "unknown", message=detail.get("message") or "",
+                    at=_when(detail["datetime"]), location=_place(detail.get("tracking_location")))
+        for detail in tracker.get("tracking_details") or [] if detail.get("datetime")
+    )
+    return TrackingUpdate(event_id=str(event["id"]), tracking_number=str(tracker["tracking_code"]),
+                          carrier=tracker.get("carrier"), status=str(tracker.get("status") or "unknown"),
+                          scans=tuple(sorted(scans, key=lambda scan: scan.at)))

@@ -2,7 +2,10 @@
 
 An unverifiable call answers 400 and writes nothing. Every verified event id is claimed once (in
 the same transaction as the change it causes), so a redelivered event changes nothing; an event for
-another refund, or one that arrives after a later one, is acknowledged and ignored. A refund that
+another refund, or one that arrives after a later one, is acknowledged and ignored. An event that
+arrives while a refund attempt's answer is not yet written on the return (Stripe can fail a refund
+within a second) is neither claimed nor acknowledged: Stripe redelivers it, and the redelivery
+finds the refund recorded (acknowledging it would lose it for good). A refund that
 fails after it was issued makes the return INSPECTED again (nothing was paid), lists it for agents
 and alerts ops.
 """
@@ -15,25 +18,31 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from returns_shared.domain.returns import Return
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
 from returns_shared.service.ports import InvalidWebhook, RefundUpdate
 from returns_shared.service.refund_payments import alert_refund_failed
+from returns_shared.service.webhook_refusals import count_refused_webhook
 
 logger = Logger(child=True)
 
 SEEN_EVENTS_KEPT = timedelta(days=30)  # Stripe retries a delivery for up to 3 days
+NOT_RECORDED_YET = "refund-not-recorded-yet"
 
 
 def stripe_webhook(body: bytes, headers: Mapping[str, str], deps: Dependencies) -> tuple[int, dict[str, Any]]:
     try:
         update = deps.payment_events.refund_update(body, headers)
     except InvalidWebhook as exc:
-        logger.warning("webhook refused", extra={"reason": str(exc)})
+        count_refused_webhook(exc)
         return 400, {"error": str(exc)}
     if update is None:
         return 200, {"outcome": "ignored"}
-    return 200, {"outcome": apply_refund_update(update, deps)}
+    outcome = apply_refund_update(update, deps)
+    if outcome == NOT_RECORDED_YET:
+        return 409, {"outcome": outcome}  # any non-2xx: Stripe redelivers it later
+    return 200, {"outcome": outcome}
 
 
 @retry_on_conflict()
@@ -45,6 +54,9 @@ def apply_refund_update(update: RefundUpdate, deps: Dependencies) -> str:
     uow = deps.unit_of_work()
     uow.claim_webhook_event(provider, update.event_id, expires_at=now + SEEN_EVENTS_KEPT)
     ret = deps.repo.get_return(update.return_id) if update.return_id else None
+    if ret is not None and _outcome_being_recorded(ret, update.refund_id):
+        logger.info("refund update before its refund is recorded", extra={"eventId": update.event_id})
+        return NOT_RECORDED_YET  # nothing committed: the event stays unclaimed for the redelivery
     changed = ret is not None and ret.update_refund_status(
         refund_id=update.refund_id, status=update.status, reason=update.failure_reason, at=now)
     if ret is not None and changed:
@@ -57,3 +69,8 @@ def apply_refund_update(update: RefundUpdate, deps: Dependencies) -> str:
     logger.info("refund update", extra={"eventId": update.event_id, "refundId": update.refund_id,
                                          "status": update.status, "applied": changed})
     return "applied" if changed else "ignored"
+
+
+def _outcome_being_recorded(ret: Return, refund_id: str) -> bool:
+    """An attempt is under way and this refund is not the one recorded: it may be the attempt's own."""
+    return ret.refund_attempt is not None and (ret.refund is None or ret.refund.id != refund_id)

@@ -19,6 +19,7 @@ from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
 from returns_shared.service.ports import InvalidWebhook, TrackingUpdate
+from returns_shared.service.webhook_refusals import count_refused_webhook
 
 logger = Logger(child=True)
 
@@ -47,7 +48,7 @@ def easypost_webhook(
     try:
         update = deps.carrier_events.tracking_update(body, headers)
     except InvalidWebhook as exc:
-        logger.warning("webhook refused", extra={"reason": str(exc)})
+        count_refused_webhook(exc)
         return 400, {"error": str(exc)}
     if update is None:
         return 200, {"outcome": "ignored"}
