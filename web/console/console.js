@@ -156,77 +156,71 @@ async function packagesView(ctx) {
   ];
 }
 
-/** Prepaid labels the carrier refused (the customer has no label and has not shipped), oldest first, each with a retry. */
-async function failedLabelsView(ctx, done) {
-  const page = (await ctx.gql(FAILED_LABELS)).failedLabels;
+/**
+ * Returns a provider failed on (nothing was paid / no label was bought), oldest first, each with a
+ * retry: `spec` reads the listing and sends the retry (each a checked document of operations.js),
+ * names the columns and how a retry's outcome reads.
+ */
+async function retryListView(ctx, done, spec) {
+  const page = (await spec.list(ctx, {}))[spec.listField];
   const message = h('div');
   const retry = (ret) => {
-    const button = h('button', { type: 'button', 'aria-label': `Retry the label of ${ret.id}` }, 'Retry');
+    const button = h('button', { type: 'button', 'aria-label': `Retry the ${spec.thing} of ${ret.id}` }, 'Retry');
     button.addEventListener('click', () => busy(button, async () => {
-      const answer = (await ctx.gql(RETRY_LABEL, { id: ret.id })).retryLabel;
+      const answer = (await spec.retry(ctx, ret.id))[spec.retryField];
       if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
-      else ctx.go(`#/failed-labels/${encodeURIComponent(`${ret.id}: ${answer.return.label ? 'label issued and emailed' : 'refused again'}`)}`);
+      else ctx.go(`${spec.route}/${encodeURIComponent(`${ret.id}: ${spec.outcome(answer.return)}`)}`);
     }).catch((error) => message.replaceChildren(notice(error.message, 'error'))));
     return button;
   };
   const row = (ret) => h('tr', {},
     h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
     h('td', { 'data-label': 'Customer' }, ret.order.email),
-    h('td', { 'data-label': 'Why' }, ret.labelFailure.reason),
-    h('td', { 'data-label': 'Attempt' }, String(ret.labelFailure.attempt)),
-    h('td', { 'data-label': 'Ship by' }, ret.shipBy ? dateTime(ret.shipBy) : '–'),
+    spec.columns.map(([, label, cell]) => h('td', { 'data-label': label }, cell(ret))),
     h('td', {}, retry(ret)));
   const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
-  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(FAILED_LABELS, { after })).failedLabels, (failed) => {
+  const more = showMore(page.pageInfo, async (after) => (await spec.list(ctx, { after }))[spec.listField], (failed) => {
     const added = failed.map(row);
     rows.append(...added);
     return added[0]?.querySelector('a');
-  }, 'failed labels');
+  }, spec.title.toLowerCase());
+  const headers = ['RMA', 'Customer', ...spec.columns.map(([header]) => header), 'Action'];
   return [
-    h('h1', {}, 'Failed labels'),
-    h('p', { class: 'muted' }, 'LABEL-US: the carrier refused these prepaid labels; the customers were emailed that they may ship on their own or wait. Ops were alerted. Retry once the cause is fixed. Oldest refusal first.'),
+    h('h1', {}, spec.title), h('p', { class: 'muted' }, spec.intro),
     done ? notice(done, 'success') : null, message,
-    page.edges.length ? [h('table', { class: 'stack', id: 'failed-labels' },
-      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Why it was refused', 'Attempt', 'Ship by', 'Action'].map((t) => h('th', {}, t)))), rows), more]
-      : notice('No failed labels.'),
+    page.edges.length ? [h('table', { class: 'stack', id: spec.route.slice(2) },
+      h('thead', {}, h('tr', {}, headers.map((t) => h('th', {}, t)))), rows), more]
+      : notice(`No ${spec.title.toLowerCase()}.`),
   ];
 }
 
-/** Refunds the payment provider refused or failed (nothing was paid), oldest first, each with a retry. */
-async function failedRefundsView(ctx, done) {
-  const page = (await ctx.gql(FAILED_REFUNDS)).failedRefunds;
-  const message = h('div');
-  const retry = (ret) => {
-    const button = h('button', { type: 'button', 'aria-label': `Retry the refund of ${ret.id}` }, 'Retry');
-    button.addEventListener('click', () => busy(button, async () => {
-      const answer = (await ctx.gql(RETRY_REFUND, { id: ret.id })).retryRefund;
-      if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
-      else ctx.go(`#/failed-refunds/${encodeURIComponent(`${ret.id}: refund ${answer.return.refund.status.toLowerCase()}`)}`);
-    }).catch((error) => message.replaceChildren(notice(error.message, 'error'))));
-    return button;
-  };
-  const row = (ret) => h('tr', {},
-    h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
-    h('td', { 'data-label': 'Customer' }, ret.order.email),
-    h('td', { 'data-label': 'Amount' }, money(ret.refund.amount)),
-    h('td', { 'data-label': 'Why' }, ret.refund.failureReason || ret.refund.status),
-    h('td', { 'data-label': 'Attempt' }, String(ret.refund.attempt)),
-    h('td', {}, retry(ret)));
-  const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
-  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(FAILED_REFUNDS, { after })).failedRefunds, (failed) => {
-    const added = failed.map(row);
-    rows.append(...added);
-    return added[0]?.querySelector('a');
-  }, 'failed refunds');
-  return [
-    h('h1', {}, 'Failed refunds'),
-    h('p', { class: 'muted' }, 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed. Oldest failure first.'),
-    done ? notice(done, 'success') : null, message,
-    page.edges.length ? [h('table', { class: 'stack', id: 'failed-refunds' },
-      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Amount', 'Why it failed', 'Attempt', 'Action'].map((t) => h('th', {}, t)))), rows), more]
-      : notice('No failed refunds.'),
-  ];
-}
+/** Prepaid labels the carrier refused (the customer has no label and has not shipped). */
+const failedLabelsView = (ctx, done) => retryListView(ctx, done, {
+  title: 'Failed labels', thing: 'label', route: '#/failed-labels',
+  intro: 'LABEL-US: the carrier refused these prepaid labels; the customers were emailed that they may ship on their own or wait. Ops were alerted. Retry once the cause is fixed. Oldest refusal first.',
+  list: (ctx, paging) => ctx.gql(FAILED_LABELS, paging), listField: 'failedLabels',
+  retry: (ctx, id) => ctx.gql(RETRY_LABEL, { id }), retryField: 'retryLabel',
+  outcome: (ret) => (ret.label ? 'label issued and emailed' : 'refused again'),
+  columns: [
+    ['Why it was refused', 'Why', (ret) => ret.labelFailure.reason],
+    ['Attempt', 'Attempt', (ret) => String(ret.labelFailure.attempt)],
+    ['Ship by', 'Ship by', (ret) => (ret.shipBy ? dateTime(ret.shipBy) : '–')],
+  ],
+});
+
+/** Refunds the payment provider refused or failed (nothing was paid). */
+const failedRefundsView = (ctx, done) => retryListView(ctx, done, {
+  title: 'Failed refunds', thing: 'refund', route: '#/failed-refunds',
+  intro: 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed. Oldest failure first.',
+  list: (ctx, paging) => ctx.gql(FAILED_REFUNDS, paging), listField: 'failedRefunds',
+  retry: (ctx, id) => ctx.gql(RETRY_REFUND, { id }), retryField: 'retryRefund',
+  outcome: (ret) => `refund ${ret.refund.status.toLowerCase()}`,
+  columns: [
+    ['Amount', 'Amount', (ret) => money(ret.refund.amount)],
+    ['Why it failed', 'Why', (ret) => ret.refund.failureReason || ret.refund.status],
+    ['Attempt', 'Attempt', (ret) => String(ret.refund.attempt)],
+  ],
+});
 
 startApp({
   app: 'console', role: 'agent', title: 'Service console', home: '#/queue',
