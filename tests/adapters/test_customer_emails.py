@@ -9,7 +9,7 @@ from adapters_testdata import AT, WAREHOUSE, make_order, make_return, quote, usd
 from returns_shared.domain.decisions import ScreeningFlag, ScreeningResult, Settlement
 from returns_shared.domain.returns import Refund, ReturnLabel
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod
-from returns_shared.notifications import emails
+from returns_shared.notifications import emails, label_failure_email
 
 PASS = ScreeningResult(outcome="PASS", policy_version="2026-01")
 FLAGGED = ScreeningResult(
@@ -230,6 +230,24 @@ def _label(ret):
     return ret
 
 
+def _refused(ret):
+    ret.record_label_failure("Address not found", attempt=1, at=AT)
+    return ret
+
+
+def test_a_refused_label_tells_the_customer_how_to_ship_on_their_own():
+    order, ret = make_order(), _refused(approved(ReturnMethod.PREPAID_LABEL))
+    email = label_failure_email.label_failed_email(ret, order, return_address=WAREHOUSE)
+    assert email.subject == "Return RMA-7Q2K9: we could not create your return label"
+    assert_address_warning(email)  # ADDR-RETURN: the return address, never the parcel's sender
+    text = email.text
+    assert "USPS, UPS or FedEx" in text and "enter the tracking number on your return page" in text
+    assert "customer service will try to get you a label" in text
+    assert "1 x Floral Midi Dress (SKU DR-RED-M)" in text and "RMA number RMA-7Q2K9" in text
+    assert "April 1, 2026" in text  # EXPIRE-APPROVED: approved March 2 + 30 days, unchanged
+    assert email.attachments == ()
+
+
 def _every_kind(order):
     """Each customer email of a return, built with and without the link to the return's page."""
     flagged = make_return()
@@ -270,10 +288,13 @@ def _every_kind(order):
         "refund": lambda page: emails.refund_confirmation_email(refunded, order, return_page=page),
         "canceled": lambda page: emails.canceled_email(canceled, order, return_page=page),
         "expired": lambda page: emails.expired_email(expired, order, return_page=page),
+        "label_failed": lambda page: label_failure_email.label_failed_email(
+            _refused(approved(ReturnMethod.PREPAID_LABEL)), order, return_address=WAREHOUSE,
+            return_page=page),
     }
 
 
-KINDS = ["instructions", "label", "review", "declined", "refund", "canceled", "expired"]
+KINDS = ["instructions", "label", "review", "declined", "refund", "canceled", "expired", "label_failed"]
 
 
 def test_the_kinds_above_are_every_customer_email_the_service_sends():

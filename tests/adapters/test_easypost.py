@@ -16,7 +16,7 @@ import vcr
 from returns_shared.adapters.easypost_carrier import CarrierDeclined, EasyPostCarrier, as_pdf
 from returns_shared.adapters.easypost_webhooks import EasyPostWebhookEvents
 from returns_shared.domain.money import Money
-from returns_shared.service.ports import CarrierUnavailable, InvalidWebhook
+from returns_shared.service.ports import CarrierUnavailable, InvalidWebhook, LabelDeclined
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "easypost"
 REPLAY = vcr.VCR(cassette_library_dir=str(FIXTURES), record_mode="none", match_on=["method", "path"])
@@ -100,9 +100,10 @@ def test_a_return_label_is_bought_at_the_cheapest_rate_and_kept_as_a_pdf(sent):
 
 def test_no_rate_from_the_configured_carriers_is_declined():
     carrier = EasyPostCarrier(lambda: "EZTK_test", carriers=("FEDEX",), fetch=lambda url: b"")
-    with REPLAY.use_cassette("test_shipment_create.yaml"), pytest.raises(CarrierDeclined):
+    with REPLAY.use_cassette("test_shipment_create.yaml"), pytest.raises(LabelDeclined) as refused:
         carrier.issue_label(rma_id="RMA-EP0000002", ship_from=CUSTOMER, ship_to=WAREHOUSE,
                             fee=Money.of("0.00", "USD"))
+    assert "no rate from FEDEX" in str(refused.value)  # for good: the label function records it
 
 
 def test_a_label_file_that_cannot_be_fetched_is_retried_later():
@@ -172,6 +173,41 @@ def test_other_event_types_are_acknowledged_and_ignored():
     body = json.dumps({**EVENT, "description": "batch.updated"}, separators=(",", ":")).encode()
     signature = easypost_signature(body, SIGNED["secret"])
     assert events().tracking_update(body, {"X-Hmac-Signature": signature}) is None
+
+
+def _create_answering(tmp_path: Path, status: int, body: dict[str, Any]) -> Any:
+    """EasyPost's recorded `POST /v2/shipments`, its answer replaced (constructed: see the fixtures'
+    README): an error status with EasyPost's documented error body."""
+    import yaml
+
+    recorded = yaml.safe_load((FIXTURES / "test_shipment_create.yaml").read_text())
+    [create] = [i for i in recorded["interactions"] if i["request"]["method"] == "POST"][:1]
+    create["response"]["status"] = {"code": status, "message": "edited"}
+    create["response"]["body"]["string"] = json.dumps(body)
+    (tmp_path / "create.yaml").write_text(yaml.safe_dump({"interactions": [create], "version": 1}))
+    player = vcr.VCR(cassette_library_dir=str(tmp_path), record_mode="none", match_on=["method", "path"])
+    return player.use_cassette("create.yaml")
+
+
+ADDRESS_REFUSED = {"error": {"code": "ADDRESS.VERIFY.FAILURE", "message": "Unable to verify address.",
+                             "errors": [{"field": "address", "message": "Address not found"}]}}
+
+
+def test_a_refused_address_is_a_label_declined_for_good_that_the_label_function_records(tmp_path):
+    carrier = EasyPostCarrier(lambda: "EZTK_test", carriers=("USPS",), fetch=lambda url: b"")
+    with _create_answering(tmp_path, 422, ADDRESS_REFUSED), pytest.raises(LabelDeclined) as refused:
+        carrier.issue_label(rma_id="RMA-EP0000004", ship_from=CUSTOMER, ship_to=WAREHOUSE,
+                            fee=Money.of("0.00", "USD"))
+    assert isinstance(refused.value, CarrierDeclined) and "Unable to verify address" in str(refused.value)
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_a_transient_easypost_error_is_not_a_refusal(tmp_path, status):
+    carrier = EasyPostCarrier(lambda: "EZTK_test", carriers=("USPS",), fetch=lambda url: b"")
+    error = {"error": {"code": "INTERNAL_SERVER_ERROR", "message": "try again", "errors": []}}
+    with _create_answering(tmp_path, status, error), pytest.raises(CarrierUnavailable):
+        carrier.issue_label(rma_id="RMA-EP0000006", ship_from=CUSTOMER, ship_to=WAREHOUSE,
+                            fee=Money.of("0.00", "USD"))
 
 
 def _resigned(event) -> tuple[bytes, dict[str, str]]:

@@ -142,6 +142,11 @@ class FakeReader:
         return _page([r for r in sorted(self.returns.values(), key=lambda r: r.id) if r.refund_failed],
                      first=first, after=after)
 
+    def failed_labels(self, *, first: int, after: str | None) -> Page:
+        self._called("failed_labels")
+        return _page([r for r in sorted(self.returns.values(), key=lambda r: r.id) if r.label_failure],
+                     first=first, after=after)
+
 
 def _page(items: list[Return], *, first: int, after: str | None) -> Page:
     start = int(after.removeprefix("p")) if after else 0

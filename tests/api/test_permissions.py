@@ -58,6 +58,8 @@ OPERATIONS = {
     "issueRefund": ('mutation { issueRefund(id: "{ret}") { userErrors { code } } }', {A}),
     "retryRefund": ('mutation { retryRefund(id: "{ret}") { userErrors { code } } }', {A}),
     "failedRefunds": ("{ failedRefunds { edges { node { id refund { status } } } } }", {A}),
+    "retryLabel": ('mutation { retryLabel(id: "{ret}") { userErrors { code } } }', {A}),
+    "failedLabels": ("{ failedLabels { edges { node { id labelFailure { reason } } } } }", {A}),
     "orders": ('{ orders(customerEmail: "{owner}") { edges { node { id } } } }', {C, A}),
     "returnsByTrackingNumber": ('{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }', {A, W}),
     "unknownPackages": ("{ unknownPackages { edges { node { scanned } } } }", {A}),

@@ -127,12 +127,13 @@ def test_alarms_reach_the_ops_topic_and_sit_on_the_dashboard(cfn: dict[str, Any]
     namespace = cfn["Resources"]["RefundFunction"]["Properties"]["Environment"]["Variables"][
         "POWERTOOLS_METRICS_NAMESPACE"
     ]
-    [refund_failed] = watched(namespace, "RefundFailed")  # the metric the refund path emits
-    dimensions = alarms[refund_failed]["Properties"]["Dimensions"]
     service = cfn["Resources"]["RefundFunction"]["Properties"]["Environment"]["Variables"][
         "POWERTOOLS_SERVICE_NAME"
     ]
-    assert dimensions == [{"Name": "service", "Value": service}]  # Powertools' default dimension
+    for metric in ("RefundFailed", "LabelFailed"):  # emitted by the refund and the label path
+        [failed] = watched(namespace, metric)
+        # Powertools' default dimension
+        assert alarms[failed]["Properties"]["Dimensions"] == [{"Name": "service", "Value": service}], metric
     # a wrong or rotated webhook secret refuses every provider event: refunds that failed after paying,
     # carrier scans; only this alarm tells anyone (the providers retry, then give up)
     [webhook_refused] = watched(namespace, "WebhookRefused")

@@ -36,6 +36,7 @@ from returns_shared.service.ports import (
     IdempotencyClaim,
     InvalidWebhook,
     IssuedLabel,
+    LabelDeclined,
     LabelVoid,
     LabelVoidRefused,
     Page,
@@ -81,6 +82,7 @@ class FakeTable:
     labels_to_void: dict[str, datetime] = field(default_factory=dict)  # return id -> flagged at
     unknown_packages: list[UnknownPackage] = field(default_factory=list)
     failed_refunds: dict[str, datetime] = field(default_factory=dict)  # return id -> when it failed
+    failed_labels: dict[str, datetime] = field(default_factory=dict)  # return id -> when the carrier refused
     webhook_events: set[tuple[str, str]] = field(default_factory=set)
     commits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -228,11 +230,18 @@ class FakeRepository:
                     next_cursor=self.cursors.encode("packages", start + first) if more else None)
 
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
-        start = int(self.cursors.decode("failed", after)) if after else 0
-        ids = [rid for rid, _at in sorted(self.table.failed_refunds.items(), key=lambda item: item[1])]
+        return self._marked(self.table.failed_refunds, "failed", first=first, after=after)
+
+    def failed_labels(self, *, first: int, after: str | None) -> Page[Return]:
+        return self._marked(self.table.failed_labels, "labels", first=first, after=after)
+
+    def _marked(self, markers: dict[str, datetime], scope: str, *, first: int,
+                after: str | None) -> Page[Return]:
+        start = int(self.cursors.decode(scope, after)) if after else 0
+        ids = [rid for rid, _at in sorted(markers.items(), key=lambda item: item[1])]
         page = [r for r in (self.get_return(rid) for rid in ids[start:start + first]) if r is not None]
         more = start + first < len(ids)
-        return Page(items=page, next_cursor=self.cursors.encode("failed", start + first) if more else None)
+        return Page(items=page, next_cursor=self.cursors.encode(scope, start + first) if more else None)
 
 
 Check = Callable[[FakeTable], bool]
@@ -313,6 +322,14 @@ class FakeUnitOfWork:
     def clear_failed_refund(self, return_id: str) -> None:
         self._write(f"clear failed refund {return_id}", lambda t: True,
                     lambda t: t.failed_refunds.pop(return_id, None))
+
+    def flag_failed_label(self, return_id: str, *, at: datetime) -> None:
+        self._write(f"flag failed label {return_id}", lambda t: True,
+                    lambda t: t.failed_labels.__setitem__(return_id, at))
+
+    def clear_failed_label(self, return_id: str) -> None:
+        self._write(f"clear failed label {return_id}", lambda t: True,
+                    lambda t: t.failed_labels.pop(return_id, None))
 
     def claim_webhook_event(self, provider: str, event_id: str, *, expires_at: datetime) -> None:
         slot = (provider, event_id)
@@ -427,6 +444,7 @@ class FakeCarrier:
     void_answer: LabelVoid = LabelVoid(voided=True, status="submitted")
     refuse_voids: bool = False
     down: bool = False
+    refuse_labels: str | None = None  # the carrier's reason for refusing every label, while set
     name: str = "fake"
     on_issue: Callable[[], None] | None = None  # runs while a label is being bought (races)
 
@@ -448,6 +466,8 @@ class FakeCarrier:
                     fee: Money) -> IssuedLabel:
         if self.down:
             raise Outage("the carrier is down")
+        if self.refuse_labels:
+            raise LabelDeclined(self.refuse_labels)
         self.issued.append({"rma_id": rma_id, "ship_from": ship_from, "ship_to": ship_to, "fee": fee})
         if self.on_issue:
             self.on_issue()

@@ -31,6 +31,8 @@ MATRIX = {
     "issueRefund": (F, F, Y, F, F, U),
     "retryRefund": (F, F, Y, F, F, U),
     "failedRefunds": (F, F, Y, F, F, U),
+    "retryLabel": (F, F, Y, F, F, U),
+    "failedLabels": (F, F, Y, F, F, U),
     "orders": (Y, F, Y, F, F, U),  # of owner@example.com: another customer may list only their own
     "returnsByTrackingNumber": (F, F, Y, Y, F, U),
     "unknownPackages": (F, F, Y, F, F, U),
@@ -64,6 +66,8 @@ DOCUMENTS = {
     "issueRefund": "mutation($r: ID!) { issueRefund(id: $r) { return { id } userErrors { code } } }",
     "retryRefund": "mutation($r: ID!) { retryRefund(id: $r) { return { id } userErrors { code } } }",
     "failedRefunds": "{ failedRefunds(first: 5) { edges { node { id } } } }",
+    "retryLabel": "mutation($r: ID!) { retryLabel(id: $r) { return { id } userErrors { code } } }",
+    "failedLabels": "{ failedLabels(first: 5) { edges { node { id } } } }",
     "orders": '{ orders(customerEmail: "owner@example.com") { edges { node { id } } } }',
     "returnsByTrackingNumber": '{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }',
     "unknownPackages": "{ unknownPackages { edges { node { scanned } } } }",

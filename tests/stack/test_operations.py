@@ -26,7 +26,7 @@ def run(gql, name: str, role: str, **variables: Any) -> dict[str, Any]:
     return payload
 
 
-def test_every_example_operation_runs_on_the_stack(gql, stack):
+def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     orders = {order["id"]: stack.pay(order) for order in demo_orders(utc_now())}
     new_order = {**orders["AK-1002"], "id": "AK-1999"}
     assert run(gql, "recordOrder", "integration", input=new_order)["order"]["id"] == "AK-1999"
@@ -119,8 +119,20 @@ def test_every_example_operation_runs_on_the_stack(gql, stack):
         == "DECLINED"
     )
 
+    # a shipping address the carrier cannot ship from: the label is refused, agents see it and retry
+    nowhere = {**orders["AK-1001"], "id": "AK-1997",
+               "shippingAddress": {**orders["AK-1001"]["shippingAddress"], "postalCode": "00000"}}
+    run(gql, "recordOrder", "integration", input=nowhere)
+    refused = request("AK-1997", "PREPAID_LABEL", "ops-6")
+    assert refused["status"] == "APPROVED" and refused["label"] is None
+    listed = run(gql, "failedLabels", "agent")
+    assert [edge["node"]["labelFailure"]["attempt"] for edge in listed["edges"]] == [1]
+    monkeypatch.setattr(stack.deps.carrier, "refused_postal_codes", set())  # the carrier fixed its data
+    again = run(gql, "retryLabel", "agent", id=refused["id"])["return"]
+    assert again["label"]["trackingNumber"] and again["labelFailure"] is None
+
     mine = run(gql, "myReturns", "customer")
-    assert len(mine["edges"]) == 5
+    assert len(mine["edges"]) == 6
     assert run(gql, "return", "customer", id=label_return["id"])["id"] == label_return["id"]
     assert used == {path.stem for path in OPERATIONS.glob("*.graphql")}
 

@@ -42,15 +42,16 @@ class Stack:
         assert "errors" not in body, body
         return body["data"]
 
-    def copy_demo_order(self, demo_id: str, new_id: str) -> str:
-        """A fresh copy of a demo order (same lines, same customer) for a test that changes its returns."""
+    def copy_demo_order(self, demo_id: str, new_id: str, **changes: Any) -> str:
+        """A fresh copy of a demo order (same lines, same customer) for a test that changes its returns;
+        `changes` replace fields of the order (e.g. its shippingAddress)."""
         from returns_devstack.seed import demo_orders
         from returns_shared.service.dependencies import utc_now
 
         [order] = [order for order in demo_orders(utc_now()) if order["id"] == demo_id]
         answer = self.gql(
             "mutation($input: RecordOrderInput!) { recordOrder(input: $input) { userErrors { message } } }",
-            {"input": {**order, "id": new_id}},
+            {"input": {**order, **changes, "id": new_id}},
             role="integration",
         )
         assert answer["recordOrder"]["userErrors"] == []

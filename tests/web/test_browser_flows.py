@@ -192,6 +192,47 @@ def test_console_lists_failed_refunds_and_an_agent_retries_one(page, stack):
 
 
 
+REQUEST_LABEL = """mutation($o: ID!) { requestReturn(input: {orderId: $o, method: PREPAID_LABEL,
+  conditionAttested: true, idempotencyKey: "refused-label-1",
+  lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { return { id status label { url } } } }"""
+
+
+def test_console_lists_refused_labels_and_the_customer_is_told_how_to_ship(page, stack):
+    """A shipping address the carrier cannot ship from (the local carrier refuses ZIP 00000): the return
+    stays approved without a label, the console lists it with the carrier's reason and retries it (a new
+    attempt, refused again here), and the customer's page says why and takes a tracking number."""
+    from returns_devstack.seed import demo_orders
+    from returns_shared.service.dependencies import utc_now
+
+    [demo] = [order for order in demo_orders(utc_now()) if order["id"] == "AK-1001"]
+    nowhere = {**demo["shippingAddress"], "postalCode": "00000"}
+    order = stack.copy_demo_order("AK-1001", "AK-NOLABEL", shippingAddress=nowhere, billingAddress=nowhere)
+    ret = stack.gql(REQUEST_LABEL, {"o": order}, role="customer")["requestReturn"]["return"]
+    assert (ret["status"], ret["label"]) == ("APPROVED", None)
+
+    sign_in(page, stack, "console")
+    page.get_by_role("link", name="Failed labels").click()
+    row = page.get_by_role("row").filter(has_text=ret["id"])
+    row.wait_for()
+    assert "00000" in row.inner_text()  # the carrier's reason
+    accessible(page)
+    shot(page, "console-failed-labels")
+    row.get_by_role("button", name=f"Retry the label of {ret['id']}").click()
+    page.get_by_text(f"{ret['id']}: refused again").wait_for()
+    page.get_by_role("row").filter(has_text=ret["id"]).get_by_role("cell", name="2", exact=True).wait_for()
+    page.get_by_role("link", name=ret["id"]).click()
+    page.get_by_role("button", name="Retry the label").wait_for()
+    accessible(page)
+
+    customer = page.context.new_page()  # the same guarded context: nothing beyond loopback
+    sign_in(customer, stack, "portal")
+    customer.goto(f"{stack.url}/portal/#/return/{ret['id']}")
+    customer.get_by_text("We could not create your prepaid label").wait_for()
+    customer.get_by_role("heading", name="Shipped it yourself?").wait_for()
+    accessible(customer)
+    customer.close()
+
+
 INSPECT_WORN = """mutation($id: ID!) {
   inspectReturn(id: $id, lines: [{orderLineId: "L1", condition: WORN}]) { return {
   quote { total { amount } itemsSubtotal { amount } }

@@ -2,8 +2,8 @@
 // a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns.
 import { startApp } from '/shared/app.js';
 import {
-  APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_REFUND, RETURN,
-  REVIEW_QUEUE, SEARCH_RETURNS, UNKNOWN_PACKAGES,
+  APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_LABELS, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_LABEL,
+  RETRY_REFUND, RETURN, REVIEW_QUEUE, SEARCH_RETURNS, UNKNOWN_PACKAGES,
 } from '/shared/operations.js';
 import {
   CANCELABLE, REFUND_FAILED, flagList, itemsCard, lineNote, lineTitle, moneyCard, returnHeading, returnsTable, screeningCard,
@@ -123,6 +123,7 @@ async function returnView(ctx, id) {
     ? h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(RETRY_REFUND, { id })).retryRefund) }, 'Retry the refund')
     : h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(ISSUE_REFUND, { id })).issueRefund) }, 'Issue the refund');
   const cancel = h('button', { type: 'button', class: 'danger', onclick: () => run(cancel, async () => (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn) }, 'Cancel this return');
+  const label = h('button', { type: 'button', onclick: () => run(label, async () => (await ctx.gql(RETRY_LABEL, { id })).retryLabel) }, 'Retry the label');
   return [
     returnHeading(ret),
     h('p', {}, `Customer: ${ret.order.email}`),
@@ -130,6 +131,7 @@ async function returnView(ctx, id) {
     ret.status === 'UNDER_REVIEW' ? h('section', { class: 'card', 'aria-labelledby': 'decide-title' },
       h('h2', { id: 'decide-title' }, 'Decision'), decisionForm(ctx, ret, { onDone: () => ctx.refresh() })) : null,
     ret.status === 'INSPECTED' ? h('p', {}, refund) : null,
+    ret.labelFailure ? h('p', {}, `The carrier refused the label (attempt ${ret.labelFailure.attempt}): ${ret.labelFailure.reason} `, label) : null,
     screeningCard(ret), moneyCard(ret), itemsCard(ret), shippingCard(ret), timelineCard(ret),
     CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
   ];
@@ -154,50 +156,82 @@ async function packagesView(ctx) {
   ];
 }
 
-/** Refunds the payment provider refused or failed (nothing was paid), oldest first, each with a retry. */
-async function failedRefundsView(ctx, done) {
-  const page = (await ctx.gql(FAILED_REFUNDS)).failedRefunds;
+/**
+ * Returns a provider failed on (nothing was paid / no label was bought), oldest first, each with a
+ * retry: `spec` reads the listing and sends the retry (each a checked document of operations.js),
+ * names the columns and how a retry's outcome reads.
+ */
+async function retryListView(ctx, done, spec) {
+  const page = (await spec.list(ctx, {}))[spec.listField];
   const message = h('div');
   const retry = (ret) => {
-    const button = h('button', { type: 'button', 'aria-label': `Retry the refund of ${ret.id}` }, 'Retry');
+    const button = h('button', { type: 'button', 'aria-label': `Retry the ${spec.thing} of ${ret.id}` }, 'Retry');
     button.addEventListener('click', () => busy(button, async () => {
-      const answer = (await ctx.gql(RETRY_REFUND, { id: ret.id })).retryRefund;
+      const answer = (await spec.retry(ctx, ret.id))[spec.retryField];
       if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
-      else ctx.go(`#/failed-refunds/${encodeURIComponent(`${ret.id}: refund ${answer.return.refund.status.toLowerCase()}`)}`);
+      else ctx.go(`${spec.route}/${encodeURIComponent(`${ret.id}: ${spec.outcome(answer.return)}`)}`);
     }).catch((error) => message.replaceChildren(notice(error.message, 'error'))));
     return button;
   };
   const row = (ret) => h('tr', {},
     h('td', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
     h('td', { 'data-label': 'Customer' }, ret.order.email),
-    h('td', { 'data-label': 'Amount' }, money(ret.refund.amount)),
-    h('td', { 'data-label': 'Why' }, ret.refund.failureReason || ret.refund.status),
-    h('td', { 'data-label': 'Attempt' }, String(ret.refund.attempt)),
+    spec.columns.map(([, label, cell]) => h('td', { 'data-label': label }, cell(ret))),
     h('td', {}, retry(ret)));
   const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
-  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(FAILED_REFUNDS, { after })).failedRefunds, (failed) => {
+  const more = showMore(page.pageInfo, async (after) => (await spec.list(ctx, { after }))[spec.listField], (failed) => {
     const added = failed.map(row);
     rows.append(...added);
     return added[0]?.querySelector('a');
-  }, 'failed refunds');
+  }, spec.title.toLowerCase());
+  const headers = ['RMA', 'Customer', ...spec.columns.map(([header]) => header), 'Action'];
   return [
-    h('h1', {}, 'Failed refunds'),
-    h('p', { class: 'muted' }, 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed. Oldest failure first.'),
+    h('h1', {}, spec.title), h('p', { class: 'muted' }, spec.intro),
     done ? notice(done, 'success') : null, message,
-    page.edges.length ? [h('table', { class: 'stack', id: 'failed-refunds' },
-      h('thead', {}, h('tr', {}, ['RMA', 'Customer', 'Amount', 'Why it failed', 'Attempt', 'Action'].map((t) => h('th', {}, t)))), rows), more]
-      : notice('No failed refunds.'),
+    page.edges.length ? [h('table', { class: 'stack', id: spec.route.slice(2) },
+      h('thead', {}, h('tr', {}, headers.map((t) => h('th', {}, t)))), rows), more]
+      : notice(`No ${spec.title.toLowerCase()}.`),
   ];
 }
 
+/** Prepaid labels the carrier refused (the customer has no label and has not shipped). */
+const failedLabelsView = (ctx, done) => retryListView(ctx, done, {
+  title: 'Failed labels', thing: 'label', route: '#/failed-labels',
+  intro: 'LABEL-US: the carrier refused these prepaid labels; the customers were emailed that they may ship on their own or wait. Ops were alerted. Retry once the cause is fixed. Oldest refusal first.',
+  list: (ctx, paging) => ctx.gql(FAILED_LABELS, paging), listField: 'failedLabels',
+  retry: (ctx, id) => ctx.gql(RETRY_LABEL, { id }), retryField: 'retryLabel',
+  outcome: (ret) => (ret.label ? 'label issued and emailed' : 'refused again'),
+  columns: [
+    ['Why it was refused', 'Why', (ret) => ret.labelFailure.reason],
+    ['Attempt', 'Attempt', (ret) => String(ret.labelFailure.attempt)],
+    ['Ship by', 'Ship by', (ret) => (ret.shipBy ? dateTime(ret.shipBy) : '–')],
+  ],
+});
+
+/** Refunds the payment provider refused or failed (nothing was paid). */
+const failedRefundsView = (ctx, done) => retryListView(ctx, done, {
+  title: 'Failed refunds', thing: 'refund', route: '#/failed-refunds',
+  intro: 'REFUND-ORIGINAL: the payment provider refused these refunds or reported them failed; nothing was paid. Ops were alerted. Retry once the cause is fixed. Oldest failure first.',
+  list: (ctx, paging) => ctx.gql(FAILED_REFUNDS, paging), listField: 'failedRefunds',
+  retry: (ctx, id) => ctx.gql(RETRY_REFUND, { id }), retryField: 'retryRefund',
+  outcome: (ret) => `refund ${ret.refund.status.toLowerCase()}`,
+  columns: [
+    ['Amount', 'Amount', (ret) => money(ret.refund.amount)],
+    ['Why it failed', 'Why', (ret) => ret.refund.failureReason || ret.refund.status],
+    ['Attempt', 'Attempt', (ret) => String(ret.refund.attempt)],
+  ],
+});
+
 startApp({
   app: 'console', role: 'agent', title: 'Service console', home: '#/queue',
-  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/failed-refunds', 'Failed refunds'], ['#/packages', 'Unknown packages']],
+  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
+    ['#/packages', 'Unknown packages']],
   routes: [
     [/^#\/queue(?:\/(.+))?$/, queueView],
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
     [/^#\/return\/([^/]+)$/, returnView],
     [/^#\/packages$/, packagesView],
     [/^#\/failed-refunds(?:\/(.+))?$/, failedRefundsView],
+    [/^#\/failed-labels(?:\/(.+))?$/, failedLabelsView],
   ],
 });

@@ -220,7 +220,7 @@ async function returnView(ctx, id) {
   return [
     returnHeading(ret), message,
     shippingCard(ret),
-    ret.status === 'APPROVED' && ret.method === 'SELF_SHIP' ? trackingForm(ctx, ret, message) : null,
+    ret.status === 'APPROVED' && (ret.method === 'SELF_SHIP' || ret.labelFailure) ? trackingForm(ctx, ret, message) : null,
     moneyCard(ret), itemsCard(ret), timelineCard(ret),
     CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
     h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders')),

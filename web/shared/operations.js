@@ -14,6 +14,7 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
   id status method createdAt receivedAt refundDueAt refundExpectedBy shipBy carrier trackingNumber
   returnAddress { name line1 line2 city region postalCode countryCode }
   label { carrier trackingNumber url fee { ${MONEY} } }
+  labelFailure { reason failedAt attempt }
   lines { orderLineId quantity reason note condition accepted }
   quote {
     itemsSubtotal { ${MONEY} } labelFee { ${MONEY} } shippingCredit { ${MONEY} } total { ${MONEY} }
@@ -104,6 +105,17 @@ ${RETURN_DETAILS}`;
 
 export const RETRY_REFUND = `mutation RetryRefund($id: ID!) { retryRefund(id: $id) { ${PAYLOAD} } }
 ${RETURN_DETAILS}`;
+
+export const RETRY_LABEL = `mutation RetryLabel($id: ID!) { retryLabel(id: $id) { ${PAYLOAD} } }
+${RETURN_DETAILS}`;
+
+export const FAILED_LABELS = `query FailedLabels($after: String) {
+  failedLabels(first: 50, after: $after) {
+    edges { node { ...ReturnSummary shipBy labelFailure { reason failedAt attempt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${RETURN_SUMMARY}`;
 
 export const FAILED_REFUNDS = `query FailedRefunds($after: String) {
   failedRefunds(first: 50, after: $after) {

@@ -1,6 +1,6 @@
 // One return, as every app shows it: where it stands, where it goes, what it refunds, what happened.
 import {
-  h, badge, money, date, dateTime, facts, timeline, address, clauseList, REASONS, CONDITIONS, statusWord,
+  h, badge, money, date, dateTime, facts, notice, timeline, address, clauseList, REASONS, CONDITIONS, statusWord,
 } from './ui.js';
 
 const NEXT_STEP = {
@@ -36,6 +36,9 @@ export function shippingCard(ret) {
     h('h2', { id: 'ship-title' }, 'Send the package'),
     ret.label ? h('p', {}, h('a', { class: 'button', href: ret.label.url, target: '_blank', rel: 'noopener' }, 'Download the prepaid label (PDF)'),
       ' ', h('span', { class: 'small muted' }, `${ret.label.carrier}, label fee ${money(ret.label.fee)}`)) : null,
+    ret.labelFailure ? notice('We could not create your prepaid label: the carrier would not issue one for your address. '
+      + 'You can ship the package yourself with a traceable carrier (USPS, UPS, FedEx, …; you pay the postage) and enter the '
+      + 'tracking number below, or wait: customer service will email you a label if they can get one.', 'error') : null,
     facts([
       ['Ship to', address(ret.returnAddress)],
       ['Tracking number', ret.trackingNumber || 'not yet'],

@@ -61,6 +61,7 @@ MAX_TIMELINE = 20  # status changes plus a few notes (label issued, reminders)
 LIST_SIZES: Mapping[str, Sliced | int] = {
     "Query.returns": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
     "Query.failedRefunds": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
+    "Query.failedLabels": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
     "Query.orders": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
     "Query.unknownPackages": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
     "Query.returnsByTrackingNumber": 10,  # usually one; a few when a customer ships returns together

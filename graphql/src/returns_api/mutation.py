@@ -152,6 +152,14 @@ class Mutation:
             info, catalog.INSPECT_RETURN, id, payload, problems=validation.inspection(lines)
         )
 
+    @typed_mutation(description="Agent: ask the carrier again for a prepaid label it refused (a new "
+                                     "attempt). The return then has its label (emailed to the customer) or "
+                                     "a new labelFailure; CARRIER_UNAVAILABLE when the carrier could not be "
+                                     "reached.",
+                    extensions=sends(catalog.RETRY_LABEL))
+    async def retry_label(self, info: Info, id: strawberry.ID) -> ReturnPayload:
+        return await _return_command(info, catalog.RETRY_LABEL, id, {}, problems=[])
+
     @typed_mutation(
         description="Agent; also run by the deadline workflow. Pays the settled refund to the "
         "original payment once (REFUND-ONCE); a refusal by the payment provider "

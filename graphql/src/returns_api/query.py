@@ -11,7 +11,7 @@ from returns_api import validation
 from returns_api.context import Info
 from returns_api.cost import RETURNS_PAGE_DEFAULT
 from returns_api.errors import BadUserInput
-from returns_api.pages import page_start, read_page
+from returns_api.pages import PagedRead, page_start, read_page
 from returns_api.permissions import (
     AGENT,
     CUSTOMER,
@@ -36,6 +36,7 @@ from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
 from returns_shared.domain.errors import DomainError
 from returns_shared.domain.orders import customer_key
+from returns_shared.domain.returns import Return as DomainReturn
 from returns_shared.domain.text import key_problem
 from returns_shared.policy.engine import RequestedLine, quote
 
@@ -136,8 +137,23 @@ class Query(LookupQueries):
     async def failed_refunds(
         self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
     ) -> ReturnConnection:
-        first, start = page_start(first, after)
-        ctx = info.context
-        page, items = await read_page(ctx.run_blocking, ctx.reader.failed_refunds, first, start)
-        ctx.loaders.prime_returns(items)
-        return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])
+        return await _agents_queue(info, info.context.reader.failed_refunds, first, after)
+
+    @typed_field(description="Agents: approved prepaid returns whose label the carrier refused (no label, "
+                             "the customer not shipped yet), oldest refusal first. Retry them with "
+                             "retryLabel.",
+                 extensions=roles(AGENT))
+    async def failed_labels(
+        self, info: Info, first: int | None = RETURNS_PAGE_DEFAULT, after: str | None = None
+    ) -> ReturnConnection:
+        return await _agents_queue(info, info.context.reader.failed_labels, first, after)
+
+
+async def _agents_queue(info: Info, listing: PagedRead[DomainReturn], first: int | None,
+                        after: str | None) -> ReturnConnection:
+    """One page of an agents' queue of returns (failed refunds, refused labels), as a connection."""
+    first, start = page_start(first, after)
+    ctx = info.context
+    page, items = await read_page(ctx.run_blocking, listing, first, start)
+    ctx.loaders.prime_returns(items)
+    return ReturnConnection.from_page(start, page, [Return.from_domain(ret, ctx.policy) for ret in items])

@@ -77,6 +77,18 @@ class ReturnLabel:
         return services.label_store.url(self.object_key, expires_in=services.settings.label_url_ttl_seconds)
 
 
+@strawberry.type(description="The carrier refused to sell this return's prepaid label for good (LABEL-US: "
+                              "the customer may ship on their own; agents may retry with retryLabel).")
+class LabelFailure:
+    reason: str = strawberry.field(description="The carrier's words.")
+    failed_at: datetime
+    attempt: int = strawberry.field(description="1: the purchase after approval; more: agents' retries.")
+
+    @classmethod
+    def from_domain(cls, failure: domain.LabelFailure) -> LabelFailure:
+        return cls(reason=failure.reason, failed_at=failure.failed_at, attempt=failure.attempt)
+
+
 @strawberry.type
 class ScreeningFlag:
     clause: PolicyClause
@@ -195,6 +207,15 @@ class Return:
         found = self.source.label
         # a voided label is no longer offered (its void is on the timeline)
         return ReturnLabel.from_domain(found) if found and not found.voided else None
+
+    @typed_field(description="Set while the carrier's refusal of the prepaid label is unresolved: no "
+                             "label yet, the customer has not shipped on their own, the return still "
+                             "open.")
+    def label_failure(self) -> LabelFailure | None:
+        failure = self.source.label_failure
+        if failure is None or self.source.status != Status.APPROVED:
+            return None
+        return LabelFailure.from_domain(failure)
 
     @strawberry.field
     def carrier(self) -> str | None:

@@ -12,10 +12,13 @@ from typing import Any
 
 from returns_shared.domain.money import Money
 from returns_shared.notifications.formatting import address_lines, money
-from returns_shared.service.ports import IssuedLabel, LabelVoid
+from returns_shared.service.ports import IssuedLabel, LabelDeclined, LabelVoid
 
 TRACKING_PREFIX = "1ZRL"
 TRACKING_DIGITS = 14
+# A ZIP code no US address has: the local carrier refuses it for good, as EasyPost refuses an address
+# it cannot ship from (so the refusal path can be followed locally and in the tests).
+REFUSED_POSTAL_CODES = frozenset({"00000"})
 
 
 def fee_line(fee: Money) -> str:
@@ -41,6 +44,7 @@ class LocalCarrier:
         self._entropy = entropy
         self._compress = compress
         self.voided: set[str] = set()  # tracking numbers of the labels voided (no postage was paid)
+        self.refused_postal_codes = set(REFUSED_POSTAL_CODES)
 
     def new_tracking_number(self) -> str:
         return f"{TRACKING_PREFIX}{self._entropy() % 10**TRACKING_DIGITS:0{TRACKING_DIGITS}d}"
@@ -50,6 +54,9 @@ class LocalCarrier:
     ) -> IssuedLabel:
         # ship_to is the warehouse RETURN address the caller configured (ADDR-RETURN): never the
         # sender address printed on the original package, which this adapter cannot even see.
+        if str(ship_from.get("postal_code") or "").strip() in self.refused_postal_codes:
+            raise LabelDeclined(f"the carrier cannot ship from postal code {ship_from.get('postal_code')}: "
+                                "address not found")
         tracking = self.new_tracking_number()
         pdf = render_label(
             carrier=self.carrier,

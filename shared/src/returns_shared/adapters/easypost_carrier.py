@@ -17,7 +17,13 @@ from typing import Any
 
 from returns_shared.domain.money import Money
 from returns_shared.domain.tracking import SHIPPED_STATUSES
-from returns_shared.service.ports import CarrierUnavailable, IssuedLabel, LabelVoid, LabelVoidRefused
+from returns_shared.service.ports import (
+    CarrierUnavailable,
+    IssuedLabel,
+    LabelDeclined,
+    LabelVoid,
+    LabelVoidRefused,
+)
 
 DEFAULT_PARCEL = {
     "length": 14,
@@ -31,8 +37,9 @@ LABEL_FETCH_TIMEOUT_SECONDS = 15
 VOIDED_REFUND_STATUSES = frozenset({"submitted", "refunded", "not_applicable"})
 
 
-class CarrierDeclined(Exception):
-    """EasyPost refused the request for good (bad address, no rate from the configured carriers)."""
+class CarrierDeclined(LabelDeclined):
+    """EasyPost refused the request for good (bad address, no rate from the configured carriers, any
+    other 4xx but our account's): the label function records it, the queue does not retry it."""
 
 
 def _easypost_address(address: Mapping[str, Any]) -> dict[str, Any]:

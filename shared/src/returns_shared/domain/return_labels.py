@@ -1,4 +1,5 @@
-"""The Return's prepaid label after it was bought: attached to the approved return, kept for voiding
+"""The Return's prepaid label: a purchase the carrier refused for good (recorded; the customer may ship
+on their own instead), and after it was bought: attached to the approved return, kept for voiding
 when the return ended while it was being bought, and voided once the return ends unused (canceled or
 expired). Return's methods of the same names delegate here.
 
@@ -12,7 +13,8 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from returns_shared.domain.errors import InvalidState
-from returns_shared.domain.return_parts import ReturnLabel
+from returns_shared.domain.return_parts import LabelFailure, ReturnLabel
+from returns_shared.domain.vocabulary import ReturnMethod
 from returns_shared.domain.vocabulary import ReturnStatus as S
 
 if TYPE_CHECKING:
@@ -28,6 +30,7 @@ def attach_label(ret: Return, label: ReturnLabel, *, at: datetime) -> None:
     if ret.status != S.APPROVED:
         raise InvalidState(f"a return that is {ret.status} gets no label")
     ret.label = label
+    ret.label_failure = None  # an agent's retry got the label the carrier refused before
     ret.carrier = label.carrier
     ret.tracking_number = label.tracking_number  # what the warehouse scans on the package
     ret.note(actor=ACTOR, at=at, note=f"label issued: {label.carrier} {label.tracking_number}")
@@ -43,6 +46,31 @@ def keep_label_of_ended_return(ret: Return, label: ReturnLabel, *, at: datetime)
     ret.label = label
     ret.note(actor=ACTOR, at=at, note=f"label bought after the return was {ret.status.lower()}: "
                                       f"{label.carrier} {label.tracking_number}")
+
+
+def record_label_failure(ret: Return, reason: str, *, attempt: int, at: datetime) -> None:
+    """The carrier refused to sell the label for good: recorded once per attempt, the reason on the
+    timeline; the return stays APPROVED (LABEL-US: the customer may still ship on their own)."""
+    if ret.label is not None:
+        raise InvalidState("this return already has a label")
+    if ret.status != S.APPROVED or ret.method != ReturnMethod.PREPAID_LABEL:
+        raise InvalidState(f"a {ret.method} return that is {ret.status} buys no label")
+    if ret.label_failure is not None and ret.label_failure.attempt >= attempt:
+        raise InvalidState(f"label attempt {attempt} of this return was already recorded")
+    ret.label_failure = LabelFailure(reason=reason, failed_at=at, attempt=attempt)
+    ret.note(actor=ACTOR, at=at, note=f"label not issued (attempt {attempt}): the carrier refused: {reason}")
+
+
+def switch_to_self_ship(ret: Return, *, actor: str, at: datetime) -> None:
+    """LABEL-US: after the carrier refused the prepaid label, the customer ships on their own; the
+    return is then priced as a self-shipped package (FEE-US-SELF / FEE-US-QUALITY) at inspection."""
+    if ret.label_failure is None or ret.label is not None or ret.status != S.APPROVED:
+        raise InvalidState(
+            "tracking numbers are submitted for self-ship returns only; prepaid labels carry their own"
+        )
+    ret.method = ReturnMethod.SELF_SHIP
+    ret.label_failure = None
+    ret.note(actor=actor, at=at, note="shipped on the customer's own after the carrier refused the label")
 
 
 def label_in_use(ret: Return) -> bool:

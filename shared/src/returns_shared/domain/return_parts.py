@@ -67,3 +67,12 @@ class ReturnLabel(BaseModel):
     @property
     def voided(self) -> bool:
         return self.voided_at is not None
+
+
+class LabelFailure(BaseModel):
+    """The carrier refused to sell this return's label for good (an address it cannot ship from, no
+    rate from the configured carriers): kept until a label is issued or the customer ships on their own."""
+
+    reason: str  # the carrier's words
+    failed_at: datetime
+    attempt: int  # 1: the purchase after approval; 2, 3, ...: agents' retries (retryLabel)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from returns_shared.domain import return_labels
 from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.return_labels import ENDED_UNUSED
 from returns_shared.domain.tracking import CarrierScan, CarrierTracking, tracking_key
@@ -24,10 +25,8 @@ MAX_NOTED_SCANS = 60
 
 def submit_tracking(ret: Return, *, carrier: str, tracking_number: str, actor: str, at: datetime,
                     replacements_allowed: int | None) -> bool:
-    if ret.method != ReturnMethod.SELF_SHIP:
-        raise InvalidState(
-            "tracking numbers are submitted for self-ship returns only; prepaid labels carry their own"
-        )
+    if ret.method != ReturnMethod.SELF_SHIP:  # allowed only after the carrier refused the label
+        return_labels.switch_to_self_ship(ret, actor=actor, at=at)
     if ret.status == S.IN_TRANSIT:  # a resubmission replaces the number (and its tracker)
         same = tracking_key(ret.tracking_number or "") == tracking_key(tracking_number)
         if same and (ret.carrier or "").casefold() == carrier.casefold():

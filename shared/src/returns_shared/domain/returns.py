@@ -16,6 +16,7 @@ from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.orders import customer_key
 from returns_shared.domain.refunds import REFUND_STATUS_NEXT, Refund, RefundAttempt
 from returns_shared.domain.return_parts import SYSTEM, TRANSITIONS, utc_iso
+from returns_shared.domain.return_parts import LabelFailure as LabelFailure
 from returns_shared.domain.return_parts import ReturnEvent as ReturnEvent
 from returns_shared.domain.return_parts import ReturnLabel as ReturnLabel
 from returns_shared.domain.return_parts import ReturnLine as ReturnLine
@@ -47,6 +48,7 @@ class Return(BaseModel):
     idempotency_key: str | None = None
     screening: ScreeningResult | None = None
     label: ReturnLabel | None = None
+    label_failure: LabelFailure | None = None  # the carrier refused the label; unresolved while set
     carrier: str | None = None
     tracking_number: str | None = None
     tracking: CarrierTracking | None = None  # what the carrier reported (webhook)
@@ -178,6 +180,9 @@ class Return(BaseModel):
     def keep_label_of_ended_return(self, label: ReturnLabel, *, at: datetime) -> None:
         """A label bought while the return was canceled or expired: kept only to be voided."""
         return_labels.keep_label_of_ended_return(self, label, at=at)
+
+    def record_label_failure(self, reason: str, *, attempt: int, at: datetime) -> None:
+        return_labels.record_label_failure(self, reason, attempt=attempt, at=at)
 
     @property
     def label_to_void(self) -> bool:

@@ -23,7 +23,7 @@ from returns_shared.service.commands import (
 from returns_shared.service.dispatch import Command, handler
 from returns_shared.service.roles import Role
 
-REQUEST, SCREENING, REFUND = "request", "screening", "refund"  # the functions that own commands
+REQUEST, SCREENING, LABEL, REFUND = "request", "screening", "label", "refund"  # functions owning commands
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION
 
 OWNER_OR_AGENT = frozenset({CUSTOMER, AGENT})  # customers on their own orders; agents on their behalf
@@ -31,6 +31,7 @@ AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE})
 
 _ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.requests"
 _SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
+_LABELS = "returns_shared.service.labels"
 
 RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"),
                        wrapped=True)
@@ -43,6 +44,7 @@ APPROVE_RETURN = Command("approveReturn", SCREENING, ApproveReturn, AGENTS,
                          handler(f"{_SCREENING}:approve_return"))
 DECLINE_RETURN = Command("declineReturn", SCREENING, DeclineReturn, AGENTS,
                          handler(f"{_SCREENING}:decline_return"))
+RETRY_LABEL = Command("retryLabel", LABEL, ById, AGENTS, handler(f"{_LABELS}:retry_label"))
 RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, WAREHOUSE_STAFF,
                          handler(f"{_REFUNDS}:receive_return"))
 INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF,
@@ -53,7 +55,7 @@ RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command
     for command in (RECORD_ORDER, REQUEST_RETURN, CANCEL_RETURN, SUBMIT_TRACKING, APPROVE_RETURN,
-                    DECLINE_RETURN, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND)
+                    DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND)
 }
 
 

@@ -9,19 +9,28 @@ so the `void-labels` sweep voids it even when the ReturnCanceled/ReturnExpired e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import suppress
 from datetime import timedelta
 
 from aws_lambda_powertools import Logger
 
-from returns_shared.domain.errors import ConflictError
+from returns_shared.domain.errors import ConflictError, DomainError, InvalidState
 from returns_shared.domain.return_labels import label_in_use
 from returns_shared.domain.returns import Return, ReturnLabel
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
-from returns_shared.service import notify
+from returns_shared.service import label_failures, notify
+from returns_shared.service.commands import ById
+from returns_shared.service.common import load_return
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.dispatch import retry_on_conflict
-from returns_shared.service.ports import LabelVoid, LabelVoidRefused
+from returns_shared.service.dispatch import Answer, retry_on_conflict
+from returns_shared.service.ports import (
+    Caller,
+    CarrierUnavailable,
+    LabelDeclined,
+    LabelVoid,
+    LabelVoidRefused,
+)
 
 logger = Logger(child=True)
 
@@ -37,6 +46,12 @@ class LabelBusy(Exception):
 
 
 def _wants_label(ret: Return | None) -> bool:
+    """Approved for a prepaid label that is neither bought nor refused by the carrier (a refusal waits
+    for an agent's retryLabel: a redelivered ReturnApproved must not ask the carrier again)."""
+    return wants_label(ret) and ret is not None and ret.label_failure is None
+
+
+def wants_label(ret: Return | None) -> bool:
     return (ret is not None and ret.label is None and ret.status == ReturnStatus.APPROVED
             and ret.method == ReturnMethod.PREPAID_LABEL)
 
@@ -44,31 +59,43 @@ def _wants_label(ret: Return | None) -> bool:
 def issue_label(return_id: str, deps: Dependencies) -> str | None:
     """ReturnApproved(PREPAID_LABEL) → label PDF → S3 → on the return → emailed. A redelivery finds
     the label already there and does nothing; concurrent deliveries are kept to one carrier label by
-    the lease. A label bought while the customer canceled is recorded on the return and voided."""
+    the lease. A label bought while the customer canceled is recorded on the return and voided. A
+    carrier's refusal for good is recorded (label_failures) and the message consumed; a transient
+    carrier error (CarrierUnavailable) raises, so the queue delivers the event again."""
     first = deps.repo.get_return(return_id)
     if first is not None and first.label_to_void:  # bought as the return ended, and its void failed
         void_label(return_id, deps)
         return None
-    if not _wants_label(first) or not _lease(deps, return_id):
+    if not _wants_label(first) or not lease(deps, return_id):
         return None  # nothing to do, or another worker is on this return's label right now
+    return buy_label_under_lease(return_id, deps, wanted=_wants_label)
+
+
+def buy_label_under_lease(return_id: str, deps: Dependencies, *,
+                          wanted: Callable[[Return | None], bool]) -> str | None:
+    """Buys, keeps and mails the label of a return whose label lease the caller holds (released here)."""
     try:
         ret = deps.repo.get_return(return_id)  # under the lease: a label bought meanwhile shows here
-        if ret is None or not _wants_label(ret):
+        if ret is None or not wanted(ret):
             return None
         order, policy, now = deps.order_of(ret), deps.policy(), deps.clock()
-        issued = deps.carrier.issue_label(
-            rma_id=ret.id,
-            ship_from=order.shipping_address.model_dump(),
-            ship_to=policy.return_address.address.model_dump(),
-            fee=ret.quote.label_fee,
-        )
+        try:
+            issued = deps.carrier.issue_label(
+                rma_id=ret.id,
+                ship_from=order.shipping_address.model_dump(),
+                ship_to=policy.return_address.address.model_dump(),
+                fee=ret.quote.label_fee,
+            )
+        except LabelDeclined as refusal:
+            label_failures.record_refusal(return_id, str(refusal), deps)
+            return None
         key = f"labels/{ret.id}/{issued.tracking_number}.pdf"
         deps.labels.put(key, issued.pdf)
         label = ReturnLabel(carrier=issued.carrier, tracking_number=issued.tracking_number, object_key=key,
                             fee=ret.quote.label_fee, created_at=now, shipment_id=issued.shipment_id)
         kept = _keep(return_id, label, issued.tracker_id, deps)
     finally:
-        _release(deps, return_id)  # on failure the queue's retry (or the sweep) tries again at once
+        release(deps, return_id)  # on failure the queue's retry (or the sweep) tries again at once
     if kept.label_to_void:
         # a LabelBusy means the ReturnCanceled/ReturnExpired worker holds it: that one voids the label
         with suppress(LabelBusy):
@@ -78,6 +105,24 @@ def issue_label(return_id: str, deps: Dependencies) -> str | None:
     return issued.tracking_number
 
 
+def retry_label(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
+    """retryLabel (agents): a new purchase of a label the carrier refused. The outcome is on the return:
+    a label (emailed; the return leaves the agents' queue) or the carrier's new refusal."""
+    ret = load_return(deps, cmd.id)
+    if not (wants_label(ret) and ret.label_failure is not None):
+        raise InvalidState(f"return {ret.id} has no refused label to retry", field=("id",))
+    if not lease(deps, ret.id):
+        raise InvalidState(f"a label for return {ret.id} is being bought right now; look again in a moment",
+                           field=("id",))
+    try:
+        buy_label_under_lease(ret.id, deps, wanted=lambda now: wants_label(now) and now is not None
+                              and now.label_failure is not None)
+    except CarrierUnavailable as exc:
+        raise DomainError(f"the carrier could not be reached, nothing was bought; try again shortly ({exc})",
+                          field=("id",), code="CARRIER_UNAVAILABLE") from exc
+    return {"returnId": ret.id, "orderId": ret.order_id}
+
+
 @retry_on_conflict()
 def _keep(return_id: str, label: ReturnLabel, tracker_id: str | None, deps: Dependencies) -> Return:
     """The bought label onto the return as it is now (a lost race re-reads; it never buys again)."""
@@ -85,10 +130,16 @@ def _keep(return_id: str, label: ReturnLabel, tracker_id: str | None, deps: Depe
     if ret is None:
         raise LookupError(f"return {return_id} vanished while its label was bought")
     if ret.status == ReturnStatus.APPROVED:
+        refused_before = ret.label_failure is not None  # an agent's retry: it leaves their queue now
         ret.attach_label(label, at=deps.clock())
         if tracker_id:  # bought labels come with the carrier platform's tracker
             ret.start_tracking(tracker_id, tracking_number=label.tracking_number)
-        deps.save_return(ret)
+        uow = deps.unit_of_work()
+        uow.save_return(ret)
+        if refused_before:
+            uow.clear_failed_label(ret.id)
+        uow.commit()
+        ret.version += 1
     else:  # canceled or expired while the label was being bought: nobody will use it
         ret.keep_label_of_ended_return(label, at=deps.clock())
         save_ended_return(deps, ret)
@@ -97,13 +148,17 @@ def _keep(return_id: str, label: ReturnLabel, tracker_id: str | None, deps: Depe
 
 def save_ended_return(deps: Dependencies, ret: Return) -> None:
     """Saves a canceled or expired return; an unused label of it is flagged for the void sweep in the
-    same write (ConflictError if the return changed meanwhile)."""
-    if not ret.label_to_void:
+    same write, and a label the carrier refused leaves the agents' queue (ConflictError if the return
+    changed meanwhile)."""
+    if not ret.label_to_void and ret.label_failure is None:
         deps.save_return(ret)
         return
     uow = deps.unit_of_work()
     uow.save_return(ret)
-    uow.flag_label_to_void(ret.id, since=ret.status_changed_at)
+    if ret.label_to_void:
+        uow.flag_label_to_void(ret.id, since=ret.status_changed_at)
+    if ret.label_failure is not None:
+        uow.clear_failed_label(ret.id)
     uow.commit()
     ret.version += 1
 
@@ -115,7 +170,7 @@ def void_label(return_id: str, deps: Dependencies) -> str | None:
     ret = deps.repo.get_return(return_id)
     if ret is None or not ret.label_to_void:
         return None
-    if not _lease(deps, return_id):
+    if not lease(deps, return_id):
         raise LabelBusy(f"the label of {return_id} is being worked on; asked again later")
     try:
         ret = deps.repo.get_return(return_id)
@@ -133,7 +188,7 @@ def void_label(return_id: str, deps: Dependencies) -> str | None:
                 outcome = LabelVoid(voided=False, status=f"refused: {refused}"[:300])
         _record_void(return_id, outcome, deps)
     finally:
-        _release(deps, return_id)
+        release(deps, return_id)
     if refused:
         deps.alerts.alert(f"Label of return {return_id} not voided",
                           f"The carrier refused to void the unused label of return {return_id}: {refused}")
@@ -190,18 +245,18 @@ def _voided(deps: Dependencies, return_id: str) -> bool:
     return ret is not None and ret.label is not None and ret.label.voided
 
 
-def _lease(deps: Dependencies, return_id: str) -> bool:
+def lease(deps: Dependencies, return_id: str) -> bool:
     now = deps.clock()
-    lease = deps.unit_of_work()
-    lease.lease_label(return_id, now=now, stale_before=now - LABEL_LEASE)
+    claim = deps.unit_of_work()
+    claim.lease_label(return_id, now=now, stale_before=now - LABEL_LEASE)
     try:
-        lease.commit()
+        claim.commit()
     except ConflictError:
         return False
     return True
 
 
-def _release(deps: Dependencies, return_id: str) -> None:
-    release = deps.unit_of_work()
-    release.release_label(return_id)
-    release.commit()
+def release(deps: Dependencies, return_id: str) -> None:
+    done = deps.unit_of_work()
+    done.release_label(return_id)
+    done.commit()

@@ -20,7 +20,7 @@ from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
-from returns_shared.notifications import emails, parts
+from returns_shared.notifications import emails, label_failure_email, parts
 from returns_shared.notifications.message import Email
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.ports import DueEmail, EmailSendingBlocked, EmailUndeliverable
@@ -38,6 +38,7 @@ RESEND_PAGE, RESEND_MAX_PER_RUN = 100, 400  # one run stays well inside the func
 STILL_TRUE: dict[str, frozenset[ReturnStatus]] = {
     "instructions": frozenset({ReturnStatus.APPROVED}),  # how to ship: only while it may be shipped
     "label": frozenset({ReturnStatus.APPROVED}),  # the label is moot once shipped, void once expired
+    "label_failed": frozenset({ReturnStatus.APPROVED}),  # "ship it yourself": only while it may be shipped
     "review": frozenset({ReturnStatus.UNDER_REVIEW}),  # "do not ship yet": wrong once decided
     "declined": frozenset({ReturnStatus.DECLINED}),  # the final states stay true
     "canceled": frozenset({ReturnStatus.CANCELED}),
@@ -94,6 +95,9 @@ BUILDERS: dict[str, Builder] = {
         ret, order, return_address=_return_address(deps),
         expire_after_days=deps.policy().expiry.approved_days, return_page=return_page(deps, ret)),
     "label": _label_email,
+    "label_failed": lambda deps, ret, order: label_failure_email.label_failed_email(
+        ret, order, return_address=_return_address(deps),
+        expire_after_days=deps.policy().expiry.approved_days, return_page=return_page(deps, ret)),
     "review": lambda deps, ret, order: emails.review_notice_email(
         ret, order, policy_clauses=[(clause.id, clause.text) for clause in deps.policy().clauses],
         return_page=return_page(deps, ret)),
@@ -252,6 +256,11 @@ def instructions(deps: Dependencies, ret: Return) -> bool:
 def label(deps: Dependencies, ret: Return, pdf: bytes) -> bool:
     """The first label email attaches the PDF just bought; a resend reads it back from the store."""
     return send_once(deps, ret, "label", lambda deps, ret, order: _label_email(deps, ret, order, pdf))
+
+
+def label_failed(deps: Dependencies, ret: Return) -> bool:
+    """Once per return: a retry the carrier refuses again does not mail the customer twice."""
+    return send_once(deps, ret, "label_failed")
 
 
 def under_review(deps: Dependencies, ret: Return) -> bool:

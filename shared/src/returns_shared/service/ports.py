@@ -27,6 +27,9 @@ from returns_shared.service.provider_ports import (
     IssuedLabel as IssuedLabel,
 )
 from returns_shared.service.provider_ports import (
+    LabelDeclined as LabelDeclined,
+)
+from returns_shared.service.provider_ports import (
     LabelVoid as LabelVoid,
 )
 from returns_shared.service.provider_ports import (
@@ -107,6 +110,7 @@ class ReturnsReader(Protocol):
     def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]: ...
     def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]: ...
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]: ...
+    def failed_labels(self, *, first: int, after: str | None) -> Page[Return]: ...
 
 
 @dataclass(frozen=True)
@@ -172,6 +176,8 @@ class UnitOfWork(Protocol):
     ) -> None: ...
     def flag_failed_refund(self, ret: Return, *, at: datetime) -> None: ...  # the agents' queue
     def clear_failed_refund(self, return_id: str) -> None: ...
+    def flag_failed_label(self, return_id: str, *, at: datetime) -> None: ...  # the agents' queue
+    def clear_failed_label(self, return_id: str) -> None: ...
     def claim_webhook_event(
         self, provider: str, event_id: str, *, expires_at: datetime
     ) -> None: ...  # write-once: a redelivered event changes nothing

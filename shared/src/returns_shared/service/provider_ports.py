@@ -35,6 +35,11 @@ class CarrierUnavailable(Exception):
     """The carrier platform could not answer now: the label or tracker is tried again later."""
 
 
+class LabelDeclined(Exception):
+    """The carrier platform refuses to sell this return's label for good (an address it cannot ship
+    from, no rate from the configured carriers, a 4xx refusal): asking again unchanged will not help."""
+
+
 class LabelVoidRefused(Exception):
     """The carrier platform refuses to void this label for good (e.g. past the carrier's refund
     window): asking again will not help; a person has to look."""

@@ -76,7 +76,12 @@ def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> An
     deadlines = refund_deadlines(received_at, policy=deps.policy())
     ret.receive(actor=caller.actor, at=now, received_at=received_at, refund_due_at=deadlines.refund_due_at,
                 refund_expected_by=deadlines.refund_expected_by)
-    deps.save_return(ret)
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    if ret.label_failure is not None:  # shipped on their own without telling us: no label is owed now
+        uow.clear_failed_label(ret.id)
+    uow.commit()
+    ret.version += 1
     start_deadline(deps, ret, deadlines.reminder_at)
     publish_safely(deps, "ReturnReceived", ret)
     return {"returnId": ret.id, "orderId": ret.order_id}

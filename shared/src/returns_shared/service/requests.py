@@ -149,11 +149,35 @@ def submit_tracking(cmd: SubmitTracking, caller: Caller, deps: Dependencies) -> 
     number = cmd.tracking_number.upper()
     refuse_number_of_another_customer(deps, ret, number)
     replacements = None if caller.role == Role.AGENT else TRACKING_REPLACEMENTS_BY_CUSTOMER
-    if ret.submit_tracking(carrier=cmd.carrier, tracking_number=number, actor=caller.actor, at=deps.clock(),
-                           replacements_allowed=replacements):
+    if ret.label_failure is not None and ret.label is None:  # ships on their own after a refused label
+        _ship_after_refused_label(ret, cmd, caller, deps, number)
+    elif ret.submit_tracking(carrier=cmd.carrier, tracking_number=number, actor=caller.actor,
+                             at=deps.clock(), replacements_allowed=replacements):
         deps.save_return(ret)
-        publish_safely(deps, "TrackingSubmitted", ret)  # the label function starts a carrier tracker
+    else:
+        return {"returnId": ret.id, "orderId": ret.order_id}
+    publish_safely(deps, "TrackingSubmitted", ret)  # the label function starts a carrier tracker
     return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+def _ship_after_refused_label(ret: Return, cmd: SubmitTracking, caller: Caller, deps: Dependencies,
+                              number: str) -> None:
+    """LABEL-US: the carrier refused the prepaid label, so the customer shipped on their own: the return
+    becomes SELF_SHIP and leaves the agents' failed-labels queue in the same write. Under the label lease,
+    so that an agent's retryLabel cannot buy a label for a package already on its way."""
+    if not labels.lease(deps, ret.id):
+        raise InvalidState("a label is being bought for this return right now; look again in a moment",
+                           field=("id",))
+    try:
+        ret.submit_tracking(carrier=cmd.carrier, tracking_number=number, actor=caller.actor, at=deps.clock(),
+                            replacements_allowed=None)
+        uow = deps.unit_of_work()
+        uow.save_return(ret)  # conditioned on the version read: a label bought meanwhile wins
+        uow.clear_failed_label(ret.id)
+        uow.commit()
+        ret.version += 1
+    finally:
+        labels.release(deps, ret.id)
 
 
 def refuse_number_of_another_customer(deps: Dependencies, ret: Return, number: str) -> None:

@@ -13,6 +13,7 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL
 - failed refunds, oldest first ........... Query     GSI3 gsi3pk=REFUNDS#FAILED (markers REFUND_FAILED#<id>)
+- refused labels, oldest first ........... Query     GSI3 gsi3pk=LABELS#FAILED (markers LABEL_FAILED#<id>)
 - webhook event seen before .............. GetItem   pk=WEBHOOK#<provider>#<event id>, TTL expiresAt
 - packages scanned for unknown returns ... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES, newest first
 - customer emails due, soonest first ..... Query     GSI3 gsi3pk=EMAILS#PENDING, gsi3sk=<next attempt>#...
@@ -57,6 +58,7 @@ RETURN_SK = "RETURN"
 PENDING_EMAILS = "EMAILS#PENDING"  # GSI3 partition: due emails by next attempt time
 GIVEN_UP_EMAILS = "EMAILS#GIVEN_UP"  # GSI3 partition: emails given up, by when
 FAILED_REFUNDS = "REFUNDS#FAILED"  # GSI3 partition: the agents' failed-refunds queue
+FAILED_LABELS = "LABELS#FAILED"  # GSI3 partition: the agents' queue of labels the carrier refused
 UNKNOWN_PACKAGES = "UNKNOWN_PACKAGES"
 LABELS_TO_VOID = "LABELS#TO_VOID"  # GSI3 partition: ended returns' labels whose void is not recorded yet
 LEASE_TTL_SECONDS = 7 * 86400  # a lease record outlives any worker; TTL tidies it
@@ -105,6 +107,10 @@ def tracking_partition(number: str) -> str:
 
 def failed_refund_key(return_id: str) -> Item:
     return {"pk": {"S": f"REFUND_FAILED#{return_id}"}, "sk": {"S": "MARKER"}}
+
+
+def failed_label_key(return_id: str) -> Item:
+    return {"pk": {"S": f"LABEL_FAILED#{return_id}"}, "sk": {"S": "MARKER"}}
 
 
 def label_void_key(return_id: str) -> Item:
@@ -207,6 +213,11 @@ def package_from_item(item: Item) -> UnknownPackage:
 def failed_refund_item(return_id: str, *, at: datetime) -> Item:
     return {**failed_refund_key(return_id), "entity": {"S": "FailedRefund"}, "returnId": {"S": return_id},
             "gsi3pk": {"S": FAILED_REFUNDS}, "gsi3sk": {"S": f"{iso(at)}#{return_id}"}}
+
+
+def failed_label_item(return_id: str, *, at: datetime) -> Item:
+    return {**failed_label_key(return_id), "entity": {"S": "FailedLabel"}, "returnId": {"S": return_id},
+            "gsi3pk": {"S": FAILED_LABELS}, "gsi3sk": {"S": f"{iso(at)}#{return_id}"}}
 
 
 def label_void_item(return_id: str, *, since: datetime) -> Item:

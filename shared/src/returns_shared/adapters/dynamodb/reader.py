@@ -180,16 +180,20 @@ class DynamoReturnsRepository(TableReads):
 
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
         """Returns whose refund the provider refused or failed, oldest failure first (agents' queue)."""
-        scope = f"GSI3|{items.FAILED_REFUNDS}"
-        start = (
-            items.start_key(self.cursors.decode(scope, after), "GSI3", items.FAILED_REFUNDS)
-            if after
-            else None
-        )
+        return self._marked_returns(items.FAILED_REFUNDS, first=first, after=after)
+
+    def failed_labels(self, *, first: int, after: str | None) -> Page[Return]:
+        """Returns whose prepaid label the carrier refused, unresolved, oldest failure first (agents')."""
+        return self._marked_returns(items.FAILED_LABELS, first=first, after=after)
+
+    def _marked_returns(self, partition: str, *, first: int, after: str | None) -> Page[Return]:
+        """The returns named by the GSI3 markers of one agents' queue, in the index's order."""
+        scope = f"GSI3|{partition}"
+        start = items.start_key(self.cursors.decode(scope, after), "GSI3", partition) if after else None
         kwargs: dict[str, Any] = {
             "TableName": self.table_name, "IndexName": "GSI3", "Limit": first,
             "KeyConditionExpression": "gsi3pk = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": items.FAILED_REFUNDS}},
+            "ExpressionAttributeValues": {":pk": {"S": partition}},
         }
         if start:
             kwargs["ExclusiveStartKey"] = start

@@ -119,6 +119,17 @@ class DynamoUnitOfWork:
             {"Delete": {"TableName": self.table_name, "Key": items.failed_refund_key(return_id)}}
         )
 
+    def flag_failed_label(self, return_id: str, *, at: datetime) -> None:
+        """Lists the return in the agents' refused-labels queue (written with the failure)."""
+        self._writes.append(
+            {"Put": {"TableName": self.table_name, "Item": items.failed_label_item(return_id, at=at)}}
+        )
+
+    def clear_failed_label(self, return_id: str) -> None:
+        self._writes.append(
+            {"Delete": {"TableName": self.table_name, "Key": items.failed_label_key(return_id)}}
+        )
+
     def flag_label_to_void(self, return_id: str, *, since: datetime) -> None:
         """Lists an ended return's unused label for the void sweep (written with the return's end)."""
         self._writes.append(
