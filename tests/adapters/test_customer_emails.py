@@ -191,7 +191,8 @@ def test_refund_confirmation():
     assert email.subject == "Return RMA-7Q2K9: your refund of 45.00 USD has been issued"
     assert "to the card or account you paid for the order with" in text
     assert "pi_3NxLk2" not in both(email) and "9876" not in both(email)  # a provider id means nothing to them
-    assert "allow 3–5 more days" in text and "March 17, 2026" in text
+    # issued a day after receipt: 5 days from the refund (not from the later REFUND-7D deadline)
+    assert "allow 3–5 more days" in text and "March 11, 2026" in text
     assert "1 x Floral Midi Dress (SKU DR-RED-M): 45.00 USD" in text
     assert (
         "Items not accepted" in text

@@ -210,8 +210,8 @@ def refund_confirmation_email(
         raise ValueError(f"return {ret.id} has not been refunded")
     refund = ret.refund
     expected_by = ret.refund_expected_by
-    if expected_by and ret.refund_due_at:  # never promise a day already past: a late refund moves it on
-        expected_by = max(expected_by, refund.issued_at + (expected_by - ret.refund_due_at))
+    if expected_by and ret.refund_due_at:  # the processing window counted from the refund itself: never a
+        expected_by = refund.issued_at + (expected_by - ret.refund_due_at)  # day past, nor a week late
     arrives = (
         f"Please allow 3–5 more days for the money to reach your account (expected by {day(expected_by)})."
         if expected_by
