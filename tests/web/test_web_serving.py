@@ -49,6 +49,14 @@ def get(
         return pool.submit(asyncio.run, call()).result()
 
 
+def test_a_graphiql_page_that_would_still_load_a_remote_file_is_refused():
+    """A Strawberry upgrade that adds another CDN must fail the app's start, not blank the page."""
+    page = get_graphql_ide_html("graphiql").replace(
+        "</head>", '<script src="https://cdn.jsdelivr.net/npm/x@1/x.js"></script></head>')
+    with pytest.raises(RuntimeError, match="cdn.jsdelivr.net"):
+        offline_ide(page, "/_assets/graphiql")
+
+
 def test_graphiql_page_names_only_local_files_with_their_integrity_hashes():
     html = offline_ide(get_graphql_ide_html("graphiql"), "/_assets/graphiql")
     assert "unpkg" not in html and "https://" not in html.replace("http://www.w3.org/2000/svg", "")

@@ -8,12 +8,20 @@ subresource-integrity hashes, so a browser runs only the exact files Strawberry 
 
 import re
 
-CDN = "https://unpkg.com/"
+# What Strawberry's page names (and this module rewrites away: no page we serve loads from it).
+STRAWBERRY_CDN = "https://unpkg.com/"
 _ASSET = re.compile(r'"https://unpkg\.com/((@[\w.-]+/)?[\w.-]+)@([\w.-]+)/([^"]+)"')
+_REMOTE = re.compile(r'(?:src|href)="((?:https?:)?//[^"]+)"')
 
 
 def offline_ide(html: str, assets_url: str) -> str:
-    return html.replace(CDN, assets_url.rstrip("/") + "/")
+    """The page with every asset from `assets_url`; refuses (at app start) a page that would still load
+    anything remote, e.g. a Strawberry upgrade that adds another CDN."""
+    page = html.replace(STRAWBERRY_CDN, assets_url.rstrip("/") + "/")
+    remote = _REMOTE.findall(page)
+    if remote:
+        raise RuntimeError(f"GraphiQL's page would load {remote}: serve them with GRAPHIQL_ASSETS_URL")
+    return page
 
 
 def ide_assets(html: str) -> list[tuple[str, str, str]]:

@@ -32,6 +32,10 @@ class GraphQLView(GraphQL[RequestContext, None]):
             subscription_protocols=(),
         )
         self.services = services
+        # GraphiQL's page, built once: its files from GRAPHIQL_ASSETS_URL (npm), never a CDN, and the
+        # example operations preloaded instead of Strawberry's welcome text
+        assets = services.settings.graphiql_assets_url
+        self._ide_page = _ide_page(self.graphql_ide_html, assets) if graphiql else ""
 
     def decode_json(self, data: str | bytes) -> object:
         # Strawberry answers a JSONDecodeError with 400 "Unable to parse request body as JSON".
@@ -63,11 +67,12 @@ class GraphQLView(GraphQL[RequestContext, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> Response:
-        # GraphiQL's files from GRAPHIQL_ASSETS_URL (npm), not a CDN
-        html = offline_ide(self.graphql_ide_html, self.services.settings.graphiql_assets_url)
-        # Preload the example operations instead of Strawberry's welcome text.
-        start = html.index(_PRELOAD_START) + len(_PRELOAD_START)
-        end = html.index("`;", start)
-        escaped = DEFAULT_DOCUMENT.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
-        return HTMLResponse(html[:start] + escaped + html[end:])
+        return HTMLResponse(self._ide_page)
 
+
+def _ide_page(html: str, assets_url: str) -> str:
+    page = offline_ide(html, assets_url)
+    start = page.index(_PRELOAD_START) + len(_PRELOAD_START)
+    end = page.index("`;", start)
+    escaped = DEFAULT_DOCUMENT.replace("\\", "\\\\").replace("`", "\\`").replace("${", "\\${")
+    return page[:start] + escaped + page[end:]
