@@ -21,9 +21,9 @@ from aws_lambda_powertools import Logger
 from returns_shared.domain.returns import Return
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
-from returns_shared.service.ports import InvalidWebhook, RefundUpdate
+from returns_shared.service.ports import RefundUpdate
 from returns_shared.service.refund_payments import alert_refund_failed
-from returns_shared.service.webhook_refusals import count_refused_webhook
+from returns_shared.service.webhook_calls import answer_webhook
 
 logger = Logger(child=True)
 
@@ -32,17 +32,9 @@ NOT_RECORDED_YET = "refund-not-recorded-yet"
 
 
 def stripe_webhook(body: bytes, headers: Mapping[str, str], deps: Dependencies) -> tuple[int, dict[str, Any]]:
-    try:
-        update = deps.payment_events.refund_update(body, headers)
-    except InvalidWebhook as exc:
-        count_refused_webhook(exc)
-        return 400, {"error": str(exc)}
-    if update is None:
-        return 200, {"outcome": "ignored"}
-    outcome = apply_refund_update(update, deps)
-    if outcome == NOT_RECORDED_YET:
-        return 409, {"outcome": outcome}  # any non-2xx: Stripe redelivers it later
-    return 200, {"outcome": outcome}
+    return answer_webhook(lambda: deps.payment_events.refund_update(body, headers),
+                          lambda update: apply_refund_update(update, deps),
+                          redeliver=frozenset({NOT_RECORDED_YET}))  # Stripe delivers it again later
 
 
 @retry_on_conflict()

@@ -18,8 +18,8 @@ from aws_lambda_powertools import Logger
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
-from returns_shared.service.ports import InvalidWebhook, TrackingUpdate
-from returns_shared.service.webhook_refusals import count_refused_webhook
+from returns_shared.service.ports import TrackingUpdate
+from returns_shared.service.webhook_calls import answer_webhook
 
 logger = Logger(child=True)
 
@@ -45,14 +45,8 @@ def start_tracker(return_id: str, deps: Dependencies) -> str | None:
 def easypost_webhook(
     body: bytes, headers: Mapping[str, str], deps: Dependencies
 ) -> tuple[int, dict[str, Any]]:
-    try:
-        update = deps.carrier_events.tracking_update(body, headers)
-    except InvalidWebhook as exc:
-        count_refused_webhook(exc)
-        return 400, {"error": str(exc)}
-    if update is None:
-        return 200, {"outcome": "ignored"}
-    return 200, {"outcome": apply_tracking_update(update, deps)}
+    return answer_webhook(lambda: deps.carrier_events.tracking_update(body, headers),
+                          lambda update: apply_tracking_update(update, deps))
 
 
 @retry_on_conflict()
