@@ -26,6 +26,16 @@ class TableReads:
         ).get("Item")
         return found
 
+    def _partition_query(self, index: str, pk_name: str, pk: str, *, newest_first: bool) -> dict[str, Any]:
+        """The Query of one partition of an index (a fresh dict: callers add paging and filters)."""
+        return {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": f"{pk_name} = :pk",
+            "ExpressionAttributeValues": {":pk": {"S": pk}},
+            "ScanIndexForward": not newest_first,
+        }
+
     def _query_page(self, index: str, pk_name: str, pk: str, *, first: int, start: Item | None,
                     filters: dict[str, str], convert: Callable[[Item], T], newest_first: bool = True,
                     ) -> tuple[list[T], Item | None]:
@@ -33,14 +43,8 @@ class TableReads:
         found: list[T] = []
         last = start
         while len(found) < first:
-            kwargs: dict[str, Any] = {
-                "TableName": self.table_name,
-                "IndexName": index,
-                "KeyConditionExpression": f"{pk_name} = :pk",
-                "ExpressionAttributeValues": {":pk": {"S": pk}},
-                "ScanIndexForward": not newest_first,
-                "Limit": first - len(found),
-            }
+            kwargs = self._partition_query(index, pk_name, pk, newest_first=newest_first)
+            kwargs["Limit"] = first - len(found)
             if filters:
                 names = {f"#f{i}": k for i, k in enumerate(filters)}
                 kwargs["FilterExpression"] = " AND ".join(f"#f{i} = :f{i}" for i in range(len(filters)))
@@ -60,13 +64,7 @@ class TableReads:
     def _query_all(
         self, index: str, pk_name: str, pk: str, *, newest_first: bool = False
     ) -> Iterator[Return]:
-        kwargs: dict[str, Any] = {
-            "TableName": self.table_name,
-            "IndexName": index,
-            "KeyConditionExpression": f"{pk_name} = :pk",
-            "ExpressionAttributeValues": {":pk": {"S": pk}},
-            "ScanIndexForward": not newest_first,
-        }
+        kwargs = self._partition_query(index, pk_name, pk, newest_first=newest_first)
         while True:
             page = self.client.query(**kwargs)
             yield from (items.return_from_item(i) for i in page.get("Items", []))
