@@ -30,6 +30,7 @@ a new return also bumps the order's version, which serialises the returns of one
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -103,18 +104,6 @@ def email_key(return_id: str, kind: str) -> Item:
 
 def tracking_partition(number: str) -> str:
     return f"TRACKING#{tracking_key(number)}"
-
-
-def failed_refund_key(return_id: str) -> Item:
-    return {"pk": {"S": f"REFUND_FAILED#{return_id}"}, "sk": {"S": "MARKER"}}
-
-
-def failed_label_key(return_id: str) -> Item:
-    return {"pk": {"S": f"LABEL_FAILED#{return_id}"}, "sk": {"S": "MARKER"}}
-
-
-def label_void_key(return_id: str) -> Item:
-    return {"pk": {"S": f"LABEL_VOID#{return_id}"}, "sk": {"S": "MARKER"}}
 
 
 def webhook_event_key(provider: str, event_id: str) -> Item:
@@ -210,20 +199,28 @@ def package_from_item(item: Item) -> UnknownPackage:
     )
 
 
-def failed_refund_item(return_id: str, *, at: datetime) -> Item:
-    return {**failed_refund_key(return_id), "entity": {"S": "FailedRefund"}, "returnId": {"S": return_id},
-            "gsi3pk": {"S": FAILED_REFUNDS}, "gsi3sk": {"S": f"{iso(at)}#{return_id}"}}
+@dataclass(frozen=True)
+class Marker:
+    """An item that lists one return in a GSI3 queue, oldest first, until it is deleted: written in the
+    same transaction as the return's change that puts it there (a failed refund, a refused label, an
+    unused label to void)."""
+
+    prefix: str  # the marker's own pk: <prefix>#<return id>
+    entity: str
+    queue: str  # its GSI3 partition
+
+    def key(self, return_id: str) -> Item:
+        return {"pk": {"S": f"{self.prefix}#{return_id}"}, "sk": {"S": "MARKER"}}
+
+    def item(self, return_id: str, *, since: datetime) -> Item:
+        return {**self.key(return_id), "entity": {"S": self.entity}, "returnId": {"S": return_id},
+                "since": {"S": iso(since)}, "gsi3pk": {"S": self.queue},
+                "gsi3sk": {"S": f"{iso(since)}#{return_id}"}}
 
 
-def failed_label_item(return_id: str, *, at: datetime) -> Item:
-    return {**failed_label_key(return_id), "entity": {"S": "FailedLabel"}, "returnId": {"S": return_id},
-            "gsi3pk": {"S": FAILED_LABELS}, "gsi3sk": {"S": f"{iso(at)}#{return_id}"}}
-
-
-def label_void_item(return_id: str, *, since: datetime) -> Item:
-    return {**label_void_key(return_id), "entity": {"S": "LabelToVoid"}, "returnId": {"S": return_id},
-            "since": {"S": iso(since)}, "gsi3pk": {"S": LABELS_TO_VOID},
-            "gsi3sk": {"S": f"{iso(since)}#{return_id}"}}
+FAILED_REFUND = Marker("REFUND_FAILED", "FailedRefund", FAILED_REFUNDS)
+FAILED_LABEL = Marker("LABEL_FAILED", "FailedLabel", FAILED_LABELS)
+LABEL_TO_VOID = Marker("LABEL_VOID", "LabelToVoid", LABELS_TO_VOID)
 
 
 def webhook_event_item(provider: str, event_id: str, *, expires_at: datetime) -> Item:

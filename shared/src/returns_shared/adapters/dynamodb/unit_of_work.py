@@ -108,38 +108,34 @@ class DynamoUnitOfWork:
             {"Delete": {"TableName": self.table_name, "Key": items.label_lease_key(return_id)}}
         )
 
+    # -- queue markers (written in the same transaction as the change that lists or unlists) -------
+    def _mark(self, marker: items.Marker, return_id: str, *, since: datetime) -> None:
+        item = marker.item(return_id, since=since)
+        self._writes.append({"Put": {"TableName": self.table_name, "Item": item}})
+
+    def _unmark(self, marker: items.Marker, return_id: str) -> None:
+        self._writes.append({"Delete": {"TableName": self.table_name, "Key": marker.key(return_id)}})
+
     def flag_failed_refund(self, ret: Return, *, at: datetime) -> None:
         """Lists the return in the agents' failed-refunds queue (written with the failure)."""
-        self._writes.append(
-            {"Put": {"TableName": self.table_name, "Item": items.failed_refund_item(ret.id, at=at)}}
-        )
+        self._mark(items.FAILED_REFUND, ret.id, since=at)
 
     def clear_failed_refund(self, return_id: str) -> None:
-        self._writes.append(
-            {"Delete": {"TableName": self.table_name, "Key": items.failed_refund_key(return_id)}}
-        )
+        self._unmark(items.FAILED_REFUND, return_id)
 
     def flag_failed_label(self, return_id: str, *, at: datetime) -> None:
         """Lists the return in the agents' refused-labels queue (written with the failure)."""
-        self._writes.append(
-            {"Put": {"TableName": self.table_name, "Item": items.failed_label_item(return_id, at=at)}}
-        )
+        self._mark(items.FAILED_LABEL, return_id, since=at)
 
     def clear_failed_label(self, return_id: str) -> None:
-        self._writes.append(
-            {"Delete": {"TableName": self.table_name, "Key": items.failed_label_key(return_id)}}
-        )
+        self._unmark(items.FAILED_LABEL, return_id)
 
     def flag_label_to_void(self, return_id: str, *, since: datetime) -> None:
         """Lists an ended return's unused label for the void sweep (written with the return's end)."""
-        self._writes.append(
-            {"Put": {"TableName": self.table_name, "Item": items.label_void_item(return_id, since=since)}}
-        )
+        self._mark(items.LABEL_TO_VOID, return_id, since=since)
 
     def clear_label_to_void(self, return_id: str) -> None:
-        self._writes.append(
-            {"Delete": {"TableName": self.table_name, "Key": items.label_void_key(return_id)}}
-        )
+        self._unmark(items.LABEL_TO_VOID, return_id)
 
     def claim_webhook_event(self, provider: str, event_id: str, *, expires_at: datetime) -> None:
         """Write-once: an event delivered again (providers redeliver) finds its claim and changes nothing."""
