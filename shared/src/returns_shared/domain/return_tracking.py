@@ -79,9 +79,10 @@ def record_carrier_scans(ret: Return, scans: list[CarrierScan], *, carrier: str 
         if len(tracking.scan_keys) < MAX_NOTED_SCANS:
             tracking = tracking.model_copy(update={"scan_keys": (*tracking.scan_keys, scan.key)})
     # Events arrive out of order: the status follows the newest scan, so a late event whose scans are
-    # all older than one already recorded (out_for_delivery after delivered) only adds to the history.
+    # all older than one already recorded (out_for_delivery after delivered) only adds to the history;
+    # scans of the same second (carriers stamp whole seconds) count as newer: the later event wins.
     newest = new[-1].at
-    if tracking.last_scan_at is None or newest > tracking.last_scan_at:
+    if tracking.last_scan_at is None or newest >= tracking.last_scan_at:
         tracking = tracking.model_copy(update={"status": status, "last_scan_at": newest})
     ret.tracking = tracking
     return True
