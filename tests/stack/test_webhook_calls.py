@@ -60,7 +60,8 @@ def test_a_non_ascii_signature_is_a_refused_call_not_a_function_error(stack, ref
 
 
 @pytest.mark.parametrize("signature", [
-    "t=,v1=", "t=abc,v1=00", "v1=00", "garbage", "t=1,v1=" + "0" * 64 + ",v0=\x00", "t=99999999999999999999,v1=00",
+    "t=,v1=", "t=abc,v1=00", "v1=00", "garbage", "t=1,v1=" + "0" * 64 + ",v0=\x00",
+    "t=99999999999999999999,v1=00",
 ])
 def test_any_malformed_stripe_signature_is_a_refused_call(stack, refused_calls, signature):
     body = refund_event("evt_malformed", "re_x", "failed", return_id=None)

@@ -56,6 +56,9 @@ from returns_shared.service.provider_ports import (
 from returns_shared.service.provider_ports import (
     TrackingUpdate as TrackingUpdate,
 )
+from returns_shared.service.provider_ports import (
+    WebhookNotConfigured as WebhookNotConfigured,
+)
 from returns_shared.service.roles import STAFF_ROLES, Role
 
 T = TypeVar("T")

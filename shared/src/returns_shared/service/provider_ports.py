@@ -127,6 +127,11 @@ class InvalidWebhook(Exception):
     """A webhook call that is not provably from the provider (no or a forged signature) or unreadable."""
 
 
+class WebhookNotConfigured(Exception):
+    """The endpoint has no usable signing secret (in production: empty, the template's placeholder, or
+    a test-looking value), so no call can be verified: every call is refused until an operator sets it."""
+
+
 @dataclass(frozen=True)
 class RefundUpdate:
     """The provider's later word on a refund, from a verified webhook event."""
