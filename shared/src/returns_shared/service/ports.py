@@ -51,6 +51,12 @@ from returns_shared.service.provider_ports import (
     PaymentUnavailable as PaymentUnavailable,
 )
 from returns_shared.service.provider_ports import (
+    ProviderPayment as ProviderPayment,
+)
+from returns_shared.service.provider_ports import (
+    ProviderRefund as ProviderRefund,
+)
+from returns_shared.service.provider_ports import (
     RefundUpdate as RefundUpdate,
 )
 from returns_shared.service.provider_ports import (
