@@ -80,11 +80,19 @@ function quotePanel(quote, order) {
   ];
 }
 
+/** The form's own words for a customer requesting their return; the console passes an agent's. */
+const CUSTOMER_WORDS = {
+  methodLegend: 'How will you send it?', methods: METHODS, submit: 'Request the return', quoteTitle: 'Your quote',
+  attest: 'The items are new, unworn, with tags and packaging intact (COND-NEW).',
+  attestMissing: 'Please confirm the items are new, unworn, with tags (COND-NEW).',
+};
+
 /**
  * The request form of one order (its eligible lines, method, COND-NEW attestation, live quote) and the
- * lines it cannot take. `onRequested(returnId)` runs once the return exists.
+ * lines it cannot take. `onRequested(returnId)` runs once the return exists; `words` replace the
+ * customer's wording; `input` joins every request (e.g. the email an agent's request comes from).
  */
-export function requestSections({ gql }, order, { onRequested }) {
+export function requestSections({ gql }, order, { onRequested, words = CUSTOMER_WORDS, input: extra = {} }) {
   const orderId = order.id;
   const titles = Object.fromEntries(order.lines.map((line) => [line.id, line.title]));
   const eligible = order.returnability.filter((item) => item.eligible);
@@ -103,19 +111,19 @@ export function requestSections({ gql }, order, { onRequested }) {
       h('p', { class: 'small muted' }, `Returnable until ${date(item.returnDeadline)}`));
     return { item, take, quantity, reason, note, box };
   });
-  const methods = Object.entries(METHODS).map(([value, text]) => {
+  const methods = Object.entries(words.methods).map(([value, text]) => {
     const radio = h('input', { type: 'radio', name: 'method', value, id: `method-${value}`, checked: value === 'PREPAID_LABEL' });
     return h('label', { class: 'choice', for: radio.id }, radio, text);
   });
   const attest = h('input', { type: 'checkbox', name: 'attest', id: 'attest' });
   const quoteArea = h('div', { 'aria-live': 'polite', id: 'quote' }, h('p', { class: 'muted' }, 'Choose items and reasons to see your refund.'));
   const message = h('div');
-  const submit = h('button', { type: 'submit' }, 'Request the return');
+  const submit = h('button', { type: 'submit' }, words.submit);
   const form = h('form', { novalidate: true },
     rows.map((row) => row.box),
-    h('fieldset', {}, h('legend', {}, 'How will you send it?'), methods),
-    h('label', { class: 'choice', for: attest.id }, attest, 'The items are new, unworn, with tags and packaging intact (COND-NEW).'),
-    h('section', { class: 'card', 'aria-labelledby': 'quote-title' }, h('h2', { id: 'quote-title' }, 'Your quote'), quoteArea),
+    h('fieldset', {}, h('legend', {}, words.methodLegend), methods),
+    h('label', { class: 'choice', for: attest.id }, attest, words.attest),
+    h('section', { class: 'card', 'aria-labelledby': 'quote-title' }, h('h2', { id: 'quote-title' }, words.quoteTitle), quoteArea),
     message, submit);
 
   const chosenMethod = () => form.querySelector('input[name=method]:checked').value;
@@ -151,8 +159,8 @@ export function requestSections({ gql }, order, { onRequested }) {
     busy(submit, async () => {
       const lines = chosenLines();
       if (!lines.length) { message.replaceChildren(notice('Choose at least one item and its reason.', 'error')); return; }
-      if (!attest.checked) { message.replaceChildren(notice('Please confirm the items are new, unworn, with tags (COND-NEW).', 'error')); attest.focus(); return; }
-      const input = { orderId, method: chosenMethod(), lines, conditionAttested: true, idempotencyKey: attemptKey };
+      if (!attest.checked) { message.replaceChildren(notice(words.attestMissing, 'error')); attest.focus(); return; }
+      const input = { ...extra, orderId, method: chosenMethod(), lines, conditionAttested: true, idempotencyKey: attemptKey };
       const answer = (await gql(REQUEST_RETURN, { input })).requestReturn;
       if (answer.userErrors.length) { message.replaceChildren(requestErrors(order, lines, answer.userErrors)); return; }
       onRequested(answer.return.id);
