@@ -64,7 +64,7 @@ def extract_policy_clauses(fileobj: IO[bytes], keywords: object, comment_tags: o
 
 
 def _pybabel(*arguments: str) -> None:
-    CommandLineInterface().run(["pybabel", "--quiet", *arguments])
+    CommandLineInterface().run(["pybabel", "--quiet", *arguments])  # type: ignore[no-untyped-call]
 
 
 def extract(target: Path = SOURCES) -> None:
@@ -102,11 +102,11 @@ def web_messages(catalog: Catalog) -> dict[str, Any]:
         if not message.id or message.fuzzy:
             continue
         if isinstance(message.id, tuple):
-            forms = list(message.string)
-            if all(forms):
-                messages[message.id[0]] = dict(zip(categories, forms, strict=True))
-        elif message.string:
-            messages[message.id] = message.string
+            forms = [str(form) for form in message.string or ()]
+            if forms and all(forms):
+                messages[str(message.id[0])] = dict(zip(categories, forms, strict=True))
+        elif isinstance(message.string, str) and message.string:
+            messages[str(message.id)] = message.string
     return messages
 
 

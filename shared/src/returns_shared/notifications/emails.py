@@ -243,8 +243,8 @@ def refund_confirmation_email(
         blocks += [
             Heading(t.gettext("Items not accepted")),
             Para(t.gettext(
-                "These items did not meet our return conditions (new and unused, with tags and packaging) and "
-                "were not refunded (COND-NEW):")),
+                "These items did not meet our return conditions (new and unused, with tags and packaging) "
+                "and were not refunded (COND-NEW):")),
             bullets(rejected),
         ]
     quote = ret.settlement.quote if ret.settlement else ret.quote
@@ -256,7 +256,8 @@ def refund_confirmation_email(
                 t.gettext("The original shipping fee of the order is not refundable (REFUND-SHIPPING)."),
             ]
         ),
-        Para(t.gettext("Return policy clauses applied: {clauses}.", clauses=", ".join(refund.applied_clauses))),
+        Para(t.gettext("Return policy clauses applied: {clauses}.",
+                       clauses=", ".join(refund.applied_clauses))),
         *parts.sign_off(brand, t),
     ]
     subject = t.gettext("Return {rma}: your refund of {amount} has been issued", rma=ret.id,
@@ -271,12 +272,12 @@ def canceled_email(
     t = parts.reader(order)
     blocks: list[Block] = [
         parts.hello(order, t),
-        Para(t.gettext("Your return request {rma} for order {order} has been canceled. Nothing will be refunded "
-                       "for it.", rma=ret.id, order=order.id)),
+        Para(t.gettext("Your return request {rma} for order {order} has been canceled. Nothing will be "
+                       "refunded for it.", rma=ret.id, order=order.id)),
         *parts.void_label(ret, t),
         *parts.return_page(return_page, t.gettext("Your return's page:")),
-        Para(t.gettext("If your items are still within the return window, you can request a new return at any "
-                       "time.")),
+        Para(t.gettext("If your items are still within the return window, you can request a new return at "
+                       "any time.")),
         *parts.sign_off(brand, t),
     ]
     return parts.email(order, t, t.gettext("Return {rma} canceled", rma=ret.id), blocks)

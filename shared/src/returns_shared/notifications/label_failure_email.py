@@ -29,10 +29,11 @@ def label_failed_email(ret: Return, order: Order, *, return_address: Mapping[str
             "been told.", rma=ret.id, order=order.id)),
         Heading(t.gettext("You have two options")),
         bullets([
-            t.gettext("Ship the package yourself with a traceable carrier such as USPS, UPS or FedEx (you pay "
-                      "the postage, as for any return you ship on your own), and enter the tracking number on "
-                      "your return page as soon as you have shipped."),
-            t.gettext("Or wait: customer service will try to get you a label and email it to you when they do."),
+            t.gettext("Ship the package yourself with a traceable carrier such as USPS, UPS or FedEx (you "
+                      "pay the postage, as for any return you ship on your own), and enter the tracking "
+                      "number on your return page as soon as you have shipped."),
+            t.gettext("Or wait: customer service will try to get you a label and email it to you when they "
+                      "do."),
         ]),
         *parts.return_page(return_page, t.gettext(
             "Your return's page shows its status and ship-by date, and takes your tracking number:")),

@@ -10,8 +10,8 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from returns_shared.domain.decisions import Quote
-from returns_shared.domain.money import Money
 from returns_shared.domain.languages import email_language
+from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnStatus
@@ -111,7 +111,8 @@ def inspection_lines(ret: Return, order: Order, t: Translator) -> tuple[list[str
             accepted.append(priced(text, amounts.get(line.order_line_id), t))
         else:
             why = CONDITION.get(line.condition) if line.condition else None
-            rejected.append(t.gettext("{item}: {finding}", item=text, finding=t.gettext(why)) if why else text)
+            finding = t.gettext(why) if why else None
+            rejected.append(t.gettext("{item}: {finding}", item=text, finding=finding) if finding else text)
     return accepted, rejected
 
 
@@ -119,7 +120,8 @@ def estimate(quote: Quote, t: Translator, *, final: bool = False) -> list[str]:
     """The refund's parts; `final`: the refund paid, not an estimate."""
     rows = [t.gettext("Items: {amount}", amount=t.money(quote.items_subtotal))]
     if quote.label_fee.amount > 0:
-        rows.append(t.gettext("Return label fee: {amount}", amount=t.money(Money.zero(quote.label_fee.currency) - quote.label_fee)))
+        deducted = Money.zero(quote.label_fee.currency) - quote.label_fee  # written with the language's minus
+        rows.append(t.gettext("Return label fee: {amount}", amount=t.money(deducted)))
     if quote.shipping_credit.amount > 0:
         rows.append(t.gettext("Return shipping credit: +{amount}", amount=t.money(quote.shipping_credit)))
     total = t.money(quote.total)

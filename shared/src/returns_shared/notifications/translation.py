@@ -28,7 +28,7 @@ LOCALES = Path(__file__).with_name("locales")
 DOMAIN = "emails"
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for a string marked, translated later
+def N_(message: str) -> str:
     """Marks a module-level string for extraction; `t.gettext(text)` translates it where it is used."""
     return message
 
