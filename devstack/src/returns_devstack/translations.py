@@ -19,6 +19,7 @@ files (`python -m returns_devstack.translations init <language>`), translate, ru
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from typing import IO, Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.frontend import CommandLineInterface
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 from babel.plural import _plural_tags
 
 from returns_shared.domain.languages import ENGLISH, LANGUAGES
@@ -39,6 +40,7 @@ EMAILS_MO = REPO / "shared/src/returns_shared/notifications/locales"
 WEB_JSON = REPO / "web/shared/locales"
 KEYWORDS = ("N_", "t", "tn:1,2")  # besides Babel's own (gettext, ngettext, _ ...): the pages' names
 POLICY_DOCUMENT = "shared/src/returns_shared/policy/policy_document.json"
+DOMAINS = ("emails", "web")
 
 
 def template(domain: str) -> Path:
@@ -79,10 +81,21 @@ def extract(target: Path = SOURCES) -> None:
 
 
 def update() -> None:
-    for domain in ("emails", "web"):
+    """`pybabel update` through Babel's API, so that a run that changes no message rewrites no file
+    (the CLI stamps every .po, and so every .mo, with the template's new creation date)."""
+    for domain in DOMAINS:
+        with template(domain).open("rb") as source:
+            pot = read_po(source)
         for language in TRANSLATED:
-            _pybabel("update", "-i", str(template(domain)), "-o", str(po_file(domain, language)),
-                     "-l", language, "--width", "100", "--ignore-obsolete")
+            path = po_file(domain, language)
+            with path.open("rb") as source:
+                catalog = read_po(source, locale=language)
+            catalog.update(pot, update_creation_date=False)
+            catalog.obsolete.clear()  # --ignore-obsolete: a string gone from the code leaves the file
+            written = io.BytesIO()
+            write_po(written, catalog, width=100)
+            if written.getvalue() != path.read_bytes():
+                path.write_bytes(written.getvalue())
 
 
 def plural_categories(catalog: Catalog) -> list[str]:
@@ -127,7 +140,7 @@ def compile_all() -> None:
 
 
 def init(language: str) -> None:
-    for domain in ("emails", "web"):
+    for domain in DOMAINS:
         _pybabel("init", "-i", str(template(domain)), "-o", str(po_file(domain, language)), "-l", language)
 
 
