@@ -33,7 +33,7 @@ def english_fragments() -> set[str]:
         catalog = read_po(source)
     fragments = set()
     for message in catalog:
-        for message_id in (message.id if isinstance(message.id, tuple) else (message.id,)):
+        for message_id in message.id if isinstance(message.id, tuple) else (message.id,):
             for fragment in re.split(r"\{\w+\}", message_id or ""):
                 if len(WORD.findall(fragment)) >= 2:
                     fragments.add(fragment.strip())
@@ -45,8 +45,9 @@ FRAGMENTS = english_fragments()
 
 def in_language(locale: str | None, country: str = "US"):
     address = CUSTOMER_ADDRESS.model_copy(update={"country_code": country})
-    return make_order().model_copy(update={"locale": locale, "shipping_address": address,
-                                           "billing_address": address})
+    return make_order().model_copy(
+        update={"locale": locale, "shipping_address": address, "billing_address": address}
+    )
 
 
 def readable(email) -> str:
@@ -76,14 +77,17 @@ def test_every_email_kind_is_written_whole_in_every_language(kind, language):
         assert email.html.count(tag) == english.html.count(tag), (kind, tag)
 
 
-@pytest.mark.parametrize(("language", "amount", "day"), [
-    ("en", "$45.00", "Mar 6, 2026"),
-    ("fr", "45,00\u00a0$US", "6 mars 2026"),
-    ("de", "45,00\u00a0$", "06.03.2026"),
-    ("es", "45,00\u00a0US$", "6 mar 2026"),
-    ("it", "45,00\u00a0USD", "6 mar 2026"),
-    ("ja", "$45.00", "2026/03/06"),
-])
+@pytest.mark.parametrize(
+    ("language", "amount", "day"),
+    [
+        ("en", "$45.00", "Mar 6, 2026"),
+        ("fr", "45,00\u00a0$US", "6 mars 2026"),
+        ("de", "45,00\u00a0$", "06.03.2026"),
+        ("es", "45,00\u00a0US$", "6 mar 2026"),
+        ("it", "45,00\u00a0USD", "6 mar 2026"),
+        ("ja", "$45.00", "2026/03/06"),
+    ],
+)
 def test_amounts_and_days_are_written_as_the_language_writes_them(language, amount, day):
     email = _every_kind(in_language(language))["refund"](PAGE)  # refunded on March 5 + 1 day
     t = translator(language)
@@ -102,14 +106,17 @@ def test_other_currencies_and_negative_amounts_follow_cldr_too():
     assert translator("it").country("US") == "Stati Uniti" and translator("ja").country("JP") == "日本"
 
 
-@pytest.mark.parametrize(("language", "one", "two"), [
-    ("en", "Please ship within 1 day of", "Please ship within 2 days of"),
-    ("fr", "dans un délai de 1 jour après", "dans un délai de 2 jours après"),
-    ("de", "innerhalb von 1 Tag nach", "innerhalb von 2 Tagen nach"),
-    ("es", "en un plazo de 1 día desde", "en un plazo de 2 días desde"),
-    ("it", "entro 1 giorno dall", "entro 2 giorni dall"),
-    ("ja", "承認から1日以内", "承認から2日以内"),
-])
+@pytest.mark.parametrize(
+    ("language", "one", "two"),
+    [
+        ("en", "Please ship within 1 day of", "Please ship within 2 days of"),
+        ("fr", "dans un délai de 1 jour après", "dans un délai de 2 jours après"),
+        ("de", "innerhalb von 1 Tag nach", "innerhalb von 2 Tagen nach"),
+        ("es", "en un plazo de 1 día desde", "en un plazo de 2 días desde"),
+        ("it", "entro 1 giorno dall", "entro 2 giorni dall"),
+        ("ja", "承認から1日以内", "承認から2日以内"),
+    ],
+)
 def test_plurals_follow_the_languages_rules(language, one, two):
     t, pending = translator(language), make_return()  # not approved: "within N days of approval"
     assert one in expiry_notice(pending, 1, t) and two in expiry_notice(pending, 2, t)
@@ -117,10 +124,18 @@ def test_plurals_follow_the_languages_rules(language, one, two):
         assert "de 0 jour après" in expiry_notice(pending, 0, t)
 
 
-@pytest.mark.parametrize(("locale", "country", "language"), [
-    ("ja-JP", "US", "ja"), (None, "JP", "ja"), ("pt-BR", "FR", "fr"), ("zz-Top", "AT", "de"),
-    (None, "NL", "en"), ("ja_JP.UTF-8", "US", "en"), ("en-GB", "IT", "en"),
-])
+@pytest.mark.parametrize(
+    ("locale", "country", "language"),
+    [
+        ("ja-JP", "US", "ja"),
+        (None, "JP", "ja"),
+        ("pt-BR", "FR", "fr"),
+        ("zz-Top", "AT", "de"),
+        (None, "NL", "en"),
+        ("ja_JP.UTF-8", "US", "en"),
+        ("en-GB", "IT", "en"),
+    ],
+)
 def test_the_email_follows_the_order_then_the_shipping_country_then_english(locale, country, language):
     email = _every_kind(in_language(locale, country))["canceled"](PAGE)
     assert f'<html lang="{language}">' in email.html

@@ -44,7 +44,8 @@ def test_the_templates_hold_exactly_the_strings_of_the_code(domain, extracted):
     committed = ids(catalogue(translations.template(domain)))
     assert fresh == committed, (
         f"run `make translations` and translate the new strings: new {sorted(fresh - committed)[:5]}, "
-        f"gone {sorted(committed - fresh)[:5]}")
+        f"gone {sorted(committed - fresh)[:5]}"
+    )
     assert len(fresh) > 30
 
 
@@ -53,7 +54,8 @@ def test_the_service_has_six_languages_and_a_catalogue_of_each_in_each_domain():
     assert translations.TRANSLATED == ("fr", "de", "es", "it", "ja")
     for domain in DOMAINS:
         assert sorted(p.stem for p in translations.template(domain).parent.glob("*.po")) == sorted(
-            translations.TRANSLATED)
+            translations.TRANSLATED
+        )
 
 
 @pytest.mark.parametrize("language", translations.TRANSLATED)
@@ -71,7 +73,8 @@ def test_every_message_is_translated_with_its_placeholders(domain, language):
             continue
         singular = message.id[0] if isinstance(message.id, tuple) else message.id
         wanted = set(PLACEHOLDER.findall(singular)) | (
-            set(PLACEHOLDER.findall(message.id[1])) if isinstance(message.id, tuple) else set())
+            set(PLACEHOLDER.findall(message.id[1])) if isinstance(message.id, tuple) else set()
+        )
         forms = list(message.string) if isinstance(message.id, tuple) else [message.string]
         if message.fuzzy:
             problems.append(f"fuzzy: {singular[:60]!r}")
@@ -81,8 +84,9 @@ def test_every_message_is_translated_with_its_placeholders(domain, language):
             if not form:
                 problems.append(f"untranslated: {singular[:60]!r}")
             elif set(PLACEHOLDER.findall(form)) != wanted:
-                problems.append(f"placeholders {sorted(PLACEHOLDER.findall(form))} != {sorted(wanted)}: "
-                                f"{singular[:60]!r}")
+                problems.append(
+                    f"placeholders {sorted(PLACEHOLDER.findall(form))} != {sorted(wanted)}: {singular[:60]!r}"
+                )
             elif form == singular and len(singular.split()) > 2:
                 problems.append(f"left in English: {singular[:60]!r}")
     assert not problems, f"{domain}/{language}.po: " + "; ".join(problems[:8])
@@ -100,8 +104,10 @@ def test_the_compiled_email_catalogue_is_the_po_as_it_is(language):
         if isinstance(message.id, tuple):
             for count in (0, 1, 2, 30, 1_000_000):
                 index = plural_index(count)
-                assert mo.ngettext(*message.id, count) == message.string[index], ("run `make translations`",
-                                                                                   message.id)
+                assert mo.ngettext(*message.id, count) == message.string[index], (
+                    "run `make translations`",
+                    message.id,
+                )
         else:
             assert mo.gettext(message.id) == message.string, ("run `make translations`", message.id)
 

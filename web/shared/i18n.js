@@ -46,9 +46,11 @@ export class Catalogue {
 
   number(value) { return new Intl.NumberFormat(this.language).format(value); }
 
-  /** Money is exact on the wire (a decimal string): Intl formats the string itself, never a float. */
+  /** Money is exact on the wire (a decimal string): Intl formats the string itself, never a float. Grouping
+   * always, as Babel writes the emails (it ignores CLDR's minimumGroupingDigits: es, it `1.234,50 €`). */
   money(m) {
-    return m ? new Intl.NumberFormat(this.language, { style: 'currency', currency: m.currencyCode }).format(m.amount) : '–';
+    return m ? new Intl.NumberFormat(this.language, { style: 'currency', currency: m.currencyCode, useGrouping: 'always' })
+      .format(m.amount) : '–';
   }
 
   /** A calendar day in the language's medium format, in UTC as the emails write it. */
