@@ -31,6 +31,8 @@ OTHERS_LIBRARIES = {  # imported lazily by the paths of some functions only: nob
 }
 # Every worker writes customer emails: in each language, from the layer's catalogues and trimmed CLDR data.
 EMAILS = """
+import sys
+assert "babel" not in sys.modules, "Babel loads with the first email, not at cold start"
 from datetime import datetime
 from returns_shared.domain.money import Money
 from returns_shared.notifications.translation import translator
