@@ -202,6 +202,34 @@ def declined_email(ret: Return, order: Order, *, reason: str | None = None,
     return parts.email(order, f"Return {ret.id} declined", blocks)
 
 
+def received_email(
+    ret: Return, order: Order, *, return_page: str | None = None, brand: Brand = DEFAULT_BRAND
+) -> Email:
+    """(h) The warehouse received the package: what happens next and when the money should arrive."""
+    received = f" on {day(ret.received_at)}" if ret.received_at else ""
+    blocks: list[Block] = [
+        parts.hello(order),
+        Para(f"Your package for return {ret.id} (order {order.id}) arrived at our warehouse{received}."),
+        Heading("What happens next"),
+        bullets(
+            [
+                "We inspect each item: it must be new and unused, with its tags and packaging (COND-NEW).",
+                "We issue your refund within 7 days of receiving the package, to the card or account you "
+                "paid for the order with (REFUND-7D).",
+                "We email you when the refund is issued, with the amount and what was accepted.",
+            ]
+        ),
+        Heading("Your refund estimate"),
+        bullets(parts.estimate(ret.quote)),
+        *parts.expected_refund(ret),
+        *parts.return_page(
+            return_page, "Your return's page shows the inspection and the refund as they happen:"
+        ),
+        *parts.sign_off(brand),
+    ]
+    return parts.email(order, f"Return {ret.id}: we received your package", blocks)
+
+
 def refund_confirmation_email(
     ret: Return, order: Order, *, return_page: str | None = None, brand: Brand = DEFAULT_BRAND
 ) -> Email:
@@ -209,9 +237,7 @@ def refund_confirmation_email(
     if ret.refund is None:
         raise ValueError(f"return {ret.id} has not been refunded")
     refund = ret.refund
-    expected_by = ret.refund_expected_by
-    if expected_by and ret.refund_due_at:  # the processing window counted from the refund itself: never a
-        expected_by = refund.issued_at + (expected_by - ret.refund_due_at)  # day past, nor a week late
+    expected_by = ret.money_expected_by
     arrives = (
         f"Please allow 3–5 more days for the money to reach your account (expected by {day(expected_by)})."
         if expected_by
@@ -235,11 +261,13 @@ def refund_confirmation_email(
         blocks += [
             Heading("Items not accepted"),
             Para(
-                "These items did not meet our return conditions (new and unused, with tags and packaging) "
-                "and were not refunded (COND-NEW):"
+                "These items did not meet our return conditions (new and unused, with tags and packaging), "
+                "or did not come back, and were not refunded (COND-NEW):"
             ),
             bullets(rejected),
         ]
+        if any(line.photos and line.accepted is False for line in ret.lines):
+            blocks.append(Para("Our warehouse's photos of these items are on your return's page."))
     quote = ret.settlement.quote if ret.settlement else ret.quote
     blocks += [
         Heading("How we calculated your refund"),

@@ -98,7 +98,8 @@ def inspection_lines(ret: Return, order: Order) -> tuple[list[str], list[str]]:
             accepted.append(f"{text}: {money(amount)}" if amount else text)
         else:
             why = CONDITION.get(line.condition) if line.condition else None
-            rejected.append(f"{text}: {why}" if why else text)
+            seen = f" Our warehouse noted: “{line.inspection_note}”" if line.inspection_note else ""
+            rejected.append((f"{text}: {why}." if why else f"{text}.") + seen)
     return accepted, rejected
 
 
@@ -110,6 +111,14 @@ def estimate(quote: Quote, *, total_label: str = "Estimated refund") -> list[str
         rows.append(f"Return shipping credit: +{money(quote.shipping_credit)}")
     rows.append(f"{total_label}: {money(quote.total)}")
     return rows
+
+
+def expected_refund(ret: Return) -> list[Block]:
+    """The one date a customer is promised for the money (the return's page shows the same date)."""
+    expected = ret.money_expected_by
+    if expected is None:
+        return []
+    return [Important(f"Expected in your account by {day(expected)}, once the refund is issued.")]
 
 
 def refund_timing(*, final_after_inspection: bool) -> str:

@@ -48,6 +48,8 @@ CONDITION: dict[ItemCondition, str] = {
     ItemCondition.IRONED: "the item had been ironed",
     ItemCondition.STAINED: "the item was stained",
     ItemCondition.DAMAGED: "the item was damaged",
+    ItemCondition.MISSING: "the item was not in the package",
+    ItemCondition.WRONG_ITEM: "the package held another item than the one ordered",
 }
 
 ADDRESS_WARNING = (
