@@ -18,3 +18,6 @@ TRACKING_NUMBER_PATTERN = r"^[A-Za-z0-9-]+$"  # after the spaces are removed
 MAX_PHOTOS_PER_LINE = 6  # photos the warehouse attaches to one inspected item
 MAX_PHOTO_BYTES = 10 * 1024 * 1024  # one photo (a phone's JPEG is 2-5 MB)
 PHOTO_CONTENT_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}  # never SVG (script)
+# A provider's webhook call (a Stripe event, an EasyPost tracker with its scans: tens of KB); larger
+# bodies are refused before they are read whole (the local routes) or parsed (the functions)
+MAX_WEBHOOK_BODY_BYTES = 256 * 1024
