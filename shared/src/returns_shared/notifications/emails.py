@@ -228,8 +228,8 @@ def received_email(
             [
                 t.gettext("We inspect each item: it must be new and unused, with its tags and packaging "
                           "(COND-NEW)."),
-                t.gettext("We issue your refund within 7 days of receiving the package, to the card or account "
-                          "you paid for the order with (REFUND-7D)."),
+                t.gettext("We issue your refund within 7 days of receiving the package, to the card or "
+                          "account you paid for the order with (REFUND-7D)."),
                 t.gettext("We email you when the refund is issued, with the amount and what was accepted."),
             ]
         ),

@@ -114,8 +114,10 @@ def inspection_lines(ret: Return, order: Order, t: Translator) -> tuple[list[str
             finding = t.gettext(why) if why else None
             item = t.gettext("{item}: {finding}", item=text, finding=finding) if finding else text
             # what the warehouse saw, quoted as written (staff words, not translated)
-            rejected.append(t.gettext("{item}. Our warehouse noted: “{note}”", item=item, note=line.inspection_note)
-                            if line.inspection_note else item)
+            note = line.inspection_note
+            if note:
+                item = t.gettext("{item}. Our warehouse noted: “{note}”", item=item, note=note)
+            rejected.append(item)
     return accepted, rejected
 
 
