@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+import requests
 from moto import mock_aws
 
 from returns_devstack.aws_hooks import AwsCall, AwsError, injecting, parameter_caches_bypassed, recording
@@ -24,12 +25,13 @@ from returns_devstack.stack import EmbeddedStack, start_embedded_stack
 from returns_devstack.webhooks import CarrierSimulator
 
 from . import conftest
-from .lifecycle_helpers import approved, inspect_all, ok, receive, refund
+from .lifecycle_helpers import approved, ok, receive, refund
 from .payment_helpers import post_stripe, refund_event
 from .support import (
     APPROVE,
     CANCEL,
     DECLINE,
+    INSPECT,
     TRACKING,
     Flow,
     GraphQL,
@@ -42,6 +44,10 @@ from .support import (
 
 RETRY_REFUND = mutation("retryRefund", "id: $id", "$id: ID!")
 RETRY_LABEL = mutation("retryLabel", "id: $id", "$id: ID!")
+PHOTO_FORM = """query($id: ID!) { inspectionPhotoUpload(id: $id, orderLineId: "L1",
+  contentType: "image/jpeg") { upload { photoId url fields { name value } } userErrors { code } } }"""
+PHOTOS = "query($id: ID!) { return(id: $id) { lines { photos { url } } } }"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
 PAGES = """query($after: String) { returns(first: 1, after: $after) {
   edges { node { id } } pageInfo { hasNextPage endCursor } } }"""
 
@@ -69,7 +75,12 @@ def exercise(stack: EmbeddedStack) -> None:
     assert flow.get(prepaid["id"])["label"]["url"]  # the gateway presigns the label's GetObject
     CarrierSimulator(stack).scan(prepaid["trackingNumber"], "in_transit")
     receive(flow, prepaid["id"])
-    inspect_all(flow, flow.get(prepaid["id"]))
+    form = gql(PHOTO_FORM, {"id": prepaid["id"]}, token=tokens.warehouse)["inspectionPhotoUpload"]["upload"]
+    assert requests.post(form["url"], data={f["name"]: f["value"] for f in form["fields"]},
+                         files={"file": ("tag.jpg", JPEG, "image/jpeg")}, timeout=10).status_code == 204
+    checked = [{"orderLineId": "L1", "condition": "NEW_WITH_TAGS", "photoIds": [form["photoId"]]}]
+    ok(flow.act(INSPECT, tokens.warehouse, id=prepaid["id"], lines=checked))
+    assert gql(PHOTOS, {"id": prepaid["id"]}, token=tokens.agent)["return"]["lines"][0]["photos"][0]["url"]
     paid = refund(flow, prepaid["id"])["refund"]["id"]
     stack.payments.fail_refund(paid, "expired_or_canceled_card")  # the bank returns it; Stripe says so
     assert post_stripe(stack, refund_event("evt_proof", paid, "failed", return_id=prepaid["id"]))[0] == 200

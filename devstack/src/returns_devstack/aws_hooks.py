@@ -27,6 +27,7 @@ from typing import Any
 from botocore.handlers import BUILTIN_HANDLERS
 
 _principal: ContextVar[str | None] = ContextVar("aws_principal", default=None)
+_posted_key: ContextVar[str | None] = ContextVar("aws_presigned_post_key", default=None)
 _lock = threading.Lock()
 _recordings: list[list[AwsCall]] = []
 _faults: list[Callable[[AwsCall], AwsError | None]] = []
@@ -118,9 +119,14 @@ def injecting(fault: Callable[[AwsCall], AwsError | None]) -> Iterator[None]:
 
 def _call(model: Any, params: Any, context: Any) -> AwsCall:
     service = model.service_model
+    presigned = bool((context or {}).get("is_presign_request"))
+    operation, params = model.name, dict(params or {})
+    if presigned and service.service_name == "s3" and operation == "CreateBucket" and _posted_key.get():
+        # botocore builds a presigned POST's URL with CreateBucket's model: what it signs is a PutObject
+        operation, params = "PutObject", {**params, "Key": _posted_key.get()}
     return AwsCall(principal=_principal.get(), service=service.service_name,
-                   signing_name=service.signing_name or service.endpoint_prefix, operation=model.name,
-                   params=dict(params or {}), presigned=bool((context or {}).get("is_presign_request")))
+                   signing_name=service.signing_name or service.endpoint_prefix, operation=operation,
+                   params=params, presigned=presigned)
 
 
 _PARAMS = "returns.api_params"  # where the call's API parameters wait for `before-call` (one context a call)
@@ -181,6 +187,25 @@ def parameter_caches_bypassed() -> Iterator[None]:
         BaseProvider.has_not_expired_in_cache = original  # type: ignore[method-assign]
 
 
+def _on_creating_s3_class(class_attributes: dict[str, Any], **_: Any) -> None:
+    """The key of a presigned POST never reaches the parameter hook (botocore passes the bucket only):
+    S3 clients' generate_presigned_post tells it on the side."""
+    original = class_attributes.get("generate_presigned_post")
+    if original is None or getattr(original, "_tells_key", False):
+        return
+
+    def generate_presigned_post(self: Any, Bucket: str, Key: str, *args: Any, **kwargs: Any) -> Any:
+        token = _posted_key.set(Key)
+        try:
+            return original(self, Bucket, Key, *args, **kwargs)
+        finally:
+            _posted_key.reset(token)
+
+    generate_presigned_post._tells_key = True  # type: ignore[attr-defined]
+    class_attributes["generate_presigned_post"] = generate_presigned_post
+
+
 if ("before-parameter-build", _on_parameter_build) not in BUILTIN_HANDLERS:  # once per process
     BUILTIN_HANDLERS.append(("before-parameter-build", _on_parameter_build))
     BUILTIN_HANDLERS.append(("before-call", _on_before_call))
+    BUILTIN_HANDLERS.append(("creating-client-class.s3", _on_creating_s3_class))

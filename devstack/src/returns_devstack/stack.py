@@ -73,14 +73,20 @@ class EmbeddedStack:
 
         if self.environments is None:
             app = create_app(reader=self.deps.repo, command_bus=self.command_bus,
-                             label_store=self.deps.labels, settings=Settings.from_env())
+                             label_store=self.deps.labels, settings=Settings.from_env(),
+                             photo_store=self.deps.photos)
         else:
             with running_with(self.environments[self.gateway]):
                 backend = GatewayBackendSettings.load()
                 app = create_app(reader=bootstrap.reader(backend, bootstrap.client("dynamodb", backend)),
                                  command_bus=self.command_bus, label_store=bootstrap.label_store(backend),
-                                 settings=Settings.from_env())
+                                 settings=Settings.from_env(), photo_store=bootstrap.photo_store(backend))
         return ActingAs(app, self.gateway, invoked=lambda: self.runtime.service_calls(self.gateway))
+
+    @property
+    def photos_origin(self) -> str | None:
+        """Where browsers post and fetch inspection photos: the moto server (in-process moto: none)."""
+        return self.stack.endpoint_url
 
     def record_order(self, order: dict[str, Any]) -> dict[str, Any]:
         caller = DEMO_CALLERS["integration"]

@@ -24,6 +24,7 @@ from returns_api.permissions import (
     roles,
 )
 from returns_api.query_lookups import LookupQueries, email_argument
+from returns_api.query_photos import PhotoQueries
 from returns_api.typed_fields import typed_field
 from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
@@ -45,7 +46,7 @@ REVERSE = ("Oldest first instead. With `status: UNDER_REVIEW`: the review queue,
 
 
 @strawberry.type
-class Query(LookupQueries):
+class Query(LookupQueries, PhotoQueries):
     @typed_field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )
@@ -71,7 +72,8 @@ class Query(LookupQueries):
         order = await ctx.loaders.orders.load(str(input.order_id))
         if order is None or not owns(caller, order.email):
             return ReturnQuotePayload(
-                user_errors=[UserError.of("no such order", "NOT_FOUND", ["input", "orderId"])]
+                user_errors=[UserError.of(f"There is no order {input.order_id}.", "NOT_FOUND",
+                                          ["input", "orderId"])]
             )
         prior = await ctx.loaders.returns_of_order.load(order.id)
         requested = [

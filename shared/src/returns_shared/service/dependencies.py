@@ -20,6 +20,7 @@ from returns_shared.service.ports import (
     OpsAlerts,
     PaymentEvents,
     Payments,
+    PhotoStore,
     PortalAddress,
     ReturnsRepository,
     UnitOfWork,
@@ -53,6 +54,7 @@ class Dependencies:
     clock: Callable[[], datetime] = utc_now
     new_return_id: Callable[[], str] = new_rma_id
     portal: PortalAddress | None = None  # None: not configured (emails go without the return page link)
+    photos: PhotoStore | None = None  # None: not configured (an inspection with photos is refused)
 
     def save_return(self, ret: Return) -> None:
         """One version-conditioned write of a return (ConflictError if someone changed it first)."""
