@@ -365,6 +365,12 @@ class FakeUnitOfWork:
         self._write(f"claim email {slot}", lambda t: slot not in t.emails,
                     lambda t: t.emails.__setitem__(slot, record))
 
+    def skip_unsent_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        slot = (return_id, kind)
+        record = EmailRecord("SKIPPED", at=at, next_attempt_at=at)
+        self._write(f"skip email {slot}", lambda t: slot not in t.emails,
+                    lambda t: t.emails.__setitem__(slot, record))
+
     def begin_email_attempt(self, due: DueEmail, *, at: datetime, retry_at: datetime) -> None:
         slot = (due.return_id, due.kind)
 

@@ -127,7 +127,7 @@ def test_an_undeliverable_email_is_given_up_at_once_and_alerted():
         raise EmailUndeliverable("BadRequestException", "no such mailbox")
 
     world.mailer.send = undeliverable
-    assert notify.canceled(world.deps, world.stored(rid)) is False
+    assert notify.send_once(world.deps, world.stored(rid), "canceled") is False
     assert world.table.emails[(rid, "canceled")].status == "GIVEN_UP"
     assert world.alerts.subjects() == ["Customer emails given up: 1"]
     world.clock.advance(days=3)
@@ -168,8 +168,8 @@ def test_an_email_kind_goes_out_once_per_return():
     world.table.put_order(b.order())
     rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
     ret = world.stored(rid)
-    assert notify.canceled(world.deps, ret) is True
-    assert notify.canceled(world.deps, ret) is False
+    assert notify.send_once(world.deps, ret, "canceled") is True
+    assert notify.send_once(world.deps, ret, "canceled") is False
     assert len(world.mailer.sent) == 1
 
 
@@ -190,10 +190,11 @@ def test_a_conflict_that_outlasts_the_retries_is_a_conflict_error_and_writes_not
     rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
     monkeypatch.setattr("returns_shared.service.dispatch.time.sleep", lambda _s: None)
 
-    def always_conflict(ret):
-        raise ConflictError("someone else won")
+    class AlwaysConflicting(FakeUnitOfWork):
+        def commit(self) -> None:
+            raise ConflictError("someone else won")
 
-    monkeypatch.setattr(world.deps, "save_return", always_conflict)
+    monkeypatch.setattr(world.deps, "unit_of_work", lambda: AlwaysConflicting(world.table))
     assert codes(world.command("cancelReturn", b.customer(), {"id": rid})) == ["CONFLICT"]
     assert world.stored(rid).status.value == "REQUESTED"
 
@@ -210,3 +211,35 @@ def test_malformed_input_is_invalid_input_with_its_path(payload, field):
 def test_a_wrapped_commands_path_starts_with_input():
     answer = World().command("requestReturn", b.customer(), {"orderId": "O1"})
     assert codes(answer) == ["INVALID_INPUT"] and answer["userErrors"][0]["field"][0] == "input"
+
+
+@pytest.mark.parametrize("kind", ["canceled", "refund"])
+def test_an_email_a_state_change_owes_survives_a_crash_right_after_the_commit(monkeypatch, kind):
+    """The soak found it (issue 19): a throttled email claim after the state change committed lost the
+    email (the change's retry found it done and mailed nothing). The claim is now in the change's own
+    write: a crash before any send leaves it PENDING, and the resend job sends it, once."""
+    world = World()
+    world.table.put_order(b.order())
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+    screening.screen_return(rid, world.deps)
+    if kind == "refund":
+        world.command("receiveReturn", b.WAREHOUSE, {"id": rid})
+        world.command("inspectReturn", b.WAREHOUSE,
+                      {"id": rid, "lines": [{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}]})
+
+    def crash(*args: object, **kwargs: object) -> bool:
+        raise RuntimeError("the function died before sending")
+
+    monkeypatch.setattr(notify, "send_claimed", crash)
+    with pytest.raises(RuntimeError):
+        if kind == "refund":
+            world.command("issueRefund", b.AGENT, {"id": rid})
+        else:
+            world.command("cancelReturn", b.customer(), {"id": rid})
+    monkeypatch.undo()
+    assert world.stored(rid).status.value == ("REFUNDED" if kind == "refund" else "CANCELED")
+    assert world.table.emails[(rid, kind)].status == "PENDING"
+    world.clock.advance(minutes=6)
+    assert notify.resend_pending(world.deps)["resent"] == 1
+    assert world.table.emails[(rid, kind)].status == "SENT"
+    assert len([m for m in world.mailer.sent if rid in m.subject]) == 1 + (kind == "refund")  # +received

@@ -179,6 +179,24 @@ def test_expire_approved_expires_only_stale_approvals(world):
 def test_expire_approved_counts_a_conflict_and_goes_on(world, monkeypatch):
     rid = _approved(world)
     world.clock.advance(days=60)
-    monkeypatch.setattr(world.deps, "save_return", lambda ret: (_ for _ in ()).throw(ConflictError("race")))
+    class Racing(FakeUnitOfWork):
+        def commit(self) -> None:
+            raise ConflictError("race")
+
+    monkeypatch.setattr(world.deps, "unit_of_work", lambda: Racing(world.table))
     assert requests.expire_approved(world.deps) == {"examined": 1, "expired": 0, "conflicts": 1}
     assert world.stored(rid).status == ReturnStatus.APPROVED
+
+
+def test_instructions_the_return_no_longer_needs_are_recorded_as_skipped_not_lost(world):
+    """The approval's event reached the request function after the customer had shipped: no email (it
+    would tell them how to ship what is on its way), and a SKIPPED record says why (the soak checks
+    that every email a return's path called for has a record)."""
+    rid = _approved(world)
+    world.command("submitReturnTracking", b.customer(),
+                  {"id": rid, "carrier": "UPS", "trackingNumber": "1Z999AA10123456784"})
+    requests.send_instructions(rid, world.deps)
+    assert world.table.emails[(rid, "instructions")].status == "SKIPPED"
+    assert not [mail for mail in world.mailer.sent if "how to send" in mail.subject]
+    requests.send_instructions(rid, world.deps)  # redelivered: the record stays as it is
+    assert world.table.emails[(rid, "instructions")].status == "SKIPPED"

@@ -28,7 +28,8 @@ def record_refusal(return_id: str, reason: str, deps: Dependencies) -> Return | 
     if ret is None or ret.label_failure is None:
         return None
     alert_label_failed(deps, ret)
-    notify.label_failed(deps, ret)
+    if ret.label_failure.attempt == 1:  # once per return: a refused retry does not mail them again
+        notify.send_claimed(deps, ret, "label_failed")
     return ret
 
 
@@ -44,6 +45,8 @@ def _record(return_id: str, reason: str, deps: Dependencies) -> Return | None:
     uow = deps.unit_of_work()
     uow.save_return(ret)  # conditioned on the version read: a lost race re-reads and decides again
     uow.flag_failed_label(ret.id, at=now)
+    if attempt == 1:
+        notify.claim(uow, ret, "label_failed", at=now)  # what to do now: owed with the refusal
     uow.commit()
     ret.version += 1
     return ret

@@ -101,7 +101,7 @@ def buy_label_under_lease(return_id: str, deps: Dependencies, *,
         with suppress(LabelBusy):
             void_label(return_id, deps)
         return None
-    notify.label(deps, kept, issued.pdf)
+    notify.send_claimed(deps, kept, "label", notify.label_with(issued.pdf))
     return issued.tracking_number
 
 
@@ -139,6 +139,7 @@ def _keep(return_id: str, label: ReturnLabel, tracker_id: str | None, deps: Depe
         uow.save_return(ret)
         if refused_before:
             uow.clear_failed_label(ret.id)
+        notify.claim(uow, ret, "label", at=deps.clock())  # the customer's label, owed with it
         uow.commit()
         ret.version += 1
     else:  # canceled or expired while the label was being bought: nobody will use it
@@ -147,19 +148,18 @@ def _keep(return_id: str, label: ReturnLabel, tracker_id: str | None, deps: Depe
     return ret
 
 
-def save_ended_return(deps: Dependencies, ret: Return) -> None:
+def save_ended_return(deps: Dependencies, ret: Return, *, email: str | None = None) -> None:
     """Saves a canceled or expired return; an unused label of it is flagged for the void sweep in the
-    same write, and a label the carrier refused leaves the agents' queue (ConflictError if the return
-    changed meanwhile)."""
-    if not ret.label_to_void and ret.label_failure is None:
-        deps.save_return(ret)
-        return
+    same write, a label the carrier refused leaves the agents' queue, and the `email` the end owes the
+    customer is claimed (ConflictError if the return changed meanwhile)."""
     uow = deps.unit_of_work()
     uow.save_return(ret)
     if ret.label_to_void:
         uow.flag_label_to_void(ret.id, since=ret.status_changed_at)
     if ret.label_failure is not None:
         uow.clear_failed_label(ret.id)
+    if email is not None:
+        notify.claim(uow, ret, email, at=deps.clock())
     uow.commit()
     ret.version += 1
 

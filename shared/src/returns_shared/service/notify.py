@@ -1,17 +1,23 @@
 """Customer emails of the lifecycle: each sent once per return and kind, never lost, never stuck.
 
-Before sending, a write-once record `NOTIFY#<return>#<kind>` is claimed as PENDING (so a redelivered
-event or a retried command never mails twice); after SES took the mail it is marked SENT. Mail goes
-out after the state change committed, so a failed send cannot undo the return: the record stays
-PENDING, due again after a backoff, and the `resend-emails` job sends it, built from the return as it
-is then. Delivery gives up (record GIVEN_UP, ops alert) when SES refuses the message for good or after
-MAX_ATTEMPTS; an email the return's current state no longer bears out is SKIPPED, not sent.
+A write-once record `NOTIFY#<return>#<kind>` is claimed as PENDING (so a redelivered event or a retried
+command never mails twice); after SES took the mail it is marked SENT. An email a state change owes is
+claimed in that change's own write (`claim`, an outbox): whatever happens after the commit (a throttled
+write, a failed send, a crash before either) the record is there, due at `RESEND_AFTER`, and the
+`resend-emails` job sends it, built from the return as it is then; the first attempt follows the
+commit (`send_claimed`). An email an event asks for is claimed in a write of its own (`send_once`): the
+event is delivered again until that write is done. Delivery gives up (record GIVEN_UP, ops alert) when
+SES refuses the message for good or after MAX_ATTEMPTS; an email the return's current state no longer
+bears out is SKIPPED, not sent.
 """
 
 from __future__ import annotations
 
+import contextlib
+import random
+import time
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -23,7 +29,7 @@ from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications import emails, label_failure_email, parts
 from returns_shared.notifications.message import Email
 from returns_shared.service.dependencies import Dependencies
-from returns_shared.service.ports import DueEmail, EmailSendingBlocked, EmailUndeliverable
+from returns_shared.service.ports import DueEmail, EmailSendingBlocked, EmailUndeliverable, UnitOfWork
 
 logger = Logger(child=True)
 
@@ -145,10 +151,25 @@ def _attempt(
         uow.retry_email(ret.id, kind, retry_at=retry_at, error=f"{reason}: {exc}")
         uow.commit()
         return (BLOCKED if isinstance(exc, EmailSendingBlocked) else RETRYING), reason
-    uow = deps.unit_of_work()
-    uow.mark_email_sent(ret.id, kind, at=deps.clock())
-    uow.commit()
+    _mark_sent(deps, ret.id, kind)
     return SENT, ""
+
+
+def _mark_sent(deps: Dependencies, return_id: str, kind: str, *, tries: int = 4) -> None:
+    """SES took the email: it must not stay PENDING, or the resend job sends it again. A failed write
+    (a throttle) is tried again at once; only a sender that dies right now leaves it to be resent."""
+    for attempt in range(tries):
+        uow = deps.unit_of_work()
+        uow.mark_email_sent(return_id, kind, at=deps.clock())
+        try:
+            uow.commit()
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            logger.warning("email sent, its record not yet marked: trying again",
+                           extra={"returnId": return_id, "kind": kind})
+            time.sleep(random.uniform(0.02, 0.1) * (attempt + 1))
 
 
 def _give_up(deps: Dependencies, return_id: str, kind: str, reason: str) -> Outcome:
@@ -170,22 +191,38 @@ def _alert_given_up(deps: Dependencies, given_up: list[tuple[str, str, str]]) ->
         logger.exception("ops alert not sent", extra={"givenUp": lines})
 
 
-def send_once(deps: Dependencies, ret: Return, kind: str, build: Builder | None = None) -> bool:
+def claim(uow: UnitOfWork, ret: Return, kind: str, *, at: datetime) -> None:
+    """The email this state change owes, in the change's own write: sent by `send_claimed` after the
+    commit, or by the resend job if that never happens. Once per return and kind: claiming a kind
+    again makes the whole write a ConflictError."""
+    uow.claim_email(ret.id, kind, at=at, retry_at=at + RESEND_AFTER)
+
+
+def send_claimed(deps: Dependencies, ret: Return, kind: str, build: Builder | None = None) -> bool:
+    """The first attempt of an email claimed with the committed change (True: SES took it)."""
     order = deps.repo.get_order(ret.order_id)
-    if order is None:
+    if order is None:  # the claim stays: the resend job gives it up and tells ops
         logger.error("no order for the email", extra={"returnId": ret.id, "kind": kind})
         return False
-    now = deps.clock()
+    outcome, why = _attempt(deps, ret, order, kind, 1, build or BUILDERS[kind.split("-")[0]])
+    if outcome == GIVEN_UP:
+        _alert_given_up(deps, [(ret.id, kind, why)])
+    return outcome == SENT
+
+
+def send_once(deps: Dependencies, ret: Return, kind: str, build: Builder | None = None) -> bool:
+    """An email an event asks for: claimed in its own write (a redelivered event finds the claim and
+    sends nothing; a failed write fails the delivery, which is retried), then its first attempt."""
+    if deps.repo.get_order(ret.order_id) is None:
+        logger.error("no order for the email", extra={"returnId": ret.id, "kind": kind})
+        return False
     uow = deps.unit_of_work()
-    uow.claim_email(ret.id, kind, at=now, retry_at=now + RESEND_AFTER)
+    claim(uow, ret, kind, at=deps.clock())
     try:
         uow.commit()
     except ConflictError:
         return False  # already sent (or being sent) by an earlier delivery
-    outcome, why = _attempt(deps, ret, order, kind, 1, build or BUILDERS[kind])
-    if outcome == GIVEN_UP:
-        _alert_given_up(deps, [(ret.id, kind, why)])
-    return outcome == SENT
+    return send_claimed(deps, ret, kind, build)
 
 
 def _resend(deps: Dependencies, pending: DueEmail) -> Outcome:
@@ -256,38 +293,27 @@ def instructions(deps: Dependencies, ret: Return) -> bool:
     return send_once(deps, ret, "instructions")
 
 
-def label(deps: Dependencies, ret: Return, pdf: bytes) -> bool:
+def skip_unsent(deps: Dependencies, ret: Return, kind: str, reason: str) -> None:
+    """An email an event asked for that the return no longer bears out (it moved on before the event
+    was handled): not sent, and recorded SKIPPED with why, so every email a return's path called for
+    has a record. One already claimed or sent stays as it is."""
+    uow = deps.unit_of_work()
+    uow.skip_unsent_email(ret.id, kind, at=deps.clock(), reason=reason)
+    with contextlib.suppress(ConflictError):
+        uow.commit()
+
+
+def label_with(pdf: bytes) -> Builder:
     """The first label email attaches the PDF just bought; a resend reads it back from the store."""
-    return send_once(deps, ret, "label", lambda deps, ret, order: _label_email(deps, ret, order, pdf))
+    return lambda deps, ret, order: _label_email(deps, ret, order, pdf)
 
 
-def label_failed(deps: Dependencies, ret: Return) -> bool:
-    """Once per return: a retry the carrier refuses again does not mail the customer twice."""
-    return send_once(deps, ret, "label_failed")
+def declined_with(reason: str) -> Builder:
+    """The first decline email quotes the agent's reason as given; a resend quotes the DECLINED note."""
+    return lambda deps, ret, order: emails.declined_email(ret, order, reason=reason,
+                                                          return_page=return_page(deps, ret))
 
 
-def under_review(deps: Dependencies, ret: Return) -> bool:
-    return send_once(deps, ret, "review")
-
-
-def declined(deps: Dependencies, ret: Return, reason: str) -> bool:
-    return send_once(deps, ret, "declined", lambda deps, ret, order: emails.declined_email(
-        ret, order, reason=reason, return_page=return_page(deps, ret)))
-
-
-def refunded(deps: Dependencies, ret: Return) -> bool:
+def refund_kind(attempt: int) -> str:
     """One confirmation per paid attempt: a retry after a failed refund confirms again."""
-    attempt = ret.refund.attempt if ret.refund else 1
-    return send_once(deps, ret, "refund" if attempt == 1 else f"refund-{attempt}", BUILDERS["refund"])
-
-
-def received(deps: Dependencies, ret: Return) -> bool:
-    return send_once(deps, ret, "received")
-
-
-def canceled(deps: Dependencies, ret: Return) -> bool:
-    return send_once(deps, ret, "canceled")
-
-
-def expired(deps: Dependencies, ret: Return) -> bool:
-    return send_once(deps, ret, "expired")
+    return "refund" if attempt == 1 else f"refund-{attempt}"

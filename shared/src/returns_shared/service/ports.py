@@ -197,6 +197,9 @@ class UnitOfWork(Protocol):
     def claim_email(
         self, return_id: str, kind: str, *, at: datetime, retry_at: datetime
     ) -> None: ...  # PENDING, once; due again at retry_at if its sender dies
+    def skip_unsent_email(
+        self, return_id: str, kind: str, *, at: datetime, reason: str
+    ) -> None: ...  # SKIPPED, once: an email an event asked for that the return no longer bears out
     def begin_email_attempt(
         self, due: DueEmail, *, at: datetime, retry_at: datetime
     ) -> None: ...  # only from the queue position read: one attempt at a time

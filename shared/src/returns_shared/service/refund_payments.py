@@ -148,10 +148,13 @@ def _interrupt(return_id: str, deps: Dependencies) -> None:
 
 
 def _record_payment(ret: Return, refund: Refund, deps: Dependencies, *, actor: str) -> Return:
+    confirmation = notify.refund_kind(refund.attempt)
+
     def apply(ret: Return, uow: UnitOfWork) -> None:
         if ret.refund_failed:  # an earlier attempt failed: it leaves the agents' queue with this one
             uow.clear_failed_refund(ret.id)
         ret.record_refund(refund, actor=actor, at=deps.clock())
+        notify.claim(uow, ret, confirmation, at=deps.clock())  # owed with the refund, in its write
 
     ret = _commit_outcome(ret, refund.attempt, deps, apply)
     try:
@@ -159,7 +162,7 @@ def _record_payment(ret: Return, refund: Refund, deps: Dependencies, *, actor: s
     except Exception:  # noqa: BLE001 - a stale execution finds the return refunded and ends itself
         logger.warning("could not stop the deadline workflow", extra={"returnId": ret.id})
     publish_safely(deps, "ReturnRefunded", ret)
-    notify.refunded(deps, ret)
+    notify.send_claimed(deps, ret, confirmation)
     return ret
 
 

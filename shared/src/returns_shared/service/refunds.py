@@ -84,11 +84,12 @@ def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> An
     uow.save_return(ret)
     if ret.label_failure is not None:  # shipped on their own without telling us: no label is owed now
         uow.clear_failed_label(ret.id)
+    notify.claim(uow, ret, "received", at=now)
     uow.commit()
     ret.version += 1
     start_deadline(deps, ret, deadlines.reminder_at)
     publish_safely(deps, "ReturnReceived", ret)
-    notify.received(deps, ret)
+    notify.send_claimed(deps, ret, "received")
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 

@@ -135,9 +135,9 @@ def cancel_return(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
     require_owner_or(caller, ret.customer_email, "agent")
     ret.cancel(actor=caller.actor, at=deps.clock())
-    labels.save_ended_return(deps, ret)  # an unused label is flagged for voiding in the same write
+    labels.save_ended_return(deps, ret, email="canceled")  # an unused label is flagged in the same write
     publish_safely(deps, "ReturnCanceled", ret)  # the label function voids it now
-    notify.canceled(deps, ret)
+    notify.send_claimed(deps, ret, "canceled")
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 
@@ -202,8 +202,11 @@ def refuse_number_of_another_customer(deps: Dependencies, ret: Return, number: s
 def send_instructions(return_id: str, deps: Dependencies) -> None:
     """ReturnApproved for a SELF_SHIP return: email where and how to send the package (ADDR-RETURN)."""
     ret = deps.repo.get_return(return_id)
-    if ret is None or ret.status != ReturnStatus.APPROVED or ret.method != ReturnMethod.SELF_SHIP:
+    if ret is None or ret.method != ReturnMethod.SELF_SHIP:
         return  # a prepaid-label return gets its label (label function), never self-ship instructions
+    if ret.status != ReturnStatus.APPROVED:  # shipped, canceled or expired before this event came
+        notify.skip_unsent(deps, ret, "instructions", f"the return was {ret.status.value} by then")
+        return
     notify.instructions(deps, ret)
 
 
@@ -226,12 +229,12 @@ def expire_approved(deps: Dependencies, *, page_size: int = 100) -> dict[str, in
                 continue
             try:
                 ret.expire(at=now, note="EXPIRE-APPROVED: not shipped in time")
-                labels.save_ended_return(deps, ret)
+                labels.save_ended_return(deps, ret, email="expired")
             except (ConflictError, DomainError):
                 counts["conflicts"] += 1
                 continue
             counts["expired"] += 1
             publish_safely(deps, "ReturnExpired", ret)  # the label function voids an unused label
-            notify.expired(deps, ret)
+            notify.send_claimed(deps, ret, "expired")
         if not after:
             return counts

@@ -40,12 +40,18 @@ def screen_return(return_id: str, deps: Dependencies) -> str | None:
     history.update(deps.repo.get_returns(stored.return_ids))
     history.pop(ret.id, None)
     result = screen(stored.order, ret.quote, list(history.values()), policy=deps.policy(), method=ret.method)
-    ret.apply_screening(result, at=deps.clock())
-    deps.save_return(ret)
+    now = deps.clock()
+    ret.apply_screening(result, at=now)
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    if not result.passed:
+        notify.claim(uow, ret, "review", at=now)  # the customer hears why it waits, whatever follows
+    uow.commit()
+    ret.version += 1
     if result.passed:
         publish_safely(deps, "ReturnApproved", ret)
     else:
-        notify.under_review(deps, ret)
+        notify.send_claimed(deps, ret, "review")
     return result.outcome
 
 
@@ -61,9 +67,14 @@ def approve_return(cmd: ApproveReturn, caller: Caller, deps: Dependencies) -> An
 @retry_on_conflict()
 def decline_return(cmd: DeclineReturn, caller: Caller, deps: Dependencies) -> Answer:
     ret = load_return(deps, cmd.id)
-    ret.decline(actor=caller.actor, at=deps.clock(), reason=cmd.reason)
-    deps.save_return(ret)
-    notify.declined(deps, ret, cmd.reason)
+    now = deps.clock()
+    ret.decline(actor=caller.actor, at=now, reason=cmd.reason)
+    uow = deps.unit_of_work()
+    uow.save_return(ret)
+    notify.claim(uow, ret, "declined", at=now)
+    uow.commit()
+    ret.version += 1
+    notify.send_claimed(deps, ret, "declined", notify.declined_with(cmd.reason))
     return {"returnId": ret.id, "orderId": ret.order_id}
 
 

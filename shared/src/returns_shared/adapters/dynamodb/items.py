@@ -260,6 +260,12 @@ def pending_email_item(return_id: str, kind: str, *, at: datetime, retry_at: dat
         "gsi3pk": PENDING_EMAILS, "gsi3sk": email_queue_position(return_id, kind, due_at=retry_at)})}
 
 
+def skipped_email_item(return_id: str, kind: str, *, at: datetime, reason: str) -> Item:
+    return {**email_key(return_id, kind), **to_item({
+        "entity": "Notification", "returnId": return_id, "kind": kind, "status": "SKIPPED", "at": iso(at),
+        "attempts": 0, "skippedAt": iso(at), "reason": reason[:500]})}
+
+
 INDEX_KEYS = {"GSI1": ("gsi1pk", "gsi1sk"), "GSI2": ("gsi2pk", "gsi2sk"), "GSI3": ("gsi3pk", "gsi3sk"),
               "GSI4": ("gsi4pk", "gsi4sk")}
 

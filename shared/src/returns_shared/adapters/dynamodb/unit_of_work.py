@@ -147,6 +147,10 @@ class DynamoUnitOfWork:
         if the sender dies before marking it, the resend job finds it due at `retry_at`."""
         self._put(items.pending_email_item(return_id, kind, at=at, retry_at=retry_at), _NEW)
 
+    def skip_unsent_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None:
+        """Write-once: the email was never sent because the return moved on first (kept as a record)."""
+        self._put(items.skipped_email_item(return_id, kind, at=at, reason=reason), _NEW)
+
     def begin_email_attempt(self, due: DueEmail, *, at: datetime, retry_at: datetime) -> None:
         """Take the next attempt of a due email: conditioned on the queue position that was read, so
         two resend jobs never send one email twice. Counts the attempt before it is made (a crash
