@@ -21,6 +21,7 @@ help:
 	@echo "make schema  export the GraphQL SDL to graphql/schema.graphql"
 	@echo "make bench   the benchmark (reported figures, ratios against a same-run baseline)"
 	@echo "make load    20 concurrent clients for 20 s against the local stack: errors, p50/p95"
+	@echo "make soak    concurrent return lifecycles under injected faults, then the money and progress invariants (SEED=, LIFECYCLES=)"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser tests"
 	@echo "make translations  extract new strings into the catalogues, compile emails' .mo and the pages' JSON"
 	@echo "make web-publish STACK=returns-dev  after sam deploy: the pages to the web bucket (see infra.mk)"
@@ -103,6 +104,11 @@ bench: install
 
 load: install
 	TZ=UTC $(VENV)/bin/python -m returns_devstack.load --clients 20 --seconds 20
+
+# A few minutes on 2 cores; the seed is printed (SEED=<it> repeats the workload and the fault rates).
+LIFECYCLES ?= 120
+soak: install
+	TZ=UTC $(VENV)/bin/python -m returns_devstack.soak --lifecycles $(LIFECYCLES) --workers 6 $(if $(SEED),--seed $(SEED))
 
 clean:
 	rm -rf $(VENV) $(TOOLS) .aws-sam .pytest_cache .ruff_cache .hypothesis web/graphiql/node_modules .web-shots

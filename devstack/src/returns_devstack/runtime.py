@@ -113,7 +113,11 @@ class LocalLambdaRuntime:
         )
         if route is None or route.function not in FUNCTION_IDS.values():
             return 404, b'{"message":"Not Found"}'
-        answer = self.invoke(route.function, http_api_event(method.upper(), path, body, headers))
+        try:
+            answer = self.invoke(route.function, http_api_event(method.upper(), path, body, headers))
+        except Exception:  # a function error: API Gateway answers 500 (the provider delivers it again)
+            log.exception("function %s failed on %s %s", route.function, method, path)
+            return 500, b'{"message":"Internal Server Error"}'
         return int(answer.get("statusCode", 200)), str(answer.get("body") or "").encode()
 
     # -- SQS event source mappings ----------------------------------------------------------
