@@ -37,6 +37,7 @@ FUNCTION_IDS = {
     "screening": "ScreeningFunction",
     "label": "LabelFunction",
     "refund": "RefundFunction",
+    "mail": "MailFunction",
 }
 
 

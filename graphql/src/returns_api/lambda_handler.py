@@ -24,10 +24,10 @@ def build_handler() -> Mangum:
 
     check_configuration(needs=("cursors",))  # production: no sandbox part, the cursor key configured
     settings = Settings.from_env()
-    reader, command_bus, label_store = gateway_dependencies()
+    reader, command_bus, label_store, mail_store = gateway_dependencies()
     # one request per container: the ports are called inline, never through a thread hop
     app = create_app(reader=reader, command_bus=command_bus, label_store=label_store, settings=settings,
-                     blocking=inline)
+                     blocking=inline, mail_store=mail_store)
     return Mangum(app, lifespan="off")
 
 

@@ -22,6 +22,7 @@ from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.adapters.s3_label_store import S3LabelStore
+from returns_shared.adapters.s3_mail_store import S3MailStore
 from returns_shared.adapters.secrets import secret
 from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.adapters.sfn_workflow import StepFunctionsDeadlineWorkflow
@@ -30,12 +31,13 @@ from returns_shared.adapters.stripe_payments import StripePayments
 from returns_shared.adapters.stripe_webhooks import StripeWebhookEvents
 from returns_shared.policy.document import load_policy
 from returns_shared.service.cursors import CursorCodec
-from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dependencies import Dependencies, MailAddresses
 from returns_shared.service.ports import (
     Carrier,
     CommandBus,
     DeadlineWorkflow,
     LabelStore,
+    MailStore,
     Payments,
     ReturnsReader,
 )
@@ -91,6 +93,10 @@ def label_store(settings: StorageSettings) -> S3LabelStore:
     )  # own SigV4 client for presigning
 
 
+def mail_store(settings: StorageSettings) -> S3MailStore | None:
+    return S3MailStore(settings.mail_bucket, region_name=settings.region) if settings.mail_bucket else None
+
+
 def build_payments(settings: FunctionSettings, dynamodb: object) -> Payments:
     if settings.payments == "ledger":
         return LedgerPayments(settings.table_name, dynamodb)
@@ -142,7 +148,8 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         repo=reader(settings, dynamodb),
         unit_of_work=lambda: DynamoUnitOfWork(settings.table_name, dynamodb),
         events=EventBridgePublisher(settings.event_bus_name, client("events", settings)),
-        mailer=SesMailer(settings.sender_email, client("sesv2", settings)),
+        # customers' answers to any email go to customer service (the SES receipt rule's recipient)
+        mailer=SesMailer(settings.sender_email, client("sesv2", settings), reply_to=settings.support_email),
         carrier=build_carrier(settings),
         carrier_events=EasyPostWebhookEvents(
             _secret(settings.easypost_webhook_secret_arn, "the EasyPost webhook secret", settings=settings)
@@ -157,6 +164,9 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         policy=load_policy,
         portal=SsmPortalAddress(settings.portal_url_parameter, region_name=settings.region)
         if settings.portal_url_parameter else None,
+        mail_store=mail_store(settings),
+        addresses=MailAddresses(sender=settings.sender_email, support=settings.support_email,
+                                region=settings.region),
     )
 
 
@@ -178,11 +188,12 @@ def check_configuration(needs: Iterable[str] = ()) -> FunctionSettings:
     return settings
 
 
-def gateway_dependencies() -> tuple[ReturnsReader, CommandBus, LabelStore]:
-    """The gateway's read side, command bus and label store (it holds no write rights)."""
+def gateway_dependencies() -> tuple[ReturnsReader, CommandBus, LabelStore, MailStore | None]:
+    """The gateway's read side, command bus, label store and mail bucket (links to attachments; it
+    holds no write rights)."""
     settings = GatewayBackendSettings.load()
     bus = LambdaCommandBus(settings.function_names(), client("lambda", settings))
-    return reader(settings, client("dynamodb", settings)), bus, label_store(settings)
+    return reader(settings, client("dynamodb", settings)), bus, label_store(settings), mail_store(settings)
 
 
 def reset_dependencies() -> None:

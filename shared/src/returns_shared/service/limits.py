@@ -12,3 +12,4 @@ MAX_POSTAL_CODE = 20
 MAX_PHONE = 40
 MAX_SET_ID = 200
 MAX_LINE_QUANTITY = 1000
+MAX_MESSAGE_TEXT = 5000  # an agent's email to a customer (sendMessage) and an internal note
