@@ -34,7 +34,7 @@ def wired(monkeypatch):
     built: list[tuple] = []
 
     def gateway_dependencies():
-        deps = (FakeReader(), FakeBus(), FakeLabelStore())
+        deps = (FakeReader(), FakeBus(), FakeLabelStore(), None)  # no mail bucket: no attachment links
         built.append(deps)
         return deps
 

@@ -21,7 +21,8 @@ def mail_json(messages: list[dict[str, Any]], *, region: str = "us-east-1") -> l
     """Each mail with its text and HTML parts apart (`null` when the email has none), and its Message-ID
     (what a reply's In-Reply-To names)."""
     return [{"id": message["id"], "messageId": ses_message_id_header(message["id"], region),
-             "to": message["to"], "subject": message["subject"],
+             "from": message.get("from"), "to": message["to"], "subject": message["subject"],
+             "inReplyTo": message.get("inReplyTo"),
              "text": message["text"], "html": message["html"],
              "attachments": [{"filename": name, "contentType": kind, "size": len(content)}
                              for name, kind, content in message["attachments"]]}

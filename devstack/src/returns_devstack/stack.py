@@ -62,6 +62,7 @@ class EmbeddedStack:
         from returns_api.settings import Settings
 
         return create_app(reader=self.deps.repo, command_bus=self.command_bus, label_store=self.deps.labels,
+                          mail_store=self.deps.mail_store,
                           settings=Settings.from_env())
 
     def record_order(self, order: dict[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,13 @@ from returns_api.context import Info
 from returns_api.permissions import caller_of, is_customer, owns, sends
 from returns_api.typed_fields import typed_mutation
 from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
+from returns_api.types.messages import (
+    AddInternalNotePayload,
+    AttachMessagePayload,
+    MarkMessageHandledPayload,
+    Message,
+    SendMessagePayload,
+)
 from returns_api.types.order import Order
 from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
 from returns_api.types.returns import Return
@@ -174,3 +181,64 @@ class Mutation:
                     extensions=sends(catalog.RETRY_REFUND))
     async def retry_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
         return await _return_command(info, catalog.RETRY_REFUND, id, {}, problems=[])
+
+    # -- customer service by email (docs/spec/customer-service.md) -----------------------------------
+    @typed_mutation(description="Agent: email the return's customer from the support address, in their "
+                    "thread (In-Reply-To/References); it joins the conversation. Text: 1 to 5000 characters, "
+                    "no control characters. One email per idempotencyKey (without one: per text), so a "
+                    "double click sends one; EMAIL_NOT_SENT when the mail provider could not take it.",
+                    extensions=sends(catalog.SEND_MESSAGE))
+    async def send_message(self, info: Info, return_id: strawberry.ID, text: str,
+                           idempotency_key: str | None = None) -> SendMessagePayload:
+        errors = validation.return_id(str(return_id), ("returnId",))
+        errors += validation.message_text(text, idempotency_key=idempotency_key)
+        if errors:
+            return SendMessagePayload(user_errors=errors)
+        payload = {"returnId": str(return_id), "text": text, "idempotencyKey": idempotency_key}
+        answer = await send(info, caller_of(info), catalog.SEND_MESSAGE, payload)
+        message = await _message_of(info, answer)
+        return SendMessagePayload(message=message, user_errors=answer.user_errors)
+
+    @typed_mutation(description="Agent: put an inbox email on a return's conversation; only on a return of "
+                    "an order whose address is the email's sender.", extensions=sends(catalog.ATTACH_MESSAGE))
+    async def attach_message(self, info: Info, message_id: strawberry.ID,
+                             return_id: strawberry.ID) -> AttachMessagePayload:
+        errors = validation.return_id(str(message_id), ("messageId",))
+        errors += validation.return_id(str(return_id), ("returnId",))
+        if errors:
+            return AttachMessagePayload(user_errors=errors)
+        payload = {"messageId": str(message_id), "returnId": str(return_id)}
+        answer = await send(info, caller_of(info), catalog.ATTACH_MESSAGE, payload)
+        return AttachMessagePayload(message=await _message_of(info, answer), user_errors=answer.user_errors)
+
+    @typed_mutation(description="Agent: an inbox email handled (or, with handled: false, open again).",
+                    extensions=sends(catalog.MARK_MESSAGE_HANDLED))
+    async def mark_message_handled(self, info: Info, message_id: strawberry.ID,
+                                   handled: bool = True) -> MarkMessageHandledPayload:
+        if errors := validation.return_id(str(message_id), ("messageId",)):
+            return MarkMessageHandledPayload(user_errors=errors)
+        payload = {"messageId": str(message_id), "handled": handled}
+        answer = await send(info, caller_of(info), catalog.MARK_MESSAGE_HANDLED, payload)
+        message = await _message_of(info, answer)
+        return MarkMessageHandledPayload(message=message, user_errors=answer.user_errors)
+
+    @typed_mutation(description="Agent: a note on the return's timeline that customers never see (1 to 5000 "
+                    "characters).", extensions=sends(catalog.ADD_INTERNAL_NOTE))
+    async def add_internal_note(self, info: Info, return_id: strawberry.ID,
+                                text: str) -> AddInternalNotePayload:
+        errors = validation.return_id(str(return_id), ("returnId",)) + validation.message_text(text)
+        if errors:
+            return AddInternalNotePayload(user_errors=errors)
+        answer = await send(info, caller_of(info), catalog.ADD_INTERNAL_NOTE,
+                            {"returnId": str(return_id), "text": text})
+        returned = await _return_payload(info, answer, str(return_id))
+        return AddInternalNotePayload(return_=returned.return_, user_errors=returned.user_errors)
+
+
+async def _message_of(info: Info, answer: Answer) -> Message | None:
+    """The message a conversation command wrote, read back fresh (None after a refusal)."""
+    if answer.user_errors or answer.message_id is None:
+        return None
+    ctx = info.context
+    found = await ctx.run_blocking(ctx.reader.get_message, answer.message_id)
+    return Message.from_domain(found) if found is not None else None

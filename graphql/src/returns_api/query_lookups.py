@@ -32,9 +32,9 @@ from returns_shared.service.limits import MAX_EMAIL
 MAX_TRACKING_NUMBER = 64
 
 
-def email_argument(value: str | None) -> str | None:
+def email_argument(value: str | None, name: str = "customerEmail") -> str | None:
     if value is not None and not 3 <= len(value.strip()) <= MAX_EMAIL:
-        raise BadUserInput(f"`customerEmail` must have 3 to {MAX_EMAIL} characters")
+        raise BadUserInput(f"`{name}` must have 3 to {MAX_EMAIL} characters")
     return value
 
 

@@ -165,9 +165,12 @@ def review_notice_email(
                 f"Reply to this email (or write to {brand.support_email}) with your RMA number {ret.id}.",
             ]
         ),
+        Heading("What happens next"),
         Para(
-            "Please do not ship anything yet: we will email you the return instructions once the "
-            "request is approved. Our return policy is attached for reference."
+            "Customer service reads your reply with your request (REVIEW-SLA: a review takes at most 2 "
+            "business days) and emails you the decision: if it is approved, the return instructions follow "
+            "at once; if not, the reason. Please do not ship anything yet. Our return policy is attached "
+            "for reference."
         ),
         *parts.return_page(return_page, "Your request's page shows where it stands:"),
         *parts.sign_off(brand),
