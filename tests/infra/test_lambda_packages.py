@@ -65,10 +65,12 @@ from returns_shared.adapters import stripe_payments
 import app
 from returns_shared.notifications.reading import read_email
 raw = (b"From: Jane <jane@example.com>\\r\\nTo: cs@allegra-k.com\\r\\nSubject: RMA-0123456789\\r\\n"
-       b"Content-Type: text/html; charset=utf-8\\r\\n\\r\\n<p>The seam is torn</p><blockquote>old</blockquote>")
+       b"Content-Type: text/html; charset=utf-8\\r\\n\\r\\n"
+       b"<p>The seam is torn</p><blockquote>old</blockquote>")
 read = read_email(raw)
 assert read.text == "The seam is torn" and read.html_only, read
-assert read_email(b"From: jane@example.com\\r\\n\\r\\nThanks!\\n\\nOn Mon, X wrote:\\n> old\\n").text == "Thanks!"
+quoted = b"From: jane@example.com\\r\\n\\r\\nThanks!\\n\\nOn Mon, X wrote:\\n> old\\n"
+assert read_email(quoted).text == "Thanks!"
 """,
 }
 NEEDS = {
