@@ -248,3 +248,25 @@ async def _get_page(app) -> str:
     transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
     async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000") as http:
         return (await http.get("/_local/mail", headers={"accept": "text/html"})).text
+
+
+def test_aws_calls_to_receive_a_reply_and_to_answer_it(app, flagged, stack, gql, tokens, mailbox):
+    """Received: 1 consistent read (seen before?), the raw message, the threading lookups (the sent
+    email's pointer, its return, the order for `authenticated`) and ONE write. Answered: the return and
+    order, the claim, the thread, SES, the record; the gateway reads the message back."""
+    from returns_devstack.bench_calls import counting_aws_calls
+
+    screening_email = review_mail(mailbox, flagged["id"])
+    raw = raw_email(subject="Re: x", in_reply_to=screening_email["messageId"], text="Unworn.")
+    stack.deps.mail_store.put_raw("inbound/calls-1", raw)
+    event = json.loads((EVENTS / "mail/ses_receipt.json").read_text().replace(
+        "o3vrnil0e2ic28trm7dfhrc2v0clambda4nbp0g1", "calls-1"))
+    with counting_aws_calls() as received:
+        assert stack.runtime.invoke("MailFunction", event)["received"][0]["returnId"] == flagged["id"]
+    assert received == {"dynamodb.GetItem": 3, "s3.GetObject": 1, "dynamodb.BatchGetItem": 1,
+                        "dynamodb.TransactWriteItems": 1}, received
+    with counting_aws_calls() as answered:
+        gql(SEND, {"r": flagged["id"], "text": "Thanks", "key": "calls"}, token=tokens.agent)
+    writes = answered["dynamodb.PutItem"] + answered["dynamodb.TransactWriteItems"]
+    assert answered["sesv2.SendEmail"] == 1 and answered["dynamodb.Query"] == 1 and writes == 3, answered
+    assert sum(answered[read] for read in ("dynamodb.GetItem", "dynamodb.BatchGetItem")) <= 6, answered
