@@ -13,3 +13,6 @@ MAX_PHONE = 40
 MAX_SET_ID = 200
 MAX_LINE_QUANTITY = 1000
 MAX_MESSAGE_TEXT = 5000  # an agent's email to a customer (sendMessage) and an internal note
+# A provider's webhook call (a Stripe event, an EasyPost tracker with its scans: tens of KB); larger
+# bodies are refused before they are read whole (the local routes) or parsed (the functions)
+MAX_WEBHOOK_BODY_BYTES = 256 * 1024
