@@ -190,37 +190,30 @@ class Mutation:
                     extensions=sends(catalog.SEND_MESSAGE))
     async def send_message(self, info: Info, return_id: strawberry.ID, text: str,
                            idempotency_key: str | None = None) -> SendMessagePayload:
-        errors = validation.return_id(str(return_id), ("returnId",))
-        errors += validation.message_text(text, idempotency_key=idempotency_key)
-        if errors:
-            return SendMessagePayload(user_errors=errors)
+        problems = validation.return_id(str(return_id), ("returnId",))
+        problems += validation.message_text(text, idempotency_key=idempotency_key)
         payload = {"returnId": str(return_id), "text": text, "idempotencyKey": idempotency_key}
-        answer = await send(info, caller_of(info), catalog.SEND_MESSAGE, payload)
-        message = await _message_of(info, answer)
-        return SendMessagePayload(message=message, user_errors=answer.user_errors)
+        message, errors = await _message_command(info, catalog.SEND_MESSAGE, payload, problems)
+        return SendMessagePayload(message=message, user_errors=errors)
 
     @typed_mutation(description="Agent: put an inbox email on a return's conversation; only on a return of "
                     "an order whose address is the email's sender.", extensions=sends(catalog.ATTACH_MESSAGE))
     async def attach_message(self, info: Info, message_id: strawberry.ID,
                              return_id: strawberry.ID) -> AttachMessagePayload:
-        errors = validation.return_id(str(message_id), ("messageId",))
-        errors += validation.return_id(str(return_id), ("returnId",))
-        if errors:
-            return AttachMessagePayload(user_errors=errors)
+        problems = validation.return_id(str(message_id), ("messageId",))
+        problems += validation.return_id(str(return_id), ("returnId",))
         payload = {"messageId": str(message_id), "returnId": str(return_id)}
-        answer = await send(info, caller_of(info), catalog.ATTACH_MESSAGE, payload)
-        return AttachMessagePayload(message=await _message_of(info, answer), user_errors=answer.user_errors)
+        message, errors = await _message_command(info, catalog.ATTACH_MESSAGE, payload, problems)
+        return AttachMessagePayload(message=message, user_errors=errors)
 
     @typed_mutation(description="Agent: an inbox email handled (or, with handled: false, open again).",
                     extensions=sends(catalog.MARK_MESSAGE_HANDLED))
     async def mark_message_handled(self, info: Info, message_id: strawberry.ID,
                                    handled: bool = True) -> MarkMessageHandledPayload:
-        if errors := validation.return_id(str(message_id), ("messageId",)):
-            return MarkMessageHandledPayload(user_errors=errors)
+        problems = validation.return_id(str(message_id), ("messageId",))
         payload = {"messageId": str(message_id), "handled": handled}
-        answer = await send(info, caller_of(info), catalog.MARK_MESSAGE_HANDLED, payload)
-        message = await _message_of(info, answer)
-        return MarkMessageHandledPayload(message=message, user_errors=answer.user_errors)
+        message, errors = await _message_command(info, catalog.MARK_MESSAGE_HANDLED, payload, problems)
+        return MarkMessageHandledPayload(message=message, user_errors=errors)
 
     @typed_mutation(description="Agent: a note on the return's timeline that customers never see (1 to 5000 "
                     "characters).", extensions=sends(catalog.ADD_INTERNAL_NOTE))
@@ -235,10 +228,15 @@ class Mutation:
         return AddInternalNotePayload(return_=returned.return_, user_errors=returned.user_errors)
 
 
-async def _message_of(info: Info, answer: Answer) -> Message | None:
-    """The message a conversation command wrote, read back fresh (None after a refusal)."""
+async def _message_command(info: Info, command: Command[Any], payload: dict[str, Any],
+                           problems: list[UserError]) -> tuple[Message | None, list[UserError]]:
+    """The shape shared by the conversation's commands on a message: the edge's problems (nothing is
+    sent), else the command and the message it wrote, read back fresh (None after a refusal)."""
+    if problems:
+        return None, problems
+    answer = await send(info, caller_of(info), command, payload)
     if answer.user_errors or answer.message_id is None:
-        return None
+        return None, answer.user_errors
     ctx = info.context
     found = await ctx.run_blocking(ctx.reader.get_message, answer.message_id)
-    return Message.from_domain(found) if found is not None else None
+    return (Message.from_domain(found) if found is not None else None), []
