@@ -34,13 +34,15 @@ def wired(monkeypatch):
     built: list[tuple] = []
 
     def gateway_dependencies():
-        deps = (FakeReader(), FakeBus(), FakeLabelStore(), None)  # no mail bucket: no attachment links
+        deps = (FakeReader(), FakeBus(), FakeLabelStore())
         built.append(deps)
         return deps
 
     checked: list[tuple[str, ...]] = []
     monkeypatch.setitem(sys.modules, "returns_shared.bootstrap",
                         types.SimpleNamespace(gateway_dependencies=gateway_dependencies,
+                                              gateway_photo_store=lambda: None,
+                                              gateway_mail_store=lambda: None,
                                               check_configuration=lambda needs: checked.append(needs)))
     monkeypatch.setattr(lambda_handler, "_handler", None)
     monkeypatch.setenv("AUTH_MODE", "local")

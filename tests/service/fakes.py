@@ -48,8 +48,10 @@ from returns_shared.service.ports import (
     ProviderRefund,
     RefundUpdate,
     StoredOrder,
+    StoredPhoto,
     TrackingUpdate,
     UnknownPackage,
+    UploadForm,
 )
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -597,6 +599,25 @@ class FakeMailStore:
 
 
 @dataclass
+class FakePhotoStore:
+    """The photos bucket: `objects` is what browsers uploaded (key -> bytes)."""
+
+    objects: dict[str, bytes] = field(default_factory=dict)
+    forms: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def upload_form(self, key: str, *, content_type: str, max_bytes: int, expires_in: int) -> UploadForm:
+        self.forms.append((key, content_type, max_bytes))
+        return UploadForm(url="https://photos.example/", fields={"key": key, "Content-Type": content_type})
+
+    def stored(self, key: str) -> StoredPhoto | None:
+        body = self.objects.get(key)
+        return StoredPhoto(size=len(body), head=body[:16]) if body is not None else None
+
+    def url(self, key: str, *, expires_in: int) -> str:
+        return f"https://photos.example/{key}?expires={expires_in}"
+
+
+@dataclass
 class FakePortal:
     url: str = "https://returns.example/portal/"
     down: bool = False
@@ -750,6 +771,7 @@ class World:
         self.webhooks = FakeWebhooks()
         self.labels = FakeLabelStore()
         self.mail_store = FakeMailStore()
+        self.photos = FakePhotoStore()
         self.portal = FakePortal()
         self.payments = FakePayments()
         self.workflow = FakeWorkflow()
@@ -773,6 +795,7 @@ class World:
             new_return_id=lambda: f"RMA-TEST{next(ids):06d}",
             portal=self.portal,
             mail_store=self.mail_store,
+            photos=self.photos,
         )
 
     def command(self, name: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from returns_api.middleware import BodyLimit, RequestId
 from returns_api.schema import build_schema
 from returns_api.settings import Settings
 from returns_api.view import GraphQLView
-from returns_shared.service.ports import CommandBus, LabelStore, MailStore, ReturnsReader
+from returns_shared.service.ports import CommandBus, LabelStore, MailStore, PhotoStore, ReturnsReader
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument
@@ -43,6 +43,7 @@ def create_app(
     clock: Callable[[], datetime] = _utc_now,
     blocking: Blocking = asyncio.to_thread,
     mail_store: MailStore | None = None,
+    photo_store: PhotoStore | None = None,
 ) -> GatewayApp:
     """Wire the gateway. `policy` defaults to the policy package's current document; `blocking`
     runs the ports' calls (a worker thread; `loaders.inline` on Lambda, see context.Services)."""
@@ -59,6 +60,7 @@ def create_app(
         clock=clock,
         blocking=blocking,
         mail_store=mail_store,
+        photo_store=photo_store,
     )
     view = GraphQLView(build_schema(settings), services, graphiql=settings.developer_tools)
     return GatewayApp(view, max_body_bytes=settings.max_body_bytes)

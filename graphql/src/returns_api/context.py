@@ -13,7 +13,7 @@ import strawberry
 from returns_api.auth import Identity
 from returns_api.loaders import Blocking, Loaders, make_loaders
 from returns_api.settings import Settings
-from returns_shared.service.ports import Caller, CommandBus, LabelStore, MailStore, ReturnsReader
+from returns_shared.service.ports import Caller, CommandBus, LabelStore, MailStore, PhotoStore, ReturnsReader
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument
@@ -34,6 +34,7 @@ class Services:
     # thread hop per read only adds latency.
     blocking: Blocking = asyncio.to_thread
     mail_store: MailStore | None = None  # staff's links to attachments (None: no mail bucket configured)
+    photo_store: PhotoStore | None = None  # None: not configured (photo uploads are refused)
 
 
 @dataclass

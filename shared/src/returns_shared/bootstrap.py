@@ -23,6 +23,7 @@ from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.adapters.s3_label_store import S3LabelStore
 from returns_shared.adapters.s3_mail_store import S3MailStore
+from returns_shared.adapters.s3_photo_store import S3PhotoStore
 from returns_shared.adapters.secrets import SecretUnavailable, secret
 from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.adapters.sfn_workflow import StepFunctionsDeadlineWorkflow
@@ -118,6 +119,12 @@ def mail_store(settings: StorageSettings) -> S3MailStore | None:
     return S3MailStore(settings.mail_bucket, region_name=settings.region) if settings.mail_bucket else None
 
 
+def photo_store(settings: StorageSettings) -> S3PhotoStore | None:
+    if settings.photos_bucket is None:
+        return None
+    return S3PhotoStore(settings.photos_bucket, region_name=settings.region)
+
+
 def build_payments(settings: FunctionSettings, dynamodb: object) -> Payments:
     if settings.payments == "ledger":
         return LedgerPayments(settings.table_name, dynamodb)
@@ -176,6 +183,7 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
             webhook_secret(settings.easypost_webhook_secret_arn, "easypost", settings=settings)
         ),
         labels=label_store(settings),
+        photos=photo_store(settings),
         payments=build_payments(settings, dynamodb),
         payment_events=StripeWebhookEvents(
             webhook_secret(settings.stripe_webhook_secret_arn, "stripe", settings=settings)
@@ -209,12 +217,21 @@ def check_configuration(needs: Iterable[str] = ()) -> FunctionSettings:
     return settings
 
 
-def gateway_dependencies() -> tuple[ReturnsReader, CommandBus, LabelStore, MailStore | None]:
-    """The gateway's read side, command bus, label store and mail bucket (links to attachments; it
-    holds no write rights)."""
+def gateway_dependencies() -> tuple[ReturnsReader, CommandBus, LabelStore]:
+    """The gateway's read side, command bus and label store (it holds no write rights)."""
     settings = GatewayBackendSettings.load()
     bus = LambdaCommandBus(settings.function_names(), client("lambda", settings))
-    return reader(settings, client("dynamodb", settings)), bus, label_store(settings), mail_store(settings)
+    return reader(settings, client("dynamodb", settings)), bus, label_store(settings)
+
+
+def gateway_photo_store() -> S3PhotoStore | None:
+    """The gateway signs the warehouse's photo uploads and the links that show them."""
+    return photo_store(GatewayBackendSettings.load())
+
+
+def gateway_mail_store() -> MailStore | None:
+    """The gateway signs staff's short-lived links to received mail's attachments (it reads nothing else)."""
+    return mail_store(GatewayBackendSettings.load())
 
 
 def reset_dependencies() -> None:

@@ -96,6 +96,7 @@ class StorageSettings(_Settings):
 
     table_name: Name
     labels_bucket: Name
+    photos_bucket: Name | None = None  # the warehouse's inspection photos; unset: photos are refused
     cursor_secret_arn: Name | None = None  # production: Secrets Manager; locally a per-process key
     mail_bucket: Name | None = None  # received mail and its attachments (the mail function, the gateway)
 

@@ -14,7 +14,7 @@ logger = Logger(child=True)
 def load_return(deps: Dependencies, return_id: str, *, field: str = "id") -> Return:
     ret = deps.repo.get_return(return_id)
     if ret is None:
-        raise NotFound(f"no return {return_id}", field=(field,))
+        raise NotFound(f"There is no return {return_id}.", field=(field,))
     return ret
 
 

@@ -21,6 +21,7 @@ from returns_shared.service.ports import (
     OpsAlerts,
     PaymentEvents,
     Payments,
+    PhotoStore,
     PortalAddress,
     ReturnsRepository,
     UnitOfWork,
@@ -65,6 +66,7 @@ class Dependencies:
     portal: PortalAddress | None = None  # None: not configured (emails go without the return page link)
     mail_store: MailStore | None = None  # None: no mail bucket configured (MAIL_BUCKET)
     addresses: MailAddresses = MailAddresses()
+    photos: PhotoStore | None = None  # None: not configured (an inspection with photos is refused)
 
     def save_return(self, ret: Return) -> None:
         """One version-conditioned write of a return (ConflictError if someone changed it first)."""
