@@ -75,13 +75,13 @@ class Message(BaseModel):
     def attach_to(self, return_id: str, *, actor: str) -> None:
         """An agent puts an inbox message on a return's conversation (it is handled then)."""
         if self.return_id is not None:
-            raise InvalidState(f"this message is already on return {self.return_id}", field=("messageId",))
+            raise InvalidState(f"This message is already on return {self.return_id}.", field=("messageId",))
         self.return_id = return_id
         self.mark_handled(True, actor=actor)
 
     def mark_handled(self, handled: bool, *, actor: str) -> None:
         if not self.in_inbox:
-            raise InvalidState("only a message of the inbox can be marked handled", field=("messageId",))
+            raise InvalidState("Only a message of the inbox can be marked handled.", field=("messageId",))
         self.handled = handled
         self.handled_by = actor if handled else None
 

@@ -53,7 +53,7 @@ def send_message(cmd: SendMessage, caller: Caller, deps: Dependencies) -> Answer
     claim = deps.repo.get_message(reply_message_id(ret.id, key))
     if claim is not None:
         if claim.text != cmd.text:
-            raise IdempotencyKeyReused("this idempotency key was already used for another message",
+            raise IdempotencyKeyReused("This idempotency key was already used for another message.",
                                        field=("idempotencyKey",))
         if claim.delivery != SENDING or now - claim.at < SENDER_GONE_AFTER:
             return _answer(ret, claim)  # sent, or being sent by the first click
@@ -64,9 +64,10 @@ def send_message(cmd: SendMessage, caller: Caller, deps: Dependencies) -> Answer
         ses_message_id = deps.mailer.send(email)
     except Exception as exc:
         _release(deps, claim)
-        logger.warning("agent reply not sent", extra={"returnId": ret.id, "error": type(exc).__name__})
-        raise EmailNotSent(f"the email could not be sent just now ({getattr(exc, 'code', None) or 'error'}); "
-                           "nothing was sent, please try again", field=("text",)) from exc
+        logger.warning("agent reply not sent", extra={"returnId": ret.id, "error": type(exc).__name__,
+                                                      "code": getattr(exc, "code", None)})
+        raise EmailNotSent("The email could not be sent just now, so nothing was sent. Please try again in a "
+                           "moment.", field=("text",)) from exc
     sent = sent_message(deps, return_id=ret.id, kind=AGENT_REPLY, email=email, ses_message_id=ses_message_id,
                         at=claim.at, message_id=claim.id, sent_by=caller.actor, text=claim.text)
     sent.version = claim.version
@@ -136,8 +137,8 @@ def attach_message(cmd: AttachMessage, caller: Caller, deps: Dependencies) -> An
         return _answer(ret, message)  # attached already (a second click)
     order = deps.order_of(ret)
     if not same_customer(message.from_address, order.email):
-        raise InvalidInput(f"this email is from {message.from_address}, not from the address of return "
-                           f"{ret.id}'s order: it can only go on a return of its sender", field=("returnId",))
+        raise InvalidInput(f"This email is from {message.from_address}, not from the address of the order of "
+                           f"return {ret.id}: it can only go on a return of its sender.", field=("returnId",))
     uow = deps.unit_of_work()
     join(uow, message, ret, actor=caller.actor)
     uow.commit()
@@ -176,5 +177,5 @@ def add_internal_note(cmd: AddInternalNote, caller: Caller, deps: Dependencies) 
 def load_message(deps: Dependencies, message_id: str) -> Message:
     message = deps.repo.get_message(message_id)
     if message is None:
-        raise NotFound(f"no message {message_id}", field=("messageId",))
+        raise NotFound(f"There is no message {message_id}.", field=("messageId",))
     return message

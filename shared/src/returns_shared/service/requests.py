@@ -143,15 +143,15 @@ def _source_message(cmd: RequestReturn, caller: Caller, order: Order, deps: Depe
         return None
     field = ("input", "sourceMessageId")
     if caller.role != Role.AGENT:
-        raise InvalidInput("only customer service names the email a request came from", field=field)
+        raise InvalidInput("Only customer service can name the email a request came from.", field=field)
     message = deps.repo.get_message(cmd.source_message_id)
     if message is None:
-        raise NotFound(f"no message {cmd.source_message_id}", field=field)
+        raise NotFound(f"There is no message {cmd.source_message_id}.", field=field)
     if not same_customer(message.from_address, order.email):
-        raise InvalidInput(f"the email is from {message.from_address}, not from order {order.id}'s address: "
-                           "a return starts only from its customer's own email", field=field)
+        raise InvalidInput(f"The email is from {message.from_address}, not from the address of order "
+                           f"{order.id}: a return starts only from its customer's own email.", field=field)
     if message.return_id is not None:
-        raise InvalidState(f"this email is already on return {message.return_id}", field=field)
+        raise InvalidState(f"This email is already on return {message.return_id}.", field=field)
     return message
 
 

@@ -70,7 +70,7 @@ class MessageReads(TableReads):
         position: Any = self.cursors.decode(scope, after) if after else {"group": 0, "key": None}
         group = position.get("group") if isinstance(position, dict) else None
         if not isinstance(group, int) or isinstance(group, bool) or not 0 <= group < len(REVIEW_GROUPS):
-            raise InvalidInput("the cursor is not valid", field=("after",))
+            raise InvalidInput("This page link is not valid; start the list again.", field=("after",))
         key = position.get("key")
         found: list[Return] = []
         while group < len(REVIEW_GROUPS) and len(found) < first:
