@@ -29,6 +29,7 @@ from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications import emails, label_failure_email, parts
 from returns_shared.notifications.message import Email
 from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.mail_records import sent_message
 from returns_shared.service.ports import DueEmail, EmailSendingBlocked, EmailUndeliverable, UnitOfWork
 
 logger = Logger(child=True)
@@ -127,9 +128,11 @@ Outcome = tuple[str, str]  # (SENT | RETRYING | BLOCKED | GIVEN_UP | SKIPPED | T
 def _attempt(
     deps: Dependencies, ret: Return, order: Order, kind: str, attempts: int, build: Builder
 ) -> Outcome:
-    """One attempt, already counted on the record: send, then record how it went."""
+    """One attempt, already counted on the record: send, then record how it went (a sent email joins the
+    return's conversation in the same write, so the customer's reply threads to it)."""
     try:
-        deps.mailer.send(build(deps, ret, order))
+        email = build(deps, ret, order)
+        ses_message_id = deps.mailer.send(email)
     except EmailUndeliverable as exc:
         return _give_up(deps, ret.id, kind, f"undeliverable ({exc.code})")
     except Exception as exc:  # noqa: BLE001 - the state change stands; the email is retried later
@@ -151,16 +154,21 @@ def _attempt(
         uow.retry_email(ret.id, kind, retry_at=retry_at, error=f"{reason}: {exc}")
         uow.commit()
         return (BLOCKED if isinstance(exc, EmailSendingBlocked) else RETRYING), reason
-    _mark_sent(deps, ret.id, kind)
+    _mark_sent(deps, ret.id, kind, email=email, ses_message_id=ses_message_id)
     return SENT, ""
 
 
-def _mark_sent(deps: Dependencies, return_id: str, kind: str, *, tries: int = 4) -> None:
+def _mark_sent(deps: Dependencies, return_id: str, kind: str, *, email: Email, ses_message_id: str,
+               tries: int = 4) -> None:
     """SES took the email: it must not stay PENDING, or the resend job sends it again. A failed write
-    (a throttle) is tried again at once; only a sender that dies right now leaves it to be resent."""
+    (a throttle) is tried again at once; only a sender that dies right now leaves it to be resent. The
+    sent email joins the return's conversation in the same write (the customer's reply threads to it)."""
     for attempt in range(tries):
+        now = deps.clock()
         uow = deps.unit_of_work()
-        uow.mark_email_sent(return_id, kind, at=deps.clock())
+        uow.mark_email_sent(return_id, kind, at=now)
+        uow.add_message(sent_message(deps, return_id=return_id, kind=kind, email=email,
+                                     ses_message_id=ses_message_id, at=now))
         try:
             uow.commit()
             return
