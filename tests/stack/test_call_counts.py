@@ -13,10 +13,11 @@ CEILINGS = {
     # its event, the gateway's read-back
     "requestReturn": {"dynamodb.BatchGetItem": 2, "dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1,
                       "events.PutEvents": 1},
-    # REFUND-ONCE: the attempt is written before the provider is asked, the outcome after; then the
-    # workflow stops, the event goes out and the customer's email is claimed, sent and marked (marked in
-    # one transaction with its record on the return's conversation: a reply to it threads there)
-    "issueRefund": {"dynamodb.GetItem": 4, "dynamodb.PutItem": 3, "dynamodb.TransactWriteItems": 1,
+    # REFUND-ONCE: the attempt is written before the provider is asked, the outcome after (with the
+    # customer's confirmation claimed in the same transaction: an outbox); then the workflow stops, the
+    # event goes out and the email is sent and marked (marked in one transaction with its record on the
+    # return's conversation: a reply to it threads there)
+    "issueRefund": {"dynamodb.GetItem": 4, "dynamodb.PutItem": 1, "dynamodb.TransactWriteItems": 2,
                     "events.PutEvents": 1, "secretsmanager.GetSecretValue": 1, "sesv2.SendEmail": 1,
                     "stepfunctions.DescribeExecution": 1, "stepfunctions.StopExecution": 1},
 }

@@ -71,7 +71,7 @@ def test_a_masked_error_reference_finds_the_failure_in_the_function_log(flow, gq
                                                                         monkeypatch):
     order = flow.record(order_input(line("L1")))
     ret = flow.request(order)["return"]
-    monkeypatch.setattr(stack.deps, "save_return", _table_unavailable)
+    monkeypatch.setattr(stack.deps, "unit_of_work", _table_unavailable)
     response = gql.raw(CANCEL, {"id": ret["id"]}, token=tokens.customer())
     [error] = response.json()["errors"]
     assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
