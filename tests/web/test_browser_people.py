@@ -17,7 +17,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 REQUEST = """mutation($o: ID!, $key: String!, $method: ReturnMethod!) {
   requestReturn(input: {orderId: $o, method: $method, conditionAttested: true, idempotencyKey: $key,
-  lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) { return { id status } userErrors { message } } }"""
+  lines: [{orderLineId: "L1", quantity: 1, reason: STYLE}]}) {
+  return { id status } userErrors { message } } }"""
 TRACK = """mutation($id: ID!, $number: String!) {
   submitReturnTracking(id: $id, carrier: "USPS", trackingNumber: $number) { userErrors { message } } }"""
 RECEIVE = "mutation($id: ID!) { receiveReturn(id: $id) { userErrors { code message } } }"
@@ -39,7 +40,8 @@ def jpeg() -> bytes:
 
 def returned(stack, order_id: str, *, key: str, shipped: bool = True) -> str:
     """A self-shipped return of the order's first item, on its way (or just approved)."""
-    answer = stack.gql(REQUEST, {"o": order_id, "key": key, "method": "SELF_SHIP"}, role="customer")["requestReturn"]
+    variables = {"o": order_id, "key": key, "method": "SELF_SHIP"}
+    answer = stack.gql(REQUEST, variables, role="customer")["requestReturn"]
     assert answer["userErrors"] == [], answer
     return_id = answer["return"]["id"]
     if shipped:
@@ -56,7 +58,8 @@ def received(stack, order_id: str, *, key: str) -> str:
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
-def test_no_condition_is_preset_and_a_missing_item_with_a_note_and_photo_reaches_the_customer(browser, stack, width):
+def test_no_condition_is_preset_and_a_missing_item_with_a_note_and_photo_reaches_the_customer(
+        browser, stack, width):
     order_id = stack.copy_demo_order("AK-1001", f"WEB-NOTE-{width}")
     return_id = received(stack, order_id, key=f"missing-{width}")
     context, offline = new_context(browser, **(PHONE if width == "phone" else {}))
@@ -197,7 +200,8 @@ def test_a_spaced_tracking_number_is_accepted_and_can_be_corrected(page, stack):
     page.get_by_text("7023456789012346").first.wait_for()
     page.get_by_label("Tracking number", exact=True).fill("7023#4567")  # a character no carrier prints
     page.get_by_role("button", name="Save the corrected number").click()
-    error = page.locator("#" + page.get_by_label("Tracking number", exact=True).get_attribute("id") + "-error")
+    number = page.get_by_label("Tracking number", exact=True)
+    error = page.locator(f"#{number.get_attribute('id')}-error")
     error.get_by_text("The tracking number can hold only letters, digits and dashes").wait_for()
     accessible(page)
 
@@ -253,8 +257,10 @@ def test_a_return_opened_in_a_new_tab_stays_signed_in(page, stack):
 def test_the_agent_sees_the_amount_and_confirms_before_refunding(page, stack):
     order_id = stack.copy_demo_order("AK-1001", "WEB-AGENT-REFUND")
     return_id = received(stack, order_id, key="agent-refund")
-    stack.gql("""mutation($id: ID!) { inspectReturn(id: $id, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}])
-      { userErrors { message } } }""", {"id": return_id}, role="warehouse")
+    stack.gql("""mutation($id: ID!) {
+      inspectReturn(id: $id, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
+        userErrors { message } } }""",
+              {"id": return_id}, role="warehouse")
     sign_in(page, stack, "console")
     page.goto(f"{stack.url}/console/#/return/{return_id}")
     page.get_by_role("button", name="Issue the refund").click()
@@ -263,7 +269,8 @@ def test_the_agent_sees_the_amount_and_confirms_before_refunding(page, stack):
     accessible(page)
     page.get_by_role("button", name="Yes, refund $45.00").click()
     # a copied demo order's payment was never made: the provider refuses, and the page says so
-    page.get_by_text(re.compile("Paid to the original payment method|Failed: nothing was paid yet")).wait_for()
+    outcome = re.compile("Paid to the original payment method|Failed: nothing was paid yet")
+    page.get_by_text(outcome).wait_for()
     assert stack.gql(RETURN, {"id": return_id})["return"]["refund"]["amount"]["amount"] == "45.00"
     # search finds it without its RMA- prefix
     page.goto(f"{stack.url}/console/#/search")
