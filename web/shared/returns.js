@@ -2,7 +2,7 @@
 // `audience` is who reads it: 'customer' (the portal: "we", "you"), 'agent' (the console: what customer
 // service does) or 'warehouse'.
 import {
-  h, badge, money, date, dateTime, facts, notice, timeline, address, clauseList, REASONS, CONDITIONS, DEFECT_OUTCOMES,
+  h, badge, money, date, dateTime, facts, notice, timeline, address, clauseList, statusWord, REASONS, CONDITIONS, DEFECT_OUTCOMES,
 } from './ui.js';
 
 const NEXT_STEP = {
@@ -165,7 +165,8 @@ export function moneyCard(ret, audience = 'customer') {
   if (ENDED.has(ret.status)) {
     return h('section', { class: 'card', 'aria-labelledby': 'money-title' },
       h('h2', { id: 'money-title' }, 'Refund'),
-      h('p', {}, `Nothing is refunded for a ${ret.status.toLowerCase()} return. (It had been quoted at ${money(q.total)}.)`));
+      h('p', {}, `Nothing is refunded for ${/^[aeiou]/i.test(statusWord(ret.status)) ? 'an' : 'a'} ${statusWord(ret.status).toLowerCase()} return. `
+        + `(It had been quoted at ${money(q.total)}.)`));
   }
   const expected = audience === 'customer' && !REFUND_FAILED.has(refund?.status) ? ret.refundExpectedBy : null;
   return h('section', { class: 'card', 'aria-labelledby': 'money-title' },
