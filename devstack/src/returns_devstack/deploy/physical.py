@@ -106,6 +106,12 @@ class Deployment:
             return {"Ref": arn, "LayerVersionArn": arn}
         if kind in COGNITO_TYPES:
             return self._fake_cognito(logical_id, kind, props)
+        if kind == "AWS::Logs::LogGroup":
+            name = self.resolve(props.get("LogGroupName")) or f"{self.stack_name}-{logical_id}"
+            return {"Ref": name, "Arn": f"arn:aws:logs:{r}:{a}:log-group:{name}:*"}
+        if kind == "AWS::Scheduler::ScheduleGroup":
+            name = self.resolve(props.get("Name")) or f"{self.stack_name}-{logical_id}"
+            return {"Ref": name, "Arn": f"arn:aws:scheduler:{r}:{a}:schedule-group/{name}"}
         if kind == "AWS::CloudFront::Distribution":
             distribution_id = f"E{logical_id.upper()[:13]}"
             return {"Ref": distribution_id, "Id": distribution_id,
