@@ -22,6 +22,7 @@ FUNCTIONS = (
     "ScreeningFunction",
     "LabelFunction",
     "RefundFunction",
+    "MailFunction",
 )
 DOMAIN_FUNCTIONS = FUNCTIONS[1:]
 COMMON_ENV = ("TABLE_NAME", "EVENT_BUS_NAME", "LABELS_BUCKET", "OPS_TOPIC_ARN", "SENDER_EMAIL")
@@ -30,6 +31,7 @@ GATEWAY_ENV = (
     "SCREENING_FUNCTION_NAME",
     "LABEL_FUNCTION_NAME",
     "REFUND_FUNCTION_NAME",
+    "MAIL_FUNCTION_NAME",
     "AUTH_MODE",
     "CUSTOMER_USER_POOL_ID",
     "STAFF_USER_POOL_ID",

@@ -22,6 +22,7 @@ FUNCTION_EXTRAS: dict[str, str | None] = {
     "screening": "screening",
     "label": "labels",
     "refund": "refunds",
+    "mail": "inbound",
 }
 CONSTRAINTS_HEADER = (
     "# Pins for `sam build` (the Lambda layer, the gateway and the functions' own packages), exported from\n"

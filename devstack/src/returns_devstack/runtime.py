@@ -40,6 +40,7 @@ FUNCTION_IDS = {
     "screening": "ScreeningFunction",
     "label": "LabelFunction",
     "refund": "RefundFunction",
+    "mail": "MailFunction",
 }
 
 

@@ -145,9 +145,10 @@ def http_routes(cfn: Mapping[str, Any]) -> list[HttpRoute]:
 
 
 def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
-    """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules)."""
+    """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules, and a
+    function's asynchronous invocations: TargetArn)."""
     found = {
-        target_logical_id(value.get("Arn"))
+        target_logical_id(value.get("Arn") or value.get("TargetArn"))
         for node in _objects(cfn["Resources"])
         for key, value in node.items()
         if key == "DeadLetterConfig" and isinstance(value, dict)
