@@ -131,7 +131,7 @@ def test_the_bytes_shipped_to_the_browser_stay_small():
     """The README reports these figures; this keeps them honest (raw bytes, before compression)."""
     shipped = sum(p.stat().st_size for p in web_root().rglob("*")
                   if p.is_file() and "graphiql" not in p.parts and p.suffix in {".html", ".js", ".css"})
-    assert shipped < 90_000, shipped
+    assert shipped < 120_000, shipped
 
 
 def test_publishing_puts_the_pages_and_their_config_in_the_bucket():
