@@ -27,12 +27,15 @@ from returns_shared import correlation
 from returns_shared.bootstrap import check_configuration, function_dependencies
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Command, run_command
+from returns_shared.service.insight_ports import OrderChanged, ReturnChanged
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 EventHandler = Callable[[dict[str, Any], Dependencies], Any]
 JobHandler = Callable[[Dependencies], dict[str, int]]
+TaskHandler = Callable[[dict[str, Any], Dependencies], dict[str, int]]  # a job invoked with its input
+StreamHandler = Callable[[list[ReturnChanged | OrderChanged], Dependencies], dict[str, int]]  # the table's stream
 # (raw body, headers) → (HTTP status, JSON body)
 HttpHandler = Callable[[bytes, Mapping[str, str], Dependencies], tuple[int, dict[str, Any]]]
 
@@ -65,7 +68,10 @@ class FunctionRoutes:
     events: dict[str, EventHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     http: dict[str, HttpHandler] = field(default_factory=dict)  # "POST /webhooks/stripe" → handler
+    tasks: dict[str, TaskHandler] = field(default_factory=dict)  # jobs an operator invokes with input
+    stream: StreamHandler | None = None  # the table's DynamoDB stream (a whole batch, retried whole)
     needs: tuple[str, ...] = ()  # secrets this function needs (Settings.check_production)
+    mails_customers: bool = True  # production then needs the portal's URL for the emails' links
     logger: Logger = field(default_factory=Logger)
     metrics: Metrics = field(default_factory=Metrics)
 
@@ -75,7 +81,7 @@ class FunctionRoutes:
         Called when app.py is imported (Lambda's init phase): a misconfigured function (a missing
         variable, or in production a sandbox adapter or a secret it `needs` not configured) fails
         there, with one error naming every problem, before it takes any event."""
-        check_configuration(self.needs)
+        check_configuration(self.needs, mails_customers=self.mails_customers)
 
         @self.logger.inject_lambda_context(clear_state=True)
         @self.metrics.log_metrics
@@ -90,12 +96,24 @@ class FunctionRoutes:
             self.logger.append_keys(command=event["command"])
             with self._correlated(event.get(correlation.FIELD) or getattr(context, "aws_request_id", None)):
                 return self._command(event, deps)
+        if "Records" in event and self.stream and _from_dynamodb(event["Records"]):
+            with self._correlated(getattr(context, "aws_request_id", None)):
+                from returns_shared.adapters.dynamodb.stream import changes
+
+                counts = self.stream(changes(event["Records"]), deps)
+                self.logger.info("stream batch handled", extra={"counts": counts})
+            return counts
         if "Records" in event:
             return self._records(event, context, deps)
         if "routeKey" in event and "requestContext" in event:  # API Gateway HTTP API (payload v2)
             with self._correlated(event["requestContext"].get("requestId")):
                 return self._http(event, deps)
         job = event.get("job") or (event.get("detail") or {}).get("job")
+        if job in self.tasks:
+            with self._correlated(getattr(context, "aws_request_id", None)):
+                counts = self.tasks[job](event, deps)
+                self.logger.info("task done", extra={"job": job, "counts": counts})
+            return {"job": job, "counts": counts}
         if job in self.jobs:
             with self._correlated(getattr(context, "aws_request_id", None)):
                 counts = self.jobs[job](deps)
@@ -158,6 +176,10 @@ class FunctionRoutes:
 
         return dict(process_partial_response(event=event, record_handler=one,
                                              processor=BatchProcessor(EventType.SQS), context=context))
+
+
+def _from_dynamodb(records: list[dict[str, Any]]) -> bool:
+    return bool(records) and all(record.get("eventSource") == "aws:dynamodb" for record in records)
 
 
 def _http_answer(status: int, body: dict[str, Any]) -> dict[str, Any]:

@@ -14,24 +14,30 @@ from returns_shared.service.commands import (
     ApproveReturn,
     ById,
     DeclineReturn,
+    ExportReturns,
     InspectReturn,
     ReceiveReturn,
     RecordOrder,
     RequestReturn,
+    ReturnInsights,
     SubmitTracking,
 )
 from returns_shared.service.dispatch import Command, handler
 from returns_shared.service.roles import Role
 
 REQUEST, SCREENING, LABEL, REFUND = "request", "screening", "label", "refund"  # functions owning commands
+INSIGHTS = "insights"
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION
+MERCHANT = Role.MERCHANT
 
 OWNER_OR_AGENT = frozenset({CUSTOMER, AGENT})  # customers on their own orders; agents on their behalf
 AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE}), frozenset({INTEGRATION})
+INSIGHT_READERS = frozenset({MERCHANT, AGENT})  # the merchant's figures: never customers, warehouse or feed
 
 _ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.requests"
 _SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
 _LABELS = "returns_shared.service.labels"
+_INSIGHTS = "returns_shared.service.insights"
 
 RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"),
                        wrapped=True)
@@ -51,11 +57,17 @@ INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF
                          handler(f"{_REFUNDS}:inspect_return"))
 ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:issue_refund"))
 RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:retry_refund"))
+# Reads, but of Athena: sent to the insights function, which alone holds Athena's rights.
+RETURN_INSIGHTS = Command("returnInsights", INSIGHTS, ReturnInsights, INSIGHT_READERS,
+                          handler(f"{_INSIGHTS}:return_insights"))
+EXPORT_RETURNS = Command("exportReturns", INSIGHTS, ExportReturns, INSIGHT_READERS,
+                         handler(f"{_INSIGHTS}:export_returns"))
 
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command
     for command in (RECORD_ORDER, REQUEST_RETURN, CANCEL_RETURN, SUBMIT_TRACKING, APPROVE_RETURN,
-                    DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND)
+                    DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND,
+                    RETURN_INSIGHTS, EXPORT_RETURNS)
 }
 
 

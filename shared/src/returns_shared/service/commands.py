@@ -18,6 +18,7 @@ from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.money import MoneyError, parse_amount
 from returns_shared.domain.text import key_problem, text_problem
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
+from returns_shared.insights.queries import Dimension, ExportKind
 from returns_shared.service import limits
 
 
@@ -154,6 +155,22 @@ class InspectionLineIn(CommandModel):
 
 class InspectReturn(ById):
     lines: Annotated[list[InspectionLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
+
+
+class InsightWindow(CommandModel):
+    """[from, to): the return requests created in it (exports of refunds: the refunds issued in it)."""
+
+    from_: AwareDateTime = Field(alias="from")
+    to: AwareDateTime
+
+
+class ReturnInsights(InsightWindow):
+    group_by: Dimension
+    then_by: Dimension | None = None
+
+
+class ExportReturns(InsightWindow):
+    kind: ExportKind
 
 
 M = TypeVar("M", bound=CommandModel)

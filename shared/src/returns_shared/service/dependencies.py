@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.policy.document import PolicyDocument
+from returns_shared.service.insight_ports import FactSink, InsightsEngine
 from returns_shared.service.ports import (
     Carrier,
     CarrierEvents,
@@ -53,6 +54,8 @@ class Dependencies:
     clock: Callable[[], datetime] = utc_now
     new_return_id: Callable[[], str] = new_rma_id
     portal: PortalAddress | None = None  # None: not configured (emails go without the return page link)
+    insights: InsightsEngine | None = None  # the insights function's (INSIGHTS_ENGINE)
+    facts: FactSink | None = None  # the insights function's (FACT_SINK)
 
     def save_return(self, ret: Return) -> None:
         """One version-conditioned write of a return (ConflictError if someone changed it first)."""
