@@ -3,12 +3,14 @@ frontend would use them, so the examples can never rot."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from returns_api.graphiql import DEFAULT_DOCUMENT
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import demo_token
+from tests.stack.support import iso
 from returns_shared.service.dependencies import utc_now
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
@@ -72,6 +74,11 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     run(gql, "inspectReturn", "warehouse", id=self_ship["id"], lines=checks)
     refunded = run(gql, "issueRefund", "agent", id=self_ship["id"])["return"]
     assert refunded["status"] == "REFUNDED"
+    stack.flush_facts()  # the table's stream into facts (make dev: every second)
+    period = {"from": iso(utc_now() - timedelta(days=1)), "to": iso(utc_now() + timedelta(minutes=1))}
+    why = run(gql, "returnInsights", "merchant", **period, thenBy="REASON")
+    assert ("CRD-2210-L", "STYLE") in {(row["key"], row["subKey"]) for row in why["rows"]}
+    assert run(gql, "exportReturns", "merchant", **period)["rows"] == 1
 
     # an order whose payment the provider does not know: the refund fails, agents see it and retry
     unpaid = {**orders["AK-1002"], "id": "AK-1998", "paymentReference": "pi_unknown_to_stripe"}

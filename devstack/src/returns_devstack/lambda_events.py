@@ -62,3 +62,12 @@ def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
         "eventSourceARN": queue_arn,
         "awsRegion": queue_arn.split(":")[3],
     }
+
+
+def stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A DynamoDB stream record as Lambda hands it over (boto3 parsed its time; Lambda sends epoch seconds)."""
+    change = dict(record["dynamodb"])
+    created = change.get("ApproximateCreationDateTime")
+    if hasattr(created, "timestamp"):
+        change["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {**record, "dynamodb": change, "eventSourceARN": stream_arn}

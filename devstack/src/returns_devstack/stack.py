@@ -6,6 +6,9 @@ Used by `make dev` (against a moto server on loopback) and by the stack tests (m
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import weakref
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -35,6 +38,9 @@ LOCAL_GATEWAY = {
 }
 # The template deploys real providers (Stripe, EasyPost); locally their stand-ins run instead.
 LOCAL_CARRIER = {"CARRIER": "local"}
+# The template's insights run on Firehose and Athena; locally the facts are Parquet files in a directory
+# of this stack's own (INSIGHTS_FACTS_DIR), written and queried by DuckDB in-process.
+LOCAL_INSIGHTS = {"INSIGHTS_ENGINE": "duckdb", "FACT_SINK": "files"}
 # Provider secrets the template leaves to the operator ("set-me"), given local values: the local
 # stack signs simulated webhook calls with them, as the providers would.
 LOCAL_SECRETS = {
@@ -52,6 +58,20 @@ class EmbeddedStack:
     command_bus: InProcessCommandBus
     deps: Dependencies
     payments: LocalStripe | None = None  # the payment server the refund function pays through
+    facts_dir: str = ""  # the insights' fact files (Parquet) of this stack
+
+    def flush_facts(self) -> int:
+        """Hand the table's new stream records to the insights function now (make dev: every second)."""
+        return self.runtime.poll_streams()
+
+    def rebuild_facts(self, since: str) -> dict[str, Any]:
+        """The backfill a deployment runs after a schema change: empty fact files, then every month
+        from `since` rebuilt from the table (the task the insights function runs in AWS)."""
+        from returns_shared.adapters.insights_local import ParquetFactFiles
+
+        ParquetFactFiles(self.facts_dir).clear()
+        answer: dict[str, Any] = self.runtime.invoke("InsightsFunction", {"job": "backfill-facts", "since": since})
+        return answer
 
     def secret(self, env_name: str) -> str:
         """The local value of a provider secret (e.g. to sign a simulated webhook call)."""
@@ -122,6 +142,8 @@ def start_embedded_stack(
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)
     os.environ.update(LOCAL_CARRIER)
+    facts_dir = tempfile.mkdtemp(prefix="returns-facts-")
+    os.environ.update({**LOCAL_INSIGHTS, "INSIGHTS_FACTS_DIR": facts_dir})
     if function_log_level:  # the template's level (DEBUG outside prod) would drown a developer's console
         os.environ["POWERTOOLS_LOG_LEVEL"] = function_log_level
     os.environ.update({"PAYMENTS": "localstripe", "STRIPE_API_BASE": payments.url} if payments else
@@ -141,6 +163,8 @@ def start_embedded_stack(
     )  # moto SES refuses unverified senders
     bootstrap.reset_dependencies()  # clients must be made against this moto
     runtime = LocalLambdaRuntime(stack)
-    return EmbeddedStack(stack=stack, runtime=runtime,
-                         command_bus=InProcessCommandBus(runtime, deliver_events=deliver_events),
-                         deps=bootstrap.function_dependencies(), payments=payments)
+    embedded = EmbeddedStack(stack=stack, runtime=runtime,
+                             command_bus=InProcessCommandBus(runtime, deliver_events=deliver_events),
+                             deps=bootstrap.function_dependencies(), payments=payments, facts_dir=facts_dir)
+    weakref.finalize(embedded, shutil.rmtree, facts_dir, ignore_errors=True)  # the stack's facts go with it
+    return embedded

@@ -24,6 +24,7 @@ class Answer:
     return_id: str | None
     order_id: str | None
     user_errors: list[UserError]
+    data: Mapping[str, Any]  # the whole answer: what a command answers beyond ids (e.g. insight rows)
 
 
 class MalformedAnswer(Exception):
@@ -59,4 +60,5 @@ def parse_answer(raw: object) -> Answer:
         return_id=str(return_id) if return_id is not None else None,
         order_id=str(order_id) if order_id is not None else None,
         user_errors=user_errors_from_answer(errors),
+        data=raw,
     )

@@ -11,6 +11,7 @@ from returns_api import validation
 from returns_api.context import Info
 from returns_api.cost import RETURNS_PAGE_DEFAULT
 from returns_api.errors import BadUserInput
+from returns_api.insights import InsightQueries
 from returns_api.pages import PagedRead, page_start, read_page
 from returns_api.permissions import (
     AGENT,
@@ -45,7 +46,7 @@ REVERSE = ("Oldest first instead. With `status: UNDER_REVIEW`: the review queue,
 
 
 @strawberry.type
-class Query(LookupQueries):
+class Query(LookupQueries, InsightQueries):
     @typed_field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )

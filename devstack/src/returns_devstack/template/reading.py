@@ -94,6 +94,22 @@ def sqs_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int, Mappi
     return result
 
 
+def stream_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int]]:
+    """(table logical id, function logical id, batch size) per DynamoDB stream mapping."""
+    resources = cfn["Resources"]
+    result = []
+    for resource in resources.values():
+        if resource["Type"] != "AWS::Lambda::EventSourceMapping":
+            continue
+        props = resource["Properties"]
+        source, function = props.get("EventSourceArn"), target_logical_id(props.get("FunctionName"))
+        attribute = source.get("Fn::GetAtt") if isinstance(source, dict) else None
+        table = target_logical_id(source)
+        if attribute and table in resources and resources[table]["Type"] == "AWS::DynamoDB::Table" and function:
+            result.append((table, function, int(props.get("BatchSize", 100))))
+    return result
+
+
 def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(schedule logical id, function logical id, schedule expression, input) per scheduled Lambda
     target: EventBridge Scheduler schedules (SAM ScheduleV2) and scheduled rules (SAM Schedule)."""
