@@ -2,8 +2,8 @@
 figures and the accounting exports (Athena: this function alone holds its rights), and the facts
 backfill an operator runs after a new deployment or a change of the fact schema:
 
-    aws lambda invoke --function-name <InsightsFunctionName> \
-        --payload '{"job": "backfill-facts", "since": "2026-01"}' --cli-binary-format raw-in-base64-out out.json
+    aws lambda invoke --function-name <InsightsFunctionName> --cli-binary-format raw-in-base64-out \
+        --payload '{"job": "backfill-facts", "since": "2026-01"}' out.json
 """
 
 from returns_shared.lambda_entry import FunctionRoutes

@@ -12,9 +12,7 @@ import pytest
 from returns_devstack import template as tpl
 
 from .conftest import REPO, TEMPLATE
-from .test_infra_template import FUNCTIONS, actions, statements
-
-DOMAIN_FUNCTIONS = FUNCTIONS[1:]
+from .test_infra_template import DOMAIN_FUNCTIONS, FUNCTIONS, WORKERS, actions, statements
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +31,7 @@ def ref_of(node: Any) -> str | None:
 def test_every_function_has_reserved_concurrency_above_its_queue_pollers(cfn: dict[str, Any]) -> None:
     props = {name: cfn["Resources"][name]["Properties"] for name in FUNCTIONS}
     assert props["GraphQLFunction"]["ReservedConcurrentExecutions"] == {"Ref": "GatewayReservedConcurrency"}
-    for name in DOMAIN_FUNCTIONS:
+    for name in WORKERS:
         assert props[name]["ReservedConcurrentExecutions"] == {"Ref": "FunctionReservedConcurrency"}, name
     floor = int(cfn["Parameters"]["FunctionReservedConcurrency"]["MinValue"])
     for _queue, function, _batch, mapping in tpl.sqs_event_sources(cfn):

@@ -10,8 +10,8 @@ from typing import Any
 from returns_api.graphiql import DEFAULT_DOCUMENT
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import demo_token
-from tests.stack.support import iso
 from returns_shared.service.dependencies import utc_now
+from tests.stack.support import iso
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
 used: set[str] = set()

@@ -6,6 +6,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from returns_shared import correlation
@@ -65,9 +66,10 @@ def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
 
 
 def stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
-    """A DynamoDB stream record as Lambda hands it over (boto3 parsed its time; Lambda sends epoch seconds)."""
+    """A DynamoDB stream record as Lambda hands it over (boto3 parsed its time; Lambda sends epoch
+    seconds)."""
     change = dict(record["dynamodb"])
     created = change.get("ApproximateCreationDateTime")
-    if hasattr(created, "timestamp"):
+    if isinstance(created, datetime):
         change["ApproximateCreationDateTime"] = int(created.timestamp())
     return {**record, "dynamodb": change, "eventSourceARN": stream_arn}

@@ -207,7 +207,8 @@ class LocalLambdaRuntime:
     def _stream_start(self, table_id: str) -> str:
         arn = self._stream_arn(table_id)
         shard = self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-        iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard, ShardIteratorType="TRIM_HORIZON")
+        iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                                    ShardIteratorType="TRIM_HORIZON")
         return str(iterator["ShardIterator"])
 
     # -- schedules --------------------------------------------------------------------------

@@ -70,7 +70,8 @@ class EmbeddedStack:
         from returns_shared.adapters.insights_local import ParquetFactFiles
 
         ParquetFactFiles(self.facts_dir).clear()
-        answer: dict[str, Any] = self.runtime.invoke("InsightsFunction", {"job": "backfill-facts", "since": since})
+        task = {"job": "backfill-facts", "since": since}
+        answer: dict[str, Any] = self.runtime.invoke("InsightsFunction", task)
         return answer
 
     def secret(self, env_name: str) -> str:

@@ -36,8 +36,8 @@ from graphql import (
     value_from_ast_untyped,
 )
 
-from returns_shared.service.limits import MAX_LINES  # lines per order and per return (the input limit)
 from returns_shared.insights.queries import ROW_LIMIT as INSIGHT_ROWS  # rows of one insights answer
+from returns_shared.service.limits import MAX_LINES  # lines per order and per return (the input limit)
 
 MAX_PAGE = 100  # `first` of any paginated list, enforced by its resolver
 RETURNS_PAGE_DEFAULT = 20

@@ -143,8 +143,9 @@ def insights_engine(settings: FunctionSettings) -> InsightsEngine | None:
     """Athena in production; locally DuckDB over the fact files (a development dependency, imported
     only here, only then)."""
     if settings.insights_engine == "athena":
-        return AthenaInsights(workgroup=settings.athena_workgroup or "", database=settings.facts_database or "",
-                              region_name=settings.region, url_seconds=settings.export_url_seconds)
+        return AthenaInsights(workgroup=settings.athena_workgroup or "",
+                              database=settings.facts_database or "", region_name=settings.region,
+                              url_seconds=settings.export_url_seconds)
     if settings.insights_engine == "duckdb":
         from returns_shared.adapters.insights_local import DuckDbInsights
 

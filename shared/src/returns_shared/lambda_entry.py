@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 EventHandler = Callable[[dict[str, Any], Dependencies], Any]
 JobHandler = Callable[[Dependencies], dict[str, int]]
 TaskHandler = Callable[[dict[str, Any], Dependencies], dict[str, int]]  # a job invoked with its input
-StreamHandler = Callable[[list[ReturnChanged | OrderChanged], Dependencies], dict[str, int]]  # the table's stream
+# the table's stream: a batch of stored versions, retried whole
+StreamHandler = Callable[[list[ReturnChanged | OrderChanged], Dependencies], dict[str, int]]
 # (raw body, headers) → (HTTP status, JSON body)
 HttpHandler = Callable[[bytes, Mapping[str, str], Dependencies], tuple[int, dict[str, Any]]]
 

@@ -184,11 +184,13 @@ class FunctionSettings(StorageSettings):
             return
         problems: list[str] = []
         if self.insights_engine == LOCAL_INSIGHTS["engine"] or self.fact_sink == LOCAL_INSIGHTS["sink"]:
-            problems.append("INSIGHTS_ENGINE=duckdb / FACT_SINK=files are local: production needs athena and firehose")
+            problems.append("INSIGHTS_ENGINE=duckdb / FACT_SINK=files are local: production needs athena "
+                            "and firehose")
         if "insights" in needs:
             problems += [f"{name} is not set" for name, value in (
                 ("ATHENA_WORKGROUP", self.athena_workgroup), ("FACTS_DATABASE", self.facts_database),
-                ("FACTS_STREAM_NAME", self.facts_stream_name), ("INSIGHTS_RESULTS_BUCKET", self.insights_results_bucket),
+                ("FACTS_STREAM_NAME", self.facts_stream_name),
+                ("INSIGHTS_RESULTS_BUCKET", self.insights_results_bucket),
             ) if not value]
         if self.payments in SANDBOX_PAYMENTS:
             problems.append(f"PAYMENTS={self.payments} is a sandbox: production refunds need PAYMENTS=stripe")
@@ -205,7 +207,8 @@ class FunctionSettings(StorageSettings):
         }
         problems += [f"{name} is not set" for need in needs if need in required
                      for name, value in [required[need]] if not value]
-        if mails_customers and not self.portal_url_parameter:  # every function mails customers, who need their return's page
+        # a function that mails customers needs their return's page
+        if mails_customers and not self.portal_url_parameter:
             problems.append("PORTAL_URL_PARAMETER is not set")
         if problems:
             raise ConfigurationError(f"refusing to start with STAGE={self.stage}: " + "; ".join(problems))

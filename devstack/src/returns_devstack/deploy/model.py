@@ -51,7 +51,8 @@ NAMED_ONLY_TYPES = frozenset(
     # names its domain; the insights' Firehose, Glue catalogue and Athena workgroup: locally the facts are
     # Parquet files queried by DuckDB, but the insights function's environment names them
     {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::CloudFront::Distribution",
-     "AWS::KinesisFirehose::DeliveryStream", "AWS::Glue::Database", "AWS::Glue::Table", "AWS::Athena::WorkGroup"}
+     "AWS::KinesisFirehose::DeliveryStream", "AWS::Glue::Database", "AWS::Glue::Table",
+     "AWS::Athena::WorkGroup"}
 )
 
 

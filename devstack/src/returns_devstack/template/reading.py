@@ -103,9 +103,8 @@ def stream_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int]]:
             continue
         props = resource["Properties"]
         source, function = props.get("EventSourceArn"), target_logical_id(props.get("FunctionName"))
-        attribute = source.get("Fn::GetAtt") if isinstance(source, dict) else None
-        table = target_logical_id(source)
-        if attribute and table in resources and resources[table]["Type"] == "AWS::DynamoDB::Table" and function:
+        table = target_logical_id(source) if isinstance(source, dict) and "Fn::GetAtt" in source else None
+        if table and function and resources.get(table, {}).get("Type") == "AWS::DynamoDB::Table":
             result.append((table, function, int(props.get("BatchSize", 100))))
     return result
 
@@ -161,12 +160,19 @@ def http_routes(cfn: Mapping[str, Any]) -> list[HttpRoute]:
 
 
 def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
-    """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules)."""
+    """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules) or as
+    a stream mapping's failure destination (DestinationConfig.OnFailure)."""
+
+    def named(key: str, value: dict[str, Any]) -> Any:
+        if key == "DeadLetterConfig":
+            return value.get("Arn")
+        return (value.get("OnFailure") or {}).get("Destination")
+
     found = {
-        target_logical_id(value.get("Arn"))
+        target_logical_id(named(key, value))
         for node in _objects(cfn["Resources"])
         for key, value in node.items()
-        if key == "DeadLetterConfig" and isinstance(value, dict)
+        if key in ("DeadLetterConfig", "DestinationConfig") and isinstance(value, dict)
     }
     return {lid for lid in found if lid}
 

@@ -28,16 +28,31 @@ def literal(value: str) -> str:
 def presigned_csv_url(s3: Any, bucket: str, key: str, filename: str, seconds: int) -> str:
     """A GET link that downloads the CSV under `filename` (both engines' exports end here)."""
     url: str = s3.generate_presigned_url(
-        "get_object", ExpiresIn=seconds,
-        Params={"Bucket": bucket, "Key": key, "ResponseContentType": "text/csv; charset=utf-8",
-                "ResponseContentDisposition": f'attachment; filename="{filename}"'})
+        "get_object",
+        ExpiresIn=seconds,
+        Params={
+            "Bucket": bucket,
+            "Key": key,
+            "ResponseContentType": "text/csv; charset=utf-8",
+            "ResponseContentDisposition": f'attachment; filename="{filename}"',
+        },
+    )
     return url
 
 
 class AthenaInsights:
-    def __init__(self, *, workgroup: str, database: str, athena: Any = None, s3: Any = None,
-                 region_name: str | None = None, timeout_seconds: float = 20.0, url_seconds: int = 300,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        *,
+        workgroup: str,
+        database: str,
+        athena: Any = None,
+        s3: Any = None,
+        region_name: str | None = None,
+        timeout_seconds: float = 20.0,
+        url_seconds: int = 300,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.workgroup = workgroup
         self.database = database
         self.timeout_seconds = timeout_seconds  # under the function's own timeout: the caller gets an answer
@@ -48,9 +63,11 @@ class AthenaInsights:
 
     def _run(self, query: Query) -> dict[str, Any]:
         started = self._athena.start_query_execution(
-            QueryString=query.sql, WorkGroup=self.workgroup,
+            QueryString=query.sql,
+            WorkGroup=self.workgroup,
             QueryExecutionContext={"Database": self.database},
-            **({"ExecutionParameters": [literal(p) for p in query.params]} if query.params else {}))
+            **({"ExecutionParameters": [literal(p) for p in query.params]} if query.params else {}),
+        )
         execution_id = started["QueryExecutionId"]
         deadline, pause = time.monotonic() + self.timeout_seconds, 0.2
         while True:
@@ -73,7 +90,8 @@ class AthenaInsights:
     def rows(self, query: Query) -> list[dict[str, str | None]]:
         execution = self._run(query)
         pages = self._athena.get_paginator("get_query_results").paginate(
-            QueryExecutionId=execution["QueryExecutionId"])
+            QueryExecutionId=execution["QueryExecutionId"]
+        )
         names: list[str] = []
         found: list[dict[str, str | None]] = []
         for page in pages:
@@ -81,8 +99,10 @@ class AthenaInsights:
             if not names:  # the first page: its column names, then a SELECT's header row
                 names = [c["Name"] for c in page["ResultSet"]["ResultSetMetadata"]["ColumnInfo"]]
                 rows = rows[1:]
-            found += [dict(zip(names, [cell.get("VarCharValue") for cell in row["Data"]], strict=True))
-                      for row in rows]
+            found += [
+                dict(zip(names, [cell.get("VarCharValue") for cell in row["Data"]], strict=True))
+                for row in rows
+            ]
         return found
 
     def export(self, query: Query, *, filename: str, columns: Sequence[str]) -> ExportFile:
@@ -91,5 +111,8 @@ class AthenaInsights:
         bucket, _, key = location.removeprefix("s3://").partition("/")
         statistics = self._athena.get_query_runtime_statistics(QueryExecutionId=execution["QueryExecutionId"])
         rows = int(statistics["QueryRuntimeStatistics"].get("Rows", {}).get("OutputRows", 0))
-        return ExportFile(url=presigned_csv_url(self._s3(), bucket, key, filename, self.url_seconds), rows=rows,
-                          expires_at=datetime.now(UTC) + timedelta(seconds=self.url_seconds))
+        return ExportFile(
+            url=presigned_csv_url(self._s3(), bucket, key, filename, self.url_seconds),
+            rows=rows,
+            expires_at=datetime.now(UTC) + timedelta(seconds=self.url_seconds),
+        )

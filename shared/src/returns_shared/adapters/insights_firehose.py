@@ -57,9 +57,13 @@ class FirehoseFacts:
         pending = records
         for _ in range(ATTEMPTS):
             answer = self._client.put_record_batch(
-                DeliveryStreamName=self.stream_name, Records=[{"Data": record} for record in pending])
+                DeliveryStreamName=self.stream_name, Records=[{"Data": record} for record in pending]
+            )
             if not answer.get("FailedPutCount"):
                 return len(records)
-            pending = [record for record, result in zip(pending, answer["RequestResponses"], strict=True)
-                       if result.get("ErrorCode")]
+            pending = [
+                record
+                for record, result in zip(pending, answer["RequestResponses"], strict=True)
+                if result.get("ErrorCode")
+            ]
         raise RuntimeError(f"Firehose refused {len(pending)} fact records after {ATTEMPTS} attempts")

@@ -26,12 +26,15 @@ if TYPE_CHECKING:
     import duckdb
 
 COMPACT_AFTER = 24  # files in one partition before they are merged into one (Firehose leaves many small ones)
-_LOCKS: dict[Path, threading.RLock] = {}  # per facts directory: writers, compaction and readers of one process
+_LOCKS: dict[
+    Path, threading.RLock
+] = {}  # per facts directory: writers, compaction and readers of one process
 
 
 def duckdb_type(glue_type: str) -> str:
     return {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT", "boolean": "BOOLEAN"}.get(
-        glue_type, glue_type.upper())
+        glue_type, glue_type.upper()
+    )
 
 
 def _lock(directory: Path) -> threading.RLock:
@@ -46,7 +49,9 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 def _create_table(connection: duckdb.DuckDBPyConnection, name: str, *, with_partitions: bool) -> None:
     columns = [*COLUMNS, *PARTITION_KEYS] if with_partitions else COLUMNS
-    connection.execute(f"CREATE TABLE {name} ({', '.join(f'{c.name} {duckdb_type(c.type)}' for c in columns)})")
+    connection.execute(
+        f"CREATE TABLE {name} ({', '.join(f'{c.name} {duckdb_type(c.type)}' for c in columns)})"
+    )
 
 
 class ParquetFactFiles:
@@ -69,8 +74,10 @@ class ParquetFactFiles:
         names = [c.name for c in COLUMNS]
         with _connect() as connection:
             _create_table(connection, "batch", with_partitions=False)
-            connection.executemany(f"INSERT INTO batch VALUES ({', '.join('?' * len(names))})",
-                                   [[row.get(name) for name in names] for row in rows])
+            connection.executemany(
+                f"INSERT INTO batch VALUES ({', '.join('?' * len(names))})",
+                [[row.get(name) for name in names] for row in rows],
+            )
             self._copy(connection, "batch", folder)
         if len(list(folder.glob("*.parquet"))) > COMPACT_AFTER:
             self.compact(folder)
@@ -80,7 +87,9 @@ class ParquetFactFiles:
         with _lock(self.directory), _connect() as connection:
             files = sorted(folder.glob("*.parquet"))
             listed = ", ".join(f"'{file}'" for file in files)
-            connection.execute(f"CREATE TABLE merged AS SELECT * FROM read_parquet([{listed}], union_by_name = true)")
+            connection.execute(
+                f"CREATE TABLE merged AS SELECT * FROM read_parquet([{listed}], union_by_name = true)"
+            )
             self._copy(connection, "merged", folder)
             for file in files:
                 file.unlink()
@@ -102,8 +111,15 @@ class DuckDbInsights:
     """InsightsEngine over the local fact files; exports are put in the results bucket (moto locally)
     and linked by a presigned URL, as production's Athena results are."""
 
-    def __init__(self, directory: str | Path, *, results_bucket: str, url_seconds: int = 300,
-                 s3: Any = None, region_name: str | None = None) -> None:
+    def __init__(
+        self,
+        directory: str | Path,
+        *,
+        results_bucket: str,
+        url_seconds: int = 300,
+        s3: Any = None,
+        region_name: str | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.results_bucket = results_bucket
         self.url_seconds = url_seconds
@@ -116,7 +132,8 @@ class DuckDbInsights:
                 pattern = self.directory / "kind=*" / "month=*" / "*.parquet"
                 connection.execute(
                     f"CREATE VIEW facts AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "
-                    "hive_types = {'kind': VARCHAR, 'month': VARCHAR}, union_by_name = true)")
+                    "hive_types = {'kind': VARCHAR, 'month': VARCHAR}, union_by_name = true)"
+                )
             else:
                 _create_table(connection, "facts", with_partitions=True)
             yield connection
@@ -133,13 +150,22 @@ class DuckDbInsights:
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             with self._facts() as connection:
-                connection.execute(f"COPY ({query.sql}) TO '{target}' (HEADER, DELIMITER ',', QUOTE '\"', "
-                                   "ESCAPE '\"', FORCE_QUOTE *)", query.params)
+                connection.execute(
+                    f"COPY ({query.sql}) TO '{target}' (HEADER, DELIMITER ',', QUOTE '\"', "
+                    "ESCAPE '\"', FORCE_QUOTE *)",
+                    query.params,
+                )
                 count = connection.execute(f"SELECT count(*) FROM ({query.sql})", query.params).fetchone()
-            self._s3.put_object(Bucket=self.results_bucket, Key=key, Body=target.read_bytes(),
-                                ContentType="text/csv; charset=utf-8")
+            self._s3.put_object(
+                Bucket=self.results_bucket,
+                Key=key,
+                Body=target.read_bytes(),
+                ContentType="text/csv; charset=utf-8",
+            )
         finally:
             target.unlink(missing_ok=True)
-        return ExportFile(url=presigned_csv_url(self._s3(), self.results_bucket, key, filename, self.url_seconds),
-                          rows=int(count[0]) if count else 0,
-                          expires_at=datetime.now(UTC) + timedelta(seconds=self.url_seconds))
+        return ExportFile(
+            url=presigned_csv_url(self._s3(), self.results_bucket, key, filename, self.url_seconds),
+            rows=int(count[0]) if count else 0,
+            expires_at=datetime.now(UTC) + timedelta(seconds=self.url_seconds),
+        )

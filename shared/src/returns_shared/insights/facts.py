@@ -50,16 +50,25 @@ class Column:
 
 PARTITION_KEYS = (
     Column("kind", "string", "all", "which fact: return, line, clause, refund, delivery"),
-    Column("month", "string", "all", "yyyy-MM (UTC) of the return's creation; refund: of the refund's issue; "
-                                     "delivery: of the line's delivery"),
+    Column(
+        "month",
+        "string",
+        "all",
+        "yyyy-MM (UTC) of the return's creation; refund: of the refund's issue; "
+        "delivery: of the line's delivery",
+    ),
 )
 COLUMNS = (
     Column("schema_version", "int", "all", "FACT_SCHEMA_VERSION of the code that wrote the row"),
     Column("return_id", "string", "return line clause refund", "the RMA"),
     Column("order_id", "string", "all", "the order"),
     Column("line_id", "string", "line delivery", "the order line"),
-    Column("version", "bigint", "all", "version of the stored return (order, for delivery) the row was made from; "
-                                       "queries read the newest"),
+    Column(
+        "version",
+        "bigint",
+        "all",
+        "version of the stored return (order, for delivery) the row was made from; queries read the newest",
+    ),
     Column("fact_at", "string", "all", "instant of the newest change the row reflects (freshness, asOf)"),
     Column("created_at", "string", "return line clause refund", "the return request's creation"),
     Column("customer_email", "string", "return refund", "the customer (the order's email, as keyed)"),
@@ -68,16 +77,36 @@ COLUMNS = (
     Column("status", "string", "return", "the return's status"),
     Column("currency", "string", "all but clause", "ISO 4217 currency of the order"),
     Column("units", "int", "return", "units requested"),
-    Column("item_value", "decimal(18,2)", "return line",
-           "Σ round_half_even((unit price + unit tax) × quantity) of the requested units (the quote's lines)"),
-    Column("rejected_value", "decimal(18,2)", "return line", "item value of lines rejected at inspection (COND-NEW)"),
-    Column("refunded", "decimal(18,2)", "return line refund",
-           "paid back (a refund that succeeded); line: the accepted line's amount in a paid settlement; "
-           "refund: the refund's amount whatever its status"),
+    Column(
+        "item_value",
+        "decimal(18,2)",
+        "return line",
+        "Σ round_half_even((unit price + unit tax) × quantity) of the requested units (the quote's lines)",
+    ),
+    Column(
+        "rejected_value",
+        "decimal(18,2)",
+        "return line",
+        "item value of lines rejected at inspection (COND-NEW)",
+    ),
+    Column(
+        "refunded",
+        "decimal(18,2)",
+        "return line refund",
+        "paid back (a refund that succeeded); line: the accepted line's amount in a paid settlement; "
+        "refund: the refund's amount whatever its status",
+    ),
     Column("label_fee", "decimal(18,2)", "return refund", "label fee deducted in the settlement"),
-    Column("shipping_credit", "decimal(18,2)", "return refund", "shipping credit paid (with a refund that succeeded)"),
+    Column(
+        "shipping_credit",
+        "decimal(18,2)",
+        "return refund",
+        "shipping credit paid (with a refund that succeeded)",
+    ),
     Column("refund_id", "string", "return refund", "the payment provider's refund id (Stripe re_...)"),
-    Column("refund_status", "string", "return refund", "PENDING, SUCCEEDED, FAILED, REQUIRES_ACTION, CANCELED"),
+    Column(
+        "refund_status", "string", "return refund", "PENDING, SUCCEEDED, FAILED, REQUIRES_ACTION, CANCELED"
+    ),
     Column("refund_issued_at", "string", "return refund", "when the refund was issued"),
     Column("payment_reference", "string", "return refund", "the order's payment (Stripe pi_... or ch_...)"),
     Column("refund_clauses", "string", "refund", "the refund's clause ids, space-separated"),
@@ -91,9 +120,16 @@ COLUMNS = (
     Column("condition", "string", "line", "condition found at inspection"),
     Column("accepted", "boolean", "line", "accepted at inspection (empty before)"),
     Column("clause_id", "string", "clause", "a clause that acted on the return"),
-    Column("clause_role", "string", "clause", "what it did: fee, flag, refusal, expiry, escalation, deadline"),
+    Column(
+        "clause_role", "string", "clause", "what it did: fee, flag, refusal, expiry, escalation, deadline"
+    ),
     Column("delivered_at", "string", "delivery", "when the line was delivered"),
-    Column("withdrawn", "boolean", "delivery", "true: the line's delivery moved out of this month (or was removed)"),
+    Column(
+        "withdrawn",
+        "boolean",
+        "delivery",
+        "true: the line's delivery moved out of this month (or was removed)",
+    ),
 )
 COLUMN_NAMES = tuple(column.name for column in COLUMNS)
 
@@ -111,8 +147,13 @@ def _row(kind: str, month: str, **values: Any) -> Row:
     unknown = set(values) - set(COLUMN_NAMES)
     if unknown:
         raise KeyError(f"not fact columns: {sorted(unknown)}")
-    return {"kind": kind, "month": month, **dict.fromkeys(COLUMN_NAMES), "schema_version": FACT_SCHEMA_VERSION,
-            **values}
+    return {
+        "kind": kind,
+        "month": month,
+        **dict.fromkeys(COLUMN_NAMES),
+        "schema_version": FACT_SCHEMA_VERSION,
+        **values,
+    }
 
 
 def _amount(money: Money | None) -> Decimal:
@@ -147,8 +188,13 @@ def acting_clauses(ret: Return, policy: PolicyDocument) -> list[tuple[str, str]]
 def return_facts(ret: Return, order: Order, policy: PolicyDocument) -> list[Row]:
     """The rows of one stored version of a return (its order gives SKUs, titles, country, currency)."""
     month = month_of(ret.created_at)
-    base = {"return_id": ret.id, "order_id": ret.order_id, "version": ret.version,
-            "fact_at": instant(max(event.at for event in ret.timeline)), "created_at": instant(ret.created_at)}
+    base = {
+        "return_id": ret.id,
+        "order_id": ret.order_id,
+        "version": ret.version,
+        "fact_at": instant(max(event.at for event in ret.timeline)),
+        "created_at": instant(ret.created_at),
+    }
     values = {line.order_line_id: _amount(line.amount) for line in ret.quote.lines}
     refund = ret.refund
     paid = refund is not None and refund.status == RefundStatus.SUCCEEDED
@@ -156,61 +202,127 @@ def return_facts(ret: Return, order: Order, policy: PolicyDocument) -> list[Row]
     settled_lines = {line.order_line_id: _amount(line.amount) for line in settled.lines} if settled else {}
     label_fee = _amount(settled.label_fee) if settled else ZERO
     credit = _amount(settled.shipping_credit) if settled and paid else ZERO
-    rejected = sum((values.get(line.order_line_id, ZERO) for line in ret.lines if line.accepted is False), ZERO)
-    refund_values = {
-        "refund_id": refund.id, "refund_status": refund.status.value, "refund_issued_at": instant(refund.issued_at),
-        "payment_reference": refund.payment_reference,
-    } if refund else {}
-    rows = [_row(
-        "return", month, **base, customer_email=ret.customer_email,
-        country=order.shipping_address.country_code, method=ret.method.value, status=ret.status.value,
-        currency=order.currency, units=sum(line.quantity for line in ret.lines),
-        item_value=sum((values.get(line.order_line_id, ZERO) for line in ret.lines), ZERO),
-        rejected_value=rejected, refunded=_amount(refund.amount) if refund and paid else ZERO,
-        label_fee=label_fee, shipping_credit=credit, screening_outcome=ret.screening.outcome if ret.screening else None,
-        **refund_values,
-    )]
+    rejected = sum(
+        (values.get(line.order_line_id, ZERO) for line in ret.lines if line.accepted is False), ZERO
+    )
+    refund_values = (
+        {
+            "refund_id": refund.id,
+            "refund_status": refund.status.value,
+            "refund_issued_at": instant(refund.issued_at),
+            "payment_reference": refund.payment_reference,
+        }
+        if refund
+        else {}
+    )
+    rows = [
+        _row(
+            "return",
+            month,
+            **base,
+            customer_email=ret.customer_email,
+            country=order.shipping_address.country_code,
+            method=ret.method.value,
+            status=ret.status.value,
+            currency=order.currency,
+            units=sum(line.quantity for line in ret.lines),
+            item_value=sum((values.get(line.order_line_id, ZERO) for line in ret.lines), ZERO),
+            rejected_value=rejected,
+            refunded=_amount(refund.amount) if refund and paid else ZERO,
+            label_fee=label_fee,
+            shipping_credit=credit,
+            screening_outcome=ret.screening.outcome if ret.screening else None,
+            **refund_values,
+        )
+    ]
     for line in ret.lines:
         order_line = order.line(line.order_line_id)
         value = values.get(line.order_line_id, ZERO)
-        rows.append(_row(
-            "line", month, **base, line_id=line.order_line_id, currency=order.currency,
-            sku=order_line.sku if order_line else None, title=order_line.title if order_line else None,
-            category=order_line.category if order_line else None, quantity=line.quantity,
-            reason=line.reason.value, note=line.note, condition=line.condition.value if line.condition else None,
-            accepted=line.accepted, item_value=value, rejected_value=value if line.accepted is False else ZERO,
-            refunded=settled_lines.get(line.order_line_id, ZERO) if paid and line.accepted else ZERO,
-        ))
-    rows += [_row("clause", month, **base, clause_id=clause, clause_role=role)
-             for clause, role in acting_clauses(ret, policy)]
+        rows.append(
+            _row(
+                "line",
+                month,
+                **base,
+                line_id=line.order_line_id,
+                currency=order.currency,
+                sku=order_line.sku if order_line else None,
+                title=order_line.title if order_line else None,
+                category=order_line.category if order_line else None,
+                quantity=line.quantity,
+                reason=line.reason.value,
+                note=line.note,
+                condition=line.condition.value if line.condition else None,
+                accepted=line.accepted,
+                item_value=value,
+                rejected_value=value if line.accepted is False else ZERO,
+                refunded=settled_lines.get(line.order_line_id, ZERO) if paid and line.accepted else ZERO,
+            )
+        )
+    rows += [
+        _row("clause", month, **base, clause_id=clause, clause_role=role)
+        for clause, role in acting_clauses(ret, policy)
+    ]
     if refund is not None:
-        rows.append(_row(
-            "refund", month_of(refund.issued_at), **base, customer_email=ret.customer_email,
-            currency=refund.amount.currency, refunded=_amount(refund.amount), label_fee=label_fee,
-            shipping_credit=_amount(settled.shipping_credit) if settled else ZERO,
-            refund_clauses=" ".join(refund.applied_clauses), **refund_values,
-        ))
+        rows.append(
+            _row(
+                "refund",
+                month_of(refund.issued_at),
+                **base,
+                customer_email=ret.customer_email,
+                currency=refund.amount.currency,
+                refunded=_amount(refund.amount),
+                label_fee=label_fee,
+                shipping_credit=_amount(settled.shipping_credit) if settled else ZERO,
+                refund_clauses=" ".join(refund.applied_clauses),
+                **refund_values,
+            )
+        )
     return rows
 
 
 def delivery_facts(order: Order, version: int, *, before: Order | None = None) -> list[Row]:
     """The delivered lines of one stored version of an order, and the withdrawals of deliveries that
     moved to another month (or were removed) since the version `before` it."""
-    base = {"order_id": order.id, "version": version, "currency": order.currency,
-            "country": order.shipping_address.country_code,
-            "fact_at": instant(order.recorded_at or order.placed_at)}
+    base = {
+        "order_id": order.id,
+        "version": version,
+        "currency": order.currency,
+        "country": order.shipping_address.country_code,
+        "fact_at": instant(order.recorded_at or order.placed_at),
+    }
     rows, now_in = [], {}
     for line in order.lines:
         if line.delivered_at is None:
             continue
         now_in[line.id] = month_of(line.delivered_at)
-        rows.append(_row("delivery", now_in[line.id], **base, line_id=line.id, sku=line.sku, category=line.category,
-                         quantity=line.quantity, delivered_at=instant(line.delivered_at), withdrawn=False))
+        rows.append(
+            _row(
+                "delivery",
+                now_in[line.id],
+                **base,
+                line_id=line.id,
+                sku=line.sku,
+                category=line.category,
+                quantity=line.quantity,
+                delivered_at=instant(line.delivered_at),
+                withdrawn=False,
+            )
+        )
     for line in before.lines if before else ():
         if line.delivered_at is not None and now_in.get(line.id) != month_of(line.delivered_at):
-            rows.append(_row("delivery", month_of(line.delivered_at), **base, line_id=line.id, sku=line.sku,
-                             category=line.category, quantity=0, delivered_at=instant(line.delivered_at),
-                             withdrawn=True))
+            rows.append(
+                _row(
+                    "delivery",
+                    month_of(line.delivered_at),
+                    **base,
+                    line_id=line.id,
+                    sku=line.sku,
+                    category=line.category,
+                    quantity=0,
+                    delivered_at=instant(line.delivered_at),
+                    withdrawn=True,
+                )
+            )
     return rows
 
 

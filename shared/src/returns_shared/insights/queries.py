@@ -41,19 +41,48 @@ class ExportKind(StrEnum):
 
 # Where each dimension's key comes from: r = the return, l = its lines, c = the clauses that acted.
 LINE_KEYS = {Dimension.REASON: "l.reason", Dimension.CATEGORY: "l.category", Dimension.SKU: "l.sku"}
-RETURN_KEYS = {Dimension.COUNTRY: "r.country", Dimension.MONTH: "substr(r.created_at, 1, 7)",
-               Dimension.METHOD: "r.method", Dimension.STATUS: "r.status"}
+RETURN_KEYS = {
+    Dimension.COUNTRY: "r.country",
+    Dimension.MONTH: "substr(r.created_at, 1, 7)",
+    Dimension.METHOD: "r.method",
+    Dimension.STATUS: "r.status",
+}
 CLAUSE_KEYS = {Dimension.CLAUSE: "c.clause_id"}
 # Delivered units exist for products: per SKU and per category (a reason splits returns, not deliveries).
 DELIVERY_KEYS = {Dimension.SKU: "sku", Dimension.CATEGORY: "category"}
 
 # The CSV columns of each export (docs/spec/insights.md), in order.
 EXPORT_COLUMNS = {
-    ExportKind.REFUNDS: ("rma", "order_id", "customer_email", "payment_reference", "stripe_refund_id", "amount",
-                         "currency", "issued_at", "label_fee", "shipping_credit", "clause_ids"),
-    ExportKind.RETURN_LINES: ("rma", "order_id", "sku", "title", "category", "quantity", "reason", "method",
-                              "country", "status", "condition_at_inspection", "accepted", "refunded_amount",
-                              "currency", "note"),
+    ExportKind.REFUNDS: (
+        "rma",
+        "order_id",
+        "customer_email",
+        "payment_reference",
+        "stripe_refund_id",
+        "amount",
+        "currency",
+        "issued_at",
+        "label_fee",
+        "shipping_credit",
+        "clause_ids",
+    ),
+    ExportKind.RETURN_LINES: (
+        "rma",
+        "order_id",
+        "sku",
+        "title",
+        "category",
+        "quantity",
+        "reason",
+        "method",
+        "country",
+        "status",
+        "condition_at_inspection",
+        "accepted",
+        "refunded_amount",
+        "currency",
+        "note",
+    ),
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting so
 
@@ -95,8 +124,10 @@ class _Builder:
     def newest(self, kind: str, partition: str, *, then: str = "") -> str:
         """The newest version of each thing of `kind` in the window's months (facts are a log)."""
         order = f"f.version DESC{', ' + then if then else ''}"
-        return (f"SELECT * FROM (SELECT f.*, row_number() OVER (PARTITION BY {partition} ORDER BY {order}) "
-                f"AS newest FROM facts f WHERE f.kind = '{kind}' AND {self.months()}) t WHERE t.newest = 1")
+        return (
+            f"SELECT * FROM (SELECT f.*, row_number() OVER (PARTITION BY {partition} ORDER BY {order}) "
+            f"AS newest FROM facts f WHERE f.kind = '{kind}' AND {self.months()}) t WHERE t.newest = 1"
+        )
 
     def returns(self) -> str:
         """The newest version of every return created in the window."""
@@ -104,8 +135,10 @@ class _Builder:
 
     def of_returns(self, name: str, kind: str, columns: str) -> str:
         """Rows of `kind` written with the newest version of a return in returns_ (repeats removed)."""
-        return (f"{name} AS (SELECT DISTINCT {columns} FROM facts f JOIN returns_ r ON f.return_id = r.return_id "
-                f"AND f.version = r.version WHERE f.kind = '{kind}' AND {self.months()})")
+        return (
+            f"{name} AS (SELECT DISTINCT {columns} FROM facts f JOIN returns_ r ON f.return_id = r.return_id "
+            f"AND f.version = r.version WHERE f.kind = '{kind}' AND {self.months()})"
+        )
 
 
 def _key(dimension: Dimension) -> str:
@@ -131,57 +164,95 @@ def insight_query(window: Window, group_by: Dimension, then_by: Dimension | None
     by_clause = Dimension.CLAUSE in dimensions
     ctes = [b.returns()]
     if by_line:
-        ctes.append(b.of_returns("lines_", "line", "f.return_id, f.line_id, f.sku, f.category, f.reason, "
-                                                   "f.quantity, f.item_value, f.rejected_value"))
+        ctes.append(
+            b.of_returns(
+                "lines_",
+                "line",
+                "f.return_id, f.line_id, f.sku, f.category, f.reason, "
+                "f.quantity, f.item_value, f.rejected_value",
+            )
+        )
     if by_clause:
         ctes.append(b.of_returns("clauses_", "clause", "f.return_id, f.clause_id"))
     joins = ("JOIN lines_ l ON l.return_id = r.return_id " if by_line else "") + (
-        "JOIN clauses_ c ON c.return_id = r.return_id " if by_clause else "")
+        "JOIN clauses_ c ON c.return_id = r.return_id " if by_clause else ""
+    )
     sub_key = _key(then_by) if then_by else "CAST(NULL AS VARCHAR)"
     # per key and return: a return counts once in a row; units and values are those of the row's lines
-    units, value, rejected = (("sum(l.quantity)", "sum(l.item_value)", "sum(l.rejected_value)") if by_line
-                              else ("max(r.units)", "max(r.item_value)", "max(r.rejected_value)"))
+    units, value, rejected = (
+        ("sum(l.quantity)", "sum(l.item_value)", "sum(l.rejected_value)")
+        if by_line
+        else ("max(r.units)", "max(r.item_value)", "max(r.rejected_value)")
+    )
     ctes.append(
         f"grain AS (SELECT {_key(group_by)} AS key, {sub_key} AS sub_key, r.currency, r.return_id, "
-        f"{units} AS units, {value} AS item_value, {rejected} AS rejected_value, max(r.refunded) AS refunded, "
+        f"{units} AS units, {value} AS item_value, {rejected} AS rejected_value, "
+        f"max(r.refunded) AS refunded, "
         f"max(r.label_fee) AS label_fee, max(r.shipping_credit) AS shipping_credit "
-        f"FROM returns_ r {joins}GROUP BY 1, 2, 3, 4)")
+        f"FROM returns_ r {joins}GROUP BY 1, 2, 3, 4)"
+    )
     ctes.append(
         "returned AS (SELECT key, sub_key, currency, count(*) AS returns, sum(units) AS units, "
         "sum(item_value) AS item_value, sum(rejected_value) AS rejected_value, sum(refunded) AS refunded, "
-        "sum(label_fee) AS label_fees, sum(shipping_credit) AS shipping_credits FROM grain GROUP BY 1, 2, 3)")
-    figures = ("returns", "units", "item_value", "rejected_value", "refunded", "label_fees", "shipping_credits")
+        "sum(label_fee) AS label_fees, sum(shipping_credit) AS shipping_credits FROM grain GROUP BY 1, 2, 3)"
+    )
+    figures = (
+        "returns",
+        "units",
+        "item_value",
+        "rejected_value",
+        "refunded",
+        "label_fees",
+        "shipping_credits",
+    )
     delivered_by = delivery_key(group_by, then_by)
     if delivered_by is None:
-        select = (f"SELECT key, sub_key, currency, {', '.join(figures)}, CAST(NULL AS BIGINT) AS delivered_units "
-                  "FROM returned")
+        select = (
+            f"SELECT key, sub_key, currency, {', '.join(figures)}, CAST(NULL AS BIGINT) AS delivered_units "
+            "FROM returned"
+        )
     else:
-        ctes.append(f"deliveries_ AS ({b.newest('delivery', 'f.order_id, f.line_id', then='f.withdrawn ASC')} "
-                    f"AND NOT t.withdrawn AND {b.within('t.delivered_at')})")
-        ctes.append(f"delivered AS (SELECT {DELIVERY_KEYS[delivered_by]} AS key, currency, "
-                    "sum(quantity) AS delivered_units FROM deliveries_ GROUP BY 1, 2)")
+        ctes.append(
+            f"deliveries_ AS ({b.newest('delivery', 'f.order_id, f.line_id', then='f.withdrawn ASC')} "
+            f"AND NOT t.withdrawn AND {b.within('t.delivered_at')})"
+        )
+        ctes.append(
+            f"delivered AS (SELECT {DELIVERY_KEYS[delivered_by]} AS key, currency, "
+            "sum(quantity) AS delivered_units FROM deliveries_ GROUP BY 1, 2)"
+        )
         on = "d.key = r.key" if delivered_by == group_by else "d.key = r.sub_key"
         if then_by is None:  # products delivered in the window and never returned are rows too
             zero = {"returns": "0", "units": "0"}
-            columns = ", ".join(f"coalesce(r.{name}, {zero.get(name, NO_MONEY)}) AS {name}" for name in figures)
-            select = ("SELECT coalesce(r.key, d.key) AS key, r.sub_key, coalesce(r.currency, d.currency) AS currency, "
-                      f"{columns}, coalesce(d.delivered_units, 0) AS delivered_units FROM returned r "
-                      f"FULL OUTER JOIN delivered d ON {on} AND d.currency = r.currency")
+            columns = ", ".join(
+                f"coalesce(r.{name}, {zero.get(name, NO_MONEY)}) AS {name}" for name in figures
+            )
+            select = (
+                "SELECT coalesce(r.key, d.key) AS key, r.sub_key, "
+                "coalesce(r.currency, d.currency) AS currency, "
+                f"{columns}, coalesce(d.delivered_units, 0) AS delivered_units FROM returned r "
+                f"FULL OUTER JOIN delivered d ON {on} AND d.currency = r.currency"
+            )
         else:
-            select = (f"SELECT r.key, r.sub_key, r.currency, {', '.join('r.' + n for n in figures)}, "
-                      f"coalesce(d.delivered_units, 0) AS delivered_units FROM returned r "
-                      f"LEFT JOIN delivered d ON {on} AND d.currency = r.currency")
+            select = (
+                f"SELECT r.key, r.sub_key, r.currency, {', '.join('r.' + n for n in figures)}, "
+                f"coalesce(d.delivered_units, 0) AS delivered_units FROM returned r "
+                f"LEFT JOIN delivered d ON {on} AND d.currency = r.currency"
+            )
     ctes.append(f"answer AS ({select})")
     as_of = f"(SELECT max(f.fact_at) FROM facts f WHERE f.kind IN ('return', 'delivery') AND {b.months()})"
-    sql = (f"WITH {', '.join(ctes)} SELECT a.*, {as_of} AS as_of FROM answer a "
-           f"ORDER BY a.returns DESC, a.units DESC, a.key NULLS LAST, a.sub_key NULLS LAST, a.currency "
-           f"LIMIT {ROW_LIMIT + 1}")
+    sql = (
+        f"WITH {', '.join(ctes)} SELECT a.*, {as_of} AS as_of FROM answer a "
+        f"ORDER BY a.returns DESC, a.units DESC, a.key NULLS LAST, a.sub_key NULLS LAST, a.currency "
+        f"LIMIT {ROW_LIMIT + 1}"
+    )
     return Query(sql, b.params)
 
 
 def neutral(column: str) -> str:
     """A text cell a spreadsheet shows as text: one starting like a formula gets a leading apostrophe."""
-    starts = ", ".join("chr(9)" if c == "\t" else "chr(13)" if c == "\r" else f"'{c}'" for c in FORMULA_STARTS)
+    starts = ", ".join(
+        "chr(9)" if c == "\t" else "chr(13)" if c == "\r" else f"'{c}'" for c in FORMULA_STARTS
+    )
     return f"CASE WHEN substr({column}, 1, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
 
 
@@ -190,20 +261,54 @@ def export_query(window: Window, kind: ExportKind) -> Query:
     requested line of the returns created in the window. Text cells neutralised (FORMULA_STARTS)."""
     b = _Builder(window)
     if kind == ExportKind.REFUNDS:
-        refunds = (f"refunds_ AS ({b.newest('refund', 'f.refund_id')} AND t.refund_status = 'SUCCEEDED' "
-                   f"AND t.refund_id NOT LIKE 'none:%' AND {b.within('t.refund_issued_at')})")
-        columns = [neutral("return_id"), neutral("order_id"), neutral("customer_email"),
-                   neutral("payment_reference"), neutral("refund_id"), "refunded", "currency", "refund_issued_at",
-                   "label_fee", "shipping_credit", neutral("refund_clauses")]
+        refunds = (
+            f"refunds_ AS ({b.newest('refund', 'f.refund_id')} AND t.refund_status = 'SUCCEEDED' "
+            f"AND t.refund_id NOT LIKE 'none:%' AND {b.within('t.refund_issued_at')})"
+        )
+        columns = [
+            neutral("return_id"),
+            neutral("order_id"),
+            neutral("customer_email"),
+            neutral("payment_reference"),
+            neutral("refund_id"),
+            "refunded",
+            "currency",
+            "refund_issued_at",
+            "label_fee",
+            "shipping_credit",
+            neutral("refund_clauses"),
+        ]
         select = ", ".join(f"{c} AS {name}" for c, name in zip(columns, EXPORT_COLUMNS[kind], strict=True))
-        return Query(f"WITH {refunds} SELECT {select} FROM refunds_ ORDER BY refund_issued_at, refund_id",
-                     b.params)
+        return Query(
+            f"WITH {refunds} SELECT {select} FROM refunds_ ORDER BY refund_issued_at, refund_id", b.params
+        )
     returns = b.returns()  # first: the parameters follow the text's order
-    lines = b.of_returns("lines_", "line", "f.return_id, f.line_id, f.sku, f.title, f.category, f.quantity, "
-                                           "f.reason, f.note, f.condition, f.accepted, f.refunded")
-    columns = [neutral("r.return_id"), neutral("r.order_id"), neutral("l.sku"), neutral("l.title"),
-               neutral("l.category"), "l.quantity", "l.reason", "r.method", "r.country", "r.status", "l.condition",
-               "l.accepted", "l.refunded", "r.currency", neutral("l.note")]
+    lines = b.of_returns(
+        "lines_",
+        "line",
+        "f.return_id, f.line_id, f.sku, f.title, f.category, f.quantity, "
+        "f.reason, f.note, f.condition, f.accepted, f.refunded",
+    )
+    columns = [
+        neutral("r.return_id"),
+        neutral("r.order_id"),
+        neutral("l.sku"),
+        neutral("l.title"),
+        neutral("l.category"),
+        "l.quantity",
+        "l.reason",
+        "r.method",
+        "r.country",
+        "r.status",
+        "l.condition",
+        "l.accepted",
+        "l.refunded",
+        "r.currency",
+        neutral("l.note"),
+    ]
     select = ", ".join(f"{c} AS {name}" for c, name in zip(columns, EXPORT_COLUMNS[kind], strict=True))
-    return Query(f"WITH {returns}, {lines} SELECT {select} FROM lines_ l JOIN returns_ r "
-                 "ON l.return_id = r.return_id ORDER BY r.created_at, r.return_id, l.line_id", b.params)
+    return Query(
+        f"WITH {returns}, {lines} SELECT {select} FROM lines_ l JOIN returns_ r "
+        "ON l.return_id = r.return_id ORDER BY r.created_at, r.return_id, l.line_id",
+        b.params,
+    )

@@ -20,7 +20,6 @@ from returns_shared.insights.facts import Row, delivery_facts, return_facts
 from returns_shared.insights.queries import (
     EXPORT_COLUMNS,
     ROW_LIMIT,
-    Dimension,
     Window,
     delivery_key,
     export_query,
@@ -69,11 +68,21 @@ def insight_row(row: Mapping[str, Any], *, delivered: bool) -> dict[str, Any]:
     units = _count(row["units"])
     delivered_units = _count(row["delivered_units"]) if delivered else None
     return {
-        "key": row["key"], "subKey": row["sub_key"], "currency": row["currency"],
-        "returns": _count(row["returns"]), "units": units,
-        **{name: _money(row[column]) for name, column in (
-            ("itemValue", "item_value"), ("rejectedValue", "rejected_value"), ("refunded", "refunded"),
-            ("labelFees", "label_fees"), ("shippingCredits", "shipping_credits"))},
+        "key": row["key"],
+        "subKey": row["sub_key"],
+        "currency": row["currency"],
+        "returns": _count(row["returns"]),
+        "units": units,
+        **{
+            name: _money(row[column])
+            for name, column in (
+                ("itemValue", "item_value"),
+                ("rejectedValue", "rejected_value"),
+                ("refunded", "refunded"),
+                ("labelFees", "label_fees"),
+                ("shippingCredits", "shipping_credits"),
+            )
+        },
         "deliveredUnits": delivered_units,
         "returnRate": units / delivered_units if delivered_units else None,
     }
@@ -97,10 +106,14 @@ def return_insights(cmd: ReturnInsights, caller: Caller, deps: Dependencies) -> 
 def export_returns(cmd: ExportReturns, caller: Caller, deps: Dependencies) -> Answer:
     window = window_of(cmd)
     name = f"{cmd.kind.value.lower().replace('_', '-')}-{window.start:%Y-%m-%d}-to-{window.end:%Y-%m-%d}.csv"
-    exported = _engine(deps).export(export_query(window, cmd.kind), filename=name,
-                                    columns=EXPORT_COLUMNS[cmd.kind])
-    return {"url": exported.url, "rows": exported.rows,
-            "expiresAt": exported.expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z")}
+    exported = _engine(deps).export(
+        export_query(window, cmd.kind), filename=name, columns=EXPORT_COLUMNS[cmd.kind]
+    )
+    return {
+        "url": exported.url,
+        "rows": exported.rows,
+        "expiresAt": exported.expires_at.astimezone(UTC).isoformat().replace("+00:00", "Z"),
+    }
 
 
 def facts_of(changes: Sequence[ReturnChanged | OrderChanged], deps: Dependencies) -> list[Row]:

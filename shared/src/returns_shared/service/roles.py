@@ -13,5 +13,6 @@ class Role(StrEnum):
     MERCHANT = "merchant"  # the merchant's people: return insights and exports, no act on any return
 
 
-STAFF_ROLES = (Role.AGENT, Role.WAREHOUSE, Role.MERCHANT, Role.INTEGRATION)  # precedence when in several groups
+# precedence when in several groups
+STAFF_ROLES = (Role.AGENT, Role.WAREHOUSE, Role.MERCHANT, Role.INTEGRATION)
 STAFF_GROUPS = frozenset(role.value for role in STAFF_ROLES)

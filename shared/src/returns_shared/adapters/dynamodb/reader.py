@@ -74,7 +74,8 @@ class DynamoReturnsRepository(TableReads):
 
     def orders_placed_in(self, month: int) -> Iterator[StoredOrder]:
         """Every order placed in a month, page by page (GSI4 ORDERS#)."""
-        return self._query_all("GSI4", "gsi4pk", items.orders_month_partition(month), convert=items.order_from_item)
+        return self._query_all("GSI4", "gsi4pk", items.orders_month_partition(month),
+                               convert=items.order_from_item)
 
     def returns_of_customer(self, email: str) -> list[Return]:
         return list(self._query_all("GSI2", "gsi2pk", items.customer_partition(email)))

@@ -21,5 +21,7 @@ def changes(records: Iterable[Mapping[str, Any]]) -> list[ReturnChanged | OrderC
             found.append(ReturnChanged(items.return_from_item(image)))
         elif entity == "Order":
             old = (record.get("dynamodb") or {}).get("OldImage")
-            found.append(OrderChanged(items.order_from_item(image), items.order_from_item(old) if old else None))
+            found.append(
+                OrderChanged(items.order_from_item(image), items.order_from_item(old) if old else None)
+            )
     return found

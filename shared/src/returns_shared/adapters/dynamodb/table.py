@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from returns_shared.adapters.dynamodb import items
 from returns_shared.adapters.dynamodb.items import Item
-from returns_shared.domain.returns import Return
 
 T = TypeVar("T")
 BATCH_GET_LIMIT = 100
