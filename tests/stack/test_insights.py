@@ -14,11 +14,10 @@ from urllib.parse import unquote, urlparse
 import boto3
 import pytest
 
-from returns_devstack.tokens import mint
 from returns_shared.adapters.insights_local import ParquetFactFiles
 
 from .lifecycle_helpers import amount, approved, inspect_all, ok, receive, refund
-from .support import DECLINE, INSPECT, iso, line, order_input
+from .support import DECLINE, INSPECT, Tokens, iso, line, order_input
 
 INSIGHTS = """query($from: DateTime!, $to: DateTime!, $groupBy: InsightDimension!, $thenBy: InsightDimension) {
   returnInsights(from: $from, to: $to, groupBy: $groupBy, thenBy: $thenBy) {
@@ -28,7 +27,7 @@ INSIGHTS = """query($from: DateTime!, $to: DateTime!, $groupBy: InsightDimension
     userErrors { field message code } } }"""
 EXPORT = """mutation($from: DateTime!, $to: DateTime!, $kind: ExportKind!) {
   exportReturns(from: $from, to: $to, kind: $kind) { url rows expiresAt userErrors { field message code } } }"""
-MERCHANT = mint(sub="merchant-1", email="owner@allegra-k.com", groups=["merchant"])
+MERCHANT = Tokens().merchant
 D = Decimal
 
 

@@ -16,7 +16,7 @@ from returns_api.pages import PagedRead, page_start, read_page
 from returns_api.permissions import (
     AGENT,
     CUSTOMER,
-    EVERY_ROLE,
+    ORDER_READERS,
     WAREHOUSE,
     caller_of,
     listing_owner,
@@ -53,7 +53,7 @@ class Query(LookupQueries, InsightQueries):
     def return_policy(self, info: Info) -> ReturnPolicy:
         return ReturnPolicy.from_domain(info.context.policy)
 
-    @typed_field(extensions=roles(*EVERY_ROLE))
+    @typed_field(extensions=roles(*ORDER_READERS))
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         caller = caller_of(info)
         if key_problem(str(id)):

@@ -85,6 +85,16 @@ EXPORT_COLUMNS = {
     ),
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting so
+# What the queries read of each kind's newest versions.
+RETURN_COLUMNS = ("return_id", "order_id", "version", "created_at", "country", "method", "status", "currency",
+                  "units", "item_value", "rejected_value", "refunded", "label_fee", "shipping_credit")
+# A delivery moved to another month leaves a withdrawal of the same version in its old month: of one
+# version, the delivery itself ranks first.
+DELIVERY_RANK = "version * 2 + CASE WHEN withdrawn THEN 0 ELSE 1 END"
+LINE_COLUMNS = ("return_id", "line_id", "sku", "title", "category", "quantity", "reason", "note", "condition",
+                "accepted", "item_value", "rejected_value", "refunded")
+REFUND_COLUMNS = ("refund_id", "return_id", "order_id", "customer_email", "payment_reference", "refunded",
+                  "currency", "refund_issued_at", "label_fee", "shipping_credit", "refund_clauses", "refund_status")
 
 
 @dataclass(frozen=True)
@@ -121,24 +131,47 @@ class _Builder:
         self.params += [instant(self.window.start), instant(self.window.end)]
         return f"{column} >= ? AND {column} < ?"
 
-    def newest(self, kind: str, partition: str, *, then: str = "") -> str:
-        """The newest version of each thing of `kind` in the window's months (facts are a log)."""
-        order = f"f.version DESC{', ' + then if then else ''}"
-        return (
-            f"SELECT * FROM (SELECT f.*, row_number() OVER (PARTITION BY {partition} ORDER BY {order}) "
-            f"AS newest FROM facts f WHERE f.kind = '{kind}' AND {self.months()}) t WHERE t.newest = 1"
-        )
+    def newest(self, kind: str, keys: tuple[str, ...], columns: tuple[str, ...], *, within: str | None = None,
+               condition: str = "", rank: str = "version") -> str:
+        """The newest version of each thing of `kind` (facts are a log: every stored version wrote its
+        rows, and a redelivery writes them again) in the window's months: one aggregate, each column
+        taken from the row of the highest `rank` (max_by: DuckDB and Trino alike), then kept when its
+        `within` instant falls in the window and `condition` holds. (Parameters are added in the order
+        of their `?` in the text.)"""
+        taken = ", ".join(f"max_by({c}, {rank}) AS {c}" for c in columns if c not in keys)
+        newest = (f"SELECT {', '.join(keys)}, {taken} FROM facts WHERE kind = '{kind}' AND {self.months('facts')} "
+                  f"GROUP BY {', '.join(keys)}")
+        filters = [condition] if condition else []
+        if within:
+            filters.append(self.within(f"t.{within}"))
+        return f"SELECT * FROM ({newest}) t" + (f" WHERE {' AND '.join(filters)}" if filters else "")
 
     def returns(self) -> str:
         """The newest version of every return created in the window."""
-        return f"returns_ AS ({self.newest('return', 'f.return_id')} AND {self.within('t.created_at')})"
+        return f"returns_ AS ({self.newest('return', ('return_id',), RETURN_COLUMNS, within='created_at')})"
 
-    def of_returns(self, name: str, kind: str, columns: str) -> str:
-        """Rows of `kind` written with the newest version of a return in returns_ (repeats removed)."""
-        return (
-            f"{name} AS (SELECT DISTINCT {columns} FROM facts f JOIN returns_ r ON f.return_id = r.return_id "
-            f"AND f.version = r.version WHERE f.kind = '{kind}' AND {self.months()})"
-        )
+    def lines(self, columns: tuple[str, ...]) -> str:
+        """The newest version of each requested line (a return keeps its lines; inspection only adds to
+        them). Joined to returns_ by who uses it."""
+        return f"lines_ AS ({self.newest('line', ('return_id', 'line_id'), columns)})"
+
+    def deliveries(self, key: str) -> str:
+        """Order lines delivered in the window, by their newest version: the rows of deliveries inside
+        the window (a withdrawal carries the date it withdraws, so a line that moved out of the window
+        is withdrawn by its newest row there), newest rank per line, kept unless withdrawn."""
+        first, last = self.window.months
+        self.params += [first, last, instant(self.window.start), instant(self.window.end)]
+        return (f"SELECT * FROM (SELECT order_id, line_id, max_by({key}, {DELIVERY_RANK}) AS {key}, "
+                f"max_by(currency, {DELIVERY_RANK}) AS currency, max_by(quantity, {DELIVERY_RANK}) AS quantity, "
+                f"max_by(withdrawn, {DELIVERY_RANK}) AS withdrawn FROM facts WHERE kind = 'delivery' "
+                "AND facts.month BETWEEN ? AND ? AND delivered_at >= ? AND delivered_at < ? "
+                "GROUP BY order_id, line_id) t WHERE NOT t.withdrawn")
+
+    def clauses(self) -> str:
+        """The clauses that acted on the newest version of each return in returns_ (a re-priced return
+        may name another fee clause than before: the set is the newest version's, repeats removed)."""
+        return ("clauses_ AS (SELECT DISTINCT f.return_id, f.clause_id FROM facts f JOIN returns_ r ON "
+                f"f.return_id = r.return_id AND f.version = r.version WHERE f.kind = 'clause' AND {self.months()})")
 
 
 def _key(dimension: Dimension) -> str:
@@ -164,16 +197,10 @@ def insight_query(window: Window, group_by: Dimension, then_by: Dimension | None
     by_clause = Dimension.CLAUSE in dimensions
     ctes = [b.returns()]
     if by_line:
-        ctes.append(
-            b.of_returns(
-                "lines_",
-                "line",
-                "f.return_id, f.line_id, f.sku, f.category, f.reason, "
-                "f.quantity, f.item_value, f.rejected_value",
-            )
-        )
+        ctes.append(b.lines(("return_id", "line_id", "sku", "category", "reason", "quantity", "item_value",
+                             "rejected_value")))
     if by_clause:
-        ctes.append(b.of_returns("clauses_", "clause", "f.return_id, f.clause_id"))
+        ctes.append(b.clauses())
     joins = ("JOIN lines_ l ON l.return_id = r.return_id " if by_line else "") + (
         "JOIN clauses_ c ON c.return_id = r.return_id " if by_clause else ""
     )
@@ -212,10 +239,10 @@ def insight_query(window: Window, group_by: Dimension, then_by: Dimension | None
             "FROM returned"
         )
     else:
-        ctes.append(
-            f"deliveries_ AS ({b.newest('delivery', 'f.order_id, f.line_id', then='f.withdrawn ASC')} "
-            f"AND NOT t.withdrawn AND {b.within('t.delivered_at')})"
-        )
+        # the newest version of each delivered line; a line moved to another month left a withdrawal of
+        # the same version in its old month: only a delivery inside the window counts
+        deliveries = b.deliveries(DELIVERY_KEYS[delivered_by])
+        ctes.append(f"deliveries_ AS ({deliveries})")
         ctes.append(
             f"delivered AS (SELECT {DELIVERY_KEYS[delivered_by]} AS key, currency, "
             "sum(quantity) AS delivered_units FROM deliveries_ GROUP BY 1, 2)"
@@ -261,10 +288,9 @@ def export_query(window: Window, kind: ExportKind) -> Query:
     requested line of the returns created in the window. Text cells neutralised (FORMULA_STARTS)."""
     b = _Builder(window)
     if kind == ExportKind.REFUNDS:
-        refunds = (
-            f"refunds_ AS ({b.newest('refund', 'f.refund_id')} AND t.refund_status = 'SUCCEEDED' "
-            f"AND t.refund_id NOT LIKE 'none:%' AND {b.within('t.refund_issued_at')})"
-        )
+        paid = "t.refund_status = 'SUCCEEDED' AND t.refund_id NOT LIKE 'none:%'"
+        newest = b.newest("refund", ("refund_id",), REFUND_COLUMNS, within="refund_issued_at", condition=paid)
+        refunds = f"refunds_ AS ({newest})"
         columns = [
             neutral("return_id"),
             neutral("order_id"),
@@ -283,12 +309,7 @@ def export_query(window: Window, kind: ExportKind) -> Query:
             f"WITH {refunds} SELECT {select} FROM refunds_ ORDER BY refund_issued_at, refund_id", b.params
         )
     returns = b.returns()  # first: the parameters follow the text's order
-    lines = b.of_returns(
-        "lines_",
-        "line",
-        "f.return_id, f.line_id, f.sku, f.title, f.category, f.quantity, "
-        "f.reason, f.note, f.condition, f.accepted, f.refunded",
-    )
+    lines = b.lines(LINE_COLUMNS)
     columns = [
         neutral("r.return_id"),
         neutral("r.order_id"),
