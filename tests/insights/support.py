@@ -21,10 +21,10 @@ class FakeS3:
     def __init__(self) -> None:
         self.objects: dict[str, bytes] = {}
 
-    def put_object(self, *, Bucket: str, Key: str, Body: bytes, ContentType: str) -> None:  # noqa: N803
+    def put_object(self, *, Bucket: str, Key: str, Body: bytes, ContentType: str) -> None:
         self.objects[Key] = Body
 
-    def generate_presigned_url(self, _operation: str, *, ExpiresIn: int, Params: dict[str, Any]) -> str:  # noqa: N803
+    def generate_presigned_url(self, _operation: str, *, ExpiresIn: int, Params: dict[str, Any]) -> str:
         return f"https://{Params['Bucket']}.example/{Params['Key']}?expires={ExpiresIn}"
 
 
@@ -51,21 +51,32 @@ class InsightsWorld(World):
     def refunded(self, return_id: str, conditions: dict[str, str]) -> None:
         for name, payload in (
             ("receiveReturn", {"id": return_id}),
-            ("inspectReturn", {"id": return_id, "lines": [{"orderLineId": line, "condition": condition}
-                                                          for line, condition in conditions.items()]}),
+            (
+                "inspectReturn",
+                {
+                    "id": return_id,
+                    "lines": [
+                        {"orderLineId": line, "condition": condition}
+                        for line, condition in conditions.items()
+                    ],
+                },
+            ),
         ):
             assert self.command(name, b.WAREHOUSE, payload)["userErrors"] == []
         assert self.command("issueRefund", b.AGENT, {"id": return_id})["userErrors"] == []
 
     def stream(self, *stored: Any) -> None:
         """What the table's stream would carry for these stored things (their current versions)."""
-        changes = [ReturnChanged(self.stored(s)) if isinstance(s, str) else OrderChanged(s, None) for s in stored]
+        changes = [
+            ReturnChanged(self.stored(s)) if isinstance(s, str) else OrderChanged(s, None) for s in stored
+        ]
         record_changes(changes, self.deps)
 
     def insights(self, group_by: str, then_by: str | None = None, **window: Any) -> dict[str, Any]:
         now = self.clock()
         period = {"from": (now - timedelta(days=10)).isoformat(), "to": (now + timedelta(days=1)).isoformat()}
-        answer = self.command("returnInsights", b.AGENT, {**period, **window, "groupBy": group_by,
-                                                           "thenBy": then_by})
+        answer = self.command(
+            "returnInsights", b.AGENT, {**period, **window, "groupBy": group_by, "thenBy": then_by}
+        )
         assert answer["userErrors"] == [], answer
         return answer

@@ -19,8 +19,11 @@ def resources() -> dict:
 def test_the_glue_table_has_the_fact_schema_and_its_version():
     table = resources()["FactsTable"]["Properties"]["TableInput"]
     assert [(c["Name"], c["Type"]) for c in table["StorageDescriptor"]["Columns"]] == [
-        (c.name, c.type) for c in COLUMNS]
-    assert [(k["Name"], k["Type"]) for k in table["PartitionKeys"]] == [(k.name, k.type) for k in PARTITION_KEYS]
+        (c.name, c.type) for c in COLUMNS
+    ]
+    assert [(k["Name"], k["Type"]) for k in table["PartitionKeys"]] == [
+        (k.name, k.type) for k in PARTITION_KEYS
+    ]
     parameters = table["Parameters"]
     assert parameters["projection.kind.values"].split(",") == list(KINDS)
     assert f"/facts/v{FACT_SCHEMA_VERSION}/kind=" in str(parameters["storage.location.template"])
@@ -29,7 +32,9 @@ def test_the_glue_table_has_the_fact_schema_and_its_version():
 
 def test_firehose_writes_where_the_table_reads_converting_against_it():
     destination = resources()["FactsDeliveryStream"]["Properties"]["ExtendedS3DestinationConfiguration"]
-    assert destination["Prefix"].startswith(f"facts/v{FACT_SCHEMA_VERSION}/kind=!{{partitionKeyFromQuery:kind}}")
+    assert destination["Prefix"].startswith(
+        f"facts/v{FACT_SCHEMA_VERSION}/kind=!{{partitionKeyFromQuery:kind}}"
+    )
     schema = destination["DataFormatConversionConfiguration"]["SchemaConfiguration"]
     assert schema["TableName"] == {"Ref": "FactsTable"} and schema["VersionId"] == "LATEST"
     assert destination["BufferingHints"]["IntervalInSeconds"] <= 600  # + stream lag: within 15 minutes

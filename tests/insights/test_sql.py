@@ -18,7 +18,8 @@ from returns_shared.insights.queries import Dimension, ExportKind, Query, Window
 WINDOW = Window(datetime(2026, 1, 15, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))
 PAIRS = [(group, then) for group, then in itertools.product(Dimension, [None, *Dimension]) if group != then]
 QUERIES = {f"{g}-{t}": insight_query(WINDOW, g, t) for g, t in PAIRS} | {
-    f"export-{kind}": export_query(WINDOW, kind) for kind in ExportKind}
+    f"export-{kind}": export_query(WINDOW, kind) for kind in ExportKind
+}
 
 
 # Types both engines have under these names (sqlglot's parsers accept more than either engine does).
@@ -48,15 +49,18 @@ def test_every_query_is_one_text_for_athena_and_duckdb(name):
     assert all(param.count("'") == 0 for param in query.params)
 
 
-@pytest.mark.parametrize("sql", [
-    "SELECT strftime(created_at, '%Y') FROM facts",  # DuckDB only (Athena: date_format)
-    "SELECT date_format(created_at, '%Y') FROM facts",  # Trino only
-    "SELECT list_aggregate(x, 'sum') FROM facts",  # DuckDB only
-    "SELECT approx_set(x) FROM facts",  # Trino only
-    "SELECT x::INT FROM facts",  # DuckDB's cast shorthand
-    "SELECT CAST(x AS HUGEINT) FROM facts",  # a DuckDB type
-    "SELECT x FROM facts QUALIFY row_number() OVER (ORDER BY x) = 1",  # DuckDB's QUALIFY
-])
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT strftime(created_at, '%Y') FROM facts",  # DuckDB only (Athena: date_format)
+        "SELECT date_format(created_at, '%Y') FROM facts",  # Trino only
+        "SELECT list_aggregate(x, 'sum') FROM facts",  # DuckDB only
+        "SELECT approx_set(x) FROM facts",  # Trino only
+        "SELECT x::INT FROM facts",  # DuckDB's cast shorthand
+        "SELECT CAST(x AS HUGEINT) FROM facts",  # a DuckDB type
+        "SELECT x FROM facts QUALIFY row_number() OVER (ORDER BY x) = 1",  # DuckDB's QUALIFY
+    ],
+)
 def test_a_construct_only_one_engine_accepts_fails_the_check(sql):
     with pytest.raises((AssertionError, sqlglot.errors.ParseError)):
         same_in_both_dialects(sql)

@@ -78,7 +78,8 @@ DOCUMENTS = {
     "inspectionPreview": """query($r: ID!) {
         inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         settlement { amount { amount } } userErrors { code } } }""",
-    "returnInsights": """{ returnInsights(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", groupBy: SKU) {
+    "returnInsights": """{ returnInsights(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z",
+        groupBy: SKU) {
         rows { key } userErrors { code } } }""",
     "exportReturns": """mutation { exportReturns(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z",
         kind: REFUNDS) { rows userErrors { code } } }""",

@@ -86,15 +86,54 @@ EXPORT_COLUMNS = {
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting so
 # What the queries read of each kind's newest versions.
-RETURN_COLUMNS = ("return_id", "order_id", "version", "created_at", "country", "method", "status", "currency",
-                  "units", "item_value", "rejected_value", "refunded", "label_fee", "shipping_credit")
+RETURN_COLUMNS = (
+    "return_id",
+    "order_id",
+    "version",
+    "created_at",
+    "country",
+    "method",
+    "status",
+    "currency",
+    "units",
+    "item_value",
+    "rejected_value",
+    "refunded",
+    "label_fee",
+    "shipping_credit",
+)
 # A delivery moved to another month leaves a withdrawal of the same version in its old month: of one
 # version, the delivery itself ranks first.
 DELIVERY_RANK = "version * 2 + CASE WHEN withdrawn THEN 0 ELSE 1 END"
-LINE_COLUMNS = ("return_id", "line_id", "sku", "title", "category", "quantity", "reason", "note", "condition",
-                "accepted", "item_value", "rejected_value", "refunded")
-REFUND_COLUMNS = ("refund_id", "return_id", "order_id", "customer_email", "payment_reference", "refunded",
-                  "currency", "refund_issued_at", "label_fee", "shipping_credit", "refund_clauses", "refund_status")
+LINE_COLUMNS = (
+    "return_id",
+    "line_id",
+    "sku",
+    "title",
+    "category",
+    "quantity",
+    "reason",
+    "note",
+    "condition",
+    "accepted",
+    "item_value",
+    "rejected_value",
+    "refunded",
+)
+REFUND_COLUMNS = (
+    "refund_id",
+    "return_id",
+    "order_id",
+    "customer_email",
+    "payment_reference",
+    "refunded",
+    "currency",
+    "refund_issued_at",
+    "label_fee",
+    "shipping_credit",
+    "refund_clauses",
+    "refund_status",
+)
 
 
 @dataclass(frozen=True)
@@ -131,16 +170,26 @@ class _Builder:
         self.params += [instant(self.window.start), instant(self.window.end)]
         return f"{column} >= ? AND {column} < ?"
 
-    def newest(self, kind: str, keys: tuple[str, ...], columns: tuple[str, ...], *, within: str | None = None,
-               condition: str = "", rank: str = "version") -> str:
+    def newest(
+        self,
+        kind: str,
+        keys: tuple[str, ...],
+        columns: tuple[str, ...],
+        *,
+        within: str | None = None,
+        condition: str = "",
+        rank: str = "version",
+    ) -> str:
         """The newest version of each thing of `kind` (facts are a log: every stored version wrote its
         rows, and a redelivery writes them again) in the window's months: one aggregate, each column
         taken from the row of the highest `rank` (max_by: DuckDB and Trino alike), then kept when its
         `within` instant falls in the window and `condition` holds. (Parameters are added in the order
         of their `?` in the text.)"""
         taken = ", ".join(f"max_by({c}, {rank}) AS {c}" for c in columns if c not in keys)
-        newest = (f"SELECT {', '.join(keys)}, {taken} FROM facts WHERE kind = '{kind}' AND {self.months('facts')} "
-                  f"GROUP BY {', '.join(keys)}")
+        newest = (
+            f"SELECT {', '.join(keys)}, {taken} FROM facts WHERE kind = '{kind}' AND {self.months('facts')} "
+            f"GROUP BY {', '.join(keys)}"
+        )
         filters = [condition] if condition else []
         if within:
             filters.append(self.within(f"t.{within}"))
@@ -161,17 +210,22 @@ class _Builder:
         is withdrawn by its newest row there), newest rank per line, kept unless withdrawn."""
         first, last = self.window.months
         self.params += [first, last, instant(self.window.start), instant(self.window.end)]
-        return (f"SELECT * FROM (SELECT order_id, line_id, max_by({key}, {DELIVERY_RANK}) AS {key}, "
-                f"max_by(currency, {DELIVERY_RANK}) AS currency, max_by(quantity, {DELIVERY_RANK}) AS quantity, "
-                f"max_by(withdrawn, {DELIVERY_RANK}) AS withdrawn FROM facts WHERE kind = 'delivery' "
-                "AND facts.month BETWEEN ? AND ? AND delivered_at >= ? AND delivered_at < ? "
-                "GROUP BY order_id, line_id) t WHERE NOT t.withdrawn")
+        return (
+            f"SELECT * FROM (SELECT order_id, line_id, max_by({key}, {DELIVERY_RANK}) AS {key}, "
+            f"max_by(currency, {DELIVERY_RANK}) AS currency, max_by(quantity, {DELIVERY_RANK}) AS quantity, "
+            f"max_by(withdrawn, {DELIVERY_RANK}) AS withdrawn FROM facts WHERE kind = 'delivery' "
+            "AND facts.month BETWEEN ? AND ? AND delivered_at >= ? AND delivered_at < ? "
+            "GROUP BY order_id, line_id) t WHERE NOT t.withdrawn"
+        )
 
     def clauses(self) -> str:
         """The clauses that acted on the newest version of each return in returns_ (a re-priced return
         may name another fee clause than before: the set is the newest version's, repeats removed)."""
-        return ("clauses_ AS (SELECT DISTINCT f.return_id, f.clause_id FROM facts f JOIN returns_ r ON "
-                f"f.return_id = r.return_id AND f.version = r.version WHERE f.kind = 'clause' AND {self.months()})")
+        return (
+            "clauses_ AS (SELECT DISTINCT f.return_id, f.clause_id FROM facts f JOIN returns_ r ON "
+            "f.return_id = r.return_id AND f.version = r.version "
+            f"WHERE f.kind = 'clause' AND {self.months()})"
+        )
 
 
 def _key(dimension: Dimension) -> str:
@@ -197,8 +251,20 @@ def insight_query(window: Window, group_by: Dimension, then_by: Dimension | None
     by_clause = Dimension.CLAUSE in dimensions
     ctes = [b.returns()]
     if by_line:
-        ctes.append(b.lines(("return_id", "line_id", "sku", "category", "reason", "quantity", "item_value",
-                             "rejected_value")))
+        ctes.append(
+            b.lines(
+                (
+                    "return_id",
+                    "line_id",
+                    "sku",
+                    "category",
+                    "reason",
+                    "quantity",
+                    "item_value",
+                    "rejected_value",
+                )
+            )
+        )
     if by_clause:
         ctes.append(b.clauses())
     joins = ("JOIN lines_ l ON l.return_id = r.return_id " if by_line else "") + (
