@@ -12,7 +12,7 @@ export UV_PYTHON := $(PYTHON)
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 
 .DEFAULT_GOAL := help
-.PHONY: help install web-assets dev test test-fast lint format schema lambda-constraints bench load screenshots clean
+.PHONY: help install web-assets dev test test-fast lint format schema lambda-constraints bench load screenshots translations clean
 
 help:
 	@echo "make dev     run the whole service locally (moto, GraphiQL, demo data) on http://127.0.0.1:\$${PORT:-8000}/graphql"
@@ -22,6 +22,7 @@ help:
 	@echo "make bench   the benchmark (reported figures, ratios against a same-run baseline)"
 	@echo "make load    20 concurrent clients for 20 s against the local stack: errors, p50/p95"
 	@echo "make screenshots  refresh docs/screenshots/ from the browser tests"
+	@echo "make translations  extract new strings into the catalogues, compile emails' .mo and the pages' JSON"
 	@echo "make web-publish STACK=returns-dev  after sam deploy: the pages to the web bucket (see infra.mk)"
 
 $(UV):
@@ -80,6 +81,11 @@ schema: install
 # (its own packages beside SharedLayer); tests/infra fail when they drift from the lock.
 lambda-constraints: install
 	UV=$(UV) $(VENV)/bin/python -m returns_devstack.lambda_requirements
+
+# The gettext catalogues (translations/): pybabel extract -> update -> compile (emails' .mo, committed)
+# and the pages' JSON catalogues (web/shared/locales); see returns_devstack/translations.py.
+translations: install
+	$(VENV)/bin/python -m returns_devstack.translations
 
 bench: install
 	TZ=UTC $(VENV)/bin/python -m returns_devstack.bench

@@ -26,3 +26,13 @@ define prune-botocore
 	find "$(1)/botocore/data" -mindepth 1 -maxdepth 1 -type d \
 		$(foreach service,$(BOTOCORE_SERVICES),! -name $(service)) -exec rm -rf {} +
 endef
+
+# Babel ships the CLDR data of ~1,100 locales (31 MB); the layer keeps root and the languages the
+# customer emails are written in (domain/languages.py LANGUAGES; a test holds the two lists equal),
+# without their regional variants: an email is formatted in its language (`fr`, not `fr_CA`).
+# $(1) = the directory that holds babel/
+BABEL_LOCALES := root en fr de es it ja
+define prune-babel
+	find "$(1)/babel/locale-data" -name '*.dat' \
+		$(foreach locale,$(BABEL_LOCALES),! -name $(locale).dat) -delete
+endef

@@ -53,12 +53,12 @@ def test_return_instructions():
     assert "RMA-7Q2K9" in email.subject
     assert_address_warning(email)
     text = email.text
-    assert "1 x Floral Midi Dress (SKU DR-RED-M): 45.00 USD" in text
-    assert "2 x Ribbed Knit Top (SKU TP-BLK-S): 32.40 USD" in text
+    assert "1 × Floral Midi Dress (SKU DR-RED-M): $45.00" in text
+    assert "2 × Ribbed Knit Top (SKU TP-BLK-S): $32.40" in text
     assert "USPS, UPS or FedEx" in text
     assert "Keep the tracking number, and submit it" in text
-    assert "Estimated refund: 77.40 USD" in text
-    assert "30 days" in text and "April 1, 2026" in text  # approved March 2 + 30 days
+    assert "Estimated refund: $77.40" in text
+    assert "30 days" in text and "Apr 1, 2026" in text  # approved March 2 + 30 days
     assert email.attachments == ()
     assert "<ul>" in email.html and "&" not in email.html.replace("&amp;", "")
 
@@ -85,7 +85,7 @@ def test_prepaid_label_email_attaches_the_pdf_and_links_the_return_page_not_a_pr
     assert "RMA-7Q2K9" in email.subject
     assert_address_warning(email)
     assert email.attachments == (("return-label-RMA-7Q2K9.pdf", b"%PDF-1.3", "application/pdf"),)
-    assert "Label fee: 6.99 USD, deducted from your refund" in email.text
+    assert "Label fee: $6.99, deducted from your refund" in email.text
     assert "1ZRL00000000000042" in email.text
     assert "X-Amz" not in both(email)  # no presigned link: it would be dead within 15 minutes
     for part in (email.text, email.html):
@@ -93,7 +93,7 @@ def test_prepaid_label_email_attaches_the_pdf_and_links_the_return_page_not_a_pr
         assert "always has a fresh download link" in part
     assert f"always has a fresh download link, with the status, ship-by date and refund: {PAGE}" in email.text
     assert f'<a href="{PAGE}">{PAGE}</a>' in email.html
-    assert "Estimated refund: 70.41 USD" in email.text
+    assert "Estimated refund: $70.41" in email.text
 
 
 def test_free_label_email_needs_a_label():
@@ -188,18 +188,18 @@ def test_refund_confirmation():
     )
     email = emails.refund_confirmation_email(ret, order)
     text = email.text
-    assert email.subject == "Return RMA-7Q2K9: your refund of 45.00 USD has been issued"
+    assert email.subject == "Return RMA-7Q2K9: your refund of $45.00 has been issued"
     assert "to the card or account you paid for the order with" in text
     assert "pi_3NxLk2" not in both(email) and "9876" not in both(email)  # a provider id means nothing to them
     # issued a day after receipt: 5 days from the refund (not from the later REFUND-7D deadline)
-    assert "allow 3–5 more days" in text and "March 11, 2026" in text
-    assert "1 x Floral Midi Dress (SKU DR-RED-M): 45.00 USD" in text
+    assert "allow 3–5 more days" in text and "Mar 11, 2026" in text
+    assert "1 × Floral Midi Dress (SKU DR-RED-M): $45.00" in text
     assert (
         "Items not accepted" in text
-        and "2 x Ribbed Knit Top (SKU TP-BLK-S): the item had been worn" in text
+        and "2 × Ribbed Knit Top (SKU TP-BLK-S): the item had been worn" in text
     )
     assert "COND-NEW, FEE-US-SELF, REFUND-AMOUNT, REFUND-ORIGINAL, REFUND-SHIPPING" in text
-    assert "Refund: 45.00 USD" in text
+    assert "Refund: $45.00" in text
 
 
 def test_canceled_and_expired_notices():
@@ -244,8 +244,8 @@ def test_a_refused_label_tells_the_customer_how_to_ship_on_their_own():
     text = email.text
     assert "USPS, UPS or FedEx" in text and "enter the tracking number on your return page" in text
     assert "customer service will try to get you a label" in text
-    assert "1 x Floral Midi Dress (SKU DR-RED-M)" in text and "RMA number RMA-7Q2K9" in text
-    assert "April 1, 2026" in text  # EXPIRE-APPROVED: approved March 2 + 30 days, unchanged
+    assert "1 × Floral Midi Dress (SKU DR-RED-M)" in text and "RMA number RMA-7Q2K9" in text
+    assert "Apr 1, 2026" in text  # EXPIRE-APPROVED: approved March 2 + 30 days, unchanged
     assert email.attachments == ()
 
 
@@ -330,8 +330,9 @@ def test_the_return_page_url_is_the_portal_s_hash_route():
 
 def test_a_link_in_html_is_escaped():
     from returns_shared.notifications.blocks import Link, render_html, render_text
+    from returns_shared.notifications.translation import translator
 
-    link = Link("Page:", 'https://x/p/#/return/"><script>')
-    assert render_text([link]) == 'Page: https://x/p/#/return/"><script>\n'
-    assert "<script>" not in render_html("t", [link])
-    assert 'href="https://x/p/#/return/&quot;&gt;&lt;script&gt;"' in render_html("t", [link])
+    link, t = Link("Page:", 'https://x/p/#/return/"><script>'), translator("en")
+    assert render_text([link], t) == 'Page: https://x/p/#/return/"><script>\n'
+    assert "<script>" not in render_html("t", [link], t)
+    assert 'href="https://x/p/#/return/&quot;&gt;&lt;script&gt;"' in render_html("t", [link], t)

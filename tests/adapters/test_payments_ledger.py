@@ -89,3 +89,16 @@ def test_same_key_with_another_amount_is_refused(payments):
 def test_negative_amounts_are_declined(payments):
     with pytest.raises(PaymentDeclined):
         payments.refund(idempotency_key="k", payment_reference="pi_1", amount=usd("-1.00"), at=AT)
+
+
+def test_refunds_for_reads_the_returns_attempt_keys(payments):
+    payments.refund(idempotency_key="refund:RMA-1", payment_reference="pi_123", amount=usd("45.10"), at=AT)
+    payments.refund(idempotency_key="refund:RMA-2", payment_reference="pi_123", amount=usd("5.00"), at=AT)
+    [made] = payments.refunds_for(payment_reference="pi_123", return_id="RMA-1",
+                                  idempotency_keys=["refund:RMA-1", "refund:RMA-1:2"])
+    assert (made.refund_id, made.amount, made.return_id) == ("rf_1", usd("45.10"), "RMA-1")
+    assert made.created_at == AT
+    assert payments.refunds_for(payment_reference="pi_other", return_id="RMA-1",
+                                idempotency_keys=["refund:RMA-1"]) == []
+    # a sandbox: no payments to check, no refund records to ask a webhook about
+    assert payments.payment("pi_123") is None and payments.refund_record("rf_1") is None

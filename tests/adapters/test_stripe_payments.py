@@ -51,19 +51,47 @@ def test_a_charge_id_works_as_the_payment_reference(payments, localstripe):
     assert [r["id"] for r in localstripe.refunds_of(intent)] == [receipt.refund_id]
 
 
-def test_find_refund_answers_what_a_key_already_paid_and_nothing_else(payments, localstripe):
+def test_refunds_for_answers_the_refunds_made_for_a_return_and_nothing_else(payments, localstripe):
     intent = localstripe.paid_payment_intent(Decimal("45.00"), "USD")
-    assert payments.find_refund(idempotency_key="refund:RMA-F1", payment_reference=intent) is None
-    paid = payments.refund(idempotency_key="refund:RMA-F1", payment_reference=intent, amount=usd("45.00"),
+    assert payments.refunds_for(payment_reference=intent, return_id="RMA-F1", idempotency_keys=[]) == []
+    paid = payments.refund(idempotency_key="refund:RMA-F1", payment_reference=intent, amount=usd("20.00"),
                            return_id="RMA-F1", at=NOW)
-    found = payments.find_refund(idempotency_key="refund:RMA-F1", payment_reference=intent)
-    assert found is not None and found.duplicate
-    assert (found.refund_id, found.amount, found.status) == (
-        paid.refund_id,
-        usd("45.00"),
-        RefundStatus.SUCCEEDED,
-    )
-    assert payments.find_refund(idempotency_key="refund:RMA-F1:2", payment_reference=intent) is None
+    payments.refund(idempotency_key="refund:RMA-F2", payment_reference=intent, amount=usd("5.00"),
+                    return_id="RMA-F2", at=NOW)  # another return of the order
+    [found] = payments.refunds_for(payment_reference=intent, return_id="RMA-F1",
+                                   idempotency_keys=["refund:RMA-F1"])
+    assert (found.refund_id, found.amount, found.status, found.return_id, found.idempotency_key) == (
+        paid.refund_id, usd("20.00"), RefundStatus.SUCCEEDED, "RMA-F1", "refund:RMA-F1")
+    assert found.receipt().duplicate
+    # found by the attempt's key alone too (a refund whose metadata names no return)
+    by_key = payments.refunds_for(payment_reference=intent, return_id="RMA-X",
+                                  idempotency_keys=["refund:RMA-F2"])
+    assert [r.amount for r in by_key] == [usd("5.00")]
+
+
+def test_refund_record_is_stripes_current_word_on_a_refund(payments, localstripe):
+    intent = localstripe.paid_payment_intent(Decimal("45.00"), "USD")
+    paid = payments.refund(idempotency_key="refund:RMA-R1", payment_reference=intent, amount=usd("45.00"),
+                           return_id="RMA-R1", at=NOW)
+    record = payments.refund_record(paid.refund_id)
+    assert record is not None and (record.status, record.return_id) == (RefundStatus.SUCCEEDED, "RMA-R1")
+    localstripe.fail_refund(paid.refund_id, "expired_or_canceled_card")
+    record = payments.refund_record(paid.refund_id)
+    assert record is not None
+    assert (record.status, record.failure_reason) == (RefundStatus.FAILED, "expired_or_canceled_card")
+    assert payments.refund_record("re_nobody_made_this") is None
+
+
+def test_payment_reads_what_the_checkout_recorded(payments, localstripe):
+    intent = localstripe.paid_payment_intent(Decimal("50.99"), "USD", order_id="AK-2001",
+                                             email="jane@example.com")
+    recorded = payments.payment(intent)
+    assert (recorded.received, recorded.order_id, recorded.customer_email) == (
+        usd("50.99"), "AK-2001", "jane@example.com")
+    bare = payments.payment(localstripe.paid_payment_intent(Decimal("9.50"), "EUR"))
+    assert (bare.received, bare.order_id, bare.customer_email) == (Money.of("9.50", "EUR"), None, None)
+    with pytest.raises(PaymentDeclined):
+        payments.payment("pi_nobody_paid_this")
 
 
 def test_an_unknown_payment_is_declined_for_good(payments):
@@ -131,7 +159,11 @@ def test_transient_answers_are_unavailable_not_declined(answer):
 def test_a_timeout_is_unavailable():
     payments, _ = replaying(network_error=True)
     with pytest.raises(PaymentUnavailable):
-        payments.find_refund(idempotency_key="refund:RMA-T2", payment_reference="pi_123")
+        payments.refunds_for(payment_reference="pi_123", return_id="RMA-T2", idempotency_keys=[])
+    with pytest.raises(PaymentUnavailable):
+        payments.refund_record("re_123")
+    with pytest.raises(PaymentUnavailable):
+        payments.payment("pi_123")
 
 
 @pytest.mark.parametrize(("money", "units"), [

@@ -64,6 +64,10 @@ def _with(path: list, value) -> dict:
         # ids become DynamoDB keys: counted in bytes
         (["id"], "\U0001f600" * 100, ["input", "id"]),
         (["lines", 0, "id"], "L\x07", ["input", "lines", "0", "id"]),
+        # the customer's locale: a BCP 47 tag (emails fall back from a language we lack, not from garbage)
+        (["locale"], "ja_JP", ["input", "locale"]),
+        (["locale"], "français", ["input", "locale"]),
+        (["locale"], "en-" + "a" * 40, ["input", "locale"]),
     ],
 )
 def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, field):
@@ -126,6 +130,9 @@ def test_record_order_sends_camel_case_json_and_reads_the_order_back():
     assert sent.payload["shippingAddress"]["postalCode"] == "73301"
     assert sent.payload["lines"][0]["unitPrice"] == {"amount": "30.00", "currencyCode": "USD"}
     assert sent.payload["placedAt"] == "2026-11-20T10:00:00+00:00"
+    assert sent.payload["locale"] is None  # optional
+    api.gql(RECORD, {"input": {**ORDER_INPUT, "locale": "fr-CA"}}, headers=INTEGRATION)
+    assert api.bus.sent[-1].payload["locale"] == "fr-CA"
 
 
 def test_function_user_errors_pass_through():

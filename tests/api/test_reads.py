@@ -122,3 +122,11 @@ def test_the_policy_names_the_reasons_a_warehouse_confirms_or_refutes():
     reasons = answer["data"]["returnPolicy"]["merchantResponsibilityReasons"]
     assert reasons == sorted(reason.value for reason in load_policy().reasons.merchant_responsibility)
     assert set(reasons) == {"DEFECTIVE", "NOT_AS_DESCRIBED", "WRONG_ITEM"}  # the merchant's "quality issues"
+
+
+def test_the_policy_names_customer_services_address():
+    from returns_shared.policy.document import load_policy
+
+    answer = Api().gql("{ returnPolicy { contactEmail } }")  # public: the portal shows it to customers
+    assert answer["data"]["returnPolicy"]["contactEmail"] == load_policy().merchant.contact_email
+    assert answer["data"]["returnPolicy"]["contactEmail"] == "cs@allegra-k.com"  # the merchant's text

@@ -25,10 +25,23 @@ from returns_devstack.bench_cold import LAMBDA_ENVIRONMENT
 REPO = Path(__file__).resolve().parents[2]
 MB = 1_000_000
 CEILINGS = {"GraphQLFunction": 60 * MB, "SharedLayer": 60 * MB}  # issue 12: from 127 and 105 MB
-OTHERS_LIBRARIES = {  # imported lazily by the paths of one function only: nobody else ships them
+OTHERS_LIBRARIES = {  # imported lazily by the paths of some functions only: nobody else ships them
     "phonenumbers", "email_validator", "disposable_email_domains", "holidays",
-    "reportlab", "PIL", "easypost", "stripe",
+    "reportlab", "PIL", "easypost", "stripe", "babel",
 }
+# Every worker writes customer emails: in each language, from the layer's catalogues and trimmed CLDR data.
+EMAILS = """
+import sys
+assert "babel" not in sys.modules, "Babel loads with the first email, not at cold start"
+from datetime import datetime
+from returns_shared.domain.money import Money
+from returns_shared.notifications.translation import translator
+for language in ("en", "fr", "de", "es", "it", "ja"):
+    t = translator(language)
+    assert t.country("US") != "US" and t.money(Money.of("45", "USD")) and t.day(datetime.now())
+assert translator("fr").money(Money.of("45", "USD")) == "45,00\u00a0$US"
+assert translator("ja").gettext("Hello {name},", name="A") == "A 様"
+"""
 EXERCISE = {
     "GraphQLFunction": """
 import json, jwt.algorithms
@@ -42,7 +55,7 @@ assert answer["statusCode"] == 200 and '"version"' in answer["body"], answer
 assert jwt.algorithms.has_crypto  # RS256 (Cognito) tokens can be verified
 assert "US" in country_codes() and "EUR" in currency_codes()
 """,
-    "RequestFunction": "import app",
+    "RequestFunction": "import app\n" + EMAILS,
     "ScreeningFunction": """
 from datetime import date
 import app
@@ -52,22 +65,22 @@ assert screening.phone_valid("+1 212 555 0123", "US") and not screening.phone_va
 assert screening.is_disposable_domain("mailinator.com")
 import email_validator
 assert not schedules.is_business_day(date(2026, 12, 25), policy=load_policy())
-""",
+""" + EMAILS,
     "LabelFunction": """
 import app, easypost, reportlab.pdfgen.canvas, PIL.Image
 from returns_shared.adapters import carrier_local, easypost_carrier
-""",
+""" + EMAILS,
     "RefundFunction": """
 import app, stripe
 from returns_shared.adapters import stripe_payments
-""",
+""" + EMAILS,
 }
 NEEDS = {
     "GraphQLFunction": set(),
-    "RequestFunction": set(),
-    "ScreeningFunction": {"phonenumbers", "email_validator", "disposable_email_domains", "holidays"},
-    "LabelFunction": {"reportlab", "PIL", "easypost"},
-    "RefundFunction": {"stripe"},
+    "RequestFunction": {"babel"},
+    "ScreeningFunction": {"phonenumbers", "email_validator", "disposable_email_domains", "holidays", "babel"},
+    "LabelFunction": {"reportlab", "PIL", "easypost", "babel"},
+    "RefundFunction": {"stripe", "babel"},
 }
 
 
@@ -125,6 +138,16 @@ def test_the_builds_keep_the_model_of_every_aws_service_the_code_calls():
             used.add("secretsmanager")  # Powertools Parameters
     assert used >= {"dynamodb", "lambda", "events"}  # the scan finds the clients at all
     assert used <= lambda_packages.botocore_services(), "add the service to BOTOCORE_SERVICES"
+
+
+def test_the_layer_keeps_babels_cldr_data_of_the_emails_languages_only(built):
+    from returns_shared.domain.languages import LANGUAGES
+
+    assert lambda_packages.babel_locales() == {"root", *LANGUAGES}
+    kept = sorted(p.stem for p in (built["SharedLayer"] / "babel" / "locale-data").glob("*.dat"))
+    assert kept == sorted({"root", *LANGUAGES})
+    sizes = lambda_packages.size_bytes(lambda_packages.packages()["SharedLayer"])
+    assert sizes["babel"] < 6 * MB, sizes["babel"]  # ~36 MB with every locale
 
 
 @pytest.mark.parametrize("name", sorted(CEILINGS))

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.tracking import tracking_key
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.vocabulary import RefundStatus, ReturnStatus
 from returns_shared.notifications.message import Email
 from returns_shared.policy.document import load_policy
 from returns_shared.service.cursors import CursorCodec
@@ -42,6 +42,9 @@ from returns_shared.service.ports import (
     Page,
     PaymentDeclined,
     PaymentReceipt,
+    PaymentUnavailable,
+    ProviderPayment,
+    ProviderRefund,
     RefundUpdate,
     StoredOrder,
     TrackingUpdate,
@@ -518,9 +521,14 @@ class FakePortal:
 
 @dataclass
 class FakePayments:
-    """One payment per idempotency key; the same key with other terms is refused (as providers do)."""
+    """One payment per idempotency key; the same key with other terms is refused (as providers do).
+    `records` is the provider's own book of refunds (what `refunds_for` and `refund_record` read); a
+    test may change a record's status there, as a bank returning a refund would. `payments` are the
+    payments it can describe (none: a sandbox that keeps none, so the order's is not checked)."""
 
     paid: dict[str, PaymentReceipt] = field(default_factory=dict)
+    records: dict[str, ProviderRefund] = field(default_factory=dict)  # refund id -> the provider's record
+    payments: dict[str, ProviderPayment] = field(default_factory=dict)
     calls: int = 0
     declined: bool = False
     down: bool = False
@@ -543,10 +551,30 @@ class FakePayments:
                                   earlier.issued_at, status=earlier.status, duplicate=True)
         receipt = PaymentReceipt(f"rf_{next(self._ids)}", amount, payment_reference, at, duplicate=False)
         self.paid[idempotency_key] = receipt
+        self.records[receipt.refund_id] = ProviderRefund(
+            refund_id=receipt.refund_id, amount=amount, payment_reference=payment_reference,
+            status=receipt.status, created_at=at, return_id=return_id, idempotency_key=idempotency_key)
         return receipt
 
-    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
-        return self.paid.get(idempotency_key)
+    def refunds_for(self, *, payment_reference: str, return_id: str,
+                    idempotency_keys: Sequence[str]) -> list[ProviderRefund]:
+        if self.down:
+            raise Outage("the payment provider is down")
+        return [r for r in self.records.values() if r.payment_reference == payment_reference
+                and (r.return_id == return_id or r.idempotency_key in idempotency_keys)]
+
+    def refund_record(self, refund_id: str) -> ProviderRefund | None:
+        if self.down:
+            raise PaymentUnavailable("the payment provider is down")
+        return self.records.get(refund_id)
+
+    def payment(self, payment_reference: str) -> ProviderPayment | None:
+        return self.payments.get(payment_reference)
+
+    def fail(self, refund_id: str, reason: str) -> None:
+        """The bank returned the refund: the provider's record says failed (nothing was paid)."""
+        record = self.records[refund_id]
+        self.records[refund_id] = replace(record, status=RefundStatus.FAILED, failure_reason=reason)
 
 
 @dataclass

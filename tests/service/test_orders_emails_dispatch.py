@@ -56,6 +56,32 @@ def test_malformed_orders_report_every_problem_and_write_nothing():
     assert world.table.orders == {}
 
 
+def test_an_orders_locale_is_checked_kept_in_bcp_47_case_and_may_change_once_returned():
+    world = World()
+    command = {**b.order_input(b.order()), "locale": "JA-jp"}
+    assert world.command("recordOrder", b.FEED, command)["userErrors"] == []
+    assert world.table.orders["O1"].order.locale == "ja-JP"
+    world.command("requestReturn", b.customer(), b.request_input())
+    # the locale prices nothing: the feed may correct it while the order has returns
+    assert world.command("recordOrder", b.FEED, {**command, "locale": "fr-CA"})["userErrors"] == []
+    assert world.table.orders["O1"].order.locale == "fr-CA"
+    for bad in ("ja_JP", "english", "x" * 36):
+        answer = world.command("recordOrder", b.FEED, {**command, "locale": bad})
+        [error] = answer["userErrors"]
+        assert (error["code"], error["field"]) == ("INVALID_INPUT", ["input", "locale"])
+        assert error["message"].startswith("locale: must be ")
+    assert world.table.orders["O1"].order.locale == "fr-CA"
+
+
+def test_a_customers_emails_are_written_in_the_orders_language():
+    world = World()
+    world.command("recordOrder", b.FEED, {**b.order_input(b.order()), "locale": "de-AT"})
+    rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
+    world.command("cancelReturn", b.customer(), {"id": rid})
+    [mail] = world.mailer.sent
+    assert mail.subject == f"Rücksendung {rid} storniert" and '<html lang="de">' in (mail.html or "")
+
+
 def test_only_the_feed_records_orders():
     assert codes(World().command("recordOrder", b.AGENT, b.order_input(b.order()))) == ["FORBIDDEN"]
 

@@ -162,3 +162,28 @@ def test_request_cancel_loops_stop_at_a_bound_per_order():
     answer = world.command("requestReturn", b.customer(), b.request_input(key="one-more"))
     assert codes(answer) == ["INVALID_STATE"] and answer["userErrors"][0]["field"] == ["input", "orderId"]
     assert len(world.table.orders["O1"].return_ids) == requests.RETURNS_PER_ORDER
+
+
+def test_a_late_event_with_an_older_scan_never_moves_the_package_back():
+    """Issue 19 hole 6: EasyPost events may arrive out of order. A late event whose newest scan is
+    older than one already recorded (out_for_delivery after delivered) only adds its scan to the
+    history: the package's status follows the newest scan."""
+    world = World()
+    rid = approved(world)
+    assert submit(world, rid)["userErrors"] == []
+    number = NUMBER
+    start = world.clock()
+    picked = CarrierScan(status="in_transit", message="Picked up", at=start)
+    out = CarrierScan(status="out_for_delivery", message="Out for delivery", at=start + timedelta(hours=20))
+    delivered = CarrierScan(status="delivered", message="Delivered", at=start + timedelta(hours=26))
+    newer = TrackingUpdate(event_id="evt_new", tracking_number=number, carrier="USPS", status="delivered",
+                           scans=(picked, delivered))
+    late = TrackingUpdate(event_id="evt_late", tracking_number=number, carrier="USPS",
+                          status="out_for_delivery", scans=(picked, out))
+    assert tracking.apply_tracking_update(newer, world.deps) == "applied"
+    assert tracking.apply_tracking_update(late, world.deps) == "applied"  # its scan joins the history
+    tracked = world.stored(rid).tracking
+    assert tracked is not None
+    assert (tracked.status, tracked.last_scan_at) == ("delivered", delivered.at)
+    assert tracked.delivered_at == delivered.at
+    assert "out for delivery: Out for delivery" in [entry.note for entry in world.stored(rid).timeline]

@@ -353,7 +353,9 @@ def test_inspection_after_a_breach_answers_cleanly_when_the_workflow_refunded_fi
     class RacingPayments:
         calls = 0
         provider = payments.provider
-        find_refund = payments.find_refund
+        refunds_for = payments.refunds_for
+        refund_record = payments.refund_record
+        payment = payments.payment
 
         def refund(self, **kwargs: Any) -> Any:
             RacingPayments.calls += 1

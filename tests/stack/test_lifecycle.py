@@ -92,7 +92,7 @@ def test_us_prepaid_label_return_end_to_end(flow, stack, mailbox, tokens):
 
     # the refund confirmation: amount, where the money goes (never the provider's payment id), clause ids
     [mail] = mails_about(mailbox, rid, "refund")
-    assert "45.00 USD" in mail["subject"] and "45.00 USD" in mail["body"]
+    assert "$45.00" in mail["subject"] and "$45.00" in mail["body"]
     assert (
         "the card or account you paid for the order with" in mail["body"]
         and order["paymentReference"][-4:] not in mail["body"]
@@ -136,7 +136,7 @@ def test_later_us_prepaid_package_pays_the_label_fee(flow, stack, mailbox):
     assert later["quote"]["labelFee"]["amount"] == "6.99"
     assert later["quote"]["total"]["amount"] == "23.01"
     [mail] = mails_about(mailbox, later["id"], "label")
-    assert "6.99 USD" in mail["body"]
+    assert "$6.99" in mail["body"]
 
     receive(flow, later["id"])
     inspect_all(flow, flow.get(later["id"]))
@@ -190,7 +190,7 @@ def test_ca_self_ship_return_with_tracking_and_shipping_credit(flow, stack, mail
     assert "FEE-CAJP-FIRST" in {c["id"] for c in done["refund"]["appliedClauses"]}
     assert statuses(done) == ["REQUESTED", "APPROVED", "IN_TRANSIT", "RECEIVED", "INSPECTED", "REFUNDED"]
     [mail] = mails_about(mailbox, rid, "refund")
-    assert "36.99 USD" in mail["body"] and "6.99 USD" in mail["body"]
+    assert "$36.99" in mail["body"] and "$6.99" in mail["body"]
 
 
 def test_tracking_is_for_self_ship_returns_only(flow, tokens):

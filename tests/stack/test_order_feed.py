@@ -67,3 +67,17 @@ def test_payment_facts_are_locked_once_an_order_has_a_return(flow, gql, tokens, 
     shipped["lines"][1]["deliveredAt"] = iso(datetime.now(UTC) - timedelta(hours=2))
     assert _record(gql, tokens, shipped) == []
     assert stack.deps.repo.get_order(order["id"]).line("L2").delivered_at is not None
+
+
+def test_the_locale_is_recorded_read_back_and_chooses_the_email_language(flow, gql, tokens, mailbox):
+    order = flow.record({**order_input(line("L1")), "locale": "ja-jp"})
+    query = "query($id: ID!) { order(id: $id) { id locale } }"
+    assert gql(query, {"id": order["id"]}, token=tokens.agent)["order"]["locale"] == "ja-JP"
+    ret = flow.request(order)["return"]  # a US order: screened, approved, "how to ship" emailed
+    [mail] = [m for m in mailbox() if ret["id"] in m["subject"]]
+    assert mail["subject"] == f"返品 {ret['id']} 承認のお知らせ：商品の返送方法"
+    # the feed corrects the locale while the order has a return: it prices nothing, so it is not locked
+    assert _record(gql, tokens, {**order, "locale": "en-US"}) == []
+    assert gql(query, {"id": order["id"]}, token=tokens.agent)["order"]["locale"] == "en-US"
+    [error] = _record(gql, tokens, {**order, "locale": "Japanese"})
+    assert (error["code"], error["field"]) == ("INVALID_INPUT", ["input", "locale"])

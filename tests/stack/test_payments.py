@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,7 @@ def test_a_refund_that_fails_later_is_owed_again_listed_alerted_and_retried_once
     first_refund = paid["refund"]["id"]
     alerts = len(_ops_alerts(stack))
 
+    stack.payments.fail_refund(first_refund, "expired_or_canceled_card")  # the bank returned it
     body = refund_event(
         "evt_fail_1", first_refund, "failed", return_id=rid, failure_reason="expired_or_canceled_card"
     )
@@ -153,6 +155,7 @@ def test_the_webhook_event_file_through_the_refund_function(flow, stack):
     _, rid = _inspected(flow)
     refund_id = refund(flow, rid)["refund"]["id"]
     event = json.loads((EVENTS / "refund/http_stripe_webhook.json").read_text())
+    stack.payments.fail_refund(refund_id, "expired_or_canceled_card")  # what the event reports
     body = json.loads(event["body"])
     body["data"]["object"].update(id=refund_id, metadata={"return_id": rid})
     raw = json.dumps(body, separators=(",", ":"))
@@ -278,6 +281,7 @@ def test_a_refund_event_that_arrives_before_the_refund_is_recorded_is_not_lost(f
 
     def refund_then_fail_at_once(**kwargs: Any) -> Any:
         receipt = real_refund(**kwargs)
+        stack.payments.fail_refund(receipt.refund_id, "lost_or_stolen_card")
         early["body"] = refund_event("evt_early_fail", receipt.refund_id, "failed", return_id=rid,
                                      failure_reason="lost_or_stolen_card")
         early["answer"] = post_stripe(stack, early["body"])
@@ -310,3 +314,58 @@ def test_refused_webhook_calls_are_counted_for_the_ops_alarm(flow, stack, capsys
     counted = [m for m in emitted if "WebhookRefused" in m]
     assert [m["WebhookRefused"] for m in counted] == [[1.0], [1.0]]  # one refusal per call
     assert all(m["service"] == "returns" for m in counted)
+
+
+def test_a_signed_failure_event_for_a_paid_refund_then_a_retry_pays_once(flow, gql, tokens, stack):
+    """Issue 19, the attacker's repro against localstripe: a signed `refund.failed` for a refund Stripe
+    paid put the return back to INSPECTED and retryRefund paid a second time (two succeeded refunds on
+    one PaymentIntent). Stripe's record says succeeded: the event changes nothing."""
+    _, rid = _inspected(flow)
+    paid = refund(flow, rid)["refund"]["id"]
+    body = refund_event("evt_forged_failure", paid, "failed", return_id=rid, event_type="refund.failed",
+                        failure_reason="expired_or_canceled_card")
+    assert post_stripe(stack, body) == (200, {"outcome": "ignored"})
+    after = flow.get(rid)
+    assert (after["status"], after["refund"]["status"]) == ("REFUNDED", "SUCCEEDED")
+    assert _failed_ids(gql, tokens) == []
+    assert [e["code"] for e in flow.act(RETRY, tokens.agent, id=rid)["userErrors"]] == ["INVALID_STATE"]
+    [only] = refunds_paid(stack, rid)
+    assert (only["id"], only["status"]) == (paid, "succeeded")
+
+
+def test_the_order_feed_cannot_name_another_customers_payment(flow, gql, tokens, stack):
+    """Issue 19 hole 5: the feed recorded a new order with another customer's PaymentIntent, and the
+    order's refund went to that customer's card. Before the first refund, Stripe's record of the
+    payment is checked (here its metadata names another order, its customer another email): nothing is
+    paid, the refund is FAILED with the reason, listed for agents, ops alerted."""
+    theirs = flow.record(order_input(line("L1", price="80.00"), email="bob@example.com"))
+    mine = order_input(line("L1", price="45.00"))
+    mine["paymentReference"] = theirs["paymentReference"]
+    flow.record(mine)
+    rid = approved(flow, mine)["id"]
+    receive(flow, rid)
+    inspect_all(flow, flow.get(rid))
+    alerts = len(_ops_alerts(stack))
+    answer = ok(flow.act(REFUND, tokens.agent, id=rid))
+    assert (answer["status"], answer["refund"]["status"]) == ("INSPECTED", "FAILED")
+    reason = answer["refund"]["failureReason"]
+    assert reason.startswith("payment_not_of_order:") and f"made for order {theirs['id']}" in reason
+    assert "another customer's email" in reason
+    assert stack.payments.refunds_of(theirs["paymentReference"]) == []  # not a cent to bob's card
+    assert _failed_ids(gql, tokens) == [rid]
+    assert len(_ops_alerts(stack)) == alerts + 1 and "payment not the order's" in _ops_alerts(stack)[-1]
+
+
+def test_a_payment_that_does_not_cover_the_order_is_not_refunded(flow, tokens, stack):
+    """A PaymentIntent for less than the order (the checkout set no metadata): not this order's."""
+    small = stack.payments.paid_payment_intent(Decimal("5.00"), "USD")
+    order = order_input(line("L1", price="45.00"))
+    order["paymentReference"] = small
+    flow.record(order)
+    rid = approved(flow, order)["id"]
+    receive(flow, rid)
+    inspect_all(flow, flow.get(rid))
+    answer = ok(flow.act(REFUND, tokens.agent, id=rid))
+    assert answer["refund"]["status"] == "FAILED"
+    assert "less than the order's 50.99 USD" in answer["refund"]["failureReason"]
+    assert stack.payments.refunds_of(small) == []

@@ -10,6 +10,7 @@ import {
   shippingCard, timelineCard,
 } from '/shared/returns.js';
 import { h, busy, dateTime, field, money, notice, select, showMore, userErrors, REASONS } from '/shared/ui.js';
+import { customerHint, customerLink, customerView, startReturnView } from './customers.js';
 
 /** Approve (optional note) and decline (reason required) a return under review. */
 function decisionForm(ctx, ret, { onDone }) {
@@ -104,7 +105,7 @@ async function searchView(ctx, kind = 'auto', term = '') {
     }, 'results') : null;
     const count = `${more ? 'First ' : ''}${found.length} result${found.length === 1 ? '' : 's'} for “${term}”`;
     results = h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
-      found.length ? [table, more] : notice('No return matches.'));
+      found.length ? [table, more] : notice('No return matches.'), await customerHint(ctx, kind, term, found));
   }
   return [h('h1', {}, 'Search'), form, results];
 }
@@ -126,7 +127,7 @@ async function returnView(ctx, id) {
   const label = h('button', { type: 'button', onclick: () => run(label, async () => (await ctx.gql(RETRY_LABEL, { id })).retryLabel) }, 'Retry the label');
   return [
     returnHeading(ret),
-    h('p', {}, `Customer: ${ret.order.email}`),
+    h('p', {}, 'Customer: ', customerLink(ret.order.email)),
     message,
     ret.status === 'UNDER_REVIEW' ? h('section', { class: 'card', 'aria-labelledby': 'decide-title' },
       h('h2', { id: 'decide-title' }, 'Decision'), decisionForm(ctx, ret, { onDone: () => ctx.refresh() })) : null,
@@ -224,12 +225,14 @@ const failedRefundsView = (ctx, done) => retryListView(ctx, done, {
 
 startApp({
   app: 'console', role: 'agent', title: 'Service console', home: '#/queue',
-  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
+  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
     ['#/packages', 'Unknown packages']],
   routes: [
     [/^#\/queue(?:\/(.+))?$/, queueView],
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
     [/^#\/return\/([^/]+)$/, returnView],
+    [/^#\/customer(?:\/([^/]+)(?:\/from\/([^/]+))?)?$/, customerView],
+    [/^#\/order\/([^/]+)\/return(?:\/from\/([^/]+))?$/, startReturnView],
     [/^#\/packages$/, packagesView],
     [/^#\/failed-refunds(?:\/(.+))?$/, failedRefundsView],
     [/^#\/failed-labels(?:\/(.+))?$/, failedLabelsView],

@@ -162,3 +162,15 @@ export const INSPECT_RETURN = `mutation InspectReturn($id: ID!, $lines: [Inspect
   inspectReturn(id: $id, lines: $lines) { ${PAYLOAD} }
 }
 ${RETURN_DETAILS}`;
+
+// -- customer service by email (console): a customer's orders, returns and mail; a return on their behalf
+export const CUSTOMER_ORDERS = `query CustomerOrders($email: String!, $after: String) {
+  orders(first: 10, after: $after, customerEmail: $email) {
+    edges { node { ...OrderLines shippingAddress { name } returns(first: 20) { id status createdAt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${ORDER_LINES}`;
+
+export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) { order(id: $id) { email ...OrderLines } }
+${ORDER_LINES}`;

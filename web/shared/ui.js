@@ -1,4 +1,5 @@
 // Tiny DOM helpers shared by the three apps (no framework: the pages are small).
+import { N_ } from './i18n.js';
 
 /** h('p', {class: 'x'}, 'text', child) — builds an element; attributes starting with "on" are listeners. */
 export function h(tag, attrs = {}, ...children) {
@@ -41,13 +42,15 @@ const STATUS_TONE = { DECLINED: 'bad', CANCELED: 'muted', EXPIRED: 'bad', REFUND
 export const statusWord = (status) => STATUS_WORDS[status] || status;
 export const badge = (status) => h('span', { class: `badge ${STATUS_TONE[status] || ''}` }, statusWord(status));
 
+// Marked for the catalogues (N_); the portal translates them where it shows them.
 export const REASONS = {
-  SIZE_TOO_SMALL: 'Too small', SIZE_TOO_LARGE: 'Too large', STYLE: 'Style not as hoped', UNWANTED: 'No longer wanted',
-  OTHER: 'Other', DEFECTIVE: 'Defective', NOT_AS_DESCRIBED: 'Not as described', WRONG_ITEM: 'Wrong item sent',
+  SIZE_TOO_SMALL: N_('Too small'), SIZE_TOO_LARGE: N_('Too large'), STYLE: N_('Style not as hoped'),
+  UNWANTED: N_('No longer wanted'), OTHER: N_('Other'), DEFECTIVE: N_('Defective'),
+  NOT_AS_DESCRIBED: N_('Not as described'), WRONG_ITEM: N_('Wrong item sent'),
 };
 export const CONDITIONS = {
-  NEW_WITH_TAGS: 'New, tags on', MISSING_TAGS: 'Tags missing', WORN: 'Worn', WASHED: 'Washed', IRONED: 'Ironed',
-  STAINED: 'Stained', DAMAGED: 'Damaged',
+  NEW_WITH_TAGS: N_('New, tags on'), MISSING_TAGS: N_('Tags missing'), WORN: N_('Worn'), WASHED: N_('Washed'),
+  IRONED: N_('Ironed'), STAINED: N_('Stained'), DAMAGED: N_('Damaged'),
 };
 export const METHODS = { PREPAID_LABEL: 'Prepaid label (we email it)', SELF_SHIP: 'I ship it myself' };
 

@@ -57,23 +57,36 @@ def packages() -> dict[str, Package]:
     return found
 
 
-@cache
-def botocore_services() -> frozenset[str]:
-    """The service models the Lambda builds keep (BOTOCORE_SERVICES in lambda-build.mk)."""
+def _build_list(name: str) -> frozenset[str]:
     text = (REPO / "lambda-build.mk").read_text()
-    line = re.search(r"^BOTOCORE_SERVICES\s*:=\s*(.+)$", text, re.MULTILINE)
+    line = re.search(rf"^{name}\s*:=\s*(.+)$", text, re.MULTILINE)
     if line is None:
-        raise RuntimeError("lambda-build.mk lists no BOTOCORE_SERVICES")
+        raise RuntimeError(f"lambda-build.mk lists no {name}")
     return frozenset(line.group(1).split())
 
 
+@cache
+def botocore_services() -> frozenset[str]:
+    """The service models the Lambda builds keep (BOTOCORE_SERVICES in lambda-build.mk)."""
+    return _build_list("BOTOCORE_SERVICES")
+
+
+@cache
+def babel_locales() -> frozenset[str]:
+    """The CLDR locales the layer's Babel keeps (BABEL_LOCALES in lambda-build.mk)."""
+    return _build_list("BABEL_LOCALES")
+
+
 def _kept(path: PurePosixPath) -> bool:
-    """What a build keeps of an installed file (no bytecode, no scripts, botocore's listed models)."""
+    """What a build keeps of an installed file (no bytecode, no scripts, botocore's listed models,
+    Babel's listed locales)."""
     parts = path.parts
     if parts[0] == ".." or "__pycache__" in parts or path.suffix == ".pyc":
         return False
     if parts[:2] == ("botocore", "data") and len(parts) > 3:
         return parts[2] in botocore_services()
+    if parts[:2] == ("babel", "locale-data") and path.suffix == ".dat":
+        return path.stem in babel_locales()
     return True
 
 

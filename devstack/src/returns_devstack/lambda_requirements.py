@@ -1,7 +1,8 @@
 """What each Lambda package installs, exported from uv.lock (`make lambda-constraints` writes the
 files; tests/infra/test_lambda_packages.py fails when they drift from the lock):
 
-- SharedLayer: returns-shared and its core dependencies (no extra);
+- SharedLayer: returns-shared with its core dependencies and the `mail` extra (Babel: every worker
+  writes customer emails, the gateway none);
 - GraphQLFunction: returns-graphql with returns-shared (no extra: no screening, label or payment SDK);
 - each worker: its CodeUri's `requirements.txt`, the packages of its extra of returns-shared that the
   layer does not hold (installed without resolving again: the list is the whole difference);
@@ -15,6 +16,7 @@ import subprocess
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
+LAYER_EXTRA = "mail"
 FUNCTION_EXTRAS: dict[str, str | None] = {
     "request": None,
     "screening": "screening",
@@ -47,7 +49,7 @@ def export(package: str, extras: tuple[str, ...] = ()) -> frozenset[str]:
 
 
 def layer() -> frozenset[str]:
-    return export("returns-shared")
+    return export("returns-shared", (LAYER_EXTRA,))
 
 
 def gateway() -> frozenset[str]:
@@ -56,12 +58,12 @@ def gateway() -> frozenset[str]:
 
 def function_only(name: str) -> frozenset[str]:
     extra = FUNCTION_EXTRAS[name]
-    return export("returns-shared", (extra,)) - layer() if extra else frozenset()
+    return export("returns-shared", (extra, LAYER_EXTRA)) - layer() if extra else frozenset()
 
 
 def constraints() -> frozenset[str]:
     extras = tuple(extra for extra in FUNCTION_EXTRAS.values() if extra)
-    return gateway() | export("returns-shared", extras)
+    return gateway() | export("returns-shared", (*extras, LAYER_EXTRA))
 
 
 def requirements_text(name: str) -> str:

@@ -20,7 +20,7 @@ from returns_devstack.loopback import free_port
 if TYPE_CHECKING:
     import stripe
     from aiohttp import web
-    from stripe.params import PaymentMethodCreateParamsCard
+    from stripe.params import PaymentIntentCreateParams, PaymentMethodCreateParamsCard
 
 DEFAULT_PORT = 8420
 API_KEY = "sk_test_localstripe"  # localstripe accepts any key
@@ -98,16 +98,37 @@ class LocalStripe:
 
         return stripe.StripeClient(API_KEY, base_addresses={"api": self.url}, max_network_retries=0)
 
-    def paid_payment_intent(self, amount: Decimal, currency: str, *, description: str | None = None) -> str:
-        """A PaymentIntent paid with Stripe's test card (what an order's checkout leaves behind)."""
+    def paid_payment_intent(self, amount: Decimal, currency: str, *, description: str | None = None,
+                            order_id: str | None = None, email: str | None = None) -> str:
+        """A PaymentIntent paid with Stripe's test card (what an order's checkout leaves behind). The
+        checkout records the order id in its metadata and pays as a customer with the order's email:
+        what the refund path checks before money goes back to it (REFUND-ORIGINAL)."""
         client = self.client()
         method = client.v1.payment_methods.create(params={"type": "card", "card": TEST_CARD})
         cents = int((amount * 100).to_integral_value())
-        intent = client.v1.payment_intents.create(params={
+        metadata = {"description": description or "", **({"order_id": order_id} if order_id else {})}
+        customer = client.v1.customers.create(params={"email": email}).id if email else None
+        params: PaymentIntentCreateParams = {
             "amount": cents, "currency": currency.lower(), "payment_method": method.id, "confirm": True,
-            "metadata": {"description": description or ""},
-        })
-        return str(intent.id)
+            "metadata": metadata,
+        }
+        if customer:
+            params["customer"] = customer
+        return str(client.v1.payment_intents.create(params=params).id)
+
+    def fail_refund(self, refund_id: str, reason: str = "expired_or_canceled_card") -> None:
+        """What Stripe records when the bank returns a refund it had taken: the refund is `failed` (its
+        money came back to the merchant). localstripe's refunds always succeed; this changes its record."""
+        from localstripe.resources import Refund
+
+        assert self._loop is not None, "start() first"
+
+        async def fail() -> None:
+            refund = Refund._api_retrieve(refund_id)
+            refund.status = "failed"
+            refund.failure_reason = reason
+
+        asyncio.run_coroutine_threadsafe(fail(), self._loop).result(timeout=10)
 
     def refunds_of(self, payment_intent: str) -> list[dict[str, Any]]:
         """What `GET /v1/refunds?payment_intent=…` lists (newest first)."""

@@ -96,7 +96,8 @@ class EmbeddedStack:
 
     def pay(self, order: dict[str, Any]) -> dict[str, Any]:
         """The order as the feed would send it after checkout: paid with a real PaymentIntent on the
-        local payment server (its total: lines with tax, plus shipping)."""
+        local payment server (its total: lines with tax, plus shipping; the order id in its metadata,
+        the order's email as its customer's)."""
         if self.payments is None:
             return order
         total = sum(
@@ -105,7 +106,8 @@ class EmbeddedStack:
             for li in order["lines"]
         ) + Decimal(order["shippingFee"]["amount"])
         intent = self.payments.paid_payment_intent(
-            total, order["currencyCode"], description=f"order {order['id']}"
+            total, order["currencyCode"], description=f"order {order['id']}", order_id=order["id"],
+            email=order["email"],
         )
         return {**order, "paymentReference": intent}
 

@@ -2,6 +2,7 @@
 
 - `POST /webhooks/<provider>` reaches the function the template routes it to (API Gateway's job in
   AWS), as a payload v2 event with the raw body and headers: the function verifies the signature.
+  The body is read bounded (`MAX_WEBHOOK_BODY_BYTES`, 413 beyond), as the gateway bounds /graphql.
 - `POST /_local/carrier/scan` plays the carrier: it builds the `tracker.updated` event EasyPost would
   send for a scan of a tracking number, signs it with the local webhook secret exactly as EasyPost
   signs (HMAC-SHA256 of the body, secret NFKD-normalised), and posts it through the same webhook
@@ -101,6 +102,9 @@ def webhook_routes(embedded: EmbeddedStack) -> list[BaseRoute]:
     from starlette.responses import JSONResponse, Response
     from starlette.routing import Route
 
+    from returns_api.middleware import BodyLimit
+    from returns_shared.service.limits import MAX_WEBHOOK_BODY_BYTES
+
     simulator = CarrierSimulator(embedded)
 
     async def forward(request: Request) -> Response:
@@ -125,5 +129,6 @@ def webhook_routes(embedded: EmbeddedStack) -> list[BaseRoute]:
     paths = sorted(
         {route.path for route in embedded.stack.http_routes if route.path.startswith("/webhooks/")}
     )
-    return [*(Route(path, forward, methods=["POST"]) for path in paths),
+    bounded = BodyLimit(Route("/{path:path}", forward, methods=["POST"]), max_bytes=MAX_WEBHOOK_BODY_BYTES)
+    return [*(Route(path, bounded, methods=["POST"]) for path in paths),
             Route("/_local/carrier/scan", scan, methods=["POST"])]

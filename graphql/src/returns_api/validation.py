@@ -19,6 +19,7 @@ from returns_api.types.inputs import (
     ReturnLineInput,
 )
 from returns_api.types.user_errors import UserError
+from returns_shared.domain.languages import locale_problem
 from returns_shared.domain.text import key_problem, text_problem
 from returns_shared.service.limits import MAX_EMAIL, MAX_IDEMPOTENCY_KEY, MAX_LINES, MAX_TEXT
 
@@ -100,6 +101,8 @@ def record_order(data: RecordOrderInput) -> list[UserError]:
     _address(p, [*root, "billingAddress"], data.billing_address)
     _money(p, [*root, "shippingFee"], data.shipping_fee)
     p.lines([*root, "lines"], data.lines)
+    if data.locale is not None and (problem := locale_problem(data.locale)):
+        p.add([*root, "locale"], problem)
     for index, line in enumerate(data.lines[:MAX_LINES]):
         path = [*root, "lines", str(index)]
         p.key([*path, "id"], str(line.id))

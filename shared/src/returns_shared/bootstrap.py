@@ -24,7 +24,7 @@ from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.adapters.s3_label_store import S3LabelStore
-from returns_shared.adapters.secrets import secret
+from returns_shared.adapters.secrets import SecretUnavailable, secret
 from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.adapters.sfn_workflow import StepFunctionsDeadlineWorkflow
 from returns_shared.adapters.sns_alerts import SnsOpsAlerts
@@ -41,6 +41,7 @@ from returns_shared.service.ports import (
     LabelStore,
     Payments,
     ReturnsReader,
+    WebhookNotConfigured,
 )
 from returns_shared.settings import (
     ConfigurationError,
@@ -48,6 +49,7 @@ from returns_shared.settings import (
     GatewayBackendSettings,
     StorageSettings,
     refuse_sandbox_key,
+    unusable_webhook_secret,
 )
 
 LOCALSTRIPE_KEY = "sk_test_localstripe"  # localstripe accepts any key
@@ -73,6 +75,25 @@ def _secret(arn: str | None, what: str, *, provider: str | None = None,
     if provider is None:
         return read
     return lambda: refuse_sandbox_key(provider, read(), production=settings.production)
+
+
+def webhook_secret(arn: str | None, provider: str, *, settings: StorageSettings) -> Callable[[], str]:
+    """A webhook endpoint's signing secret. Production verifies nothing with an empty, placeholder or
+    test-looking one (anyone could sign with `set-me`): WebhookNotConfigured, every call refused."""
+    def read() -> str:
+        if not arn:
+            raise WebhookNotConfigured(f"no {provider} webhook secret is configured")
+        try:
+            value = secret(arn)()
+        except SecretUnavailable as exc:
+            raise WebhookNotConfigured(str(exc)) from None
+        reason = unusable_webhook_secret(provider, value) if settings.production else None
+        if reason:
+            refusal = f"STAGE={settings.stage} refuses the {provider} webhook secret: {reason}"
+            raise WebhookNotConfigured(f"{refusal}; put the endpoint's signing secret in it (README)")
+        return value
+
+    return read
 
 
 def _cursor_secret(settings: StorageSettings) -> Callable[[], str]:
@@ -179,12 +200,12 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         mailer=SesMailer(settings.sender_email, client("sesv2", settings)),
         carrier=build_carrier(settings),
         carrier_events=EasyPostWebhookEvents(
-            _secret(settings.easypost_webhook_secret_arn, "the EasyPost webhook secret", settings=settings)
+            webhook_secret(settings.easypost_webhook_secret_arn, "easypost", settings=settings)
         ),
         labels=label_store(settings),
         payments=build_payments(settings, dynamodb),
         payment_events=StripeWebhookEvents(
-            _secret(settings.stripe_webhook_secret_arn, "the Stripe webhook secret", settings=settings)
+            webhook_secret(settings.stripe_webhook_secret_arn, "stripe", settings=settings)
         ),
         workflow=workflow(settings),
         alerts=SnsOpsAlerts(settings.ops_topic_arn, client("sns", settings)),

@@ -28,6 +28,7 @@ from returns_shared.bootstrap import check_configuration, function_dependencies
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Command, run_command
 from returns_shared.service.insight_ports import OrderChanged, ReturnChanged
+from returns_shared.service.limits import MAX_WEBHOOK_BODY_BYTES
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
@@ -131,7 +132,11 @@ class FunctionRoutes:
         if handler is None:
             return _http_answer(404, {"error": f"no route {route}"})
         raw = event.get("body") or ""
+        if len(raw) > MAX_WEBHOOK_BODY_BYTES * 4 // 3 + 4:  # base64 grows a body by a third
+            return _http_answer(413, {"error": f"a body larger than {MAX_WEBHOOK_BODY_BYTES} bytes"})
         body = base64.b64decode(raw) if event.get("isBase64Encoded") else raw.encode()
+        if len(body) > MAX_WEBHOOK_BODY_BYTES:
+            return _http_answer(413, {"error": f"a body larger than {MAX_WEBHOOK_BODY_BYTES} bytes"})
         self.logger.append_keys(route=route)
         status, answer = handler(body, event.get("headers") or {}, deps)
         return _http_answer(status, answer)

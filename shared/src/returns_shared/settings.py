@@ -12,6 +12,7 @@ labels no carrier issued by accident.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, Self
 
@@ -234,10 +235,20 @@ class GatewayBackendSettings(StorageSettings):
         return {role: name for role, name in names.items() if name}
 
 
-# Key prefixes of the providers' test modes: a production process refuses them at first use.
+# Key prefixes of the providers' test modes, and of their live keys: a production process refuses a key
+# of neither kind (the template's placeholder, an example, a typo) at first use, before sending it.
 SANDBOX_KEY_PREFIXES = {"stripe": ("sk_test_", "rk_test_"), "easypost": ("EZTK",)}
+LIVE_KEY_PREFIXES = {"stripe": ("sk_live_", "rk_live_"), "easypost": ("EZAK",)}
 # template.yaml creates the provider secrets with this value until somebody sets them (README).
 UNSET_SECRET_PLACEHOLDER = "set-me"
+# A webhook signing secret is a random value of some length; Stripe's always start with whsec_.
+MIN_WEBHOOK_SECRET_LENGTH = 16
+WEBHOOK_SECRET_PREFIXES = {"stripe": "whsec_"}
+# Words (between non-alphanumerics) that mark a value as an example, a placeholder or a test secret.
+TEST_LOOKING_WORDS = frozenset({
+    "test", "testing", "local", "localhost", "dev", "example", "sample", "dummy", "fake", "placeholder",
+    "changeme", "change", "setme", "sandbox", "demo", "todo", "xxx",
+})
 
 
 def refuse_sandbox_key(provider: str, key: str, *, production: bool) -> str:
@@ -246,4 +257,25 @@ def refuse_sandbox_key(provider: str, key: str, *, production: bool) -> str:
                                  f"{UNSET_SECRET_PLACEHOLDER!r}; put the real key in it (README, Deploying)")
     if production and key.startswith(SANDBOX_KEY_PREFIXES[provider]):
         raise ConfigurationError(f"STAGE=prod refuses a {provider} test-mode key")
+    if production and not key.startswith(LIVE_KEY_PREFIXES[provider]):
+        raise ConfigurationError(f"STAGE=prod: the {provider} API key secret holds no live key (one starts "
+                                 f"with {' or '.join(LIVE_KEY_PREFIXES[provider])}; README, Deploying)")
     return key
+
+
+def unusable_webhook_secret(provider: str, value: str) -> str | None:
+    """Why production must not verify webhook calls with this signing secret (None: it may)."""
+    value = value.strip()
+    if not value:
+        return "it is empty"
+    if value == UNSET_SECRET_PLACEHOLDER:
+        return f"it still holds the template's placeholder {UNSET_SECRET_PLACEHOLDER!r}"
+    prefix = WEBHOOK_SECRET_PREFIXES.get(provider)
+    if prefix and not value.startswith(prefix):
+        return f"a {provider} endpoint's signing secret starts with {prefix}"
+    if len(value) < MIN_WEBHOOK_SECRET_LENGTH:
+        return f"it is too short ({len(value)} characters) to be a signing secret"
+    words = sorted(set(re.split(r"[^a-z0-9]+", value.lower())) & TEST_LOOKING_WORDS)
+    if words:
+        return f"it is test-looking ({', '.join(words)})"
+    return None

@@ -93,6 +93,10 @@ class RecordOrderInput:
     billing_address: AddressInput
     shipping_fee: MoneyInput
     lines: list[OrderLineInput]
+    locale: str | None = strawberry.field(
+        default=None, description="The customer's locale, a BCP 47 tag such as `ja-JP`, `fr-CA` or `de`: "
+        "their emails are written in its language when the service has it (English, French, German, "
+        "Spanish, Italian, Japanese), else in the shipping country's main language, else English.")
 
     def to_command(self) -> dict[str, Any]:
         return {
@@ -105,6 +109,7 @@ class RecordOrderInput:
             "billingAddress": self.billing_address.to_command(),
             "shippingFee": self.shipping_fee.to_command(),
             "lines": [line.to_command() for line in self.lines],
+            "locale": self.locale,
         }
 
 

@@ -107,12 +107,13 @@ class Order:
     email: str
     placed_at: datetime
     currency_code: str
+    locale: str | None = strawberry.field(description="The customer's locale as recorded (BCP 47), or null.")
     source: strawberry.Private[domain.Order]
 
     @classmethod
     def from_domain(cls, order: domain.Order) -> Order:
         return cls(id=strawberry.ID(order.id), email=order.email, placed_at=order.placed_at,
-                   currency_code=order.currency, source=order)
+                   currency_code=order.currency, locale=order.locale, source=order)
 
     @strawberry.field
     def shipping_address(self) -> Address:

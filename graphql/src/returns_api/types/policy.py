@@ -44,6 +44,10 @@ class ReturnPolicy:
         "warehouse confirms or refutes such a claim at inspection (`defectConfirmed`); left unanswered, "
         "it stands."
     )
+    contact_email: str = strawberry.field(
+        description="Customer service's address, where the policy sends customers (return requests, "
+        "questions, replies to a review): the portal names it."
+    )
 
     @classmethod
     def from_domain(cls, policy: PolicyDocument) -> ReturnPolicy:
@@ -55,4 +59,5 @@ class ReturnPolicy:
             refund_processing_days=policy.refund_processing_days,
             exchanges_offered=policy.exchanges_offered,
             merchant_responsibility_reasons=sorted(policy.reasons.merchant_responsibility),
+            contact_email=policy.merchant.contact_email,
         )

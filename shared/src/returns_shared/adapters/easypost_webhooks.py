@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from returns_shared.adapters.webhook_signatures import signature_header
 from returns_shared.domain.tracking import CarrierScan
 from returns_shared.service.ports import InvalidWebhook, TrackingUpdate
 
@@ -34,10 +35,11 @@ class EasyPostWebhookEvents:
         from easypost.errors import SignatureVerificationError
         from easypost.util import validate_webhook
 
-        # the SDK looks the header up by its exact name; API Gateway hands headers over lower-cased
-        signature = {k.lower(): v for k, v in headers.items()}.get(SIGNATURE_HEADER.lower())
+        # the SDK looks the header up by its exact name; API Gateway hands headers over lower-cased. Not
+        # ASCII: refused before the SDK's hmac.compare_digest raises TypeError on it (a 500).
+        signature = signature_header(headers, SIGNATURE_HEADER)
         try:
-            event = validate_webhook(body, {SIGNATURE_HEADER: signature} if signature else {}, self._secret())
+            event = validate_webhook(body, {SIGNATURE_HEADER: signature}, self._secret())
         except SignatureVerificationError as exc:
             raise InvalidWebhook(f"the EasyPost signature does not match: {exc}") from exc
         except ValueError as exc:  # signed, but not JSON

@@ -8,14 +8,15 @@ a redelivery or a concurrent workflow asks, one key pays once. A real provider i
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from returns_shared.adapters._aws import LazyClient, error_code, iso_z
 from returns_shared.adapters.errors import RefundKeyReused
 from returns_shared.domain.money import Money, parse_amount
-from returns_shared.service.ports import PaymentDeclined, PaymentReceipt
+from returns_shared.domain.vocabulary import RefundStatus
+from returns_shared.service.ports import PaymentDeclined, PaymentReceipt, ProviderPayment, ProviderRefund
 
 
 def ledger_key(idempotency_key: str) -> dict[str, dict[str, str]]:
@@ -80,14 +81,27 @@ class LedgerPayments:
             return self._duplicate(idempotency_key, existing, payment_reference, amount)
         return receipt
 
-    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
-        item = self._client().get_item(
-            TableName=self.table_name, Key=ledger_key(idempotency_key), ConsistentRead=True
-        ).get("Item")
-        if item is None:
-            return None
-        paid = Money(amount=parse_amount(item["amount"]["S"]), currency=item["currency"]["S"])
-        return self._duplicate(idempotency_key, item, payment_reference, paid)
+    def refunds_for(self, *, payment_reference: str, return_id: str,
+                    idempotency_keys: Sequence[str]) -> list[ProviderRefund]:
+        """The ledger keeps refunds by key: those of the return's attempts (its items name no return)."""
+        made = []
+        for key in idempotency_keys:
+            item = self._client().get_item(TableName=self.table_name, Key=ledger_key(key),
+                                           ConsistentRead=True).get("Item")
+            if item is not None and item["paymentReference"]["S"] == payment_reference:
+                made.append(ProviderRefund(
+                    refund_id=item["refundId"]["S"],
+                    amount=Money(amount=parse_amount(item["amount"]["S"]), currency=item["currency"]["S"]),
+                    payment_reference=payment_reference, status=RefundStatus.SUCCEEDED,
+                    created_at=datetime.fromisoformat(item["issuedAt"]["S"].replace("Z", "+00:00")),
+                    return_id=return_id, idempotency_key=key))
+        return made
+
+    def refund_record(self, refund_id: str) -> ProviderRefund | None:
+        return None  # a sandbox with no webhooks: nothing ever asks it about a refund by id
+
+    def payment(self, payment_reference: str) -> ProviderPayment | None:
+        return None  # a sandbox keeps no payments to check an order's against (never in production)
 
     def _read(self, idempotency_key: str) -> dict[str, Any]:
         answer = self._client().get_item(

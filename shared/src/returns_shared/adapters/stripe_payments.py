@@ -2,8 +2,10 @@
 
 `payment_reference` is the order's PaymentIntent (`pi_…`) or Charge (`ch_…`). Amounts go to Stripe in
 the currency's minor units. Every refund carries its return id and idempotency key as metadata, so
-`find_refund` can tell whether an interrupted attempt already paid even where the server ignores
-idempotency keys (localstripe does).
+`refunds_for` finds what was already paid for a return (an interrupted attempt, a refund a webhook
+called failed) even where the server ignores idempotency keys (localstripe does). `refund_record` is
+Stripe's current word on one refund (a webhook body only says which refund to ask about); `payment`
+reads the PaymentIntent or Charge with its customer, to check it is the order's own.
 
 Errors: rate limits, 5xx, timeouts and network failures are `PaymentUnavailable` (the attempt is
 resumed later with the same key); a refusal Stripe will repeat (already refunded, amount too large,
@@ -12,14 +14,20 @@ unknown payment) is `PaymentDeclined` with Stripe's error code.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from returns_shared.domain.money import Money
 from returns_shared.domain.vocabulary import RefundStatus
-from returns_shared.service.ports import PaymentDeclined, PaymentReceipt, PaymentUnavailable
+from returns_shared.service.ports import (
+    PaymentDeclined,
+    PaymentReceipt,
+    PaymentUnavailable,
+    ProviderPayment,
+    ProviderRefund,
+)
 
 # https://docs.stripe.com/currencies#zero-decimal and #three-decimal
 ZERO_DECIMAL = frozenset(
@@ -50,7 +58,7 @@ STATUSES = {
     "requires_action": RefundStatus.REQUIRES_ACTION,
     "canceled": RefundStatus.CANCELED,
 }
-FIND_LIMIT = 100  # refunds of one payment looked at by find_refund (a payment has a handful)
+LIST_PAGE = 100  # refunds of one payment per page (a payment has a handful)
 
 
 def _exponent(currency: str) -> int:
@@ -116,17 +124,61 @@ class StripePayments:
             params=params, options={"idempotency_key": idempotency_key}))
         return _receipt(refund.to_dict(), amount=amount, payment_reference=payment_reference, at=at)
 
-    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
-        listing = self._call(lambda client: client.v1.refunds.list(
-            params={_payment_field(payment_reference): payment_reference, "limit": FIND_LIMIT}))
-        for refund in (item.to_dict() for item in listing.data):
-            if (refund.get("metadata") or {}).get("idempotency_key") == idempotency_key:
-                currency = refund["currency"].upper()
-                amount = Money(amount=_from_minor_units(refund["amount"], currency), currency=currency)
-                created = datetime.fromtimestamp(refund["created"], UTC)
-                return _receipt(refund, amount=amount, payment_reference=payment_reference, at=created,
-                                duplicate=True)
-        return None
+    def refunds_for(self, *, payment_reference: str, return_id: str,
+                    idempotency_keys: Sequence[str]) -> list[ProviderRefund]:
+        keys = set(idempotency_keys)
+        listed = self._call(lambda client: [item.to_dict() for item in client.v1.refunds.list(
+            params={_payment_field(payment_reference): payment_reference, "limit": LIST_PAGE}
+        ).auto_paging_iter()])
+        made = []
+        for refund in listed:
+            metadata = refund.get("metadata") or {}
+            if metadata.get("return_id") == return_id or metadata.get("idempotency_key") in keys:
+                made.append(_provider_refund(refund, payment_reference))
+        return made
+
+    def refund_record(self, refund_id: str) -> ProviderRefund | None:
+        def retrieve(client: Any) -> dict[str, Any] | None:
+            import stripe
+
+            try:
+                return dict(client.v1.refunds.retrieve(refund_id).to_dict())
+            except stripe.InvalidRequestError as exc:
+                if exc.http_status == 404:  # resource_missing: a refund Stripe does not know
+                    return None
+                raise
+
+        refund = self._call(retrieve)
+        if refund is None:
+            return None
+        reference = refund.get("payment_intent") or refund.get("charge") or ""
+        return _provider_refund(refund, reference if isinstance(reference, str) else reference.get("id", ""))
+
+    def payment(self, payment_reference: str) -> ProviderPayment:
+        field = _payment_field(payment_reference)
+        params = {"expand": ["customer"]}
+        if field == "payment_intent":
+            found = self._call(lambda client: client.v1.payment_intents.retrieve(
+                payment_reference, params=params).to_dict())
+            captured = found.get("amount_received")
+            if captured is None:  # an API answer without it (localstripe): all of it once it succeeded
+                captured = found.get("amount", 0) if found.get("status") == "succeeded" else 0
+        else:
+            found = self._call(lambda client: client.v1.charges.retrieve(
+                payment_reference, params=params).to_dict())
+            captured = found.get("amount_captured")
+            if captured is None:
+                captured = found.get("amount", 0) if found.get("captured") and found.get("paid") else 0
+        currency = str(found.get("currency") or "").upper()
+        customer = found.get("customer") if isinstance(found.get("customer"), dict) else {}
+        billing = found.get("billing_details") or {}
+        email = found.get("receipt_email") or customer.get("email") or billing.get("email")
+        return ProviderPayment(
+            reference=payment_reference,
+            received=Money(amount=_from_minor_units(int(captured), currency), currency=currency),
+            order_id=(found.get("metadata") or {}).get("order_id") or None,
+            customer_email=email or None,
+        )
 
     def _call(self, request: Callable[[Any], Any]) -> Any:
         import stripe
@@ -157,8 +209,8 @@ def _from_minor_units(value: int, currency: str) -> Decimal:
     return (Decimal(value) / (Decimal(10) ** exponent)).quantize(Decimal(1).scaleb(-exponent))
 
 
-def _receipt(refund: dict[str, Any], *, amount: Money, payment_reference: str, at: datetime,
-             duplicate: bool = False) -> PaymentReceipt:
+def _receipt(refund: dict[str, Any], *, amount: Money, payment_reference: str,
+             at: datetime) -> PaymentReceipt:
     return PaymentReceipt(
         refund_id=refund["id"],
         amount=amount,
@@ -166,5 +218,19 @@ def _receipt(refund: dict[str, Any], *, amount: Money, payment_reference: str, a
         issued_at=at,
         status=refund_status(refund.get("status")),
         failure_reason=refund.get("failure_reason"),
-        duplicate=duplicate,
+    )
+
+
+def _provider_refund(refund: dict[str, Any], payment_reference: str) -> ProviderRefund:
+    currency = str(refund["currency"]).upper()
+    metadata = refund.get("metadata") or {}
+    return ProviderRefund(
+        refund_id=refund["id"],
+        amount=Money(amount=_from_minor_units(refund["amount"], currency), currency=currency),
+        payment_reference=payment_reference,
+        status=refund_status(refund.get("status")),
+        created_at=datetime.fromtimestamp(refund["created"], UTC),
+        failure_reason=refund.get("failure_reason"),
+        return_id=metadata.get("return_id"),
+        idempotency_key=metadata.get("idempotency_key"),
     )

@@ -52,6 +52,9 @@ class Order(BaseModel):
     shipping_fee: Money
     lines: tuple[OrderLine, ...]
     recorded_at: datetime | None = None
+    # The customer's locale as the shop knew it (BCP 47, e.g. ja-JP): the language of their emails
+    # (domain.languages.email_language). Not locked once the order has returns: it prices nothing.
+    locale: str | None = None
 
     @property
     def customer_key(self) -> str:

@@ -56,7 +56,8 @@ def start_tracking(ret: Return, tracker_id: str, *, tracking_number: str) -> boo
 
 def record_carrier_scans(ret: Return, scans: list[CarrierScan], *, carrier: str | None, status: str) -> bool:
     """The carrier's scans of this package (cumulative, possibly repeated or out of order): the first
-    real scan ships an APPROVED return (IN_TRANSIT, so it never expires), later ones are noted. A
+    real scan ships an APPROVED return (IN_TRANSIT, so it never expires), later ones are noted; the
+    package's `status` (the event's) is taken only from an event with the newest scan. A
     canceled or expired return's label that the carrier scans anyway is in use: noted, never voided.
     False when nothing is new or the package is already at the warehouse's desk."""
     if ret.status not in {S.APPROVED, S.IN_TRANSIT} and not (ret.label and ret.status in ENDED_UNUSED):
@@ -77,6 +78,11 @@ def record_carrier_scans(ret: Return, scans: list[CarrierScan], *, carrier: str 
             tracking = tracking.model_copy(update={"delivered_at": scan.at})
         if len(tracking.scan_keys) < MAX_NOTED_SCANS:
             tracking = tracking.model_copy(update={"scan_keys": (*tracking.scan_keys, scan.key)})
-    ret.tracking = tracking.model_copy(update={
-        "status": status, "last_scan_at": max(new[-1].at, tracking.last_scan_at or new[-1].at)})
+    # Events arrive out of order: the status follows the newest scan, so a late event whose scans are
+    # all older than one already recorded (out_for_delivery after delivered) only adds to the history;
+    # scans of the same second (carriers stamp whole seconds) count as newer: the later event wins.
+    newest = new[-1].at
+    if tracking.last_scan_at is None or newest >= tracking.last_scan_at:
+        tracking = tracking.model_copy(update={"status": status, "last_scan_at": newest})
+    ret.tracking = tracking
     return True

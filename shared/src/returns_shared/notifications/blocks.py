@@ -5,9 +5,12 @@ Writing the words once keeps the two parts of a multipart email from saying diff
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
+
+from returns_shared.notifications.translation import Translator
 
 
 @dataclass(frozen=True)
@@ -58,16 +61,21 @@ def lines(items: Sequence[str]) -> Lines:
     return Lines(tuple(items))
 
 
-def render_text(blocks: Sequence[Block]) -> str:
+def _width(text: str) -> int:
+    """Columns a monospaced reader shows: wide (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def render_text(blocks: Sequence[Block], t: Translator) -> str:
     parts: list[str] = []
     for block in blocks:
         match block:
             case Para(text):
                 parts.append(text)
             case Important(text):
-                parts.append(f"IMPORTANT: {text}")
+                parts.append(t.gettext("IMPORTANT: {text}", text=text))
             case Heading(text):
-                parts.append(f"{text}\n{'-' * len(text)}")
+                parts.append(f"{text}\n{'-' * _width(text)}")
             case Bullets(items):
                 parts.append("\n".join(f"  - {item}" for item in items))
             case Lines(items):
@@ -77,16 +85,17 @@ def render_text(blocks: Sequence[Block]) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def render_html(title: str, blocks: Sequence[Block]) -> str:
+def render_html(title: str, blocks: Sequence[Block], t: Translator) -> str:
     body: list[str] = []
     for block in blocks:
         match block:
             case Para(text):
                 body.append(f"<p>{escape(text)}</p>")
             case Important(text):
+                important = t.gettext("Important: {text}", text=text)
                 body.append(
                     '<p style="border-left:4px solid #c0392b;padding:8px 12px;background:#fdf2f2">'
-                    f"<strong>Important: {escape(text)}</strong></p>"
+                    f"<strong>{escape(important)}</strong></p>"
                 )
             case Heading(text):
                 body.append(f'<h3 style="margin:20px 0 6px">{escape(text)}</h3>')
@@ -103,7 +112,7 @@ def render_html(title: str, blocks: Sequence[Block]) -> str:
             case Link(text, url):
                 body.append(f'<p>{escape(text)} <a href="{escape(url)}">{escape(url)}</a></p>')
     return (
-        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        f'<!DOCTYPE html><html lang="{t.language}"><head><meta charset="utf-8">'
         f"<title>{escape(title)}</title></head>"
         '<body style="font-family:Arial,Helvetica,sans-serif;font-size:15px;line-height:1.45;'
         'color:#222;max-width:640px">'

@@ -1,7 +1,9 @@
 """The customer emails of a return, as pure functions: domain objects in, an `Email` out.
 
-Each email is written once as blocks (see blocks.py) and rendered as text and HTML. Subjects
-always carry the RMA id (the return id), which is what customers quote to customer service.
+Each email is written once as blocks (see blocks.py) and rendered as text and HTML, in the
+customer's language (`parts.reader`: the order's locale, else the shipping country's language, else
+English; see translation.py). Subjects always carry the RMA id (the return id), which is what
+customers quote to customer service.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from returns_shared.notifications.blocks import (
     bullets,
     lines,
 )
-from returns_shared.notifications.formatting import address_lines, day, money
 from returns_shared.notifications.message import Email
 from returns_shared.notifications.parts import DEFAULT_BRAND, Brand
 from returns_shared.notifications.wording import ADDRESS_WARNING, screening_finding, screening_request
@@ -39,38 +40,38 @@ def return_instructions_email(
     brand: Brand = DEFAULT_BRAND,
 ) -> Email:
     """(a) A SELF_SHIP return was approved: how to ship it."""
+    t = parts.reader(order)
     blocks: list[Block] = [
-        parts.hello(order),
-        Para(
-            f"Good news: your return request {ret.id} for order {order.id} is approved. Please ship it "
-            "yourself as described below."
-        ),
-        *parts.return_page(
-            return_page,
-            "Your return's page shows its status, ship-by date and refund, and takes your tracking number:",
-        ),
-        Heading("Items to pack"),
-        bullets(parts.item_lines(ret, order)),
-        Heading("Ship your package to"),
-        lines(address_lines(return_address)),
-        Important(ADDRESS_WARNING),
-        Heading("How to ship"),
+        parts.hello(order, t),
+        Para(t.gettext(
+            "Good news: your return request {rma} for order {order} is approved. Please ship it yourself as "
+            "described below.", rma=ret.id, order=order.id)),
+        *parts.return_page(return_page, t.gettext(
+            "Your return's page shows its status, ship-by date and refund, and takes your tracking number:")),
+        Heading(t.gettext("Items to pack")),
+        bullets(parts.item_lines(ret, order, t)),
+        Heading(t.gettext("Ship your package to")),
+        lines(t.address_lines(return_address)),
+        Important(t.gettext(ADDRESS_WARNING)),
+        Heading(t.gettext("How to ship")),
         bullets(
             [
-                "Pack the items new and unused, with their original tags and packaging, and put a note "
-                f"with your RMA number {ret.id} inside.",
-                "Use a traceable carrier such as USPS, UPS or FedEx, and pay the postage when you ship.",
-                "Keep the tracking number, and submit it on your return page as soon as you have shipped: "
-                "it proves your package reached our warehouse.",
+                t.gettext("Pack the items new and unused, with their original tags and packaging, and put a "
+                          "note with your RMA number {rma} inside.", rma=ret.id),
+                t.gettext("Use a traceable carrier such as USPS, UPS or FedEx, and pay the postage when you "
+                          "ship."),
+                t.gettext("Keep the tracking number, and submit it on your return page as soon as you have "
+                          "shipped: it proves your package reached our warehouse."),
             ]
         ),
-        Heading("Your refund estimate"),
-        bullets(parts.estimate(ret.quote)),
-        Para(parts.refund_timing(final_after_inspection=True)),
-        Important(parts.expiry_notice(ret, expire_after_days)),
-        *parts.sign_off(brand),
+        Heading(t.gettext("Your refund estimate")),
+        bullets(parts.estimate(ret.quote, t)),
+        Para(parts.refund_timing(t, final_after_inspection=True)),
+        Important(parts.expiry_notice(ret, expire_after_days, t)),
+        *parts.sign_off(brand, t),
     ]
-    return parts.email(order, f"Return {ret.id} approved: how to send your items back", blocks)
+    subject = t.gettext("Return {rma} approved: how to send your items back", rma=ret.id)
+    return parts.email(order, t, subject, blocks)
 
 
 def prepaid_label_email(
@@ -88,51 +89,50 @@ def prepaid_label_email(
     if ret.label is None:
         raise ValueError(f"return {ret.id} has no label")
     label = ret.label
+    t = parts.reader(order)
     fee = (
-        f"Label fee: {money(label.fee)}, deducted from your refund."
+        t.gettext("Label fee: {amount}, deducted from your refund.", amount=t.money(label.fee))
         if label.fee.amount > 0
-        else "The label is free: nothing is deducted from your refund."
+        else t.gettext("The label is free: nothing is deducted from your refund.")
     )
     blocks: list[Block] = [
-        parts.hello(order),
-        Para(
-            f"Your return {ret.id} for order {order.id} is approved and your {label.carrier} return label "
-            "is ready."
-        ),
-        Para("Your prepaid return label is attached to this email as a PDF."),
+        parts.hello(order, t),
+        Para(t.gettext("Your return {rma} for order {order} is approved and your {carrier} return label is "
+                       "ready.", rma=ret.id, order=order.id, carrier=label.carrier)),
+        Para(t.gettext("Your prepaid return label is attached to this email as a PDF.")),
         *(
-            parts.return_page(
-                return_page,
+            parts.return_page(return_page, t.gettext(
                 "Your return's page always has a fresh download link, with the status, ship-by date and "
-                "refund:",
-            )
-            or [Para("Your return's page in our returns portal always has a fresh download link.")]
+                "refund:"))
+            or [Para(t.gettext("Your return's page in our returns portal always has a fresh download link."))]
         ),
-        Para(f"Tracking number: {label.tracking_number}. Keep it until your refund arrives."),
+        Para(t.gettext("Tracking number: {tracking}. Keep it until your refund arrives.",
+                       tracking=label.tracking_number)),
         Para(fee),
-        Heading("Items to pack"),
-        bullets(parts.item_lines(ret, order)),
-        Heading("How to ship"),
+        Heading(t.gettext("Items to pack")),
+        bullets(parts.item_lines(ret, order, t)),
+        Heading(t.gettext("How to ship")),
         bullets(
             [
-                "Print the label and tape it to the outside of the package; cover or remove any old labels "
-                "and barcodes.",
-                "Pack the items new and unused, with their original tags and packaging, and put a note "
-                f"with your RMA number {ret.id} inside.",
-                f"Drop the package off at any {label.carrier} location.",
+                t.gettext("Print the label and tape it to the outside of the package; cover or remove any "
+                          "old labels and barcodes."),
+                t.gettext("Pack the items new and unused, with their original tags and packaging, and put a "
+                          "note with your RMA number {rma} inside.", rma=ret.id),
+                t.gettext("Drop the package off at any {carrier} location.", carrier=label.carrier),
             ]
         ),
-        Para("The label is addressed to our returns warehouse:"),
-        lines(address_lines(return_address)),
-        Important(ADDRESS_WARNING),
-        Heading("Your refund estimate"),
-        bullets(parts.estimate(ret.quote)),
-        Para(parts.refund_timing(final_after_inspection=True)),
-        Important(parts.expiry_notice(ret, expire_after_days)),
-        *parts.sign_off(brand),
+        Para(t.gettext("The label is addressed to our returns warehouse:")),
+        lines(t.address_lines(return_address)),
+        Important(t.gettext(ADDRESS_WARNING)),
+        Heading(t.gettext("Your refund estimate")),
+        bullets(parts.estimate(ret.quote, t)),
+        Para(parts.refund_timing(t, final_after_inspection=True)),
+        Important(parts.expiry_notice(ret, expire_after_days, t)),
+        *parts.sign_off(brand, t),
     ]
     attachment = (f"return-label-{ret.id}.pdf", label_pdf, "application/pdf")
-    return parts.email(order, f"Return {ret.id}: your prepaid return label", blocks, (attachment,))
+    subject = t.gettext("Return {rma}: your prepaid return label", rma=ret.id)
+    return parts.email(order, t, subject, blocks, (attachment,))
 
 
 def review_notice_email(
@@ -143,63 +143,69 @@ def review_notice_email(
     return_page: str | None = None,
     brand: Brand = DEFAULT_BRAND,
 ) -> Email:
-    """(c) Screening flagged the request: ask the customer to confirm, with the policy attached."""
+    """(c) Screening flagged the request: ask the customer to confirm, with the policy attached (in
+    English, the binding version: a translated email says so)."""
+    t = parts.reader(order)
     flags = ret.screening.flags if ret.screening else ()
     # two flags of one clause (e.g. SCREEN-AMOUNT's threshold and history rules) read as one finding
-    requests = list(dict.fromkeys(text for text in (screening_request(flag) for flag in flags) if text))
+    requests = list(dict.fromkeys(text for text in (screening_request(flag, t) for flag in flags) if text))
+    # Translators: the attached policy stays in English, the binding version: say so in the translation.
+    attached = t.gettext(
+        "Please do not ship anything yet: we will email you the return instructions once the request is "
+        "approved. Our return policy is attached for reference.")
     blocks: list[Block] = [
-        parts.hello(order),
-        Para(
-            f"Thank you for your return request {ret.id} for order {order.id}. To keep your order safe, "
-            "our return policy asks us to confirm a few details with you before we approve a return. "
-            "Our checks found:"
-        ),
+        parts.hello(order, t),
+        Para(t.gettext(
+            "Thank you for your return request {rma} for order {order}. To keep your order safe, our return "
+            "policy asks us to confirm a few details with you before we approve a return. Our checks found:",
+            rma=ret.id, order=order.id)),
         bullets(
-            list(dict.fromkeys(screening_finding(flag) for flag in flags))
-            or ["Some details of the order need a check."]
+            list(dict.fromkeys(screening_finding(flag, t) for flag in flags))
+            or [t.gettext("Some details of the order need a check.")]
         ),
-        Heading("What we need from you"),
+        Heading(t.gettext("What we need from you")),
         bullets(
             [
                 *requests,
-                f"Reply to this email (or write to {brand.support_email}) with your RMA number {ret.id}.",
+                t.gettext("Reply to this email (or write to {support}) with your RMA number {rma}.",
+                          support=brand.support_email, rma=ret.id),
             ]
         ),
-        Para(
-            "Please do not ship anything yet: we will email you the return instructions once the "
-            "request is approved. Our return policy is attached for reference."
-        ),
-        *parts.return_page(return_page, "Your request's page shows where it stands:"),
-        *parts.sign_off(brand),
+        Para(attached),
+        *parts.return_page(return_page, t.gettext("Your request's page shows where it stands:")),
+        *parts.sign_off(brand, t),
     ]
     policy = parts.policy_text(
         policy_clauses, version=ret.screening.policy_version if ret.screening else None, brand=brand
     )
     attachment = ("return-policy.txt", policy.encode("utf-8"), "text/plain")
-    return parts.email(order, f"Return {ret.id}: please confirm a few details", blocks, (attachment,))
+    subject = t.gettext("Return {rma}: please confirm a few details", rma=ret.id)
+    return parts.email(order, t, subject, blocks, (attachment,))
 
 
 def declined_email(ret: Return, order: Order, *, reason: str | None = None,
                    return_page: str | None = None, brand: Brand = DEFAULT_BRAND) -> Email:
-    """(d) Customer service declined the request after review."""
+    """(d) Customer service declined the request after review (the agent's reason as they wrote it)."""
+    t = parts.reader(order)
     reason = (
         reason
         or parts.status_note(ret, ReturnStatus.DECLINED)
-        or "The request does not meet our return policy."
+        or t.gettext("The request does not meet our return policy.")
     )
     blocks: list[Block] = [
-        parts.hello(order),
-        Para(f"We have reviewed your return request {ret.id} for order {order.id} and cannot accept it."),
-        Para(f"Reason: {reason}"),
-        Important(
+        parts.hello(order, t),
+        Para(t.gettext("We have reviewed your return request {rma} for order {order} and cannot accept it.",
+                       rma=ret.id, order=order.id)),
+        Para(t.gettext("Reason: {reason}", reason=reason)),
+        Important(t.gettext(
             "Please do not ship these items: we cannot accept packages without an approved return request. "
-            "(REQ-FIRST)"
-        ),
-        *parts.return_page(return_page, "Your request's page:"),
-        Para(f"If you think this is a mistake, reply to this email or write to {brand.support_email}."),
-        *parts.sign_off(brand),
+            "(REQ-FIRST)")),
+        *parts.return_page(return_page, t.gettext("Your request's page:")),
+        Para(t.gettext("If you think this is a mistake, reply to this email or write to {support}.",
+                       support=brand.support_email)),
+        *parts.sign_off(brand, t),
     ]
-    return parts.email(order, f"Return {ret.id} declined", blocks)
+    return parts.email(order, t, t.gettext("Return {rma} declined", rma=ret.id), blocks)
 
 
 def refund_confirmation_email(
@@ -209,87 +215,91 @@ def refund_confirmation_email(
     if ret.refund is None:
         raise ValueError(f"return {ret.id} has not been refunded")
     refund = ret.refund
+    t = parts.reader(order)
     expected_by = ret.refund_expected_by
     if expected_by and ret.refund_due_at:  # the processing window counted from the refund itself: never a
         expected_by = refund.issued_at + (expected_by - ret.refund_due_at)  # day past, nor a week late
     arrives = (
-        f"Please allow 3–5 more days for the money to reach your account (expected by {day(expected_by)})."
+        t.gettext("Please allow 3–5 more days for the money to reach your account (expected by {day}).",
+                  day=t.day(expected_by))
         if expected_by
-        else "Please allow 3–5 more days for the money to reach your account."
+        else t.gettext("Please allow 3–5 more days for the money to reach your account.")
     )
-    accepted, rejected = parts.inspection_lines(ret, order)
+    accepted, rejected = parts.inspection_lines(ret, order, t)
     blocks: list[Block] = [
-        parts.hello(order),
-        Para(
-            f"We have issued a refund of {money(refund.amount)} for your return {ret.id} (order {order.id}) "
+        parts.hello(order, t),
+        Para(t.gettext(
             # the card or account the order was paid with: the provider's payment id (pi_...) would
             # mean nothing to the customer, even masked
-            f"on {day(refund.issued_at)}, to the card or account you paid for the order with."
-        ),
+            "We have issued a refund of {amount} for your return {rma} (order {order}) on {day}, to the card "
+            "or account you paid for the order with.",
+            amount=t.money(refund.amount), rma=ret.id, order=order.id, day=t.day(refund.issued_at))),
         Important(arrives),
-        *parts.return_page(return_page, "Your return's page shows the refund and its timeline:"),
-        Heading("Items accepted"),
-        bullets(accepted or ["None"]),
+        *parts.return_page(return_page, t.gettext("Your return's page shows the refund and its timeline:")),
+        Heading(t.gettext("Items accepted")),
+        bullets(accepted or [t.gettext("None")]),
     ]
     if rejected:
         blocks += [
-            Heading("Items not accepted"),
-            Para(
+            Heading(t.gettext("Items not accepted")),
+            Para(t.gettext(
                 "These items did not meet our return conditions (new and unused, with tags and packaging) "
-                "and were not refunded (COND-NEW):"
-            ),
+                "and were not refunded (COND-NEW):")),
             bullets(rejected),
         ]
     quote = ret.settlement.quote if ret.settlement else ret.quote
     blocks += [
-        Heading("How we calculated your refund"),
+        Heading(t.gettext("How we calculated your refund")),
         bullets(
             [
-                *parts.estimate(quote, total_label="Refund"),
-                "The original shipping fee of the order is not refundable (REFUND-SHIPPING).",
+                *parts.estimate(quote, t, final=True),
+                t.gettext("The original shipping fee of the order is not refundable (REFUND-SHIPPING)."),
             ]
         ),
-        Para(f"Return policy clauses applied: {', '.join(refund.applied_clauses)}."),
-        *parts.sign_off(brand),
+        Para(t.gettext("Return policy clauses applied: {clauses}.",
+                       clauses=", ".join(refund.applied_clauses))),
+        *parts.sign_off(brand, t),
     ]
-    return parts.email(
-        order, f"Return {ret.id}: your refund of {money(refund.amount)} has been issued", blocks
-    )
+    subject = t.gettext("Return {rma}: your refund of {amount} has been issued", rma=ret.id,
+                        amount=t.money(refund.amount))
+    return parts.email(order, t, subject, blocks)
 
 
 def canceled_email(
     ret: Return, order: Order, *, return_page: str | None = None, brand: Brand = DEFAULT_BRAND
 ) -> Email:
     """(f) The return was canceled before it shipped."""
+    t = parts.reader(order)
     blocks: list[Block] = [
-        parts.hello(order),
-        Para(
-            f"Your return request {ret.id} for order {order.id} has been canceled. Nothing will be "
-            "refunded for it."
-        ),
-        *parts.void_label(ret),
-        *parts.return_page(return_page, "Your return's page:"),
-        Para("If your items are still within the return window, you can request a new return at any time."),
-        *parts.sign_off(brand),
+        parts.hello(order, t),
+        Para(t.gettext("Your return request {rma} for order {order} has been canceled. Nothing will be "
+                       "refunded for it.", rma=ret.id, order=order.id)),
+        *parts.void_label(ret, t),
+        *parts.return_page(return_page, t.gettext("Your return's page:")),
+        Para(t.gettext("If your items are still within the return window, you can request a new return at "
+                       "any time.")),
+        *parts.sign_off(brand, t),
     ]
-    return parts.email(order, f"Return {ret.id} canceled", blocks)
+    return parts.email(order, t, t.gettext("Return {rma} canceled", rma=ret.id), blocks)
 
 
 def expired_email(ret: Return, order: Order, *, expire_after_days: int = 30,
                   return_page: str | None = None, brand: Brand = DEFAULT_BRAND) -> Email:
     """(g) The approved return never shipped within the time limit (EXPIRE-APPROVED)."""
+    t = parts.reader(order)
     blocks: list[Block] = [
-        parts.hello(order),
-        Para(
-            f"Your return {ret.id} for order {order.id} has expired: we received no tracking number or "
-            f"carrier scan within {expire_after_days} days of its approval. (EXPIRE-APPROVED)"
-        ),
-        *parts.void_label(ret),
-        Important(
-            f"Please do not ship items under RMA {ret.id}: we can no longer accept them for this return."
-        ),
-        *parts.return_page(return_page, "Your return's page:"),
-        Para("If your items are still within the return window, you can request a new return."),
-        *parts.sign_off(brand),
+        parts.hello(order, t),
+        Para(t.ngettext(
+            "Your return {rma} for order {order} has expired: we received no tracking number or carrier scan "
+            "within {count} day of its approval. (EXPIRE-APPROVED)",
+            "Your return {rma} for order {order} has expired: we received no tracking number or carrier scan "
+            "within {count} days of its approval. (EXPIRE-APPROVED)",
+            expire_after_days, rma=ret.id, order=order.id)),
+        *parts.void_label(ret, t),
+        Important(t.gettext("Please do not ship items under RMA {rma}: we can no longer accept them for this "
+                            "return.", rma=ret.id)),
+        *parts.return_page(return_page, t.gettext("Your return's page:")),
+        Para(t.gettext("If your items are still within the return window, you can request a new return.")),
+        *parts.sign_off(brand, t),
     ]
-    return parts.email(order, f"Return {ret.id} expired", blocks)
+    return parts.email(order, t, t.gettext("Return {rma} expired", rma=ret.id), blocks)

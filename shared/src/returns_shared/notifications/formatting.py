@@ -1,9 +1,9 @@
-"""How money, dates, addresses and payment references read to a customer (emails and labels)."""
+"""How money and addresses read on a label (the carrier's, English) and, with the reader's country
+names and words, in the customer emails (translation.Translator)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import UTC, datetime
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from returns_shared.domain.money import Money, round_cents
@@ -13,14 +13,10 @@ def money(value: Money) -> str:
     return f"{round_cents(value.amount)} {value.currency}"
 
 
-def day(moment: datetime) -> str:
-    """A calendar day in UTC, e.g. 'March 5, 2026'."""
-    moment = moment.astimezone(UTC)
-    return f"{moment:%B} {moment.day}, {moment.year}"
-
-
-def address_lines(address: Mapping[str, Any]) -> list[str]:
-    """Postal lines of an address dict (snake_case keys of domain `Address`), blanks left out."""
+def address_lines(address: Mapping[str, Any], *, country: str | None = None,
+                  phone: Callable[[str], str] = "Phone: {}".format) -> list[str]:
+    """Postal lines of an address dict (snake_case keys of domain `Address`), blanks left out; the
+    country as given (`country`, e.g. its name in the reader's language) or as its ISO code."""
     locality = " ".join(
         part for part in (address.get("region"), address.get("postal_code")) if part
     )
@@ -30,8 +26,8 @@ def address_lines(address: Mapping[str, Any]) -> list[str]:
         address.get("line1"),
         address.get("line2"),
         city,
-        address.get("country_code"),
+        country or address.get("country_code"),
     ]
     if address.get("phone"):
-        lines.append(f"Phone: {address['phone']}")
+        lines.append(phone(str(address["phone"])))
     return [str(line) for line in lines if line]

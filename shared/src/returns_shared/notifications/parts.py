@@ -1,4 +1,6 @@
-"""The pieces several customer emails share: greeting, sign-off, item and amount lines, notices."""
+"""The pieces several customer emails share: greeting, sign-off, item and amount lines, notices.
+
+Each takes the reader's `Translator` (`t`): its words and its formats."""
 
 from __future__ import annotations
 
@@ -8,12 +10,14 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from returns_shared.domain.decisions import Quote
+from returns_shared.domain.languages import email_language
+from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications.blocks import Block, Important, Link, Para, render_html, render_text
-from returns_shared.notifications.formatting import day, money
 from returns_shared.notifications.message import Email
+from returns_shared.notifications.translation import Translator, translator
 from returns_shared.notifications.wording import CONDITION
 
 
@@ -24,7 +28,11 @@ class Brand:
 
 
 DEFAULT_BRAND = Brand()
-RETURN_PAGE = "Your return's page shows its status, ship-by date and refund at any time:"
+
+
+def reader(order: Order) -> Translator:
+    """The translator of the customer's language (domain.languages.email_language)."""
+    return translator(email_language(order.locale, order.shipping_address.country_code))
 
 
 def return_page_url(portal_url: str, return_id: str) -> str:
@@ -33,7 +41,7 @@ def return_page_url(portal_url: str, return_id: str) -> str:
     return f"{base}#/return/{quote(return_id, safe='')}"
 
 
-def return_page(url: str | None, text: str = RETURN_PAGE) -> list[Block]:
+def return_page(url: str | None, text: str) -> list[Block]:
     """The link to the return's page, when the portal's address is known (an email goes without it
     rather than not at all)."""
     return [Link(text, url)] if url else []
@@ -41,6 +49,7 @@ def return_page(url: str | None, text: str = RETURN_PAGE) -> list[Block]:
 
 def email(
     order: Order,
+    t: Translator,
     subject: str,
     blocks: Sequence[Block],
     attachments: tuple[tuple[str, bytes, str], ...] = (),
@@ -48,98 +57,114 @@ def email(
     return Email(
         to=order.email,
         subject=subject,
-        text=render_text(blocks),
-        html=render_html(subject, blocks),
+        text=render_text(blocks, t),
+        html=render_html(subject, blocks, t),
         attachments=attachments,
     )
 
 
-def hello(order: Order) -> Para:
-    return Para(f"Hello {order.shipping_address.name},")
+def hello(order: Order, t: Translator) -> Para:
+    return Para(t.gettext("Hello {name},", name=order.shipping_address.name))
 
 
-def sign_off(brand: Brand) -> list[Block]:
+def sign_off(brand: Brand, t: Translator) -> list[Block]:
     return [
-        Para(f"Questions? Reply to this email or write to {brand.support_email}."),
-        Para(f"{brand.shop} Customer Service"),
+        Para(t.gettext("Questions? Reply to this email or write to {support}.", support=brand.support_email)),
+        Para(t.gettext("{shop} Customer Service", shop=brand.shop)),
     ]
 
 
-def item_lines(ret: Return, order: Order) -> list[str]:
+def item_lines(ret: Return, order: Order, t: Translator) -> list[str]:
     amounts = {line.order_line_id: line.amount for line in ret.quote.lines}
     return [
-        describe(line, order)
-        + (f": {money(amounts[line.order_line_id])}" if line.order_line_id in amounts else "")
-        for line in ret.lines
+        priced(describe(line, order, t), amounts.get(line.order_line_id), t) for line in ret.lines
     ]
 
 
-def describe(line: ReturnLine, order: Order) -> str:
+def priced(item: str, amount: Money | None, t: Translator) -> str:
+    """An item line with its amount, or as it is when it has none."""
+    return t.gettext("{item}: {amount}", item=item, amount=t.money(amount)) if amount is not None else item
+
+
+def describe(line: ReturnLine, order: Order, t: Translator) -> str:
     ordered = order.line(line.order_line_id)
-    title = f"{ordered.title} (SKU {ordered.sku})" if ordered else line.order_line_id
-    return f"{line.quantity} x {title}"
+    if ordered is None:
+        return t.gettext("{quantity} × item {line}", quantity=line.quantity, line=line.order_line_id)
+    return t.gettext("{quantity} × {title} (SKU {sku})", quantity=line.quantity, title=ordered.title,
+                     sku=ordered.sku)
 
 
-def inspection_lines(ret: Return, order: Order) -> tuple[list[str], list[str]]:
+def inspection_lines(ret: Return, order: Order, t: Translator) -> tuple[list[str], list[str]]:
     """Accepted lines (with their refunded amount) and rejected ones (with what inspection found)."""
     settled = ret.settlement.quote if ret.settlement else ret.quote
     amounts = {line.order_line_id: line.amount for line in settled.lines}
     accepted_ids = set(ret.settlement.accepted_line_ids) if ret.settlement else None
     accepted, rejected = [], []
     for line in ret.lines:
-        text = describe(line, order)
+        text = describe(line, order, t)
         ok = (
             line.order_line_id in accepted_ids
             if accepted_ids is not None
             else line.accepted is not False
         )
         if ok:
-            amount = amounts.get(line.order_line_id)
-            accepted.append(f"{text}: {money(amount)}" if amount else text)
+            accepted.append(priced(text, amounts.get(line.order_line_id), t))
         else:
             why = CONDITION.get(line.condition) if line.condition else None
-            rejected.append(f"{text}: {why}" if why else text)
+            finding = t.gettext(why) if why else None
+            rejected.append(t.gettext("{item}: {finding}", item=text, finding=finding) if finding else text)
     return accepted, rejected
 
 
-def estimate(quote: Quote, *, total_label: str = "Estimated refund") -> list[str]:
-    rows = [f"Items: {money(quote.items_subtotal)}"]
+def estimate(quote: Quote, t: Translator, *, final: bool = False) -> list[str]:
+    """The refund's parts; `final`: the refund paid, not an estimate."""
+    rows = [t.gettext("Items: {amount}", amount=t.money(quote.items_subtotal))]
     if quote.label_fee.amount > 0:
-        rows.append(f"Return label fee: -{money(quote.label_fee)}")
+        deducted = Money.zero(quote.label_fee.currency) - quote.label_fee  # written with the language's minus
+        rows.append(t.gettext("Return label fee: {amount}", amount=t.money(deducted)))
     if quote.shipping_credit.amount > 0:
-        rows.append(f"Return shipping credit: +{money(quote.shipping_credit)}")
-    rows.append(f"{total_label}: {money(quote.total)}")
+        rows.append(t.gettext("Return shipping credit: +{amount}", amount=t.money(quote.shipping_credit)))
+    total = t.money(quote.total)
+    rows.append(t.gettext("Refund: {amount}", amount=total) if final
+                else t.gettext("Estimated refund: {amount}", amount=total))
     return rows
 
 
-def refund_timing(*, final_after_inspection: bool) -> str:
-    text = (
+def refund_timing(t: Translator, *, final_after_inspection: bool) -> str:
+    if final_after_inspection:
+        return t.gettext(
+            "We issue your refund within 7 days after your package reaches our warehouse, to your original "
+            "form of payment; then allow 3–5 more days for the money to arrive. The final amount is "
+            "confirmed when we have inspected the items."
+        )
+    return t.gettext(
         "We issue your refund within 7 days after your package reaches our warehouse, to your original "
         "form of payment; then allow 3–5 more days for the money to arrive."
     )
-    if final_after_inspection:
-        text += " The final amount is confirmed when we have inspected the items."
-    return text
 
 
-def expiry_notice(ret: Return, days: int) -> str:
+def expiry_notice(ret: Return, days: int, t: Translator) -> str:
     if ret.approved_at is None:
-        return f"Please ship within {days} days of approval, or this return expires."
+        return t.ngettext("Please ship within {count} day of approval, or this return expires.",
+                          "Please ship within {count} days of approval, or this return expires.", days)
     deadline = ret.approved_at + timedelta(days=days)
-    return (
-        f"Please ship within {days} days: if your package has not shipped by {day(deadline)}, this return "
-        "expires and you would need to request a new one."
+    return t.ngettext(
+        "Please ship within {count} day: if your package has not shipped by {deadline}, this return "
+        "expires and you would need to request a new one.",
+        "Please ship within {count} days: if your package has not shipped by {deadline}, this return "
+        "expires and you would need to request a new one.",
+        days, deadline=t.day(deadline),
     )
 
 
-def void_label(ret: Return) -> list[Block]:
+def void_label(ret: Return, t: Translator) -> list[Block]:
     if ret.label is None:
         return []
     return [
-        Important(
-            f"The prepaid return label for this return ({ret.label.tracking_number}) is no longer valid: "
-            "please do not use it."
-        )
+        Important(t.gettext(
+            "The prepaid return label for this return ({tracking}) is no longer valid: please do not use it.",
+            tracking=ret.label.tracking_number,
+        ))
     ]
 
 
@@ -153,7 +178,8 @@ def status_note(ret: Return, status: ReturnStatus) -> str | None:
 def policy_text(
     clauses: Sequence[tuple[str, str]], *, version: str | None = None, brand: Brand = DEFAULT_BRAND
 ) -> str:
-    """The return policy as a plain-text attachment, one clause per paragraph with its id."""
+    """The return policy as a plain-text attachment, one clause per paragraph with its id. Always in
+    English: the merchant's text is the binding version (the emails say so in the reader's language)."""
     title = f"{brand.shop} return policy" + (f" (version {version})" if version else "")
     body = "\n\n".join(f"[{clause_id}] {text.strip()}" for clause_id, text in clauses)
     return f"{title}\n{'=' * len(title)}\n\n{body}\n\nQuestions: {brand.support_email}\n"

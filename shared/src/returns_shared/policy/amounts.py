@@ -1,4 +1,5 @@
-"""REFUND-AMOUNT arithmetic: rounded line amounts, what the order paid for items, the refund cap."""
+"""REFUND-AMOUNT arithmetic: rounded line amounts, what the order paid for items, the refund cap; and
+REFUND-ORIGINAL's check that the payment an order names is that order's."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from returns_shared.domain.money import Money, round_cents
-from returns_shared.domain.orders import Order, OrderLine
+from returns_shared.domain.orders import Order, OrderLine, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 
@@ -45,3 +46,25 @@ def refunded_items(order: Order, prior_returns: Sequence[Return]) -> Decimal:
 def item_cap(order: Order, prior_returns: Sequence[Return]) -> Decimal:
     """The most the item part of a new refund may be (never below zero)."""
     return max(items_paid(order).amount - refunded_items(order, prior_returns), Decimal("0.00"))
+
+
+def order_total(order: Order) -> Money:
+    """What the order charged: its items (with tax) and its shipping fee."""
+    return items_paid(order) + order.shipping_fee
+
+
+def payment_mismatches(order: Order, *, received: Money, order_id: str | None,
+                       customer_email: str | None) -> list[str]:
+    """REFUND-ORIGINAL: the refund goes back to the order's own payment. Why the payment the order names
+    (as the provider records it) may not be that order's: an empty list when nothing says so. The
+    order id and email are compared where the checkout recorded them."""
+    problems = []
+    if received.currency != order.currency:
+        problems.append(f"it was paid in {received.currency}, the order in {order.currency}")
+    elif received.amount < order_total(order).amount:
+        problems.append(f"it received {received}, less than the order's {order_total(order)}")
+    if order_id is not None and order_id != order.id:
+        problems.append(f"it was made for order {order_id}")
+    if customer_email is not None and customer_key(customer_email) != order.customer_key:
+        problems.append("it was made for another customer's email")
+    return [f"REFUND-ORIGINAL: {problem}" for problem in problems]

@@ -3,7 +3,7 @@
 All functions are pure (no I/O, no clock reads); pass ``policy=load_policy()`` and ``now``.
 """
 
-from returns_shared.policy.amounts import items_paid
+from returns_shared.policy.amounts import items_paid, order_total, payment_mismatches
 from returns_shared.policy.deadlines import refund_deadlines
 from returns_shared.policy.document import Clause, PolicyDocument, load_policy
 from returns_shared.policy.eligibility import returnability
@@ -29,6 +29,8 @@ __all__ = [
     "items_paid",
     "load_policy",
     "methods_available",
+    "order_total",
+    "payment_mismatches",
     "quote",
     "refund_deadlines",
     "returnability",

@@ -15,6 +15,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from pydantic.alias_generators import to_camel
 
 from returns_shared.domain.errors import InvalidInput
+from returns_shared.domain.languages import canonical_locale, locale_problem
 from returns_shared.domain.money import MoneyError, parse_amount
 from returns_shared.domain.text import key_problem, text_problem
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
@@ -56,7 +57,16 @@ def _amount(value: str) -> str:
     return value
 
 
+def _locale(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if problem := locale_problem(value):
+        raise ValueError(problem)
+    return canonical_locale(value)
+
+
 AwareDateTime = Annotated[datetime, AfterValidator(_aware)]
+Locale = Annotated[str | None, Field(default=None), AfterValidator(_locale)]  # BCP 47, e.g. ja-JP
 Amount = Annotated[str, AfterValidator(_amount)]
 
 
@@ -107,6 +117,7 @@ class RecordOrder(CommandModel):
     billing_address: AddressIn
     shipping_fee: MoneyIn
     lines: Annotated[list[OrderLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
+    locale: Locale  # the customer's language and region; emails fall back when the service lacks it
 
 
 class ReturnLineIn(CommandModel):

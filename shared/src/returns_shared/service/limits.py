@@ -12,3 +12,6 @@ MAX_POSTAL_CODE = 20
 MAX_PHONE = 40
 MAX_SET_ID = 200
 MAX_LINE_QUANTITY = 1000
+# A provider's webhook call (a Stripe event, an EasyPost tracker with its scans: tens of KB); larger
+# bodies are refused before they are read whole (the local routes) or parsed (the functions)
+MAX_WEBHOOK_BODY_BYTES = 256 * 1024

@@ -78,7 +78,7 @@ def build_order(cmd: RecordOrder, deps: Dependencies) -> Order:
         id=cmd.id, email=cmd.email.strip(), placed_at=cmd.placed_at, currency=currency,
         payment_reference=cmd.payment_reference, shipping_address=_address(cmd.shipping_address),
         billing_address=_address(cmd.billing_address), shipping_fee=shipping_fee, lines=tuple(lines),
-        recorded_at=deps.clock(),
+        recorded_at=deps.clock(), locale=cmd.locale,
     )
 
 

@@ -1,5 +1,8 @@
 """The payment provider's webhook (POST /webhooks/stripe, refund function): refund status changes.
 
+A verified event only says which refund to ask about: what the refund's status is, and which return
+it belongs to, is read from the provider's own record of it (Stripe's advice: fetch the object),
+never from the event body. A signed `refund.failed` for a refund the provider paid changes nothing.
 An unverifiable call answers 400 and writes nothing. Every verified event id is claimed once (in
 the same transaction as the change it causes), so a redelivered event changes nothing; an event for
 another refund, or one that arrives after a later one, is acknowledged and ignored. An event that
@@ -21,7 +24,7 @@ from aws_lambda_powertools import Logger
 from returns_shared.domain.returns import Return
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
-from returns_shared.service.ports import RefundUpdate
+from returns_shared.service.ports import PaymentUnavailable, RefundUpdate
 from returns_shared.service.refund_payments import alert_refund_failed
 from returns_shared.service.webhook_calls import answer_webhook
 
@@ -29,12 +32,13 @@ logger = Logger(child=True)
 
 SEEN_EVENTS_KEPT = timedelta(days=30)  # Stripe retries a delivery for up to 3 days
 NOT_RECORDED_YET = "refund-not-recorded-yet"
+PROVIDER_UNAVAILABLE = "provider-unavailable"
 
 
 def stripe_webhook(body: bytes, headers: Mapping[str, str], deps: Dependencies) -> tuple[int, dict[str, Any]]:
     return answer_webhook(lambda: deps.payment_events.refund_update(body, headers),
                           lambda update: apply_refund_update(update, deps),
-                          redeliver=frozenset({NOT_RECORDED_YET}))  # Stripe delivers it again later
+                          redeliver=frozenset({NOT_RECORDED_YET, PROVIDER_UNAVAILABLE}))  # delivered again
 
 
 @retry_on_conflict()
@@ -42,15 +46,24 @@ def apply_refund_update(update: RefundUpdate, deps: Dependencies) -> str:
     provider = deps.payment_events.provider
     if deps.repo.webhook_event_seen(provider, update.event_id):
         return "duplicate"
+    try:  # the provider's record, not the event body, says what happened to the refund
+        record = deps.payments.refund_record(update.refund_id)
+    except PaymentUnavailable:
+        logger.warning("refund update: the provider could not be asked", extra={"eventId": update.event_id})
+        return PROVIDER_UNAVAILABLE  # nothing claimed: the redelivery asks again
     now = deps.clock()
     uow = deps.unit_of_work()
     uow.claim_webhook_event(provider, update.event_id, expires_at=now + SEEN_EVENTS_KEPT)
-    ret = deps.repo.get_return(update.return_id) if update.return_id else None
+    if record is not None and record.status != update.status:
+        logger.warning("a refund event disagrees with the provider's record", extra={
+            "eventId": update.event_id, "refundId": update.refund_id, "event": update.status,
+            "provider": record.status})
+    ret = deps.repo.get_return(record.return_id) if record is not None and record.return_id else None
     if ret is not None and _outcome_being_recorded(ret, update.refund_id):
         logger.info("refund update before its refund is recorded", extra={"eventId": update.event_id})
         return NOT_RECORDED_YET  # nothing committed: the event stays unclaimed for the redelivery
-    changed = ret is not None and ret.update_refund_status(
-        refund_id=update.refund_id, status=update.status, reason=update.failure_reason, at=now)
+    changed = ret is not None and record is not None and ret.update_refund_status(
+        refund_id=record.refund_id, status=record.status, reason=record.failure_reason, at=now)
     if ret is not None and changed:
         uow.save_return(ret)
         if ret.refund_failed:
@@ -59,7 +72,7 @@ def apply_refund_update(update: RefundUpdate, deps: Dependencies) -> str:
     if ret is not None and changed and ret.refund_failed and ret.refund is not None:
         alert_refund_failed(deps, ret, ret.refund)
     logger.info("refund update", extra={"eventId": update.event_id, "refundId": update.refund_id,
-                                         "status": update.status, "applied": changed})
+                                         "status": record.status if record else None, "applied": changed})
     return "applied" if changed else "ignored"
 
 

@@ -51,10 +51,19 @@ from returns_shared.service.provider_ports import (
     PaymentUnavailable as PaymentUnavailable,
 )
 from returns_shared.service.provider_ports import (
+    ProviderPayment as ProviderPayment,
+)
+from returns_shared.service.provider_ports import (
+    ProviderRefund as ProviderRefund,
+)
+from returns_shared.service.provider_ports import (
     RefundUpdate as RefundUpdate,
 )
 from returns_shared.service.provider_ports import (
     TrackingUpdate as TrackingUpdate,
+)
+from returns_shared.service.provider_ports import (
+    WebhookNotConfigured as WebhookNotConfigured,
 )
 from returns_shared.service.roles import STAFF_ROLES, Role
 

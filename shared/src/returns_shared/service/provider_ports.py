@@ -3,7 +3,7 @@ platform (labels, trackers, their webhooks). Re-exported by ports.py, where the 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -108,6 +108,38 @@ class PaymentReceipt:
     duplicate: bool = False  # the idempotency key had already paid: nothing paid twice
 
 
+@dataclass(frozen=True)
+class ProviderRefund:
+    """A refund as the payment provider records it now: its word on whether money moved (a webhook
+    body is only a hint to ask)."""
+
+    refund_id: str
+    amount: Money
+    payment_reference: str
+    status: RefundStatus
+    created_at: datetime
+    failure_reason: str | None = None
+    return_id: str | None = None  # the metadata the service set when it asked for the refund
+    idempotency_key: str | None = None
+
+    def receipt(self) -> PaymentReceipt:
+        """What an earlier request already got: nothing is paid again."""
+        return PaymentReceipt(refund_id=self.refund_id, amount=self.amount,
+                              payment_reference=self.payment_reference, issued_at=self.created_at,
+                              status=self.status, failure_reason=self.failure_reason, duplicate=True)
+
+
+@dataclass(frozen=True)
+class ProviderPayment:
+    """The payment an order names, as the payment provider records it (REFUND-ORIGINAL: checked before
+    money goes back to it). None fields: the checkout did not set them."""
+
+    reference: str
+    received: Money  # what was captured (nothing for a payment that did not go through)
+    order_id: str | None = None  # the checkout's metadata
+    customer_email: str | None = None  # the receipt email, or the provider's customer's email
+
+
 class Payments(Protocol):
     """Refunds to the original form of payment (REFUND-ORIGINAL)."""
 
@@ -116,15 +148,31 @@ class Payments(Protocol):
     def refund(self, *, idempotency_key: str, payment_reference: str, amount: Money, return_id: str,
                at: datetime) -> PaymentReceipt: ...
 
-    def find_refund(self, *, idempotency_key: str, payment_reference: str) -> PaymentReceipt | None:
-        """The refund an earlier request with this key made, as the provider recorded it (None: none).
-        Asked before an interrupted attempt is resumed, so the service never rests on the
-        provider honouring idempotency keys."""
+    def refunds_for(self, *, payment_reference: str, return_id: str,
+                    idempotency_keys: Sequence[str]) -> list[ProviderRefund]:
+        """Every refund of this payment made for this return (its metadata names the return, or it was
+        made with one of the return's attempt keys), as the provider records them. Asked before any
+        attempt pays, so the service never rests on a webhook's word or on the provider honouring
+        idempotency keys."""
+        ...
+
+    def refund_record(self, refund_id: str) -> ProviderRefund | None:
+        """The provider's current record of one refund (None: it knows no such refund)."""
+        ...
+
+    def payment(self, payment_reference: str) -> ProviderPayment | None:
+        """The payment as the provider records it (None: a sandbox that keeps no payments to check);
+        PaymentDeclined when the provider knows no such payment."""
         ...
 
 
 class InvalidWebhook(Exception):
     """A webhook call that is not provably from the provider (no or a forged signature) or unreadable."""
+
+
+class WebhookNotConfigured(Exception):
+    """The endpoint has no usable signing secret (in production: empty, the template's placeholder, or
+    a test-looking value), so no call can be verified: every call is refused until an operator sets it."""
 
 
 @dataclass(frozen=True)

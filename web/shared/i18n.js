@@ -1,0 +1,78 @@
+// The customer's language on the pages: which one, its catalogue, and CLDR formats through Intl.
+// Catalogues are web/shared/locales/<language>.json, made by `make translations` from the same gettext
+// catalogues as the emails' (translations/web/*.po): { language, messages: { msgid: text | {one, other…} } }.
+// English is the source language: it needs no catalogue, and a message a catalogue lacks stays English.
+
+export const LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'ja'];
+
+/** Marks a string for extraction (`make translations`) where it is defined; translate it where shown. */
+export const N_ = (text) => text;
+
+// Shown once beside translated policy explanations, with a link to the English text (the binding one).
+export const BINDING_NOTE = N_('These explanations of our return policy are a translation: the English text is the binding version.');
+
+/** The first of the customer's choice, then the browser's languages (`navigator.languages`), that we have. */
+export function pickLanguage(choice, browserLanguages = []) {
+  for (const tag of [choice, ...browserLanguages]) {
+    const language = String(tag || '').toLowerCase().split(/[-_]/)[0];
+    if (LANGUAGES.includes(language)) return language;
+  }
+  return 'en';
+}
+
+const fill = (text, values = {}) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+
+export class Catalogue {
+  constructor(language = 'en', messages = {}) {
+    this.language = language;
+    this.messages = messages;
+    this.plurals = new Intl.PluralRules(language);
+  }
+
+  /** A message with its {placeholders} filled: t('Return {rma} canceled', { rma }). */
+  t(msgid, values) {
+    const text = this.messages[msgid];
+    return fill(typeof text === 'string' ? text : msgid, values);
+  }
+
+  /** A plural message, the form chosen by CLDR's rules for `count` (also the {count} placeholder). */
+  tn(singular, plural, count, values = {}) {
+    const forms = this.messages[singular];
+    const category = this.plurals.select(count);
+    const text = forms && typeof forms === 'object' ? forms[category] ?? forms.other
+      : (new Intl.PluralRules('en').select(count) === 'one' ? singular : plural);
+    return fill(text, { count: this.number(count), ...values });
+  }
+
+  number(value) { return new Intl.NumberFormat(this.language).format(value); }
+
+  /** Money is exact on the wire (a decimal string): Intl formats the string itself, never a float. Grouping
+   * always, as Babel writes the emails (it ignores CLDR's minimumGroupingDigits: es, it `1.234,50 €`). */
+  money(m) {
+    return m ? new Intl.NumberFormat(this.language, { style: 'currency', currency: m.currencyCode, useGrouping: 'always' })
+      .format(m.amount) : '–';
+  }
+
+  /** A calendar day in the language's medium format, in UTC as the emails write it. */
+  day(iso) {
+    return iso ? new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–';
+  }
+
+  /** A moment (the reader's time zone): medium date, short time. */
+  moment(iso) {
+    return iso ? new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '–';
+  }
+}
+
+/** The catalogue of a language (English: none to fetch). A catalogue that cannot load leaves the page English. */
+export async function loadCatalogue(language, base = new URL('./locales/', import.meta.url)) {
+  if (!LANGUAGES.includes(language) || language === 'en') return new Catalogue('en');
+  try {
+    const response = await fetch(new URL(`${language}.json`, base));
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const body = await response.json();
+    return new Catalogue(language, body.messages);
+  } catch {
+    return new Catalogue('en');
+  }
+}
