@@ -72,6 +72,13 @@ class InsightsWorld(World):
         ]
         record_changes(changes, self.deps)
 
+    def stream_order(self, order: Order, version: int, *, before: Order) -> None:
+        """An order's new version as the stream carries it: with the version before it."""
+        stored = self.table.orders[order.id]
+        record_changes(
+            [OrderChanged(type(stored)(order, version, []), type(stored)(before, version - 1, []))], self.deps
+        )
+
     def insights(self, group_by: str, then_by: str | None = None, **window: Any) -> dict[str, Any]:
         now = self.clock()
         period = {"from": (now - timedelta(days=10)).isoformat(), "to": (now + timedelta(days=1)).isoformat()}

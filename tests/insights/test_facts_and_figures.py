@@ -198,3 +198,33 @@ def test_an_export_neutralises_what_a_spreadsheet_would_run(world):
     assert (row["sku"], row["title"]) == ("'-SKU", "'@SUM(A1:A9)")
     assert row["note"] == "'=cmd|' /C calc'!A0\tand a tab"
     assert D(row["refunded_amount"]) == D("30.00") and row["accepted"] == "true"
+
+
+def test_a_line_whose_sku_changed_is_withdrawn_under_the_old_one():
+    before = b.order("O1", lines=1)
+    line = before.lines[0]
+    renamed = before.model_copy(update={"lines": (line.model_copy(update={"sku": "SKU-NEW"}),)})
+    rows = delivery_facts(renamed, 2, before=before)
+    assert {(r["sku"], r["withdrawn"], r["quantity"]) for r in rows} == {
+        ("SKU-1", True, 0),
+        ("SKU-NEW", False, 1),
+    }
+
+
+def test_delivered_units_follow_the_newest_version_of_each_line(world):
+    order = world.order(b.order("O1", lines=2))  # version 1: both lines delivered 5 days ago
+    line = order.lines[0]
+    moved = order.model_copy(
+        update={
+            "lines": (
+                line.model_copy(update={"delivered_at": line.delivered_at - timedelta(days=60)}),
+                order.lines[1],
+            )
+        }
+    )
+    stored = world.table.orders["O1"]
+    world.table.orders["O1"] = type(stored)(moved, 2, [])
+    world.stream_order(moved, 2, before=order)
+    world.stream_order(moved, 2, before=order)  # a redelivered batch changes nothing
+    rows = {row["key"]: row for row in world.insights("SKU")["rows"]}
+    assert (rows["SKU-2"]["deliveredUnits"], "SKU-1" in rows) == (1, False)  # SKU-1 moved out of the period

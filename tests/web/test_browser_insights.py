@@ -47,8 +47,8 @@ def _refunded_return(stack: Any, order_id: str) -> str:
         "lines": [{"orderLineId": "L1", "quantity": 1, "reason": "SIZE_TOO_SMALL"}]})["return"]
     done = "{ return { id status } userErrors { message } }"
     act(f"mutation($id: ID!) {{ receiveReturn(id: $id) {done} }}", "warehouse", id=ret["id"])
-    act(f"""mutation($id: ID!) {{ inspectReturn(id: $id, lines: [{{orderLineId: "L1", condition: NEW_WITH_TAGS}}])
-        {done} }}""", "warehouse", id=ret["id"])
+    act(f"""mutation($id: ID!) {{ inspectReturn(id: $id,
+        lines: [{{orderLineId: "L1", condition: NEW_WITH_TAGS}}]) {done} }}""", "warehouse", id=ret["id"])
     act(f"mutation($id: ID!) {{ issueRefund(id: $id) {done} }}", "agent", id=ret["id"])
     return str(ret["id"])
 

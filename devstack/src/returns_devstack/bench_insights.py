@@ -134,6 +134,7 @@ def generate(directory: Path, returns: int) -> dict[str, int]:
     import duckdb
 
     with duckdb.connect() as db:
+        db.execute("SET enable_progress_bar = false")
         db.execute("SELECT setseed(0.2026)")
         db.execute(f"""CREATE TABLE r AS SELECT n, 'RMA-' || lpad(CAST(n AS VARCHAR), 10, '0') AS return_id,
             'O-' || CAST(n * 5 AS VARCHAR) AS order_id, created,

@@ -281,8 +281,10 @@ def return_facts(ret: Return, order: Order, policy: PolicyDocument) -> list[Row]
 
 
 def delivery_facts(order: Order, version: int, *, before: Order | None = None) -> list[Row]:
-    """The delivered lines of one stored version of an order, and the withdrawals of deliveries that
-    moved to another month (or were removed) since the version `before` it."""
+    """The delivered lines of one stored version of an order, and the withdrawals of what `before` (the
+    version before it) said that no longer holds: a delivery moved to another month, a line removed or
+    undelivered, or its SKU, category or currency changed. A withdrawal repeats the old values, so that
+    the newest row of every (line, month, SKU, category, currency) says whether it still counts."""
     base = {
         "order_id": order.id,
         "version": version,
@@ -290,15 +292,16 @@ def delivery_facts(order: Order, version: int, *, before: Order | None = None) -
         "country": order.shipping_address.country_code,
         "fact_at": instant(order.recorded_at or order.placed_at),
     }
-    rows, now_in = [], {}
+    rows: list[Row] = []
+    now: dict[str, tuple[str, str, str, str]] = {}  # line -> (month, sku, category, currency) it counts under
     for line in order.lines:
         if line.delivered_at is None:
             continue
-        now_in[line.id] = month_of(line.delivered_at)
+        now[line.id] = (month_of(line.delivered_at), line.sku, line.category, order.currency)
         rows.append(
             _row(
                 "delivery",
-                now_in[line.id],
+                now[line.id][0],
                 **base,
                 line_id=line.id,
                 sku=line.sku,
@@ -308,13 +311,17 @@ def delivery_facts(order: Order, version: int, *, before: Order | None = None) -
                 withdrawn=False,
             )
         )
+    old_currency = before.currency if before else order.currency
     for line in before.lines if before else ():
-        if line.delivered_at is not None and now_in.get(line.id) != month_of(line.delivered_at):
+        if line.delivered_at is None:
+            continue
+        was = (month_of(line.delivered_at), line.sku, line.category, old_currency)
+        if now.get(line.id) != was:
             rows.append(
                 _row(
                     "delivery",
-                    month_of(line.delivered_at),
-                    **base,
+                    was[0],
+                    **{**base, "currency": old_currency},
                     line_id=line.id,
                     sku=line.sku,
                     category=line.category,

@@ -105,6 +105,7 @@ RETURN_COLUMNS = (
 # A delivery moved to another month leaves a withdrawal of the same version in its old month: of one
 # version, the delivery itself ranks first.
 DELIVERY_RANK = "version * 2 + CASE WHEN withdrawn THEN 0 ELSE 1 END"
+QUANTITY_SLOT = 1_000_000  # above any line's quantity (service.limits.MAX_LINE_QUANTITY)
 LINE_COLUMNS = (
     "return_id",
     "line_id",
@@ -205,17 +206,22 @@ class _Builder:
         return f"lines_ AS ({self.newest('line', ('return_id', 'line_id'), columns)})"
 
     def deliveries(self, key: str) -> str:
-        """Order lines delivered in the window, by their newest version: the rows of deliveries inside
-        the window (a withdrawal carries the date it withdraws, so a line that moved out of the window
-        is withdrawn by its newest row there), newest rank per line, kept unless withdrawn."""
+        """Units of order lines delivered in the window, by `key` (sku or category) and currency. Each
+        (line, key, currency) counts the quantity of its newest row unless that row withdraws it (the
+        writer withdraws a delivery that moved, or whose key changed, repeating the old values). The
+        newest row's quantity rides in one number, rank × 10^6 + quantity (0 when withdrawn), whose
+        max is cheap in both engines. A withdrawal carries the date it withdraws: a line that moved
+        out of the window is withdrawn by its newest row inside it."""
         first, last = self.window.months
         self.params += [first, last, instant(self.window.start), instant(self.window.end)]
+        packed = (
+            f"CAST({DELIVERY_RANK} AS BIGINT) * {QUANTITY_SLOT} "
+            "+ CASE WHEN withdrawn THEN 0 ELSE quantity END"
+        )
         return (
-            f"SELECT * FROM (SELECT order_id, line_id, max_by({key}, {DELIVERY_RANK}) AS {key}, "
-            f"max_by(currency, {DELIVERY_RANK}) AS currency, max_by(quantity, {DELIVERY_RANK}) AS quantity, "
-            f"max_by(withdrawn, {DELIVERY_RANK}) AS withdrawn FROM facts WHERE kind = 'delivery' "
-            "AND facts.month BETWEEN ? AND ? AND delivered_at >= ? AND delivered_at < ? "
-            "GROUP BY order_id, line_id) t WHERE NOT t.withdrawn"
+            f"SELECT {key} AS key, currency, max({packed}) % {QUANTITY_SLOT} AS quantity FROM facts "
+            "WHERE kind = 'delivery' AND facts.month BETWEEN ? AND ? AND delivered_at >= ? "
+            f"AND delivered_at < ? GROUP BY order_id, line_id, {key}, currency"
         )
 
     def clauses(self) -> str:
@@ -305,13 +311,12 @@ def insight_query(window: Window, group_by: Dimension, then_by: Dimension | None
             "FROM returned"
         )
     else:
-        # the newest version of each delivered line; a line moved to another month left a withdrawal of
-        # the same version in its old month: only a delivery inside the window counts
         deliveries = b.deliveries(DELIVERY_KEYS[delivered_by])
         ctes.append(f"deliveries_ AS ({deliveries})")
         ctes.append(
-            f"delivered AS (SELECT {DELIVERY_KEYS[delivered_by]} AS key, currency, "
-            "sum(quantity) AS delivered_units FROM deliveries_ GROUP BY 1, 2)"
+            "delivered AS (SELECT key, currency, sum(quantity) AS delivered_units FROM deliveries_ "
+            "GROUP BY 1, 2 "
+            "HAVING sum(quantity) > 0)"
         )
         on = "d.key = r.key" if delivered_by == group_by else "d.key = r.sub_key"
         if then_by is None:  # products delivered in the window and never returned are rows too
