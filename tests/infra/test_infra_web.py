@@ -87,8 +87,11 @@ def test_every_behaviour_sends_the_pages_content_security_policy(cfn):
     security = config["SecurityHeadersConfig"]
     csp = security["ContentSecurityPolicy"]
     # the local stack's policy, plus the Hosted UIs' token endpoints (the sign-in's one cross-origin request)
+    # and the inspection photos' bucket (the warehouse posts photos to it; pages show them from it)
+    photos = "https://${InspectionPhotosBucket.RegionalDomainName}"
     assert csp == {"Override": True,
-                   "ContentSecurityPolicy": {"Fn::Sub": content_security_policy(connect=HOSTED_UIS)}}
+                   "ContentSecurityPolicy": {"Fn::Sub": content_security_policy(connect=HOSTED_UIS,
+                                                                                 photos=photos)}}
     assert security["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
     sent = {
         "x-content-type-options": "nosniff" if security["ContentTypeOptions"]["Override"] else None,

@@ -126,13 +126,13 @@ def test_nothing_left_is_quantity_exceeded():
     (result,) = returnability(o, prior, policy=POLICY, now=NOW)
     assert (result.eligible, result.returnable_quantity) == (False, 0)
     assert codes(result) == [(Code.QUANTITY_EXCEEDED, "QTY")]
-    assert result.reasons[0].message == "all 2 items delivered are already in earlier return requests"
+    assert result.reasons[0].message == "All 2 delivered items are already in earlier return requests."
 
 
 def test_a_single_item_already_requested_is_said_in_the_singular():
     o = order(line(quantity=1))
     (result,) = returnability(o, [stored_return(o, [("L1", 1)])], policy=POLICY, now=NOW)
-    assert result.reasons[0].message == "the item delivered is already in an earlier return request"
+    assert result.reasons[0].message == "It is already in an earlier return request."
 
 
 def test_returns_of_other_orders_hold_nothing():

@@ -109,14 +109,13 @@ def test_returnability_properties(scenario):
 
 @st.composite
 def inspections(draw, ret):
-    return [
-        InspectedLine(
-            rl.order_line_id,
-            draw(st.sampled_from(list(ItemCondition))),
-            draw(st.sampled_from([None, True, False])),
-        )
-        for rl in ret.lines
-    ]
+    lines = []
+    for rl in ret.lines:
+        condition = draw(st.sampled_from(list(ItemCondition)))
+        # an item that did not come back cannot have a defect confirmed (refused as bad input)
+        answers = [None, False] if condition in POLICY.inspection.never_accepted else [None, True, False]
+        lines.append(InspectedLine(rl.order_line_id, condition, draw(st.sampled_from(answers))))
+    return lines
 
 
 @SETTINGS
@@ -128,6 +127,7 @@ def test_settlement_never_pays_more_than_the_eligible_quote(data):
     lines, settlement = settle(o, ret, data.draw(inspections(ret)), prior, policy=POLICY)
     assert Decimal(0) <= settlement.amount.amount <= ret.quote.total.amount
     assert settlement.accepted_line_ids == tuple(rl.order_line_id for rl in lines if rl.accepted)
+    assert not any(rl.accepted for rl in lines if rl.condition in POLICY.inspection.never_accepted)
     if not settlement.accepted_line_ids:
         assert settlement.amount.amount == 0
 

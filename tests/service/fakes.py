@@ -47,8 +47,10 @@ from returns_shared.service.ports import (
     ProviderRefund,
     RefundUpdate,
     StoredOrder,
+    StoredPhoto,
     TrackingUpdate,
     UnknownPackage,
+    UploadForm,
 )
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -509,6 +511,25 @@ class FakeLabelStore:
 
 
 @dataclass
+class FakePhotoStore:
+    """The photos bucket: `objects` is what browsers uploaded (key -> bytes)."""
+
+    objects: dict[str, bytes] = field(default_factory=dict)
+    forms: list[tuple[str, str, int]] = field(default_factory=list)
+
+    def upload_form(self, key: str, *, content_type: str, max_bytes: int, expires_in: int) -> UploadForm:
+        self.forms.append((key, content_type, max_bytes))
+        return UploadForm(url="https://photos.example/", fields={"key": key, "Content-Type": content_type})
+
+    def stored(self, key: str) -> StoredPhoto | None:
+        body = self.objects.get(key)
+        return StoredPhoto(size=len(body), head=body[:16]) if body is not None else None
+
+    def url(self, key: str, *, expires_in: int) -> str:
+        return f"https://photos.example/{key}?expires={expires_in}"
+
+
+@dataclass
 class FakePortal:
     url: str = "https://returns.example/portal/"
     down: bool = False
@@ -661,6 +682,7 @@ class World:
         self.carrier = FakeCarrier()
         self.webhooks = FakeWebhooks()
         self.labels = FakeLabelStore()
+        self.photos = FakePhotoStore()
         self.portal = FakePortal()
         self.payments = FakePayments()
         self.workflow = FakeWorkflow()
@@ -683,6 +705,7 @@ class World:
             clock=self.clock,
             new_return_id=lambda: f"RMA-TEST{next(ids):06d}",
             portal=self.portal,
+            photos=self.photos,
         )
 
     def command(self, name: str, caller: Caller, payload: dict[str, Any]) -> dict[str, Any]:

@@ -69,7 +69,7 @@ def test_an_orders_locale_is_checked_kept_in_bcp_47_case_and_may_change_once_ret
         answer = world.command("recordOrder", b.FEED, {**command, "locale": bad})
         [error] = answer["userErrors"]
         assert (error["code"], error["field"]) == ("INVALID_INPUT", ["input", "locale"])
-        assert error["message"].startswith("locale: must be ")
+        assert error["message"].startswith("The locale must be ")
     assert world.table.orders["O1"].order.locale == "fr-CA"
 
 

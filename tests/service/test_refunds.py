@@ -184,3 +184,67 @@ def test_reconcile_handles_a_due_return_whose_execution_is_gone(world):
     world.clock.advance(days=8)
     assert refunds.reconcile_deadlines(world.deps)["handled"] == 1
     assert world.stored(rid).status == ReturnStatus.REFUNDED
+
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 100
+PHOTO = "0123456789abcdef0123456789abcdef.jpg"
+
+
+def inspect_lines(world: World, rid: str, **line) -> dict:
+    return world.command("inspectReturn", b.WAREHOUSE,
+                         {"id": rid, "lines": [{"orderLineId": "L1", "condition": "NEW_WITH_TAGS", **line}]})
+
+
+@pytest.mark.parametrize("condition", ["MISSING", "WRONG_ITEM"])
+def test_an_item_that_did_not_come_back_is_never_accepted_and_its_note_is_kept(world, condition):
+    rid = approved(world)
+    receive(world, rid)
+    note = "The box held only tissue paper"
+    assert inspect_lines(world, rid, condition=condition, note=note)["userErrors"] == []
+    [line] = world.stored(rid).lines
+    assert line.accepted is False and line.inspection_note == note
+    assert world.stored(rid).settlement.amount.amount == 0
+    assert "COND-NEW" in world.stored(rid).settlement.applied_clauses
+
+
+def test_a_defect_cannot_be_confirmed_on_a_missing_item(world):
+    world.table.put_order(b.order("O1"))
+    rid = world.command("requestReturn", b.customer(), b.request_input("O1", reason="DEFECTIVE"))["returnId"]
+    screening.screen_return(rid, world.deps)
+    receive(world, rid)
+    answer = inspect_lines(world, rid, condition="MISSING", defectConfirmed=True)
+    assert codes(answer) == ["INVALID_INPUT"]
+    assert answer["userErrors"][0]["field"] == ["lines", "0", "defectConfirmed"]
+    assert world.stored(rid).status == ReturnStatus.RECEIVED
+
+
+def test_photos_are_kept_when_uploaded_under_the_return_and_really_pictures(world):
+    rid = approved(world)
+    receive(world, rid)
+    world.photos.objects[f"inspection/{rid}/{PHOTO}"] = JPEG
+    assert inspect_lines(world, rid, condition="STAINED", photoIds=[PHOTO, PHOTO])["userErrors"] == []
+    [line] = world.stored(rid).lines
+    kept = [(p.object_key, p.content_type) for p in line.photos]
+    assert kept == [(f"inspection/{rid}/{PHOTO}", "image/jpeg")]
+
+
+@pytest.mark.parametrize(("photo_id", "stored", "message"), [
+    (PHOTO, None, "did not finish uploading"),  # never uploaded (or under another return)
+    (PHOTO, b"<svg onload=alert(1)>" + b" " * 50, "not a JPEG, PNG or WebP"),
+    (PHOTO, b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024), "larger than 10 MB"),
+    ("../RMA-OTHER/x.jpg", None, "not uploaded through the inspection screen"),
+])
+def test_a_photo_that_is_missing_too_big_or_not_a_picture_is_refused(world, photo_id, stored, message):
+    rid = approved(world)
+    receive(world, rid)
+    if stored is not None:
+        world.photos.objects[f"inspection/{rid}/{photo_id}"] = stored
+    answer = inspect_lines(world, rid, photoIds=[photo_id])
+    assert codes(answer) == ["INVALID_INPUT"] and message in answer["userErrors"][0]["message"]
+    assert world.stored(rid).status == ReturnStatus.RECEIVED
+
+
+def test_receiving_emails_the_customer_once(world):
+    rid = approved(world)
+    receive(world, rid)
+    assert [m.subject for m in world.mailer.sent][-1] == f"Return {rid}: we received your package"

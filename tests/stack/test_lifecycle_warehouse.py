@@ -299,7 +299,7 @@ def test_authorization_of_lifecycle_mutations(flow, gql, tokens):
     # a customer of another order: as if the return did not exist
     not_found = {
         "return": None,
-        "userErrors": [{"field": ["id"], "message": "no such return", "code": "NOT_FOUND"}],
+        "userErrors": [{"field": ["id"], "message": f"There is no return {rid}.", "code": "NOT_FOUND"}],
     }
     assert flow.act(CANCEL, stranger, id=rid) == not_found
     assert flow.act(TRACKING, stranger, id=rid, carrier="USPS", number="9400111899223856928499") == not_found

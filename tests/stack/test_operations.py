@@ -7,6 +7,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from returns_api.graphiql import DEFAULT_DOCUMENT
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import demo_token
@@ -14,6 +16,7 @@ from returns_shared.service.dependencies import utc_now
 from tests.stack.support import iso
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
+JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
 used: set[str] = set()
 
 
@@ -71,7 +74,15 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     checks = [{"orderLineId": "L1", "condition": "NEW_WITH_TAGS"}]
     preview = run(gql, "inspectionPreview", "warehouse", id=self_ship["id"], lines=checks)
     assert preview["settlement"]["acceptedLineIds"] == ["L1"]
-    run(gql, "inspectReturn", "warehouse", id=self_ship["id"], lines=checks)
+    form = run(gql, "inspectionPhotoUpload", "warehouse", id=self_ship["id"], orderLineId="L1",
+               contentType="image/jpeg")["upload"]
+    posted = requests.post(form["url"], data={f["name"]: f["value"] for f in form["fields"]},
+                           files={"file": ("tag.jpg", JPEG, "image/jpeg")}, timeout=10)
+    assert posted.status_code == 204  # straight to S3 (moto here)
+    seen = {**checks[0], "note": "Tags on, folded", "photoIds": [form["photoId"]]}
+    inspected = run(gql, "inspectReturn", "warehouse", id=self_ship["id"], lines=[seen])["return"]
+    [photo] = inspected["lines"][0]["photos"]
+    assert requests.get(photo["url"], timeout=10).content == JPEG and photo["contentType"] == "image/jpeg"
     refunded = run(gql, "issueRefund", "agent", id=self_ship["id"])["return"]
     assert refunded["status"] == "REFUNDED"
     stack.flush_facts()  # the table's stream into facts (make dev: every second)

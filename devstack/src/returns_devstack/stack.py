@@ -83,7 +83,12 @@ class EmbeddedStack:
         from returns_api.settings import Settings
 
         return create_app(reader=self.deps.repo, command_bus=self.command_bus, label_store=self.deps.labels,
-                          settings=Settings.from_env())
+                          settings=Settings.from_env(), photo_store=self.deps.photos)
+
+    @property
+    def photos_origin(self) -> str | None:
+        """Where browsers post and fetch inspection photos: the moto server (in-process moto: none)."""
+        return self.stack.endpoint_url
 
     def record_order(self, order: dict[str, Any]) -> dict[str, Any]:
         caller = DEMO_CALLERS["integration"]

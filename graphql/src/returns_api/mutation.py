@@ -28,8 +28,8 @@ from returns_shared.service.dispatch import Command
 from returns_shared.service.ports import Caller
 
 
-def _not_found(what: str, field: list[str]) -> list[UserError]:
-    return [UserError.of(f"no such {what}", "NOT_FOUND", field)]
+def _not_found(what: str, field: list[str], name: object) -> list[UserError]:
+    return [UserError.of(f"There is no {what} {name}.", "NOT_FOUND", field)]
 
 
 async def _customer_return_check(info: Info, caller: Caller, return_id: str) -> list[UserError]:
@@ -38,7 +38,7 @@ async def _customer_return_check(info: Info, caller: Caller, return_id: str) -> 
         return []
     ret = await info.context.loaders.returns.load(return_id)
     if ret is None or not owns(caller, ret.customer_email):
-        return _not_found("return", ["id"])
+        return _not_found("return", ["id"], return_id)
     return []
 
 
@@ -93,7 +93,7 @@ class Mutation(InsightMutations):
         if is_customer(caller):
             order = await info.context.loaders.orders.load(str(input.order_id))
             if order is None or not owns(caller, order.email):
-                return ReturnPayload(user_errors=_not_found("order", ["input", "orderId"]))
+                return ReturnPayload(user_errors=_not_found("order", ["input", "orderId"], input.order_id))
         answer = await send(info, caller, catalog.REQUEST_RETURN, input.to_command())
         return await _return_payload(info, answer, None)
 

@@ -102,5 +102,5 @@ def listing_owner(caller: Caller, customer_email: str | None, listing: str) -> s
     if not is_customer(caller):
         return customer_email
     if customer_email is not None and not owns(caller, customer_email):
-        raise Forbidden(f"Customers list their own {listing} only")
+        raise Forbidden(f"Customers list their own {listing} only.")
     return caller.email or ""

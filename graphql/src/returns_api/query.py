@@ -25,6 +25,7 @@ from returns_api.permissions import (
     roles,
 )
 from returns_api.query_lookups import LookupQueries, email_argument
+from returns_api.query_photos import PhotoQueries
 from returns_api.typed_fields import typed_field
 from returns_api.types.connection import ReturnConnection
 from returns_api.types.enums import ReturnStatus
@@ -46,7 +47,7 @@ REVERSE = ("Oldest first instead. With `status: UNDER_REVIEW`: the review queue,
 
 
 @strawberry.type
-class Query(LookupQueries, InsightQueries):
+class Query(LookupQueries, PhotoQueries, InsightQueries):
     @typed_field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )
@@ -72,7 +73,8 @@ class Query(LookupQueries, InsightQueries):
         order = await ctx.loaders.orders.load(str(input.order_id))
         if order is None or not owns(caller, order.email):
             return ReturnQuotePayload(
-                user_errors=[UserError.of("no such order", "NOT_FOUND", ["input", "orderId"])]
+                user_errors=[UserError.of(f"There is no order {input.order_id}.", "NOT_FOUND",
+                                          ["input", "orderId"])]
             )
         prior = await ctx.loaders.returns_of_order.load(order.id)
         requested = [

@@ -25,11 +25,9 @@ from returns_api.types.order import Order
 from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
 from returns_shared.domain.errors import DomainError
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.vocabulary import STATUS_WORDS, ReturnStatus
 from returns_shared.policy.engine import InspectedLine, settle
-from returns_shared.service.limits import MAX_EMAIL
-
-MAX_TRACKING_NUMBER = 64
+from returns_shared.service.limits import MAX_EMAIL, MAX_SCANNED_TRACKING_NUMBER
 
 
 def email_argument(value: str | None) -> str | None:
@@ -68,8 +66,8 @@ class LookupQueries:
                  "do not matter), newest first; usually one.", extensions=roles(AGENT, WAREHOUSE))
     async def returns_by_tracking_number(self, info: Info, tracking_number: str) -> list[Return]:
         number = "".join(tracking_number.split())
-        if not number or len(number) > MAX_TRACKING_NUMBER:
-            raise BadUserInput(f"`trackingNumber` must have 1 to {MAX_TRACKING_NUMBER} characters")
+        if not number or len(number) > MAX_SCANNED_TRACKING_NUMBER:
+            raise BadUserInput(f"`trackingNumber` must have 1 to {MAX_SCANNED_TRACKING_NUMBER} characters")
         ctx = info.context
         found = await ctx.run_blocking(ctx.reader.returns_by_tracking_number, number)
         ctx.loaders.prime_returns(found)
@@ -98,12 +96,13 @@ class LookupQueries:
         ctx = info.context
         ret = await ctx.loaders.returns.load(str(id))
         if ret is None:
-            return InspectionPreviewPayload(user_errors=[UserError.of("no such return", "NOT_FOUND", ["id"])])
+            missing = UserError.of(f"There is no return {id}.", "NOT_FOUND", ["id"])
+            return InspectionPreviewPayload(user_errors=[missing])
         if ret.status != ReturnStatus.RECEIVED:
             return InspectionPreviewPayload(
                 user_errors=[
                     UserError.of(
-                        f"only a received return can be inspected; this one is {ret.status}",
+                        f"Only a received return can be inspected; this one is {STATUS_WORDS[ret.status]}.",
                         "INVALID_STATE",
                         ["id"],
                     )

@@ -42,6 +42,8 @@ class Settings(EnvironmentSettings):
     graphql_ide: bool | None = None  # unset: on unless production
     max_body_bytes: int = Field(64 * 1024, gt=0)
     label_url_ttl_seconds: int = Field(15 * 60, gt=0)
+    photo_url_ttl_seconds: int = Field(10 * 60, gt=0)  # links to inspection photos: short-lived
+    photo_upload_ttl_seconds: int = Field(10 * 60, gt=0)  # a presigned upload form
     graphiql_assets_url: str = "/_assets/graphiql"  # GraphiQL's scripts and styles: never a CDN
 
     @classmethod

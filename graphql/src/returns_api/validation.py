@@ -20,8 +20,14 @@ from returns_api.types.inputs import (
 )
 from returns_api.types.user_errors import UserError
 from returns_shared.domain.languages import locale_problem
-from returns_shared.domain.text import key_problem, text_problem
-from returns_shared.service.limits import MAX_EMAIL, MAX_IDEMPOTENCY_KEY, MAX_LINES, MAX_TEXT
+from returns_shared.domain.text import field_sentence, key_problem, text_problem
+from returns_shared.service.limits import (
+    MAX_EMAIL,
+    MAX_IDEMPOTENCY_KEY,
+    MAX_LINES,
+    MAX_PHOTOS_PER_LINE,
+    MAX_TEXT,
+)
 
 CODE = "INVALID_INPUT"
 
@@ -34,17 +40,18 @@ class Problems:
     def __init__(self) -> None:
         self.errors: list[UserError] = []
 
-    def add(self, path: Path, message: str) -> None:
-        self.errors.append(UserError.of(message, CODE, list(path)))
+    def add(self, path: Path, problem: str) -> None:
+        """`problem` completes a sentence about the field ("is required" → "The note is required.")."""
+        self.errors.append(UserError.of(field_sentence(path, problem), CODE, list(path)))
 
     def text(self, path: Path, value: str | None, *, required: bool = True, max_length: int = MAX_TEXT,
              multiline: bool = False) -> None:
         if value is None:
             return
         if required and not value.strip():
-            self.add(path, "must not be blank")
+            self.add(path, "is required")
         elif len(value) > max_length:
-            self.add(path, f"must be at most {max_length} characters")
+            self.add(path, f"can be at most {max_length} characters long")
         elif problem := text_problem(value, multiline=multiline):
             self.add(path, problem)
 
@@ -57,17 +64,18 @@ class Problems:
 
     def lines(self, path: Path, items: Sequence[object]) -> None:
         if not items:
-            self.add(path, "needs at least one line")
+            self.add(path, "needs at least one item")
         elif len(items) > MAX_LINES:
-            self.add(path, f"at most {MAX_LINES} lines per request")
+            self.add(path, f"can hold at most {MAX_LINES} items")
 
     def country(self, path: Path, value: str) -> None:
         if value not in country_codes():
-            self.add(path, f"{value[:10]!r} is not an ISO 3166-1 alpha-2 country code (upper case, e.g. US)")
+            self.add(path, f"must be a two-letter country code in capitals, such as US (not {value[:10]!r})")
 
     def currency(self, path: Path, value: str) -> None:
         if value not in currency_codes():
-            self.add(path, f"{value[:10]!r} is not an ISO 4217 currency code (upper case, e.g. USD)")
+            self.add(path,
+                     f"must be a three-letter currency code in capitals, such as USD (not {value[:10]!r})")
 
 
 def _address(problems: Problems, path: Path, address: AddressInput) -> None:
@@ -164,5 +172,12 @@ def inspection(lines: Sequence[InspectionLineInput]) -> list[UserError]:
     p = Problems()
     p.lines(["lines"], lines)
     for index, line in enumerate(lines[:MAX_LINES]):
-        p.key(["lines", str(index), "orderLineId"], str(line.order_line_id))
+        path = ["lines", str(index)]
+        p.key([*path, "orderLineId"], str(line.order_line_id))
+        p.text([*path, "note"], line.note, required=False, multiline=True)  # as a customer's note
+        photos = line.photo_ids or []
+        if len(photos) > MAX_PHOTOS_PER_LINE:
+            p.add([*path, "photoIds"], f"can hold at most {MAX_PHOTOS_PER_LINE} photos per item")
+        for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
+            p.key([*path, "photoIds", str(number)], str(photo))
     return p.errors

@@ -24,6 +24,7 @@ from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.adapters.s3_label_store import S3LabelStore
+from returns_shared.adapters.s3_photo_store import S3PhotoStore
 from returns_shared.adapters.secrets import SecretUnavailable, secret
 from returns_shared.adapters.ses_mailer import SesMailer
 from returns_shared.adapters.sfn_workflow import StepFunctionsDeadlineWorkflow
@@ -115,6 +116,12 @@ def label_store(settings: StorageSettings) -> S3LabelStore:
     )  # own SigV4 client for presigning
 
 
+def photo_store(settings: StorageSettings) -> S3PhotoStore | None:
+    if settings.photos_bucket is None:
+        return None
+    return S3PhotoStore(settings.photos_bucket, region_name=settings.region)
+
+
 def build_payments(settings: FunctionSettings, dynamodb: object) -> Payments:
     if settings.payments == "ledger":
         return LedgerPayments(settings.table_name, dynamodb)
@@ -203,6 +210,7 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
             webhook_secret(settings.easypost_webhook_secret_arn, "easypost", settings=settings)
         ),
         labels=label_store(settings),
+        photos=photo_store(settings),
         payments=build_payments(settings, dynamodb),
         payment_events=StripeWebhookEvents(
             webhook_secret(settings.stripe_webhook_secret_arn, "stripe", settings=settings)
@@ -240,6 +248,11 @@ def gateway_dependencies() -> tuple[ReturnsReader, CommandBus, LabelStore]:
     settings = GatewayBackendSettings.load()
     bus = LambdaCommandBus(settings.function_names(), client("lambda", settings))
     return reader(settings, client("dynamodb", settings)), bus, label_store(settings)
+
+
+def gateway_photo_store() -> S3PhotoStore | None:
+    """The gateway signs the warehouse's photo uploads and the links that show them."""
+    return photo_store(GatewayBackendSettings.load())
 
 
 def reset_dependencies() -> None:

@@ -98,6 +98,7 @@ class StorageSettings(_Settings):
 
     table_name: Name
     labels_bucket: Name
+    photos_bucket: Name | None = None  # the warehouse's inspection photos; unset: photos are refused
     cursor_secret_arn: Name | None = None  # production: Secrets Manager; locally a per-process key
 
     @field_validator("cursor_secret_arn", mode="before")

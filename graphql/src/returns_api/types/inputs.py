@@ -163,10 +163,16 @@ class InspectionLineInput:
     order_line_id: strawberry.ID
     condition: ItemCondition
     defect_confirmed: bool | None = None
+    note: str | None = strawberry.field(
+        default=None, description="What the warehouse saw; the customer and agents read it beside the item.")
+    photo_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Photos of the item, each uploaded with createInspectionPhotoUpload first.")
 
     def to_command(self) -> dict[str, Any]:
         return {
             "orderLineId": str(self.order_line_id),
             "condition": self.condition.value,
             "defectConfirmed": self.defect_confirmed,
+            "note": self.note,
+            "photoIds": [str(photo) for photo in self.photo_ids or ()],
         }

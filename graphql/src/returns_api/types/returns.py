@@ -34,14 +34,32 @@ if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument
 
 
+@strawberry.type(description="A photo the warehouse took of an item at inspection.")
+class InspectionPhoto:
+    content_type: str
+    object_key: strawberry.Private[str]
+
+    @typed_field(description="A short-lived link to the picture (minutes): read it again for a new one.")
+    def url(self, info: Info) -> str:
+        services = info.context.services
+        if services.photo_store is None:  # stored photos, but this gateway was not given the bucket
+            raise LookupError("the inspection photos bucket is not configured")
+        return services.photo_store.url(self.object_key, expires_in=services.settings.photo_url_ttl_seconds)
+
+
 @strawberry.type
 class ReturnLine:
     order_line_id: strawberry.ID
     quantity: int
     reason: ReturnReason
-    note: str | None
+    note: str | None = strawberry.field(description="The customer's note on the item.")
     condition: ItemCondition | None
     accepted: bool | None
+    defect_confirmed: bool | None = strawberry.field(
+        description="The warehouse's answer to a merchant-responsibility claim: true confirmed, false no "
+                    "defect found, null not answered (the claim stands).")
+    inspection_note: str | None = strawberry.field(description="What the warehouse saw at inspection.")
+    source: strawberry.Private[domain.ReturnLine]
 
     @classmethod
     def from_domain(cls, line: domain.ReturnLine) -> ReturnLine:
@@ -52,7 +70,18 @@ class ReturnLine:
             note=line.note,
             condition=line.condition,
             accepted=line.accepted,
+            defect_confirmed=line.defect_confirmed,
+            inspection_note=line.inspection_note,
+            source=line,
         )
+
+    @typed_field(description="The warehouse's photos of the item. A customer sees them for an item that "
+                             "was not accepted (why it was refused); staff always.")
+    def photos(self, info: Info) -> list[InspectionPhoto]:
+        if is_customer(info.context.caller) and self.accepted is not False:
+            return []
+        return [InspectionPhoto(content_type=photo.content_type, object_key=photo.object_key)
+                for photo in self.source.photos]
 
 
 @strawberry.type
@@ -241,9 +270,11 @@ class Return:
     def refund_due_at(self) -> datetime | None:
         return self.source.refund_due_at
 
-    @strawberry.field
+    @typed_field(description="REFUND-7D: when the money should be in the customer's account (3-5 days after "
+                             "the refund; once refunded, counted from the refund itself). The one date the "
+                             "emails promise.")
     def refund_expected_by(self) -> datetime | None:
-        return self.source.refund_expected_by
+        return self.source.money_expected_by
 
     @strawberry.field
     def refund(self, info: Info) -> Refund | None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.return_parts import LabelFailure, ReturnLabel
-from returns_shared.domain.vocabulary import ReturnMethod
+from returns_shared.domain.vocabulary import STATUS_WORDS, ReturnMethod
 from returns_shared.domain.vocabulary import ReturnStatus as S
 
 if TYPE_CHECKING:
@@ -26,9 +26,9 @@ ACTOR = "label"
 
 def attach_label(ret: Return, label: ReturnLabel, *, at: datetime) -> None:
     if ret.label is not None:
-        raise InvalidState("this return already has a label")
+        raise InvalidState("This return already has a label.")
     if ret.status != S.APPROVED:
-        raise InvalidState(f"a return that is {ret.status} gets no label")
+        raise InvalidState(f"This return is {STATUS_WORDS[ret.status]}: it gets no label.")
     ret.label = label
     ret.label_failure = None  # an agent's retry got the label the carrier refused before
     ret.carrier = label.carrier
@@ -40,9 +40,10 @@ def keep_label_of_ended_return(ret: Return, label: ReturnLabel, *, at: datetime)
     """A label bought while the customer canceled (or the approval expired): recorded but never
     offered or mailed, so that it is voided like any other unused label."""
     if ret.label is not None:
-        raise InvalidState("this return already has a label")
+        raise InvalidState("This return already has a label.")
     if ret.status not in ENDED_UNUSED:
-        raise InvalidState(f"a return that is {ret.status} takes its label by attach_label")
+        raise InvalidState(
+            f"This return is {STATUS_WORDS[ret.status]}: its label is attached, not kept to void.")
     ret.label = label
     ret.note(actor=ACTOR, at=at, note=f"label bought after the return was {ret.status.lower()}: "
                                       f"{label.carrier} {label.tracking_number}")
@@ -52,11 +53,12 @@ def record_label_failure(ret: Return, reason: str, *, attempt: int, at: datetime
     """The carrier refused to sell the label for good: recorded once per attempt, the reason on the
     timeline; the return stays APPROVED (LABEL-US: the customer may still ship on their own)."""
     if ret.label is not None:
-        raise InvalidState("this return already has a label")
+        raise InvalidState("This return already has a label.")
     if ret.status != S.APPROVED or ret.method != ReturnMethod.PREPAID_LABEL:
-        raise InvalidState(f"a {ret.method} return that is {ret.status} buys no label")
+        raise InvalidState(f"This return is {STATUS_WORDS[ret.status]} or ships without a prepaid label: it "
+                           "buys no label.")
     if ret.label_failure is not None and ret.label_failure.attempt >= attempt:
-        raise InvalidState(f"label attempt {attempt} of this return was already recorded")
+        raise InvalidState(f"Label attempt {attempt} of this return was already recorded.")
     ret.label_failure = LabelFailure(reason=reason, failed_at=at, attempt=attempt)
     ret.note(actor=ACTOR, at=at, note=f"label not issued (attempt {attempt}): the carrier refused: {reason}")
 
@@ -66,7 +68,7 @@ def switch_to_self_ship(ret: Return, *, actor: str, at: datetime) -> None:
     return is then priced as a self-shipped package (FEE-US-SELF / FEE-US-QUALITY) at inspection."""
     if ret.label_failure is None or ret.label is not None or ret.status != S.APPROVED:
         raise InvalidState(
-            "tracking numbers are submitted for self-ship returns only; prepaid labels carry their own"
+            "This return ships with a prepaid label, which carries its own tracking number."
         )
     ret.method = ReturnMethod.SELF_SHIP
     ret.label_failure = None
@@ -87,7 +89,7 @@ def record_label_void(ret: Return, *, voided: bool, status: str, at: datetime) -
     """The outcome of voiding, once: voided (no longer offered), or kept (in use, refused) and why."""
     label = ret.label
     if label is None or not label_to_void(ret):
-        raise InvalidState("this return has no label waiting to be voided")
+        raise InvalidState("This return has no label waiting to be voided.")
     ret.label = label.model_copy(update={"void_status": status, "voided_at": at if voided else None})
     what = "label voided" if voided else "label not voided"
     ret.note(actor=ACTOR, at=at, note=f"{what}: {label.carrier} {label.tracking_number} ({status})")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from returns_shared.domain.money import Money
 from returns_shared.domain.vocabulary import ItemCondition, ReturnReason, ReturnStatus
@@ -35,14 +36,35 @@ def utc_iso(at: datetime) -> str:
     return at.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+PHOTO_ID = re.compile(r"^[0-9a-f]{32}\.(jpg|png|webp)$")  # what the gateway hands out: random, typed
+
+
+def photo_key(return_id: str, photo_id: str) -> str:
+    """Where an inspection photo lives in its bucket: under its return, so a photo id names nothing
+    of another return's."""
+    return f"inspection/{return_id}/{photo_id}"
+
+
+class InspectionPhoto(BaseModel):
+    """A photo the warehouse took of an item, kept in the private photos bucket; the API hands out
+    short-lived links only."""
+
+    model_config = ConfigDict(frozen=True)
+
+    object_key: str
+    content_type: str
+
+
 class ReturnLine(BaseModel):
     order_line_id: str
     quantity: int
     reason: ReturnReason
-    note: str | None = None
+    note: str | None = None  # the customer's
     condition: ItemCondition | None = None  # set at inspection
     accepted: bool | None = None  # set at inspection
     defect_confirmed: bool | None = None  # set at inspection, merchant-reason lines only
+    inspection_note: str | None = None  # set at inspection: what the warehouse saw
+    photos: list[InspectionPhoto] = Field(default_factory=list)  # set at inspection
 
 
 class ReturnEvent(BaseModel):

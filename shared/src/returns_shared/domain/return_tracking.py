@@ -12,7 +12,7 @@ from returns_shared.domain import return_labels
 from returns_shared.domain.errors import InvalidState
 from returns_shared.domain.return_labels import ENDED_UNUSED
 from returns_shared.domain.tracking import CarrierScan, CarrierTracking, tracking_key
-from returns_shared.domain.vocabulary import ReturnMethod
+from returns_shared.domain.vocabulary import STATUS_WORDS, ReturnMethod
 from returns_shared.domain.vocabulary import ReturnStatus as S
 
 if TYPE_CHECKING:
@@ -33,15 +33,16 @@ def submit_tracking(ret: Return, *, carrier: str, tracking_number: str, actor: s
             return False  # the same again: no new tracker, no timeline entry, no write
         if replacements_allowed is not None and ret.tracking_replacements >= replacements_allowed:
             raise InvalidState(
-                f"the tracking number of this return was already replaced {ret.tracking_replacements} "
-                "times; please contact customer service to change it again"
+                f"The tracking number of this return was already changed {ret.tracking_replacements} "
+                "times; please contact customer service to change it again."
             )
         ret.carrier, ret.tracking_number, ret.tracking = carrier, tracking_number, None
         ret.tracking_replacements += 1
         ret.note(actor=actor, at=at, note=f"tracking replaced: {carrier} {tracking_number}")
         return True
     if ret.status != S.APPROVED:
-        raise InvalidState(f"a return that is {ret.status} cannot take a tracking number")
+        raise InvalidState(
+            f"This return is {STATUS_WORDS[ret.status]}: it no longer takes a tracking number.")
     ret.carrier, ret.tracking_number = carrier, tracking_number
     ret._move(S.IN_TRANSIT, actor=actor, at=at, note=f"{carrier} {tracking_number}")
     return True

@@ -23,6 +23,7 @@ from returns_shared.domain.return_parts import ReturnLine as ReturnLine
 from returns_shared.domain.tracking import CarrierScan, CarrierTracking, tracking_key
 from returns_shared.domain.vocabulary import (
     REFUND_NOT_PAID,
+    STATUS_WORDS,
     VOID_STATUSES,
     RefundStatus,
     ReturnMethod,
@@ -110,6 +111,16 @@ class Return(BaseModel):
         (A prepaid label's tracking number alone is not shipping: the label may never be used.)"""
         return self.status not in {S.REQUESTED, S.UNDER_REVIEW, S.APPROVED}
 
+    @property
+    def money_expected_by(self) -> datetime | None:
+        """REFUND-7D's one promise to the customer: when the money should be in their account. Before the
+        refund, refund_expected_by; once issued, the same 3-5 days counted from the refund itself (an
+        early refund is never promised a day a week later, nor a late one a day past)."""
+        expected, due = self.refund_expected_by, self.refund_due_at
+        if self.refund is not None and expected is not None and due is not None:
+            return self.refund.issued_at + (expected - due)
+        return expected
+
     def line(self, order_line_id: str) -> ReturnLine | None:
         return next((line for line in self.lines if line.order_line_id == order_line_id), None)
 
@@ -117,7 +128,8 @@ class Return(BaseModel):
     def _move(self, to: ReturnStatus, *, actor: str, at: datetime, note: str | None = None) -> None:
         if to not in TRANSITIONS[self.status]:
             raise InvalidState(
-                f"a return that is {self.status} cannot become {to}", field=("id",)
+                f"This return is {STATUS_WORDS[self.status]}: it cannot be {STATUS_WORDS[to]} now.",
+                field=("id",),
             )
         self.status = to
         self.status_changed_at = at
@@ -129,7 +141,7 @@ class Return(BaseModel):
 
     def apply_screening(self, result: ScreeningResult, *, at: datetime) -> None:
         if self.status != S.REQUESTED:
-            raise InvalidState(f"a return that is {self.status} has already been screened")
+            raise InvalidState(f"This return is {STATUS_WORDS[self.status]}: it has already been screened.")
         self.screening = result
         if result.passed:
             self._move(S.APPROVED, actor="screening", at=at, note="screening passed")
@@ -140,23 +152,26 @@ class Return(BaseModel):
 
     def approve(self, *, actor: str, at: datetime, note: str | None) -> None:
         if self.status != S.UNDER_REVIEW:
-            raise InvalidState(f"only a return under review can be approved; this one is {self.status}")
+            raise InvalidState(
+                f"Only a return under review can be approved; this one is {STATUS_WORDS[self.status]}.")
         self._move(S.APPROVED, actor=actor, at=at, note=note)
         self.approved_at = at
 
     def decline(self, *, actor: str, at: datetime, reason: str) -> None:
         if self.status != S.UNDER_REVIEW:
-            raise InvalidState(f"only a return under review can be declined; this one is {self.status}")
+            raise InvalidState(
+                f"Only a return under review can be declined; this one is {STATUS_WORDS[self.status]}.")
         self._move(S.DECLINED, actor=actor, at=at, note=reason)
 
     def cancel(self, *, actor: str, at: datetime) -> None:
         if self.has_shipped:
-            raise InvalidState(f"a return that is {self.status} has shipped and can no longer be canceled")
+            raise InvalidState(f"This return is {STATUS_WORDS[self.status]}: the package has shipped, so it "
+                               "can no longer be canceled.")
         self._move(S.CANCELED, actor=actor, at=at)
 
     def expire(self, *, at: datetime, note: str) -> None:
         if self.status != S.APPROVED:  # shipped returns are IN_TRANSIT (or further): they never expire
-            raise InvalidState(f"a return that is {self.status} cannot expire")
+            raise InvalidState(f"This return is {STATUS_WORDS[self.status]}: it cannot expire.")
         self._move(S.EXPIRED, actor=SYSTEM, at=at, note=note)
 
     def submit_tracking(self, *, carrier: str, tracking_number: str, actor: str, at: datetime,
@@ -202,7 +217,8 @@ class Return(BaseModel):
     ) -> None:
         if self.status not in {S.APPROVED, S.IN_TRANSIT}:
             raise InvalidState(
-                f"only an approved or in-transit return can be received; this one is {self.status}"
+                "Only an approved or shipped return can be received; this one is "
+                f"{STATUS_WORDS[self.status]}."
             )
         self._move(S.RECEIVED, actor=actor, at=at, note=f"received at {utc_iso(received_at)}")
         self.received_at = received_at
@@ -213,7 +229,8 @@ class Return(BaseModel):
         self, *, inspected: list[ReturnLine], settlement: Settlement, actor: str, at: datetime
     ) -> None:
         if self.status != S.RECEIVED:
-            raise InvalidState(f"only a received return can be inspected; this one is {self.status}")
+            raise InvalidState(
+                f"Only a received return can be inspected; this one is {STATUS_WORDS[self.status]}.")
         self.lines = inspected
         self.settlement = settlement
         self.inspected_at = at
@@ -227,9 +244,10 @@ class Return(BaseModel):
     def begin_refund(self, attempt: RefundAttempt) -> None:
         """Claim the right to ask the payment provider (saved before the provider is asked)."""
         if self.status == S.REFUNDED:
-            raise InvalidState("this return has already been refunded", code="ALREADY_REFUNDED")
+            raise InvalidState("This return has already been refunded.", code="ALREADY_REFUNDED")
         if self.status != S.INSPECTED:
-            raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
+            raise InvalidState(
+                f"Only an inspected return can be refunded; this one is {STATUS_WORDS[self.status]}.")
         self.refund_attempt = attempt
 
     def interrupt_refund(self) -> None:
@@ -240,9 +258,10 @@ class Return(BaseModel):
     def record_refund(self, refund: Refund, *, actor: str, at: datetime) -> None:
         """The provider took the refund (pending or paid): REFUNDED, REFUND-ORIGINAL."""
         if self.status == S.REFUNDED:
-            raise InvalidState("this return has already been refunded", code="ALREADY_REFUNDED")
+            raise InvalidState("This return has already been refunded.", code="ALREADY_REFUNDED")
         if self.status != S.INSPECTED:
-            raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
+            raise InvalidState(
+                f"Only an inspected return can be refunded; this one is {STATUS_WORDS[self.status]}.")
         self.refund = refund
         self.refund_attempt = None
         self._move(
@@ -252,7 +271,8 @@ class Return(BaseModel):
     def record_refund_failure(self, refund: Refund, *, actor: str, at: datetime) -> None:
         """The provider refused the refund for good: nothing paid; it stays INSPECTED for an agent."""
         if self.status != S.INSPECTED:
-            raise InvalidState(f"only an inspected return can be refunded; this one is {self.status}")
+            raise InvalidState(
+                f"Only an inspected return can be refunded; this one is {STATUS_WORDS[self.status]}.")
         self.refund = refund
         self.refund_attempt = None
         self.note(actor=actor, at=at, note=f"refund failed: {refund.failure_reason or refund.status}")

@@ -9,7 +9,9 @@ Identifiers become DynamoDB keys, whose limits are in bytes (sort keys 1,024, pa
 
 from __future__ import annotations
 
+import re
 import unicodedata
+from collections.abc import Sequence
 
 MAX_KEY_BYTES = 256  # ids and idempotency keys, far under DynamoDB's key limits with any prefix
 LINE_BREAKS = frozenset("\t\n\r")
@@ -31,10 +33,12 @@ def unsafe_character(value: str, *, multiline: bool = False) -> str | None:
 
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
-    """Why `value` may not be stored, or None."""
+    """Why `value` may not be stored, or None: the rest of a sentence that names the field
+    (`field_sentence`)."""
     found = unsafe_character(value, multiline=multiline)
     if found is not None:
-        return f"must not contain control or bidirectional formatting characters ({found})"
+        return (f"contains a character that cannot be stored ({found}): control and text-direction "
+                "characters are not allowed")
     return None
 
 
@@ -43,7 +47,38 @@ def key_problem(value: str) -> str | None:
     try:
         size = len(value.encode("utf-8"))
     except UnicodeEncodeError:  # a lone surrogate (JSON "\ud800") is no text at all
-        return "must be valid Unicode text (no lone surrogate code points)"
+        return "is not valid text"
     if size > MAX_KEY_BYTES:
-        return f"must be at most {MAX_KEY_BYTES} bytes (UTF-8)"
+        return f"is too long (at most {MAX_KEY_BYTES} bytes)"
     return text_problem(value)
+
+
+# What a field is called in a sentence (the API's names are camelCase; a person reads these)
+FIELD_WORDS = {
+    "id": "the return number", "orderId": "the order number", "orderLineId": "the item",
+    "idempotencyKey": "the request key", "lines": "the list of items", "quantity": "the quantity",
+    "reason": "the reason", "note": "the note", "method": "the return method",
+    "conditionAttested": "the condition confirmation", "carrier": "the carrier",
+    "trackingNumber": "the tracking number", "receivedAt": "the receipt time", "condition": "the condition",
+    "defectConfirmed": "the defect answer", "photoIds": "the list of photos", "after": "the page link",
+    "email": "the email address", "customerEmail": "the customer email", "currencyCode": "the currency",
+    "countryCode": "the country", "postalCode": "the postal code", "line1": "the first address line",
+    "line2": "the second address line", "deliveredAt": "the delivery time", "placedAt": "the order time",
+    "setId": "the set", "unitPrice": "the unit price", "unitTax": "the unit tax", "amount": "the amount",
+    "paymentReference": "the payment reference", "contentType": "the picture type",
+}
+
+
+def field_words(path: Sequence[str]) -> str:
+    """The field a path ends in, as a person names it: ('input', 'lines', '0', 'note') -> 'the note'."""
+    names = [part for part in path if not part.isdigit() and part != "input"]
+    if not names:
+        return "this value"
+    name = names[-1]
+    return FIELD_WORDS.get(name, "the " + re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower())
+
+
+def field_sentence(path: Sequence[str], problem: str) -> str:
+    """'The note contains a character that cannot be stored ….': a refusal as a sentence about its field."""
+    words = field_words(path)
+    return f"{words[0].upper()}{words[1:]} {problem}."

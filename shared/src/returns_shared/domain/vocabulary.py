@@ -34,6 +34,20 @@ class ReturnStatus(StrEnum):
     REFUNDED = "REFUNDED"
 
 
+# A status in a sentence a person reads ("This return is canceled.")
+STATUS_WORDS: dict[ReturnStatus, str] = {
+    ReturnStatus.REQUESTED: "requested",
+    ReturnStatus.UNDER_REVIEW: "under review",
+    ReturnStatus.APPROVED: "approved",
+    ReturnStatus.DECLINED: "declined",
+    ReturnStatus.CANCELED: "canceled",
+    ReturnStatus.EXPIRED: "expired",
+    ReturnStatus.IN_TRANSIT: "on its way",
+    ReturnStatus.RECEIVED: "received",
+    ReturnStatus.INSPECTED: "inspected",
+    ReturnStatus.REFUNDED: "refunded",
+}
+
 # Returns in these states no longer hold quantities and do not count as a "return package".
 VOID_STATUSES = frozenset({ReturnStatus.CANCELED, ReturnStatus.DECLINED, ReturnStatus.EXPIRED})
 
@@ -56,6 +70,8 @@ class ItemCondition(StrEnum):
     IRONED = "IRONED"
     STAINED = "STAINED"
     DAMAGED = "DAMAGED"
+    MISSING = "MISSING"  # not in the package
+    WRONG_ITEM = "WRONG_ITEM"  # another item than the one ordered came back
 
 
 class RefundStatus(StrEnum):

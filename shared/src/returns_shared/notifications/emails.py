@@ -208,6 +208,42 @@ def declined_email(ret: Return, order: Order, *, reason: str | None = None,
     return parts.email(order, t, t.gettext("Return {rma} declined", rma=ret.id), blocks)
 
 
+def received_email(
+    ret: Return, order: Order, *, return_page: str | None = None, brand: Brand = DEFAULT_BRAND
+) -> Email:
+    """(h) The warehouse received the package: what happens next and when the money should arrive."""
+    t = parts.reader(order)
+    arrived = (
+        t.gettext("Your package for return {rma} (order {order}) arrived at our warehouse on {day}.",
+                  rma=ret.id, order=order.id, day=t.day(ret.received_at))
+        if ret.received_at
+        else t.gettext("Your package for return {rma} (order {order}) arrived at our warehouse.",
+                       rma=ret.id, order=order.id)
+    )
+    blocks: list[Block] = [
+        parts.hello(order, t),
+        Para(arrived),
+        Heading(t.gettext("What happens next")),
+        bullets(
+            [
+                t.gettext("We inspect each item: it must be new and unused, with its tags and packaging "
+                          "(COND-NEW)."),
+                t.gettext("We issue your refund within 7 days of receiving the package, to the card or "
+                          "account you paid for the order with (REFUND-7D)."),
+                t.gettext("We email you when the refund is issued, with the amount and what was accepted."),
+            ]
+        ),
+        Heading(t.gettext("Your refund estimate")),
+        bullets(parts.estimate(ret.quote, t)),
+        *parts.expected_refund(ret, t),
+        *parts.return_page(
+            return_page, t.gettext("Your return's page shows the inspection and the refund as they happen:")
+        ),
+        *parts.sign_off(brand, t),
+    ]
+    return parts.email(order, t, t.gettext("Return {rma}: we received your package", rma=ret.id), blocks)
+
+
 def refund_confirmation_email(
     ret: Return, order: Order, *, return_page: str | None = None, brand: Brand = DEFAULT_BRAND
 ) -> Email:
@@ -216,9 +252,7 @@ def refund_confirmation_email(
         raise ValueError(f"return {ret.id} has not been refunded")
     refund = ret.refund
     t = parts.reader(order)
-    expected_by = ret.refund_expected_by
-    if expected_by and ret.refund_due_at:  # the processing window counted from the refund itself: never a
-        expected_by = refund.issued_at + (expected_by - ret.refund_due_at)  # day past, nor a week late
+    expected_by = ret.money_expected_by
     arrives = (
         t.gettext("Please allow 3–5 more days for the money to reach your account (expected by {day}).",
                   day=t.day(expected_by))
@@ -247,6 +281,8 @@ def refund_confirmation_email(
                 "and were not refunded (COND-NEW):")),
             bullets(rejected),
         ]
+        if any(line.photos and line.accepted is False for line in ret.lines):
+            blocks.append(Para(t.gettext("Our warehouse's photos of these items are on your return's page.")))
     quote = ret.settlement.quote if ret.settlement else ret.quote
     blocks += [
         Heading(t.gettext("How we calculated your refund")),

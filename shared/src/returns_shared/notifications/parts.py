@@ -112,7 +112,12 @@ def inspection_lines(ret: Return, order: Order, t: Translator) -> tuple[list[str
         else:
             why = CONDITION.get(line.condition) if line.condition else None
             finding = t.gettext(why) if why else None
-            rejected.append(t.gettext("{item}: {finding}", item=text, finding=finding) if finding else text)
+            item = t.gettext("{item}: {finding}", item=text, finding=finding) if finding else text
+            # what the warehouse saw, quoted as written (staff words, not translated)
+            note = line.inspection_note
+            if note:
+                item = t.gettext("{item}. Our warehouse noted: “{note}”", item=item, note=note)
+            rejected.append(item)
     return accepted, rejected
 
 
@@ -128,6 +133,15 @@ def estimate(quote: Quote, t: Translator, *, final: bool = False) -> list[str]:
     rows.append(t.gettext("Refund: {amount}", amount=total) if final
                 else t.gettext("Estimated refund: {amount}", amount=total))
     return rows
+
+
+def expected_refund(ret: Return, t: Translator) -> list[Block]:
+    """The one date a customer is promised for the money (the return's page shows the same date)."""
+    expected = ret.money_expected_by
+    if expected is None:
+        return []
+    return [Important(t.gettext("Expected in your account by {day}, once the refund is issued.",
+                                day=t.day(expected)))]
 
 
 def refund_timing(t: Translator, *, final_after_inspection: bool) -> str:

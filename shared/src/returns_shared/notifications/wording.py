@@ -55,6 +55,8 @@ CONDITION: dict[ItemCondition, str] = {
     ItemCondition.IRONED: N_("the item had been ironed"),
     ItemCondition.STAINED: N_("the item was stained"),
     ItemCondition.DAMAGED: N_("the item was damaged"),
+    ItemCondition.MISSING: N_("the item was not in the package"),
+    ItemCondition.WRONG_ITEM: N_("the package held another item than the one ordered"),
 }
 
 ADDRESS_WARNING = N_(

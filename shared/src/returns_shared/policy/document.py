@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from returns_shared.domain.errors import UnsupportedCurrency
 from returns_shared.domain.orders import Address
-from returns_shared.domain.vocabulary import ReturnMethod, ReturnReason
+from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
 
 DOCUMENT_FILE = "policy_document.json"
 
@@ -67,6 +67,12 @@ class Eligibility(_Section):
 
 class Reasons(_Section):
     merchant_responsibility: frozenset[ReturnReason]
+
+
+class Inspection(_Section):
+    """COND-NEW at inspection: conditions that mean the item did not come back (never refunded)."""
+
+    never_accepted: frozenset[ItemCondition]
 
 
 class Methods(_Section):
@@ -188,6 +194,7 @@ class PolicyDocument(BaseModel):
     return_window: ReturnWindow
     eligibility: Eligibility
     reasons: Reasons
+    inspection: Inspection
     methods: Methods
     return_address: ReturnAddress
     fees: Fees
@@ -263,7 +270,8 @@ class PolicyDocument(BaseModel):
         fees = self.fees.currencies.get(currency)
         if fees is None:
             raise UnsupportedCurrency(
-                f"the return policy defines no fees in {currency}", field=("orderId",)
+                f"Our return policy has no fees in {currency}: please contact customer service.",
+                field=("orderId",)
             )
         return fees
 

@@ -8,7 +8,7 @@ quantity and NR-SET across the lines requested together).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -54,20 +54,40 @@ def _why(code: Code, clause_id: str, message: str) -> Ineligibility:
     return Ineligibility(code=code, clause_id=clause_id, message=message)
 
 
+# NR-CATEGORY's categories in a customer's words (the codes are the order feed's)
+CATEGORY_WORDS = {"BODYSUIT": "bodysuits", "TIGHTS": "tights", "SOCKS": "socks", "JEWELRY": "jewelry",
+                  "INTIMATES": "intimate items"}
+
+
+def category_words(category: str) -> str:
+    code = category.upper()
+    return CATEGORY_WORDS.get(code, f"items of this kind ({code.replace('_', ' ').lower()})")
+
+
+def calendar_day(moment: datetime) -> str:
+    """A day as customers read it, e.g. 'December 6, 2026' (UTC, like the emails)."""
+    moment = moment.astimezone(UTC)
+    return f"{moment:%B} {moment.day}, {moment.year}"
+
+
+def _titles(lines: Iterable[OrderLine]) -> str:
+    return " and ".join(f"“{line.title}”" for line in lines)
+
+
 def line_reasons(line: OrderLine, *, policy: PolicyDocument, now: datetime) -> list[Ineligibility]:
     """Every reason of the line itself (window, category, mark, gift), in clause order."""
     reasons: list[Ineligibility] = []
     deadline = return_deadline(line, policy=policy)
     if deadline is None:
         reasons.append(
-            _why(Code.NOT_DELIVERED, "WINDOW-30D", "the item has not been delivered yet")
+            _why(Code.NOT_DELIVERED, "WINDOW-30D", "It has not been delivered yet.")
         )
     elif now > deadline:  # the closing instant itself is still in time
         reasons.append(
             _why(
                 Code.RETURN_WINDOW_EXPIRED,
                 "WINDOW-30D",
-                f"the return window closed on {deadline.astimezone(UTC):%Y-%m-%d %H:%M} UTC",
+                f"Its return window closed on {calendar_day(deadline)}.",
             )
         )
     if line.category.upper() in policy.eligibility.non_returnable_categories:
@@ -75,27 +95,28 @@ def line_reasons(line: OrderLine, *, policy: PolicyDocument, now: datetime) -> l
             _why(
                 Code.NON_RETURNABLE_CATEGORY,
                 "NR-CATEGORY",
-                f"items of category {line.category.upper()} cannot be returned",
+                f"{category_words(line.category).capitalize()} cannot be returned.",
             )
         )
     if line.non_returnable:
         reasons.append(
-            _why(Code.MARKED_NON_RETURNABLE, "NR-MARKED", "the item is marked non-returnable")
+            _why(Code.MARKED_NON_RETURNABLE, "NR-MARKED", "It is marked non-returnable.")
         )
     if line.free_gift or (
         policy.eligibility.zero_price_is_free_gift and line.unit_price.amount == 0
     ):
-        reasons.append(_why(Code.FREE_GIFT, "NR-GIFT", "free gifts cannot be returned"))
+        reasons.append(_why(Code.FREE_GIFT, "NR-GIFT", "Free gifts cannot be returned."))
     return reasons
 
 
 def _quantity_exceeded(line: OrderLine, held: int, asked: int | None) -> Ineligibility:
     remaining = max(line.quantity - held, 0)
     if asked is None:
-        message = ("the item delivered is already in an earlier return request" if line.quantity == 1
-                   else f"all {line.quantity} items delivered are already in earlier return requests")
+        message = ("It is already in an earlier return request." if line.quantity == 1
+                   else f"All {line.quantity} delivered items are already in earlier return requests.")
     else:
-        message = f"{asked} requested but only {remaining} of {line.quantity} delivered can still be returned"
+        message = (f"{asked} requested, but only {remaining} of the {line.quantity} delivered can still be "
+                   "returned.")
     return _why(Code.QUANTITY_EXCEEDED, "QTY", message)
 
 
@@ -140,9 +161,10 @@ def validate_request(order: Order, requested: Sequence[RequestedLine]) -> None:
     for index, item in enumerate(requested):
         field = ("lines", str(index), "orderLineId")
         if order.line(item.order_line_id) is None:
-            raise NotFound(f"order {order.id} has no line {item.order_line_id}", field=field)
+            raise NotFound(f"Order {order.id} has no item {item.order_line_id}.", field=field)
         if item.order_line_id in seen:
-            raise InvalidInput(f"line {item.order_line_id} is named twice", field=field)
+            title = order.line(item.order_line_id).title  # type: ignore[union-attr]  # found above
+            raise InvalidInput(f"“{title}” is chosen twice; choose each item once.", field=field)
         seen.add(item.order_line_id)
         if (
             isinstance(item.quantity, bool)
@@ -150,7 +172,7 @@ def validate_request(order: Order, requested: Sequence[RequestedLine]) -> None:
             or item.quantity <= 0
         ):
             raise InvalidInput(
-                "quantity must be a positive whole number", field=("lines", str(index), "quantity")
+                "The quantity must be a whole number of at least 1.", field=("lines", str(index), "quantity")
             )
 
 
@@ -171,14 +193,16 @@ def _set_reasons(
         for line in members:
             if line.id not in asked:
                 continue
+            mates = _titles(member for member in members if member.id != line.id)
             if missing:
                 message = (
-                    f"set {set_id} must be returned whole, in its full quantities; "
-                    f"not requested in full: {', '.join(missing)}"
+                    f"It is part of a set with {mates}: return every item of the set, each in the full "
+                    "quantity you received, in the same request."
                 )
             elif blocked and line.id not in blocked:
                 message = (
-                    f"set {set_id} cannot be returned: {', '.join(blocked)} of the set cannot be returned"
+                    f"It is part of a set with {mates}; {_titles(m for m in members if m.id in blocked)} "
+                    "cannot be returned, and a set goes back whole or not at all."
                 )
             else:
                 continue

@@ -40,7 +40,8 @@ def amount_flags(
     threshold = rules.amount_threshold.get(order.currency)
     if threshold is None:
         raise UnsupportedCurrency(
-            f"the return policy defines no screening threshold in {order.currency}",
+            f"Our return policy has no screening threshold in {order.currency}: please contact customer "
+            "service.",
             field=("orderId",),
         )
     value = quote.items_subtotal.amount

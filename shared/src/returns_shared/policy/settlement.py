@@ -1,10 +1,11 @@
 """After inspection: COND-NEW decides which lines are refunded; the package is re-priced.
 
 A line is accepted when it came back NEW_WITH_TAGS, or when it gives a merchant-responsibility
-reason and the warehouse confirmed the defect (then its condition does not matter). Merchant
-responsibility is re-judged on the package's lines (all eligible when requested): a claim stands
-unless ``defect_confirmed`` is False, so only when every claim is refuted does the package fall back
-to the ordinary fee rule.
+reason and the warehouse confirmed the defect (then its condition does not matter). An item that did
+not come back at all (MISSING, WRONG_ITEM: the policy's ``inspection.never_accepted``) is never
+accepted, carries no claim and cannot have a defect confirmed. Merchant responsibility is re-judged
+on the package's lines (all eligible when requested): a claim stands unless ``defect_confirmed`` is
+False, so only when every claim is refuted does the package fall back to the ordinary fee rule.
 """
 
 from __future__ import annotations
@@ -22,20 +23,28 @@ from returns_shared.policy.inputs import InspectedLine
 from returns_shared.policy.quoting import PricedLine, price, unique
 
 
-def _inspections(ret: Return, inspected: Sequence[InspectedLine]) -> dict[str, InspectedLine]:
+def _inspections(
+    ret: Return, inspected: Sequence[InspectedLine], never_accepted: frozenset[ItemCondition]
+) -> dict[str, InspectedLine]:
     """Exactly one inspection per return line, nothing else."""
     by_line: dict[str, InspectedLine] = {}
     for index, item in enumerate(inspected):
         field = ("lines", str(index), "orderLineId")
         if ret.line(item.order_line_id) is None:
-            raise InvalidInput(f"return {ret.id} has no line {item.order_line_id}", field=field)
+            raise InvalidInput(f"Return {ret.id} has no item {item.order_line_id}.", field=field)
         if item.order_line_id in by_line:
-            raise InvalidInput(f"line {item.order_line_id} is inspected twice", field=field)
+            raise InvalidInput(f"Item {item.order_line_id} is inspected twice.", field=field)
+        if item.condition in never_accepted and item.defect_confirmed is True:
+            raise InvalidInput(
+                f"Item {item.order_line_id} did not come back ({item.condition.lower().replace('_', ' ')}):"
+                " a defect cannot be confirmed on it.",
+                field=("lines", str(index), "defectConfirmed"),
+            )
         by_line[item.order_line_id] = item
     missing = [line.order_line_id for line in ret.lines if line.order_line_id not in by_line]
     if missing:
         raise InvalidInput(
-            f"every returned line must be inspected; missing: {', '.join(missing)}",
+            f"Every returned item needs a condition; not inspected: {', '.join(missing)}.",
             field=("lines",),
         )
     return by_line
@@ -55,14 +64,16 @@ def settle(
     is not judged again (it was decided when the request was made). No accepted line: nothing to
     refund, so no fee and no shipping credit either.
     """
-    by_line = _inspections(ret, inspected)
+    never_accepted = policy.inspection.never_accepted
+    by_line = _inspections(ret, inspected, never_accepted)
     merchant_reasons = policy.reasons.merchant_responsibility
     lines: list[ReturnLine] = []
     accepted: list[PricedLine] = []
     claim_stands = False
     for line in ret.lines:
         check = by_line[line.order_line_id]
-        merchant_line = line.reason in merchant_reasons
+        returned = check.condition not in never_accepted
+        merchant_line = returned and line.reason in merchant_reasons
         ok = check.condition == ItemCondition.NEW_WITH_TAGS or (
             merchant_line and check.defect_confirmed is True
         )
@@ -72,13 +83,15 @@ def settle(
                     "condition": check.condition,
                     "accepted": ok,
                     "defect_confirmed": check.defect_confirmed,
+                    "inspection_note": check.note,
+                    "photos": list(check.photos),
                 }
             )
         )
         order_line = order.line(line.order_line_id)
         if order_line is None:  # a stored return always names lines of its own order
             raise InvalidInput(
-                f"order {order.id} has no line {line.order_line_id}", field=("lines",)
+                f"Order {order.id} has no item {line.order_line_id}.", field=("lines",)
             )
         # pinned: only defectConfirmed=false refutes a claim; an omitted one leaves it standing,
         # whatever the line's own condition (a rejected line can still carry a standing claim)

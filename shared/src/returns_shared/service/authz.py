@@ -13,4 +13,4 @@ def require_owner_or(caller: Caller, customer_email: str, *staff_roles: str) -> 
         return
     if caller.role == "customer" and same_customer(caller.email, customer_email):
         return
-    raise Forbidden("this order belongs to another customer")
+    raise Forbidden("This order belongs to another customer.")

@@ -11,13 +11,13 @@ from datetime import datetime
 from functools import partial
 from typing import Annotated, Any, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.languages import canonical_locale, locale_problem
 from returns_shared.domain.money import MoneyError, parse_amount
-from returns_shared.domain.text import key_problem, text_problem
+from returns_shared.domain.text import field_sentence, key_problem, text_problem
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
 from returns_shared.insights.queries import Dimension, ExportKind
 from returns_shared.service import limits
@@ -45,7 +45,7 @@ Key = Annotated[str, Field(min_length=1), AfterValidator(_key)]  # becomes a Dyn
 
 def _aware(value: datetime) -> datetime:
     if value.tzinfo is None:
-        raise ValueError("timestamps need a UTC offset, e.g. 2026-11-26T10:00:00Z")
+        raise ValueError("needs a time zone offset, such as 2026-11-26T10:00:00Z")
     return value
 
 
@@ -53,7 +53,7 @@ def _amount(value: str) -> str:
     try:
         parse_amount(value)
     except MoneyError as exc:
-        raise ValueError(str(exc)) from exc
+        raise ValueError(f"is not a valid amount ({exc})") from exc
     return value
 
 
@@ -149,9 +149,19 @@ class DeclineReturn(ById):
     reason: Annotated[str, Field(min_length=1, max_length=limits.MAX_LONG_TEXT), AfterValidator(_note)]
 
 
+def _tracking_number(value: object) -> object:
+    """As typed or scanned: spaces are the carrier's grouping (7023 4567 8901 2345), not the number."""
+    return "".join(value.split()).upper() if isinstance(value, str) else value
+
+
 class SubmitTracking(ById):
     carrier: Annotated[str, Field(min_length=2, max_length=40), AfterValidator(_line)]
-    tracking_number: Annotated[str, Field(min_length=6, max_length=40, pattern=r"^[A-Za-z0-9-]+$")]
+    tracking_number: Annotated[
+        str,
+        BeforeValidator(_tracking_number),
+        Field(min_length=limits.MIN_TRACKING_NUMBER, max_length=limits.MAX_TRACKING_NUMBER,
+              pattern=limits.TRACKING_NUMBER_PATTERN),
+    ]
 
 
 class ReceiveReturn(ById):
@@ -162,6 +172,8 @@ class InspectionLineIn(CommandModel):
     order_line_id: Key
     condition: ItemCondition
     defect_confirmed: bool | None = None
+    note: Note  # what the warehouse saw
+    photo_ids: Annotated[list[Key], Field(default_factory=list, max_length=limits.MAX_PHOTOS_PER_LINE)]
 
 
 class InspectReturn(ById):
@@ -187,13 +199,54 @@ class ExportReturns(InsightWindow):
 M = TypeVar("M", bound=CommandModel)
 
 
+# What a value of a patterned field may hold, in words (a regular expression is no message for a person)
+PATTERN_WORDS = {
+    "trackingNumber": "can hold only letters, digits and dashes (spaces are left out)",
+    "currencyCode": "must be a three-letter currency code in capitals, such as USD",
+    "countryCode": "must be a two-letter country code in capitals, such as US",
+}
+COMPARISONS = {"greater_than": "more than", "greater_than_equal": "at least", "less_than": "less than",
+               "less_than_equal": "at most"}
+
+
+def _problem(error: Mapping[str, Any], path: tuple[str, ...]) -> str:
+    """pydantic's error as the rest of a sentence about the field, never pydantic's own text."""
+    kind, context = str(error["type"]), error.get("ctx") or {}
+    name = next((part for part in reversed(path) if not part.isdigit()), "")
+    if kind == "missing" or (kind == "string_too_short" and context.get("min_length") == 1):
+        return "is required"
+    if kind == "string_too_short":
+        return f"needs at least {context['min_length']} characters"
+    if kind == "string_too_long":
+        return f"can be at most {context['max_length']} characters long"
+    if kind == "too_short":
+        return "needs at least one entry"
+    if kind == "too_long":
+        return f"can hold at most {context['max_length']} entries"
+    if kind == "string_pattern_mismatch":
+        return PATTERN_WORDS.get(name, "holds characters that are not allowed here")
+    if kind in COMPARISONS:
+        return f"must be {COMPARISONS[kind]} {next(iter(context.values()))}"
+    if kind.startswith("int_"):
+        return "must be a whole number"
+    if kind.startswith("bool_"):
+        return "must be true or false"
+    if kind == "enum":
+        return "is not one of the choices offered"
+    if kind == "extra_forbidden":
+        return "is not expected here"
+    if kind == "value_error":  # our own validators word their problem as the rest of a sentence
+        return str(context.get("error", "is not valid"))
+    return "is not valid"
+
+
 def parse_command(model: type[M], payload: Mapping[str, Any], *, prefix: tuple[str, ...] = ("input",)) -> M:
     """Validate a command payload; the first problem becomes an INVALID_INPUT error with its path (as the
-    GraphQL caller sees it: under `input` for the mutations that take one input object)."""
+    GraphQL caller sees it: under `input` for the mutations that take one input object) and a sentence
+    about the field."""
     try:
         return model.model_validate(payload)
     except ValidationError as exc:
         first = exc.errors()[0]
         path = tuple(str(part) for part in first["loc"])
-        message = first["msg"].removeprefix("Value error, ")
-        raise InvalidInput(f"{'.'.join(path) or 'input'}: {message}", field=(*prefix, *path)) from exc
+        raise InvalidInput(field_sentence(path, _problem(first, path)), field=(*prefix, *path)) from exc

@@ -14,7 +14,7 @@ logger = Logger(child=True)
 def load_return(deps: Dependencies, return_id: str) -> Return:
     ret = deps.repo.get_return(return_id)
     if ret is None:
-        raise NotFound(f"no return {return_id}", field=("id",))
+        raise NotFound(f"There is no return {return_id}.", field=("id",))
     return ret
 
 

@@ -39,7 +39,9 @@ class CursorCodec:
                 raise ValueError("bad signature")
             data = json.loads(body)
         except (ValueError, KeyError, TypeError) as exc:
-            raise InvalidInput("the cursor is not valid", field=("after",)) from exc
+            raise InvalidInput("This page link is not valid; start the list again.",
+                               field=("after",)) from exc
         if data["s"] != scope:
-            raise InvalidInput("the cursor belongs to another listing", field=("after",))
+            raise InvalidInput("This page link belongs to another list; start the list again.",
+                               field=("after",))
         return data["p"]

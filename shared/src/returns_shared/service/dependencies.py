@@ -21,6 +21,7 @@ from returns_shared.service.ports import (
     OpsAlerts,
     PaymentEvents,
     Payments,
+    PhotoStore,
     PortalAddress,
     ReturnsRepository,
     UnitOfWork,
@@ -56,6 +57,7 @@ class Dependencies:
     portal: PortalAddress | None = None  # None: not configured (emails go without the return page link)
     insights: InsightsEngine | None = None  # the insights function's (INSIGHTS_ENGINE)
     facts: FactSink | None = None  # the insights function's (FACT_SINK)
+    photos: PhotoStore | None = None  # None: not configured (an inspection with photos is refused)
 
     def save_return(self, ret: Return) -> None:
         """One version-conditioned write of a return (ConflictError if someone changed it first)."""

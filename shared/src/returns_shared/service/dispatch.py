@@ -41,7 +41,7 @@ class Command(Generic[M]):
     def run(self, payload: Mapping[str, Any], caller: Caller, deps: Dependencies) -> Answer:
         """Role first (the gateway checked it too), then the input, then the handler."""
         if caller.role not in self.roles:
-            raise Forbidden(f"a caller in role {caller.role} may not do this")
+            raise Forbidden(f"A caller in role {caller.role} may not do this.")
         return self.handler(parse_command(self.input, payload, prefix=("input",) if self.wrapped else ()),
                             caller, deps)
 
@@ -72,14 +72,15 @@ def run_command(event: Mapping[str, Any], commands: Mapping[str, Command[Any]], 
     command = commands.get(str(event.get("command")))
     if command is None:
         answer["userErrors"] = [
-            {"field": None, "message": f"unknown command {event.get('command')!r}", "code": "UNKNOWN_COMMAND"}
+            {"field": None, "message": f"Unknown command {event.get('command')!r}.",
+             "code": "UNKNOWN_COMMAND"}
         ]
         return answer
     try:
         caller = Caller.from_json(event["caller"])
     except (KeyError, TypeError):
         answer["userErrors"] = [
-            {"field": None, "message": "the command names no caller", "code": "UNAUTHENTICATED"}
+            {"field": None, "message": "The command names no caller.", "code": "UNAUTHENTICATED"}
         ]
         return answer
     try:
@@ -91,7 +92,8 @@ def run_command(event: Mapping[str, Any], commands: Mapping[str, Command[Any]], 
             {
                 "field": None,
                 "code": "CONFLICT",
-                "message": "the same return or order was changed at the same moment; please try again",
+                "message": "This return or order was changed by someone else at the same moment; please "
+                           "try again.",
             }
         ]
     return answer

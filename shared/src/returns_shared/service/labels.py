@@ -110,15 +110,16 @@ def retry_label(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
     a label (emailed; the return leaves the agents' queue) or the carrier's new refusal."""
     ret = load_return(deps, cmd.id)
     if not (wants_label(ret) and ret.label_failure is not None):
-        raise InvalidState(f"return {ret.id} has no refused label to retry", field=("id",))
+        raise InvalidState(f"Return {ret.id} has no refused label to retry.", field=("id",))
     if not lease(deps, ret.id):
-        raise InvalidState(f"a label for return {ret.id} is being bought right now; look again in a moment",
+        raise InvalidState(f"A label for return {ret.id} is being bought right now; look again in a moment.",
                            field=("id",))
     try:
         buy_label_under_lease(ret.id, deps, wanted=lambda now: wants_label(now) and now is not None
                               and now.label_failure is not None)
     except CarrierUnavailable as exc:
-        raise DomainError(f"the carrier could not be reached, nothing was bought; try again shortly ({exc})",
+        raise DomainError("The carrier could not be reached and nothing was bought; try again shortly "
+                          f"({exc}).",
                           field=("id",), code="CARRIER_UNAVAILABLE") from exc
     return {"returnId": ret.id, "orderId": ret.order_id}
 

@@ -44,6 +44,7 @@ STILL_TRUE: dict[str, frozenset[ReturnStatus]] = {
     "canceled": frozenset({ReturnStatus.CANCELED}),
     "expired": frozenset({ReturnStatus.EXPIRED}),
     "refund": frozenset({ReturnStatus.REFUNDED}),
+    "received": frozenset({ReturnStatus.RECEIVED}),  # "we will inspect it": moot once inspected
 }
 
 SENT, RETRYING, BLOCKED, GIVEN_UP, SKIPPED, TAKEN = (
@@ -104,6 +105,8 @@ BUILDERS: dict[str, Builder] = {
     "declined": lambda deps, ret, order: emails.declined_email(  # reason: the DECLINED note
         ret, order, return_page=return_page(deps, ret)),
     "refund": lambda deps, ret, order: emails.refund_confirmation_email(
+        ret, order, return_page=return_page(deps, ret)),
+    "received": lambda deps, ret, order: emails.received_email(
         ret, order, return_page=return_page(deps, ret)),
     "canceled": lambda deps, ret, order: emails.canceled_email(
         ret, order, return_page=return_page(deps, ret)),
@@ -276,6 +279,10 @@ def refunded(deps: Dependencies, ret: Return) -> bool:
     """One confirmation per paid attempt: a retry after a failed refund confirms again."""
     attempt = ret.refund.attempt if ret.refund else 1
     return send_once(deps, ret, "refund" if attempt == 1 else f"refund-{attempt}", BUILDERS["refund"])
+
+
+def received(deps: Dependencies, ret: Return) -> bool:
+    return send_once(deps, ret, "received")
 
 
 def canceled(deps: Dependencies, ret: Return) -> bool:

@@ -22,11 +22,11 @@ _FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of the feed and ours may diff
 def _money(value: MoneyIn, currency: str, field: tuple[str, ...]) -> Money:
     if value.currency_code != currency:
         raise InvalidInput(
-            f"amounts must be in the order currency {currency}", field=(*field, "currencyCode")
+            f"Amounts must be in the order's currency, {currency}.", field=(*field, "currencyCode")
         )
     amount = Decimal(value.amount)
     if amount < 0:
-        raise InvalidInput("amounts cannot be negative", field=(*field, "amount"))
+        raise InvalidInput("Amounts cannot be negative.", field=(*field, "amount"))
     return Money(amount=amount, currency=currency)
 
 
@@ -44,17 +44,17 @@ def build_order(cmd: RecordOrder, deps: Dependencies) -> Order:
         path = (*base, "lines", str(index))
         try:
             if line.id in seen:
-                raise InvalidInput(f"order line {line.id} appears twice", field=(*path, "id"))
+                raise InvalidInput(f"Order line {line.id} appears twice.", field=(*path, "id"))
             seen.add(line.id)
             if line.delivered_at and line.delivered_at < cmd.placed_at:
                 raise InvalidInput(
-                    "a line cannot be delivered before the order was placed", field=(*path, "deliveredAt")
+                    "A line cannot be delivered before the order was placed.", field=(*path, "deliveredAt")
                 )
             if (
                 line.delivered_at
                 and line.delivered_at > deps.clock().replace(microsecond=0) + _FUTURE_TOLERANCE
             ):
-                raise InvalidInput("deliveredAt lies in the future", field=(*path, "deliveredAt"))
+                raise InvalidInput("The delivery time lies in the future.", field=(*path, "deliveredAt"))
             tax = line.unit_tax or MoneyIn(amount="0", currency_code=currency)
             lines.append(
                 OrderLine(
@@ -105,8 +105,8 @@ def _refuse_changed_facts(order: Order, stored: Order) -> None:
     for field, value in _locked_facts(order).items():
         if value != before[field]:
             raise InvalidState(
-                f"this order has returns: its {field[-1]} can no longer change (lines, prices, currency, "
-                "email, payment reference and shipping country are locked)", field=field,
+                f"This order has returns: its {field[-1]} can no longer change (lines, prices, currency, "
+                "email, payment reference and shipping country are locked).", field=field,
             )
 
 
@@ -121,8 +121,8 @@ def _refuse_moved_deliveries(order: Order, stored: Order) -> None:
             and line.delivered_at != before.delivered_at
         ):
             raise InvalidState(
-                f"line {line.id} was delivered at {before.delivered_at.isoformat()}; once an order has "
-                "returns a delivery date can be filled in, never moved or removed",
+                f"Line {line.id} was delivered at {before.delivered_at.isoformat()}; once an order has "
+                "returns a delivery date can be filled in, never moved or removed.",
                 field=("input", "lines", str(index), "deliveredAt"),
             )
 

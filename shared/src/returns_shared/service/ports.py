@@ -281,6 +281,29 @@ class LabelStore(Protocol):
     def url(self, key: str, *, expires_in: int) -> str: ...
 
 
+@dataclass(frozen=True)
+class UploadForm:
+    """A presigned POST: the browser sends `fields` and then the file to `url` (S3 checks the size
+    and the content type against the signed policy)."""
+
+    url: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    size: int  # bytes
+    head: bytes  # the file's first bytes: its signature (JPEG, PNG, WebP)
+
+
+class PhotoStore(Protocol):
+    """The warehouse's inspection photos in their private bucket (uploaded by the browser)."""
+
+    def upload_form(self, key: str, *, content_type: str, max_bytes: int, expires_in: int) -> UploadForm: ...
+    def stored(self, key: str) -> StoredPhoto | None: ...  # None: nothing was uploaded under the key
+    def url(self, key: str, *, expires_in: int) -> str: ...
+
+
 class PortalAddress(Protocol):
     """Where the customers' returns portal is served, for the links in the emails."""
 

@@ -121,14 +121,14 @@ def _claim_attempt(return_id: str, deps: Dependencies, *, actor: str,
     current = ret.refund_attempt
     if current is not None and ret.status == ReturnStatus.INSPECTED:
         if not current.is_stale(now=now, lease_seconds=ATTEMPT_LEASE.total_seconds()):
-            raise InvalidState(f"the refund of return {ret.id} is being issued right now", field=("id",),
+            raise InvalidState(f"The refund of return {ret.id} is being issued right now.", field=("id",),
                                code="ALREADY_REFUNDED")
         attempt = current.model_copy(update={"started_at": now, "actor": actor, "interrupted": False})
     elif ret.refund_failed and ret.status == ReturnStatus.INSPECTED:
         assert ret.refund is not None
         if not retry:
-            raise InvalidState(f"the refund of return {ret.id} failed ({ret.refund.failure_reason}); "
-                               "an agent can retry it (retryRefund)", field=("id",), code="REFUND_FAILED")
+            raise InvalidState(f"The refund of return {ret.id} failed ({ret.refund.failure_reason}): "
+                               "retry it instead.", field=("id",), code="REFUND_FAILED")
         number = ret.refund.attempt + 1
         attempt = RefundAttempt(number=number, idempotency_key=refund_key(ret.id, number), started_at=now,
                                 actor=actor)
@@ -186,7 +186,7 @@ def _commit_outcome(ret: Return, attempt: int, deps: Dependencies,
         except ConflictError:
             ret = load_return(deps, ret.id)
             if ret.refund_attempt is None or ret.refund_attempt.number != attempt:
-                raise InvalidState(f"the refund of return {ret.id} was recorded by another run",
+                raise InvalidState(f"The refund of return {ret.id} was recorded by another run.",
                                    code="ALREADY_REFUNDED") from None
             continue
         ret.version += 1

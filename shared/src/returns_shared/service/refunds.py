@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -16,9 +17,11 @@ from returns_shared.domain.errors import (
     InvalidState,
     NotFound,
 )
+from returns_shared.domain.return_parts import PHOTO_ID, InspectionPhoto, photo_key
 from returns_shared.domain.returns import Return
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.vocabulary import STATUS_WORDS, ReturnStatus
 from returns_shared.policy.engine import InspectedLine, refund_deadlines, settle
+from returns_shared.service import limits, notify
 from returns_shared.service.commands import ById, InspectReturn, ReceiveReturn
 from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
@@ -52,26 +55,27 @@ def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> An
     if ret is None:
         _record_unknown_package(deps, caller, cmd.id, "no return request with this id")
         raise NotFound(
-            f"REQ-FIRST: no return request {cmd.id}; the package was recorded for customer service",
+            f"There is no return request {cmd.id}: the package was refused and recorded for customer "
+            "service (REQ-FIRST).",
             field=("id",),
         )
     if ret.status not in RECEIVABLE:
         if ret.status in {ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.DECLINED,
                           ReturnStatus.CANCELED, ReturnStatus.EXPIRED}:
             _record_unknown_package(deps, caller, cmd.id, f"return is {ret.status}, not approved")
-            raise InvalidState(f"REQ-FIRST: return {ret.id} is {ret.status}, not approved; the package was "
-                               "recorded for customer service", field=("id",))
-        raise InvalidState(f"return {ret.id} was already received", field=("id",))
+            raise InvalidState(f"Return {ret.id} is {STATUS_WORDS[ret.status]}, not approved: the package "
+                               "was refused and recorded for customer service (REQ-FIRST).", field=("id",))
+        raise InvalidState(f"Return {ret.id} was already received.", field=("id",))
     received_at = cmd.received_at or now
     if received_at > now + RECEIVED_AT_FUTURE_TOLERANCE:
-        raise InvalidInput("receivedAt cannot lie in the future", field=("receivedAt",))
+        raise InvalidInput("The receipt time cannot lie in the future.", field=("receivedAt",))
     order = deps.order_of(ret)
     delivered = [
         line.delivered_at for rl in ret.lines if (line := order.line(rl.order_line_id)) and line.delivered_at
     ]
     if delivered and received_at < max(delivered):
         raise InvalidInput(
-            "receivedAt cannot be earlier than the items were delivered", field=("receivedAt",)
+            "The receipt time cannot be earlier than the items were delivered.", field=("receivedAt",)
         )
     deadlines = refund_deadlines(received_at, policy=deps.policy())
     ret.receive(actor=caller.actor, at=now, received_at=received_at, refund_due_at=deadlines.refund_due_at,
@@ -84,7 +88,43 @@ def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> An
     ret.version += 1
     start_deadline(deps, ret, deadlines.reminder_at)
     publish_safely(deps, "ReturnReceived", ret)
+    notify.received(deps, ret)
     return {"returnId": ret.id, "orderId": ret.order_id}
+
+
+# A picture's first bytes say what it is, whatever the upload claimed (S3 enforces the declared type)
+PHOTO_SIGNATURES: dict[str, tuple[str, Callable[[bytes], bool]]] = {
+    "jpg": ("image/jpeg", lambda head: head.startswith(b"\xff\xd8\xff")),
+    "png": ("image/png", lambda head: head.startswith(b"\x89PNG\r\n\x1a\n")),
+    "webp": ("image/webp", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WEBP"),
+}
+
+
+def checked_photos(deps: Dependencies, return_id: str, photo_ids: Sequence[str],
+                   index: int) -> tuple[InspectionPhoto, ...]:
+    """The photos an inspected line names: each uploaded under this return, within the size limit, and
+    really a picture of its type (the upload form's limits are S3's to enforce; this checks the result)."""
+    photos = []
+    for number, photo_id in enumerate(dict.fromkeys(photo_ids)):
+        field = ("lines", str(index), "photoIds", str(number))
+        if not PHOTO_ID.match(photo_id):
+            raise InvalidInput("This photo was not uploaded through the inspection screen; add it again.",
+                               field=field)
+        if deps.photos is None:
+            raise InvalidState("Photos cannot be stored here: the photos bucket is not configured.",
+                               field=field)
+        key = photo_key(return_id, photo_id)
+        stored = deps.photos.stored(key)
+        if stored is None:
+            raise InvalidInput("A photo did not finish uploading; add it again.", field=field)
+        if stored.size > limits.MAX_PHOTO_BYTES:
+            megabytes = limits.MAX_PHOTO_BYTES // (1024 * 1024)
+            raise InvalidInput(f"A photo is larger than {megabytes} MB.", field=field)
+        content_type, looks_right = PHOTO_SIGNATURES[photo_id.rpartition(".")[2]]
+        if not looks_right(stored.head):
+            raise InvalidInput("A photo is not a JPEG, PNG or WebP picture.", field=field)
+        photos.append(InspectionPhoto(object_key=key, content_type=content_type))
+    return tuple(photos)
 
 
 def start_deadline(deps: Dependencies, ret: Return, reminder_at: Any) -> None:
@@ -101,14 +141,18 @@ def inspect_return(cmd: InspectReturn, caller: Caller, deps: Dependencies) -> An
     ret = load_return(deps, cmd.id)
     if ret.status != ReturnStatus.RECEIVED:
         raise InvalidState(
-            f"only a received return can be inspected; this one is {ret.status}", field=("id",)
+            f"Only a received return can be inspected; this one is {STATUS_WORDS[ret.status]}.", field=("id",)
         )
     stored = deps.repo.get_stored_order(ret.order_id)
     if stored is None:
         raise LookupError(f"return {ret.id} names a missing order {ret.order_id}")
     # the order's other returns, consistently: the refund cap counts every settled one (REFUND-AMOUNT)
     prior = [r for r in deps.repo.get_returns(stored.return_ids).values() if r.id != ret.id]
-    inspected = [InspectedLine(li.order_line_id, li.condition, li.defect_confirmed) for li in cmd.lines]
+    inspected = [
+        InspectedLine(li.order_line_id, li.condition, li.defect_confirmed, note=li.note,
+                      photos=checked_photos(deps, ret.id, li.photo_ids, index))
+        for index, li in enumerate(cmd.lines)
+    ]
     lines, settlement = settle(stored.order, ret, inspected, prior, policy=deps.policy())
     ret.inspect(inspected=lines, settlement=settlement, actor=caller.actor, at=deps.clock())
     uow = deps.unit_of_work()
@@ -132,7 +176,7 @@ def retry_refund(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
     """An agent asks again after the provider refused or failed the refund (a new attempt, new key)."""
     ret = load_return(deps, cmd.id)
     if not ret.refund_failed and ret.refund_attempt is None:
-        raise InvalidState(f"return {ret.id} has no failed refund to retry", field=("id",))
+        raise InvalidState(f"Return {ret.id} has no failed refund to retry.", field=("id",))
     return _pay_for_agent(cmd.id, caller, deps, retry=True)
 
 
@@ -141,7 +185,7 @@ def _pay_for_agent(return_id: str, caller: Caller, deps: Dependencies, *, retry:
         ret = pay_refund(return_id, deps, actor=caller.actor, retry=retry)
     except PaymentUnavailable as exc:
         raise DomainError(
-            f"the payment provider is unavailable, nothing was paid yet; try again shortly ({exc})",
+            f"The payment provider could not be reached and nothing was paid yet; try again shortly ({exc}).",
             field=("id",),
             code="PAYMENT_UNAVAILABLE",
         ) from exc

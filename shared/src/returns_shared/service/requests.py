@@ -51,7 +51,7 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
     else:
         stored, claimed = deps.repo.get_stored_order(cmd.order_id), None
     if stored is None:
-        raise NotFound(f"no order {cmd.order_id}", field=("input", "orderId"))
+        raise NotFound(f"There is no order {cmd.order_id}.", field=("input", "orderId"))
     order = stored.order
     require_owner_or(caller, order.email, "agent")
 
@@ -61,20 +61,21 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
     if claimed:
         if claimed.fingerprint != fingerprint:
             raise IdempotencyKeyReused(
-                "this idempotency key was already used for a different request",
+                "This request was already sent with other details: reload the page and send it again.",
                 field=("input", "idempotencyKey"),
             )
         return {"returnId": claimed.return_id, "orderId": order.id}
 
     if len(stored.return_ids) >= RETURNS_PER_ORDER:
         raise InvalidState(
-            f"this order already has {len(stored.return_ids)} return requests; please contact customer "
-            "service",
+            f"This order already has {len(stored.return_ids)} return requests; please contact customer "
+            "service.",
             field=("input", "orderId"),
         )
     if not cmd.condition_attested:
         raise InvalidInput(
-            "COND-NEW: please confirm the items are new, unworn and unwashed, with tags and packaging intact",
+            "Please confirm that the items are new, unworn and unwashed, with tags and packaging intact "
+            "(COND-NEW).",
             field=("input", "conditionAttested"),
         )
     now = deps.clock()
@@ -89,15 +90,16 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
     refusals: list[Any] = []
     for index, line in enumerate(decided.lines):
         if not line.eligible:
-            why = "; ".join(f"{r.message} ({r.clause_id})" for r in line.reasons)
+            title = order.line(line.order_line_id).title  # type: ignore[union-attr]  # quoted lines exist
+            why = " ".join(f"{r.message.rstrip('.')} ({r.clause_id})." for r in line.reasons)
             refusals.append(
-                Ineligible(f"line {line.order_line_id}: {why}", field=("input", "lines", str(index)))
+                Ineligible(f"“{title}” cannot be returned. {why}", field=("input", "lines", str(index)))
             )
     if cmd.method not in decided.methods_available:
         refusals.append(
             MethodNotAvailable(
-                f"LABEL-US: {cmd.method} is not available for returns from "
-                f"{order.shipping_address.country_code}",
+                "A prepaid return label is available for US shipping addresses only: please choose to "
+                "ship the package yourself (LABEL-US).",
                 field=("input", "method"),
             )
         )
@@ -166,7 +168,7 @@ def _ship_after_refused_label(ret: Return, cmd: SubmitTracking, caller: Caller, 
     becomes SELF_SHIP and leaves the agents' failed-labels queue in the same write. Under the label lease,
     so that an agent's retryLabel cannot buy a label for a package already on its way."""
     if not labels.lease(deps, ret.id):
-        raise InvalidState("a label is being bought for this return right now; look again in a moment",
+        raise InvalidState("A label is being bought for this return right now; look again in a moment.",
                            field=("id",))
     try:
         ret.submit_tracking(carrier=cmd.carrier, tracking_number=number, actor=caller.actor, at=deps.clock(),
@@ -192,8 +194,8 @@ def refuse_number_of_another_customer(deps: Dependencies, ret: Return, number: s
         holder = deps.repo.get_return(listed.id)  # the index may be stale: decide on the stored return
         if holder is not None and holder.holds_package(number):
             raise InvalidInput(
-                "this tracking number is on another customer's return; check the number, or contact "
-                "customer service", field=("trackingNumber",),
+                "This tracking number is on another customer's return: check the number, or contact "
+                "customer service.", field=("trackingNumber",),
             )
 
 

@@ -288,6 +288,6 @@ def start_key(key: Any, index: str, pk: str) -> Item:
         and key[pk_name]["S"] == pk
     )
     if not valid:
-        raise InvalidInput("the cursor is not valid", field=("after",))
+        raise InvalidInput("This page link is not valid; start the list again.", field=("after",))
     checked: Item = key
     return checked

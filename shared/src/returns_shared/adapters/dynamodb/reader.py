@@ -131,7 +131,7 @@ class DynamoReturnsRepository(TableReads):
         elif status is not None:
             index, pk_name, pk = "GSI3", "gsi3pk", items.status_partition(status)
         elif oldest_first:  # the month buckets are walked newest first only
-            raise InvalidInput("oldest first needs a status, an order or a customer", field=("reverse",))
+            raise InvalidInput("Oldest first needs a status, an order or a customer.", field=("reverse",))
         else:
             return self._list_all(first=first, after=after)
         scope = f"{index}|{pk}|{json.dumps(filters, sort_keys=True)}" + ("|oldest" if oldest_first else "")
@@ -147,7 +147,7 @@ class DynamoReturnsRepository(TableReads):
         month = position.get("month") if isinstance(position, dict) else None
         # Bounded before use: the loop below walks one month per step down to the floor.
         if not isinstance(month, int) or isinstance(month, bool) or not 0 <= month <= this_month:
-            raise InvalidInput("the cursor is not valid", field=("after",))
+            raise InvalidInput("This page link is not valid; start the list again.", field=("after",))
         key = position.get("key")
         start: Item | None = (
             items.start_key(key, "GSI4", items.month_partition(month)) if key is not None else None
