@@ -37,13 +37,16 @@ VIEWS = [(d, None) for d in Dimension] + [
 ATHENA_DOLLARS_PER_TB, ATHENA_MINIMUM_BYTES = 5.0, 10 * 1024 * 1024
 
 # How each kind of fact is generated (the other columns are NULL): r = the return, v = its version.
-RETURN = {
+OF_A_RETURN = {  # what every kind written for a version of a return says
     "schema_version": "1",
     "return_id": "r.return_id",
     "order_id": "r.order_id",
     "version": "v.version",
     "fact_at": "strftime(r.created + to_hours(v.version), '%Y-%m-%dT%H:%M:%S.000000Z')",
     "created_at": "r.created_at",
+}
+RETURN = {
+    **OF_A_RETURN,
     "customer_email": "'c' || CAST(r.n % 40000 AS VARCHAR) || '@example.com'",
     "country": "r.country",
     "method": "r.method",
@@ -58,12 +61,7 @@ RETURN = {
     "screening_outcome": "'PASS'",
 }
 LINE = {
-    "schema_version": "1",
-    "return_id": "r.return_id",
-    "order_id": "r.order_id",
-    "version": "v.version",
-    "fact_at": RETURN["fact_at"],
-    "created_at": "r.created_at",
+    **OF_A_RETURN,
     "line_id": "'L' || CAST(l.line AS VARCHAR)",
     "currency": "'USD'",
     "sku": "'SKU-' || CAST((r.n * 7 + l.line * 13) % 2000 AS VARCHAR)",
@@ -79,22 +77,12 @@ LINE = {
     "condition": "'NEW_WITH_TAGS'",
 }
 CLAUSE = {
-    "schema_version": "1",
-    "return_id": "r.return_id",
-    "order_id": "r.order_id",
-    "version": "v.version",
-    "fact_at": RETURN["fact_at"],
-    "created_at": "r.created_at",
+    **OF_A_RETURN,
     "clause_id": "CASE WHEN c.clause = 1 THEN r.fee_clause ELSE 'SCREEN-AMOUNT' END",
     "clause_role": "CASE WHEN c.clause = 1 THEN 'fee' ELSE 'flag' END",
 }
 REFUND = {
-    "schema_version": "1",
-    "return_id": "r.return_id",
-    "order_id": "r.order_id",
-    "version": "v.version",
-    "fact_at": RETURN["fact_at"],
-    "created_at": "r.created_at",
+    **OF_A_RETURN,
     "customer_email": RETURN["customer_email"],
     "currency": "'USD'",
     "refunded": "r.value - r.fee",

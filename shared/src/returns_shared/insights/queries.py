@@ -51,39 +51,41 @@ CLAUSE_KEYS = {Dimension.CLAUSE: "c.clause_id"}
 # Delivered units exist for products: per SKU and per category (a reason splits returns, not deliveries).
 DELIVERY_KEYS = {Dimension.SKU: "sku", Dimension.CATEGORY: "category"}
 
-# The CSV columns of each export (docs/spec/insights.md), in order.
-EXPORT_COLUMNS = {
+# The CSV columns of each export (docs/spec/insights.md), in order: (header, where from, text?). Text cells
+# are neutralised (FORMULA_STARTS); amounts, counts and codes are written as they are.
+EXPORTS = {
     ExportKind.REFUNDS: (
-        "rma",
-        "order_id",
-        "customer_email",
-        "payment_reference",
-        "stripe_refund_id",
-        "amount",
-        "currency",
-        "issued_at",
-        "label_fee",
-        "shipping_credit",
-        "clause_ids",
+        ("rma", "return_id", True),
+        ("order_id", "order_id", True),
+        ("customer_email", "customer_email", True),
+        ("payment_reference", "payment_reference", True),
+        ("stripe_refund_id", "refund_id", True),
+        ("amount", "refunded", False),
+        ("currency", "currency", False),
+        ("issued_at", "refund_issued_at", False),
+        ("label_fee", "label_fee", False),
+        ("shipping_credit", "shipping_credit", False),
+        ("clause_ids", "refund_clauses", True),
     ),
     ExportKind.RETURN_LINES: (
-        "rma",
-        "order_id",
-        "sku",
-        "title",
-        "category",
-        "quantity",
-        "reason",
-        "method",
-        "country",
-        "status",
-        "condition_at_inspection",
-        "accepted",
-        "refunded_amount",
-        "currency",
-        "note",
+        ("rma", "r.return_id", True),
+        ("order_id", "r.order_id", True),
+        ("sku", "l.sku", True),
+        ("title", "l.title", True),
+        ("category", "l.category", True),
+        ("quantity", "l.quantity", False),
+        ("reason", "l.reason", False),
+        ("method", "r.method", False),
+        ("country", "r.country", False),
+        ("status", "r.status", False),
+        ("condition_at_inspection", "l.condition", False),
+        ("accepted", "l.accepted", False),
+        ("refunded_amount", "l.refunded", False),
+        ("currency", "r.currency", False),
+        ("note", "l.note", True),
     ),
 }
+EXPORT_COLUMNS = {kind: tuple(header for header, _, _ in columns) for kind, columns in EXPORTS.items()}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting so
 # What the queries read of each kind's newest versions.
 RETURN_COLUMNS = (
@@ -354,6 +356,12 @@ def neutral(column: str) -> str:
     return f"CASE WHEN substr({column}, 1, 1) IN ({starts}) THEN '''' || {column} ELSE {column} END"
 
 
+def _export_select(kind: ExportKind) -> str:
+    return ", ".join(
+        f"{neutral(source) if text else source} AS {header}" for header, source, text in EXPORTS[kind]
+    )
+
+
 def export_query(window: Window, kind: ExportKind) -> Query:
     """REFUNDS: every refund paid (succeeded) that was issued in the window. RETURN_LINES: every
     requested line of the returns created in the window. Text cells neutralised (FORMULA_STARTS)."""
@@ -362,45 +370,15 @@ def export_query(window: Window, kind: ExportKind) -> Query:
         paid = "t.refund_status = 'SUCCEEDED' AND t.refund_id NOT LIKE 'none:%'"
         newest = b.newest("refund", ("refund_id",), REFUND_COLUMNS, within="refund_issued_at", condition=paid)
         refunds = f"refunds_ AS ({newest})"
-        columns = [
-            neutral("return_id"),
-            neutral("order_id"),
-            neutral("customer_email"),
-            neutral("payment_reference"),
-            neutral("refund_id"),
-            "refunded",
-            "currency",
-            "refund_issued_at",
-            "label_fee",
-            "shipping_credit",
-            neutral("refund_clauses"),
-        ]
-        select = ", ".join(f"{c} AS {name}" for c, name in zip(columns, EXPORT_COLUMNS[kind], strict=True))
         return Query(
-            f"WITH {refunds} SELECT {select} FROM refunds_ ORDER BY refund_issued_at, refund_id", b.params
+            f"WITH {refunds} SELECT {_export_select(kind)} FROM refunds_ "
+            "ORDER BY refund_issued_at, refund_id",
+            b.params,
         )
     returns = b.returns()  # first: the parameters follow the text's order
     lines = b.lines(LINE_COLUMNS)
-    columns = [
-        neutral("r.return_id"),
-        neutral("r.order_id"),
-        neutral("l.sku"),
-        neutral("l.title"),
-        neutral("l.category"),
-        "l.quantity",
-        "l.reason",
-        "r.method",
-        "r.country",
-        "r.status",
-        "l.condition",
-        "l.accepted",
-        "l.refunded",
-        "r.currency",
-        neutral("l.note"),
-    ]
-    select = ", ".join(f"{c} AS {name}" for c, name in zip(columns, EXPORT_COLUMNS[kind], strict=True))
     return Query(
-        f"WITH {returns}, {lines} SELECT {select} FROM lines_ l JOIN returns_ r "
+        f"WITH {returns}, {lines} SELECT {_export_select(kind)} FROM lines_ l JOIN returns_ r "
         "ON l.return_id = r.return_id ORDER BY r.created_at, r.return_id, l.line_id",
         b.params,
     )
