@@ -27,7 +27,8 @@ def test_the_stream_event_becomes_facts_the_commands_read(flow, stack):
     stack.flush_facts()
     stream = load("dynamodb_stream_order_and_return.json")
     counts = stack.runtime.invoke("InsightsFunction", stream)
-    assert counts["changes"] == 2 and counts["facts"] >= 4  # a delivery; the return, its line and clause
+    # a delivery; a return, its line, its clause
+    assert counts["changes"] == 2 and counts["facts"] >= 4
     again = stack.runtime.invoke("InsightsFunction", stream)  # Lambda redelivers a batch: nothing counts twice
     assert again == counts
 
