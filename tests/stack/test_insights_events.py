@@ -29,7 +29,7 @@ def test_the_stream_event_becomes_facts_the_commands_read(flow, stack):
     counts = stack.runtime.invoke("InsightsFunction", stream)
     # a delivery; a return, its line, its clause
     assert counts["changes"] == 2 and counts["facts"] >= 4
-    again = stack.runtime.invoke("InsightsFunction", stream)  # Lambda redelivers a batch: nothing counts twice
+    again = stack.runtime.invoke("InsightsFunction", stream)  # a redelivered batch: nothing counts twice
     assert again == counts
 
     answer = stack.runtime.invoke("InsightsFunction", load("command_return_insights.json"))
