@@ -33,8 +33,6 @@ PAYMENT_ADAPTERS = ("stripe", "localstripe", "ledger")
 CARRIER_ADAPTERS = ("easypost", "local")
 SANDBOX_PAYMENTS = frozenset({"localstripe", "ledger"})
 SANDBOX_CARRIERS = frozenset({"local"})
-# Insights (the insights function): production's Athena and Firehose; locally DuckDB over Parquet files.
-LOCAL_INSIGHTS = {"engine": "duckdb", "sink": "files"}
 
 
 class ConfigurationError(RuntimeError):
@@ -185,10 +183,10 @@ class FunctionSettings(StorageSettings):
         if not self.production:
             return
         problems: list[str] = []
-        if self.insights_engine == LOCAL_INSIGHTS["engine"] or self.fact_sink == LOCAL_INSIGHTS["sink"]:
-            problems.append("INSIGHTS_ENGINE=duckdb / FACT_SINK=files are local: production needs athena "
-                            "and firehose")
-        if "insights" in needs:
+        if "insights" in needs:  # only the insights function runs an engine and writes facts
+            if self.insights_engine != "athena" or self.fact_sink != "firehose":
+                problems.append(f"INSIGHTS_ENGINE={self.insights_engine} / FACT_SINK={self.fact_sink}: "
+                                "production insights need athena and firehose (duckdb and files are local)")
             problems += [f"{name} is not set" for name, value in (
                 ("ATHENA_WORKGROUP", self.athena_workgroup), ("FACTS_DATABASE", self.facts_database),
                 ("FACTS_STREAM_NAME", self.facts_stream_name),

@@ -77,13 +77,13 @@ class AthenaInsights:
                 break
             if time.monotonic() > deadline:
                 self._athena.stop_query_execution(QueryExecutionId=execution_id)
-                raise InsightsUnavailable("the figures took too long to compute; try a shorter period")
+                raise InsightsUnavailable("The figures took too long to compute; try a shorter period.")
             self._sleep(pause)
             pause = min(pause * 1.5, 1.0)
         if state != "SUCCEEDED":
             reason = execution["Status"].get("StateChangeReason", state)
             if "bytes scanned" in reason.lower() or "cutoff" in reason.lower():
-                raise InsightsUnavailable("this period reads more than one query may; try a shorter period")
+                raise InsightsUnavailable("This period reads more than one query may; try a shorter period.")
             raise RuntimeError(f"Athena query {execution_id} {state}: {reason}")
         return dict(execution)
 

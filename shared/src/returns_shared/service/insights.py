@@ -49,9 +49,9 @@ def _sink(deps: Dependencies) -> FactSink:
 def window_of(cmd: InsightWindow) -> Window:
     start, end = cmd.from_.astimezone(UTC), cmd.to.astimezone(UTC)
     if end <= start:
-        raise InvalidInput("`to` must be after `from` (the period is [from, to))", field=("to",))
+        raise InvalidInput("The end of the period must come after its start.", field=("to",))
     if end - start > MAX_WINDOW:
-        raise InvalidInput(f"a period may last {MAX_WINDOW.days} days at most", field=("to",))
+        raise InvalidInput(f"A period may last {MAX_WINDOW.days} days at most.", field=("to",))
     return Window(start, end)
 
 
@@ -91,7 +91,8 @@ def insight_row(row: Mapping[str, Any], *, delivered: bool) -> dict[str, Any]:
 def return_insights(cmd: ReturnInsights, caller: Caller, deps: Dependencies) -> Answer:
     window = window_of(cmd)
     if cmd.then_by == cmd.group_by:
-        raise InvalidInput("`thenBy` must be another dimension than `groupBy`", field=("thenBy",))
+        raise InvalidInput("Split the rows by another dimension than the one they are grouped by.",
+                           field=("thenBy",))
     rows = _engine(deps).rows(insight_query(window, cmd.group_by, cmd.then_by))
     delivered = delivery_key(cmd.group_by, cmd.then_by) is not None
     newest = max((str(row["as_of"]) for row in rows if row.get("as_of")), default=None)
@@ -144,7 +145,8 @@ def month_index(month: str) -> int:
         year, number = (int(part) for part in month.split("-"))
         datetime(year, number, 1, tzinfo=UTC)
     except ValueError:
-        raise InvalidInput(f"{month!r} is not a month (yyyy-MM)", field=("month",)) from None
+        raise InvalidInput(f"The month {month!r} is not one: write it as year and month, e.g. 2026-01.",
+                           field=("month",)) from None
     return year * 12 + number - 1
 
 
