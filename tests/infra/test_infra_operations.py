@@ -30,9 +30,13 @@ def ref_of(node: Any) -> str | None:
 
 def test_every_function_has_reserved_concurrency_above_its_queue_pollers(cfn: dict[str, Any]) -> None:
     props = {name: cfn["Resources"][name]["Properties"] for name in FUNCTIONS}
-    assert props["GraphQLFunction"]["ReservedConcurrentExecutions"] == {"Ref": "GatewayReservedConcurrency"}
+
+    def reserved(parameter: str) -> dict[str, Any]:  # ReserveConcurrency=false reserves none (a new account)
+        return {"Fn::If": ["ReservesConcurrency", {"Ref": parameter}, {"Ref": "AWS::NoValue"}]}
+
+    assert props["GraphQLFunction"]["ReservedConcurrentExecutions"] == reserved("GatewayReservedConcurrency")
     for name in WORKERS:
-        assert props[name]["ReservedConcurrentExecutions"] == {"Ref": "FunctionReservedConcurrency"}, name
+        assert props[name]["ReservedConcurrentExecutions"] == reserved("FunctionReservedConcurrency"), name
     floor = int(cfn["Parameters"]["FunctionReservedConcurrency"]["MinValue"])
     for _queue, function, _batch, mapping in tpl.sqs_event_sources(cfn):
         # an event source allowed more pollers than the function may run would be throttled into the DLQ

@@ -40,3 +40,15 @@ def mailbox():
 @pytest.fixture
 def flow(gql: GraphQL, tokens: Tokens, stack: EmbeddedStack) -> Flow:
     return Flow(gql, tokens, pay=stack.pay)
+
+
+# The permission proof's report (tests/stack/test_least_privilege.py): calls per function, anything not
+# granted, and the grants no call used, shown in the test session's summary.
+PERMISSION_REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    if PERMISSION_REPORT:
+        terminalreporter.write_sep("-", "least privilege: AWS calls of each function against its role")
+        for line in PERMISSION_REPORT:
+            terminalreporter.write_line(line)

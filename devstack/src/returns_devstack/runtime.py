@@ -21,12 +21,14 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import boto3
 from botocore.config import Config
 
+from returns_devstack.aws_hooks import AwsCall, acting_as, current_principal, record
 from returns_devstack.deploy import DeployedStack
 from returns_devstack.deploy.model import TABLE_ID
 from returns_devstack.lambda_events import (
@@ -38,6 +40,7 @@ from returns_devstack.lambda_events import (
 )
 from returns_shared.adapters.lambda_command_bus import command_event
 from returns_shared.service.ports import Caller
+from returns_shared.settings import running_with
 
 log = logging.getLogger("returns.devstack")
 
@@ -52,8 +55,22 @@ FUNCTION_IDS = {
 
 
 class LocalLambdaRuntime:
-    def __init__(self, stack: DeployedStack, *, sqs_client: Any | None = None):
+    """`environments`: each function's own environment (function logical id -> variables), as AWS
+    gives it: its code then sees only its own configuration (its secrets, queues, state machine), not
+    the union the process holds. Without, every function reads the process's os.environ.
+
+    Whatever a function's code calls on AWS runs `acting_as` that function (returns_devstack.aws_hooks),
+    and so do its queue's receives and deletes (the event source mapping uses the function's role)."""
+
+    def __init__(self, stack: DeployedStack, *, sqs_client: Any | None = None,
+                 environments: Mapping[str, Mapping[str, str]] | None = None):
         self.stack = stack
+        self.environments = environments
+        # the soak's knobs: a handled message delivered again (queue id, message) -> True; a failed one
+        # visible again after `retry_after` seconds instead of the queue's visibility timeout
+        self.redeliver: Callable[[str, dict[str, Any]], bool] | None = None
+        self.retry_after: int | None = None
+        self.failures: Counter[str] = Counter()  # message id -> deliveries whose handler failed
         self._sqs = sqs_client or boto3.client("sqs")
         self._handlers: dict[str, Callable[[dict[str, Any], Any], Any]] = {}
         # Held for a receive and its bookkeeping only, never while a function runs: deliveries of
@@ -80,8 +97,28 @@ class LocalLambdaRuntime:
         """A synchronous invoke: the event and the answer cross a JSON boundary, as in Lambda."""
         context = LambdaContext(function_name=function_id, aws_request_id=str(uuid.uuid4()),
                                 invoked_function_arn=f"arn:aws:lambda:us-east-1:123456789012:function:{function_id}")
-        answer = self.handler(function_id)(json.loads(json.dumps(event)), context)
+        with acting_as(function_id), self._environment_of(function_id):
+            self.service_calls(function_id)
+            answer = self.handler(function_id)(json.loads(json.dumps(event)), context)
         return json.loads(json.dumps(answer, default=str))
+
+    def _environment_of(self, function_id: str) -> AbstractContextManager[None]:
+        if self.environments is None:
+            return nullcontext()
+        return running_with(self.environments[function_id])
+
+    def service_calls(self, function_id: str) -> None:
+        """What the Lambda service does with the function's role at each invocation: it writes the
+        function's log group, and sends its traces when tracing is active (recorded for the proof)."""
+        role = self.stack.function_roles.get(function_id)
+        if role is None or role.problem:
+            return
+        for operation in ("CreateLogStream", "PutLogEvents"):
+            record(AwsCall(function_id, "logs", "logs", operation,
+                           {"logGroupName": role.log_group, "logStreamName": "local"}))
+        if role.tracing:
+            for operation in ("PutTraceSegments", "PutTelemetryRecords"):
+                record(AwsCall(function_id, "xray", "xray", operation, {}))
 
     # -- HTTP API routes (providers' webhooks) -----------------------------------------------
     def http(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> tuple[int, bytes]:
@@ -101,7 +138,7 @@ class LocalLambdaRuntime:
         handed = 0
         for queue_id, function_id, batch_size in self.stack.event_source_mappings:
             url = self.stack.queues[queue_id]
-            with self._receiving:
+            with self._receiving, acting_as(function_id):  # the mapping polls with the function's role
                 if unless_emptied_since is not None and self._emptied.get(url, -1) > unless_emptied_since:
                     continue
                 most = min(batch_size, 10)
@@ -118,7 +155,8 @@ class LocalLambdaRuntime:
                 continue
             handed += len(received)
             try:
-                self._deliver(url, queue_id, function_id, received)
+                with acting_as(function_id):
+                    self._deliver(url, queue_id, function_id, received)
             finally:  # settled (handled, or left for a retry): what it published is already queued
                 with self._receiving:
                     self._in_hand.subtract(chains)
@@ -135,8 +173,17 @@ class LocalLambdaRuntime:
             log.exception("function %s failed a batch from %s", function_id, queue_id)
             failed = {message["MessageId"] for message in received}
         for message in received:
-            if message["MessageId"] not in failed:
-                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+            handle = message["ReceiptHandle"]
+            if message["MessageId"] in failed:
+                self.failures[message["MessageId"]] += 1
+                if self.retry_after is not None:  # sooner than the queue's visibility timeout
+                    self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle,
+                                                        VisibilityTimeout=self.retry_after)
+            elif self.redeliver is not None and self.redeliver(queue_id, message):
+                # at-least-once: SQS may hand a handled message over again (the soak injects it)
+                self._sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=handle, VisibilityTimeout=0)
+            else:
+                self._sqs.delete_message(QueueUrl=url, ReceiptHandle=handle)
 
     @functools.cache  # noqa: B019 - one runtime per stack; a queue's ARN never changes
     def _queue_arn(self, url: str) -> str:
@@ -182,11 +229,12 @@ class LocalLambdaRuntime:
         handed = 0
         with self._reading_streams:
             for table_id, function_id, batch_size in self.stack.stream_mappings:
-                position = self._stream_positions.get(table_id) or self._stream_start(table_id)
-                answer = self._streams.get_records(ShardIterator=position, Limit=min(batch_size, 1000))
+                arn = self._stream_arn(table_id)
+                with acting_as(function_id):  # the mapping reads the stream with the function's role
+                    position = self._stream_positions.get(table_id) or self._stream_start(arn)
+                    answer = self._streams.get_records(ShardIterator=position, Limit=min(batch_size, 1000))
                 records = answer.get("Records", [])
                 if records:
-                    arn = self._stream_arn(table_id)
                     try:
                         self.invoke(function_id, {"Records": [stream_record(r, arn) for r in records]})
                     except Exception:  # like Lambda: the same records again at the next poll
@@ -204,8 +252,7 @@ class LocalLambdaRuntime:
         table = boto3.client("dynamodb").describe_table(TableName=self.stack.table_name)["Table"]
         return str(table["LatestStreamArn"])
 
-    def _stream_start(self, table_id: str) -> str:
-        arn = self._stream_arn(table_id)
+    def _stream_start(self, arn: str) -> str:
         shard = self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
         iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
                                                     ShardIteratorType="TRIM_HORIZON")
@@ -237,8 +284,12 @@ class InProcessCommandBus:
     def send(self, function: str, command: str, caller: Caller, payload: dict[str, Any], *,
              correlation_id: str | None = None) -> dict[str, Any]:
         correlation_id = correlation_id or str(uuid.uuid4())  # what its events are followed by
+        function_id = FUNCTION_IDS[function]
+        if current_principal() is not None:  # on AWS the caller's role invokes the function
+            record(AwsCall(current_principal(), "lambda", "lambda", "Invoke",
+                           {"FunctionName": self.runtime.stack.functions[function_id].function_name}))
         answer: dict[str, Any] = self.runtime.invoke(  # a command's answer is a JSON object
-            FUNCTION_IDS[function], command_event(command, caller, payload, correlation_id)
+            function_id, command_event(command, caller, payload, correlation_id)
         )
         if self.deliver_events:
             self.runtime.settle(correlation_id)

@@ -9,12 +9,14 @@ import os
 import shutil
 import tempfile
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import boto3
 
+from returns_devstack.aws_hooks import ActingAs, fresh_sessions
 from returns_devstack.deploy import DeployedStack, deploy_stack
 from returns_devstack.localstripe_server import LocalStripe
 from returns_devstack.mailbox import keep_both_parts
@@ -24,9 +26,9 @@ from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import DEMO_CALLERS
 from returns_shared import bootstrap
 from returns_shared.service.dependencies import Dependencies, utc_now
+from returns_shared.settings import GatewayBackendSettings, running_with
 
-if TYPE_CHECKING:
-    from returns_api.app import GatewayApp
+GRAPHQL_PATH = "/graphql"
 
 # the template's gateway validates Cognito tokens and has no GraphiQL; locally tokens are HS256 and
 # GraphiQL loads its files from the local stack (web_routes), never from a CDN
@@ -58,6 +60,7 @@ class EmbeddedStack:
     command_bus: InProcessCommandBus
     deps: Dependencies
     payments: LocalStripe | None = None  # the payment server the refund function pays through
+    environments: Mapping[str, Mapping[str, str]] | None = None  # each function's own (isolated stacks)
     facts_dir: str = ""  # the insights' fact files (Parquet) of this stack
 
     def flush_facts(self) -> int:
@@ -78,12 +81,28 @@ class EmbeddedStack:
         """The local value of a provider secret (e.g. to sign a simulated webhook call)."""
         return LOCAL_SECRETS[env_name]
 
-    def gateway_app(self) -> GatewayApp:
+    @property
+    def gateway(self) -> str:
+        """The gateway function's logical id (the one the HTTP API routes /graphql to)."""
+        return next(route.function for route in self.stack.http_routes if route.path == GRAPHQL_PATH)
+
+    def gateway_app(self) -> ActingAs:
+        """The GraphQL gateway app. Its AWS calls are the gateway function's (aws_hooks); on an isolated
+        stack it reads with its own configuration, as deployed (its cursor key, its label store)."""
         from returns_api.app import create_app
         from returns_api.settings import Settings
 
-        return create_app(reader=self.deps.repo, command_bus=self.command_bus, label_store=self.deps.labels,
-                          settings=Settings.from_env(), photo_store=self.deps.photos)
+        if self.environments is None:
+            app = create_app(reader=self.deps.repo, command_bus=self.command_bus,
+                             label_store=self.deps.labels, settings=Settings.from_env(),
+                             photo_store=self.deps.photos)
+        else:
+            with running_with(self.environments[self.gateway]):
+                backend = GatewayBackendSettings.load()
+                app = create_app(reader=bootstrap.reader(backend, bootstrap.client("dynamodb", backend)),
+                                 command_bus=self.command_bus, label_store=bootstrap.label_store(backend),
+                                 settings=Settings.from_env(), photo_store=bootstrap.photo_store(backend))
+        return ActingAs(app, self.gateway, invoked=lambda: self.runtime.service_calls(self.gateway))
 
     @property
     def photos_origin(self) -> str | None:
@@ -139,23 +158,30 @@ def start_embedded_stack(
     payments: LocalStripe | None = None,
     function_log_level: str | None = None,
     portal_url: str | None = None,
+    isolated: bool = False,
+    stripe_api_base: str | None = None,
 ) -> EmbeddedStack:
     """Deploy template.yaml into moto (already running: in-process mock or server) and wire it up.
     With `payments` (a running localstripe) refunds go through the Stripe adapter to it; without,
     to the sandbox ledger in the table. `portal_url` (the local server's `/portal/`) replaces the
-    template's CloudFront address in the portal URL parameter that the emails' links are made of."""
+    template's CloudFront address in the portal URL parameter that the emails' links are made of.
+    `isolated`: each function runs with its own environment (`own_environments`), and so does the
+    gateway app, whose reads and presigned URLs then use its own configuration: what the permission
+    proof needs (tests/stack/test_least_privilege.py); the process's os.environ still holds the union
+    every other use of the stack reads (`deps`). `stripe_api_base`: where the refund function reaches
+    `payments` (the soak's fault proxy in front of it); its checkout and tests reach it directly."""
     make_dynamodb_writes_atomic()
     keep_both_parts()
+    fresh_sessions()  # every client of this stack's code carries the aws_hooks (which function called)
     stack = deploy_stack(endpoint_url=endpoint_url)
+    paying = ({"PAYMENTS": "localstripe", "STRIPE_API_BASE": stripe_api_base or payments.url} if payments
+              else {"PAYMENTS": "ledger"})
+    facts_dir = tempfile.mkdtemp(prefix="returns-facts-")
+    local = {**LOCAL_CARRIER, **({"POWERTOOLS_LOG_LEVEL": function_log_level} if function_log_level else {}),
+             **paying, **LOCAL_INSIGHTS, "INSIGHTS_FACTS_DIR": facts_dir}
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)
-    os.environ.update(LOCAL_CARRIER)
-    facts_dir = tempfile.mkdtemp(prefix="returns-facts-")
-    os.environ.update({**LOCAL_INSIGHTS, "INSIGHTS_FACTS_DIR": facts_dir})
-    if function_log_level:  # the template's level (DEBUG outside prod) would drown a developer's console
-        os.environ["POWERTOOLS_LOG_LEVEL"] = function_log_level
-    os.environ.update({"PAYMENTS": "localstripe", "STRIPE_API_BASE": payments.url} if payments else
-                      {"PAYMENTS": "ledger"})
+    os.environ.update(local)  # the template's level (DEBUG outside prod) would drown a developer's console
     if not payments:
         os.environ.pop("STRIPE_API_BASE", None)
     secrets = boto3.client("secretsmanager")
@@ -170,9 +196,23 @@ def start_embedded_stack(
         Domain=sender.split("@")[1]
     )  # moto SES refuses unverified senders
     bootstrap.reset_dependencies()  # clients must be made against this moto
-    runtime = LocalLambdaRuntime(stack)
+    environments = own_environments(stack, local) if isolated else None
+    runtime = LocalLambdaRuntime(stack, environments=environments)
     embedded = EmbeddedStack(stack=stack, runtime=runtime,
                              command_bus=InProcessCommandBus(runtime, deliver_events=deliver_events),
-                             deps=bootstrap.function_dependencies(), payments=payments, facts_dir=facts_dir)
+                             deps=bootstrap.function_dependencies(), payments=payments,
+                             environments=environments, facts_dir=facts_dir)
     weakref.finalize(embedded, shutil.rmtree, facts_dir, ignore_errors=True)  # the stack's facts go with it
     return embedded
+
+
+def own_environments(stack: DeployedStack, local: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Each function's environment as AWS gives it (the template's variables of that function only, none
+    of another's), with the local stand-ins chosen for this stack (`local`; the gateway's local auth
+    and GraphiQL): the process's own variables (credentials, region, endpoint) less every variable
+    the template gives any function."""
+    declared = {name for variables in stack.function_env.values() for name in variables}
+    process = {name: value for name, value in os.environ.items() if name not in declared}
+    gateway = {route.function for route in stack.http_routes if route.path == GRAPHQL_PATH}
+    return {function: {**process, **variables, **local, **(LOCAL_GATEWAY if function in gateway else {})}
+            for function, variables in stack.function_env.items()}

@@ -225,7 +225,7 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
     )
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=16)  # one per configuration: the local stack runs each function with its own
 def _cached(settings: FunctionSettings) -> Dependencies:
     return build_dependencies(settings)
 

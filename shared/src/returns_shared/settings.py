@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -39,6 +41,25 @@ class ConfigurationError(RuntimeError):
     """The process is configured in a way it must not run with; the message names every problem."""
 
 
+_RUNNING_WITH: ContextVar[Mapping[str, str] | None] = ContextVar("returns_environment", default=None)
+
+
+def process_environment() -> Mapping[str, str]:
+    """The environment this code is configured by: os.environ on Lambda (one function per process), or
+    the one the local stack gives the function it is running (`running_with`), where several functions
+    share a process and each must see only its own variables, as it would on AWS."""
+    return _RUNNING_WITH.get() or os.environ
+
+
+@contextmanager
+def running_with(environment: Mapping[str, str]) -> Iterator[None]:
+    token = _RUNNING_WITH.set(environment)
+    try:
+        yield
+    finally:
+        _RUNNING_WITH.reset(token)
+
+
 def _blank_is_unset(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
@@ -57,12 +78,12 @@ class EnvironmentSettings(BaseModel):
     @classmethod
     def load(cls, **overrides: object) -> Self:
         """From the environment (and `overrides`); ConfigurationError listing what is missing or bad."""
-        return cls._validated(os.environ, overrides)
+        return cls._validated(process_environment(), overrides)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Self:
-        """From os.environ, or from `env` alone (tests, tools)."""
-        return cls._validated(os.environ if env is None else env, {})
+        """From the process's environment, or from `env` alone (tests, tools)."""
+        return cls._validated(process_environment() if env is None else env, {})
 
     @classmethod
     def _validated(cls, environment: Mapping[str, str], overrides: Mapping[str, object]) -> Self:

@@ -91,6 +91,7 @@ from returns_devstack.deploy.moto_config import (
 )
 from returns_devstack.deploy.moto_stack import create_stack
 from returns_devstack.deploy.physical import Deployment
+from returns_devstack.deploy.roles import function_roles
 
 __all__ = [
     "MOTO_CONFIG",
@@ -196,5 +197,6 @@ def deploy_stack(
         skipped=dict(sorted(deployer.skipped.items())),
         dlq_by_queue=dict(deployer.dlq_by_queue),
         http_routes=tpl.http_routes(cfn),
+        function_roles=function_roles(deployer),
         deploy_seconds=time.perf_counter() - started,
     )

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from returns_devstack import template as tpl
+
+if TYPE_CHECKING:
+    from returns_devstack.deploy.roles import FunctionRole
 
 # The singletons the rest of the code base names (logical ids in template.yaml).
 TABLE_ID = "ReturnsTable"
@@ -48,11 +51,12 @@ COGNITO_TYPES = frozenset(
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
 NAMED_ONLY_TYPES = frozenset(
     # the web distribution: the pages are served by the local stack itself, but the gateway's environment
-    # names its domain; the insights' Firehose, Glue catalogue and Athena workgroup: locally the facts are
-    # Parquet files queried by DuckDB, but the insights function's environment names them
+    # names its domain; log groups and the schedule group: the roles name them; the insights' Firehose,
+    # Glue catalogue and Athena workgroup: locally the facts are Parquet files queried by DuckDB, but the
+    # insights function's environment and role name them
     {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::CloudFront::Distribution",
-     "AWS::KinesisFirehose::DeliveryStream", "AWS::Glue::Database", "AWS::Glue::Table",
-     "AWS::Athena::WorkGroup"}
+     "AWS::Logs::LogGroup", "AWS::Scheduler::ScheduleGroup", "AWS::KinesisFirehose::DeliveryStream",
+     "AWS::Glue::Database", "AWS::Glue::Table", "AWS::Athena::WorkGroup"}
 )
 
 
@@ -109,6 +113,8 @@ class DeployedStack:
     skipped: dict[str, str] = field(default_factory=dict)  # logical id -> type, not created
     dlq_by_queue: dict[str, str] = field(default_factory=dict)  # queue logical id -> DLQ logical id
     http_routes: list[tpl.HttpRoute] = field(default_factory=list)  # the HTTP API's routes to functions
+    # function logical id -> its execution role as declared, resolved (returns_devstack.iam proves it)
+    function_roles: dict[str, FunctionRole] = field(default_factory=dict)
     deploy_seconds: float = 0.0
 
     def env(self) -> dict[str, str]:

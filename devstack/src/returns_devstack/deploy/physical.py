@@ -115,6 +115,12 @@ class Deployment:
             return {"Ref": self.resolve(props["TableInput"]["Name"])}
         if kind == "AWS::Athena::WorkGroup":
             return {"Ref": self.resolve(props["Name"])}
+        if kind == "AWS::Logs::LogGroup":
+            name = self.resolve(props.get("LogGroupName")) or f"{self.stack_name}-{logical_id}"
+            return {"Ref": name, "Arn": f"arn:aws:logs:{r}:{a}:log-group:{name}:*"}
+        if kind == "AWS::Scheduler::ScheduleGroup":
+            name = self.resolve(props.get("Name")) or f"{self.stack_name}-{logical_id}"
+            return {"Ref": name, "Arn": f"arn:aws:scheduler:{r}:{a}:schedule-group/{name}"}
         if kind == "AWS::CloudFront::Distribution":
             distribution_id = f"E{logical_id.upper()[:13]}"
             return {"Ref": distribution_id, "Id": distribution_id,

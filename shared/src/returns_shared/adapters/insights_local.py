@@ -145,7 +145,7 @@ class DuckDbInsights:
             return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
 
     def export(self, query: Query, *, filename: str, columns: Sequence[str]) -> ExportFile:
-        key = f"exports/{uuid.uuid4().hex}.csv"
+        key = f"athena/{uuid.uuid4().hex}.csv"  # where the workgroup has Athena write its results
         target = self.directory / ".exports" / f"{uuid.uuid4().hex}.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
