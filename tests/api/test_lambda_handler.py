@@ -42,6 +42,7 @@ def wired(monkeypatch):
     monkeypatch.setitem(sys.modules, "returns_shared.bootstrap",
                         types.SimpleNamespace(gateway_dependencies=gateway_dependencies,
                                               gateway_photo_store=lambda: None,
+                                              gateway_mail_store=lambda: None,
                                               check_configuration=lambda needs: checked.append(needs)))
     monkeypatch.setattr(lambda_handler, "_handler", None)
     monkeypatch.setenv("AUTH_MODE", "local")

@@ -39,7 +39,7 @@ def test_the_parameter_holds_the_distribution_s_portal_unless_a_custom_url_is_gi
 
 def test_every_function_that_mails_customers_names_the_parameter_and_may_read_only_it(cfn):
     mailers = _mailers(cfn)
-    assert mailers == set(DOMAIN_FUNCTIONS)  # request, screening, label (and resends), refund
+    assert mailers == set(DOMAIN_FUNCTIONS)  # request, screening, label (and resends), refund, mail (replies)
     for lid in mailers:
         env = cfn["Resources"][lid]["Properties"]["Environment"]["Variables"]
         assert env["PORTAL_URL_PARAMETER"] == {"Fn::Sub": NAME}, lid  # a plain name: no Ref, no GetAtt

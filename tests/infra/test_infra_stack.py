@@ -19,7 +19,7 @@ from .conftest import receive_all, wait_for_execution
 pytestmark = pytest.mark.stack
 
 QUEUES = {"ScreeningQueue", "LabelQueue", "InstructionsQueue", "RefundQueue"}
-DLQS = {"ScreeningDLQ", "LabelDLQ", "InstructionsDLQ", "RefundDLQ", "BusTargetDLQ", "ScheduleDLQ",
+DLQS = {"ScreeningDLQ", "LabelDLQ", "InstructionsDLQ", "RefundDLQ", "BusTargetDLQ", "ScheduleDLQ", "MailDLQ",
         "FactsStreamDLQ"}
 
 
@@ -270,6 +270,7 @@ def test_functions_event_sources_and_schedules(stack: DeployedStack) -> None:
         "ScreeningFunction": ("functions.screening.app", "lambda_handler"),
         "LabelFunction": ("functions.label.app", "lambda_handler"),
         "RefundFunction": ("functions.refund.app", "lambda_handler"),
+        "MailFunction": ("functions.mail.app", "lambda_handler"),
         "InsightsFunction": ("functions.insights.app", "lambda_handler"),
     }
     assert sorted(stack.event_source_mappings) == [

@@ -22,6 +22,7 @@ FUNCTIONS = (
     "ScreeningFunction",
     "LabelFunction",
     "RefundFunction",
+    "MailFunction",
     "InsightsFunction",
 )
 WORKERS = FUNCTIONS[1:]  # every function but the gateway
@@ -32,6 +33,7 @@ GATEWAY_ENV = (
     "SCREENING_FUNCTION_NAME",
     "LABEL_FUNCTION_NAME",
     "REFUND_FUNCTION_NAME",
+    "MAIL_FUNCTION_NAME",
     "AUTH_MODE",
     "CUSTOMER_USER_POOL_ID",
     "STAFF_USER_POOL_ID",

@@ -27,7 +27,7 @@ MB = 1_000_000
 CEILINGS = {"GraphQLFunction": 60 * MB, "SharedLayer": 60 * MB}  # issue 12: from 127 and 105 MB
 OTHERS_LIBRARIES = {  # imported lazily by the paths of some functions only: nobody else ships them
     "phonenumbers", "email_validator", "disposable_email_domains", "holidays",
-    "reportlab", "PIL", "easypost", "stripe", "babel",
+    "reportlab", "PIL", "easypost", "stripe", "babel", "mailparser_reply", "inscriptis", "lxml",
 }
 # Every worker writes customer emails: in each language, from the layer's catalogues and trimmed CLDR data.
 EMAILS = """
@@ -74,6 +74,17 @@ from returns_shared.adapters import carrier_local, easypost_carrier
 import app, stripe
 from returns_shared.adapters import stripe_payments
 """ + EMAILS,
+    "MailFunction": """
+import app
+from returns_shared.notifications.reading import read_email
+raw = (b"From: Jane <jane@example.com>\\r\\nTo: cs@allegra-k.com\\r\\nSubject: RMA-0123456789\\r\\n"
+       b"Content-Type: text/html; charset=utf-8\\r\\n\\r\\n"
+       b"<p>The seam is torn</p><blockquote>old</blockquote>")
+read = read_email(raw)
+assert read.text == "The seam is torn" and read.html_only, read
+quoted = b"From: jane@example.com\\r\\n\\r\\nThanks!\\n\\nOn Mon, X wrote:\\n> old\\n"
+assert read_email(quoted).text == "Thanks!"
+""",
 }
 NEEDS = {
     "GraphQLFunction": set(),
@@ -81,6 +92,7 @@ NEEDS = {
     "ScreeningFunction": {"phonenumbers", "email_validator", "disposable_email_domains", "holidays", "babel"},
     "LabelFunction": {"reportlab", "PIL", "easypost", "babel"},
     "RefundFunction": {"stripe", "babel"},
+    "MailFunction": {"mailparser_reply", "inscriptis", "lxml", "babel"},
 }
 
 

@@ -21,11 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from returns_shared.domain.errors import ConflictError
+from returns_shared.domain.messages import Message
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.tracking import tracking_key
-from returns_shared.domain.vocabulary import RefundStatus, ReturnStatus
+from returns_shared.domain.vocabulary import MessageDirection, RefundStatus, ReturnStatus, ReviewWaitingFor
 from returns_shared.notifications.message import Email
 from returns_shared.policy.document import load_policy
 from returns_shared.service.cursors import CursorCodec
@@ -89,6 +90,8 @@ class FakeTable:
     failed_refunds: dict[str, datetime] = field(default_factory=dict)  # return id -> when it failed
     failed_labels: dict[str, datetime] = field(default_factory=dict)  # return id -> when the carrier refused
     webhook_events: set[tuple[str, str]] = field(default_factory=set)
+    messages: dict[str, Message] = field(default_factory=dict)
+    sent: dict[str, str] = field(default_factory=dict)  # SES id of a sent email -> its return
     commits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -249,6 +252,51 @@ class FakeRepository:
 
     def failed_labels(self, *, first: int, after: str | None) -> Page[Return]:
         return self._marked(self.table.failed_labels, "labels", first=first, after=after)
+
+    # -- the conversation ---------------------------------------------------------------------
+    def get_message(self, message_id: str) -> Message | None:
+        message = self.table.messages.get(message_id)
+        return message.model_copy(deep=True) if message else None
+
+    def get_messages(self, message_ids: Sequence[str]) -> dict[str, Message]:
+        return {i: m for i in message_ids if (m := self.get_message(i)) is not None}
+
+    def conversation(self, return_id: str) -> list[Message]:
+        mine = (m.model_copy(deep=True) for m in self.table.messages.values() if m.return_id == return_id)
+        return sorted(mine, key=lambda m: (m.at, m.id))
+
+    def inbox(self, *, first: int, after: str | None, include_handled: bool = False) -> Page[Message]:
+        listed = [m for m in self.table.messages.values()
+                  if m.in_inbox and (include_handled or not m.handled)]
+        return self._messages(listed, f"inbox|{include_handled}", first=first, after=after)
+
+    def mail_from(self, *, email: str, first: int, after: str | None) -> Page[Message]:
+        listed = [m for m in self.table.messages.values() if m.direction == MessageDirection.INBOUND
+                  and customer_key(m.from_address) == customer_key(email)]
+        return self._messages(listed, f"mail|{customer_key(email)}", first=first, after=after)
+
+    def _messages(self, listed: list[Message], scope: str, *, first: int, after: str | None) -> Page[Message]:
+        start = int(self.cursors.decode(scope, after)) if after else 0
+        newest = sorted(listed, key=lambda m: (m.at, m.id), reverse=True)
+        more = start + first < len(newest)
+        return Page(items=[m.model_copy(deep=True) for m in newest[start:start + first]],
+                    next_cursor=self.cursors.encode(scope, start + first) if more else None)
+
+    def review_queue(self, *, first: int, after: str | None) -> Page[Return]:
+        def key(r: Return) -> tuple[int, datetime, str]:
+            waiting = r.review_wait.waiting_for if r.review_wait else None
+            group = 0 if waiting == ReviewWaitingFor.AGENT else 1
+            return (group, r.review_deadline or r.status_changed_at, r.id)
+
+        start = int(self.cursors.decode("review", after)) if after else 0
+        queued = sorted((r for r in self.table.returns.values()
+                         if r.status == ReturnStatus.UNDER_REVIEW and r.review_wait is not None), key=key)
+        more = start + first < len(queued)
+        return Page(items=[r.model_copy(deep=True) for r in queued[start:start + first]],
+                    next_cursor=self.cursors.encode("review", start + first) if more else None)
+
+    def returns_of_sent_emails(self, ses_message_ids: Sequence[str]) -> dict[str, str]:
+        return {i: self.table.sent[i] for i in ses_message_ids if i in self.table.sent}
 
     def _marked(self, markers: dict[str, datetime], scope: str, *, first: int,
                 after: str | None) -> Page[Return]:
@@ -411,6 +459,31 @@ class FakeUnitOfWork:
 
         self._write(f"update email {slot}", lambda t: True, apply)
 
+    def add_message(self, message: Message) -> None:
+        stored = message.model_copy(deep=True)
+        stored.version = 1
+        self._write(f"add message {message.id}", lambda t: message.id not in t.messages,
+                    lambda t: self._keep_message(t, stored))
+
+    def save_message(self, message: Message) -> None:
+        seen, stored = message.version, message.model_copy(deep=True)
+        stored.version = seen + 1
+        self._write(f"save message {message.id}@{seen}",
+                    lambda t: message.id in t.messages and t.messages[message.id].version == seen,
+                    lambda t: self._keep_message(t, stored))
+
+    def delete_message(self, message: Message) -> None:
+        seen = message.version
+        self._write(f"delete message {message.id}@{seen}",
+                    lambda t: message.id in t.messages and t.messages[message.id].version == seen,
+                    lambda t: t.messages.pop(message.id))
+
+    @staticmethod
+    def _keep_message(table: FakeTable, message: Message) -> None:
+        table.messages[message.id] = message
+        if message.direction == MessageDirection.OUTBOUND and message.ses_message_id and message.return_id:
+            table.sent[message.ses_message_id] = message.return_id
+
     def commit(self) -> None:
         writes, self._writes = self._writes, []
         if not writes:
@@ -508,6 +581,31 @@ class FakeLabelStore:
 
     def url(self, key: str, *, expires_in: int) -> str:
         return f"https://labels.example/{key}?expires={expires_in}"
+
+
+@dataclass
+class FakeMailStore:
+    """The mail bucket: raw messages by key (as SES's S3 action writes them) and kept attachments."""
+
+    objects: dict[str, bytes] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
+    down: bool = False
+
+    def raw(self, key: str) -> bytes:
+        if self.down:
+            raise Outage("S3 is down")
+        return self.objects[key]
+
+    def put_raw(self, key: str, raw: bytes) -> None:
+        self.objects[key] = raw
+
+    def put_attachment(self, key: str, content: bytes, *, content_type: str, filename: str) -> None:
+        if self.down:
+            raise Outage("S3 is down")
+        self.objects[key], self.types[key] = content, content_type
+
+    def url(self, key: str, *, expires_in: int) -> str:
+        return f"https://mail.example/{key}?expires={expires_in}"
 
 
 @dataclass
@@ -682,6 +780,7 @@ class World:
         self.carrier = FakeCarrier()
         self.webhooks = FakeWebhooks()
         self.labels = FakeLabelStore()
+        self.mail_store = FakeMailStore()
         self.photos = FakePhotoStore()
         self.portal = FakePortal()
         self.payments = FakePayments()
@@ -705,6 +804,7 @@ class World:
             clock=self.clock,
             new_return_id=lambda: f"RMA-TEST{next(ids):06d}",
             portal=self.portal,
+            mail_store=self.mail_store,
             photos=self.photos,
         )
 

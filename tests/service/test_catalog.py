@@ -24,7 +24,7 @@ def fresh_function_modules() -> Iterator[None]:
     sys.modules.update(before)
 
 
-@pytest.mark.parametrize("function", ["request", "screening", "refund", "label", "insights"])
+@pytest.mark.parametrize("function", ["request", "screening", "refund", "label", "mail", "insights"])
 def test_a_function_routes_the_commands_it_owns(function, monkeypatch, fresh_function_modules):
     for name, value in FUNCTION_ENV.items():
         monkeypatch.setenv(name, value)
@@ -36,7 +36,7 @@ def test_a_function_routes_the_commands_it_owns(function, monkeypatch, fresh_fun
 
 def test_every_command_has_an_owner_and_a_unique_name():
     owners = {command.function for command in COMMANDS.values()}
-    assert owners == {"request", "screening", "label", "refund", "insights"}
+    assert owners == {"request", "screening", "label", "refund", "mail", "insights"}
     assert sum(len(owned_by(owner)) for owner in owners) == len(COMMANDS)
     assert all(name == command.name for name, command in COMMANDS.items())
 
@@ -48,6 +48,6 @@ def test_every_handler_path_names_a_use_case_of_its_owner():
         assert callable(getattr(importlib.import_module(module), name)), command.name
     owners = {"request": {"returns_shared.service.orders", "returns_shared.service.requests"},
               "screening": {"returns_shared.service.screening"}, "refund": {"returns_shared.service.refunds"},
-              "label": {"returns_shared.service.labels"}}
+              "label": {"returns_shared.service.labels"}, "mail": {"returns_shared.service.conversation"}}
     for function, modules in owners.items():
         assert {c.handler.__qualname__.partition(":")[0] for c in owned_by(function).values()} <= modules

@@ -80,7 +80,7 @@ def test_escalate_reviews_alerts_once_and_sweeps_stuck_returns(under_review):
     screening.screen_return(unlabelled, world.deps)  # approved; its label event is "lost"
     world.clock.advance(days=5)
     counts = screening.escalate_reviews(world.deps, page_size=1)
-    assert counts == {"escalated": 1, "rescreened": 1, "relabelled": 1, "conflicts": 0}
+    assert counts == {"escalated": 1, "rescreened": 1, "relabelled": 1, "conflicts": 0, "queued": 0}
     assert world.stored(rid).review_escalated_at is not None
     assert world.stored(stuck).status == ReturnStatus.APPROVED
     assert world.events.published[-1] == ("ReturnApproved", {"returnId": unlabelled, "orderId": "O3",

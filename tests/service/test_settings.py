@@ -22,6 +22,8 @@ def env(monkeypatch):
         "CURSOR_SECRET_ARN",
         "SENDER_EMAIL",
         "LABEL_FUNCTION_NAME",
+        "MAIL_FUNCTION_NAME",
+        "MAIL_BUCKET",
         "REFUND_DEADLINE_STATE_MACHINE_ARN",
         "PAYMENTS",
         "CARRIER",

@@ -79,7 +79,8 @@ def _edge_messages() -> list[str]:
         )
 
     def request(**changes):
-        return SimpleNamespace(**{"order_id": "O1", "idempotency_key": "k", "lines": [line()], **changes})
+        return SimpleNamespace(**{"order_id": "O1", "idempotency_key": "k", "lines": [line()],
+                                  "source_message_id": None, **changes})
 
     bad_requests = [
         request(order_id=" "),

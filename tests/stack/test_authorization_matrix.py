@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from returns_devstack import mail_inbound
+
 from .support import line, order_input
 
 OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON = "own", "other", "agent", "warehouse", "integration", "anonymous"
@@ -39,6 +41,16 @@ MATRIX = {
     "returnsByTrackingNumber": (F, F, Y, Y, F, U, F),
     "unknownPackages": (F, F, Y, F, F, U, F),
     "inspectionPreview": (F, F, F, Y, F, U, F),
+    # customer service by email: customers read only their own return's conversation; the rest is agents'
+    "messages": (Y, H, Y, F, F, U, F),  # Return.messages
+    "inbox": (F, F, Y, F, F, U, F),
+    "message": (F, F, Y, F, F, U, F),
+    "customer": (F, F, Y, F, F, U, F),
+    "reviewQueue": (F, F, Y, F, F, U, F),
+    "sendMessage": (F, F, Y, F, F, U, F),
+    "markMessageHandled": (F, F, Y, F, F, U, F),
+    "attachMessage": (F, F, Y, F, F, U, F),
+    "addInternalNote": (F, F, Y, F, F, U, F),
     "returnInsights": (F, F, Y, F, F, U, Y),
     "exportReturns": (F, F, Y, F, F, U, Y),
 }
@@ -78,6 +90,19 @@ DOCUMENTS = {
     "inspectionPreview": """query($r: ID!) {
         inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         settlement { amount { amount } } userErrors { code } } }""",
+    "messages": "query($r: ID!) { return(id: $r) { messages { id text } } }",
+    "inbox": "{ inbox(first: 5) { edges { node { id } } } }",
+    "message": "query($m: ID!) { message(id: $m) { id } }",
+    "customer": '{ customer(email: "owner@example.com") { email } }',
+    "reviewQueue": "{ reviewQueue(first: 5) { edges { node { id } } } }",
+    "sendMessage": """mutation($r: ID!) { sendMessage(returnId: $r, text: "Hello", idempotencyKey: "matrix") {
+        message { id } userErrors { code } } }""",
+    "markMessageHandled": """mutation($m: ID!) { markMessageHandled(messageId: $m) {
+        message { id } userErrors { code } } }""",
+    "attachMessage": """mutation($m: ID!, $r: ID!) { attachMessage(messageId: $m, returnId: $r) {
+        message { id } userErrors { code } } }""",
+    "addInternalNote": """mutation($r: ID!) { addInternalNote(returnId: $r, text: "internal") {
+        return { id } userErrors { code } } }""",
     "returnInsights": """{ returnInsights(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z",
         groupBy: SKU) {
         rows { key } userErrors { code } } }""",
@@ -106,11 +131,13 @@ def _outcome(body: dict) -> str:
 def test_every_operation_for_every_caller(flow, gql, tokens, stack, caller):
     order = flow.record(order_input(line("L1"), line("L2", quantity=3), email="owner@example.com"))
     ret = flow.request(order, [{"orderLineId": "L1", "quantity": 1, "reason": "STYLE"}])["return"]
-    variables = {"o": order["id"], "r": ret["id"], "k": f"matrix-{caller}",
+    mail = mail_inbound.receive(stack, b"From: owner@example.com\r\nTo: cs@allegra-k.com\r\nSubject: a "
+                                       b"question\r\n\r\nWhere do I send the dress?\r\n")
+    variables = {"o": order["id"], "r": ret["id"], "k": f"matrix-{caller}", "m": mail["messageId"],
                  "input": order_input(line("L1"), email="new@example.com")}
     seen = {}
     for operation, document in DOCUMENTS.items():
-        names = {name for name in ("o", "r", "k", "input") if f"${name}" in document}
+        names = {name for name in ("o", "r", "k", "m", "input") if f"${name}" in document}
         body = gql.raw(document, {n: variables[n] for n in names}, token=_token(tokens, caller)).json()
         seen[operation] = _outcome(body)
     expected = {operation: outcomes[CALLERS.index(caller)] for operation, outcomes in MATRIX.items()}

@@ -14,8 +14,9 @@ CEILINGS = {
     "requestReturn": {"dynamodb.BatchGetItem": 2, "dynamodb.GetItem": 1, "dynamodb.TransactWriteItems": 1,
                       "events.PutEvents": 1},
     # REFUND-ONCE: the attempt is written before the provider is asked, the outcome after; then the
-    # workflow stops, the event goes out and the customer's email is claimed, sent and marked
-    "issueRefund": {"dynamodb.GetItem": 4, "dynamodb.PutItem": 3, "dynamodb.UpdateItem": 1,
+    # workflow stops, the event goes out and the customer's email is claimed, sent and marked (marked in
+    # one transaction with its record on the return's conversation: a reply to it threads there)
+    "issueRefund": {"dynamodb.GetItem": 4, "dynamodb.PutItem": 3, "dynamodb.TransactWriteItems": 1,
                     "events.PutEvents": 1, "secretsmanager.GetSecretValue": 1, "sesv2.SendEmail": 1,
                     "stepfunctions.DescribeExecution": 1, "stepfunctions.StopExecution": 1},
 }

@@ -17,6 +17,7 @@ import pytest
 import requests
 from moto import mock_aws
 
+from returns_devstack import mail_inbound
 from returns_devstack.aws_hooks import AwsCall, AwsError, injecting, parameter_caches_bypassed, recording
 from returns_devstack.deploy import MOTO_CONFIG
 from returns_devstack.iam.actions import Place
@@ -57,6 +58,25 @@ INSIGHTS = """query($from: DateTime!, $to: DateTime!, $groupBy: InsightDimension
 EXPORT = """mutation($from: DateTime!, $to: DateTime!, $kind: ExportKind!) {
   exportReturns(from: $from, to: $to, kind: $kind) { url userErrors { code } } }"""
 BOUNCING = "bounce@example.com"
+INBOX = """{ inbox(includeHandled: true) { edges { node { id attachments { url } } } } }"""
+MAIL_TOOLS = """mutation($r: ID!, $m: ID!) {
+  sendMessage(returnId: $r, text: "Thank you", idempotencyKey: "proof") { userErrors { code } }
+  attachMessage(messageId: $m, returnId: $r) { userErrors { code } }
+  addInternalNote(returnId: $r, text: "checked") { userErrors { code } } }"""
+HANDLED = """mutation($m: ID!) { markMessageHandled(messageId: $m) { userErrors { code } } }"""
+CONVERSATION = """query($id: ID!) { return(id: $id) { review { waitingFor }
+  messages { id attachments { url } } } }"""
+
+
+def _customer_mail(sender: str, subject: str, *, attachment: bool = False) -> bytes:
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = sender, "cs@allegra-k.com", subject
+    message.set_content("About my return.")
+    if attachment:
+        message.add_attachment(b"\x89PNG proof", maintype="image", subtype="png", filename="tag.png")
+    return message.as_bytes()
 
 
 def _bounced(call: AwsCall) -> AwsError | None:
@@ -103,6 +123,16 @@ def exercise(stack: EmbeddedStack) -> None:
         held = flow.record(order_input(line("L1"), billing=address("GB")))
         ret = ok(flow.request(held))
         assert ret["status"] == "UNDER_REVIEW"
+        if decide is APPROVE:  # customer service by email: SES stores the raw message, the function reads it
+            mail_inbound.receive(stack, _customer_mail(held["email"], ret["id"], attachment=True))
+            asked = mail_inbound.receive(stack, _customer_mail(held["email"], "A question"))
+            answered = gql(MAIL_TOOLS, {"r": ret["id"], "m": asked["messageId"]}, token=tokens.agent)
+            assert all(not payload["userErrors"] for payload in answered.values()), answered
+            gql(HANDLED, {"m": asked["messageId"]}, token=tokens.agent)
+            talk = gql(CONVERSATION, {"id": ret["id"]}, token=tokens.agent)["return"]["messages"]
+            urls = [a["url"] for message in talk for a in message["attachments"]]
+            assert any(urls)  # the gateway presigns the photo's link for staff (the policy attachment: none)
+            gql(INBOX, token=tokens.agent)
         ok(flow.act(decide, tokens.agent, id=ret["id"], **extra))
 
     # the carrier refuses a label; an agent retries it; the customer ships on their own meanwhile

@@ -10,6 +10,7 @@ from typing import Any
 import requests
 
 from returns_api.graphiql import DEFAULT_DOCUMENT
+from returns_devstack import mail_inbound
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import demo_token
 from returns_shared.service.dependencies import utc_now
@@ -122,6 +123,28 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     assert coat["status"] == "UNDER_REVIEW"
     queue = run(gql, "agentQueue", "agent")
     assert coat["id"] in [edge["node"]["id"] for edge in queue["edges"]]
+    # customer service by email: the customer writes, an agent answers, the review queue follows
+    def mail(subject: str, text: str) -> str:
+        raw = f"From: jane.doe@example.com\r\nTo: cs@allegra-k.com\r\nSubject: {subject}\r\n\r\n{text}\r\n"
+        return str(mail_inbound.receive(stack, raw.encode())["messageId"])
+
+    mail(f"About {coat['id']}", "The coat is unworn, tags on.")
+    [waiting] = run(gql, "reviewQueue", "agent")["edges"]
+    assert waiting["node"]["review"]["waitingFor"] == "AGENT"
+    reply = run(gql, "sendMessage", "agent", returnId=coat["id"], text="Thank you!", idempotencyKey="ops-r")
+    assert reply["message"]["kind"] == "AGENT_REPLY"
+    talk = run(gql, "returnConversation", "customer", id=coat["id"])
+    assert [m["direction"] for m in talk["messages"]] == ["OUTBOUND", "INBOUND", "OUTBOUND"]
+    assert run(gql, "addInternalNote", "agent", returnId=coat["id"], text="ok")["return"]["timeline"][-1][
+        "internal"]
+    question = mail("A question", "Do you ship labels abroad?")
+    assert run(gql, "message", "agent", id=question)["from"] == "jane.doe@example.com"
+    assert run(gql, "markMessageHandled", "agent", messageId=question, handled=True)["message"]["handled"]
+    assert run(gql, "inbox", "agent")["edges"] == []
+    stray = mail("Another question", "Where is my parcel?")
+    attached = run(gql, "attachMessage", "agent", messageId=stray, returnId=coat["id"])["message"]
+    assert attached["returnId"] == coat["id"]
+    assert run(gql, "customer", "agent", email="jane.doe@example.com")["name"] == "Jane Doe"
     assert (
         run(gql, "approveReturn", "agent", id=coat["id"], note="confirmed by phone")["return"]["status"]
         == "APPROVED"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-WORKERS = ("request", "screening", "label", "refund")
+WORKERS = ("request", "screening", "label", "refund", "mail")
 
 # What the template gives every function (names only: nothing is called at cold start).
 LAMBDA_ENVIRONMENT = {

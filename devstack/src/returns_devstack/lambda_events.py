@@ -6,7 +6,7 @@ import base64
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from returns_shared import correlation
@@ -63,6 +63,44 @@ def sqs_record(message: dict[str, Any], queue_arn: str) -> dict[str, Any]:
         "eventSourceARN": queue_arn,
         "awsRegion": queue_arn.split(":")[3],
     }
+
+
+def ses_receipt_event(ses_message_id: str, raw: bytes, *, recipients: list[str], verdicts: dict[str, str],
+                      function_arn: str, received_at: datetime) -> dict[str, Any]:
+    """SES's Lambda action event for one received email (what the receipt rule invokes the mail function
+    with; the raw message itself is in the mail bucket, written by the S3 action before)."""
+    from email import message_from_bytes, policy
+    from email.utils import getaddresses
+
+    headers = message_from_bytes(raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\r\n\r\n",
+                                 policy=policy.compat32)
+
+    def header(name: str) -> str:
+        return " ".join(str(headers.get(name, "")).split())
+
+    senders = [address for _, address in getaddresses([header("from")]) if address]
+    stamp = received_at.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return {"Records": [{
+        "eventSource": "aws:ses",
+        "eventVersion": "1.0",
+        "ses": {
+            "mail": {
+                "timestamp": stamp, "source": senders[0] if senders else "", "messageId": ses_message_id,
+                "destination": recipients, "headersTruncated": False,
+                "headers": [{"name": name, "value": str(value)} for name, value in headers.items()],
+                "commonHeaders": {"returnPath": senders[0] if senders else "",
+                                  "from": [header("from")] if header("from") else [],
+                                  "date": header("date"), "to": [header("to")] if header("to") else [],
+                                  "messageId": header("message-id"), "subject": header("subject")},
+            },
+            "receipt": {
+                "timestamp": stamp, "processingTimeMillis": 1, "recipients": recipients,
+                **{f"{name}Verdict": {"status": verdicts.get(name, "PASS")}
+                   for name in ("spam", "virus", "spf", "dkim", "dmarc")},
+                "action": {"type": "Lambda", "functionArn": function_arn, "invocationType": "Event"},
+            },
+        },
+    }]}
 
 
 def stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:

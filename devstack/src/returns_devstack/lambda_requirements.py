@@ -22,6 +22,7 @@ FUNCTION_EXTRAS: dict[str, str | None] = {
     "screening": "screening",
     "label": "labels",
     "refund": "refunds",
+    "mail": "inbound",
     "insights": None,  # Firehose converts to Parquet, Athena queries: no pyarrow, no DuckDB in Lambda
 }
 CONSTRAINTS_HEADER = (

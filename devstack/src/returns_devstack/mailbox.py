@@ -63,7 +63,10 @@ def sent_emails(region: str = "us-east-1") -> list[dict[str, Any]]:
             messages.append({
                 "id": sent.id,
                 "to": _once(sent.destinations),  # moto adds the To header to the Destination list
+                "from": str(parsed["from"] or ""),
                 "subject": str(parsed["subject"]),
+                "inReplyTo": str(parsed["in-reply-to"]) if parsed["in-reply-to"] else None,
+                "references": str(parsed["references"]) if parsed["references"] else None,
                 **_parts(text.get_content() if text else None, html.get_content() if html else None),
                 "attachments": [(part.get_filename(), part.get_content_type(), part.get_content())
                                 for part in parsed.iter_attachments()],
@@ -79,7 +82,8 @@ def sent_emails(region: str = "us-east-1") -> list[dict[str, Any]]:
             else:  # moto's one body: the HTML one when there is one
                 html = sent.body.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
                 parts = _parts(None if html else sent.body, sent.body if html else None)
-            messages.append({"id": sent.id, "to": _once(to), "subject": sent.subject, **parts,
+            messages.append({"id": sent.id, "to": _once(to), "from": getattr(sent, "source", ""),
+                             "subject": sent.subject, "inReplyTo": None, "references": None, **parts,
                              "attachments": []})
     return messages
 

@@ -50,6 +50,7 @@ FUNCTION_IDS = {
     "screening": "ScreeningFunction",
     "label": "LabelFunction",
     "refund": "RefundFunction",
+    "mail": "MailFunction",
     "insights": "InsightsFunction",
 }
 

@@ -95,13 +95,14 @@ class EmbeddedStack:
         if self.environments is None:
             app = create_app(reader=self.deps.repo, command_bus=self.command_bus,
                              label_store=self.deps.labels, settings=Settings.from_env(),
-                             photo_store=self.deps.photos)
+                             photo_store=self.deps.photos, mail_store=self.deps.mail_store)
         else:
             with running_with(self.environments[self.gateway]):
                 backend = GatewayBackendSettings.load()
                 app = create_app(reader=bootstrap.reader(backend, bootstrap.client("dynamodb", backend)),
                                  command_bus=self.command_bus, label_store=bootstrap.label_store(backend),
-                                 settings=Settings.from_env(), photo_store=bootstrap.photo_store(backend))
+                                 settings=Settings.from_env(), photo_store=bootstrap.photo_store(backend),
+                                 mail_store=bootstrap.mail_store(backend))
         return ActingAs(app, self.gateway, invoked=lambda: self.runtime.service_calls(self.gateway))
 
     @property

@@ -20,7 +20,7 @@ from returns_api.middleware import BodyLimit, RequestId
 from returns_api.schema import build_schema
 from returns_api.settings import Settings
 from returns_api.view import GraphQLView
-from returns_shared.service.ports import CommandBus, LabelStore, PhotoStore, ReturnsReader
+from returns_shared.service.ports import CommandBus, LabelStore, MailStore, PhotoStore, ReturnsReader
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument
@@ -42,6 +42,7 @@ def create_app(
     policy: PolicyDocument | None = None,
     clock: Callable[[], datetime] = _utc_now,
     blocking: Blocking = asyncio.to_thread,
+    mail_store: MailStore | None = None,
     photo_store: PhotoStore | None = None,
 ) -> GatewayApp:
     """Wire the gateway. `policy` defaults to the policy package's current document; `blocking`
@@ -58,6 +59,7 @@ def create_app(
         settings=settings,
         clock=clock,
         blocking=blocking,
+        mail_store=mail_store,
         photo_store=photo_store,
     )
     view = GraphQLView(build_schema(settings), services, graphiql=settings.developer_tools)

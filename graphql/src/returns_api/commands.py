@@ -25,6 +25,7 @@ class Answer:
     order_id: str | None
     user_errors: list[UserError]
     data: Mapping[str, Any]  # the whole answer: what a command answers beyond ids (e.g. insight rows)
+    message_id: str | None = None  # the conversation's commands name the message they wrote
 
 
 class MalformedAnswer(Exception):
@@ -55,10 +56,11 @@ def parse_answer(raw: object) -> Answer:
     errors = raw.get("userErrors") or []
     if not isinstance(errors, list) or not all(isinstance(error, Mapping) for error in errors):
         raise MalformedAnswer("userErrors must be a list of objects")
-    return_id, order_id = raw.get("returnId"), raw.get("orderId")
+    return_id, order_id, message_id = raw.get("returnId"), raw.get("orderId"), raw.get("messageId")
     return Answer(
         return_id=str(return_id) if return_id is not None else None,
         order_id=str(order_id) if order_id is not None else None,
         user_errors=user_errors_from_answer(errors),
+        message_id=str(message_id) if message_id is not None else None,
         data=raw,
     )

@@ -13,7 +13,7 @@ import strawberry
 from returns_api.auth import Identity
 from returns_api.loaders import Blocking, Loaders, make_loaders
 from returns_api.settings import Settings
-from returns_shared.service.ports import Caller, CommandBus, LabelStore, PhotoStore, ReturnsReader
+from returns_shared.service.ports import Caller, CommandBus, LabelStore, MailStore, PhotoStore, ReturnsReader
 
 if TYPE_CHECKING:
     from returns_shared.policy.document import PolicyDocument
@@ -33,6 +33,7 @@ class Services:
     # one event loop), or inline on Lambda, where a container serves one request at a time and a
     # thread hop per read only adds latency.
     blocking: Blocking = asyncio.to_thread
+    mail_store: MailStore | None = None  # staff's links to attachments (None: no mail bucket configured)
     photo_store: PhotoStore | None = None  # None: not configured (photo uploads are refused)
 
 

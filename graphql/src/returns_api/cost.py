@@ -58,6 +58,8 @@ MAX_CLAUSES = 40  # clauses in the policy document (a test keeps this true)
 MAX_REASONS = 7  # one per IneligibilityCode
 MAX_FLAGS = 10  # screening flags: at most one per screening clause
 MAX_TIMELINE = 20  # status changes plus a few notes (label issued, reminders)
+MAX_CONVERSATION = 50  # a return's emails, both directions (a long one is read whole, costed at this)
+MAX_ATTACHMENTS = 20  # kept of one email (returns_shared.service.inbound_mail.MAX_ATTACHMENTS)
 
 LIST_SIZES: Mapping[str, Sliced | int] = {
     "Query.returns": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
@@ -65,6 +67,13 @@ LIST_SIZES: Mapping[str, Sliced | int] = {
     "Query.failedLabels": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
     "Query.orders": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
     "Query.unknownPackages": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
+    "Query.inbox": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
+    "Query.reviewQueue": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
+    "Customer.orders": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
+    "Customer.returns": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
+    "Customer.messages": Sliced("first", default=RETURNS_PAGE_DEFAULT, sizes_children=("edges",)),
+    "Return.messages": MAX_CONVERSATION,
+    "Message.attachments": MAX_ATTACHMENTS,
     "Query.returnsByTrackingNumber": 10,  # usually one; a few when a customer ships returns together
     "Order.returns": Sliced("first", default=ORDER_RETURNS_DEFAULT),
     "Order.lines": MAX_LINES,

@@ -20,14 +20,19 @@ def build_handler() -> Mangum:
     from returns_api.app import create_app
     from returns_api.loaders import inline
     from returns_api.settings import Settings
-    from returns_shared.bootstrap import check_configuration, gateway_dependencies, gateway_photo_store
+    from returns_shared.bootstrap import (
+        check_configuration,
+        gateway_dependencies,
+        gateway_mail_store,
+        gateway_photo_store,
+    )
 
     check_configuration(needs=("cursors",))  # production: no sandbox part, the cursor key configured
     settings = Settings.from_env()
     reader, command_bus, label_store = gateway_dependencies()
     # one request per container: the ports are called inline, never through a thread hop
     app = create_app(reader=reader, command_bus=command_bus, label_store=label_store, settings=settings,
-                     blocking=inline, photo_store=gateway_photo_store())
+                     blocking=inline, photo_store=gateway_photo_store(), mail_store=gateway_mail_store())
     return Mangum(app, lifespan="off")
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
+from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.service.ports import ReturnsReader
@@ -31,6 +32,7 @@ class Loaders:
     orders: DataLoader[str, Order | None]
     returns: DataLoader[str, Return | None]
     returns_of_order: DataLoader[str, list[Return]]
+    conversations: DataLoader[str, list[Message]]  # a return's messages, oldest first
 
     def prime_returns(self, returns: Sequence[Return]) -> None:
         for ret in returns:
@@ -56,8 +58,13 @@ def make_loaders(reader: ReturnsReader, blocking: Blocking) -> Loaders:
                 returns.prime(ret.id, ret)
         return results
 
+    async def load_conversations(return_ids: list[str]) -> list[list[Message]]:
+        # one Query per return (a conversation is an index partition); usually one return is asked for
+        return [await blocking(reader.conversation, return_id) for return_id in return_ids]
+
     return Loaders(
         orders=DataLoader(load_fn=load_orders),
         returns=returns,
         returns_of_order=DataLoader(load_fn=load_returns_of_orders),
+        conversations=DataLoader(load_fn=load_conversations),
     )

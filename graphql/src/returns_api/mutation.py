@@ -19,6 +19,13 @@ from returns_api.insights import InsightMutations
 from returns_api.permissions import caller_of, is_customer, owns, sends
 from returns_api.typed_fields import typed_mutation
 from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
+from returns_api.types.messages import (
+    AddInternalNotePayload,
+    AttachMessagePayload,
+    MarkMessageHandledPayload,
+    Message,
+    SendMessagePayload,
+)
 from returns_api.types.order import Order
 from returns_api.types.payloads import RecordOrderPayload, ReturnPayload
 from returns_api.types.returns import Return
@@ -175,3 +182,62 @@ class Mutation(InsightMutations):
                     extensions=sends(catalog.RETRY_REFUND))
     async def retry_refund(self, info: Info, id: strawberry.ID) -> ReturnPayload:
         return await _return_command(info, catalog.RETRY_REFUND, id, {}, problems=[])
+
+    # -- customer service by email (docs/spec/customer-service.md) -----------------------------------
+    @typed_mutation(description="Agent: email the return's customer from the support address, in their "
+                    "thread (In-Reply-To/References); it joins the conversation. Text: 1 to 5000 characters, "
+                    "no control characters. One email per idempotencyKey (without one: per text), so a "
+                    "double click sends one; EMAIL_NOT_SENT when the mail provider could not take it.",
+                    extensions=sends(catalog.SEND_MESSAGE))
+    async def send_message(self, info: Info, return_id: strawberry.ID, text: str,
+                           idempotency_key: str | None = None) -> SendMessagePayload:
+        problems = validation.return_id(str(return_id), ("returnId",))
+        problems += validation.message_text(text, idempotency_key=idempotency_key)
+        payload = {"returnId": str(return_id), "text": text, "idempotencyKey": idempotency_key}
+        message, errors = await _message_command(info, catalog.SEND_MESSAGE, payload, problems)
+        return SendMessagePayload(message=message, user_errors=errors)
+
+    @typed_mutation(description="Agent: put an inbox email on a return's conversation; only on a return of "
+                    "an order whose address is the email's sender.", extensions=sends(catalog.ATTACH_MESSAGE))
+    async def attach_message(self, info: Info, message_id: strawberry.ID,
+                             return_id: strawberry.ID) -> AttachMessagePayload:
+        problems = validation.return_id(str(message_id), ("messageId",))
+        problems += validation.return_id(str(return_id), ("returnId",))
+        payload = {"messageId": str(message_id), "returnId": str(return_id)}
+        message, errors = await _message_command(info, catalog.ATTACH_MESSAGE, payload, problems)
+        return AttachMessagePayload(message=message, user_errors=errors)
+
+    @typed_mutation(description="Agent: an inbox email handled (or, with handled: false, open again).",
+                    extensions=sends(catalog.MARK_MESSAGE_HANDLED))
+    async def mark_message_handled(self, info: Info, message_id: strawberry.ID,
+                                   handled: bool = True) -> MarkMessageHandledPayload:
+        problems = validation.return_id(str(message_id), ("messageId",))
+        payload = {"messageId": str(message_id), "handled": handled}
+        message, errors = await _message_command(info, catalog.MARK_MESSAGE_HANDLED, payload, problems)
+        return MarkMessageHandledPayload(message=message, user_errors=errors)
+
+    @typed_mutation(description="Agent: a note on the return's timeline that customers never see (1 to 5000 "
+                    "characters).", extensions=sends(catalog.ADD_INTERNAL_NOTE))
+    async def add_internal_note(self, info: Info, return_id: strawberry.ID,
+                                text: str) -> AddInternalNotePayload:
+        errors = validation.return_id(str(return_id), ("returnId",)) + validation.message_text(text)
+        if errors:
+            return AddInternalNotePayload(user_errors=errors)
+        answer = await send(info, caller_of(info), catalog.ADD_INTERNAL_NOTE,
+                            {"returnId": str(return_id), "text": text})
+        returned = await _return_payload(info, answer, str(return_id))
+        return AddInternalNotePayload(return_=returned.return_, user_errors=returned.user_errors)
+
+
+async def _message_command(info: Info, command: Command[Any], payload: dict[str, Any],
+                           problems: list[UserError]) -> tuple[Message | None, list[UserError]]:
+    """The shape shared by the conversation's commands on a message: the edge's problems (nothing is
+    sent), else the command and the message it wrote, read back fresh (None after a refusal)."""
+    if problems:
+        return None, problems
+    answer = await send(info, caller_of(info), command, payload)
+    if answer.user_errors or answer.message_id is None:
+        return None, answer.user_errors
+    ctx = info.context
+    found = await ctx.run_blocking(ctx.reader.get_message, answer.message_id)
+    return (Message.from_domain(found) if found is not None else None), []

@@ -25,6 +25,7 @@ from returns_api.permissions import (
     roles,
 )
 from returns_api.query_lookups import LookupQueries, email_argument
+from returns_api.query_messages import MessageQueries
 from returns_api.query_photos import PhotoQueries
 from returns_api.typed_fields import typed_field
 from returns_api.types.connection import ReturnConnection
@@ -47,7 +48,7 @@ REVERSE = ("Oldest first instead. With `status: UNDER_REVIEW`: the review queue,
 
 
 @strawberry.type
-class Query(LookupQueries, PhotoQueries, InsightQueries):
+class Query(LookupQueries, PhotoQueries, MessageQueries, InsightQueries):
     @typed_field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )

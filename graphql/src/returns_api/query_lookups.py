@@ -30,9 +30,9 @@ from returns_shared.policy.engine import InspectedLine, settle
 from returns_shared.service.limits import MAX_EMAIL, MAX_SCANNED_TRACKING_NUMBER
 
 
-def email_argument(value: str | None) -> str | None:
+def email_argument(value: str | None, name: str = "customerEmail") -> str | None:
     if value is not None and not 3 <= len(value.strip()) <= MAX_EMAIL:
-        raise BadUserInput(f"`customerEmail` must have 3 to {MAX_EMAIL} characters")
+        raise BadUserInput(f"`{name}` must have 3 to {MAX_EMAIL} characters")
     return value
 
 

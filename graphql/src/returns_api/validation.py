@@ -25,6 +25,7 @@ from returns_shared.service.limits import (
     MAX_EMAIL,
     MAX_IDEMPOTENCY_KEY,
     MAX_LINES,
+    MAX_MESSAGE_TEXT,
     MAX_PHOTOS_PER_LINE,
     MAX_TEXT,
 )
@@ -142,6 +143,8 @@ def request_return(data: RequestReturnInput) -> list[UserError]:
     p = Problems()
     p.key(["input", "orderId"], str(data.order_id))
     p.key(["input", "idempotencyKey"], data.idempotency_key, max_length=MAX_IDEMPOTENCY_KEY)
+    if data.source_message_id is not None:
+        p.key(["input", "sourceMessageId"], str(data.source_message_id))
     _return_lines(p, ["input", "lines"], data.lines)
     return p.errors
 
@@ -165,6 +168,16 @@ def notes(*, required: bool, **fields: str | None) -> list[UserError]:
     p = Problems()
     for name, value in fields.items():
         p.text([name], value, required=required, multiline=True)
+    return p.errors
+
+
+def message_text(text: str, *, idempotency_key: str | None = None) -> list[UserError]:
+    """An agent's email or internal note: not blank, at most MAX_MESSAGE_TEXT characters, no control
+    or bidirectional formatting characters (line breaks and tabs are text)."""
+    p = Problems()
+    p.text(["text"], text, max_length=MAX_MESSAGE_TEXT, multiline=True)
+    if idempotency_key is not None:
+        p.key(["idempotencyKey"], idempotency_key, max_length=MAX_IDEMPOTENCY_KEY)
     return p.errors
 
 

@@ -24,6 +24,7 @@ from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.adapters.portal_address import SsmPortalAddress
 from returns_shared.adapters.s3_label_store import S3LabelStore
+from returns_shared.adapters.s3_mail_store import S3MailStore
 from returns_shared.adapters.s3_photo_store import S3PhotoStore
 from returns_shared.adapters.secrets import SecretUnavailable, secret
 from returns_shared.adapters.ses_mailer import SesMailer
@@ -33,13 +34,14 @@ from returns_shared.adapters.stripe_payments import StripePayments
 from returns_shared.adapters.stripe_webhooks import StripeWebhookEvents
 from returns_shared.policy.document import load_policy
 from returns_shared.service.cursors import CursorCodec
-from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.dependencies import Dependencies, MailAddresses
 from returns_shared.service.insight_ports import FactSink, InsightsEngine
 from returns_shared.service.ports import (
     Carrier,
     CommandBus,
     DeadlineWorkflow,
     LabelStore,
+    MailStore,
     Payments,
     ReturnsReader,
     WebhookNotConfigured,
@@ -114,6 +116,10 @@ def label_store(settings: StorageSettings) -> S3LabelStore:
     return S3LabelStore(
         settings.labels_bucket, region_name=settings.region
     )  # own SigV4 client for presigning
+
+
+def mail_store(settings: StorageSettings) -> S3MailStore | None:
+    return S3MailStore(settings.mail_bucket, region_name=settings.region) if settings.mail_bucket else None
 
 
 def photo_store(settings: StorageSettings) -> S3PhotoStore | None:
@@ -204,7 +210,8 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         repo=reader(settings, dynamodb),
         unit_of_work=lambda: DynamoUnitOfWork(settings.table_name, dynamodb),
         events=EventBridgePublisher(settings.event_bus_name, client("events", settings)),
-        mailer=SesMailer(settings.sender_email, client("sesv2", settings)),
+        # customers' answers to any email go to customer service (the SES receipt rule's recipient)
+        mailer=SesMailer(settings.sender_email, client("sesv2", settings), reply_to=settings.support_email),
         carrier=build_carrier(settings),
         carrier_events=EasyPostWebhookEvents(
             webhook_secret(settings.easypost_webhook_secret_arn, "easypost", settings=settings)
@@ -220,6 +227,9 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         policy=load_policy,
         portal=SsmPortalAddress(settings.portal_url_parameter, region_name=settings.region)
         if settings.portal_url_parameter else None,
+        mail_store=mail_store(settings),
+        addresses=MailAddresses(sender=settings.sender_email, support=settings.support_email,
+                                region=settings.region),
         insights=insights_engine(settings),
         facts=fact_sink(settings),
     )
@@ -253,6 +263,11 @@ def gateway_dependencies() -> tuple[ReturnsReader, CommandBus, LabelStore]:
 def gateway_photo_store() -> S3PhotoStore | None:
     """The gateway signs the warehouse's photo uploads and the links that show them."""
     return photo_store(GatewayBackendSettings.load())
+
+
+def gateway_mail_store() -> MailStore | None:
+    """The gateway signs staff's short-lived links to received mail's attachments (it reads nothing else)."""
+    return mail_store(GatewayBackendSettings.load())
 
 
 def reset_dependencies() -> None:

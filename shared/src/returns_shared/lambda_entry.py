@@ -1,6 +1,8 @@
 """The one shape every function handler shares: commands from the gateway, SQS records (EventBridge
-events and workflow messages) with partial batch failures, scheduled jobs, and webhook calls from
-the HTTP API (providers' callbacks; the raw body and headers go to the service, which verifies them).
+events and workflow messages) with partial batch failures, scheduled jobs, webhook calls from
+the HTTP API (providers' callbacks; the raw body and headers go to the service, which verifies them),
+and emails SES received (its receipt rule's Lambda action: one record per invocation, asynchronous;
+a failure raises, Lambda retries and then dead-letters the event).
 
 Each piece of work runs under a correlation id, on every log line (`correlation_id`) and in every
 event it publishes: a command's is the gateway's request id, an event's the one in its metadata (so
@@ -40,6 +42,7 @@ TaskHandler = Callable[[dict[str, Any], Dependencies], dict[str, int]]  # a job 
 StreamHandler = Callable[[list[ReturnChanged | OrderChanged], Dependencies], dict[str, int]]
 # (raw body, headers) → (HTTP status, JSON body)
 HttpHandler = Callable[[bytes, Mapping[str, str], Dependencies], tuple[int, dict[str, Any]]]
+MailHandler = Callable[[dict[str, Any], Dependencies], dict[str, Any]]  # one SES receipt record
 
 
 class QueuedMessage(BaseModel):
@@ -70,6 +73,7 @@ class FunctionRoutes:
     events: dict[str, EventHandler] = field(default_factory=dict)
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     http: dict[str, HttpHandler] = field(default_factory=dict)  # "POST /webhooks/stripe" → handler
+    mail: MailHandler | None = None  # emails SES received (the receipt rule invokes the function)
     tasks: dict[str, TaskHandler] = field(default_factory=dict)  # jobs an operator invokes with input
     stream: StreamHandler | None = None  # the table's DynamoDB stream (a whole batch, retried whole)
     needs: tuple[str, ...] = ()  # secrets this function needs (Settings.check_production)
@@ -98,6 +102,8 @@ class FunctionRoutes:
             self.logger.append_keys(command=event["command"])
             with self._correlated(event.get(correlation.FIELD) or getattr(context, "aws_request_id", None)):
                 return self._command(event, deps)
+        if "Records" in event and self.mail is not None and _from_ses(event):
+            return self._received(event, deps)
         if "Records" in event and self.stream and _from_dynamodb(event["Records"]):
             with self._correlated(getattr(context, "aws_request_id", None)):
                 from returns_shared.adapters.dynamodb.stream import changes
@@ -158,6 +164,17 @@ class FunctionRoutes:
         self.logger.info("command handled", extra={"userErrors": [e["code"] for e in answer["userErrors"]]})
         return answer
 
+    def _received(self, event: dict[str, Any], deps: Dependencies) -> dict[str, Any]:
+        """Each email SES received; an exception fails the invocation (Lambda retries, then the DLQ)."""
+        assert self.mail is not None
+        outcomes = []
+        for record in event["Records"]:
+            ses_id = str(((record.get("ses") or {}).get("mail") or {}).get("messageId") or "")
+            with self._correlated(ses_id or None):
+                outcomes.append(self.mail(record, deps))
+            self.metrics.add_metric(name="EmailReceived", unit=MetricUnit.Count, value=1)
+        return {"received": outcomes}
+
     def _records(self, event: dict[str, Any], context: Any, deps: Dependencies) -> dict[str, Any]:
         # Powertools' batch utility (with asyncio and its event classes) is loaded by the first queue
         # delivery: a function started by a command, a job or a webhook does not pay for it.
@@ -184,6 +201,9 @@ class FunctionRoutes:
                                              processor=BatchProcessor(EventType.SQS), context=context))
 
 
+def _from_ses(event: dict[str, Any]) -> bool:
+    records = event.get("Records") or [{}]
+    return isinstance(records[0], dict) and records[0].get("eventSource") == "aws:ses"
 def _from_dynamodb(records: list[dict[str, Any]]) -> bool:
     return bool(records) and all(record.get("eventSource") == "aws:dynamodb" for record in records)
 

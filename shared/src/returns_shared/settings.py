@@ -119,8 +119,9 @@ class StorageSettings(_Settings):
     labels_bucket: Name
     photos_bucket: Name | None = None  # the warehouse's inspection photos; unset: photos are refused
     cursor_secret_arn: Name | None = None  # production: Secrets Manager; locally a per-process key
+    mail_bucket: Name | None = None  # received mail and its attachments (the mail function, the gateway)
 
-    @field_validator("cursor_secret_arn", mode="before")
+    @field_validator("cursor_secret_arn", "mail_bucket", mode="before")
     @classmethod
     def _blank_is_none(cls, value: Any) -> Any:
         return _blank_is_unset(value)
@@ -132,6 +133,7 @@ class FunctionSettings(StorageSettings):
     event_bus_name: Name
     ops_topic_arn: Name
     sender_email: Name = "returns@allegra-k.com"
+    support_email: Name = "cs@allegra-k.com"  # customer service: agents reply from it, customers write to it
     # only the refund function starts and stops the deadline workflow
     refund_deadline_state_machine_arn: Name | None = None
     payments: Literal["stripe", "localstripe", "ledger"] = "ledger"
@@ -199,7 +201,7 @@ class FunctionSettings(StorageSettings):
 
     def check_production(self, needs: Iterable[str] = (), *, mails_customers: bool = True) -> None:
         """In production: no sandbox adapter anywhere, and every secret this process `needs`
-        ("payments", "payment-webhooks", "carrier", "carrier-webhooks", "cursors") configured, and
+        ("payments", "payment-webhooks", "carrier", "carrier-webhooks", "cursors", "mail") configured, and
         for "insights" the Athena and Firehose names."""
         if not self.production:
             return
@@ -225,6 +227,7 @@ class FunctionSettings(StorageSettings):
             "carrier": ("EASYPOST_API_KEY_SECRET_ARN", self.easypost_api_key_secret_arn),
             "carrier-webhooks": ("EASYPOST_WEBHOOK_SECRET_ARN", self.easypost_webhook_secret_arn),
             "cursors": ("CURSOR_SECRET_ARN", self.cursor_secret_arn),
+            "mail": ("MAIL_BUCKET", self.mail_bucket),
         }
         problems += [f"{name} is not set" for need in needs if need in required
                      for name, value in [required[need]] if not value]
@@ -246,11 +249,13 @@ class GatewayBackendSettings(StorageSettings):
     screening_function_name: Name
     refund_function_name: Name
     label_function_name: Name | None = None
+    mail_function_name: Name | None = None
     insights_function_name: Name | None = None
 
     def function_names(self) -> dict[str, str]:
         names = {"request": self.request_function_name, "screening": self.screening_function_name,
                  "refund": self.refund_function_name, "label": self.label_function_name,
+                 "mail": self.mail_function_name,
                  "insights": self.insights_function_name}
         return {role: name for role, name in names.items() if name}
 

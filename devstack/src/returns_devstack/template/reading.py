@@ -160,12 +160,13 @@ def http_routes(cfn: Mapping[str, Any]) -> list[HttpRoute]:
 
 
 def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
-    """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules) or as
-    a stream mapping's failure destination (DestinationConfig.OnFailure)."""
+    """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules, and a
+    function's asynchronous invocations: TargetArn) or as a stream mapping's failure destination
+    (DestinationConfig.OnFailure)."""
 
     def named(key: str, value: dict[str, Any]) -> Any:
         if key == "DeadLetterConfig":
-            return value.get("Arn")
+            return value.get("Arn") or value.get("TargetArn")
         return (value.get("OnFailure") or {}).get("Destination")
 
     found = {

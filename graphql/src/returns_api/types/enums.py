@@ -7,10 +7,12 @@ import strawberry
 from returns_shared.domain.vocabulary import (
     IneligibilityCode,
     ItemCondition,
+    MessageDirection,
     RefundStatus,
     ReturnMethod,
     ReturnReason,
     ReturnStatus,
+    ReviewWaitingFor,
 )
 
 ReturnReasonEnum = strawberry.enum(ReturnReason, name="ReturnReason")
@@ -22,11 +24,19 @@ RefundStatusEnum = strawberry.enum(
     RefundStatus, name="RefundStatus",
     description="The refund as the payment provider reports it. FAILED and CANCELED paid nothing.")
 
+MessageDirectionEnum = strawberry.enum(MessageDirection, name="MessageDirection")
+ReviewWaitingForEnum = strawberry.enum(
+    ReviewWaitingFor, name="ReviewWaitingFor",
+    description="Who a return under review waits for: the customer (asked by email, no reply since) or an "
+                "agent (the customer replied).")
+
 __all__ = [
     "IneligibilityCode",
     "ItemCondition",
+    "MessageDirection",
     "RefundStatus",
     "ReturnMethod",
     "ReturnReason",
     "ReturnStatus",
+    "ReviewWaitingFor",
 ]

@@ -147,15 +147,23 @@ class RequestReturnInput:
     idempotency_key: str = strawberry.field(
         description="same key + same input → the same return, once"
     )
+    source_message_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="Agents only: the customer's email that asked for this return (from the order's "
+                    "address). It joins the new return's conversation, and the timeline records the request "
+                    "made on the customer's behalf and the condition attested by email.")
 
     def to_command(self) -> dict[str, Any]:
-        return {
+        command: dict[str, Any] = {
             "orderId": str(self.order_id),
             "method": self.method.value,
             "lines": [line.to_command() for line in self.lines],
             "conditionAttested": self.condition_attested,
             "idempotencyKey": self.idempotency_key,
         }
+        if self.source_message_id is not None:
+            command["sourceMessageId"] = str(self.source_message_id)
+        return command
 
 
 @strawberry.input

@@ -9,7 +9,7 @@ import strawberry
 
 from returns_api.context import Info
 from returns_api.customer_view import customer_actor, customer_note
-from returns_api.permissions import is_customer
+from returns_api.permissions import AGENT, CUSTOMER, is_customer, roles
 from returns_api.typed_fields import typed_field
 from returns_api.types.enums import (
     ItemCondition,
@@ -24,10 +24,11 @@ from returns_api.types.quote import ReturnQuote
 from returns_shared.domain import decisions
 from returns_shared.domain import returns as domain
 from returns_shared.domain.vocabulary import ReturnStatus as Status
-from returns_shared.policy.schedules import expiry_at
+from returns_shared.policy.schedules import expiry_at, review_escalation_at
 
 if TYPE_CHECKING:
     from returns_api.types.lookups import Settlement
+    from returns_api.types.messages import Message, ReviewWait
     from returns_api.types.order import Address, Order
     from returns_shared.domain import refunds
     from returns_shared.domain import tracking as carrier
@@ -189,16 +190,19 @@ class ReturnEvent:
     status: ReturnStatus
     actor: str
     note: str | None
+    internal: bool = strawberry.field(description="An agent's internal note (addInternalNote): staff only, "
+                                                  "never shown to the customer.")
 
     @classmethod
     def from_domain(cls, event: domain.ReturnEvent) -> ReturnEvent:
-        return cls(at=event.at, status=event.status, actor=event.actor, note=event.note)
+        return cls(at=event.at, status=event.status, actor=event.actor, note=event.note,
+                   internal=event.internal)
 
     @classmethod
     def for_customer(cls, event: domain.ReturnEvent) -> ReturnEvent:
         """Roles instead of staff addresses, no internal notes (customer_view)."""
         return cls(at=event.at, status=event.status, actor=customer_actor(event.actor),
-                   note=customer_note(event))
+                   note=customer_note(event), internal=False)
 
 
 @strawberry.type
@@ -283,8 +287,38 @@ class Return:
     @typed_field(description="Everything that happened, oldest first. A customer reads who acted by "
                  "role (customer service, warehouse), without staff addresses or agents' internal notes.")
     def timeline(self, info: Info) -> list[ReturnEvent]:
-        convert = ReturnEvent.for_customer if is_customer(info.context.caller) else ReturnEvent.from_domain
-        return [convert(event) for event in self.source.timeline]
+        if is_customer(info.context.caller):  # agents' internal notes are not theirs to read at all
+            return [ReturnEvent.for_customer(event) for event in self.source.timeline if not event.internal]
+        return [ReturnEvent.from_domain(event) for event in self.source.timeline]
+
+    @typed_field(description="The conversation with customer service about this return, both directions, "
+                 "oldest first (docs/spec/customer-service.md). Staff, and the customer on their own return "
+                 "(never internal notes: they are on the timeline, staff only).",
+                 extensions=roles(CUSTOMER, AGENT))
+    async def messages(
+        self, info: Info
+    ) -> list[Annotated[Message, strawberry.lazy("returns_api.types.messages")]]:
+        from returns_api.types.messages import Message
+
+        found = await info.context.loaders.conversations.load(self.source.id)
+        for_customer = is_customer(info.context.caller)
+        return [Message.from_domain(m, for_customer=for_customer) for m in found if m.delivered]
+
+    @typed_field(description="Set only while UNDER_REVIEW: who the review waits for (the customer, asked "
+                 "by email; or an agent, the customer replied), since when, and the REVIEW-SLA deadline.")
+    def review(
+        self, info: Info
+    ) -> Annotated[ReviewWait, strawberry.lazy("returns_api.types.messages")] | None:
+        from returns_api.types.messages import ReviewWait
+
+        ret = self.source
+        if ret.status != Status.UNDER_REVIEW:
+            return None
+        # the screening function stores the deadline; one flagged before it did is counted here without
+        # the holiday calendars (never later than the real one) until the hourly REVIEW-SLA job stores it
+        deadline = ret.review_deadline or review_escalation_at(
+            ret.status_changed_at, policy=info.context.policy, holidays=False)
+        return ReviewWait.of(ret, deadline)
 
     @strawberry.field
     async def order(self, info: Info) -> Annotated[Order, strawberry.lazy("returns_api.types.order")]:

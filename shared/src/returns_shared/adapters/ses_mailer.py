@@ -63,9 +63,10 @@ class SesMailer:
     def send(self, email: Email) -> str:
         _one_recipient(email.to)
         request: dict[str, Any] = {
-            "FromEmailAddress": self.sender,
+            "FromEmailAddress": email.sender or self.sender,
             "Destination": {"ToAddresses": [email.to]},
-            "Content": self._raw(email) if email.attachments else self._simple(email),
+            # a raw MIME message when it carries files or headers of its own (a reply's thread)
+            "Content": self._raw(email) if email.attachments or email.headers else self._simple(email),
         }
         if self._reply_to:
             request["ReplyToAddresses"] = [self._reply_to]
@@ -96,11 +97,13 @@ class SesMailer:
     def mime(self, email: Email) -> bytes:
         """The MIME message: text (+ html alternative) and attachments."""
         message = EmailMessage()
-        message["From"] = self.sender
+        message["From"] = email.sender or self.sender
         message["To"] = email.to
         message["Subject"] = email.subject
         if self._reply_to:
             message["Reply-To"] = self._reply_to
+        for name, value in email.headers:
+            message[name] = value
         # quoted-printable keeps the message 7-bit clean: relays and parsers mangle raw 8-bit text
         message.set_content(email.text, cte="quoted-printable")
         if email.html:

@@ -44,6 +44,12 @@ class UnsupportedCurrency(DomainError):
     code = "UNSUPPORTED_CURRENCY"
 
 
+class EmailNotSent(DomainError):
+    """An agent's email could not be handed to the mail provider; nothing was sent, try again."""
+
+    code = "EMAIL_NOT_SENT"
+
+
 class Forbidden(DomainError):
     """The caller may not act on this object (the gateway answers a FORBIDDEN GraphQL error)."""
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from returns_shared.domain.money import Money
-from returns_shared.domain.vocabulary import ItemCondition, ReturnReason, ReturnStatus
+from returns_shared.domain.vocabulary import ItemCondition, ReturnReason, ReturnStatus, ReviewWaitingFor
 
 S = ReturnStatus
 
@@ -72,6 +72,15 @@ class ReturnEvent(BaseModel):
     status: ReturnStatus
     actor: str
     note: str | None = None
+    internal: bool = False  # an agent's internal note: never shown to the customer
+
+
+class ReviewWait(BaseModel):
+    """Who a return under review waits for, since when (docs/spec/customer-service.md)."""
+
+    waiting_for: ReviewWaitingFor
+    since: datetime  # entered review (the screening email goes out then), or the latest reply
+    customer_replied_at: datetime | None = None  # the customer's latest email about it
 
 
 class ReturnLabel(BaseModel):

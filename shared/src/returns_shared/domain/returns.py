@@ -20,6 +20,7 @@ from returns_shared.domain.return_parts import LabelFailure as LabelFailure
 from returns_shared.domain.return_parts import ReturnEvent as ReturnEvent
 from returns_shared.domain.return_parts import ReturnLabel as ReturnLabel
 from returns_shared.domain.return_parts import ReturnLine as ReturnLine
+from returns_shared.domain.return_parts import ReviewWait as ReviewWait
 from returns_shared.domain.tracking import CarrierScan, CarrierTracking, tracking_key
 from returns_shared.domain.vocabulary import (
     REFUND_NOT_PAID,
@@ -28,6 +29,7 @@ from returns_shared.domain.vocabulary import (
     RefundStatus,
     ReturnMethod,
     ReturnStatus,
+    ReviewWaitingFor,
 )
 
 S = ReturnStatus
@@ -64,6 +66,8 @@ class Return(BaseModel):
     refund_attempt: RefundAttempt | None = None  # a request to the payment provider under way
     sla_breached_at: datetime | None = None
     review_escalated_at: datetime | None = None
+    review_deadline: datetime | None = None  # REVIEW-SLA: decided by when (set on entering review)
+    review_wait: ReviewWait | None = None  # while UNDER_REVIEW: who it waits for (the review queue)
     timeline: list[ReturnEvent] = Field(default_factory=list)
 
     # -- creation -------------------------------------------------------------------------
@@ -80,6 +84,7 @@ class Return(BaseModel):
         idempotency_key: str | None,
         actor: str,
         at: datetime,
+        note: str | None = None,
     ) -> Return:
         return cls(
             id=return_id,
@@ -92,7 +97,7 @@ class Return(BaseModel):
             created_at=at,
             status_changed_at=at,
             idempotency_key=idempotency_key,
-            timeline=[ReturnEvent(at=at, status=S.REQUESTED, actor=actor, note=None)],
+            timeline=[ReturnEvent(at=at, status=S.REQUESTED, actor=actor, note=note)],
         )
 
     # -- queries --------------------------------------------------------------------------
@@ -131,6 +136,8 @@ class Return(BaseModel):
                 f"This return is {STATUS_WORDS[self.status]}: it cannot be {STATUS_WORDS[to]} now.",
                 field=("id",),
             )
+        if self.status == S.UNDER_REVIEW:
+            self.review_wait = None  # decided or canceled: it waits for nobody
         self.status = to
         self.status_changed_at = at
         self.timeline.append(ReturnEvent(at=at, status=to, actor=actor, note=note))
@@ -139,7 +146,9 @@ class Return(BaseModel):
         """A timeline entry that does not change the status (label issued, SLA breach, ...)."""
         self.timeline.append(ReturnEvent(at=at, status=self.status, actor=actor, note=note))
 
-    def apply_screening(self, result: ScreeningResult, *, at: datetime) -> None:
+    def apply_screening(self, result: ScreeningResult, *, at: datetime,
+                        review_deadline: datetime | None = None) -> None:
+        """`review_deadline`: REVIEW-SLA's deadline were it flagged now (the caller counts business days)."""
         if self.status != S.REQUESTED:
             raise InvalidState(f"This return is {STATUS_WORDS[self.status]}: it has already been screened.")
         self.screening = result
@@ -149,6 +158,36 @@ class Return(BaseModel):
         else:
             clauses = ", ".join(dict.fromkeys(flag.clause_id for flag in result.flags))  # a clause once
             self._move(S.UNDER_REVIEW, actor="screening", at=at, note=f"flagged: {clauses}")
+            self.wait_for_customer(since=at, review_deadline=review_deadline)
+
+    # -- the review's conversation (docs/spec/customer-service.md) ---------------------------
+    def wait_for_customer(self, *, since: datetime, review_deadline: datetime | None = None) -> None:
+        """Under review, the customer was asked (the screening email, an agent's reply): their turn."""
+        if self.status != S.UNDER_REVIEW:
+            return
+        replied = self.review_wait.customer_replied_at if self.review_wait else None
+        self.review_wait = ReviewWait(waiting_for=ReviewWaitingFor.CUSTOMER, since=since,
+                                      customer_replied_at=replied)
+        if review_deadline is not None:
+            self.review_deadline = review_deadline
+
+    def record_customer_reply(self, *, at: datetime) -> bool:
+        """The customer wrote about it; under review an agent is waited for now. False: nothing changes."""
+        if self.status != S.UNDER_REVIEW:
+            return False
+        wait = self.review_wait
+        if wait is not None and wait.customer_replied_at is not None and wait.customer_replied_at >= at:
+            return False  # an older email arriving late: the latest reply stands
+        if wait is not None and wait.waiting_for == ReviewWaitingFor.CUSTOMER and wait.since > at:
+            # written before the agent's latest answer (delivered late): still the customer's turn
+            self.review_wait = wait.model_copy(update={"customer_replied_at": at})
+            return True
+        self.review_wait = ReviewWait(waiting_for=ReviewWaitingFor.AGENT, since=at, customer_replied_at=at)
+        return True
+
+    def add_internal_note(self, *, actor: str, at: datetime, text: str) -> None:
+        """An agent's note on the timeline, never shown to the customer."""
+        self.timeline.append(ReturnEvent(at=at, status=self.status, actor=actor, note=text, internal=True))
 
     def approve(self, *, actor: str, at: datetime, note: str | None) -> None:
         if self.status != S.UNDER_REVIEW:

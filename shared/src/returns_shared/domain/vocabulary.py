@@ -87,3 +87,18 @@ class RefundStatus(StrEnum):
 # Money is moving (or moved) to the customer; a failed or canceled refund paid nothing.
 REFUND_UNDER_WAY = frozenset({RefundStatus.PENDING, RefundStatus.SUCCEEDED, RefundStatus.REQUIRES_ACTION})
 REFUND_NOT_PAID = frozenset({RefundStatus.FAILED, RefundStatus.CANCELED})
+
+
+class MessageDirection(StrEnum):
+    """An email of a conversation: the customer's to customer service, or the service's to them."""
+
+    INBOUND = "INBOUND"
+    OUTBOUND = "OUTBOUND"
+
+
+class ReviewWaitingFor(StrEnum):
+    """Who a return under review waits for: the customer (asked by email, no reply since) or an agent
+    (the customer replied)."""
+
+    CUSTOMER = "CUSTOMER"
+    AGENT = "AGENT"

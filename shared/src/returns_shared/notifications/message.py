@@ -12,3 +12,5 @@ class Email:
     text: str
     html: str | None = None
     attachments: tuple[tuple[str, bytes, str], ...] = ()  # (filename, content, mime type)
+    sender: str | None = None  # None: the service's sender address (SENDER_EMAIL)
+    headers: tuple[tuple[str, str], ...] = ()  # e.g. In-Reply-To and References of a reply

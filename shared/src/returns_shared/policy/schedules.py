@@ -37,15 +37,19 @@ def _zone(name: str) -> tzinfo:
     return UTC if name.upper() == "UTC" else ZoneInfo(name)
 
 
-def is_business_day(day: date, *, policy: PolicyDocument) -> bool:
-    return day.weekday() < 5 and day not in _holidays(policy.review_sla.holiday_country, day.year)
+def is_business_day(day: date, *, policy: PolicyDocument, holidays: bool = True) -> bool:
+    if day.weekday() >= 5:
+        return False
+    return not holidays or day not in _holidays(policy.review_sla.holiday_country, day.year)
 
 
-def review_escalation_at(entered_review_at: datetime, *, policy: PolicyDocument) -> datetime:
+def review_escalation_at(entered_review_at: datetime, *, policy: PolicyDocument,
+                         holidays: bool = True) -> datetime:
     """REVIEW-SLA: the instant the review has lasted 2 business days (24 h of business time each).
 
     Time on weekends and holidays does not count; days are cut at midnight in the policy's zone.
-    A naive datetime is read as UTC.
+    A naive datetime is read as UTC. `holidays=False` counts weekends only (an earlier, never later,
+    deadline; for readers without the holiday calendars: the screening function stores the real one).
     """
     zone = _zone(policy.review_sla.timezone)
     if entered_review_at.tzinfo is None:
@@ -54,7 +58,7 @@ def review_escalation_at(entered_review_at: datetime, *, policy: PolicyDocument)
     left = timedelta(days=policy.review_sla.business_days)
     while True:
         next_midnight = datetime.combine(cursor.date() + timedelta(days=1), time(0), tzinfo=zone)
-        if is_business_day(cursor.date(), policy=policy):
+        if is_business_day(cursor.date(), policy=policy, holidays=holidays):
             chunk = next_midnight - cursor
             if chunk >= left:
                 return cursor + left

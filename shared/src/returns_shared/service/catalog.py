@@ -11,21 +11,25 @@ from __future__ import annotations
 from typing import Any
 
 from returns_shared.service.commands import (
+    AddInternalNote,
     ApproveReturn,
+    AttachMessage,
     ById,
     DeclineReturn,
     ExportReturns,
     InspectReturn,
+    MarkMessageHandled,
     ReceiveReturn,
     RecordOrder,
     RequestReturn,
     ReturnInsights,
+    SendMessage,
     SubmitTracking,
 )
 from returns_shared.service.dispatch import Command, handler
 from returns_shared.service.roles import Role
 
-REQUEST, SCREENING, LABEL, REFUND = "request", "screening", "label", "refund"  # functions owning commands
+REQUEST, SCREENING, LABEL, REFUND, MAIL = "request", "screening", "label", "refund", "mail"  # command owners
 INSIGHTS = "insights"
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION
 MERCHANT = Role.MERCHANT
@@ -38,6 +42,7 @@ _ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.re
 _SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
 _LABELS = "returns_shared.service.labels"
 _INSIGHTS = "returns_shared.service.insights"
+_CONVERSATION = "returns_shared.service.conversation"
 
 RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"),
                        wrapped=True)
@@ -57,6 +62,13 @@ INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF
                          handler(f"{_REFUNDS}:inspect_return"))
 ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:issue_refund"))
 RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:retry_refund"))
+SEND_MESSAGE = Command("sendMessage", MAIL, SendMessage, AGENTS, handler(f"{_CONVERSATION}:send_message"))
+ATTACH_MESSAGE = Command("attachMessage", MAIL, AttachMessage, AGENTS,
+                         handler(f"{_CONVERSATION}:attach_message"))
+MARK_MESSAGE_HANDLED = Command("markMessageHandled", MAIL, MarkMessageHandled, AGENTS,
+                               handler(f"{_CONVERSATION}:mark_message_handled"))
+ADD_INTERNAL_NOTE = Command("addInternalNote", MAIL, AddInternalNote, AGENTS,
+                            handler(f"{_CONVERSATION}:add_internal_note"))
 # Reads, but of Athena: sent to the insights function, which alone holds Athena's rights.
 RETURN_INSIGHTS = Command("returnInsights", INSIGHTS, ReturnInsights, INSIGHT_READERS,
                           handler(f"{_INSIGHTS}:return_insights"))
@@ -67,7 +79,8 @@ COMMANDS: dict[str, Command[Any]] = {
     command.name: command
     for command in (RECORD_ORDER, REQUEST_RETURN, CANCEL_RETURN, SUBMIT_TRACKING, APPROVE_RETURN,
                     DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND,
-                    RETURN_INSIGHTS, EXPORT_RETURNS)
+                    SEND_MESSAGE, ATTACH_MESSAGE, MARK_MESSAGE_HANDLED, ADD_INTERNAL_NOTE, RETURN_INSIGHTS,
+                    EXPORT_RETURNS)
 }
 
 

@@ -135,6 +135,32 @@ class RequestReturn(CommandModel):
     idempotency_key: Annotated[
         str, Field(min_length=1, max_length=limits.MAX_IDEMPOTENCY_KEY), AfterValidator(_key)
     ]
+    source_message_id: Key | None = None  # agents: the customer's email that asked for it
+
+
+MessageText = Annotated[str, Field(min_length=1, max_length=limits.MAX_MESSAGE_TEXT), AfterValidator(_note)]
+
+
+class SendMessage(CommandModel):
+    return_id: Key
+    text: MessageText
+    idempotency_key: Annotated[str | None, Field(default=None, min_length=1,
+                                                 max_length=limits.MAX_IDEMPOTENCY_KEY), AfterValidator(_key)]
+
+
+class AttachMessage(CommandModel):
+    message_id: Key
+    return_id: Key
+
+
+class MarkMessageHandled(CommandModel):
+    message_id: Key
+    handled: bool = True
+
+
+class AddInternalNote(CommandModel):
+    return_id: Key
+    text: MessageText
 
 
 class ById(CommandModel):

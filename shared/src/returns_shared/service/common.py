@@ -11,10 +11,10 @@ from returns_shared.service.dependencies import Dependencies
 logger = Logger(child=True)
 
 
-def load_return(deps: Dependencies, return_id: str) -> Return:
+def load_return(deps: Dependencies, return_id: str, *, field: str = "id") -> Return:
     ret = deps.repo.get_return(return_id)
     if ret is None:
-        raise NotFound(f"There is no return {return_id}.", field=("id",))
+        raise NotFound(f"There is no return {return_id}.", field=(field,))
     return ret
 
 

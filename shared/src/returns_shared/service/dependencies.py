@@ -18,6 +18,7 @@ from returns_shared.service.ports import (
     EventPublisher,
     LabelStore,
     Mailer,
+    MailStore,
     OpsAlerts,
     PaymentEvents,
     Payments,
@@ -38,6 +39,15 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass(frozen=True)
+class MailAddresses:
+    """Who the service's emails come from, where customers write, and the SES region (Message-IDs)."""
+
+    sender: str = "returns@allegra-k.com"  # the lifecycle emails (SENDER_EMAIL)
+    support: str = "cs@allegra-k.com"  # customer service: agents' replies; every email's Reply-To
+    region: str = "us-east-1"
+
+
 @dataclass
 class Dependencies:
     repo: ReturnsRepository
@@ -55,6 +65,8 @@ class Dependencies:
     clock: Callable[[], datetime] = utc_now
     new_return_id: Callable[[], str] = new_rma_id
     portal: PortalAddress | None = None  # None: not configured (emails go without the return page link)
+    mail_store: MailStore | None = None  # None: no mail bucket configured (MAIL_BUCKET)
+    addresses: MailAddresses = MailAddresses()
     insights: InsightsEngine | None = None  # the insights function's (INSIGHTS_ENGINE)
     facts: FactSink | None = None  # the insights function's (FACT_SINK)
     photos: PhotoStore | None = None  # None: not configured (an inspection with photos is refused)

@@ -12,6 +12,7 @@ MAX_POSTAL_CODE = 20
 MAX_PHONE = 40
 MAX_SET_ID = 200
 MAX_LINE_QUANTITY = 1000
+MAX_MESSAGE_TEXT = 5000  # an agent's email to a customer (sendMessage) and an internal note
 MIN_TRACKING_NUMBER, MAX_TRACKING_NUMBER = 6, 40  # without the spaces a customer may type
 MAX_SCANNED_TRACKING_NUMBER = 64  # a label's barcode as scanned (USPS adds a ZIP routing prefix)
 TRACKING_NUMBER_PATTERN = r"^[A-Za-z0-9-]+$"  # after the spaces are removed

@@ -23,6 +23,7 @@ from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications import emails, label_failure_email, parts
 from returns_shared.notifications.message import Email
 from returns_shared.service.dependencies import Dependencies
+from returns_shared.service.mail_records import sent_message
 from returns_shared.service.ports import DueEmail, EmailSendingBlocked, EmailUndeliverable
 
 logger = Logger(child=True)
@@ -121,9 +122,11 @@ Outcome = tuple[str, str]  # (SENT | RETRYING | BLOCKED | GIVEN_UP | SKIPPED | T
 def _attempt(
     deps: Dependencies, ret: Return, order: Order, kind: str, attempts: int, build: Builder
 ) -> Outcome:
-    """One attempt, already counted on the record: send, then record how it went."""
+    """One attempt, already counted on the record: send, then record how it went (a sent email joins the
+    return's conversation in the same write, so the customer's reply threads to it)."""
     try:
-        deps.mailer.send(build(deps, ret, order))
+        email = build(deps, ret, order)
+        ses_message_id = deps.mailer.send(email)
     except EmailUndeliverable as exc:
         return _give_up(deps, ret.id, kind, f"undeliverable ({exc.code})")
     except Exception as exc:  # noqa: BLE001 - the state change stands; the email is retried later
@@ -145,8 +148,11 @@ def _attempt(
         uow.retry_email(ret.id, kind, retry_at=retry_at, error=f"{reason}: {exc}")
         uow.commit()
         return (BLOCKED if isinstance(exc, EmailSendingBlocked) else RETRYING), reason
+    now = deps.clock()
     uow = deps.unit_of_work()
-    uow.mark_email_sent(ret.id, kind, at=deps.clock())
+    uow.mark_email_sent(ret.id, kind, at=now)
+    uow.add_message(sent_message(deps, return_id=ret.id, kind=kind, email=email,
+                                 ses_message_id=ses_message_id, at=now))
     uow.commit()
     return SENT, ""
 

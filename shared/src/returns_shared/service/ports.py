@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
@@ -95,7 +96,18 @@ class StoredOrder:
     return_ids: list[str]
 
 
-class ReturnsReader(Protocol):
+class MessageReader(Protocol):
+    """The customer-service conversation as read by the gateway and the service layer."""
+
+    def get_message(self, message_id: str) -> Message | None: ...
+    def get_messages(self, message_ids: Sequence[str]) -> dict[str, Message]: ...
+    def conversation(self, return_id: str) -> list[Message]: ...  # oldest first
+    def inbox(self, *, first: int, after: str | None, include_handled: bool = False) -> Page[Message]: ...
+    def mail_from(self, *, email: str, first: int, after: str | None) -> Page[Message]: ...  # newest first
+    def review_queue(self, *, first: int, after: str | None) -> Page[Return]: ...
+
+
+class ReturnsReader(MessageReader, Protocol):
     """Read side (the gateway reads DynamoDB directly)."""
 
     def get_order(self, order_id: str) -> Order | None: ...
@@ -163,6 +175,8 @@ class ReturnsRepository(ReturnsReader, Protocol):
     def labels_to_void(
         self, *, older_than: datetime, limit: int = 100, after: object | None = None
     ) -> tuple[list[tuple[str, datetime]], object | None]: ...  # (return id, flagged at), oldest first
+    def returns_of_sent_emails(self, ses_message_ids: Sequence[str]) -> dict[str, str]: ...
+    # SES id of an email the service sent → the return it was about (emails about no return: absent)
 
 
 class UnitOfWork(Protocol):
@@ -207,6 +221,10 @@ class UnitOfWork(Protocol):
     def mark_email_sent(self, return_id: str, kind: str, *, at: datetime) -> None: ...
     def give_up_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None: ...
     def skip_email(self, return_id: str, kind: str, *, at: datetime, reason: str) -> None: ...
+    def add_message(self, message: Message) -> None: ...  # write-once (its id); a sent one is findable by
+    #                                                       its SES id from then on (replies thread to it)
+    def save_message(self, message: Message) -> None: ...  # conditioned on message.version, then + 1
+    def delete_message(self, message: Message) -> None: ...  # an agent's reply that could not be sent
     def commit(self) -> None: ...
 
 
@@ -273,6 +291,15 @@ class EmailUndeliverable(EmailNotSent):
 class EmailSendingBlocked(EmailNotSent):
     """Nothing can be sent right now (sending paused, sender not verified, throttled): not this
     message's fault; try later and stop hammering the provider meanwhile."""
+
+
+class MailStore(Protocol):
+    """The mail bucket: received raw messages (SES writes them) and their kept attachments."""
+
+    def raw(self, key: str) -> bytes: ...  # raises when missing: the message is retried, never lost
+    def put_raw(self, key: str, raw: bytes) -> None: ...  # the local stack's stand-in for SES's S3 action
+    def put_attachment(self, key: str, content: bytes, *, content_type: str, filename: str) -> None: ...
+    def url(self, key: str, *, expires_in: int) -> str: ...  # short-lived, staff only
 
 
 class LabelStore(Protocol):

@@ -18,10 +18,12 @@ from returns_shared.domain.errors import (
     MethodNotAvailable,
     NotFound,
 )
+from returns_shared.domain.messages import Message
+from returns_shared.domain.orders import Order, same_customer
 from returns_shared.domain.returns import Return, ReturnLine
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
 from returns_shared.policy.engine import RequestedLine, expiry_due, quote
-from returns_shared.service import labels, notify
+from returns_shared.service import conversation, labels, notify
 from returns_shared.service.authz import require_owner_or
 from returns_shared.service.commands import ById, RequestReturn, SubmitTracking
 from returns_shared.service.common import load_return, publish_safely
@@ -72,6 +74,7 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
             "service.",
             field=("input", "orderId"),
         )
+    source = _source_message(cmd, caller, order, deps)
     if not cmd.condition_attested:
         raise InvalidInput(
             "Please confirm that the items are new, unworn and unwashed, with tags and packaging intact "
@@ -119,15 +122,48 @@ def request_return(cmd: RequestReturn, caller: Caller, deps: Dependencies) -> An
         idempotency_key=cmd.idempotency_key,
         actor=caller.actor,
         at=now,
+        note=_on_behalf(caller, source),
     )
     uow = deps.unit_of_work()
     uow.add_return(ret)
     uow.attach_return_to_order(stored, ret.id)
+    if source is not None:  # the customer's email joins the new return's conversation, handled
+        conversation.join(uow, source, ret, actor=caller.actor)
     uow.claim_idempotency(order.email, cmd.idempotency_key, return_id=ret.id, fingerprint=fingerprint,
                           expires_at=now + IDEMPOTENCY_KEY_TTL)
     uow.commit()  # a lost race re-runs from the top: the idempotency key or the new quantities decide
     publish_safely(deps, "ReturnRequested", ret)
     return {"returnId": ret.id, "orderId": order.id}
+
+
+def _source_message(cmd: RequestReturn, caller: Caller, order: Order, deps: Dependencies) -> Message | None:
+    """Agents only: the customer's email that asked for the return (from the order's address, on no
+    other return yet)."""
+    if cmd.source_message_id is None:
+        return None
+    field = ("input", "sourceMessageId")
+    if caller.role != Role.AGENT:
+        raise InvalidInput("Only customer service can name the email a request came from.", field=field)
+    message = deps.repo.get_message(cmd.source_message_id)
+    if message is None:
+        raise NotFound(f"There is no message {cmd.source_message_id}.", field=field)
+    if not same_customer(message.from_address, order.email):
+        raise InvalidInput(f"The email is from {message.from_address}, not from the address of order "
+                           f"{order.id}: a return starts only from its customer's own email.", field=field)
+    if message.return_id is not None:
+        raise InvalidState(f"This email is already on return {message.return_id}.", field=field)
+    return message
+
+
+def _on_behalf(caller: Caller, source: Message | None) -> str | None:
+    """The timeline's word on who asked: customer service for the customer, and how the customer
+    attested the condition (COND-NEW) when an email says so."""
+    if caller.role != Role.AGENT:
+        return None
+    note = "requested by customer service on the customer's behalf"
+    if source is not None:
+        note += f"; condition attested by email ({source.at.date().isoformat()})"
+    return note
 
 
 @retry_on_conflict()

@@ -11,7 +11,7 @@ from aws_lambda_powertools import Logger
 from returns_shared.domain.errors import ConflictError, DomainError
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnMethod, ReturnStatus
-from returns_shared.policy.engine import review_escalation_due, screen
+from returns_shared.policy.engine import review_escalation_at, review_escalation_due, screen
 from returns_shared.service import notify
 from returns_shared.service.commands import ApproveReturn, DeclineReturn
 from returns_shared.service.common import load_return, publish_safely
@@ -39,8 +39,10 @@ def screen_return(return_id: str, deps: Dependencies) -> str | None:
     history = {r.id: r for r in deps.repo.returns_of_customer(ret.customer_email)}
     history.update(deps.repo.get_returns(stored.return_ids))
     history.pop(ret.id, None)
-    result = screen(stored.order, ret.quote, list(history.values()), policy=deps.policy(), method=ret.method)
-    ret.apply_screening(result, at=deps.clock())
+    policy, now = deps.policy(), deps.clock()
+    result = screen(stored.order, ret.quote, list(history.values()), policy=policy, method=ret.method)
+    deadline = None if result.passed else review_escalation_at(now, policy=policy)
+    ret.apply_screening(result, at=now, review_deadline=deadline)
     deps.save_return(ret)
     if result.passed:
         publish_safely(deps, "ReturnApproved", ret)
@@ -72,26 +74,33 @@ def escalate_reviews(deps: Dependencies, *, page_size: int = 100) -> dict[str, i
     Also the safety sweeps: stale REQUESTED returns are screened, label-less prepaid approvals
     re-announced. Pages over the status index; safe to run twice at once."""
     policy, now = deps.policy(), deps.clock()
-    counts = {"escalated": 0, "rescreened": 0, "relabelled": 0, "conflicts": 0}
+    counts = {"escalated": 0, "rescreened": 0, "relabelled": 0, "conflicts": 0, "queued": 0}
     after = None
     while True:
         page, after = deps.repo.returns_in_status(
             ReturnStatus.UNDER_REVIEW, older_than=now, limit=page_size, after=after
         )
         for ret in page:
-            if not review_escalation_due(ret, policy=policy, now=now) or not ret.escalate_review(at=now):
+            queued = ret.review_wait is None  # flagged before the review queue knew who waits: joins now
+            if queued:
+                deadline = review_escalation_at(ret.status_changed_at, policy=policy)
+                ret.wait_for_customer(since=ret.status_changed_at, review_deadline=deadline)
+            escalated = review_escalation_due(ret, policy=policy, now=now) and ret.escalate_review(at=now)
+            if not (queued or escalated):
                 continue
             try:
                 deps.save_return(ret)
             except ConflictError:
                 counts["conflicts"] += 1
                 continue
-            counts["escalated"] += 1
-            deps.alerts.alert(
-                f"Return {ret.id} under review too long",
-                f"REVIEW-SLA: return {ret.id} (order {ret.order_id}) has waited for review since "
-                f"{ret.status_changed_at.isoformat()}.",
-            )
+            counts["queued"] += queued
+            if escalated:
+                counts["escalated"] += 1
+                deps.alerts.alert(
+                    f"Return {ret.id} under review too long",
+                    f"REVIEW-SLA: return {ret.id} (order {ret.order_id}) has waited for review since "
+                    f"{ret.status_changed_at.isoformat()}.",
+                )
         if not after:
             break
     for ret in _every_in_status(

@@ -21,8 +21,18 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - customer emails given up, newest first . Query     GSI3 gsi3pk=EMAILS#GIVEN_UP
 - unused labels still to void, oldest first Query    GSI3 gsi3pk=LABELS#TO_VOID (markers LABEL_VOID#<id>)
 - unknown packages (customer service) .... Query     GSI3 gsi3pk=UNKNOWN_PACKAGES
+- returns under review, who waits ......... Query     GSI5 gsi5pk=REVIEW#AGENT | REVIEW#CUSTOMER, gsi5sk=
+                                                     <REVIEW-SLA deadline>#<id> (the return item while
+                                                     UNDER_REVIEW: it has no tracking number before approval)
+- message by id .......................... GetItem   pk=MESSAGE#<id>        sk=MESSAGE
+- a return's conversation, oldest first .. Query     GSI1 gsi1pk=CONVERSATION#<return id>, gsi1sk=<at>#<id>
+- mail from one address, newest first .... Query     GSI2 gsi2pk=MAIL#<customer key of From> (inbound)
+- the agents' open inbox, newest first ... Query     GSI3 gsi3pk=INBOX#OPEN (sparse: unhandled inbox mail)
+- the whole inbox, newest first .......... Query     GSI4 gsi4pk=INBOX (every message that arrived unthreaded)
+- the return an email we sent was about .. BatchGet  pk=SENT#<SES message id> (In-Reply-To/References)
 Side records written once: NOTIFY#<return>#<kind> (EMAIL), LABEL#<return> (LEASE, TTL),
-UNKNOWN_PACKAGE#<at>#<id> (PACKAGE), PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py).
+UNKNOWN_PACKAGE#<at>#<id> (PACKAGE), PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py),
+SENT#<SES message id> (SENT: with the sent message, naming its return).
 Every write of a return is conditioned on the version it read (optimistic locking); a request for
 a new return also bumps the order's version, which serialises the returns of one order
 (quantities and "first package" can't be decided twice at once).
@@ -37,10 +47,11 @@ from functools import cache
 from typing import Any
 
 from returns_shared.domain.errors import InvalidInput
+from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order, customer_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.tracking import tracking_key
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.vocabulary import MessageDirection, ReturnStatus
 from returns_shared.service.ports import StoredOrder, UnknownPackage
 
 Item = dict[str, Any]  # a DynamoDB item in the low-level attribute-value shape
@@ -63,6 +74,8 @@ FAILED_REFUNDS = "REFUNDS#FAILED"  # GSI3 partition: the agents' failed-refunds 
 FAILED_LABELS = "LABELS#FAILED"  # GSI3 partition: the agents' queue of labels the carrier refused
 UNKNOWN_PACKAGES = "UNKNOWN_PACKAGES"
 LABELS_TO_VOID = "LABELS#TO_VOID"  # GSI3 partition: ended returns' labels whose void is not recorded yet
+INBOX_OPEN = "INBOX#OPEN"  # GSI3 partition: inbox mail no agent handled yet
+INBOX = "INBOX"  # GSI4 partition: every message that arrived without a conversation
 LEASE_TTL_SECONDS = 7 * 86400  # a lease record outlives any worker; TTL tidies it
 
 
@@ -128,6 +141,26 @@ def status_partition(status: ReturnStatus) -> str:
     return f"STATUS#{status.value}"
 
 
+def review_partition(waiting_for: str) -> str:
+    return f"REVIEW#{waiting_for}"
+
+
+def conversation_partition(return_id: str) -> str:
+    return f"CONVERSATION#{return_id}"
+
+
+def mail_from_partition(email: str) -> str:
+    return f"MAIL#{customer_key(email)}"
+
+
+def message_key(message_id: str) -> Item:
+    return {"pk": {"S": f"MESSAGE#{message_id}"}, "sk": {"S": "MESSAGE"}}
+
+
+def sent_key(ses_message_id: str) -> Item:
+    return {"pk": {"S": f"SENT#{ses_message_id}"}, "sk": {"S": "SENT"}}
+
+
 def month_partition(month_index: int) -> str:
     return f"RETURNS#{month_index // 12:04d}-{month_index % 12 + 1:02d}"
 
@@ -143,8 +176,20 @@ def month_index(at: datetime) -> int:
 
 
 # -- items -----------------------------------------------------------------------------------
+def _index5(ret: Return, sort: str) -> tuple[str | None, str | None]:
+    """GSI5: the review queue while UNDER_REVIEW (by who waits, REVIEW-SLA deadline first), else the
+    tracking number (sparse). A return under review has no tracking number: it is not approved yet."""
+    if ret.status == ReturnStatus.UNDER_REVIEW and ret.review_wait is not None:
+        deadline = ret.review_deadline or ret.status_changed_at
+        return review_partition(ret.review_wait.waiting_for.value), f"{iso(deadline)}#{ret.id}"
+    if ret.tracking_number:
+        return tracking_partition(ret.tracking_number), sort
+    return None, None
+
+
 def return_item(ret: Return, *, version: int) -> Item:
     sort = f"{iso(ret.created_at)}#{ret.id}"
+    gsi5pk, gsi5sk = _index5(ret, sort)
     return to_item(
         {
             **{k: v["S"] for k, v in return_key(ret.id).items()},
@@ -162,8 +207,8 @@ def return_item(ret: Return, *, version: int) -> Item:
             "gsi3sk": f"{iso(ret.status_changed_at)}#{ret.id}",
             "gsi4pk": month_partition(month_index(ret.created_at.astimezone(UTC))),
             "gsi4sk": sort,
-            "gsi5pk": tracking_partition(ret.tracking_number) if ret.tracking_number else None,
-            "gsi5sk": sort if ret.tracking_number else None,
+            "gsi5pk": gsi5pk,
+            "gsi5sk": gsi5sk,
             "doc": ret.model_dump_json(),
         }
     )
@@ -173,6 +218,42 @@ def return_from_item(item: Item) -> Return:
     ret = Return.model_validate_json(item["doc"]["S"])
     ret.version = int(item["version"]["N"])
     return ret
+
+
+def message_item(message: Message, *, version: int) -> Item:
+    """One item per message; the indexes list it in its conversation, in the inbox (open: until an
+    agent handled it) and under its sender's address."""
+    sort = f"{iso(message.at)}#{message.id}"
+    inbound = message.direction == MessageDirection.INBOUND
+    open_in_inbox = message.in_inbox and not message.handled
+    return to_item({
+        **{k: v["S"] for k, v in message_key(message.id).items()},
+        "entity": "Message",
+        "version": version,
+        "returnId": message.return_id,
+        "gsi1pk": conversation_partition(message.return_id) if message.return_id else None,
+        "gsi1sk": sort if message.return_id else None,
+        "gsi2pk": mail_from_partition(message.from_address) if inbound else None,
+        "gsi2sk": sort if inbound else None,
+        "gsi3pk": INBOX_OPEN if open_in_inbox else None,
+        "gsi3sk": sort if open_in_inbox else None,
+        "gsi4pk": INBOX if message.in_inbox else None,
+        "gsi4sk": sort if message.in_inbox else None,
+        "doc": message.model_dump_json(exclude={"version"}),
+    })
+
+
+def message_from_item(item: Item) -> Message:
+    message = Message.model_validate_json(item["doc"]["S"])
+    message.version = int(item["version"]["N"])
+    return message
+
+
+def sent_item(message: Message) -> Item:
+    """SES's id of an email the service sent → the message, and the return it was about."""
+    assert message.ses_message_id is not None
+    return to_item({**{k: v["S"] for k, v in sent_key(message.ses_message_id).items()}, "entity": "SentEmail",
+                    "messageId": message.id, "returnId": message.return_id})
 
 
 def order_item(order: Order, *, seen: StoredOrder | None) -> Item:
@@ -270,7 +351,7 @@ def pending_email_item(return_id: str, kind: str, *, at: datetime, retry_at: dat
 
 
 INDEX_KEYS = {"GSI1": ("gsi1pk", "gsi1sk"), "GSI2": ("gsi2pk", "gsi2sk"), "GSI3": ("gsi3pk", "gsi3sk"),
-              "GSI4": ("gsi4pk", "gsi4sk")}
+              "GSI4": ("gsi4pk", "gsi4sk"), "GSI5": ("gsi5pk", "gsi5sk")}
 
 
 def start_key(key: Any, index: str, pk: str) -> Item:

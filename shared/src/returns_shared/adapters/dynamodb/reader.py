@@ -10,7 +10,7 @@ from typing import Any
 
 from returns_shared.adapters.dynamodb import items
 from returns_shared.adapters.dynamodb.items import Item
-from returns_shared.adapters.dynamodb.table import TableReads
+from returns_shared.adapters.dynamodb.message_reads import MessageReads
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
@@ -21,7 +21,7 @@ from returns_shared.service.ports import DueEmail, IdempotencyClaim, Page, Store
 MONTHS_LISTED_BACK = 36  # the all-returns listing walks month buckets back this far at most
 
 
-class DynamoReturnsRepository(TableReads):
+class DynamoReturnsRepository(MessageReads):
     def __init__(self, table_name: str, client: Any, *, cursors: CursorCodec):
         super().__init__(table_name, client)
         self.cursors = cursors

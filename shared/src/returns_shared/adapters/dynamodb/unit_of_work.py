@@ -9,8 +9,10 @@ from typing import Any
 from returns_shared.adapters._aws import error_code
 from returns_shared.adapters.dynamodb import items
 from returns_shared.domain.errors import ConflictError
+from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
+from returns_shared.domain.vocabulary import MessageDirection
 from returns_shared.service.ports import DueEmail, StoredOrder
 
 _NEW = "attribute_not_exists(pk)"
@@ -87,6 +89,27 @@ class DynamoUnitOfWork:
                 }
             }
         )
+
+    # -- messages (the customer-service conversation) ------------------------------------------
+    def add_message(self, message: Message) -> None:
+        """Write-once by id: a redelivered email or a second click finds it there."""
+        self._put(items.message_item(message, version=1), _NEW)
+        self._sent_pointer(message)
+
+    def save_message(self, message: Message) -> None:
+        self._put(items.message_item(message, version=message.version + 1), "version = :seen",
+                  {":seen": {"N": str(message.version)}})
+        self._sent_pointer(message)
+
+    def delete_message(self, message: Message) -> None:
+        self._writes.append({"Delete": {"TableName": self.table_name, "Key": items.message_key(message.id),
+                                        "ConditionExpression": "version = :seen",
+                                        "ExpressionAttributeValues": {":seen": {"N": str(message.version)}}}})
+
+    def _sent_pointer(self, message: Message) -> None:
+        """A sent email is found by its SES id from now on: a reply naming it threads to its return."""
+        if message.direction == MessageDirection.OUTBOUND and message.ses_message_id and message.return_id:
+            self._writes.append({"Put": {"TableName": self.table_name, "Item": items.sent_item(message)}})
 
     # -- side records ----------------------------------------------------------------------
     def claim_idempotency(self, customer: str, key: str, *, return_id: str, fingerprint: str,

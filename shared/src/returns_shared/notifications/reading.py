@@ -1,0 +1,153 @@
+"""Reading a customer's email (RFC 5322 bytes, as SES stores it) into what the service keeps of it.
+
+Parsed with the standard library's `email` package (`policy.default`). The new text is what the
+customer wrote this time: quoted history and signatures are trimmed by mail-parser-reply, and
+HTML-only mail is turned into text by inscriptis (customer HTML is never rendered anywhere). Both
+libraries are imported by the first email read (the mail function's paths only).
+
+Anything that cannot be read this way raises UnreadableEmail: the caller keeps the raw message and
+lists it as unreadable (nothing that arrives is lost).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parsedate_to_datetime
+
+# Languages whose reply headers ("On <date>, <who> wrote:") the trimming recognises.
+REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "ja", "pl", "sv", "da"]
+MAX_TEXT = 20_000  # characters of new text kept on the message (the raw message keeps everything)
+
+
+class UnreadableEmail(Exception):
+    """The message could not be parsed into a sender and a text."""
+
+
+@dataclass(frozen=True)
+class ReadEmail:
+    from_address: str  # the addr-spec of From
+    to: list[str]
+    subject: str
+    sent_at: datetime | None  # its Date header, if it has a valid one
+    message_id: str | None
+    in_reply_to: str | None
+    references: str | None
+    text: str  # the new text
+    full_text: str  # the whole body as text (quotes included): where an RMA may be named
+    html_only: bool
+    attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, type, content)
+
+
+def read_email(raw: bytes) -> ReadEmail:
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        if not isinstance(message, EmailMessage):
+            raise UnreadableEmail("not an email message")
+        sender = _sender(message)
+        body, html_only = _body(message)
+        return ReadEmail(
+            from_address=sender,
+            to=[address for _, address in getaddresses([str(v) for v in message.get_all("to", [])])
+                if address],
+            subject=_header(message, "subject"),
+            sent_at=_date(message),
+            message_id=_header(message, "message-id") or None,
+            in_reply_to=_header(message, "in-reply-to") or None,
+            references=_header(message, "references") or None,
+            text=new_text(body)[:MAX_TEXT],
+            full_text=body,
+            html_only=html_only,
+            attachments=_attachments(message),
+        )
+    except UnreadableEmail:
+        raise
+    except Exception as exc:
+        raise UnreadableEmail(f"{type(exc).__name__}: {exc}") from exc
+
+
+def new_text(body: str) -> str:
+    """What the customer wrote this time: the latest reply without signature, else with it, else all
+    of it (trimming never loses a message that is nothing but quotes)."""
+    from mailparser_reply import EmailReplyParser
+
+    replies = EmailReplyParser(languages=REPLY_LANGUAGES).read(body).replies
+    latest = replies[0] if replies else None
+    for candidate in (latest.body if latest else "", latest.content if latest else "", body):
+        if candidate and candidate.strip():
+            return str(candidate).strip()
+    return ""
+
+
+# Where mail clients put the quoted history of an HTML reply (Gmail, Thunderbird, Yahoo, Outlook).
+QUOTE_XPATH = ("//blockquote | //*[contains(concat(' ', normalize-space(@class), ' '), ' gmail_quote ')]"
+               " | //*[contains(@class, 'moz-cite-prefix')] | //*[contains(@class, 'yahoo_quoted')]"
+               " | //*[@id='divRplyFwdMsg'] | //*[@id='appendonsend']")
+
+
+def html_to_text(html: str) -> str:
+    """The HTML as plain text without its quoted history (when anything is left without it)."""
+    import lxml.html
+    from inscriptis import Inscriptis
+
+    if not html.strip():
+        return ""
+    tree = lxml.html.document_fromstring(html)
+    whole = str(Inscriptis(tree).get_text()).strip()
+    for quoted in tree.xpath(QUOTE_XPATH):
+        if quoted.getparent() is not None:
+            for later in list(quoted.itersiblings()) if quoted.get("id") == "divRplyFwdMsg" else []:
+                later.getparent().remove(later)  # Outlook: the quoted message follows its header block
+            quoted.getparent().remove(quoted)
+    new = str(Inscriptis(tree).get_text()).strip()
+    return new or whole
+
+
+def _header(message: EmailMessage, name: str) -> str:
+    value = message.get(name)
+    return " ".join(str(value).split()) if value is not None else ""
+
+
+def _sender(message: EmailMessage) -> str:
+    header = message.get("from")
+    addresses: tuple[Address, ...] = getattr(header, "addresses", ()) if header is not None else ()
+    spec = addresses[0].addr_spec if addresses else ""
+    if "@" not in spec:
+        raise UnreadableEmail("no sender address (From)")
+    return spec
+
+
+def _date(message: EmailMessage) -> datetime | None:
+    try:
+        sent = parsedate_to_datetime(str(message["date"])) if message["date"] else None
+    except (TypeError, ValueError):
+        return None
+    return sent if sent is not None and sent.tzinfo is not None else None
+
+
+def _body(message: EmailMessage) -> tuple[str, bool]:
+    """The text part, else the HTML part as text (html_only=True); an email without either is empty."""
+    plain = message.get_body(preferencelist=("plain",))
+    if plain is not None:
+        return str(plain.get_content()), False
+    html = message.get_body(preferencelist=("html",))
+    if html is not None:
+        return html_to_text(str(html.get_content())), True
+    return "", False
+
+
+def _attachments(message: EmailMessage) -> list[tuple[str, str, bytes]]:
+    found: list[tuple[str, str, bytes]] = []
+    for part in message.iter_attachments():
+        if not isinstance(part, EmailMessage) or part.is_multipart():
+            continue
+        content = part.get_payload(decode=True)
+        if not isinstance(content, bytes):
+            continue
+        filename = part.get_filename() or f"attachment-{len(found) + 1}"
+        found.append((filename, part.get_content_type(), content))
+    return found
