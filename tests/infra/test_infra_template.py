@@ -26,7 +26,7 @@ FUNCTIONS = (
     "InsightsFunction",
 )
 WORKERS = FUNCTIONS[1:]  # every function but the gateway
-DOMAIN_FUNCTIONS = FUNCTIONS[1:5]  # the four that act on returns: they mail customers and run the schedules
+DOMAIN_FUNCTIONS = FUNCTIONS[1:6]  # the functions that act on returns (and mail customers); not the insights
 COMMON_ENV = ("TABLE_NAME", "EVENT_BUS_NAME", "LABELS_BUCKET", "OPS_TOPIC_ARN", "SENDER_EMAIL")
 GATEWAY_ENV = (
     "REQUEST_FUNCTION_NAME",

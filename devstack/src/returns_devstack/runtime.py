@@ -246,6 +246,16 @@ class LocalLambdaRuntime:
                 self._stream_positions[table_id] = answer["NextShardIterator"]
         return handed
 
+    def drain_streams(self, *, max_rounds: int = 100) -> int:
+        """Read the streams until they are quiet (one read hands over at most a batch of records)."""
+        total = 0
+        for _ in range(max_rounds):
+            handed = self.poll_streams()
+            total += handed
+            if not handed:
+                break
+        return total
+
     @functools.cache  # noqa: B019 - one runtime per stack; a table's stream never changes
     def _stream_arn(self, table_id: str) -> str:
         if table_id != TABLE_ID:
@@ -325,7 +335,7 @@ class BackgroundTriggers:
         while not self._stop.is_set():
             try:
                 self.runtime.drain()
-                self.runtime.poll_streams()  # the insights' facts: fresh within a second or two
+                self.runtime.drain_streams()  # the insights' facts: fresh within a second
             except Exception:  # keep polling, like the event source mapping
                 log.exception("queue polling failed")
             self._stop.wait(self.poll_seconds)

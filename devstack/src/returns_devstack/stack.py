@@ -65,7 +65,7 @@ class EmbeddedStack:
 
     def flush_facts(self) -> int:
         """Hand the table's new stream records to the insights function now (make dev: every second)."""
-        return self.runtime.poll_streams()
+        return self.runtime.drain_streams()
 
     def rebuild_facts(self, since: str) -> dict[str, Any]:
         """The backfill a deployment runs after a schema change: empty fact files, then every month
