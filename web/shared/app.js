@@ -29,6 +29,7 @@ export async function startApp({ app, role, roles = [role], title, nav, routes, 
   try {
     config = await loadConfig();
     await session.completeRedirect(config);
+    await session.adopt(); // a new tab: signed in like the app's open tabs
   } catch (error) {
     show(root, h('h1', {}, title), notice(error.message, 'error'));
     return;
@@ -95,6 +96,7 @@ export async function startApp({ app, role, roles = [role], title, nav, routes, 
     go(start);
   }
 
+  session.onEnded = () => render(); // signed out in another tab
   window.addEventListener('hashchange', render);
   document.querySelector('.skip')?.addEventListener('click', (event) => { event.preventDefault(); root.focus(); });
   await render();
