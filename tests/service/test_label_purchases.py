@@ -6,6 +6,7 @@ longer wants is closed through the carrier: voided when it was bought after all.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -28,12 +29,22 @@ def fail_next_buy(world: World) -> None:
     world.carrier.buy_label = unavailable  # type: ignore[method-assign]
 
 
-def test_a_purchase_whose_answer_was_lost_is_resumed_and_not_bought_again():
-    world = World()
+def open_purchase(world: World, *, bought: bool) -> str:
+    """An approved prepaid return whose first purchase failed after its shipment was recorded: bought
+    (the answer lost) or not (the carrier unavailable)."""
     rid = approved_prepaid(world)
-    world.carrier.lost_answers = 1  # EasyPost bought the label, the answer timed out
+    if bought:
+        world.carrier.lost_answers = 1
+    else:
+        fail_next_buy(world)
     with pytest.raises(CarrierUnavailable):
         labels.issue_label(rid, world.deps)
+    return rid
+
+
+def test_a_purchase_whose_answer_was_lost_is_resumed_and_not_bought_again():
+    world = World()
+    rid = open_purchase(world, bought=True)  # EasyPost bought the label, the answer timed out
     pending = world.stored(rid)
     assert pending.label is None and pending.label_purchase is not None
     assert pending.label_purchase.shipment_id == "shp_000001" and rid not in world.table.label_leases
@@ -71,10 +82,7 @@ def test_a_worker_that_failed_before_recording_the_label_leaves_it_to_the_retry(
 
 def test_a_shipment_the_carrier_no_longer_knows_is_replaced_by_a_new_one():
     world = World()
-    rid = approved_prepaid(world)
-    fail_next_buy(world)
-    with pytest.raises(CarrierUnavailable):
-        labels.issue_label(rid, world.deps)
+    rid = open_purchase(world, bought=False)
     del world.carrier.shipments["shp_000001"]  # e.g. made with the other (test) API key
     assert labels.issue_label(rid, world.deps) == "TRK000001"
     assert world.stored(rid).label.shipment_id == "shp_000002" and len(world.carrier.issued) == 1
@@ -82,10 +90,7 @@ def test_a_shipment_the_carrier_no_longer_knows_is_replaced_by_a_new_one():
 
 def test_a_refusal_of_the_recorded_shipment_is_recorded_and_the_agents_retry_starts_anew():
     world = World()
-    rid = approved_prepaid(world)
-    fail_next_buy(world)
-    with pytest.raises(CarrierUnavailable):
-        labels.issue_label(rid, world.deps)
+    rid = open_purchase(world, bought=False)
     world.carrier.refuse_labels = "no rate for this parcel"
     assert labels.issue_label(rid, world.deps) is None  # refused for good: recorded, consumed
     ret = world.stored(rid)
@@ -95,13 +100,18 @@ def test_a_refusal_of_the_recorded_shipment_is_recorded_and_the_agents_retry_sta
     assert world.stored(rid).label.shipment_id == "shp_000002" and len(world.carrier.issued) == 1
 
 
-def test_an_agents_retry_that_timed_out_is_resumed_by_the_next_retry():
-    world = World()
+def refused_then_retried_in_vain(world: World) -> tuple[str, dict[str, Any]]:
+    """The carrier refused the label; an agent's retry bought one, but its answer was lost."""
     rid = approved_prepaid(world)
     world.carrier.refuse_labels = "address not found"
     labels.issue_label(rid, world.deps)
     world.carrier.refuse_labels, world.carrier.lost_answers = None, 1
-    answer = world.command("retryLabel", b.AGENT, {"id": rid})
+    return rid, world.command("retryLabel", b.AGENT, {"id": rid})
+
+
+def test_an_agents_retry_that_timed_out_is_resumed_by_the_next_retry():
+    world = World()
+    rid, answer = refused_then_retried_in_vain(world)
     assert [error["code"] for error in answer["userErrors"]] == ["CARRIER_UNAVAILABLE"]
     assert "never buys a second label" in answer["userErrors"][0]["message"]
     assert world.command("retryLabel", b.AGENT, {"id": rid})["userErrors"] == []
@@ -112,13 +122,7 @@ def test_an_agents_retry_that_timed_out_is_resumed_by_the_next_retry():
 @pytest.mark.parametrize("bought", [True, False], ids=["bought", "never bought"])
 def test_a_purchase_left_open_by_a_canceled_return_is_closed_through_the_carrier(bought):
     world = World()
-    rid = approved_prepaid(world)
-    if bought:
-        world.carrier.lost_answers = 1
-    else:
-        fail_next_buy(world)
-    with pytest.raises(CarrierUnavailable):
-        labels.issue_label(rid, world.deps)
+    rid = open_purchase(world, bought=bought)
     cancel(world, rid)
     assert rid in world.table.labels_to_void  # in the cancel's own write: the sweep finds it
     assert labels.issue_label(rid, world.deps) is None  # a redelivered ReturnApproved buys nothing
@@ -134,11 +138,7 @@ def test_a_purchase_left_open_by_a_canceled_return_is_closed_through_the_carrier
 
 def test_a_purchase_left_open_when_the_customer_ships_on_their_own_is_voided_by_the_sweep():
     world = World()
-    rid = approved_prepaid(world)
-    world.carrier.refuse_labels = "address not found"
-    labels.issue_label(rid, world.deps)
-    world.carrier.refuse_labels, world.carrier.lost_answers = None, 1
-    world.command("retryLabel", b.AGENT, {"id": rid})  # bought, the answer lost
+    rid, _ = refused_then_retried_in_vain(world)
     answer = world.command("submitReturnTracking", b.customer(),
                            {"id": rid, "carrier": "USPS", "trackingNumber": "9400111899223100000001"})
     assert answer["userErrors"] == [] and rid in world.table.labels_to_void

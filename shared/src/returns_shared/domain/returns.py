@@ -53,7 +53,7 @@ class Return(BaseModel):
     screening: ScreeningResult | None = None
     label: ReturnLabel | None = None
     label_failure: LabelFailure | None = None  # the carrier refused the label; unresolved while set
-    label_purchase: LabelPurchase | None = None  # a label being bought: its shipment, until it is recorded
+    label_purchase: LabelPurchase | None = None  # a label being bought: its shipment, until the label is kept
     carrier: str | None = None
     tracking_number: str | None = None
     tracking: CarrierTracking | None = None  # what the carrier reported (webhook)
