@@ -10,7 +10,9 @@ import {
   shippingCard, timelineCard,
 } from '/shared/returns.js';
 import { h, busy, dateTime, field, money, notice, select, showMore, userErrors, REASONS } from '/shared/ui.js';
-import { customerHint, customerLink, customerView, startReturnView } from './customers.js';
+import { customerHint, customerView, startReturnView } from './customers.js';
+import { customerLink } from './links.js';
+import { conversationCard, inboxView, reviewWait } from './mail.js';
 
 /** Approve (optional note) and decline (reason required) a return under review. */
 function decisionForm(ctx, ret, { onDone }) {
@@ -38,23 +40,24 @@ function decisionForm(ctx, ret, { onDone }) {
 
 /** The review queue, oldest first (the longest waiting are closest to REVIEW-SLA), a page at a time. */
 async function queueView(ctx, done) {
-  const page = (await ctx.gql(REVIEW_QUEUE)).returns;
+  const page = (await ctx.gql(REVIEW_QUEUE)).reviewQueue;
   const card = (ret) => h('section', { class: 'card', 'aria-labelledby': `q-${ret.id}` },
     h('h2', { id: `q-${ret.id}` }, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
     h('p', { class: 'muted' }, `Order ${ret.order.id} · ${ret.order.email} · quoted ${money(ret.quote.total)} · requested ${dateTime(ret.createdAt)}`),
+    reviewWait(ret.review),
     h('h3', {}, 'Why it was flagged'), flagList(ret.screening.flags),
     h('h3', {}, 'Items'), h('ul', { class: 'lines' }, ret.lines.map((line) => h('li', {},
       `${lineTitle(ret, line.orderLineId)} × ${line.quantity}: ${REASONS[line.reason] || line.reason}`, lineNote(line)))),
     decisionForm(ctx, ret, { onDone: (text) => ctx.go(`#/queue/${encodeURIComponent(text)}`) }));
   const cards = h('div', {}, page.edges.map((edge) => card(edge.node)));
-  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(REVIEW_QUEUE, { after })).returns, (returns) => {
+  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(REVIEW_QUEUE, { after })).reviewQueue, (returns) => {
     const added = returns.map(card);
     cards.append(...added);
     return added[0]?.querySelector('a');
   }, 'returns to review');
   return [
     h('h1', {}, 'Review queue'),
-    h('p', { class: 'muted' }, 'Longest waiting first: REVIEW-SLA gives each review a deadline.'),
+    h('p', { class: 'muted' }, 'Customers who replied first (they wait for us), then those we wait for; in each group the earliest REVIEW-SLA deadline first.'),
     done ? notice(done, 'success') : null,
     page.edges.length ? null : notice('Nothing to review.'),
     cards, more,
@@ -133,7 +136,7 @@ async function returnView(ctx, id) {
       h('h2', { id: 'decide-title' }, 'Decision'), decisionForm(ctx, ret, { onDone: () => ctx.refresh() })) : null,
     ret.status === 'INSPECTED' ? h('p', {}, refund) : null,
     ret.labelFailure ? h('p', {}, `The carrier refused the label (attempt ${ret.labelFailure.attempt}): ${ret.labelFailure.reason} `, label) : null,
-    screeningCard(ret), moneyCard(ret), itemsCard(ret), shippingCard(ret), timelineCard(ret),
+    screeningCard(ret), await conversationCard(ctx, ret.id), moneyCard(ret), itemsCard(ret), shippingCard(ret), timelineCard(ret),
     CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
   ];
 }
@@ -225,12 +228,13 @@ const failedRefundsView = (ctx, done) => retryListView(ctx, done, {
 
 startApp({
   app: 'console', role: 'agent', title: 'Service console', home: '#/queue',
-  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
+  nav: [['#/queue', 'Review queue'], ['#/inbox', 'Inbox'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
     ['#/packages', 'Unknown packages']],
   routes: [
     [/^#\/queue(?:\/(.+))?$/, queueView],
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
     [/^#\/return\/([^/]+)$/, returnView],
+    [/^#\/inbox(?:\/(new|all))?(?:\/(.+))?$/, inboxView],
     [/^#\/customer(?:\/([^/]+)(?:\/from\/([^/]+))?)?$/, customerView],
     [/^#\/order\/([^/]+)\/return(?:\/from\/([^/]+))?$/, startReturnView],
     [/^#\/packages$/, packagesView],

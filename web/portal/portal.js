@@ -3,6 +3,7 @@
 import { startApp } from '/shared/app.js';
 import { CANCEL_RETURN, MY_ORDERS, ORDER_TO_RETURN, RETURN, SUBMIT_TRACKING } from '/shared/operations.js';
 import { orderLinesTable, requestSections } from '/shared/request.js';
+import { returnConversation } from './conversation.js';
 import {
   CANCELABLE, itemsCard, moneyCard, returnHeading, shippingCard, timelineCard,
 } from '/shared/returns.js';
@@ -67,11 +68,12 @@ async function returnView(ctx, id) {
     if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
     else ctx.refresh();
   }).catch((error) => message.replaceChildren(notice(error.message, 'error'))) }, 'Cancel this return');
+  const mail = await returnConversation(ctx, id);
   return [
-    returnHeading(ret), message,
+    returnHeading(ret), message, mail.review,
     shippingCard(ret),
     ret.status === 'APPROVED' && (ret.method === 'SELF_SHIP' || ret.labelFailure) ? trackingForm(ctx, ret, message) : null,
-    moneyCard(ret), itemsCard(ret), timelineCard(ret),
+    moneyCard(ret), itemsCard(ret), mail.conversation, timelineCard(ret),
     CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
     h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders')),
   ];
