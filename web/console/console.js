@@ -1,5 +1,6 @@
 // Service console (agents): the review queue with each screening flag explained, approve/decline with
-// a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns.
+// a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns; customer
+// service by email (customers.js: a customer's page, a return on their behalf; mail.js: conversations, the inbox).
 import { startApp } from '/shared/app.js';
 import {
   APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_LABELS, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_LABEL,
@@ -38,7 +39,7 @@ function decisionForm(ctx, ret, { onDone }) {
     message);
 }
 
-/** The review queue, oldest first (the longest waiting are closest to REVIEW-SLA), a page at a time. */
+/** The review queue (reviewQueue): customers who replied first, then by REVIEW-SLA deadline; who waits since when. */
 async function queueView(ctx, done) {
   const page = (await ctx.gql(REVIEW_QUEUE)).reviewQueue;
   const card = (ret) => h('section', { class: 'card', 'aria-labelledby': `q-${ret.id}` },

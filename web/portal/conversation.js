@@ -5,16 +5,19 @@ import { MY_CONVERSATION } from '/shared/operations.js';
 import { conversationList } from '/shared/conversation.js';
 import { h, date, dateTime } from '/shared/ui.js';
 
+/** Customer service's address, as a link that starts an email naming the RMA (an email from the order's
+ *  address naming it joins the return's conversation). */
+const writeTo = (support, ret) => h('a', { href: `mailto:${support}?subject=${encodeURIComponent(`Return ${ret.id}`)}` }, support);
+
 function reviewCard(ret, review, support) {
   const replied = review?.waitingFor === 'AGENT';
-  const write = h('a', { href: `mailto:${support}?subject=${encodeURIComponent(`Return ${ret.id}`)}` }, support);
   return h('section', { class: 'card attention', 'aria-labelledby': 'review-title' },
     h('h2', { id: 'review-title' }, replied ? 'We have your reply' : 'Please answer our email'),
     replied
       ? h('p', {}, `Thank you: we received your reply of ${dateTime(review.customerRepliedAt || review.since)}. `
         + 'Customer service is reading it. If they need more, they will email you again.')
       : h('p', {}, 'Before we approve this return we need to confirm a few details with you: we sent you an email about it. '
-        + 'Please reply to that email, or write to ', write, ` and mention your return number ${ret.id}.`),
+        + 'Please reply to that email, or write to ', writeTo(support, ret), ` and mention your return number ${ret.id}.`),
     h('p', {}, 'Please do not ship anything yet. Customer service decides ',
       review ? h('strong', {}, `by ${date(review.deadline)}`) : 'within a few business days',
       ' and emails you either way: approved, with how to send the package, or declined, with the reason.'));
@@ -43,6 +46,6 @@ export async function returnConversation(ctx, id) {
       ret.messages.length ? conversationList(ret.messages, { label: 'Emails about this return, oldest first', header, extra: attachments })
         : h('p', { class: 'muted' }, 'No email about this return yet.'),
       h('p', { class: 'small muted' }, 'To write to us about this return, reply to any of our emails about it, or write to ',
-        h('a', { href: `mailto:${support}?subject=${encodeURIComponent(`Return ${ret.id}`)}` }, support), '.')),
+        writeTo(support, ret), '.')),
   };
 }
