@@ -102,14 +102,14 @@ def test_the_request_page_shows_a_set_and_words_its_error_with_titles(page, stac
     quote.get_by_text("It is part of a set with “Knit set: skirt”").wait_for()
     page.get_by_label("The items are new").check()
     page.get_by_role("button", name="Request the return").click()
-    error = page.locator("form [role=alert]")
-    error.wait_for()
+    error = top.locator("p.field-error")  # beside the item it is about
+    error.get_by_text("cannot be returned").wait_for()
     text = error.inner_text()
     assert "“Knit set: top” cannot be returned" in text and "“Knit set: skirt”" in text
     assert not any(internal in text for internal in ("L4", "L5", "KNIT-SET")), text
     accessible(page)
     top.get_by_label("Return this item").uncheck()  # the request changed: the error no longer holds
-    error.wait_for(state="detached")
+    error.wait_for(state="hidden")  # emptied, and hidden when empty
 
 
 def test_the_pages_run_under_their_content_security_policy(browser, stack):

@@ -128,12 +128,14 @@ def test_graphiql_runs_its_one_inline_script_by_hash_and_nothing_else_inline():
 
 
 def test_the_bytes_shipped_to_the_browser_stay_small():
-    """The README reports these figures; this keeps them honest (raw bytes, before compression). 120 kB
-    since issue 17 (customer service by email: the console's customer page, inbox and conversations and
-    the portal's conversation, about 25 kB of plain modules); the apps stay framework-free and unbuilt."""
+    """The README reports these figures; this keeps them honest (raw bytes, before compression). It was
+    90 kB; issue 18 (inspection photos and notes, confirmations, errors beside their fields) took it to
+    about 112 kB and issue 17 (customer service by email: the console's customer page, inbox and
+    conversations, the portal's conversation; about 24 kB) to about 136 kB, hence 150 kB. The apps stay
+    framework-free and unbuilt."""
     shipped = sum(p.stat().st_size for p in web_root().rglob("*")
                   if p.is_file() and "graphiql" not in p.parts and p.suffix in {".html", ".js", ".css"})
-    assert shipped < 120_000, shipped
+    assert shipped < 150_000, shipped
 
 
 def test_publishing_puts_the_pages_and_their_config_in_the_bucket():

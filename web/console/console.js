@@ -7,10 +7,12 @@ import {
   RETRY_REFUND, RETURN, REVIEW_QUEUE, SEARCH_RETURNS, UNKNOWN_PACKAGES,
 } from '/shared/operations.js';
 import {
-  CANCELABLE, REFUND_FAILED, flagList, itemsCard, lineNote, lineTitle, moneyCard, returnHeading, returnsTable, screeningCard,
-  shippingCard, timelineCard,
+  CANCELABLE, REFUND_FAILED, flagList, itemsCard, lineNote, lineTitle, moneyCard, returnHeading, returnsTable, rmaOf,
+  screeningCard, shippingCard, timelineCard,
 } from '/shared/returns.js';
-import { h, busy, dateTime, field, money, notice, select, showMore, userErrors, REASONS } from '/shared/ui.js';
+import {
+  h, busy, confirmButton, dateTime, field, money, notice, select, showMore, userErrors, REASONS,
+} from '/shared/ui.js';
 import { customerHint, customerView, startReturnView } from './customers.js';
 import { customerLink } from './links.js';
 import { conversationCard, inboxView, reviewWait } from './mail.js';
@@ -70,11 +72,12 @@ const KINDS = { auto: 'Anything', rma: 'RMA', order: 'Order id', email: 'Custome
 async function search(ctx, kind, term) {
   if (kind === 'auto') {
     if (term.includes('@')) kind = 'email';
-    else if (/^RMA-/i.test(term)) kind = 'rma';
+    else if (/^RMA-?/i.test(term)) kind = 'rma';
   }
   const found = [];
   if (kind === 'rma' || kind === 'auto') {
-    const ret = (await ctx.gql(RETURN, { id: term.toUpperCase() })).return;
+    // with or without RMA-, any case, O/0 and I/1 alike (the RMA alphabet has no O, I or L)
+    const ret = (await ctx.gql(RETURN, { id: rmaOf(term) })).return;
     if (ret) found.push(ret);
   }
   // an order's or a customer's returns come in pages: `listing` fetches the next ones
@@ -90,7 +93,7 @@ async function searchView(ctx, kind = 'auto', term = '') {
   const input = h('input', { type: 'search', name: 'q', value: term, autocomplete: 'off' });
   const kindSelect = select(KINDS, kind, { name: 'kind' });
   const form = h('form', { role: 'search', class: 'card' },
-    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search returns', input, 'RMA, order id, customer email or tracking number')),
+    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search returns', input, 'RMA (RMA- optional), order id, customer email or tracking number')),
       field('Look in', kindSelect), h('button', { type: 'submit' }, 'Search')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -118,34 +121,57 @@ async function returnView(ctx, id) {
   const ret = (await ctx.gql(RETURN, { id })).return;
   if (!ret) return [h('h1', {}, 'Return not found'), notice(`There is no return ${id}.`, 'error')];
   const message = h('div');
-  const run = (button, send) => busy(button, async () => {
+  const run = async (send) => {
     const answer = await send();
     if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
     else ctx.refresh();
-  }).catch((error) => message.replaceChildren(notice(error.message, 'error')));
+  };
   const failed = ret.refund && REFUND_FAILED.has(ret.refund.status);
-  const refund = failed
-    ? h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(RETRY_REFUND, { id })).retryRefund) }, 'Retry the refund')
-    : h('button', { type: 'button', onclick: () => run(refund, async () => (await ctx.gql(ISSUE_REFUND, { id })).issueRefund) }, 'Issue the refund');
-  const cancel = h('button', { type: 'button', class: 'danger', onclick: () => run(cancel, async () => (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn) }, 'Cancel this return');
-  const label = h('button', { type: 'button', onclick: () => run(label, async () => (await ctx.gql(RETRY_LABEL, { id })).retryLabel) }, 'Retry the label');
+  const amount = money(ret.settlement?.amount);
+  // paying out cannot be taken back: the amount is said and confirmed before anything is sent
+  const refund = confirmButton(failed ? 'Retry the refund' : 'Issue the refund', {
+    question: `Refund ${amount} to the original payment method of ${ret.order.email} now? It cannot be taken back.`,
+    yes: `Yes, refund ${amount}`, no: 'No, not now', kind: '',
+    action: () => run(async () => (failed ? (await ctx.gql(RETRY_REFUND, { id })).retryRefund
+      : (await ctx.gql(ISSUE_REFUND, { id })).issueRefund)).catch((error) => message.replaceChildren(notice(error.message, 'error'))),
+  });
+  const cancel = confirmButton('Cancel this return', {
+    question: `Cancel return ${ret.id} for the customer? Nothing will be refunded; they are emailed and an unused label is voided.`,
+    yes: 'Yes, cancel it', no: 'No, keep it',
+    action: () => run(async () => (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn)
+      .catch((error) => message.replaceChildren(notice(error.message, 'error'))),
+  });
+  const label = h('button', { type: 'button', onclick: () => busy(label, () => run(async () => (await ctx.gql(RETRY_LABEL, { id })).retryLabel))
+    .catch((error) => message.replaceChildren(notice(error.message, 'error'))) }, 'Retry the label');
   return [
-    returnHeading(ret),
-    h('p', {}, 'Customer: ', customerLink(ret.order.email)),
+    returnHeading(ret, 'agent'),
+    h('p', {}, 'Customer: ', ret.order.shippingAddress ? `${ret.order.shippingAddress.name} · ` : '', customerLink(ret.order.email)),
     message,
     ret.status === 'UNDER_REVIEW' ? h('section', { class: 'card', 'aria-labelledby': 'decide-title' },
       h('h2', { id: 'decide-title' }, 'Decision'), decisionForm(ctx, ret, { onDone: () => ctx.refresh() })) : null,
-    ret.status === 'INSPECTED' ? h('p', {}, refund) : null,
+    ret.status === 'INSPECTED' ? h('section', { class: 'card', 'aria-labelledby': 'pay-title' },
+      h('h2', { id: 'pay-title' }, 'Pay the refund'),
+      h('p', {}, `The inspection settled on ${amount}. `, failed ? 'The last attempt failed: retry once the cause is fixed.' : ''), refund) : null,
     ret.labelFailure ? h('p', {}, `The carrier refused the label (attempt ${ret.labelFailure.attempt}): ${ret.labelFailure.reason} `, label) : null,
-    screeningCard(ret), await conversationCard(ctx, ret.id), moneyCard(ret), itemsCard(ret), shippingCard(ret), timelineCard(ret),
-    CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
+    screeningCard(ret), await conversationCard(ctx, ret.id), moneyCard(ret, 'agent'), itemsCard(ret, 'agent'), shippingCard(ret, 'agent'),
+    timelineCard(ret, 'agent'),
+    CANCELABLE.has(ret.status) ? cancel : null,
   ];
+}
+
+/** What customer service can do with a refused package: find its return, or its sender. */
+function packageActions(p) {
+  return h('ul', { class: 'plain small' },
+    h('li', {}, h('a', { href: `#/search/auto/${encodeURIComponent(p.scanned)}` }, `Match “${p.scanned}” to a return`),
+      ' (by RMA, tracking number or order)'),
+    h('li', {}, 'Contact the sender (the customer of a matching return): ask them to request a return; the warehouse then receives it.'));
 }
 
 async function packagesView(ctx) {
   const page = (await ctx.gql(UNKNOWN_PACKAGES)).unknownPackages;
-  const row = (p) => h('tr', {}, h('td', {}, p.scanned), h('td', { 'data-label': 'Why' }, p.reason),
-    h('td', { 'data-label': 'By' }, p.scannedBy), h('td', { 'data-label': 'When' }, dateTime(p.at)));
+  const row = (p) => h('tr', {}, h('td', {}, p.scanned), h('td', { 'data-label': 'What the warehouse recorded' }, p.reason),
+    h('td', { 'data-label': 'By' }, p.scannedBy), h('td', { 'data-label': 'When' }, dateTime(p.at)),
+    h('td', { 'data-label': 'What you can do' }, packageActions(p)));
   const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
   const more = showMore(page.pageInfo, async (after) => (await ctx.gql(UNKNOWN_PACKAGES, { after })).unknownPackages, (packages) => {
     const added = packages.map(row);
@@ -154,9 +180,10 @@ async function packagesView(ctx) {
   }, 'packages');
   return [
     h('h1', {}, 'Packages for unknown returns'),
-    h('p', { class: 'muted' }, 'REQ-FIRST: the warehouse refused these packages (no approved return request) and recorded them here. Newest first.'),
+    h('p', { class: 'muted' }, 'The warehouse refused these packages (no approved return request) and set them aside for you. Newest first. ',
+      h('small', { class: 'ref' }, '(REQ-FIRST)')),
     page.edges.length ? [h('table', { class: 'stack' },
-      h('thead', {}, h('tr', {}, ['Scanned', 'Why refused', 'By', 'When'].map((t) => h('th', {}, t)))), rows), more]
+      h('thead', {}, h('tr', {}, ['Scanned', 'What the warehouse recorded', 'By', 'When', 'What you can do'].map((t) => h('th', {}, t)))), rows), more]
       : notice('No unknown packages.'),
   ];
 }

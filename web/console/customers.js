@@ -92,6 +92,9 @@ const AGENT_WORDS = {
   quoteTitle: 'The quote, as the customer sees it',
   attest: 'The customer confirmed by email that the items are new, unworn, with tags and packaging intact (COND-NEW).',
   attestMissing: 'A return needs the customer’s word that the items are new, unworn, with tags (COND-NEW): ask them by email first.',
+  noLabel: (country) => `A prepaid label is offered for US shipping addresses only; this order went to ${country}, so the customer ships it `
+    + 'on their own with a traceable carrier.',
+  whyReason: (title) => `Choose the reason the customer gave for “${title}”.`,
 };
 
 /** `#/order/<id>/return[/from/<messageId>]`: an agent requests a return for the order's customer. */

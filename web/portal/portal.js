@@ -5,9 +5,11 @@ import { CANCEL_RETURN, MY_ORDERS, ORDER_TO_RETURN, RETURN, SUBMIT_TRACKING } fr
 import { orderLinesTable, requestSections } from '/shared/request.js';
 import { returnConversation } from './conversation.js';
 import {
-  CANCELABLE, itemsCard, moneyCard, returnHeading, shippingCard, timelineCard,
+  CANCELABLE, deliveredToWarehouse, itemsCard, moneyCard, returnHeading, shippingCard, timelineCard,
 } from '/shared/returns.js';
-import { h, badge, busy, date, field, notice, showMore, userErrors } from '/shared/ui.js';
+import { h, badge, busy, confirmButton, date, field, fieldError, notice, showMore, userErrors } from '/shared/ui.js';
+
+const TRACKING_CORRECTIONS = 3; // a customer may correct a submitted number this often (service/requests.py)
 
 function orderCard(order) {
   const titleId = `order-${order.id}`;
@@ -42,18 +44,33 @@ async function requestView(ctx, orderId) {
     h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders'))];
 }
 
-function trackingForm(ctx, ret, message) {
-  const carrier = h('input', { type: 'text', name: 'carrier', autocomplete: 'off' });
-  const number = h('input', { type: 'text', name: 'trackingNumber', autocomplete: 'off' });
-  const button = h('button', { type: 'submit' }, 'Send tracking number');
-  const form = h('form', { class: 'card', 'aria-labelledby': 'tracking-title' }, h('h2', { id: 'tracking-title' }, 'Shipped it yourself?'),
-    h('div', { class: 'row' }, field('Carrier', carrier, 'e.g. USPS, UPS, FedEx'), field('Tracking number', number)), button);
+/** Shipping it yourself: the tracking number, and while the package is on its way a correction (a few times). */
+function trackingForm(ctx, ret) {
+  const correcting = ret.status === 'IN_TRANSIT';
+  const carrier = h('input', { type: 'text', name: 'carrier', autocomplete: 'off', value: correcting ? ret.carrier || '' : '' });
+  const number = h('input', { type: 'text', name: 'trackingNumber', autocomplete: 'off', value: correcting ? ret.trackingNumber || '' : '' });
+  const inputs = { carrier, trackingNumber: number };
+  const message = h('div');
+  const button = h('button', { type: 'submit' }, correcting ? 'Save the corrected number' : 'Send tracking number');
+  const form = h('form', { class: 'card', 'aria-labelledby': 'tracking-title', novalidate: true },
+    h('h2', { id: 'tracking-title' }, correcting ? 'Correct the tracking number' : 'Shipped it yourself?'),
+    correcting ? h('p', { class: 'small muted' }, `Typed it wrong? You can correct it up to ${TRACKING_CORRECTIONS} times; after that, customer service can.`) : null,
+    h('div', { class: 'row' }, field('Carrier', carrier, 'e.g. USPS, UPS, FedEx'),
+      field('Tracking number', number, 'As on your receipt: spaces are fine')), message, button);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    Object.values(inputs).forEach((input) => fieldError(input, ''));
+    message.replaceChildren();
+    if (!carrier.value.trim()) { fieldError(carrier, 'Enter the carrier you shipped with, e.g. USPS.'); carrier.focus(); return; }
+    if (!number.value.trim()) { fieldError(number, 'Enter the tracking number from your receipt.'); number.focus(); return; }
     busy(button, async () => {
       const answer = (await ctx.gql(SUBMIT_TRACKING, { id: ret.id, carrier: carrier.value.trim(), trackingNumber: number.value.trim() })).submitReturnTracking;
-      if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
-      else ctx.refresh();
+      if (!answer.userErrors.length) { ctx.refresh(); return; }
+      const about = (error) => inputs[error.field?.at(-1)];
+      answer.userErrors.filter(about).forEach((error) => fieldError(about(error), error.message));
+      const loose = answer.userErrors.filter((error) => !about(error));
+      if (loose.length) message.replaceChildren(userErrors(loose));
+      (answer.userErrors.map(about).find(Boolean) || button).focus();
     }).catch((error) => message.replaceChildren(notice(error.message, 'error')));
   });
   return form;
@@ -63,18 +80,26 @@ async function returnView(ctx, id) {
   const ret = (await ctx.gql(RETURN, { id })).return;
   if (!ret) return [h('h1', {}, 'Return not found'), notice(`There is no return ${id} under this email address.`, 'error')];
   const message = h('div');
-  const cancel = h('button', { type: 'button', class: 'danger', onclick: () => busy(cancel, async () => {
-    const answer = (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn;
-    if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
-    else ctx.refresh();
-  }).catch((error) => message.replaceChildren(notice(error.message, 'error'))) }, 'Cancel this return');
+  const cancel = confirmButton('Cancel this return', {
+    question: `Cancel return ${ret.id}? Nothing will be refunded for it${ret.label ? ', and its prepaid label stops working' : ''}.`,
+    yes: 'Yes, cancel the return', no: 'No, keep it',
+    action: async () => {
+      try {
+        const answer = (await ctx.gql(CANCEL_RETURN, { id })).cancelReturn;
+        if (answer.userErrors.length) message.replaceChildren(userErrors(answer.userErrors));
+        else ctx.refresh();
+      } catch (error) { message.replaceChildren(notice(error.message, 'error')); }
+    },
+  });
+  const shipsOnTheirOwn = ret.method === 'SELF_SHIP' || ret.labelFailure;
+  const tracking = shipsOnTheirOwn && (ret.status === 'APPROVED' || (ret.status === 'IN_TRANSIT' && !deliveredToWarehouse(ret)));
   const mail = await returnConversation(ctx, id);
   return [
-    returnHeading(ret), message, mail.review,
-    shippingCard(ret),
-    ret.status === 'APPROVED' && (ret.method === 'SELF_SHIP' || ret.labelFailure) ? trackingForm(ctx, ret, message) : null,
-    moneyCard(ret), itemsCard(ret), mail.conversation, timelineCard(ret),
-    CANCELABLE.has(ret.status) ? h('p', {}, cancel) : null,
+    returnHeading(ret, 'customer'), message, mail.review,
+    shippingCard(ret, 'customer'),
+    tracking ? trackingForm(ctx, ret) : null,
+    moneyCard(ret, 'customer'), itemsCard(ret, 'customer'), mail.conversation, timelineCard(ret, 'customer'),
+    CANCELABLE.has(ret.status) ? cancel : null,
     h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders')),
   ];
 }

@@ -26,6 +26,7 @@ export async function startApp({ app, role, title, nav, routes, home }) {
   try {
     config = await loadConfig();
     await session.completeRedirect(config);
+    await session.adopt(); // a new tab: signed in like the app's open tabs
   } catch (error) {
     show(root, h('h1', {}, title), notice(error.message, 'error'));
     return;
@@ -90,6 +91,7 @@ export async function startApp({ app, role, title, nav, routes, home }) {
     go(home);
   }
 
+  session.onEnded = () => render(); // signed out in another tab
   window.addEventListener('hashchange', render);
   document.querySelector('.skip')?.addEventListener('click', (event) => { event.preventDefault(); root.focus(); });
   await render();

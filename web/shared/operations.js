@@ -6,7 +6,7 @@ const CLAUSE = 'id text';
 
 const RETURN_SUMMARY = `fragment ReturnSummary on Return {
   id status method createdAt trackingNumber
-  order { id email }
+  order { id email shippingAddress { name } }
   quote { total { ${MONEY} } }
 }`;
 
@@ -15,8 +15,9 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
   returnAddress { name line1 line2 city region postalCode countryCode }
   label { carrier trackingNumber url fee { ${MONEY} } }
   labelFailure { reason failedAt attempt }
-  lines { orderLineId quantity reason note condition accepted }
+  lines { orderLineId quantity reason note condition accepted defectConfirmed inspectionNote photos { url contentType } }
   quote {
+    lines { orderLineId quantity amount { ${MONEY} } }
     itemsSubtotal { ${MONEY} } labelFee { ${MONEY} } shippingCredit { ${MONEY} } total { ${MONEY} }
     appliedClauses { ${CLAUSE} }
   }
@@ -28,11 +29,11 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
   refund { id status failureReason attempt amount { ${MONEY} } issuedAt paymentReference appliedClauses { ${CLAUSE} } }
   tracking { status lastScanAt deliveredAt }
   timeline { at status actor note internal }
-  order { id email lines { id title sku } }
+  order { id email shippingAddress { name countryCode } lines { id title sku unitPrice { ${MONEY} } unitTax { ${MONEY} } } }
 }`;
 
 const ORDER_LINES = `fragment OrderLines on Order {
-  id placedAt currencyCode
+  id placedAt currencyCode shippingAddress { countryCode }
   lines { id title sku quantity setId unitPrice { ${MONEY} } unitTax { ${MONEY} } }
   returnability { orderLineId eligible returnableQuantity returnDeadline reasons { code message clause { ${CLAUSE} } } }
 }`;
@@ -150,6 +151,18 @@ export const RECEIVE_RETURN = `mutation ReceiveReturn($id: ID!) { receiveReturn(
 ${RETURN_DETAILS}`;
 
 export const MERCHANT_REASONS = 'query MerchantReasons { returnPolicy { merchantResponsibilityReasons } }';
+
+export const INSPECTION_PHOTO_UPLOAD = `query InspectionPhotoUpload($id: ID!, $orderLineId: ID!, $contentType: String!) {
+  inspectionPhotoUpload(id: $id, orderLineId: $orderLineId, contentType: $contentType) {
+    upload { photoId url fields { name value } maxBytes }
+    userErrors { field message code }
+  }
+}`;
+
+// Returns the warehouse may be handed a package for: a mistyped number is compared with theirs.
+export const EXPECTED_PACKAGES = `query ExpectedPackages($status: ReturnStatus!) {
+  returns(status: $status, first: 100) { edges { node { id trackingNumber status order { id } } } }
+}`;
 
 export const INSPECTION_PREVIEW = `query InspectionPreview($id: ID!, $lines: [InspectionLineInput!]!) {
   inspectionPreview(id: $id, lines: $lines) {

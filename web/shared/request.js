@@ -2,25 +2,30 @@
 // form with its live quote. The portal's customers use them, and the console's agents start a return
 // for a customer with the very same form and quote (who speaks: `who`).
 import { REQUEST_RETURN, RETURN_QUOTE } from './operations.js';
-import { h, busy, clause, clauseList, date, field, money, notice, select, userErrors, METHODS, REASONS } from './ui.js';
+import {
+  h, busy, clause, clauseList, date, field, fieldError, money, notice, plus, select, userErrors, METHODS, REASONS,
+} from './ui.js';
+
+// LABEL-US: the countries a prepaid label ships from (the policy document's methods.label_countries)
+const LABEL_COUNTRIES = new Set(['US']);
 
 export function returnabilityCell(item) {
   if (!item) return '–';
   if (item.eligible) {
     return h('span', { class: 'ok' }, `Yes (${item.returnableQuantity}), until ${date(item.returnDeadline)}`);
   }
-  return h('div', {}, h('span', { class: 'bad' }, 'No'), item.reasons.map((reason) => h('div', {}, reason.message, h('br'), clause(reason.clause))));
+  return h('div', {}, h('span', { class: 'bad' }, 'No'), item.reasons.map((reason) => h('div', {}, reason.message, ' ', clause(reason.clause))));
 }
 
-/** An order's lines: quantity, price, and whether each can be returned (why not, with the clause). */
+/** An order's lines: quantity, price with its tax, and whether each can be returned (why not, with the clause). */
 export function orderLinesTable(order) {
   const byLine = Object.fromEntries(order.returnability.map((item) => [item.orderLineId, item]));
   return h('table', { class: 'stack' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Qty'), h('th', { class: 'num' }, 'Price'), h('th', {}, 'Returnable'))),
+    h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Qty'), h('th', { class: 'num' }, 'Price (tax incl.)'), h('th', {}, 'Returnable'))),
     h('tbody', {}, order.lines.map((line) => h('tr', {},
       h('td', {}, line.title),
       h('td', { class: 'num', 'data-label': 'Qty' }, line.quantity),
-      h('td', { class: 'num', 'data-label': 'Price' }, money(line.unitPrice)),
+      h('td', { class: 'num', 'data-label': 'Price (tax incl.)' }, money(plus(line.unitPrice, line.unitTax))),
       h('td', { 'data-label': 'Returnable' }, returnabilityCell(byLine[line.id]))))));
 }
 
@@ -32,49 +37,24 @@ function setMates(order, orderLineId) {
 
 const quoted = (text) => `“${text}”`;
 
-/** Why a line cannot go back, in the customer's words: items by title, never by internal id. */
-function problemText(order, orderLineId, message, isSetRule) {
-  const titles = Object.fromEntries(order.lines.map((l) => [l.id, l.title]));
-  const named = (ids) => ids.map((id) => quoted(titles[id])).join(' and ');
-  const words = new Set(message.match(/[\w-]+/g));
-  const mates = setMates(order, orderLineId).map((l) => l.id);
-  if (isSetRule && mates.length) {
-    const blocked = mates.filter((id) => words.has(id));
-    return message.includes('cannot be returned')
-      ? `It is part of a set with ${named(mates)}; ${named(blocked)} cannot be returned, and a set goes back whole or not at all.`
-      : `It is part of a set with ${named(mates)}: return every item of the set, each in the full quantity you received, in the same request.`;
-  }
-  // other messages may name lines by id (e.g. the quantity rule): use their titles
-  return message.replace(/[\w-]+/g, (word) => (Object.hasOwn(titles, word) ? quoted(titles[word]) : word));
-}
-
-/** A request's userErrors: a refused line says which item (its title) and why, clause by clause. */
-function requestErrors(order, lines, errors) {
-  return notice(errors.map((e) => {
-    const index = e.field?.[0] === 'input' && e.field[1] === 'lines' ? Number(e.field[2]) : NaN;
-    const line = lines[index];
-    if (e.code !== 'INELIGIBLE' || !line) return `${e.message}${e.code ? ` (${e.code})` : ''}`;
-    // "line <id>: <reason> (<clause>); <reason> (<clause>)" (service/requests.py)
-    const reasons = [...e.message.replace(/^line [^:]+: /, '').matchAll(/(.+?) \(([A-Z][A-Z0-9-]*)\)(?:; |$)/g)];
-    const why = reasons.map(([, text, id]) => `${problemText(order, line.orderLineId, text, id === 'NR-SET')} (${id})`);
-    return `${quoted(order.lines.find((l) => l.id === line.orderLineId).title)} cannot be returned: ${why.join(' ') || e.message}`;
-  }).join(' · '), 'error');
-}
-
 function quotePanel(quote, order) {
-  const titles = Object.fromEntries(order.lines.map((line) => [line.id, line.title]));
+  const lines = Object.fromEntries(order.lines.map((line) => [line.id, line]));
   return [
     h('table', { class: 'stack' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Qty'), h('th', { class: 'num' }, 'Refund'))),
-      h('tbody', {}, quote.lines.map((line) => h('tr', {},
-        h('td', {}, titles[line.orderLineId], line.eligible ? null : line.reasons.map((r) => h('div', { class: 'bad small' },
-          problemText(order, line.orderLineId, r.message, r.code === 'SET_INCOMPLETE'), ' ', clause(r.clause)))),
-        h('td', { class: 'num', 'data-label': 'Qty' }, line.quantity),
-        h('td', { class: 'num', 'data-label': 'Refund' }, money(line.amount)))))),
+      h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', {}, 'How it adds up'), h('th', { class: 'num' }, 'Refund'))),
+      h('tbody', {}, quote.lines.map((line) => {
+        const ordered = lines[line.orderLineId];
+        return h('tr', {},
+          h('td', {}, ordered.title, line.eligible ? null : line.reasons.map((r) => h('div', { class: 'bad small' }, r.message, ' ', clause(r.clause)))),
+          h('td', { 'data-label': 'How it adds up' }, line.eligible
+            ? `(${money(ordered.unitPrice)} + ${money(ordered.unitTax)} tax) × ${line.quantity}` : 'not returnable'),
+          h('td', { class: 'num', 'data-label': 'Refund' }, money(line.amount)));
+      }))),
     h('dl', { class: 'facts' },
-      h('dt', {}, 'Items'), h('dd', {}, money(quote.itemsSubtotal)),
+      h('dt', {}, 'Items (price + tax)'), h('dd', {}, money(quote.itemsSubtotal)),
       h('dt', {}, 'Return label fee'), h('dd', {}, `− ${money(quote.labelFee)}`),
-      h('dt', {}, 'Original shipping refunded'), h('dd', {}, `+ ${money(quote.shippingCredit)}`),
+      h('dt', {}, 'Return shipping credit'), h('dd', {}, `+ ${money(quote.shippingCredit)}`),
+      h('dt', {}, 'Original shipping'), h('dd', {}, 'not refunded ', h('small', { class: 'ref' }, '(REFUND-SHIPPING)')),
       h('dt', {}, 'Your refund'), h('dd', {}, h('strong', { 'data-testid': 'quote-total' }, money(quote.total)))),
     h('h3', {}, 'Why these fees and credits'), clauseList(quote.appliedClauses),
   ];
@@ -84,45 +64,74 @@ function quotePanel(quote, order) {
 const CUSTOMER_WORDS = {
   methodLegend: 'How will you send it?', methods: METHODS, submit: 'Request the return', quoteTitle: 'Your quote',
   attest: 'The items are new, unworn, with tags and packaging intact (COND-NEW).',
-  attestMissing: 'Please confirm the items are new, unworn, with tags (COND-NEW).',
+  attestMissing: 'Please confirm the items are new, unworn, with tags and packaging intact.',
+  noLabel: (country) => `A prepaid return label is available for US shipping addresses only; your order was shipped to ${country}, `
+    + 'so you ship it yourself with a traceable carrier (USPS, UPS, FedEx, …) and keep the tracking number.',
+  whyReason: (title) => `Choose why you return ${quoted(title)}.`,
 };
+
+/** An error the service answered, next to the part of the form it names (else above the button). */
+function placeErrors(errors, { rows, lines, methodProblem, attest, general }) {
+  const loose = [];
+  for (const error of errors) {
+    const [root, part, index] = error.field || [];
+    const sent = root === 'input' && part === 'lines' ? lines[Number(index)] : null; // the request's n-th line
+    const row = sent && rows.find((r) => r.item.orderLineId === sent.orderLineId);
+    if (row) row.problem.replaceChildren(error.message);
+    else if (part === 'method') methodProblem.replaceChildren(error.message);
+    else if (part === 'conditionAttested') fieldError(attest, error.message);
+    else loose.push(error);
+  }
+  general.replaceChildren(loose.length ? userErrors(loose) : '');
+  (rows.find((row) => row.problem.textContent)?.take || general).scrollIntoView?.({ block: 'center' });
+}
 
 /**
  * The request form of one order (its eligible lines, method, COND-NEW attestation, live quote) and the
  * lines it cannot take. `onRequested(returnId)` runs once the return exists; `words` replace the
  * customer's wording; `input` joins every request (e.g. the email an agent's request comes from).
  */
-export function requestSections({ gql }, order, { onRequested, words = CUSTOMER_WORDS, input: extra = {} }) {
+export function requestSections({ gql }, order, { onRequested, words: given = {}, input: extra = {} }) {
+  const words = { ...CUSTOMER_WORDS, ...given };
   const orderId = order.id;
   const titles = Object.fromEntries(order.lines.map((line) => [line.id, line.title]));
   const eligible = order.returnability.filter((item) => item.eligible);
+  const labelOffered = LABEL_COUNTRIES.has(order.shippingAddress.countryCode);
   const rows = eligible.map((item) => {
     const take = h('input', { type: 'checkbox', name: `take-${item.orderLineId}`, id: `take-${item.orderLineId}` });
     const quantity = select(Object.fromEntries(Array.from({ length: item.returnableQuantity }, (_, i) => [String(i + 1), String(i + 1)])), '1', { name: `qty-${item.orderLineId}` });
     const reason = select({ '': 'Choose a reason…', ...REASONS }, '', { name: `reason-${item.orderLineId}` });
     const note = h('textarea', { name: `note-${item.orderLineId}`, rows: '2', maxlength: '500' });
+    const problem = h('p', { class: 'field-error', role: 'alert' });
     const mates = setMates(order, item.orderLineId);
     const box = h('fieldset', {}, h('legend', {}, titles[item.orderLineId]),
       mates.length ? h('p', { class: 'small' }, h('strong', {}, 'Part of a set'), ` with ${mates.map((l) => quoted(l.title)).join(' and ')}: `
-        + 'the set goes back whole, every item in the full quantity you received (NR-SET).') : null,
+        + 'the set goes back whole, every item in the full quantity you received. ', h('small', { class: 'ref' }, '(NR-SET)')) : null,
       h('label', { class: 'choice', for: take.id }, take, 'Return this item'),
       h('div', { class: 'row' }, field('Quantity', quantity), h('div', { class: 'grow' }, field('Reason', reason))),
       field('Note (optional)', note, 'What is wrong with it? For a defect, say what and where.'),
+      problem,
       h('p', { class: 'small muted' }, `Returnable until ${date(item.returnDeadline)}`));
-    return { item, take, quantity, reason, note, box };
+    return { item, take, quantity, reason, note, problem, box };
   });
+  // LABEL-US: outside the label countries the form chooses shipping on one's own and says why
   const methods = Object.entries(words.methods).map(([value, text]) => {
-    const radio = h('input', { type: 'radio', name: 'method', value, id: `method-${value}`, checked: value === 'PREPAID_LABEL' });
+    const radio = h('input', { type: 'radio', name: 'method', value, id: `method-${value}`,
+      checked: value === (labelOffered ? 'PREPAID_LABEL' : 'SELF_SHIP'), disabled: value === 'PREPAID_LABEL' && !labelOffered });
     return h('label', { class: 'choice', for: radio.id }, radio, text);
   });
-  const attest = h('input', { type: 'checkbox', name: 'attest', id: 'attest' });
+  const methodProblem = h('p', { class: 'field-error', role: 'alert' });
+  const noLabel = labelOffered ? null
+    : h('p', { class: 'small', id: 'no-label' }, words.noLabel(order.shippingAddress.countryCode), ' ', h('small', { class: 'ref' }, '(LABEL-US)'));
+  const attest = h('input', { type: 'checkbox', name: 'attest', id: 'attest', 'aria-describedby': 'attest-error' });
   const quoteArea = h('div', { 'aria-live': 'polite', id: 'quote' }, h('p', { class: 'muted' }, 'Choose items and reasons to see your refund.'));
   const message = h('div');
   const submit = h('button', { type: 'submit' }, words.submit);
   const form = h('form', { novalidate: true },
     rows.map((row) => row.box),
-    h('fieldset', {}, h('legend', {}, words.methodLegend), methods),
-    h('label', { class: 'choice', for: attest.id }, attest, words.attest),
+    h('fieldset', {}, h('legend', {}, words.methodLegend), methods, noLabel, methodProblem),
+    h('div', { class: 'field' }, h('label', { class: 'choice', for: attest.id }, attest, words.attest),
+      h('span', { class: 'field-error', id: 'attest-error', role: 'alert' })),
     h('section', { class: 'card', 'aria-labelledby': 'quote-title' }, h('h2', { id: 'quote-title' }, words.quoteTitle), quoteArea),
     message, submit);
 
@@ -144,25 +153,34 @@ export function requestSections({ gql }, order, { onRequested, words = CUSTOMER_
     if (ticket !== quoting) return; // a newer quote is on its way
     if (answer.userErrors.length) { quoteArea.replaceChildren(userErrors(answer.userErrors)); return; }
     quoteArea.replaceChildren(...quotePanel(answer.quote, order));
-    for (const radio of form.querySelectorAll('input[name=method]')) {
-      radio.disabled = !answer.quote.methodsAvailable.includes(radio.value);
-    }
   }
+  const clearErrors = () => {
+    message.replaceChildren();
+    methodProblem.replaceChildren();
+    rows.forEach((row) => { row.problem.replaceChildren(); fieldError(row.reason, ''); });
+    fieldError(attest, '');
+  };
   const notes = new Set(rows.map((row) => row.note));
   form.addEventListener('change', (event) => {
-    message.replaceChildren(); // an error about the request as it was no longer holds
+    clearErrors(); // an error about the request as it was no longer holds
+    const row = rows.find((r) => r.reason === event.target);
+    if (row?.reason.value) row.take.checked = true; // choosing a reason is choosing to return the item
     if (notes.has(event.target)) attemptKey = crypto.randomUUID(); // a new note: a new request, same quote
     else if (event.target !== attest) refreshQuote().catch((e) => quoteArea.replaceChildren(notice(e.message, 'error')));
   });
   form.addEventListener('submit', (event) => {
     event.preventDefault();
+    clearErrors();
+    const unexplained = rows.filter((row) => row.take.checked && !row.reason.value);
+    unexplained.forEach((row) => fieldError(row.reason, words.whyReason(titles[row.item.orderLineId])));
+    if (unexplained.length) { unexplained[0].reason.focus(); return; }
+    const lines = chosenLines();
+    if (!lines.length) { message.replaceChildren(notice('Choose at least one item to return, and its reason.', 'error')); rows[0]?.take.focus(); return; }
+    if (!attest.checked) { fieldError(attest, words.attestMissing); attest.focus(); return; }
     busy(submit, async () => {
-      const lines = chosenLines();
-      if (!lines.length) { message.replaceChildren(notice('Choose at least one item and its reason.', 'error')); return; }
-      if (!attest.checked) { message.replaceChildren(notice(words.attestMissing, 'error')); attest.focus(); return; }
       const input = { ...extra, orderId, method: chosenMethod(), lines, conditionAttested: true, idempotencyKey: attemptKey };
       const answer = (await gql(REQUEST_RETURN, { input })).requestReturn;
-      if (answer.userErrors.length) { message.replaceChildren(requestErrors(order, lines, answer.userErrors)); return; }
+      if (answer.userErrors.length) { placeErrors(answer.userErrors, { rows, lines, methodProblem, attest, general: message }); return; }
       onRequested(answer.return.id);
     }).catch((error) => message.replaceChildren(notice(error.message, 'error')));
   });

@@ -1,42 +1,88 @@
 // One return, as every app shows it: where it stands, where it goes, what it refunds, what happened.
+// `audience` is who reads it: 'customer' (the portal: "we", "you"), 'agent' (the console: what customer
+// service does) or 'warehouse'.
 import {
-  h, badge, money, date, dateTime, facts, notice, timeline, address, clauseList, REASONS, CONDITIONS, statusWord,
+  h, badge, money, date, dateTime, facts, notice, timeline, address, clauseList, statusWord, REASONS, CONDITIONS, DEFECT_OUTCOMES,
 } from './ui.js';
 
 const NEXT_STEP = {
-  REQUESTED: 'We are checking the request.',
-  UNDER_REVIEW: 'Customer service is reviewing this return; we will email you.',
-  APPROVED: 'Approved: send the package to the return address below.',
-  IN_TRANSIT: 'The package is on its way to our warehouse.',
-  RECEIVED: 'The warehouse received the package and will inspect it.',
-  INSPECTED: 'Inspected: the refund goes to the original payment method.',
-  REFUNDED: 'Refunded to the original payment method.',
-  DECLINED: 'This return was declined.',
-  CANCELED: 'This return was canceled.',
-  EXPIRED: 'This approval expired: the package was not shipped in time.',
+  customer: {
+    REQUESTED: 'We are checking the request.',
+    UNDER_REVIEW: 'Customer service is reviewing this return; we will email you.',
+    APPROVED: 'Approved: send the package to the return address below.',
+    IN_TRANSIT: 'The package is on its way to our warehouse.',
+    RECEIVED: 'Our warehouse received the package and will inspect it.',
+    INSPECTED: 'Inspected: the refund goes to the original payment method.',
+    REFUNDED: 'Refunded to the original payment method.',
+    DECLINED: 'This return was declined.',
+    CANCELED: 'This return was canceled: nothing will be refunded for it.',
+    EXPIRED: 'This approval expired: the package was not shipped in time.',
+  },
+  agent: {
+    REQUESTED: 'Screening runs on it now.',
+    UNDER_REVIEW: 'Waiting for your decision: approve or decline it below (REVIEW-SLA).',
+    APPROVED: 'Approved: the customer ships it (prepaid label or their own carrier).',
+    IN_TRANSIT: 'The package is on its way to the warehouse.',
+    RECEIVED: 'The warehouse received the package and inspects it next.',
+    INSPECTED: 'Inspected: issue the refund, or the deadline workflow issues it when due (REFUND-7D).',
+    REFUNDED: 'Refunded to the customer’s original payment method.',
+    DECLINED: 'Declined: the customer was emailed the reason.',
+    CANCELED: 'Canceled: nothing is refunded; an unused label is voided.',
+    EXPIRED: 'Expired: not shipped in time (EXPIRE-APPROVED).',
+  },
+  warehouse: {
+    APPROVED: 'Expected: receive the package when it arrives.',
+    IN_TRANSIT: 'On its way: receive the package when it arrives.',
+    RECEIVED: 'Received: inspect every item below.',
+    INSPECTED: 'Inspected: customer service refunds it.',
+    REFUNDED: 'Inspected and refunded.',
+  },
 };
 
 export const CANCELABLE = new Set(['REQUESTED', 'UNDER_REVIEW', 'APPROVED']);
 
-export function lineTitle(ret, orderLineId) {
-  return ret.order.lines.find((line) => line.id === orderLineId)?.title || orderLineId;
+/** An RMA as typed: RMA- optional, any case, spaces ignored, and the letters its alphabet never uses
+ *  read as the digits they look like (Crockford base32, service/dependencies.py: O is 0, I and L are 1). */
+export function rmaOf(term) {
+  const bare = term.toUpperCase().replace(/\s+/g, '').replace(/^RMA-?/, '');
+  return `RMA-${bare.replace(/O/g, '0').replace(/[IL]/g, '1')}`;
+}
+const ENDED = new Set(['CANCELED', 'DECLINED', 'EXPIRED']);
+
+export function orderLine(ret, orderLineId) {
+  return ret.order.lines.find((line) => line.id === orderLineId);
 }
 
-export function returnHeading(ret) {
+export function lineTitle(ret, orderLineId) {
+  return orderLine(ret, orderLineId)?.title || orderLineId;
+}
+
+export function returnHeading(ret, audience = 'customer') {
   return [
     h('h1', {}, `Return ${ret.id} `, badge(ret.status)),
-    h('p', { class: 'muted' }, `Order ${ret.order.id} · requested ${date(ret.createdAt)}. `, NEXT_STEP[ret.status] || ''),
+    h('p', { class: 'muted' }, `Order ${ret.order.id} · requested ${date(ret.createdAt)}. `, NEXT_STEP[audience][ret.status] || ''),
   ];
 }
 
-/** Where and how to send the package (approved returns). */
-export function shippingCard(ret) {
+/** The carrier delivered the package to the warehouse (a delivery scan), before it was received. */
+export const deliveredToWarehouse = (ret) => ret.status === 'IN_TRANSIT' && ret.tracking?.deliveredAt;
+
+/** Where and how to send the package (approved returns); once it is on its way, where it is. */
+export function shippingCard(ret, audience = 'customer') {
   if (!['APPROVED', 'IN_TRANSIT'].includes(ret.status)) return null;
+  const you = audience === 'customer';
+  if (deliveredToWarehouse(ret)) {
+    return h('section', { class: 'card', 'aria-labelledby': 'ship-title' },
+      h('h2', { id: 'ship-title' }, 'Package delivered'),
+      h('p', {}, `The carrier delivered ${you ? 'your' : 'the'} package to our warehouse on ${date(ret.tracking.deliveredAt)}. `
+        + `The warehouse receives and inspects it next${you ? '; we will email you' : ''}.`),
+      facts([['Tracking number', ret.trackingNumber || '–']]));
+  }
   return h('section', { class: 'card', 'aria-labelledby': 'ship-title' },
-    h('h2', { id: 'ship-title' }, 'Send the package'),
-    ret.label ? h('p', {}, h('a', { class: 'button', href: ret.label.url, target: '_blank', rel: 'noopener' }, 'Download the prepaid label (PDF)'),
+    h('h2', { id: 'ship-title' }, ret.status === 'IN_TRANSIT' ? 'Package on its way' : 'Send the package'),
+    ret.label && ret.status === 'APPROVED' ? h('p', {}, h('a', { class: 'button', href: ret.label.url, target: '_blank', rel: 'noopener' }, 'Download the prepaid label (PDF)'),
       ' ', h('span', { class: 'small muted' }, `${ret.label.carrier}, label fee ${money(ret.label.fee)}`)) : null,
-    ret.labelFailure ? notice('We could not create your prepaid label: the carrier would not issue one for your address. '
+    ret.labelFailure && you ? notice('We could not create your prepaid label: the carrier would not issue one for your address. '
       + 'You can ship the package yourself with a traceable carrier (USPS, UPS, FedEx, …; you pay the postage) and enter the '
       + 'tracking number below, or wait: customer service will email you a label if they can get one.', 'error') : null,
     facts([
@@ -44,26 +90,50 @@ export function shippingCard(ret) {
       ['Tracking number', ret.trackingNumber || 'not yet'],
       ret.shipBy ? ['Ship by', h('strong', {}, date(ret.shipBy))] : null,
     ]),
-    h('p', { class: 'small muted' }, 'ADDR-RETURN: please do not send it to the address on your parcel; that is not our return address.'));
+    h('p', { class: 'small muted' }, 'Please do not send it to the address on your parcel: that is not our return address. ',
+      h('small', { class: 'ref' }, '(ADDR-RETURN)')));
 }
 
 /** The customer's note on a line (e.g. what is wrong with a defective item), when there is one. */
-export function lineNote(line) {
-  return line.note ? h('div', { class: 'small note' }, 'Customer’s note: ', h('q', {}, line.note)) : null;
+export function lineNote(line, audience = 'agent') {
+  if (!line.note) return null;
+  return h('div', { class: 'small note' }, audience === 'customer' ? 'Your note: ' : 'Customer’s note: ', h('q', {}, line.note));
 }
 
-export function itemsCard(ret) {
+/** What the warehouse saw: its note and photos (the customer gets photos of items not accepted only). */
+export function inspectionFindings(line, audience = 'agent') {
+  const title = audience === 'customer' ? 'Our warehouse noted: ' : 'Warehouse note: ';
+  return [
+    line.inspectionNote ? h('div', { class: 'small note' }, title, h('q', {}, line.inspectionNote)) : null,
+    line.photos?.length ? h('ul', { class: 'photos', 'aria-label': 'Warehouse photos' }, line.photos.map((photo, index) => h('li', {},
+      h('a', { href: photo.url, target: '_blank', rel: 'noopener' },
+        h('img', { src: photo.url, alt: `Warehouse photo ${index + 1} of this item`, loading: 'lazy', width: '160', height: '120' }))))) : null,
+  ];
+}
+
+/** The inspection of one line in words: condition, the defect outcome (a merchant claim), the verdict. */
+export function inspectionVerdict(line, merchantClaim) {
+  return [
+    CONDITIONS[line.condition] || '–',
+    merchantClaim ? ` · ${DEFECT_OUTCOMES[String(line.defectConfirmed)]}` : null,
+    ' · ', line.accepted ? h('span', { class: 'ok' }, 'accepted') : h('span', { class: 'bad' }, 'not accepted'),
+  ];
+}
+
+const MERCHANT_REASONS = new Set(['DEFECTIVE', 'NOT_AS_DESCRIBED', 'WRONG_ITEM']);
+
+export function itemsCard(ret, audience = 'customer') {
   const inspected = ret.lines.some((line) => line.condition);
   return h('section', { class: 'card', 'aria-labelledby': 'items-title' },
     h('h2', { id: 'items-title' }, 'Items'),
     h('table', { class: 'stack' },
       h('thead', {}, h('tr', {}, h('th', {}, 'Item'), h('th', { class: 'num' }, 'Qty'), h('th', {}, 'Reason'), inspected ? h('th', {}, 'Inspection') : null)),
       h('tbody', {}, ret.lines.map((line) => h('tr', {},
-        h('td', {}, lineTitle(ret, line.orderLineId)),
+        h('td', {}, lineTitle(ret, line.orderLineId), h('div', { class: 'small muted' }, `SKU ${orderLine(ret, line.orderLineId)?.sku || '–'}`)),
         h('td', { class: 'num', 'data-label': 'Qty' }, line.quantity),
-        h('td', { 'data-label': 'Reason' }, REASONS[line.reason] || line.reason, lineNote(line)),
-        inspected ? h('td', { 'data-label': 'Inspection' }, CONDITIONS[line.condition] || '–', ' · ',
-          line.accepted ? h('span', { class: 'ok' }, 'accepted') : h('span', { class: 'bad' }, 'not accepted')) : null)))));
+        h('td', { 'data-label': 'Reason' }, REASONS[line.reason] || line.reason, lineNote(line, audience)),
+        inspected ? h('td', { 'data-label': 'Inspection' }, inspectionVerdict(line, MERCHANT_REASONS.has(line.reason)),
+          inspectionFindings(line, audience)) : null)))));
 }
 
 // How the payment provider reports a refund (Refund.status), in the customer's words.
@@ -76,29 +146,47 @@ const REFUND_STATUS = {
 };
 export const REFUND_FAILED = new Set(['FAILED', 'CANCELED']);
 
-export function moneyCard(ret) {
+/** How each line's amount is made: (price + tax) × quantity = amount (REFUND-AMOUNT). */
+export function lineAmounts(ret, quoteLines) {
+  return h('ul', { class: 'plain small' }, quoteLines.filter((line) => line.amount).map((line) => {
+    const ordered = orderLine(ret, line.orderLineId);
+    const unit = ordered ? `(${money(ordered.unitPrice)} + ${money(ordered.unitTax)} tax) × ${line.quantity}` : `× ${line.quantity}`;
+    return h('li', {}, `${ordered?.title || line.orderLineId}: ${unit} = ${money(line.amount)}`);
+  }));
+}
+
+export function moneyCard(ret, audience = 'customer') {
   const q = ret.quote;
   const s = ret.settlement;
   const refund = ret.refund;
   // After inspection the fees can differ from the quote (an unconfirmed defect loses FEE-US-QUALITY, a
   // refused item its price): the parts shown are the settlement's, so they add up to what is refunded.
   const parts = s || q;
+  if (ENDED.has(ret.status)) {
+    return h('section', { class: 'card', 'aria-labelledby': 'money-title' },
+      h('h2', { id: 'money-title' }, 'Refund'),
+      h('p', {}, `Nothing is refunded for ${/^[aeiou]/i.test(statusWord(ret.status)) ? 'an' : 'a'} ${statusWord(ret.status).toLowerCase()} return. `
+        + `(It had been quoted at ${money(q.total)}.)`));
+  }
+  const expected = audience === 'customer' && !REFUND_FAILED.has(refund?.status) ? ret.refundExpectedBy : null;
   return h('section', { class: 'card', 'aria-labelledby': 'money-title' },
     h('h2', { id: 'money-title' }, 'Refund'),
     facts([
       s ? ['Quoted refund', money(q.total)] : null,
-      [s ? 'Items accepted' : 'Items', money(parts.itemsSubtotal)],
-      ['Label fee', money(parts.labelFee)],
-      ['Shipping credit', money(parts.shippingCredit)],
+      [s ? 'Items accepted (price + tax)' : 'Items (price + tax)', money(parts.itemsSubtotal)],
+      ['Return label fee', `− ${money(parts.labelFee)}`],
+      ['Return shipping credit', `+ ${money(parts.shippingCredit)}`],
+      ['Original shipping', 'not refunded (REFUND-SHIPPING)'],
       s ? null : ['Quoted refund', h('strong', {}, money(q.total))],
-      ret.refundExpectedBy && !refund ? ['Expected by', date(ret.refundExpectedBy)] : null,
       s ? ['Refund after inspection', h('strong', {}, money(s.amount))] : null,
       refund && !REFUND_FAILED.has(refund.status)
         ? ['Refunded', h('strong', { class: 'ok' }, `${money(refund.amount)} on ${date(refund.issuedAt)}`)] : null,
       refund ? ['Refund status', REFUND_STATUS[refund.status] || refund.status] : null,
       refund?.failureReason ? ['Why it failed', refund.failureReason] : null,
+      expected ? ['Expected in your account by', h('strong', {}, date(expected))] : null,
     ]),
     h('details', {}, h('summary', {}, 'How this was worked out'),
+      lineAmounts(ret, s ? q.lines.filter((line) => s.acceptedLineIds.includes(line.orderLineId)) : q.lines),
       clauseList((ret.refund || ret.settlement || q).appliedClauses)));
 }
 
@@ -112,10 +200,12 @@ export function flagList(flags) {
   return h('ul', { class: 'lines' }, flags.map((flag) => h('li', {}, h('div', {}, flag.message), clauseList([flag.clause]))));
 }
 
-export function timelineCard(ret) {
+export function timelineCard(ret, audience = 'customer') {
   return h('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
     h('h2', { id: 'timeline-title' }, 'What happened'), timeline(ret.timeline),
-    ret.receivedAt ? h('p', { class: 'small muted' }, `Received ${dateTime(ret.receivedAt)}; refund due by ${dateTime(ret.refundDueAt)} (REFUND-7D).`) : null);
+    // staff see the deadline itself; a customer reads the one date promised to them (the refund card)
+    ret.receivedAt && audience !== 'customer'
+      ? h('p', { class: 'small muted' }, `Received ${dateTime(ret.receivedAt)}; refund due by ${dateTime(ret.refundDueAt)} (REFUND-7D).`) : null);
 }
 
 /** A table of returns linking to each one (search results, lookups). */
@@ -126,7 +216,7 @@ export function returnsTable(returns, linkBase = '#/return/') {
       h('td', {}, h('a', { href: linkBase + encodeURIComponent(r.id) }, r.id)),
       h('td', { 'data-label': 'Status' }, badge(r.status)),
       h('td', { 'data-label': 'Order' }, r.order.id),
-      h('td', { 'data-label': 'Customer' }, r.order.email),
+      h('td', { 'data-label': 'Customer' }, r.order.shippingAddress ? `${r.order.shippingAddress.name} · ${r.order.email}` : r.order.email),
       h('td', { 'data-label': 'Tracking' }, r.trackingNumber || '–'),
       h('td', { 'data-label': 'Quoted' }, money(r.quote.total))))));
 }

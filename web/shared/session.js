@@ -1,4 +1,7 @@
-// Who is signed in, per app (a tab keeps its own session: sessionStorage).
+// Who is signed in, per app. A tab keeps its own session (sessionStorage: nothing outlives the tabs); a
+// new tab of the same app (a return opened in a new tab, a link from an email while the portal is open)
+// asks the app's open tabs for theirs over a BroadcastChannel (this origin only) and keeps a copy, so it
+// stays signed in; signing out in one tab signs out them all.
 //   local   (make dev): pick a demo user; the local stack mints a token (loopback only).
 //   cognito (deployed): the Hosted UI, authorization code + PKCE (S256); the id token is the bearer.
 //     Customers sign in to the customers' pool, staff to the staff pool (TOTP at every sign-in):
@@ -6,17 +9,40 @@
 import { h, field, select, notice } from './ui.js';
 
 const PKCE_KEY = 'returns.pkce';
+const ASK_OPEN_TABS_MS = 400; // an open tab answers at once; a lone tab waits this long before signing in
+const FRESH_FOR_MS = 30_000; // a session that ends sooner than this counts as ended (sign in again)
 
 export class Session {
   constructor(app, role) {
     this.app = app;
     this.role = role;
     this.key = `returns.session.${app}`;
+    this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(this.key) : null;
+    this.channel?.addEventListener('message', ({ data }) => {
+      if (data?.type === 'ask' && this.current) this.channel.postMessage({ type: 'session', saved: this.current });
+      if (data?.type === 'end') { sessionStorage.removeItem(this.key); this.onEnded?.(); }
+    });
+  }
+
+  /** A new tab: take the session of an open tab of this app, if one answers (true when it did). */
+  async adopt() {
+    if (this.current || !this.channel) return Boolean(this.current);
+    return new Promise((resolve) => {
+      const done = (adopted) => { clearTimeout(timer); this.channel.removeEventListener('message', listen); resolve(adopted); };
+      const listen = ({ data }) => {
+        if (data?.type !== 'session' || !(data.saved?.exp * 1000 > Date.now() + FRESH_FOR_MS)) return;
+        sessionStorage.setItem(this.key, JSON.stringify(data.saved));
+        done(true);
+      };
+      const timer = setTimeout(() => done(false), ASK_OPEN_TABS_MS);
+      this.channel.addEventListener('message', listen);
+      this.channel.postMessage({ type: 'ask' });
+    });
   }
 
   get current() {
     const saved = JSON.parse(sessionStorage.getItem(this.key) || 'null');
-    if (!saved || saved.exp * 1000 <= Date.now() + 30_000) return null; // expired (or nearly): sign in again
+    if (!saved || saved.exp * 1000 <= Date.now() + FRESH_FOR_MS) return null; // expired (or nearly): sign in again
     return saved;
   }
 
@@ -33,7 +59,7 @@ export class Session {
     return saved;
   }
 
-  end() { sessionStorage.removeItem(this.key); }
+  end() { sessionStorage.removeItem(this.key); this.channel?.postMessage({ type: 'end' }); }
 
   /** Finishes a Hosted UI redirect (?code=&state=) if this page load is one; true when signed in by it. */
   async completeRedirect(config) {
@@ -63,11 +89,16 @@ export class Session {
     if (config.auth.mode === 'cognito') {
       const button = h('button', { type: 'button', onclick: () => hostedUi(this.pool(config)) }, 'Sign in');
       return h('section', { class: 'card', 'aria-labelledby': 'signin-title' },
-        h('h1', { id: 'signin-title' }, 'Sign in'), h('p', {}, 'You will be sent to the Allegra K sign-in page and back.'), button);
+        h('h1', { id: 'signin-title' }, 'Sign in'), h('p', {}, 'You will be sent to the Allegra K sign-in page and back.'),
+        WHY_SIGN_IN, button);
     }
     return localSignIn(this, onSignedIn);
   }
 }
+
+// Said on every sign-in form: a new tab finds no open signed-in tab to take the session from.
+const WHY_SIGN_IN = h('p', { class: 'small muted' }, 'Your sign-in lives only in the tabs of this page that are open: '
+  + 'a new tab takes it from them, and closing the last one signs you out.');
 
 function localSignIn(session, onSignedIn) {
   const message = h('div', { 'aria-live': 'polite' });
@@ -76,6 +107,7 @@ function localSignIn(session, onSignedIn) {
   const form = h('form', { class: 'card', 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title' }, 'Sign in (local stack)'),
     h('p', { class: 'muted' }, 'Locally, pick a demo user: the local stack signs a token for them. Deployed, this is the Allegra K sign-in page.'),
+    WHY_SIGN_IN.cloneNode(true),
     field('Demo user', picker),
     session.role === 'customer' ? field('Or any customer email', email, 'Customers see the orders placed with their email.') : null,
     h('button', { type: 'submit' }, 'Sign in'), message);

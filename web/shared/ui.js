@@ -1,5 +1,5 @@
 // Tiny DOM helpers shared by the three apps (no framework: the pages are small).
-import { N_ } from './i18n.js';
+import { Catalogue, N_ } from './i18n.js';
 
 /** h('p', {class: 'x'}, 'text', child) — builds an element; attributes starting with "on" are listeners. */
 export function h(tag, attrs = {}, ...children) {
@@ -24,13 +24,19 @@ export function show(root, ...children) {
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: false }); }
 }
 
-/** Money is exact on the wire (a decimal string): format the string itself, never a float. */
-export function money(m) {
-  if (!m) return '–';
-  return new Intl.NumberFormat('en-US', { style: 'currency', currency: m.currencyCode }).format(m.amount);
-}
+// Amounts and days written as the emails write them (Babel's formats, i18n.js): a page and an email
+// name the same amount and the same day the same way. English here; the portal's translation passes its own.
+const ENGLISH = new Catalogue('en');
+export const money = (m) => ENGLISH.money(m);
+export const date = (iso) => ENGLISH.day(iso);
 
-export const date = (iso) => iso ? new Date(iso).toLocaleDateString('en-US', { year: 'numeric', month: 'short', day: 'numeric' }) : '–';
+/** a + b, exact (decimal strings of the same currency, up to 4 places). */
+export function plus(a, b) {
+  const units = (m) => { const [w, f = ''] = m.amount.replace(/^-/, '').split('.'); const v = BigInt(w + (f + '0000').slice(0, 4)); return m.amount.startsWith('-') ? -v : v; };
+  const sum = units(a) + units(b);
+  const text = (sum < 0n ? -sum : sum).toString().padStart(5, '0');
+  return { amount: `${sum < 0n ? '-' : ''}${text.slice(0, -4)}.${text.slice(-4)}`, currencyCode: a.currencyCode };
+}
 export const dateTime = (iso) => iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : '–';
 
 const STATUS_WORDS = {
@@ -50,12 +56,17 @@ export const REASONS = {
 };
 export const CONDITIONS = {
   NEW_WITH_TAGS: N_('New, tags on'), MISSING_TAGS: N_('Tags missing'), WORN: N_('Worn'), WASHED: N_('Washed'),
-  IRONED: N_('Ironed'), STAINED: N_('Stained'), DAMAGED: N_('Damaged'),
+  IRONED: N_('Ironed'), STAINED: N_('Stained'), DAMAGED: N_('Damaged'), MISSING: N_('Not in the package'),
+  WRONG_ITEM: N_('Another item than the one ordered'),
+};
+// A merchant-responsibility claim as the warehouse answered it (ReturnLine.defectConfirmed)
+export const DEFECT_OUTCOMES = {
+  true: N_('defect confirmed'), false: N_('no defect found'), null: N_('claim not checked (it stands)'),
 };
 export const METHODS = { PREPAID_LABEL: 'Prepaid label (we email it)', SELF_SHIP: 'I ship it myself' };
 
-/** A policy clause, always with its id and its customer-readable text. */
-export const clause = (c) => h('span', { class: 'clause' }, h('b', {}, c.id), ' — ', c.text);
+/** A policy clause: its customer-readable text, the id only as a small reference beside it. */
+export const clause = (c) => h('span', { class: 'clause' }, c.text, ' ', h('small', { class: 'ref' }, `(${c.id})`));
 
 export function clauseList(clauses) {
   return h('ul', { class: 'plain' }, clauses.map((c) => h('li', {}, clause(c))));
@@ -82,17 +93,41 @@ export function notice(text, kind = '') {
   return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
 }
 
+/** The service's refusals as it words them: sentences for people (the codes are for programs). */
 export function userErrors(errors) {
-  return notice(errors.map((e) => `${e.message}${e.code ? ` (${e.code})` : ''}`).join(' · '), 'error');
+  return notice(errors.map((e) => e.message).join(' '), 'error');
 }
 
-/** Fields that need a label: <label for> + control, wrapped. */
+/** Fields that need a label: <label for> + control, wrapped, with a place for the field's own error. */
 let ids = 0;
 export function field(labelText, control, hint) {
   control.id ||= `f${++ids}`;
   const hintEl = hint ? h('span', { class: 'muted small', id: `${control.id}-hint` }, hint) : null;
-  if (hintEl) control.setAttribute('aria-describedby', hintEl.id);
-  return h('div', { class: 'field' }, h('label', { for: control.id }, labelText), control, hintEl);
+  const errorEl = h('span', { class: 'field-error', id: `${control.id}-error`, role: 'alert' });
+  control.setAttribute('aria-describedby', [hintEl?.id, errorEl.id].filter(Boolean).join(' '));
+  return h('div', { class: 'field' }, h('label', { for: control.id }, labelText), control, hintEl, errorEl);
+}
+
+/** Says what is wrong next to a field (a control made by field(), or with its own `<id>-error`), or clears it. */
+export function fieldError(control, text) {
+  const slot = document.getElementById(`${control.id}-error`);
+  if (slot) slot.textContent = text;
+  if (text) control.setAttribute('aria-invalid', 'true'); else control.removeAttribute('aria-invalid');
+}
+
+/**
+ * A button that asks before it acts: the first press shows the question with "yes" and "no"; only
+ * "yes" runs `action`. The keyboard lands on "no", the safe answer; "no" puts the button back.
+ */
+export function confirmButton(label, { question, yes, no = 'No, go back', kind = 'danger', action }) {
+  const start = h('button', { type: 'button', class: kind }, label);
+  const confirm = h('button', { type: 'button', class: kind }, yes);
+  const cancel = h('button', { type: 'button', class: 'secondary' }, no);
+  const ask = h('div', { class: 'confirm', role: 'group', 'aria-label': label, hidden: true }, h('p', {}, question), h('div', { class: 'row' }, confirm, cancel));
+  start.addEventListener('click', () => { start.hidden = true; ask.hidden = false; cancel.focus(); });
+  cancel.addEventListener('click', () => { ask.hidden = true; start.hidden = false; start.focus(); });
+  confirm.addEventListener('click', () => busy(confirm, action));
+  return h('div', {}, start, ask);
 }
 
 export function select(options, value, attrs = {}) {

@@ -1,8 +1,10 @@
 """What a customer is shown of their own return's history.
 
-Staff read the timeline as recorded. A customer reads who acted by role, never a staff member's
-address or id, and not the note an agent wrote when approving a request under review (an internal
-remark; the decline reason, by contrast, is the customer's: it is emailed to them).
+Staff read the timeline as recorded. A customer reads who acted in words (you, customer service, the
+warehouse, the carrier by name, an automatic step), never a staff member's address or id, and only the
+notes written for them: the decline reason (it is emailed to them), their own tracking number and the
+carrier's scans. The service's own notes are for staff (instants, payment references, clause ids), and
+so is the note an agent wrote when approving a request under review.
 """
 
 from __future__ import annotations
@@ -12,21 +14,27 @@ from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.service.roles import Role
 
 # People are recorded as "<role>:<email or sub>" (Caller.actor); services by name ("screening",
-# "system", "payments") or with what they speak for ("carrier:USPS"). A customer may read those and
-# their own "customer:<their email>"; staff are named by role.
+# "system", "payments") or with what they speak for ("carrier:USPS").
 ROLE_TITLES: dict[str, str] = {
+    Role.CUSTOMER: "you",
     Role.AGENT: "customer service",
     Role.WAREHOUSE: "warehouse",
     Role.INTEGRATION: "store",
 }
+SERVICE_TITLES: dict[str, str] = {"payments": "payment provider", "label": "label service"}
 AGENT_NOTES_SHOWN = frozenset({ReturnStatus.DECLINED})  # the reason the customer is emailed
+NOTES_FOR_CUSTOMERS = frozenset({Role.CUSTOMER, "carrier"})  # their tracking number, the carrier's scans
 
 
 def customer_actor(actor: str) -> str:
-    role, _, _ = actor.partition(":")
-    return ROLE_TITLES.get(role, actor)
+    role, _, who = actor.partition(":")
+    if role == "carrier":
+        return who or "carrier"
+    return ROLE_TITLES.get(role) or SERVICE_TITLES.get(actor, "automatic")
 
 
 def customer_note(event: ReturnEvent) -> str | None:
-    agent = event.actor.partition(":")[0] == Role.AGENT
-    return None if agent and event.status not in AGENT_NOTES_SHOWN else event.note
+    role = event.actor.partition(":")[0]
+    if role == Role.AGENT:
+        return event.note if event.status in AGENT_NOTES_SHOWN else None
+    return event.note if role in NOTES_FOR_CUSTOMERS else None
