@@ -129,6 +129,10 @@ def test_graphiql_runs_its_one_inline_script_by_hash_and_nothing_else_inline():
 
 def test_the_bytes_shipped_to_the_browser_stay_small():
     """The README reports these figures; this keeps them honest (raw bytes, before compression). The
+    pages' limit was 90 kB; issue 18 (inspection photos and notes, confirmations, errors beside their
+    fields) took them to about 112 kB and issue 17 (customer service by email: the console's customer
+    page, inbox and conversations, the portal's conversation; about 24 kB) to about 136 kB, hence 150 kB;
+    the apps stay framework-free and unbuilt. The
     console's Insights (web/console/insights/, merchants and agents) loads only with that page: its own
     budget."""
     def shipped(files):
@@ -136,7 +140,7 @@ def test_the_bytes_shipped_to_the_browser_stay_small():
 
     insights = web_root() / "console" / "insights"
     pages = [p for p in web_root().rglob("*") if "graphiql" not in p.parts and not p.is_relative_to(insights)]
-    assert shipped(pages) < 120_000, shipped(pages)
+    assert shipped(pages) < 150_000, shipped(pages)
     assert shipped(insights.rglob("*")) < 20_000, shipped(insights.rglob("*"))
 
 

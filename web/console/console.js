@@ -1,5 +1,6 @@
 // Service console (agents): the review queue with each screening flag explained, approve/decline with
-// a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns.
+// a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns; customer
+// service by email (customers.js: a customer's page, a return on their behalf; mail.js: conversations, the inbox).
 import { startApp } from '/shared/app.js';
 import {
   APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_LABELS, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_LABEL,
@@ -12,7 +13,9 @@ import {
 import {
   h, busy, confirmButton, dateTime, field, money, notice, select, showMore, userErrors, REASONS,
 } from '/shared/ui.js';
-import { customerHint, customerLink, customerView, startReturnView } from './customers.js';
+import { customerHint, customerView, startReturnView } from './customers.js';
+import { customerLink } from './links.js';
+import { conversationCard, inboxView, reviewWait } from './mail.js';
 
 // The merchant's Insights (merchants and agents; its module loads with the page's first visit).
 const INSIGHT_READERS = ['agent', 'merchant'];
@@ -42,25 +45,26 @@ function decisionForm(ctx, ret, { onDone }) {
     message);
 }
 
-/** The review queue, oldest first (the longest waiting are closest to REVIEW-SLA), a page at a time. */
+/** The review queue (reviewQueue): customers who replied first, then by REVIEW-SLA deadline; who waits since when. */
 async function queueView(ctx, done) {
-  const page = (await ctx.gql(REVIEW_QUEUE)).returns;
+  const page = (await ctx.gql(REVIEW_QUEUE)).reviewQueue;
   const card = (ret) => h('section', { class: 'card', 'aria-labelledby': `q-${ret.id}` },
     h('h2', { id: `q-${ret.id}` }, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
     h('p', { class: 'muted' }, `Order ${ret.order.id} · ${ret.order.email} · quoted ${money(ret.quote.total)} · requested ${dateTime(ret.createdAt)}`),
+    reviewWait(ret.review),
     h('h3', {}, 'Why it was flagged'), flagList(ret.screening.flags),
     h('h3', {}, 'Items'), h('ul', { class: 'lines' }, ret.lines.map((line) => h('li', {},
       `${lineTitle(ret, line.orderLineId)} × ${line.quantity}: ${REASONS[line.reason] || line.reason}`, lineNote(line)))),
     decisionForm(ctx, ret, { onDone: (text) => ctx.go(`#/queue/${encodeURIComponent(text)}`) }));
   const cards = h('div', {}, page.edges.map((edge) => card(edge.node)));
-  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(REVIEW_QUEUE, { after })).returns, (returns) => {
+  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(REVIEW_QUEUE, { after })).reviewQueue, (returns) => {
     const added = returns.map(card);
     cards.append(...added);
     return added[0]?.querySelector('a');
   }, 'returns to review');
   return [
     h('h1', {}, 'Review queue'),
-    h('p', { class: 'muted' }, 'Longest waiting first: REVIEW-SLA gives each review a deadline.'),
+    h('p', { class: 'muted' }, 'Customers who replied first (they wait for us), then those we wait for; in each group the earliest REVIEW-SLA deadline first.'),
     done ? notice(done, 'success') : null,
     page.edges.length ? null : notice('Nothing to review.'),
     cards, more,
@@ -153,7 +157,8 @@ async function returnView(ctx, id) {
       h('h2', { id: 'pay-title' }, 'Pay the refund'),
       h('p', {}, `The inspection settled on ${amount}. `, failed ? 'The last attempt failed: retry once the cause is fixed.' : ''), refund) : null,
     ret.labelFailure ? h('p', {}, `The carrier refused the label (attempt ${ret.labelFailure.attempt}): ${ret.labelFailure.reason} `, label) : null,
-    screeningCard(ret), moneyCard(ret, 'agent'), itemsCard(ret, 'agent'), shippingCard(ret, 'agent'), timelineCard(ret, 'agent'),
+    screeningCard(ret), await conversationCard(ctx, ret.id), moneyCard(ret, 'agent'), itemsCard(ret, 'agent'), shippingCard(ret, 'agent'),
+    timelineCard(ret, 'agent'),
     CANCELABLE.has(ret.status) ? cancel : null,
   ];
 }
@@ -255,12 +260,13 @@ const failedRefundsView = (ctx, done) => retryListView(ctx, done, {
 
 startApp({
   app: 'console', role: 'agent', roles: INSIGHT_READERS, title: 'Service console', home: '#/queue',
-  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
+  nav: [['#/queue', 'Review queue'], ['#/inbox', 'Inbox'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
     ['#/packages', 'Unknown packages'], ['#/insights', 'Insights', INSIGHT_READERS]],
   routes: [
     [/^#\/queue(?:\/(.+))?$/, queueView],
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
     [/^#\/return\/([^/]+)$/, returnView],
+    [/^#\/inbox(?:\/(new|all))?(?:\/(.+))?$/, inboxView],
     [/^#\/customer(?:\/([^/]+)(?:\/from\/([^/]+))?)?$/, customerView],
     [/^#\/order\/([^/]+)\/return(?:\/from\/([^/]+))?$/, startReturnView],
     [/^#\/packages$/, packagesView],

@@ -1,15 +1,12 @@
 // Console, customer service by email: a customer's page (their orders with each line's returnability as
 // the portal shows it, their returns) and a return an agent starts on the customer's behalf with the
 // portal's own request form and quote (web/shared/request.js).
-import { CUSTOMER_ORDER, CUSTOMER_ORDERS, SEARCH_RETURNS } from '/shared/operations.js';
+import { CUSTOMER_MAIL, CUSTOMER_ORDER, CUSTOMER_ORDERS, SEARCH_RETURNS } from '/shared/operations.js';
 import { orderLinesTable, requestSections } from '/shared/request.js';
 import { returnsTable } from '/shared/returns.js';
 import { h, badge, date, field, notice, showMore } from '/shared/ui.js';
-
-export const customerHref = (email) => `#/customer/${encodeURIComponent(email)}`;
-export const customerLink = (email) => h('a', { href: customerHref(email) }, email);
-export const startReturnHref = (orderId, messageId) =>
-  `#/order/${encodeURIComponent(orderId)}/return${messageId ? `/from/${encodeURIComponent(messageId)}` : ''}`;
+import { customerHref, customerLink, startReturnHref } from './links.js';
+import { inboxCard } from './mail.js';
 
 function findForm(ctx, email) {
   const input = h('input', { type: 'email', name: 'email', value: email || '', autocomplete: 'off', required: true });
@@ -56,19 +53,31 @@ function returnsSection(page, next) {
     items: (nodes) => [...returnsTable(nodes).tBodies[0].rows], list: table, holder: table.tBodies[0] });
 }
 
-/** `#/customer/<email>`: who they are, their returns and their orders (newest first). */
+/** What they wrote to customer service (the inbox's and that on returns), newest first; null: an unknown address. */
+async function mailSection(ctx, email) {
+  const mailOf = async (after) => (await ctx.gql(CUSTOMER_MAIL, { email, after })).customer;
+  const customer = await mailOf(null);
+  const page = customer?.messages || { edges: [], pageInfo: { hasNextPage: false } };
+  const cards = (nodes) => nodes.map((message) => inboxCard(ctx, message, { heading: 'h3', onDone: () => ctx.refresh() }));
+  return { customer, section: pagedSection({ title: 'Their email to customer service', what: 'emails', empty: 'No email from this address.',
+    page, next: async (after) => (await mailOf(after)).messages, items: cards, list: h('div', {}, cards(page.edges.map((edge) => edge.node))) }) };
+}
+
+/** `#/customer/<email>[/from/<messageId>]`: who they are, their returns, their email and their orders (newest first). */
 export async function customerView(ctx, email, messageId) {
   const form = findForm(ctx, email);
   if (!email) return [h('h1', {}, 'Customers'), form];
   const ordersOf = async (after) => (await ctx.gql(CUSTOMER_ORDERS, { email, after })).orders;
   const returnsOf = async (after) => (await ctx.gql(SEARCH_RETURNS, { customerEmail: email, after })).returns;
-  const [orders, returns] = await Promise.all([ordersOf(null), returnsOf(null)]);
-  const name = orders.edges[0]?.node.shippingAddress.name;
+  const [orders, returns, mail] = await Promise.all([ordersOf(null), returnsOf(null), mailSection(ctx, email)]);
+  const name = mail.customer?.name;
   const orderCards = (nodes) => nodes.map((order) => orderCard(order, messageId));
   return [
     h('h1', {}, name ? `${name} ` : '', h('span', { class: name ? 'muted' : '' }, email)),
-    orders.edges.length || returns.edges.length ? null : notice(`No order or return has the address ${email}.`),
+    mail.customer ? null : notice(`No order, return or email has the address ${email}.`),
+    messageId ? notice('From their email: a return started from one of their orders below records that email (it joins the return).') : null,
     returnsSection(returns, returnsOf),
+    mail.section,
     pagedSection({ title: 'Orders', what: 'orders', empty: 'This customer has no orders.', page: orders, next: ordersOf,
       items: orderCards, list: h('div', {}, orderCards(orders.edges.map((edge) => edge.node))) }),
     form,

@@ -3,6 +3,7 @@
 import { startApp } from '/shared/app.js';
 import { CANCEL_RETURN, MY_ORDERS, ORDER_TO_RETURN, RETURN, SUBMIT_TRACKING } from '/shared/operations.js';
 import { orderLinesTable, requestSections } from '/shared/request.js';
+import { returnConversation } from './conversation.js';
 import {
   CANCELABLE, deliveredToWarehouse, itemsCard, moneyCard, returnHeading, shippingCard, timelineCard,
 } from '/shared/returns.js';
@@ -92,11 +93,12 @@ async function returnView(ctx, id) {
   });
   const shipsOnTheirOwn = ret.method === 'SELF_SHIP' || ret.labelFailure;
   const tracking = shipsOnTheirOwn && (ret.status === 'APPROVED' || (ret.status === 'IN_TRANSIT' && !deliveredToWarehouse(ret)));
+  const mail = await returnConversation(ctx, id);
   return [
-    returnHeading(ret, 'customer'), message,
+    returnHeading(ret, 'customer'), message, mail.review,
     shippingCard(ret, 'customer'),
     tracking ? trackingForm(ctx, ret) : null,
-    moneyCard(ret, 'customer'), itemsCard(ret, 'customer'), timelineCard(ret, 'customer'),
+    moneyCard(ret, 'customer'), itemsCard(ret, 'customer'), mail.conversation, timelineCard(ret, 'customer'),
     CANCELABLE.has(ret.status) ? cancel : null,
     h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders')),
   ];

@@ -28,7 +28,7 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
   }
   refund { id status failureReason attempt amount { ${MONEY} } issuedAt paymentReference appliedClauses { ${CLAUSE} } }
   tracking { status lastScanAt deliveredAt }
-  timeline { at status actor note }
+  timeline { at status actor note internal }
   order { id email shippingAddress { name countryCode } lines { id title sku unitPrice { ${MONEY} } unitTax { ${MONEY} } } }
 }`;
 
@@ -79,11 +79,11 @@ export const SUBMIT_TRACKING = `mutation SubmitTracking($id: ID!, $carrier: Stri
 ${RETURN_DETAILS}`;
 
 // -- service console (agents) -------------------------------------------------------------------
-// Oldest first: the longest waiting (closest to REVIEW-SLA) on top.
+// Customers who replied (waiting for an agent) first, each group by REVIEW-SLA deadline, earliest first.
 export const REVIEW_QUEUE = `query ReviewQueue($after: String) {
-  returns(status: UNDER_REVIEW, reverse: true, first: 20, after: $after) {
+  reviewQueue(first: 20, after: $after) {
     edges { node {
-      ...ReturnSummary screening { flags { message clause { ${CLAUSE} } } }
+      ...ReturnSummary review { waitingFor since customerRepliedAt deadline } screening { flags { message clause { ${CLAUSE} } } }
       lines { orderLineId quantity reason note } order { lines { id title } }
     } }
     pageInfo { hasNextPage endCursor }
@@ -179,7 +179,7 @@ ${RETURN_DETAILS}`;
 // -- customer service by email (console): a customer's orders, returns and mail; a return on their behalf
 export const CUSTOMER_ORDERS = `query CustomerOrders($email: String!, $after: String) {
   orders(first: 10, after: $after, customerEmail: $email) {
-    edges { node { ...OrderLines shippingAddress { name } returns(first: 20) { id status createdAt } } }
+    edges { node { ...OrderLines returns(first: 20) { id status createdAt } } }
     pageInfo { hasNextPage endCursor }
   }
 }
@@ -187,6 +187,64 @@ ${ORDER_LINES}`;
 
 export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) { order(id: $id) { email ...OrderLines } }
 ${ORDER_LINES}`;
+
+const STAFF_MESSAGE = `fragment StaffMessage on Message {
+  id at direction from to subject text authenticated readable handled kind sentBy returnId attachmentsDropped
+  attachments { filename contentType size url }
+}`;
+
+const REVIEW_WAIT = 'review { waitingFor since customerRepliedAt deadline }';
+
+export const RETURN_CONVERSATION = `query ReturnConversation($id: ID!) {
+  return(id: $id) { id status ${REVIEW_WAIT} messages { ...StaffMessage } timeline { at actor note internal } }
+}
+${STAFF_MESSAGE}`;
+
+export const SEND_MESSAGE = `mutation SendMessage($returnId: ID!, $text: String!, $idempotencyKey: String) {
+  sendMessage(returnId: $returnId, text: $text, idempotencyKey: $idempotencyKey) { message { id } userErrors { field message code } }
+}`;
+
+export const ADD_INTERNAL_NOTE = `mutation AddInternalNote($returnId: ID!, $text: String!) {
+  addInternalNote(returnId: $returnId, text: $text) { return { id } userErrors { field message code } }
+}`;
+
+export const INBOX = `query Inbox($after: String, $includeHandled: Boolean) {
+  inbox(first: 20, after: $after, includeHandled: $includeHandled) {
+    edges { node { ...StaffMessage } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${STAFF_MESSAGE}`;
+
+export const CUSTOMER_MAIL = `query CustomerMail($email: String!, $after: String) {
+  customer(email: $email) {
+    name
+    messages(first: 20, after: $after) { edges { node { ...StaffMessage } } pageInfo { hasNextPage endCursor } }
+  }
+}
+${STAFF_MESSAGE}`;
+
+// An inbox email's sender: the returns it can join and the orders a return can start from.
+export const SENDER = `query Sender($email: String!) {
+  customer(email: $email) {
+    returns(first: 20) { edges { node { id status createdAt order { id } } } }
+    orders(first: 20) { edges { node { id placedAt } } }
+  }
+}`;
+
+export const ATTACH_MESSAGE = `mutation AttachMessage($messageId: ID!, $returnId: ID!) {
+  attachMessage(messageId: $messageId, returnId: $returnId) { message { id returnId } userErrors { field message code } }
+}`;
+
+export const MARK_MESSAGE_HANDLED = `mutation MarkMessageHandled($messageId: ID!, $handled: Boolean!) {
+  markMessageHandled(messageId: $messageId, handled: $handled) { message { id handled } userErrors { field message code } }
+}`;
+
+// -- customer service by email (portal): the customer's own conversation about a return, never internal notes
+export const MY_CONVERSATION = `query MyConversation($id: ID!) {
+  return(id: $id) { id status ${REVIEW_WAIT} messages { id at direction kind subject text sentBy attachments { filename size } } }
+  returnPolicy { contactEmail }
+}`;
 
 // -- the merchant's Insights (console): figures of the returns created in a period, and the exports
 export const INSIGHTS = `query Insights($from: DateTime!, $to: DateTime!, $groupBy: InsightDimension!, $thenBy: InsightDimension) {

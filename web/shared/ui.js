@@ -74,7 +74,8 @@ export function clauseList(clauses) {
 
 export function timeline(events) {
   return h('ol', { class: 'timeline', 'aria-label': 'Timeline' }, events.map((e) => h('li', {},
-    h('strong', {}, statusWord(e.status)), ' ', h('span', { class: 'muted small' }, dateTime(e.at), ' · ', e.actor),
+    e.internal ? h('strong', { class: 'warn' }, 'Internal note (the customer does not see it)') : h('strong', {}, statusWord(e.status)),
+    ' ', h('span', { class: 'muted small' }, dateTime(e.at), ' · ', e.actor),
     e.note ? h('div', { class: 'small' }, e.note) : null)));
 }
 
