@@ -44,6 +44,7 @@ MATRIX = {
     "inbox": (F, F, Y, F, F, U),
     "message": (F, F, Y, F, F, U),
     "customer": (F, F, Y, F, F, U),
+    "customersByName": (F, F, Y, F, F, U),
     "reviewQueue": (F, F, Y, F, F, U),
     "sendMessage": (F, F, Y, F, F, U),
     "markMessageHandled": (F, F, Y, F, F, U),
@@ -90,6 +91,7 @@ DOCUMENTS = {
     "inbox": "{ inbox(first: 5) { edges { node { id } } } }",
     "message": "query($m: ID!) { message(id: $m) { id } }",
     "customer": '{ customer(email: "owner@example.com") { email } }',
+    "customersByName": '{ customersByName(name: "jane") { edges { node { email } } } }',
     "reviewQueue": "{ reviewQueue(first: 5) { edges { node { id } } } }",
     "sendMessage": """mutation($r: ID!) { sendMessage(returnId: $r, text: "Hello", idempotencyKey: "matrix") {
         message { id } userErrors { code } } }""",

@@ -19,14 +19,14 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
 used: set[str] = set()
 
 
-def run(gql, name: str, role: str, **variables: Any) -> dict[str, Any]:
-    used.add(name)
+def run(gql, operation: str, role: str, **variables: Any) -> dict[str, Any]:
+    used.add(operation)
     data = gql(
-        (OPERATIONS / f"{name}.graphql").read_text(), variables, token=demo_token(role) if role else None
+        (OPERATIONS / f"{operation}.graphql").read_text(), variables, token=demo_token(role) if role else None
     )
     payload = next(iter(data.values()))
     if isinstance(payload, dict) and "userErrors" in payload:
-        assert payload["userErrors"] == [], (name, payload["userErrors"])
+        assert payload["userErrors"] == [], (operation, payload["userErrors"])
     return payload
 
 
@@ -138,6 +138,9 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     attached = run(gql, "attachMessage", "agent", messageId=stray, returnId=coat["id"])["message"]
     assert attached["returnId"] == coat["id"]
     assert run(gql, "customer", "agent", email="jane.doe@example.com")["name"] == "Jane Doe"
+    found = run(gql, "customersByName", "agent", name="doe j")["edges"]
+    assert [(e["node"]["email"], e["node"]["newestOrder"]["id"]) for e in found] == [
+        ("jane.doe@example.com", "AK-1999")]
     assert (
         run(gql, "approveReturn", "agent", id=coat["id"], note="confirmed by phone")["return"]["status"]
         == "APPROVED"
@@ -186,4 +189,4 @@ def test_the_graphiql_default_document_runs_on_the_demo_data(gql):
         assert not body.get("errors"), (name, body)
         payload = next(iter(body["data"].values()))
         if isinstance(payload, dict) and "userErrors" in payload:
-            assert payload["userErrors"] == [], (name, payload)
+            assert payload["userErrors"] == [], (operation, payload)

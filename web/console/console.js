@@ -12,7 +12,9 @@ import {
 import {
   h, busy, confirmButton, dateTime, field, money, notice, select, showMore, userErrors, REASONS,
 } from '/shared/ui.js';
-import { customerHint, customerLink, customerView, startReturnView } from './customers.js';
+import {
+  customerHint, customerLink, customersNamed, customerView, nameLike, startReturnView,
+} from './customers.js';
 
 /** Approve (optional note) and decline (reason required) a return under review. */
 function decisionForm(ctx, ret, { onDone }) {
@@ -63,14 +65,14 @@ async function queueView(ctx, done) {
   ];
 }
 
-const KINDS = { auto: 'Anything', rma: 'RMA', order: 'Order id', email: 'Customer email', tracking: 'Tracking number' };
+const KINDS = {
+  auto: 'Anything', rma: 'RMA', order: 'Order id', email: 'Customer email', name: 'Customer name', tracking: 'Tracking number',
+};
 
 async function search(ctx, kind, term) {
-  if (kind === 'auto') {
-    if (term.includes('@')) kind = 'email';
-    else if (/^RMA-?/i.test(term)) kind = 'rma';
-  }
+  if (kind === 'auto' && term.includes('@')) kind = 'email';
   const found = [];
+  if (kind === 'name') return { found };
   if (kind === 'rma' || kind === 'auto') {
     // with or without RMA-, any case, O/0 and I/1 alike (the RMA alphabet has no O, I or L)
     const ret = (await ctx.gql(RETURN, { id: rmaOf(term) })).return;
@@ -89,7 +91,7 @@ async function searchView(ctx, kind = 'auto', term = '') {
   const input = h('input', { type: 'search', name: 'q', value: term, autocomplete: 'off' });
   const kindSelect = select(KINDS, kind, { name: 'kind' });
   const form = h('form', { role: 'search', class: 'card' },
-    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search returns', input, 'RMA (RMA- optional), order id, customer email or tracking number')),
+    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search', input, 'RMA (RMA- optional), order id, customer email or name, or tracking number')),
       field('Look in', kindSelect), h('button', { type: 'submit' }, 'Search')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -106,9 +108,11 @@ async function searchView(ctx, kind = 'auto', term = '') {
       table.tBodies[0].append(...rows);
       return first;
     }, 'results') : null;
-    const count = `${more ? 'First ' : ''}${found.length} result${found.length === 1 ? '' : 's'} for “${term}”`;
-    results = h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
-      found.length ? [table, more] : notice('No return matches.'), await customerHint(ctx, kind, term, found));
+    const count = `${more ? 'First ' : ''}${found.length} return${found.length === 1 ? '' : 's'} for “${term}”`;
+    // a name may read like an RMA or an order id: "Anything" looks for customers by name too
+    const named = ['auto', 'name'].includes(kind) && nameLike(term) ? await customersNamed(ctx, term) : null;
+    results = [kind === 'name' ? null : h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
+      found.length ? [table, more] : notice('No return matches.'), await customerHint(ctx, kind, term, found)), named];
   }
   return [h('h1', {}, 'Search'), form, results];
 }

@@ -139,6 +139,13 @@ export const FIND_BY_TRACKING = `query FindByTracking($trackingNumber: String!) 
 }
 ${RETURN_SUMMARY}`;
 
+export const CUSTOMERS_BY_NAME = `query CustomersByName($name: String!, $after: String) {
+  customersByName(name: $name, first: 20, after: $after) {
+    edges { node { name email newestOrder { id placedAt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 export const UNKNOWN_PACKAGES = `query UnknownPackages($after: String) {
   unknownPackages(first: 50, after: $after) {
     edges { node { scanned reason scannedBy at } }

@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 
 import strawberry
 
+from returns_api.context import Info
+from returns_api.typed_fields import typed_field
 from returns_api.types.connection import Connection
 from returns_api.types.money import Money
 from returns_api.types.order import Order
 from returns_api.types.policy import PolicyClause, clauses
 from returns_api.types.user_errors import UserError
 from returns_shared.domain import decisions
+from returns_shared.domain.customer_names import NamedOrder
 from returns_shared.service import ports
 
 if TYPE_CHECKING:
@@ -21,6 +24,28 @@ if TYPE_CHECKING:
 
 
 OrderConnection = Connection[Order]
+
+
+@strawberry.type(description="A customer found by name (agents): one of the names their orders carry, as "
+                             "their newest order with it writes it.")
+class CustomerMatch:
+    name: str = strawberry.field(description="As written on the newest order's shipping or billing address.")
+    email: str = strawberry.field(description="The newest order's address: the customer's page is theirs.")
+    newest_order_id: strawberry.ID = strawberry.field(description="The newest order under this name.")
+    newest_order_placed_at: datetime
+
+    @typed_field(description="The newest order under this name.")
+    async def newest_order(self, info: Info) -> Order | None:
+        order = await info.context.loaders.orders.load(str(self.newest_order_id))
+        return Order.from_domain(order) if order else None
+
+    @classmethod
+    def from_domain(cls, named: NamedOrder) -> CustomerMatch:
+        return cls(name=named.name, email=named.email, newest_order_id=strawberry.ID(named.order_id),
+                   newest_order_placed_at=named.placed_at)
+
+
+CustomerMatchConnection = Connection[CustomerMatch]
 
 
 @strawberry.type(description="A package the warehouse scanned for no approved return (REQ-FIRST).")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from returns_shared.domain.customer_names import NamedOrder
 from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
@@ -87,6 +88,15 @@ class UnknownPackage:
     at: datetime
 
 
+@dataclass(frozen=True)
+class CustomerName:
+    """A name a customer's orders carry, as indexed: the newest order with it, and the index entry's
+    version (optimistic locking: two orders filing one name at once are written one after the other)."""
+
+    newest: NamedOrder
+    version: int
+
+
 @dataclass
 class StoredOrder:
     """An order as stored: its version (optimistic locking) and its returns' ids (consistent reads)."""
@@ -130,6 +140,10 @@ class ReturnsReader(MessageReader, Protocol):
     ) -> Page[Return]: ...
     def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]: ...
     def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]: ...
+    def customers_named(
+        self, *, name: str, first: int, after: str | None
+    ) -> Page[NamedOrder]: ...  # by the start of a name's words (customer_names.name_key), each customer's
+    #                             newest order under that name; alphabetical
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]: ...
     def failed_labels(self, *, first: int, after: str | None) -> Page[Return]: ...
 
@@ -173,6 +187,12 @@ class ReturnsRepository(ReturnsReader, Protocol):
         self, *, older_than: datetime, limit: int = 100, after: object | None = None
     ) -> tuple[list[tuple[str, datetime]], object | None]: ...  # (return id, flagged at), oldest first
     def returns_of_sent_emails(self, ses_message_ids: Sequence[str]) -> dict[str, str]: ...
+    def customer_names(
+        self, customer: str, name_keys: Sequence[str]
+    ) -> dict[str, CustomerName]: ...  # by name key, consistent
+    def orders_named(
+        self, customer: str, name_key: str, *, limit: int
+    ) -> list[NamedOrder]: ...  # the orders filed under one name of a customer, newest first, consistent
     # SES id of an email the service sent → the return it was about (emails about no return: absent)
 
 
@@ -197,6 +217,12 @@ class UnitOfWork(Protocol):
     def record_unknown_package(
         self, return_id: str, *, reason: str, scanned_by: str, at: datetime
     ) -> None: ...
+    def file_order_name(self, named: NamedOrder) -> None: ...  # an order under a customer's name
+    def unfile_order_name(self, named: NamedOrder) -> None: ...
+    def save_customer_name(
+        self, newest: NamedOrder, *, seen: CustomerName | None
+    ) -> None: ...  # the name found by agents' search; None: must be new
+    def drop_customer_name(self, seen: CustomerName) -> None: ...  # no order carries the name any more
     def flag_failed_refund(self, ret: Return, *, at: datetime) -> None: ...  # the agents' queue
     def clear_failed_refund(self, return_id: str) -> None: ...
     def flag_failed_label(self, return_id: str, *, at: datetime) -> None: ...  # the agents' queue
