@@ -259,7 +259,8 @@ class FakeRepository:
                 if (customer, key) in self.table.customer_names}
 
     def orders_named(self, customer: str, name_key: str, *, limit: int) -> list[NamedOrder]:
-        mine = [n for n in self.table.named_orders.values() if (n.customer, n.name_key) == (customer, name_key)]
+        mine = [n for n in self.table.named_orders.values()
+                if (n.customer, n.name_key) == (customer, name_key)]
         return sorted(mine, key=lambda n: (n.placed_at, n.order_id), reverse=True)[:limit]
 
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
@@ -393,7 +394,8 @@ class FakeUnitOfWork:
                     lambda t: t.unknown_packages.append(record))
 
     def file_order_name(self, named: NamedOrder) -> None:
-        self._write(f"file {named.slot}", lambda t: True, lambda t: t.named_orders.__setitem__(named.slot, named))
+        self._write(f"file {named.slot}", lambda t: True,
+                    lambda t: t.named_orders.__setitem__(named.slot, named))
 
     def unfile_order_name(self, named: NamedOrder) -> None:
         self._write(f"unfile {named.slot}", lambda t: True, lambda t: t.named_orders.pop(named.slot, None))

@@ -40,8 +40,8 @@ def test_a_name_is_found_from_each_of_its_words():
 def _record(world: World, order_id: str, *, email: str = b.ALICE, name: str = "Jane Doe",
             billing: str | None = None, days_ago: int = 10) -> None:
     ship = b.address().model_copy(update={"name": name})
-    order = b.order(order_id, email=email, billing=ship.model_copy(update={"name": billing}) if billing else None,
-                    delivered_days_ago=None)
+    billed = ship.model_copy(update={"name": billing}) if billing else None
+    order = b.order(order_id, email=email, billing=billed, delivered_days_ago=None)
     order = order.model_copy(update={"shipping_address": ship, "placed_at": b.NOW - timedelta(days=days_ago)})
     if not billing:
         order = order.model_copy(update={"billing_address": ship})

@@ -189,4 +189,4 @@ def test_the_graphiql_default_document_runs_on_the_demo_data(gql):
         assert not body.get("errors"), (name, body)
         payload = next(iter(body["data"].values()))
         if isinstance(payload, dict) and "userErrors" in payload:
-            assert payload["userErrors"] == [], (operation, payload)
+            assert payload["userErrors"] == [], (name, payload)

@@ -238,5 +238,6 @@ def test_many_customers_sharing_a_name_come_in_pages_through_the_stack(flow, gql
     assert first["pageInfo"]["hasNextPage"] is True
     rest = _by_name(gql, tokens, "quorndon", first=2, after=first["pageInfo"]["endCursor"])
     assert [e["node"]["email"] for e in first["edges"]] + [e for _, e, _ in rest] == emails
-    other = gql.errors(BY_NAME, {"name": "xavier", "after": first["pageInfo"]["endCursor"]}, token=tokens.agent)
+    cursor = first["pageInfo"]["endCursor"]
+    other = gql.errors(BY_NAME, {"name": "xavier", "after": cursor}, token=tokens.agent)
     assert _codes(other) == ["BAD_USER_INPUT"]

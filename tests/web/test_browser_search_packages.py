@@ -10,25 +10,28 @@ import re
 import pytest
 
 from .conftest import accessible, new_context, sign_in
-from .test_browser_people import PHONE, jpeg
+from .test_browser_people import PHONE
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def _address(name: str) -> dict[str, str]:
-    return {"name": name, "line1": "12 Rue de Rivoli", "city": "Paris", "postalCode": "75001", "countryCode": "FR"}
+    return {"name": name, "line1": "12 Rue de Rivoli", "city": "Paris", "postalCode": "75001",
+            "countryCode": "FR"}
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
 def test_an_agent_finds_a_customer_by_name_and_opens_their_page(browser, stack, width):
     tag = "Desk" if width == "desktop" else "Phone"
     for number in range(3):  # three customers share the name: the search pages them
-        stack.copy_demo_order("AK-1002", f"WEB-NAME-{width}-{number}", email=f"name.{width}.{number}@example.com",
-                              shippingAddress=_address(f"Élodie Vasquez{tag}"),
-                              billingAddress=_address(f"Élodie Vasquez{tag}"))
+        named = _address(f"Élodie Vasquez{tag}")
+        stack.copy_demo_order("AK-1002", f"WEB-NAME-{width}-{number}",
+                              email=f"name.{width}.{number}@example.com",
+                              shippingAddress=named, billingAddress=named)
     # and one whose name reads like an RMA
+    studio = _address(f"RMA-{tag} Studio")
     stack.copy_demo_order("AK-1002", f"WEB-RMA-{width}", email=f"rma.{width}@example.com",
-                          shippingAddress=_address(f"RMA-{tag} Studio"), billingAddress=_address(f"RMA-{tag} Studio"))
+                          shippingAddress=studio, billingAddress=studio)
     context, offline = new_context(browser, **(PHONE if width == "phone" else {}))
     page = context.new_page()
     sign_in(page, stack, "console")

@@ -168,7 +168,8 @@ def _file_names(uow: UnitOfWork, deps: Dependencies, order: Order, before: Order
     indexed = {}
     for customer in dict.fromkeys(customer for customer, _ in touched):
         keys = [key for other, key in touched if other == customer]
-        indexed.update({(customer, key): name for key, name in deps.repo.customer_names(customer, keys).items()})
+        found = deps.repo.customer_names(customer, keys)
+        indexed.update({(customer, key): name for key, name in found.items()})
     for customer, key in touched:
         candidates = [n for n in now if (n.customer, n.name_key) == (customer, key)]
         seen = indexed.get((customer, key))

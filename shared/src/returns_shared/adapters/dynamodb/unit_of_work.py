@@ -8,12 +8,12 @@ from typing import Any
 
 from returns_shared.adapters._aws import error_code
 from returns_shared.adapters.dynamodb import items
+from returns_shared.domain.customer_names import NamedOrder
 from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import MessageDirection
-from returns_shared.domain.customer_names import NamedOrder
 from returns_shared.service.ports import CustomerName, DueEmail, StoredOrder
 
 _NEW = "attribute_not_exists(pk)"
