@@ -241,6 +241,9 @@ class FakeRepository:
         return Page(items=newest[start:start + first],
                     next_cursor=self.cursors.encode("packages", start + first) if more else None)
 
+    def get_unknown_package(self, package_id: str) -> UnknownPackage | None:
+        return next((p for p in self.table.unknown_packages if p.id == package_id), None)
+
     def customers_named(self, *, name: str, first: int, after: str | None) -> Page[NamedOrder]:
         typed = name_key(name)
         if len(typed) < MIN_SEARCH_CHARACTERS:
@@ -388,10 +391,10 @@ class FakeUnitOfWork:
         self._write(f"claim key {key}", lambda t: slot not in t.idempotency,
                     lambda t: t.idempotency.__setitem__(slot, IdempotencyClaim(return_id, fingerprint)))
 
-    def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None:
-        record = UnknownPackage(return_id=return_id, reason=reason, scanned_by=scanned_by, at=at)
-        self._write(f"unknown package {return_id}", lambda t: record not in t.unknown_packages,
-                    lambda t: t.unknown_packages.append(record))
+    def record_unknown_package(self, package: UnknownPackage) -> None:
+        self._write(f"unknown package {package.id}",
+                    lambda t: all(p.id != package.id for p in t.unknown_packages),
+                    lambda t: t.unknown_packages.append(package))
 
     def file_order_name(self, named: NamedOrder) -> None:
         self._write(f"file {named.slot}", lambda t: True,

@@ -38,6 +38,8 @@ MATRIX = {
     "orders": (Y, F, Y, F, F, U),  # of owner@example.com: another customer may list only their own
     "returnsByTrackingNumber": (F, F, Y, Y, F, U),
     "unknownPackages": (F, F, Y, F, F, U),
+    "recordUnknownPackage": (F, F, F, Y, F, U),
+    "packagePhotoUpload": (F, F, F, Y, F, U),
     "inspectionPreview": (F, F, F, Y, F, U),
     # customer service by email: customers read only their own return's conversation; the rest is agents'
     "messages": (Y, H, Y, F, F, U),  # Return.messages
@@ -84,6 +86,9 @@ DOCUMENTS = {
     "orders": '{ orders(customerEmail: "owner@example.com") { edges { node { id } } } }',
     "returnsByTrackingNumber": '{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }',
     "unknownPackages": "{ unknownPackages { edges { node { scanned } } } }",
+    "recordUnknownPackage": """mutation($k: String!) { recordUnknownPackage(input: {scanned: "NO-SUCH-RMA",
+        idempotencyKey: $k}) { unknownPackage { id } userErrors { code } } }""",
+    "packagePhotoUpload": '{ packagePhotoUpload(contentType: "image/jpeg") { upload { url } userErrors { code } } }',
     "inspectionPreview": """query($r: ID!) {
         inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         settlement { amount { amount } } userErrors { code } } }""",

@@ -148,6 +148,18 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     run(gql, "cancelReturn", "customer", id=coat["id"])
 
     assert run(gql, "unknownPackages", "agent")["edges"] == []
+    form = run(gql, "packagePhotoUpload", "warehouse", contentType="image/jpeg")["upload"]
+    posted = requests.post(form["url"], data={f["name"]: f["value"] for f in form["fields"]},
+                           files={"file": ("box.jpg", JPEG, "image/jpeg")}, timeout=10)
+    assert posted.status_code == 204
+    refused = run(gql, "recordUnknownPackage", "warehouse", input={
+        "scanned": coat["id"], "idempotencyKey": "ops-package", "senderName": "Jane Doe",
+        "senderAddress": "350 Fifth Avenue\nNew York, NY 10118", "carrier": "USPS", "note": "Coat, tags on",
+        "trackingNumber": "9400111899223856928411", "photoIds": [form["photoId"]]})["unknownPackage"]
+    [package] = run(gql, "unknownPackages", "agent")["edges"]
+    assert package["node"]["id"] == refused["id"] and package["node"]["matchedReturn"]["id"] == coat["id"]
+    assert package["node"]["senderMatches"][0]["email"] == "jane.doe@example.com"
+    assert requests.get(package["node"]["photos"][0]["url"], timeout=10).content == JPEG
     coat_again = request("AK-1003", "SELF_SHIP", "ops-4")
     assert (
         run(gql, "declineReturn", "agent", id=coat_again["id"], reason="could not confirm")["return"][

@@ -25,6 +25,7 @@ class Answer:
     order_id: str | None
     user_errors: list[UserError]
     message_id: str | None = None  # the conversation's commands name the message they wrote
+    package_id: str | None = None  # recordUnknownPackage names the package it recorded
 
 
 class MalformedAnswer(Exception):
@@ -56,9 +57,11 @@ def parse_answer(raw: object) -> Answer:
     if not isinstance(errors, list) or not all(isinstance(error, Mapping) for error in errors):
         raise MalformedAnswer("userErrors must be a list of objects")
     return_id, order_id, message_id = raw.get("returnId"), raw.get("orderId"), raw.get("messageId")
+    package_id = raw.get("packageId")
     return Answer(
         return_id=str(return_id) if return_id is not None else None,
         order_id=str(order_id) if order_id is not None else None,
         user_errors=user_errors_from_answer(errors),
         message_id=str(message_id) if message_id is not None else None,
+        package_id=str(package_id) if package_id is not None else None,
     )

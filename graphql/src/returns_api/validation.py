@@ -17,6 +17,7 @@ from returns_api.types.inputs import (
     RequestReturnInput,
     ReturnInput,
     ReturnLineInput,
+    UnknownPackageInput,
 )
 from returns_api.types.user_errors import UserError
 from returns_shared.domain.languages import locale_problem
@@ -27,6 +28,7 @@ from returns_shared.service.limits import (
     MAX_LINES,
     MAX_MESSAGE_TEXT,
     MAX_PHOTOS_PER_LINE,
+    MAX_SCANNED_TRACKING_NUMBER,
     MAX_TEXT,
 )
 
@@ -193,4 +195,23 @@ def inspection(lines: Sequence[InspectionLineInput]) -> list[UserError]:
             p.add([*path, "photoIds"], f"can hold at most {MAX_PHOTOS_PER_LINE} photos per item")
         for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
             p.key([*path, "photoIds", str(number)], str(photo))
+    return p.errors
+
+
+def unknown_package(data: UnknownPackageInput) -> list[UserError]:
+    p = Problems()
+    path = ["input"]
+    p.text([*path, "scanned"], data.scanned)
+    p.key([*path, "idempotencyKey"], data.idempotency_key, max_length=MAX_IDEMPOTENCY_KEY)
+    p.text([*path, "senderName"], data.sender_name, required=False)
+    p.text([*path, "senderAddress"], data.sender_address, required=False, multiline=True)
+    p.text([*path, "carrier"], data.carrier, required=False, max_length=40)
+    p.text([*path, "trackingNumber"], data.tracking_number, required=False,
+           max_length=MAX_SCANNED_TRACKING_NUMBER)
+    p.text([*path, "note"], data.note, required=False, multiline=True)
+    photos = data.photo_ids or []
+    if len(photos) > MAX_PHOTOS_PER_LINE:
+        p.add([*path, "photoIds"], f"can hold at most {MAX_PHOTOS_PER_LINE} photos")
+    for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
+        p.key([*path, "photoIds", str(number)], str(photo))
     return p.errors

@@ -20,6 +20,7 @@ from returns_shared.service.commands import (
     MarkMessageHandled,
     ReceiveReturn,
     RecordOrder,
+    RecordUnknownPackage,
     RequestReturn,
     SendMessage,
     SubmitTracking,
@@ -36,6 +37,7 @@ AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE})
 _ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.requests"
 _SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
 _LABELS = "returns_shared.service.labels"
+_PACKAGES = "returns_shared.service.unknown_packages"
 _CONVERSATION = "returns_shared.service.conversation"
 
 RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"),
@@ -54,6 +56,8 @@ RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, WAREHOUSE_STAFF
                          handler(f"{_REFUNDS}:receive_return"))
 INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF,
                          handler(f"{_REFUNDS}:inspect_return"))
+RECORD_UNKNOWN_PACKAGE = Command("recordUnknownPackage", REFUND, RecordUnknownPackage, WAREHOUSE_STAFF,
+                                 handler(f"{_PACKAGES}:record_unknown_package"), wrapped=True)
 ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:issue_refund"))
 RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:retry_refund"))
 SEND_MESSAGE = Command("sendMessage", MAIL, SendMessage, AGENTS, handler(f"{_CONVERSATION}:send_message"))
@@ -67,7 +71,8 @@ ADD_INTERNAL_NOTE = Command("addInternalNote", MAIL, AddInternalNote, AGENTS,
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command
     for command in (RECORD_ORDER, REQUEST_RETURN, CANCEL_RETURN, SUBMIT_TRACKING, APPROVE_RETURN,
-                    DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND,
+                    DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, RECORD_UNKNOWN_PACKAGE,
+                    ISSUE_REFUND, RETRY_REFUND,
                     SEND_MESSAGE, ATTACH_MESSAGE, MARK_MESSAGE_HANDLED, ADD_INTERNAL_NOTE)
 }
 

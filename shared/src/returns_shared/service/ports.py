@@ -10,6 +10,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from returns_shared.domain.customer_names import NamedOrder
 from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
+from returns_shared.domain.return_parts import InspectionPhoto
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications.message import Email
@@ -80,12 +81,21 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True)
 class UnknownPackage:
-    """A package the warehouse scanned for no approved return (REQ-FIRST), kept for customer service."""
+    """A package the warehouse refused for no approved return (REQ-FIRST), kept for customer service
+    with what the warehouse could read on it (all optional: a bare scan records none of it)."""
 
+    id: str
     return_id: str  # what was scanned or typed
-    reason: str
+    reason: str  # a sentence: why it was refused
     scanned_by: str
     at: datetime
+    matched_return_id: str | None = None  # the return the scan names, when it names one (not approved)
+    sender_name: str | None = None  # as on the label
+    sender_address: str | None = None  # as on the label, lines as written
+    carrier: str | None = None
+    tracking_number: str | None = None  # the carrier label's number, as seen
+    note: str | None = None
+    photos: tuple[InspectionPhoto, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,7 @@ class ReturnsReader(MessageReader, Protocol):
     ) -> Page[Return]: ...
     def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]: ...
     def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]: ...
+    def get_unknown_package(self, package_id: str) -> UnknownPackage | None: ...
     def customers_named(
         self, *, name: str, first: int, after: str | None
     ) -> Page[NamedOrder]: ...  # by the start of a name's words (customer_names.name_key), each customer's
@@ -214,9 +225,7 @@ class UnitOfWork(Protocol):
     def claim_idempotency(
         self, customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime
     ) -> None: ...
-    def record_unknown_package(
-        self, return_id: str, *, reason: str, scanned_by: str, at: datetime
-    ) -> None: ...
+    def record_unknown_package(self, package: UnknownPackage) -> None: ...  # write-once (its id)
     def file_order_name(self, named: NamedOrder) -> None: ...  # an order under a customer's name
     def unfile_order_name(self, named: NamedOrder) -> None: ...
     def save_customer_name(

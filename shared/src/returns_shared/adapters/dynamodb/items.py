@@ -36,7 +36,8 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - a customer's name: its entry, its orders GetItem/  pk=CUSTOMER_NAME#<customer>#<name key>, sk=NAME
                                           Query      (version) and sk=ORDER#<placedAt>#<id>, newest first
 Side records written once: NOTIFY#<return>#<kind> (EMAIL), LABEL#<return> (LEASE, TTL),
-UNKNOWN_PACKAGE#<at>#<id> (PACKAGE), PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py),
+UNKNOWN_PACKAGE#<id> (PACKAGE; GetItem by id: a retried record finds the first),
+PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py),
 SENT#<SES message id> (SENT: with the sent message, naming its return).
 Every write of a return is conditioned on the version it read (optimistic locking); a request for
 a new return also bumps the order's version, which serialises the returns of one order
@@ -46,6 +47,7 @@ a new return also bumps the order's version, which serialises the returns of one
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -55,6 +57,7 @@ from returns_shared.domain.customer_names import MIN_SEARCH_CHARACTERS, NamedOrd
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order, customer_key
+from returns_shared.domain.return_parts import InspectionPhoto
 from returns_shared.domain.returns import Return
 from returns_shared.domain.tracking import tracking_key
 from returns_shared.domain.vocabulary import MessageDirection, ReturnStatus
@@ -332,13 +335,22 @@ def order_from_item(item: Item) -> StoredOrder:
     )
 
 
+_PACKAGE_DETAILS = {"matchedReturnId": "matched_return_id", "senderName": "sender_name",
+                    "senderAddress": "sender_address", "carrier": "carrier",
+                    "trackingNumber": "tracking_number", "note": "note"}
+
+
 def package_from_item(item: Item) -> UnknownPackage:
     values = from_item(item)
     return UnknownPackage(
+        id=values["pk"].removeprefix("UNKNOWN_PACKAGE#"),
         return_id=values["returnId"],
         reason=values["reason"],
         scanned_by=values["scannedBy"],
         at=datetime.fromisoformat(values["at"]),
+        **{field: values.get(name) for name, field in _PACKAGE_DETAILS.items()},
+        photos=tuple(InspectionPhoto.model_validate(photo)
+                     for photo in json.loads(values.get("photos", "[]"))),
     )
 
 
@@ -378,12 +390,19 @@ def idempotency_item(
             "expiresAt": {"N": str(int(expires_at.timestamp()))}}
 
 
-def unknown_package_item(return_id: str, *, reason: str, scanned_by: str, at: datetime) -> Item:
-    return to_item({
-        "pk": f"UNKNOWN_PACKAGE#{at.isoformat()}#{return_id}", "sk": "PACKAGE",
-        "entity": "UnknownPackage", "returnId": return_id, "reason": reason, "scannedBy": scanned_by,
-        "at": at.isoformat(), "gsi3pk": UNKNOWN_PACKAGES, "gsi3sk": f"{at.isoformat()}#{return_id}",
-    })
+def unknown_package_key(package_id: str) -> Item:
+    return {"pk": {"S": f"UNKNOWN_PACKAGE#{package_id}"}, "sk": {"S": "PACKAGE"}}
+
+
+def unknown_package_item(package: UnknownPackage) -> Item:
+    photos = [photo.model_dump() for photo in package.photos]
+    return {**unknown_package_key(package.id), **to_item({
+        "entity": "UnknownPackage", "returnId": package.return_id, "reason": package.reason,
+        "scannedBy": package.scanned_by, "at": package.at.isoformat(),
+        **{name: getattr(package, field) for name, field in _PACKAGE_DETAILS.items()},
+        "photos": json.dumps(photos) if photos else None,
+        "gsi3pk": UNKNOWN_PACKAGES, "gsi3sk": f"{iso(package.at)}#{package.id}",
+    })}
 
 
 def label_lease_item(return_id: str, *, now: datetime) -> Item:

@@ -186,6 +186,10 @@ class DynamoReturnsRepository(MessageReads):
                                        filters={}, convert=items.package_from_item)
         return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
 
+    def get_unknown_package(self, package_id: str) -> UnknownPackage | None:
+        item = self._get(items.unknown_package_key(package_id))
+        return items.package_from_item(item) if item else None
+
     def customers_named(self, *, name: str, first: int, after: str | None) -> Page[NamedOrder]:
         """Customers whose orders carry a name starting with `name` (from any of its words), each with
         the newest order under that name; alphabetical by the name as read from the matching word."""

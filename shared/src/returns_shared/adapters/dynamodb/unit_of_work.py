@@ -14,7 +14,7 @@ from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import MessageDirection
-from returns_shared.service.ports import CustomerName, DueEmail, StoredOrder
+from returns_shared.service.ports import CustomerName, DueEmail, StoredOrder, UnknownPackage
 
 _NEW = "attribute_not_exists(pk)"
 _SINGLE_WRITES = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
@@ -145,8 +145,8 @@ class DynamoUnitOfWork:
         self._put(items.idempotency_item(customer, key, return_id=return_id, fingerprint=fingerprint,
                                          expires_at=expires_at), _NEW)
 
-    def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None:
-        self._put(items.unknown_package_item(return_id, reason=reason, scanned_by=scanned_by, at=at), _NEW)
+    def record_unknown_package(self, package: UnknownPackage) -> None:
+        self._put(items.unknown_package_item(package), _NEW)
 
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None:
         """Granted when nobody holds it or the holder's lease went stale (a crashed worker), so one
