@@ -35,8 +35,8 @@ def test_what_is_on_the_package_is_recorded_for_customer_service(world):
     [package] = world.table.unknown_packages
     assert answer["packageId"] == package.id
     assert (package.sender_name, package.sender_address, package.carrier, package.tracking_number,
-            package.note) == ("Jane Doe", "1 Main Street\nNew York, NY 10001", "USPS", "9400111899223856928499",
-                              "Box taped twice")
+            package.note) == ("Jane Doe", "1 Main Street\nNew York, NY 10001", "USPS",
+                              "9400111899223856928499", "Box taped twice")
     assert [p.object_key for p in package.photos] == [package_photo_key(PHOTO)]
     assert package.reason == "No return request has this number." and package.matched_return_id is None
     assert package.scanned_by.startswith("warehouse:")

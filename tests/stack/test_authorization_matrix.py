@@ -88,7 +88,8 @@ DOCUMENTS = {
     "unknownPackages": "{ unknownPackages { edges { node { scanned } } } }",
     "recordUnknownPackage": """mutation($k: String!) { recordUnknownPackage(input: {scanned: "NO-SUCH-RMA",
         idempotencyKey: $k}) { unknownPackage { id } userErrors { code } } }""",
-    "packagePhotoUpload": '{ packagePhotoUpload(contentType: "image/jpeg") { upload { url } userErrors { code } } }',
+    "packagePhotoUpload": """{ packagePhotoUpload(contentType: "image/jpeg") {
+        upload { url } userErrors { code } } }""",
     "inspectionPreview": """query($r: ID!) {
         inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         settlement { amount { amount } } userErrors { code } } }""",

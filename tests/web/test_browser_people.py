@@ -165,7 +165,8 @@ def test_a_canceled_returns_package_is_refused_as_an_unknown_package(page, stack
     section.get_by_role("button", name="Yes, refuse and record it").click()
     page.get_by_role("heading", name="Package refused").wait_for()
     packages = stack.gql(UNKNOWN)["unknownPackages"]["edges"]
-    assert any(p["node"]["scanned"] == return_id and "CANCELED" in p["node"]["reason"] for p in packages)
+    refused = f"Return {return_id} is canceled, not approved."
+    assert any(p["node"]["scanned"] == return_id and p["node"]["reason"] == refused for p in packages)
 
 
 def test_the_customer_cancels_only_after_saying_yes_and_a_canceled_return_quotes_nothing(page, stack):

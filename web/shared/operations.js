@@ -148,7 +148,10 @@ export const CUSTOMERS_BY_NAME = `query CustomersByName($name: String!, $after: 
 
 export const UNKNOWN_PACKAGES = `query UnknownPackages($after: String) {
   unknownPackages(first: 50, after: $after) {
-    edges { node { scanned reason scannedBy at } }
+    edges { node {
+      id scanned reason scannedBy at senderName senderAddress carrier trackingNumber note photos { url contentType }
+      matchedReturn { id status order { email } } senderMatches(first: 3) { name email }
+    } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -164,6 +167,17 @@ export const INSPECTION_PHOTO_UPLOAD = `query InspectionPhotoUpload($id: ID!, $o
     upload { photoId url fields { name value } maxBytes }
     userErrors { field message code }
   }
+}`;
+
+export const PACKAGE_PHOTO_UPLOAD = `query PackagePhotoUpload($contentType: String!) {
+  packagePhotoUpload(contentType: $contentType) {
+    upload { photoId url fields { name value } maxBytes }
+    userErrors { field message code }
+  }
+}`;
+
+export const RECORD_UNKNOWN_PACKAGE = `mutation RecordUnknownPackage($input: UnknownPackageInput!) {
+  recordUnknownPackage(input: $input) { unknownPackage { id } userErrors { field message code } }
 }`;
 
 // Returns the warehouse may be handed a package for: a mistyped number is compared with theirs.
