@@ -241,3 +241,14 @@ def test_many_customers_sharing_a_name_come_in_pages_through_the_stack(flow, gql
     cursor = first["pageInfo"]["endCursor"]
     other = gql.errors(BY_NAME, {"name": "xavier", "after": cursor}, token=tokens.agent)
     assert _codes(other) == ["BAD_USER_INPUT"]
+
+
+def test_each_order_says_how_it_may_be_sent_back_as_the_policy_decides(flow, gql, tokens):
+    """LABEL-US through the API: the pages read it, nothing hard-codes the label's countries."""
+    methods = "query($id: ID!) { order(id: $id) { returnMethods } returnPolicy { prepaidLabelCountries } }"
+    for country, expected in (("US", ["PREPAID_LABEL", "SELF_SHIP"]), ("CA", ["SELF_SHIP"])):
+        order = flow.record(order_input(line(), country=country))
+        answer = gql(methods, {"id": order["id"]}, token=tokens.customer("jane.doe@example.com"))
+        assert answer["order"]["returnMethods"] == expected
+        countries = sorted(load_policy().methods.label_countries)
+        assert answer["returnPolicy"]["prepaidLabelCountries"] == countries

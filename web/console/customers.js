@@ -83,21 +83,21 @@ const AGENT_WORDS = {
   quoteTitle: 'The quote, as the customer sees it',
   attest: 'The customer confirmed by email that the items are new, unworn, with tags and packaging intact (COND-NEW).',
   attestMissing: 'A return needs the customer’s word that the items are new, unworn, with tags (COND-NEW): ask them by email first.',
-  noLabel: (country) => `A prepaid label is offered for US shipping addresses only; this order went to ${country}, so the customer ships it `
-    + 'on their own with a traceable carrier.',
+  noLabel: (country, labelCountries) => `A prepaid label is offered only for orders shipped to: ${labelCountries}. This order went to `
+    + `${country}, so the customer ships it on their own with a traceable carrier.`,
   whyReason: (title) => `Choose the reason the customer gave for “${title}”.`,
 };
 
 /** `#/order/<id>/return[/from/<messageId>]`: an agent requests a return for the order's customer. */
 export async function startReturnView(ctx, orderId, messageId) {
-  const order = (await ctx.gql(CUSTOMER_ORDER, { id: orderId })).order;
+  const { order, returnPolicy } = await ctx.gql(CUSTOMER_ORDER, { id: orderId });
   if (!order) return [h('h1', {}, 'Order not found'), notice(`There is no order ${orderId}.`, 'error')];
   return [
     h('h1', {}, `Start a return of ${order.id} for ${order.email}`),
     h('p', { class: 'muted' }, `Placed ${date(order.placedAt)}. Enter what the customer asked for: items, quantities, reasons, `
       + 'their notes and how they will send it. They get the usual emails; the timeline says customer service requested it on their behalf.'),
     requestSections(ctx, order, {
-      words: AGENT_WORDS, input: messageId ? { sourceMessageId: messageId } : {},
+      labelCountries: returnPolicy.prepaidLabelCountries, words: AGENT_WORDS, input: messageId ? { sourceMessageId: messageId } : {},
       onRequested: (id) => ctx.go(`#/return/${encodeURIComponent(id)}`),
     }),
     h('p', {}, h('a', { href: customerHref(order.email) }, `Back to ${order.email}`)),

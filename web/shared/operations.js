@@ -33,7 +33,7 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
 }`;
 
 const ORDER_LINES = `fragment OrderLines on Order {
-  id placedAt currencyCode shippingAddress { countryCode }
+  id placedAt currencyCode shippingAddress { countryCode } returnMethods
   lines { id title sku quantity setId unitPrice { ${MONEY} } unitTax { ${MONEY} } }
   returnability { orderLineId eligible returnableQuantity returnDeadline reasons { code message clause { ${CLAUSE} } } }
 }`;
@@ -49,7 +49,10 @@ export const MY_ORDERS = `query MyOrders($after: String) {
 }
 ${ORDER_LINES}`;
 
-export const ORDER_TO_RETURN = `query OrderToReturn($id: ID!) { order(id: $id) { ...OrderLines } }
+export const ORDER_TO_RETURN = `query OrderToReturn($id: ID!) {
+  order(id: $id) { ...OrderLines }
+  returnPolicy { prepaidLabelCountries }
+}
 ${ORDER_LINES}`;
 
 export const RETURN_QUOTE = `query ReturnQuote($input: ReturnInput!) {
@@ -206,5 +209,8 @@ export const CUSTOMER_ORDERS = `query CustomerOrders($email: String!, $after: St
 }
 ${ORDER_LINES}`;
 
-export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) { order(id: $id) { email ...OrderLines } }
+export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) {
+  order(id: $id) { email ...OrderLines }
+  returnPolicy { prepaidLabelCountries }
+}
 ${ORDER_LINES}`;
