@@ -7,12 +7,16 @@ import {
   METHODS, REASONS,
 } from './ui.js';
 
+/** Why not, and the clause that says so; once, when the two say the same ("Free gifts cannot be returned."). */
+const because = (reason) => (reason.message.trim() === reason.clause.text.trim()
+  ? clause(reason.clause) : [reason.message, ' ', clause(reason.clause)]);
+
 export function returnabilityCell(item) {
   if (!item) return '–';
   if (item.eligible) {
     return h('span', { class: 'ok' }, `Yes (${item.returnableQuantity}), until ${date(item.returnDeadline)}`);
   }
-  return h('div', {}, h('span', { class: 'bad' }, 'No'), item.reasons.map((reason) => h('div', {}, reason.message, ' ', clause(reason.clause))));
+  return h('div', {}, h('span', { class: 'bad' }, 'No'), item.reasons.map((reason) => h('div', {}, because(reason))));
 }
 
 /** An order's lines: quantity, price with its tax, and whether each can be returned (why not, with the clause). */
@@ -43,7 +47,7 @@ function quotePanel(quote, order) {
       h('tbody', {}, quote.lines.map((line) => {
         const ordered = lines[line.orderLineId];
         return h('tr', {},
-          h('td', {}, ordered.title, line.eligible ? null : line.reasons.map((r) => h('div', { class: 'bad small' }, r.message, ' ', clause(r.clause)))),
+          h('td', {}, ordered.title, line.eligible ? null : line.reasons.map((r) => h('div', { class: 'bad small' }, because(r)))),
           h('td', { 'data-label': 'How it adds up' }, line.eligible
             ? `(${money(ordered.unitPrice)} + ${money(ordered.unitTax)} tax) × ${line.quantity}` : 'not returnable'),
           h('td', { class: 'num', 'data-label': 'Refund' }, money(line.amount)));
@@ -188,6 +192,6 @@ export function requestSections({ gql }, order, { onRequested, labelCountries, w
     eligible.length ? form : notice('Nothing in this order can be returned any more.'),
     ineligible.length ? h('section', { class: 'card', 'aria-labelledby': 'not-title' }, h('h2', { id: 'not-title' }, 'Not returnable'),
       h('ul', {}, ineligible.map((item) => h('li', {}, h('strong', {}, titles[item.orderLineId]), ': ',
-        item.reasons.map((r) => h('div', {}, r.message, ' ', clause(r.clause))))))) : null,
+        item.reasons.map((r) => h('div', {}, because(r))))))) : null,
   ];
 }

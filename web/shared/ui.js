@@ -92,7 +92,7 @@ export function facts(pairs) {
 }
 
 export function address(a) {
-  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, a.countryCode]
+  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, countryName(a.countryCode)]
     .filter(Boolean).flatMap((text, i) => (i ? [h('br'), text] : [text])));
 }
 
