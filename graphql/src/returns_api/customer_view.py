@@ -3,8 +3,8 @@
 Staff read the timeline as recorded. A customer reads who acted in words (you, customer service, the
 warehouse, the carrier by name, an automatic step), never a staff member's address or id, and only the
 notes written for them: the decline reason (it is emailed to them), their own tracking number, their
-prepaid label's issue and the carrier's scans. The service's own notes are for staff (instants, payment references, clause ids), and
-so is the note an agent wrote when approving a request under review.
+prepaid label's issue and the carrier's scans. The service's own notes are for staff (instants, payment
+references, clause ids), and so is the note an agent wrote when approving a request under review.
 """
 
 from __future__ import annotations
