@@ -15,14 +15,17 @@ async function loadConfig() {
 }
 
 /**
- * startApp({app, role, title, nav: [[href, text]], routes: [[regex, view]], home})
+ * startApp({app, role, roles, title, nav: [[href, text, roles?]], routes: [[regex, view, roles?]], home})
  * A view is `async (ctx, ...matches) => Node[]`; ctx = {gql, session, go, root, refresh}.
+ * `roles`: the staff groups that may use the app (default [role]); a nav entry or route naming its own
+ * roles is for those only, the others are for `role` (the console: agents, and merchants on Insights).
  */
-export async function startApp({ app, role, title, nav, routes, home }) {
+export async function startApp({ app, role, roles = [role], title, nav, routes, home }) {
   const root = document.getElementById('main');
   const who = document.getElementById('who');
   let config;
-  const session = new Session(app, role);
+  const session = new Session(app, roles);
+  const mayUse = (current, only) => role === 'customer' || (only || [role]).some((group) => current.groups.includes(group));
   try {
     config = await loadConfig();
     await session.completeRedirect(config);
@@ -51,7 +54,8 @@ export async function startApp({ app, role, title, nav, routes, home }) {
 
   function signedInHeader(current) {
     who.replaceChildren(
-      nav?.length ? h('nav', { 'aria-label': 'Sections' }, h('ul', {}, nav.map(([href, text]) => h('li', {}, h('a', { href }, text))))) : null,
+      nav?.length ? h('nav', { 'aria-label': 'Sections' }, h('ul', {}, nav.filter(([, , only]) => mayUse(current, only))
+        .map(([href, text]) => h('li', {}, h('a', { href }, text))))) : null,
       h('span', { class: 'who' }, current.email), ' ',
       h('button', { type: 'button', class: 'secondary', onclick: () => { session.end(); render(); } }, 'Sign out'));
   }
@@ -68,17 +72,18 @@ export async function startApp({ app, role, title, nav, routes, home }) {
       show(root, session.signInForm(config, render));
       return;
     }
-    const staffGroup = role === 'customer' ? null : role;
-    if (staffGroup && !current.groups.includes(staffGroup)) {
+    if (role !== 'customer' && !roles.some((group) => current.groups.includes(group))) {
       signedInHeader(current);
-      show(root, h('h1', {}, title), notice(`This screen is for the ${role} team; ${current.email} is not in it.`, 'error'));
+      show(root, h('h1', {}, title), notice(`This screen is for the ${roles.join(' or ')} team; ${current.email} is not in it.`, 'error'));
       return;
     }
     signedInHeader(current);
-    const hash = location.hash.startsWith('#/') ? location.hash : home;
-    for (const [pattern, view] of routes) {
+    const start = mayUse(current) ? home : nav.find(([, , only]) => mayUse(current, only))[0];
+    const hash = location.hash.startsWith('#/') ? location.hash : start;
+    for (const [pattern, view, only] of routes) {
       const match = hash.match(pattern);
       if (!match) continue;
+      if (!mayUse(current, only)) { go(start); return; }
       const args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
       try {
         const nodes = await view(ctx, ...args);
@@ -88,7 +93,7 @@ export async function startApp({ app, role, title, nav, routes, home }) {
       }
       return;
     }
-    go(home);
+    go(start);
   }
 
   session.onEnded = () => render(); // signed out in another tab

@@ -24,6 +24,7 @@ class Answer:
     return_id: str | None
     order_id: str | None
     user_errors: list[UserError]
+    data: Mapping[str, Any]  # the whole answer: what a command answers beyond ids (e.g. insight rows)
     message_id: str | None = None  # the conversation's commands name the message they wrote
     package_id: str | None = None  # recordUnknownPackage names the package it recorded
 
@@ -64,4 +65,5 @@ def parse_answer(raw: object) -> Answer:
         user_errors=user_errors_from_answer(errors),
         message_id=str(message_id) if message_id is not None else None,
         package_id=str(package_id) if package_id is not None else None,
+        data=raw,
     )
