@@ -130,13 +130,14 @@ def test_graphiql_runs_its_one_inline_script_by_hash_and_nothing_else_inline():
 def test_the_bytes_shipped_to_the_browser_stay_small():
     """The README reports these figures; this keeps them honest (raw bytes, before compression). The
     console's Insights (web/console/insights/, merchants and agents) loads only with that page: its own
-    budget."""
+    budget. 130 kB since the agents' search by name and the unknown packages' record (sender, label,
+    photos: the warehouse's form and the console's list) took the pages past 120 kB (124 kB)."""
     def shipped(files):
         return sum(p.stat().st_size for p in files if p.is_file() and p.suffix in {".html", ".js", ".css"})
 
     insights = web_root() / "console" / "insights"
     pages = [p for p in web_root().rglob("*") if "graphiql" not in p.parts and not p.is_relative_to(insights)]
-    assert shipped(pages) < 120_000, shipped(pages)
+    assert shipped(pages) < 130_000, shipped(pages)
     assert shipped(insights.rglob("*")) < 20_000, shipped(insights.rglob("*"))
 
 
