@@ -65,6 +65,14 @@ class Problems:
         if len(self.errors) == before and (problem := key_problem(value)):
             self.add(path, problem)
 
+    def photos(self, path: Path, photo_ids: Sequence[object] | None, what: str) -> None:
+        """The ids of photos uploaded first (each a key), at most MAX_PHOTOS_PER_LINE of them."""
+        photos = photo_ids or []
+        if len(photos) > MAX_PHOTOS_PER_LINE:
+            self.add(path, f"can hold at most {MAX_PHOTOS_PER_LINE} {what}")
+        for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
+            self.key([*path, str(number)], str(photo))
+
     def lines(self, path: Path, items: Sequence[object]) -> None:
         if not items:
             self.add(path, "needs at least one item")
@@ -190,11 +198,7 @@ def inspection(lines: Sequence[InspectionLineInput]) -> list[UserError]:
         path = ["lines", str(index)]
         p.key([*path, "orderLineId"], str(line.order_line_id))
         p.text([*path, "note"], line.note, required=False, multiline=True)  # as a customer's note
-        photos = line.photo_ids or []
-        if len(photos) > MAX_PHOTOS_PER_LINE:
-            p.add([*path, "photoIds"], f"can hold at most {MAX_PHOTOS_PER_LINE} photos per item")
-        for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
-            p.key([*path, "photoIds", str(number)], str(photo))
+        p.photos([*path, "photoIds"], line.photo_ids, "photos per item")
     return p.errors
 
 
@@ -209,9 +213,5 @@ def unknown_package(data: UnknownPackageInput) -> list[UserError]:
     p.text([*path, "trackingNumber"], data.tracking_number, required=False,
            max_length=MAX_SCANNED_TRACKING_NUMBER)
     p.text([*path, "note"], data.note, required=False, multiline=True)
-    photos = data.photo_ids or []
-    if len(photos) > MAX_PHOTOS_PER_LINE:
-        p.add([*path, "photoIds"], f"can hold at most {MAX_PHOTOS_PER_LINE} photos")
-    for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
-        p.key([*path, "photoIds", str(number)], str(photo))
+    p.photos([*path, "photoIds"], data.photo_ids, "photos")
     return p.errors
