@@ -341,6 +341,28 @@ def test_refund_email_quotes_what_the_warehouse_saw_for_each_item_not_accepted()
             "“Only the dress was in the box”") in text
 
 
+def test_nothing_to_refund_promises_no_money_and_no_day():
+    """A zero refund (no item accepted): the email says nothing is refunded, and names no day for money
+    that never comes; the return's page shows no day either (refundExpectedBy is null)."""
+    order, ret = make_order(), _received(approved())
+    ret.inspect(
+        inspected=[line.model_copy(update={"condition": ItemCondition.WORN, "accepted": False})
+                   for line in ret.lines],
+        settlement=Settlement(accepted_line_ids=(), quote=quote(), amount=usd("0.00"),
+                              applied_clauses=("COND-NEW",)),
+        actor="warehouse:w@example.com", at=AT + timedelta(days=3),
+    )
+    assert ret.money_expected_by is None
+    ret.record_refund(Refund(id="none:RMA-7Q2K9", amount=usd("0.00"), applied_clauses=("COND-NEW",),
+                             issued_at=AT + timedelta(days=4), payment_reference=order.payment_reference),
+                      actor="system", at=AT + timedelta(days=4))
+    email = emails.refund_confirmation_email(ret, order)
+    assert email.subject == "Return RMA-7Q2K9: inspected, nothing to refund"
+    assert "Nothing is refunded" in email.text and "We have issued a refund" not in email.text
+    assert "to reach your account" not in email.text and "expected by" not in email.text
+    assert ret.money_expected_by is None
+
+
 def test_the_kinds_above_are_every_customer_email_the_service_sends():
     from returns_shared.service.notify import BUILDERS
 

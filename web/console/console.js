@@ -11,10 +11,10 @@ import {
   screeningCard, shippingCard, timelineCard,
 } from '/shared/returns.js';
 import {
-  h, busy, confirmButton, dateTime, field, money, notice, select, showMore, userErrors, REASONS,
+  h, busy, confirmButton, dateTime, facts, field, money, notice, select, showMore, statusWord, userErrors, REASONS,
 } from '/shared/ui.js';
-import { customerHint, customerView, startReturnView } from './customers.js';
-import { customerLink } from './links.js';
+import { customerHint, customersNamed, customerView, nameLike, startReturnView } from './customers.js';
+import { customerHref, customerLink } from './links.js';
 import { conversationCard, inboxView, reviewWait } from './mail.js';
 
 // The merchant's Insights (merchants and agents; its module loads with the page's first visit).
@@ -71,14 +71,14 @@ async function queueView(ctx, done) {
   ];
 }
 
-const KINDS = { auto: 'Anything', rma: 'RMA', order: 'Order id', email: 'Customer email', tracking: 'Tracking number' };
+const KINDS = {
+  auto: 'Anything', rma: 'RMA', order: 'Order id', email: 'Customer email', name: 'Customer name', tracking: 'Tracking number',
+};
 
 async function search(ctx, kind, term) {
-  if (kind === 'auto') {
-    if (term.includes('@')) kind = 'email';
-    else if (/^RMA-?/i.test(term)) kind = 'rma';
-  }
+  if (kind === 'auto' && term.includes('@')) kind = 'email';
   const found = [];
+  if (kind === 'name') return { found };
   if (kind === 'rma' || kind === 'auto') {
     // with or without RMA-, any case, O/0 and I/1 alike (the RMA alphabet has no O, I or L)
     const ret = (await ctx.gql(RETURN, { id: rmaOf(term) })).return;
@@ -97,7 +97,7 @@ async function searchView(ctx, kind = 'auto', term = '') {
   const input = h('input', { type: 'search', name: 'q', value: term, autocomplete: 'off' });
   const kindSelect = select(KINDS, kind, { name: 'kind' });
   const form = h('form', { role: 'search', class: 'card' },
-    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search returns', input, 'RMA (RMA- optional), order id, customer email or tracking number')),
+    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search returns and customers', input, 'RMA (RMA- optional), order id, customer email or name, or tracking number')),
       field('Look in', kindSelect), h('button', { type: 'submit' }, 'Search')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -114,9 +114,11 @@ async function searchView(ctx, kind = 'auto', term = '') {
       table.tBodies[0].append(...rows);
       return first;
     }, 'results') : null;
-    const count = `${more ? 'First ' : ''}${found.length} result${found.length === 1 ? '' : 's'} for “${term}”`;
-    results = h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
-      found.length ? [table, more] : notice('No return matches.'), await customerHint(ctx, kind, term, found));
+    const count = `${more ? 'First ' : ''}${found.length} return${found.length === 1 ? '' : 's'} for “${term}”`;
+    // a name may read like an RMA or an order id: "Anything" looks for customers by name too
+    const named = ['auto', 'name'].includes(kind) && nameLike(term) ? await customersNamed(ctx, term) : null;
+    results = [kind === 'name' ? null : h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
+      found.length ? [table, more] : notice('No return matches.'), await customerHint(ctx, kind, term, found)), named];
   }
   return [h('h1', {}, 'Search'), form, results];
 }
@@ -163,18 +165,44 @@ async function returnView(ctx, id) {
   ];
 }
 
+/** Who refused it: the staff member's address (actors are recorded as role:address). */
+const staffOf = (actor) => actor.replace(/^warehouse:/, '');
+
+/** What the warehouse read on a refused package: the sender as the label names them, the label, its note and photos. */
+function packageLabel(p) {
+  const photos = p.photos.length ? h('ul', { class: 'photos', 'aria-label': `Photos of the package “${p.scanned}”` },
+    p.photos.map((photo, index) => h('li', {}, h('a', { href: photo.url, target: '_blank', rel: 'noopener' },
+      h('img', { src: photo.url, alt: `Photo ${index + 1} of the package`, loading: 'lazy', width: '160', height: '120' }))))) : null;
+  const label = [p.carrier, p.trackingNumber].filter(Boolean).join(' ');
+  const pairs = [
+    p.senderName || p.senderAddress ? ['Sender', h('span', { class: 'pre' }, [p.senderName, p.senderAddress].filter(Boolean).join('\n'))] : null,
+    label ? ['Label', label] : null,
+    p.note ? ['Note', h('span', { class: 'pre' }, p.note)] : null,
+  ];
+  return pairs.some(Boolean) || photos ? [facts(pairs), photos] : h('span', { class: 'muted' }, 'Nothing recorded beyond the scan.');
+}
+
 /** What customer service can do with a refused package: find its return, or its sender. */
 function packageActions(p) {
+  const ret = p.matchedReturn;
   return h('ul', { class: 'plain small' },
-    h('li', {}, h('a', { href: `#/search/auto/${encodeURIComponent(p.scanned)}` }, `Match “${p.scanned}” to a return`),
-      ' (by RMA, tracking number or order)'),
-    h('li', {}, 'Contact the sender (the customer of a matching return): ask them to request a return; the warehouse then receives it.'));
+    ret ? h('li', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, `Open return ${ret.id}`), ` (${statusWord(ret.status).toLowerCase()}); `,
+      'contact its customer, ', customerLink(ret.order.email), ': they request a new return, then the warehouse receives it.')
+      : h('li', {}, h('a', { href: `#/search/auto/${encodeURIComponent(p.scanned)}` }, `Match “${p.scanned}” to a return`),
+        ' (by RMA, tracking number or order)'),
+    p.senderMatches.map((match) => h('li', {}, 'The sender may be ', h('a', { href: customerHref(match.email) }, `${match.name} (${match.email})`),
+      ': open their page to contact them.')),
+    p.senderName && !p.senderMatches.length ? h('li', {}, `No customer’s orders carry the name “${p.senderName}”; `,
+      p.senderAddress ? 'write to the address on the label.' : 'the note and photos may tell more.') : null,
+    p.senderName && p.senderMatches.length === 3 ? h('li', {}, h('a', { href: `#/search/name/${encodeURIComponent(p.senderName)}` },
+      `Every customer named “${p.senderName}”`)) : null);
 }
 
 async function packagesView(ctx) {
   const page = (await ctx.gql(UNKNOWN_PACKAGES)).unknownPackages;
-  const row = (p) => h('tr', {}, h('td', {}, p.scanned), h('td', { 'data-label': 'What the warehouse recorded' }, p.reason),
-    h('td', { 'data-label': 'By' }, p.scannedBy), h('td', { 'data-label': 'When' }, dateTime(p.at)),
+  const row = (p) => h('tr', {}, h('td', {}, h('strong', {}, p.scanned)),
+    h('td', { 'data-label': 'On the package' }, packageLabel(p)),
+    h('td', { 'data-label': 'Refused' }, p.reason, h('br'), h('span', { class: 'muted small' }, `${dateTime(p.at)} by ${staffOf(p.scannedBy)}`)),
     h('td', { 'data-label': 'What you can do' }, packageActions(p)));
   const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
   const more = showMore(page.pageInfo, async (after) => (await ctx.gql(UNKNOWN_PACKAGES, { after })).unknownPackages, (packages) => {
@@ -184,10 +212,10 @@ async function packagesView(ctx) {
   }, 'packages');
   return [
     h('h1', {}, 'Packages for unknown returns'),
-    h('p', { class: 'muted' }, 'The warehouse refused these packages (no approved return request) and set them aside for you. Newest first. ',
+    h('p', { class: 'muted' }, 'The warehouse refused these packages (no approved return request), recorded what is on them and set them aside for you. Newest first. ',
       h('small', { class: 'ref' }, '(REQ-FIRST)')),
-    page.edges.length ? [h('table', { class: 'stack' },
-      h('thead', {}, h('tr', {}, ['Scanned', 'What the warehouse recorded', 'By', 'When', 'What you can do'].map((t) => h('th', {}, t)))), rows), more]
+    page.edges.length ? [h('table', { class: 'stack', id: 'unknown-packages' },
+      h('thead', {}, h('tr', {}, ['Scanned', 'On the package', 'Refused', 'What you can do'].map((t) => h('th', {}, t)))), rows), more]
       : notice('No unknown packages.'),
   ];
 }

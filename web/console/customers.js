@@ -1,7 +1,7 @@
 // Console, customer service by email: a customer's page (their orders with each line's returnability as
 // the portal shows it, their returns) and a return an agent starts on the customer's behalf with the
 // portal's own request form and quote (web/shared/request.js).
-import { CUSTOMER_MAIL, CUSTOMER_ORDER, CUSTOMER_ORDERS, SEARCH_RETURNS } from '/shared/operations.js';
+import { CUSTOMER_MAIL, CUSTOMER_ORDER, CUSTOMER_ORDERS, CUSTOMERS_BY_NAME, SEARCH_RETURNS } from '/shared/operations.js';
 import { orderLinesTable, requestSections } from '/shared/request.js';
 import { returnsTable } from '/shared/returns.js';
 import { h, badge, date, field, notice, showMore } from '/shared/ui.js';
@@ -92,21 +92,21 @@ const AGENT_WORDS = {
   quoteTitle: 'The quote, as the customer sees it',
   attest: 'The customer confirmed by email that the items are new, unworn, with tags and packaging intact (COND-NEW).',
   attestMissing: 'A return needs the customer’s word that the items are new, unworn, with tags (COND-NEW): ask them by email first.',
-  noLabel: (country) => `A prepaid label is offered for US shipping addresses only; this order went to ${country}, so the customer ships it `
-    + 'on their own with a traceable carrier.',
+  noLabel: (country, labelCountries) => `A prepaid label is offered only for orders shipped to: ${labelCountries}. This order went to `
+    + `${country}, so the customer ships it on their own with a traceable carrier.`,
   whyReason: (title) => `Choose the reason the customer gave for “${title}”.`,
 };
 
 /** `#/order/<id>/return[/from/<messageId>]`: an agent requests a return for the order's customer. */
 export async function startReturnView(ctx, orderId, messageId) {
-  const order = (await ctx.gql(CUSTOMER_ORDER, { id: orderId })).order;
+  const { order, returnPolicy } = await ctx.gql(CUSTOMER_ORDER, { id: orderId });
   if (!order) return [h('h1', {}, 'Order not found'), notice(`There is no order ${orderId}.`, 'error')];
   return [
     h('h1', {}, `Start a return of ${order.id} for ${order.email}`),
     h('p', { class: 'muted' }, `Placed ${date(order.placedAt)}. Enter what the customer asked for: items, quantities, reasons, `
       + 'their notes and how they will send it. They get the usual emails; the timeline says customer service requested it on their behalf.'),
     requestSections(ctx, order, {
-      words: AGENT_WORDS, input: messageId ? { sourceMessageId: messageId } : {},
+      labelCountries: returnPolicy.prepaidLabelCountries, words: AGENT_WORDS, input: messageId ? { sourceMessageId: messageId } : {},
       onRequested: (id) => ctx.go(`#/return/${encodeURIComponent(id)}`),
     }),
     h('p', {}, h('a', { href: customerHref(order.email) }, `Back to ${order.email}`)),
@@ -120,4 +120,28 @@ export async function customerHint(ctx, kind, term, found) {
   const order = (await ctx.gql(CUSTOMER_ORDER, { id: term })).order;
   return order ? h('p', {}, `Order ${order.id} of `, customerLink(order.email), ' has no returns yet. ',
     h('a', { href: startReturnHref(order.id) }, `Start a return of ${order.id} for the customer`)) : null;
+}
+
+/** Could `term` be (part of) a name? Two letters or digits at least, as the service keys names. */
+export const nameLike = (term) => term.normalize('NFKC').replace(/[^\p{L}\p{N}]/gu, '').length >= 2 && !term.includes('@');
+
+/** Search's customers by name: each leads to the customer's page (their newest order under that name beside it). */
+export async function customersNamed(ctx, term) {
+  const page = async (after) => (await ctx.gql(CUSTOMERS_BY_NAME, { name: term, after })).customersByName;
+  const first = await page(null);
+  const row = (match) => h('tr', {},
+    h('td', {}, h('a', { href: customerHref(match.email) }, match.name)),
+    h('td', { 'data-label': 'Email' }, match.email),
+    h('td', { 'data-label': 'Newest order' }, match.newestOrder ? `${match.newestOrder.id}, placed ${date(match.newestOrder.placedAt)}` : '–'));
+  const rows = h('tbody', {}, first.edges.map((edge) => row(edge.node)));
+  const more = showMore(first.pageInfo, page, (matches) => {
+    const added = matches.map(row);
+    rows.append(...added);
+    return added[0]?.querySelector('a');
+  }, 'customers');
+  return h('section', { 'aria-labelledby': 'names-title' },
+    h('h2', { id: 'names-title' }, `Customers named “${term}”`),
+    first.edges.length ? [h('table', { class: 'stack', id: 'customers-named' },
+      h('thead', {}, h('tr', {}, ['Name', 'Email', 'Newest order'].map((t) => h('th', {}, t)))), rows), more]
+      : notice('No customer’s orders carry this name.'));
 }

@@ -37,10 +37,12 @@ async function ordersView({ gql }) {
 }
 
 async function requestView(ctx, orderId) {
-  const order = (await ctx.gql(ORDER_TO_RETURN, { id: orderId })).order;
+  const { order, returnPolicy } = await ctx.gql(ORDER_TO_RETURN, { id: orderId });
   if (!order) return [h('h1', {}, 'Order not found'), notice(`There is no order ${orderId} under this email address.`, 'error')];
   return [h('h1', {}, `Return items of ${orderId}`),
-    requestSections(ctx, order, { onRequested: (id) => ctx.go(`#/return/${encodeURIComponent(id)}`) }),
+    requestSections(ctx, order, {
+      labelCountries: returnPolicy.prepaidLabelCountries, onRequested: (id) => ctx.go(`#/return/${encodeURIComponent(id)}`),
+    }),
     h('p', {}, h('a', { href: '#/orders' }, 'Back to my orders'))];
 }
 

@@ -33,7 +33,7 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
 }`;
 
 const ORDER_LINES = `fragment OrderLines on Order {
-  id placedAt currencyCode shippingAddress { countryCode }
+  id placedAt currencyCode shippingAddress { countryCode } returnMethods
   lines { id title sku quantity setId unitPrice { ${MONEY} } unitTax { ${MONEY} } }
   returnability { orderLineId eligible returnableQuantity returnDeadline reasons { code message clause { ${CLAUSE} } } }
 }`;
@@ -49,7 +49,10 @@ export const MY_ORDERS = `query MyOrders($after: String) {
 }
 ${ORDER_LINES}`;
 
-export const ORDER_TO_RETURN = `query OrderToReturn($id: ID!) { order(id: $id) { ...OrderLines } }
+export const ORDER_TO_RETURN = `query OrderToReturn($id: ID!) {
+  order(id: $id) { ...OrderLines }
+  returnPolicy { prepaidLabelCountries }
+}
 ${ORDER_LINES}`;
 
 export const RETURN_QUOTE = `query ReturnQuote($input: ReturnInput!) {
@@ -139,9 +142,19 @@ export const FIND_BY_TRACKING = `query FindByTracking($trackingNumber: String!) 
 }
 ${RETURN_SUMMARY}`;
 
+export const CUSTOMERS_BY_NAME = `query CustomersByName($name: String!, $after: String) {
+  customersByName(name: $name, first: 20, after: $after) {
+    edges { node { name email newestOrder { id placedAt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 export const UNKNOWN_PACKAGES = `query UnknownPackages($after: String) {
   unknownPackages(first: 50, after: $after) {
-    edges { node { scanned reason scannedBy at } }
+    edges { node {
+      id scanned reason scannedBy at senderName senderAddress carrier trackingNumber note photos { url contentType }
+      matchedReturn { id status order { email } } senderMatches(first: 3) { name email }
+    } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -157,6 +170,17 @@ export const INSPECTION_PHOTO_UPLOAD = `query InspectionPhotoUpload($id: ID!, $o
     upload { photoId url fields { name value } maxBytes }
     userErrors { field message code }
   }
+}`;
+
+export const PACKAGE_PHOTO_UPLOAD = `query PackagePhotoUpload($contentType: String!) {
+  packagePhotoUpload(contentType: $contentType) {
+    upload { photoId url fields { name value } maxBytes }
+    userErrors { field message code }
+  }
+}`;
+
+export const RECORD_UNKNOWN_PACKAGE = `mutation RecordUnknownPackage($input: UnknownPackageInput!) {
+  recordUnknownPackage(input: $input) { unknownPackage { id } userErrors { field message code } }
 }`;
 
 // Returns the warehouse may be handed a package for: a mistyped number is compared with theirs.
@@ -185,7 +209,10 @@ export const CUSTOMER_ORDERS = `query CustomerOrders($email: String!, $after: St
 }
 ${ORDER_LINES}`;
 
-export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) { order(id: $id) { email ...OrderLines } }
+export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) {
+  order(id: $id) { email ...OrderLines }
+  returnPolicy { prepaidLabelCountries }
+}
 ${ORDER_LINES}`;
 
 const STAFF_MESSAGE = `fragment StaffMessage on Message {

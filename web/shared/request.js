@@ -3,18 +3,20 @@
 // for a customer with the very same form and quote (who speaks: `who`).
 import { REQUEST_RETURN, RETURN_QUOTE } from './operations.js';
 import {
-  h, busy, clause, clauseList, date, field, fieldError, money, notice, plus, select, userErrors, METHODS, REASONS,
+  h, busy, clause, clauseList, countryList, countryName, date, field, fieldError, money, notice, plus, select, userErrors,
+  METHODS, REASONS,
 } from './ui.js';
 
-// LABEL-US: the countries a prepaid label ships from (the policy document's methods.label_countries)
-const LABEL_COUNTRIES = new Set(['US']);
+/** Why not, and the clause that says so; once, when the two say the same ("Free gifts cannot be returned."). */
+const because = (reason) => (reason.message.trim() === reason.clause.text.trim()
+  ? clause(reason.clause) : [reason.message, ' ', clause(reason.clause)]);
 
 export function returnabilityCell(item) {
   if (!item) return '–';
   if (item.eligible) {
     return h('span', { class: 'ok' }, `Yes (${item.returnableQuantity}), until ${date(item.returnDeadline)}`);
   }
-  return h('div', {}, h('span', { class: 'bad' }, 'No'), item.reasons.map((reason) => h('div', {}, reason.message, ' ', clause(reason.clause))));
+  return h('div', {}, h('span', { class: 'bad' }, 'No'), item.reasons.map((reason) => h('div', {}, because(reason))));
 }
 
 /** An order's lines: quantity, price with its tax, and whether each can be returned (why not, with the clause). */
@@ -45,7 +47,7 @@ function quotePanel(quote, order) {
       h('tbody', {}, quote.lines.map((line) => {
         const ordered = lines[line.orderLineId];
         return h('tr', {},
-          h('td', {}, ordered.title, line.eligible ? null : line.reasons.map((r) => h('div', { class: 'bad small' }, r.message, ' ', clause(r.clause)))),
+          h('td', {}, ordered.title, line.eligible ? null : line.reasons.map((r) => h('div', { class: 'bad small' }, because(r)))),
           h('td', { 'data-label': 'How it adds up' }, line.eligible
             ? `(${money(ordered.unitPrice)} + ${money(ordered.unitTax)} tax) × ${line.quantity}` : 'not returnable'),
           h('td', { class: 'num', 'data-label': 'Refund' }, money(line.amount)));
@@ -65,8 +67,8 @@ const CUSTOMER_WORDS = {
   methodLegend: 'How will you send it?', methods: METHODS, submit: 'Request the return', quoteTitle: 'Your quote',
   attest: 'The items are new, unworn, with tags and packaging intact (COND-NEW).',
   attestMissing: 'Please confirm the items are new, unworn, with tags and packaging intact.',
-  noLabel: (country) => `A prepaid return label is available for US shipping addresses only; your order was shipped to ${country}, `
-    + 'so you ship it yourself with a traceable carrier (USPS, UPS, FedEx, …) and keep the tracking number.',
+  noLabel: (country, labelCountries) => `A prepaid return label is offered only for orders shipped to: ${labelCountries}. Your order was `
+    + `shipped to ${country}, so you ship it yourself with a traceable carrier (USPS, UPS, FedEx, …) and keep the tracking number.`,
   whyReason: (title) => `Choose why you return ${quoted(title)}.`,
 };
 
@@ -88,15 +90,16 @@ function placeErrors(errors, { rows, lines, methodProblem, attest, general }) {
 
 /**
  * The request form of one order (its eligible lines, method, COND-NEW attestation, live quote) and the
- * lines it cannot take. `onRequested(returnId)` runs once the return exists; `words` replace the
+ * lines it cannot take. `onRequested(returnId)` runs once the return exists; `labelCountries` are the
+ * policy's prepaid-label countries (returnPolicy.prepaidLabelCountries); `words` replace the
  * customer's wording; `input` joins every request (e.g. the email an agent's request comes from).
  */
-export function requestSections({ gql }, order, { onRequested, words: given = {}, input: extra = {} }) {
+export function requestSections({ gql }, order, { onRequested, labelCountries, words: given = {}, input: extra = {} }) {
   const words = { ...CUSTOMER_WORDS, ...given };
   const orderId = order.id;
   const titles = Object.fromEntries(order.lines.map((line) => [line.id, line.title]));
   const eligible = order.returnability.filter((item) => item.eligible);
-  const labelOffered = LABEL_COUNTRIES.has(order.shippingAddress.countryCode);
+  const labelOffered = order.returnMethods.includes('PREPAID_LABEL'); // LABEL-US, as the policy decides it
   const rows = eligible.map((item) => {
     const take = h('input', { type: 'checkbox', name: `take-${item.orderLineId}`, id: `take-${item.orderLineId}` });
     const quantity = select(Object.fromEntries(Array.from({ length: item.returnableQuantity }, (_, i) => [String(i + 1), String(i + 1)])), '1', { name: `qty-${item.orderLineId}` });
@@ -122,7 +125,7 @@ export function requestSections({ gql }, order, { onRequested, words: given = {}
   });
   const methodProblem = h('p', { class: 'field-error', role: 'alert' });
   const noLabel = labelOffered ? null
-    : h('p', { class: 'small', id: 'no-label' }, words.noLabel(order.shippingAddress.countryCode), ' ', h('small', { class: 'ref' }, '(LABEL-US)'));
+    : h('p', { class: 'small', id: 'no-label' }, words.noLabel(countryName(order.shippingAddress.countryCode), countryList(labelCountries)), ' ', h('small', { class: 'ref' }, '(LABEL-US)'));
   const attest = h('input', { type: 'checkbox', name: 'attest', id: 'attest', 'aria-describedby': 'attest-error' });
   const quoteArea = h('div', { 'aria-live': 'polite', id: 'quote' }, h('p', { class: 'muted' }, 'Choose items and reasons to see your refund.'));
   const message = h('div');
@@ -189,6 +192,6 @@ export function requestSections({ gql }, order, { onRequested, words: given = {}
     eligible.length ? form : notice('Nothing in this order can be returned any more.'),
     ineligible.length ? h('section', { class: 'card', 'aria-labelledby': 'not-title' }, h('h2', { id: 'not-title' }, 'Not returnable'),
       h('ul', {}, ineligible.map((item) => h('li', {}, h('strong', {}, titles[item.orderLineId]), ': ',
-        item.reasons.map((r) => h('div', {}, r.message, ' ', clause(r.clause))))))) : null,
+        item.reasons.map((r) => h('div', {}, because(r))))))) : null,
   ];
 }

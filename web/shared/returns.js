@@ -57,10 +57,18 @@ export function lineTitle(ret, orderLineId) {
   return orderLine(ret, orderLineId)?.title || orderLineId;
 }
 
+// A return settled at nothing ends REFUNDED with no money paid: its next step says so.
+const NOTHING_PAID = {
+  customer: 'Inspected: nothing is refunded for it (see the items below).',
+  agent: 'Inspected and closed: nothing was owed, so nothing was paid.',
+  warehouse: 'Inspected: nothing is refunded for it.',
+};
+
 export function returnHeading(ret, audience = 'customer') {
+  const next = ret.status === 'REFUNDED' && isZero(ret.refund?.amount) ? NOTHING_PAID[audience] : NEXT_STEP[audience][ret.status];
   return [
     h('h1', {}, `Return ${ret.id} `, badge(ret.status)),
-    h('p', { class: 'muted' }, `Order ${ret.order.id} · requested ${date(ret.createdAt)}. `, NEXT_STEP[audience][ret.status] || ''),
+    h('p', { class: 'muted' }, `Order ${ret.order.id} · requested ${date(ret.createdAt)}. `, next || ''),
   ];
 }
 
@@ -145,6 +153,7 @@ const REFUND_STATUS = {
   CANCELED: 'Canceled: nothing was paid yet; customer service is on it',
 };
 export const REFUND_FAILED = new Set(['FAILED', 'CANCELED']);
+const isZero = (amount) => Boolean(amount) && Number(amount.amount) === 0;
 
 /** How each line's amount is made: (price + tax) × quantity = amount (REFUND-AMOUNT). */
 export function lineAmounts(ret, quoteLines) {
@@ -169,6 +178,7 @@ export function moneyCard(ret, audience = 'customer') {
         + `(It had been quoted at ${money(q.total)}.)`));
   }
   const expected = audience === 'customer' && !REFUND_FAILED.has(refund?.status) ? ret.refundExpectedBy : null;
+  const nothing = isZero(refund?.amount); // nothing was owed, so nothing was paid: no "refunded" to report
   return h('section', { class: 'card', 'aria-labelledby': 'money-title' },
     h('h2', { id: 'money-title' }, 'Refund'),
     facts([
@@ -179,9 +189,10 @@ export function moneyCard(ret, audience = 'customer') {
       ['Original shipping', 'not refunded (REFUND-SHIPPING)'],
       s ? null : ['Quoted refund', h('strong', {}, money(q.total))],
       s ? ['Refund after inspection', h('strong', {}, money(s.amount))] : null,
-      refund && !REFUND_FAILED.has(refund.status)
+      refund && !nothing && !REFUND_FAILED.has(refund.status)
         ? ['Refunded', h('strong', { class: 'ok' }, `${money(refund.amount)} on ${date(refund.issuedAt)}`)] : null,
-      refund ? ['Refund status', REFUND_STATUS[refund.status] || refund.status] : null,
+      refund && !nothing ? ['Refund status', REFUND_STATUS[refund.status] || refund.status] : null,
+      nothing ? ['Refunded', `Nothing: no money is owed for this return (closed ${date(refund.issuedAt)})`] : null,
       refund?.failureReason ? ['Why it failed', refund.failureReason] : null,
       expected ? ['Expected in your account by', h('strong', {}, date(expected))] : null,
     ]),

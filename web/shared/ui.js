@@ -37,7 +37,16 @@ export function plus(a, b) {
   const text = (sum < 0n ? -sum : sum).toString().padStart(5, '0');
   return { amount: `${sum < 0n ? '-' : ''}${text.slice(0, -4)}.${text.slice(-4)}`, currencyCode: a.currencyCode };
 }
-export const dateTime = (iso) => iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : '–';
+/** A country's name from its ISO code ("CA" → "Canada"), as the emails name it (CLDR). */
+const REGIONS = new Intl.DisplayNames(['en'], { type: 'region' });
+export const countryName = (code) => REGIONS.of(code) || code;
+/** A list of country names: "the United States", "Canada and Mexico". */
+export const countryList = (codes) => new Intl.ListFormat('en', { type: 'conjunction' }).format(codes.map(countryName));
+// Times in UTC, like the days: the emails (written on a server, with no browser's zone to know) state
+// days in UTC and the policy counts its deadlines there, so a time shown in the browser's zone could
+// fall on another day than the email's and the page's own day for the same event. Named, never implied.
+const UTC_TIME = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+export const dateTime = (iso) => (iso ? `${UTC_TIME.format(new Date(iso))} UTC` : '–');
 
 const STATUS_WORDS = {
   REQUESTED: 'Requested', UNDER_REVIEW: 'Under review', APPROVED: 'Approved', DECLINED: 'Declined',
@@ -84,7 +93,7 @@ export function facts(pairs) {
 }
 
 export function address(a) {
-  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, a.countryCode]
+  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, countryName(a.countryCode)]
     .filter(Boolean).flatMap((text, i) => (i ? [h('br'), text] : [text])));
 }
 

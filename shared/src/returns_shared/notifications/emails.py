@@ -260,15 +260,19 @@ def refund_confirmation_email(
         else t.gettext("Please allow 3–5 more days for the money to reach your account.")
     )
     accepted, rejected = parts.inspection_lines(ret, order, t)
+    nothing = refund.amount.amount <= 0  # nothing is paid, so no money is on its way either
     blocks: list[Block] = [
         parts.hello(order, t),
         Para(t.gettext(
+            "Our warehouse inspected your return {rma} (order {order}). Nothing is refunded: below is what "
+            "was accepted and how the amount was worked out.", rma=ret.id, order=order.id)
+            if nothing else t.gettext(
             # the card or account the order was paid with: the provider's payment id (pi_...) would
             # mean nothing to the customer, even masked
             "We have issued a refund of {amount} for your return {rma} (order {order}) on {day}, to the card "
             "or account you paid for the order with.",
             amount=t.money(refund.amount), rma=ret.id, order=order.id, day=t.day(refund.issued_at))),
-        Important(arrives),
+        *([] if nothing else [Important(arrives)]),
         *parts.return_page(return_page, t.gettext("Your return's page shows the refund and its timeline:")),
         Heading(t.gettext("Items accepted")),
         bullets(accepted or [t.gettext("None")]),
@@ -296,8 +300,8 @@ def refund_confirmation_email(
                        clauses=", ".join(refund.applied_clauses))),
         *parts.sign_off(brand, t),
     ]
-    subject = t.gettext("Return {rma}: your refund of {amount} has been issued", rma=ret.id,
-                        amount=t.money(refund.amount))
+    subject = t.gettext("Return {rma}: inspected, nothing to refund", rma=ret.id) if nothing else t.gettext(
+        "Return {rma}: your refund of {amount} has been issued", rma=ret.id, amount=t.money(refund.amount))
     return parts.email(order, t, subject, blocks)
 
 
