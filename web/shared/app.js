@@ -1,9 +1,14 @@
-// The frame every app shares: runtime config, sign-in, the GraphQL client, hash routes.
+// The frame every app shares: runtime config, sign-in, the GraphQL client, hash routes; the portal's language.
+import {
+  LANGUAGES, LANGUAGE_NAMES, chooseLanguage, chosenLanguage, loadCatalogue, pickLanguage, t, useCatalogue,
+} from './i18n.js';
+import { failureText } from './refusals.js';
 import { Session } from './session.js';
 import { h, show, notice } from './ui.js';
 
+/** An operation that failed as a whole: the API's message and code (and, for an unexpected error, the reference). */
 export class ApiError extends Error {
-  constructor(message, code) { super(message); this.code = code; }
+  constructor(message, code, reference) { super(message); this.code = code; this.reference = reference; }
 }
 
 /** Runtime config served beside the pages: {graphqlUrl, auth: {mode: local|cognito, customer, staff}}
@@ -14,13 +19,40 @@ async function loadConfig() {
   return response.json();
 }
 
+/** The page speaks `catalogue`: the frame's own words too (the page's title, the app's name, the skip link). */
+function speak(catalogue, { title, name }) {
+  useCatalogue(catalogue);
+  document.title = t(name);
+  document.querySelector('header .app').textContent = t(name);
+  document.querySelector('.skip').textContent = t('Skip to content');
+  const switcher = document.querySelector('label[for=language]');
+  if (switcher) switcher.textContent = t('Language');
+  document.querySelector('meta[name=description]')?.setAttribute('content', t('Return an item: your orders, quotes and returns'));
+  return t(title);
+}
+
+/** The language switcher: each language by its own name; the choice is kept and the page speaks it at once. */
+function languageSwitcher(current, onChosen) {
+  const picker = h('select', { id: 'language', name: 'language' }, LANGUAGES.map((language) => h('option',
+    { value: language, lang: language, selected: language === current }, LANGUAGE_NAMES[language])));
+  picker.addEventListener('change', () => { chooseLanguage(picker.value); onChosen(picker.value); });
+  return h('div', { class: 'language' }, h('label', { for: picker.id }, t('Language')), picker);
+}
+
 /**
- * startApp({app, role, title, nav: [[href, text]], routes: [[regex, view]], home})
- * A view is `async (ctx, ...matches) => Node[]`; ctx = {gql, session, go, root, refresh}.
+ * startApp({app, role, title, name, nav: [[href, text]], routes: [[regex, view]], home, languages})
+ * A view is `async (ctx, ...matches) => Node[]`; ctx = {gql, session, go, root, refresh}. `languages`: the app
+ * speaks the customer's language (their choice, else their browser's), with a switcher; `title`, `name` (the
+ * app's name in the bar) and the nav's texts are then message ids (N_). Staff apps stay English.
  */
-export async function startApp({ app, role, title, nav, routes, home }) {
+export async function startApp({ app, role, title: titleId, name, nav, routes, home, languages = false }) {
   const root = document.getElementById('main');
   const who = document.getElementById('who');
+  let title = titleId;
+  if (languages) {
+    const language = pickLanguage(chosenLanguage(), navigator.languages);
+    title = speak(await loadCatalogue(language), { title: titleId, name });
+  }
   let config;
   const session = new Session(app, role);
   try {
@@ -28,32 +60,35 @@ export async function startApp({ app, role, title, nav, routes, home }) {
     await session.completeRedirect(config);
     await session.adopt(); // a new tab: signed in like the app's open tabs
   } catch (error) {
-    show(root, h('h1', {}, title), notice(error.message, 'error'));
+    show(root, h('h1', {}, title), notice(failureText(error), 'error'));
     return;
   }
 
   async function gql(document, variables = {}) {
-    const response = await fetch(config.graphqlUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}) },
-      body: JSON.stringify({ query: document, variables }),
-    });
+    let response;
+    try {
+      response = await fetch(config.graphqlUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', ...(session.token ? { Authorization: `Bearer ${session.token}` } : {}) },
+        body: JSON.stringify({ query: document, variables }),
+      });
+    } catch { throw new ApiError('The returns service could not be reached.', 'UNREACHABLE'); }
     let body;
     try { body = await response.json(); } catch { throw new ApiError(`The service answered ${response.status}.`); }
     const error = body.errors?.[0];
     if (error) {
       const code = error.extensions?.code;
       if (code === 'UNAUTHENTICATED') { session.end(); render(); }
-      throw new ApiError(error.message, code);
+      throw new ApiError(error.message, code, error.extensions?.requestId);
     }
     return body.data;
   }
 
   function signedInHeader(current) {
     who.replaceChildren(
-      nav?.length ? h('nav', { 'aria-label': 'Sections' }, h('ul', {}, nav.map(([href, text]) => h('li', {}, h('a', { href }, text))))) : null,
+      nav?.length ? h('nav', { 'aria-label': t('Sections') }, h('ul', {}, nav.map(([href, text]) => h('li', {}, h('a', { href }, t(text)))))) : null,
       h('span', { class: 'who' }, current.email), ' ',
-      h('button', { type: 'button', class: 'secondary', onclick: () => { session.end(); render(); } }, 'Sign out'));
+      h('button', { type: 'button', class: 'secondary', onclick: () => { session.end(); render(); } }, t('Sign out')));
   }
 
   const go = (hash) => { if (location.hash === hash) render(); else location.hash = hash; };
@@ -69,7 +104,7 @@ export async function startApp({ app, role, title, nav, routes, home }) {
       return;
     }
     const staffGroup = role === 'customer' ? null : role;
-    if (staffGroup && !current.groups.includes(staffGroup)) {
+    if (staffGroup && !current.groups.includes(staffGroup)) { // staff pages: English
       signedInHeader(current);
       show(root, h('h1', {}, title), notice(`This screen is for the ${role} team; ${current.email} is not in it.`, 'error'));
       return;
@@ -84,13 +119,20 @@ export async function startApp({ app, role, title, nav, routes, home }) {
         const nodes = await view(ctx, ...args);
         if (ticket === rendering) show(root, nodes);
       } catch (error) {
-        if (ticket === rendering && session.current) show(root, h('h1', {}, title), notice(error.message, 'error'));
+        if (ticket === rendering && session.current) show(root, h('h1', {}, title), notice(failureText(error), 'error'));
       }
       return;
     }
     go(home);
   }
 
+  if (languages) {
+    document.querySelector('header.bar').append(languageSwitcher(document.documentElement.lang, async (language) => {
+      title = speak(await loadCatalogue(language), { title: titleId, name });
+      await render();
+      document.getElementById('language').focus(); // the reader stays where they chose
+    }));
+  }
   session.onEnded = () => render(); // signed out in another tab
   window.addEventListener('hashchange', render);
   document.querySelector('.skip')?.addEventListener('click', (event) => { event.preventDefault(); root.focus(); });
