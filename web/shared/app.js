@@ -14,8 +14,8 @@ export class ApiError extends Error {
 /** Runtime config served beside the pages: {graphqlUrl, auth: {mode: local|cognito, customer, staff}}
  *  (deployed: customer and staff = {domain, clientId} of the customers' and the staff user pool). */
 async function loadConfig() {
-  const response = await fetch('/config.json', { cache: 'no-store' });
-  if (!response.ok) throw new Error(`config.json: ${response.status}`);
+  const response = await fetch('/config.json', { cache: 'no-store' }).catch(() => null);
+  if (!response?.ok) throw new ApiError(`config.json: ${response?.status ?? 'no answer'}`, 'UNREACHABLE');
   return response.json();
 }
 
@@ -74,7 +74,8 @@ export async function startApp({ app, role, title: titleId, name, nav, routes, h
       });
     } catch { throw new ApiError('The returns service could not be reached.', 'UNREACHABLE'); }
     let body;
-    try { body = await response.json(); } catch { throw new ApiError(`The service answered ${response.status}.`); }
+    // not JSON: a proxy's or a load balancer's error page, the service itself was not reached
+    try { body = await response.json(); } catch { throw new ApiError(`The service answered ${response.status}.`, 'UNREACHABLE'); }
     const error = body.errors?.[0];
     if (error) {
       const code = error.extensions?.code;

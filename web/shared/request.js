@@ -98,7 +98,7 @@ function placeErrors(errors, { rows, lines, methodProblem, attest, general, quot
     const [root, part, index] = error.field || [];
     const sent = root === 'input' && part === 'lines' ? lines[Number(index)] : null; // the request's n-th line
     const row = sent && rows.find((r) => r.item.orderLineId === sent.orderLineId);
-    if (row) row.problem.replaceChildren(...(error.code === 'INELIGIBLE' ? refusedLine(row, quote, order) : [refusalText(error)]).flat(Infinity));
+    if (row) row.problem.replaceChildren(...[error.code === 'INELIGIBLE' ? refusedLine(row, quote, order) : refusalText(error)].flat(Infinity).filter(Boolean));
     else if (part === 'method') methodProblem.replaceChildren(refusalText(error));
     else if (part === 'conditionAttested') fieldError(attest, refusalText(error));
     else loose.push(error);
