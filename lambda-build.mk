@@ -21,7 +21,7 @@ endef
 # code calls (tests/infra/test_lambda_packages.py fails when code makes a client of one not listed,
 # Powertools Parameters' secretsmanager included). The endpoint and retry data at the top stay.
 # $(1) = the directory that holds botocore/
-BOTOCORE_SERVICES := dynamodb events lambda s3 secretsmanager sesv2 sns ssm stepfunctions
+BOTOCORE_SERVICES := athena dynamodb events firehose lambda s3 secretsmanager sesv2 sns ssm stepfunctions
 define prune-botocore
 	find "$(1)/botocore/data" -mindepth 1 -maxdepth 1 -type d \
 		$(foreach service,$(BOTOCORE_SERVICES),! -name $(service)) -exec rm -rf {} +

@@ -12,9 +12,7 @@ import pytest
 from returns_devstack import template as tpl
 
 from .conftest import REPO, TEMPLATE
-from .test_infra_template import FUNCTIONS, actions, statements
-
-DOMAIN_FUNCTIONS = FUNCTIONS[1:]
+from .test_infra_template import DOMAIN_FUNCTIONS, FUNCTIONS, WORKERS, actions, statements
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +35,7 @@ def test_every_function_has_reserved_concurrency_above_its_queue_pollers(cfn: di
         return {"Fn::If": ["ReservesConcurrency", {"Ref": parameter}, {"Ref": "AWS::NoValue"}]}
 
     assert props["GraphQLFunction"]["ReservedConcurrentExecutions"] == reserved("GatewayReservedConcurrency")
-    for name in DOMAIN_FUNCTIONS:
+    for name in WORKERS:
         assert props[name]["ReservedConcurrentExecutions"] == reserved("FunctionReservedConcurrency"), name
     floor = int(cfn["Parameters"]["FunctionReservedConcurrency"]["MinValue"])
     for _queue, function, _batch, mapping in tpl.sqs_event_sources(cfn):

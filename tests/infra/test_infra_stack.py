@@ -19,7 +19,8 @@ from .conftest import receive_all, wait_for_execution
 pytestmark = pytest.mark.stack
 
 QUEUES = {"ScreeningQueue", "LabelQueue", "InstructionsQueue", "RefundQueue"}
-DLQS = {"ScreeningDLQ", "LabelDLQ", "InstructionsDLQ", "RefundDLQ", "BusTargetDLQ", "ScheduleDLQ", "MailDLQ"}
+DLQS = {"ScreeningDLQ", "LabelDLQ", "InstructionsDLQ", "RefundDLQ", "BusTargetDLQ", "ScheduleDLQ", "MailDLQ",
+        "FactsStreamDLQ"}
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +220,7 @@ def test_cognito_pools_clients_and_groups(stack: DeployedStack) -> None:
         described = cognito.describe_user_pool_client(UserPoolId=pool["Id"], ClientId=client)
         assert "ClientSecret" not in described["UserPoolClient"]  # public clients: the pages use PKCE
     groups = {g["GroupName"] for g in cognito.list_groups(UserPoolId=staff["Id"])["Groups"]}
-    assert groups == {"agent", "warehouse"}
+    assert groups == {"agent", "warehouse", "merchant"}
     assert cognito.list_groups(UserPoolId=customers["Id"])["Groups"] == []
 
 
@@ -270,6 +271,7 @@ def test_functions_event_sources_and_schedules(stack: DeployedStack) -> None:
         "LabelFunction": ("functions.label.app", "lambda_handler"),
         "RefundFunction": ("functions.refund.app", "lambda_handler"),
         "MailFunction": ("functions.mail.app", "lambda_handler"),
+        "InsightsFunction": ("functions.insights.app", "lambda_handler"),
     }
     assert sorted(stack.event_source_mappings) == [
         ("InstructionsQueue", "RequestFunction", 5),
@@ -296,7 +298,9 @@ def test_functions_event_sources_and_schedules(stack: DeployedStack) -> None:
         "LabelFunctionPrepaidLabelApproved",
         "RequestFunctionReturnInstructions",
         "RefundFunctionRefundDeadlineDue",
+        "InsightsFunctionTableStream",
     }
+    assert stack.stream_mappings == [("ReturnsTable", "InsightsFunction", 100)]
 
 
 # --------------------------------------------------------------------------- the deadline workflow

@@ -23,8 +23,10 @@ FUNCTIONS = (
     "LabelFunction",
     "RefundFunction",
     "MailFunction",
+    "InsightsFunction",
 )
-DOMAIN_FUNCTIONS = FUNCTIONS[1:]
+WORKERS = FUNCTIONS[1:]  # every function but the gateway
+DOMAIN_FUNCTIONS = FUNCTIONS[1:6]  # the functions that act on returns (and mail customers); not the insights
 COMMON_ENV = ("TABLE_NAME", "EVENT_BUS_NAME", "LABELS_BUCKET", "OPS_TOPIC_ARN", "SENDER_EMAIL")
 GATEWAY_ENV = (
     "REQUEST_FUNCTION_NAME",
@@ -87,7 +89,7 @@ def test_cfn_lint_is_clean() -> None:
 def test_functions_follow_the_layout_conventions(cfn: dict[str, Any]) -> None:
     functions = tpl.functions(cfn, REPO)
     assert set(functions) == set(FUNCTIONS)
-    for name in DOMAIN_FUNCTIONS:
+    for name in WORKERS:
         short = name.removesuffix("Function").lower()
         assert functions[name].code_uri == f"functions/{short}/"
         assert (functions[name].handler_module, functions[name].handler_attr) == (
@@ -170,7 +172,10 @@ def test_every_api_route_has_a_throttle_of_its_own(cfn: dict[str, Any]) -> None:
     assert graphql["ThrottlingRateLimit"] <= params["GatewayReservedConcurrency"]["Default"]
 
 
-NO_RESOURCE_LEVEL = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})  # X-Ray: "*" only
+# Actions AWS defines no resource for ("*" only): X-Ray's, and DynamoDB Streams' ListStreams (the
+# insights function's stream mapping lists the table's streams; its reads are on the stream's ARN).
+TRACES = frozenset({"xray:PutTraceSegments", "xray:PutTelemetryRecords"})
+NO_RESOURCE_LEVEL = TRACES | {"dynamodb:ListStreams"}
 
 
 def test_least_privilege(cfn: dict[str, Any]) -> None:
@@ -189,7 +194,7 @@ def test_least_privilege(cfn: dict[str, Any]) -> None:
     assert gateway == {
         "logs:CreateLogStream",  # its own log group only (test_each_function_writes_only_its_own_logs...)
         "logs:PutLogEvents",
-        *NO_RESOURCE_LEVEL,  # Tracing: Active
+        *TRACES,  # Tracing: Active
         "dynamodb:GetItem",
         "dynamodb:Query",
         "dynamodb:BatchGetItem",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -211,6 +211,16 @@ class FakeRepository:
 
     def webhook_event_seen(self, provider: str, event_id: str) -> bool:
         return (provider, event_id) in self.table.webhook_events
+
+    def returns_created_in(self, month: int) -> Iterator[Return]:
+        for ret in sorted(self.table.returns.values(), key=lambda r: (r.created_at, r.id)):
+            if ret.created_at.year * 12 + ret.created_at.month - 1 == month:
+                yield ret.model_copy(deep=True)
+
+    def orders_placed_in(self, month: int) -> Iterator[StoredOrder]:
+        for stored in self.table.orders.values():
+            if stored.order.placed_at.year * 12 + stored.order.placed_at.month - 1 == month:
+                yield StoredOrder(stored.order, stored.version, list(stored.return_ids))
 
     def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]:
         scope = f"orders|{customer_key(customer_email)}"

@@ -24,7 +24,7 @@ def fresh_function_modules() -> Iterator[None]:
     sys.modules.update(before)
 
 
-@pytest.mark.parametrize("function", ["request", "screening", "refund", "label", "mail"])
+@pytest.mark.parametrize("function", ["request", "screening", "refund", "label", "mail", "insights"])
 def test_a_function_routes_the_commands_it_owns(function, monkeypatch, fresh_function_modules):
     for name, value in FUNCTION_ENV.items():
         monkeypatch.setenv(name, value)
@@ -36,7 +36,7 @@ def test_a_function_routes_the_commands_it_owns(function, monkeypatch, fresh_fun
 
 def test_every_command_has_an_owner_and_a_unique_name():
     owners = {command.function for command in COMMANDS.values()}
-    assert owners == {"request", "screening", "label", "refund", "mail"}
+    assert owners == {"request", "screening", "label", "refund", "mail", "insights"}
     assert sum(len(owned_by(owner)) for owner in owners) == len(COMMANDS)
     assert all(name == command.name for name, command in COMMANDS.items())
 

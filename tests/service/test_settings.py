@@ -28,6 +28,10 @@ def env(monkeypatch):
         "PAYMENTS",
         "CARRIER",
         "STRIPE_API_BASE",
+        "INSIGHTS_FUNCTION_NAME",  # the stack tests' environment (one process) leaves these set
+        "INSIGHTS_ENGINE",
+        "FACT_SINK",
+        "INSIGHTS_FACTS_DIR",
     }:
         monkeypatch.delenv(name, raising=False)
 

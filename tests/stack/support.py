@@ -76,6 +76,10 @@ class Tokens:
     def integration(self) -> str:
         return mint(sub="feed-1", email=None, groups=["integration"])
 
+    @property
+    def merchant(self) -> str:
+        return mint(sub="merchant-1", email="owner@allegra-k.com", groups=["merchant"])
+
 
 def address(country: str = "US", **overrides: Any) -> dict[str, Any]:
     defaults = {

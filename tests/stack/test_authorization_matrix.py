@@ -12,43 +12,47 @@ from returns_devstack import mail_inbound
 from .support import line, order_input
 
 OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON = "own", "other", "agent", "warehouse", "integration", "anonymous"
-CALLERS = (OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON)
+MERCHANT = "merchant"
+CALLERS = (OWN, OTHER, AGENT, WAREHOUSE, FEED, ANON, MERCHANT)
 
 Y, F, U, H = "allowed", "FORBIDDEN", "UNAUTHENTICATED", "hidden"
-# operation: outcome for (own customer, other customer, agent, warehouse, integration, anonymous)
+# operation: outcome for (own customer, other customer, agent, warehouse, integration, anonymous, merchant)
+# The merchant reads the figures and exports and nothing else: it acts on no return, reads no customer's.
 MATRIX = {
-    "returnPolicy": (Y, Y, Y, Y, Y, Y),
-    "order": (Y, H, Y, Y, Y, U),
-    "returnQuote": (Y, H, Y, F, F, U),
-    "return": (Y, H, Y, Y, F, U),
-    "returns": (Y, Y, Y, Y, F, U),  # another customer is allowed to list: only their own returns
-    "recordOrder": (F, F, F, F, Y, U),
-    "requestReturn": (Y, H, Y, F, F, U),
-    "cancelReturn": (Y, H, Y, F, F, U),
-    "approveReturn": (F, F, Y, F, F, U),
-    "declineReturn": (F, F, Y, F, F, U),
-    "submitReturnTracking": (Y, H, Y, F, F, U),
-    "receiveReturn": (F, F, F, Y, F, U),
-    "inspectReturn": (F, F, F, Y, F, U),
-    "issueRefund": (F, F, Y, F, F, U),
-    "retryRefund": (F, F, Y, F, F, U),
-    "failedRefunds": (F, F, Y, F, F, U),
-    "retryLabel": (F, F, Y, F, F, U),
-    "failedLabels": (F, F, Y, F, F, U),
-    "orders": (Y, F, Y, F, F, U),  # of owner@example.com: another customer may list only their own
-    "returnsByTrackingNumber": (F, F, Y, Y, F, U),
-    "unknownPackages": (F, F, Y, F, F, U),
-    "inspectionPreview": (F, F, F, Y, F, U),
+    "returnPolicy": (Y, Y, Y, Y, Y, Y, Y),
+    "order": (Y, H, Y, Y, Y, U, F),
+    "returnQuote": (Y, H, Y, F, F, U, F),
+    "return": (Y, H, Y, Y, F, U, F),
+    "returns": (Y, Y, Y, Y, F, U, F),  # another customer is allowed to list: only their own returns
+    "recordOrder": (F, F, F, F, Y, U, F),
+    "requestReturn": (Y, H, Y, F, F, U, F),
+    "cancelReturn": (Y, H, Y, F, F, U, F),
+    "approveReturn": (F, F, Y, F, F, U, F),
+    "declineReturn": (F, F, Y, F, F, U, F),
+    "submitReturnTracking": (Y, H, Y, F, F, U, F),
+    "receiveReturn": (F, F, F, Y, F, U, F),
+    "inspectReturn": (F, F, F, Y, F, U, F),
+    "issueRefund": (F, F, Y, F, F, U, F),
+    "retryRefund": (F, F, Y, F, F, U, F),
+    "failedRefunds": (F, F, Y, F, F, U, F),
+    "retryLabel": (F, F, Y, F, F, U, F),
+    "failedLabels": (F, F, Y, F, F, U, F),
+    "orders": (Y, F, Y, F, F, U, F),  # of owner@example.com: another customer may list only their own
+    "returnsByTrackingNumber": (F, F, Y, Y, F, U, F),
+    "unknownPackages": (F, F, Y, F, F, U, F),
+    "inspectionPreview": (F, F, F, Y, F, U, F),
     # customer service by email: customers read only their own return's conversation; the rest is agents'
-    "messages": (Y, H, Y, F, F, U),  # Return.messages
-    "inbox": (F, F, Y, F, F, U),
-    "message": (F, F, Y, F, F, U),
-    "customer": (F, F, Y, F, F, U),
-    "reviewQueue": (F, F, Y, F, F, U),
-    "sendMessage": (F, F, Y, F, F, U),
-    "markMessageHandled": (F, F, Y, F, F, U),
-    "attachMessage": (F, F, Y, F, F, U),
-    "addInternalNote": (F, F, Y, F, F, U),
+    "messages": (Y, H, Y, F, F, U, F),  # Return.messages
+    "inbox": (F, F, Y, F, F, U, F),
+    "message": (F, F, Y, F, F, U, F),
+    "customer": (F, F, Y, F, F, U, F),
+    "reviewQueue": (F, F, Y, F, F, U, F),
+    "sendMessage": (F, F, Y, F, F, U, F),
+    "markMessageHandled": (F, F, Y, F, F, U, F),
+    "attachMessage": (F, F, Y, F, F, U, F),
+    "addInternalNote": (F, F, Y, F, F, U, F),
+    "returnInsights": (F, F, Y, F, F, U, Y),
+    "exportReturns": (F, F, Y, F, F, U, Y),
 }
 
 DOCUMENTS = {
@@ -99,12 +103,18 @@ DOCUMENTS = {
         message { id } userErrors { code } } }""",
     "addInternalNote": """mutation($r: ID!) { addInternalNote(returnId: $r, text: "internal") {
         return { id } userErrors { code } } }""",
+    "returnInsights": """{ returnInsights(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z",
+        groupBy: SKU) {
+        rows { key } userErrors { code } } }""",
+    "exportReturns": """mutation { exportReturns(from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z",
+        kind: REFUNDS) { rows userErrors { code } } }""",
 }
 
 
 def _token(tokens, caller: str) -> str | None:
     return {OWN: tokens.customer("owner@example.com"), OTHER: tokens.customer("someone.else@example.com"),
-            AGENT: tokens.agent, WAREHOUSE: tokens.warehouse, FEED: tokens.integration, ANON: None}[caller]
+            AGENT: tokens.agent, WAREHOUSE: tokens.warehouse, FEED: tokens.integration, ANON: None,
+            MERCHANT: tokens.merchant}[caller]
 
 
 def _outcome(body: dict) -> str:
@@ -138,7 +148,7 @@ def test_a_refused_call_changes_nothing(flow, gql, tokens, stack):
     order = flow.record(order_input(line("L1"), email="owner@example.com"))
     ret = flow.request(order)["return"]
     before = stack.deps.repo.get_return(ret["id"])
-    for caller in (OTHER, WAREHOUSE, FEED, ANON):
+    for caller in (OTHER, WAREHOUSE, FEED, ANON, MERCHANT):
         gql.raw(DOCUMENTS["cancelReturn"], {"r": ret["id"]}, token=_token(tokens, caller))
         gql.raw(DOCUMENTS["approveReturn"], {"r": ret["id"]}, token=_token(tokens, caller))
     after = stack.deps.repo.get_return(ret["id"])

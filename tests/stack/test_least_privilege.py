@@ -53,6 +53,10 @@ PAGES = """query($after: String) { returns(first: 1, after: $after) {
   edges { node { id } } pageInfo { hasNextPage endCursor } } }"""
 
 
+INSIGHTS = """query($from: DateTime!, $to: DateTime!, $groupBy: InsightDimension!) {
+  returnInsights(from: $from, to: $to, groupBy: $groupBy) { rows { key } userErrors { code } } }"""
+EXPORT = """mutation($from: DateTime!, $to: DateTime!, $kind: ExportKind!) {
+  exportReturns(from: $from, to: $to, kind: $kind) { url userErrors { code } } }"""
 BOUNCING = "bounce@example.com"
 INBOX = """{ inbox(includeHandled: true) { edges { node { id attachments { url } } } } }"""
 MAIL_TOOLS = """mutation($r: ID!, $m: ID!) {
@@ -155,6 +159,13 @@ def exercise(stack: EmbeddedStack) -> None:
         held = flow.record(order_input(line("L1"), billing=address("GB"), email=BOUNCING))
         assert ok(flow.request(held))["status"] == "UNDER_REVIEW"  # screening's email to them
         approved(flow, flow.record(order_input(line("L1"), email=BOUNCING)))  # the request function's
+
+    # the insights: the table's stream into facts, the merchant's figures and export, the backfill task
+    stack.flush_facts()
+    period = {"from": "2020-01-01T00:00:00Z", "to": "2021-01-01T00:00:00Z"}
+    gql(INSIGHTS, {**period, "groupBy": "SKU"}, token=tokens.merchant)
+    gql(EXPORT, {**period, "kind": "REFUNDS"}, token=tokens.merchant)
+    stack.runtime.invoke("InsightsFunction", {"job": "backfill-facts", "since": order["placedAt"][:7]})
 
     for _rule, function, _rate, payload in stack.stack.schedules:  # every job of every function
         stack.runtime.invoke(function, payload)

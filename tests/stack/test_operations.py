@@ -3,6 +3,7 @@ frontend would use them, so the examples can never rot."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from returns_devstack import mail_inbound
 from returns_devstack.seed import demo_orders
 from returns_devstack.tokens import demo_token
 from returns_shared.service.dependencies import utc_now
+from tests.stack.support import iso
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "operations"
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
@@ -84,6 +86,11 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     assert requests.get(photo["url"], timeout=10).content == JPEG and photo["contentType"] == "image/jpeg"
     refunded = run(gql, "issueRefund", "agent", id=self_ship["id"])["return"]
     assert refunded["status"] == "REFUNDED"
+    stack.flush_facts()  # the table's stream into facts (make dev: every second)
+    period = {"from": iso(utc_now() - timedelta(days=1)), "to": iso(utc_now() + timedelta(minutes=1))}
+    why = run(gql, "returnInsights", "merchant", **period, thenBy="REASON")
+    assert ("CRD-2210-L", "STYLE") in {(row["key"], row["subKey"]) for row in why["rows"]}
+    assert run(gql, "exportReturns", "merchant", **period)["rows"] == 1
 
     # an order whose payment the provider does not know: the refund fails, agents see it and retry
     unpaid = {**orders["AK-1002"], "id": "AK-1998", "paymentReference": "pi_unknown_to_stripe"}

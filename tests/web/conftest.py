@@ -28,8 +28,9 @@ STEP_TIMEOUT_MS = 15_000  # one page step; the whole suite stays around a minute
 class Stack:
     """The running local stack: its URL and a GraphQL client for checks behind the pages' backs."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, banner: str = ""):
         self.url = url
+        self.banner = banner  # what the server printed (its localstripe's address among it)
 
     def gql(self, query: str, variables: dict[str, Any] | None = None, *, role: str = "agent",
             email: str | None = None) -> dict[str, Any]:
@@ -62,7 +63,7 @@ class Stack:
 def stack() -> Iterator[Stack]:
     server = LocalServer(cwd=REPO)
     try:
-        yield Stack(server.url)
+        yield Stack(server.url, server.banner)
     finally:
         server.stop()
 

@@ -14,6 +14,10 @@ import {
 } from '/shared/ui.js';
 import { customerHint, customerLink, customerView, startReturnView } from './customers.js';
 
+// The merchant's Insights (merchants and agents; its module loads with the page's first visit).
+const INSIGHT_READERS = ['agent', 'merchant'];
+const insightsView = async (ctx, ...args) => (await import('./insights/insights.js')).insightsView(ctx, ...args);
+
 /** Approve (optional note) and decline (reason required) a return under review. */
 function decisionForm(ctx, ret, { onDone }) {
   const note = h('input', { type: 'text', name: 'note', maxlength: '500' });
@@ -250,9 +254,9 @@ const failedRefundsView = (ctx, done) => retryListView(ctx, done, {
 });
 
 startApp({
-  app: 'console', role: 'agent', title: 'Service console', home: '#/queue',
+  app: 'console', role: 'agent', roles: INSIGHT_READERS, title: 'Service console', home: '#/queue',
   nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
-    ['#/packages', 'Unknown packages']],
+    ['#/packages', 'Unknown packages'], ['#/insights', 'Insights', INSIGHT_READERS]],
   routes: [
     [/^#\/queue(?:\/(.+))?$/, queueView],
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
@@ -262,5 +266,6 @@ startApp({
     [/^#\/packages$/, packagesView],
     [/^#\/failed-refunds(?:\/(.+))?$/, failedRefundsView],
     [/^#\/failed-labels(?:\/(.+))?$/, failedLabelsView],
+    [/^#\/insights(?:\/(\w+))?(?:\/([\d-]+)\/([\d-]+))?$/, insightsView, INSIGHT_READERS],
   ],
 });

@@ -40,12 +40,14 @@ function languageSwitcher(current, onChosen) {
 }
 
 /**
- * startApp({app, role, title, name, nav: [[href, text]], routes: [[regex, view]], home, languages})
- * A view is `async (ctx, ...matches) => Node[]`; ctx = {gql, session, go, root, refresh}. `languages`: the app
- * speaks the customer's language (their choice, else their browser's), with a switcher; `title`, `name` (the
- * app's name in the bar) and the nav's texts are then message ids (N_). Staff apps stay English.
+ * startApp({app, role, roles, title, name, nav: [[href, text, roles?]], routes: [[regex, view, roles?]], home, languages})
+ * A view is `async (ctx, ...matches) => Node[]`; ctx = {gql, session, go, root, refresh}.
+ * `roles`: the staff groups that may use the app (default [role]); a nav entry or route naming its own
+ * roles is for those only, the others are for `role` (the console: agents, and merchants on Insights).
+ * `languages`: the app speaks the customer's language (their choice, else their browser's), with a switcher;
+ * `title`, `name` (the app's name in the bar) and the nav's texts are then message ids (N_). Staff apps stay English.
  */
-export async function startApp({ app, role, title: titleId, name, nav, routes, home, languages = false }) {
+export async function startApp({ app, role, roles = [role], title: titleId, name, nav, routes, home, languages = false }) {
   const root = document.getElementById('main');
   const who = document.getElementById('who');
   let title = titleId;
@@ -54,7 +56,8 @@ export async function startApp({ app, role, title: titleId, name, nav, routes, h
     title = speak(await loadCatalogue(language), { title: titleId, name });
   }
   let config;
-  const session = new Session(app, role);
+  const session = new Session(app, roles);
+  const mayUse = (current, only) => role === 'customer' || (only || [role]).some((group) => current.groups.includes(group));
   try {
     config = await loadConfig();
     await session.completeRedirect(config);
@@ -87,7 +90,8 @@ export async function startApp({ app, role, title: titleId, name, nav, routes, h
 
   function signedInHeader(current) {
     who.replaceChildren(
-      nav?.length ? h('nav', { 'aria-label': t('Sections') }, h('ul', {}, nav.map(([href, text]) => h('li', {}, h('a', { href }, t(text)))))) : null,
+      nav?.length ? h('nav', { 'aria-label': t('Sections') }, h('ul', {}, nav.filter(([, , only]) => mayUse(current, only))
+        .map(([href, text]) => h('li', {}, h('a', { href }, t(text)))))) : null,
       h('span', { class: 'who' }, current.email), ' ',
       h('button', { type: 'button', class: 'secondary', onclick: () => { session.end(); render(); } }, t('Sign out')));
   }
@@ -104,17 +108,18 @@ export async function startApp({ app, role, title: titleId, name, nav, routes, h
       show(root, session.signInForm(config, render));
       return;
     }
-    const staffGroup = role === 'customer' ? null : role;
-    if (staffGroup && !current.groups.includes(staffGroup)) { // staff pages: English
+    if (role !== 'customer' && !roles.some((group) => current.groups.includes(group))) { // staff pages: English
       signedInHeader(current);
-      show(root, h('h1', {}, title), notice(`This screen is for the ${role} team; ${current.email} is not in it.`, 'error'));
+      show(root, h('h1', {}, title), notice(`This screen is for the ${roles.join(' or ')} team; ${current.email} is not in it.`, 'error'));
       return;
     }
     signedInHeader(current);
-    const hash = location.hash.startsWith('#/') ? location.hash : home;
-    for (const [pattern, view] of routes) {
+    const start = mayUse(current) ? home : nav.find(([, , only]) => mayUse(current, only))[0];
+    const hash = location.hash.startsWith('#/') ? location.hash : start;
+    for (const [pattern, view, only] of routes) {
       const match = hash.match(pattern);
       if (!match) continue;
+      if (!mayUse(current, only)) { go(start); return; }
       const args = match.slice(1).map((part) => (part === undefined ? undefined : decodeURIComponent(part)));
       try {
         const nodes = await view(ctx, ...args);
@@ -124,7 +129,7 @@ export async function startApp({ app, role, title: titleId, name, nav, routes, h
       }
       return;
     }
-    go(home);
+    go(start);
   }
 
   if (languages) {

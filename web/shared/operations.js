@@ -190,3 +190,18 @@ ${ORDER_LINES}`;
 
 export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) { order(id: $id) { email ...OrderLines } }
 ${ORDER_LINES}`;
+
+// -- the merchant's Insights (console): figures of the returns created in a period, and the exports
+export const INSIGHTS = `query Insights($from: DateTime!, $to: DateTime!, $groupBy: InsightDimension!, $thenBy: InsightDimension) {
+  returnInsights(from: $from, to: $to, groupBy: $groupBy, thenBy: $thenBy) {
+    asOf truncated userErrors { field message code }
+    rows { key subKey returns units deliveredUnits returnRate itemValue { amount currencyCode } rejectedValue { amount currencyCode }
+      refunded { amount currencyCode } labelFees { amount currencyCode } shippingCredits { amount currencyCode } }
+  }
+}`;
+
+export const POLICY_CLAUSES = 'query PolicyClauses { returnPolicy { clauses { id text } } }';
+
+export const EXPORT_RETURNS = `mutation ExportReturns($from: DateTime!, $to: DateTime!, $kind: ExportKind!) {
+  exportReturns(from: $from, to: $to, kind: $kind) { url rows userErrors { field message code } }
+}`;

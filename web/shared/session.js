@@ -14,9 +14,10 @@ const ASK_OPEN_TABS_MS = 400; // an open tab answers at once; a lone tab waits t
 const FRESH_FOR_MS = 30_000; // a session that ends sooner than this counts as ended (sign in again)
 
 export class Session {
-  constructor(app, role) {
+  constructor(app, roles) {
     this.app = app;
-    this.role = role;
+    this.roles = Array.isArray(roles) ? roles : [roles];
+    this.role = this.roles[0]; // the app's own role (the pool it signs in to)
     this.key = `returns.session.${app}`;
     this.channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(this.key) : null;
     this.channel?.addEventListener('message', ({ data }) => {
@@ -112,13 +113,14 @@ function localSignIn(session, onSignedIn) {
     field(t('Demo user'), picker),
     session.role === 'customer' ? field(t('Or any customer email'), email, t('Customers see the orders placed with their email.')) : null,
     h('button', { type: 'submit' }, t('Sign in')), message);
-  fetch(`/_local/demo-users?role=${session.role}`).then((r) => r.json()).then((users) => {
-    picker.replaceChildren(...users.map((u) => h('option', { value: u.email }, `${u.label} (${u.email})`)));
+  Promise.all(session.roles.map((role) => fetch(`/_local/demo-users?role=${role}`).then((r) => r.json()))).then((lists) => {
+    picker.replaceChildren(...lists.flat().map((u) => h('option', { value: `${u.role} ${u.email}` }, `${u.label} (${u.email})`)));
   }).catch(() => message.replaceChildren(notice(t('The local stack did not list its demo users.'), 'error')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
-    const chosen = email.value.trim() || picker.value;
-    const query = new URLSearchParams({ role: session.role, email: chosen });
+    const [role, picked] = picker.value.split(' ');
+    const chosen = email.value.trim() || picked;
+    const query = new URLSearchParams({ role: email.value.trim() ? session.role : role, email: chosen });
     const response = await fetch(`/_local/token?${query}`);
     if (!response.ok) { message.replaceChildren(notice((await response.json()).error || t('Sign-in failed.'), 'error')); return; }
     session.start((await response.json()).token);

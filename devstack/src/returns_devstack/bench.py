@@ -10,10 +10,13 @@ measured in the same run (absolute times differ between machines; ratios travel)
   `graphql_sync` on the same SDL with trivial resolvers (interleaved samples);
 - package sizes (lambda_packages): each Lambda package unzipped, from the host's wheels, and from a
   `make sam-build` (Lambda python3.13 arm64 wheels) when .aws-sam/build is there;
-- AWS calls per operation (bench_calls), counted at botocore's client.
+- AWS calls per operation (bench_calls), counted at botocore's client;
+- insights (bench_insights): each insight query and export over generated facts of 100,000 returns,
+  median and p95 (`python -m returns_devstack.bench insights --athena-estimate 1000000` also prices them
+  on Athena for a year of a million returns).
 
 Prints tables; exits non-zero only when something fails, never on timing. `python -m
-returns_devstack.bench cold|warm|sizes|calls|gateway|policy` runs one part.
+returns_devstack.bench cold|warm|sizes|calls|gateway|policy|insights` runs one part.
 """
 
 from __future__ import annotations
@@ -209,7 +212,8 @@ def main(parts: list[str]) -> None:
     from returns_devstack import bench_cold
 
     apply_local_environment()
-    chosen = set(parts) or {"policy", "gateway", "cold", "warm", "sizes", "calls"}
+    options = [part for part in parts if part.startswith("--") or part.isdigit()]
+    chosen = set(parts) - set(options) or {"policy", "gateway", "cold", "warm", "sizes", "calls", "insights"}
     if "cold" in chosen:
         bench_cold.main()
     if "warm" in chosen:
@@ -222,6 +226,10 @@ def main(parts: list[str]) -> None:
         report("Policy engine (pure, in-process)", bench_policy())
     if "gateway" in chosen:
         report("GraphQL gateway on the embedded stack (moto in-process)", bench_gateway())
+    if "insights" in chosen:
+        from returns_devstack import bench_insights
+
+        bench_insights.main(options)
 
 
 if __name__ == "__main__":

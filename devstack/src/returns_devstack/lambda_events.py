@@ -101,3 +101,13 @@ def ses_receipt_event(ses_message_id: str, raw: bytes, *, recipients: list[str],
             },
         },
     }]}
+
+
+def stream_record(record: dict[str, Any], stream_arn: str) -> dict[str, Any]:
+    """A DynamoDB stream record as Lambda hands it over (boto3 parsed its time; Lambda sends epoch
+    seconds)."""
+    change = dict(record["dynamodb"])
+    created = change.get("ApproximateCreationDateTime")
+    if isinstance(created, datetime):
+        change["ApproximateCreationDateTime"] = int(created.timestamp())
+    return {**record, "dynamodb": change, "eventSourceARN": stream_arn}

@@ -23,6 +23,7 @@ FUNCTION_EXTRAS: dict[str, str | None] = {
     "label": "labels",
     "refund": "refunds",
     "mail": "inbound",
+    "insights": None,  # Firehose converts to Parquet, Athena queries: no pyarrow, no DuckDB in Lambda
 }
 CONSTRAINTS_HEADER = (
     "# Pins for `sam build` (the Lambda layer, the gateway and the functions' own packages), exported from\n"

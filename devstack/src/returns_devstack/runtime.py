@@ -3,7 +3,9 @@
 - commands from the gateway: a synchronous invoke of the owning function (JSON in, JSON out);
 - SQS queues polled like Lambda's event source mappings (batches, partial batch failures: failed
   messages stay invisible, are retried and end in the DLQ through the queue's redrive policy);
-- schedules: the template's rules invoked with their Input, on demand or on a local timer.
+- schedules: the template's rules invoked with their Input, on demand or on a local timer;
+- DynamoDB streams read like Lambda's stream pollers: new records, in order, to the mapped function
+  (a failed batch is read again at the next poll; the stream position moves only past handled records).
 
 It imitates AWS's delivery; it holds no business logic. Which handler serves which queue or
 schedule is read from the deployed template (DeployedStack), never written here again.
@@ -24,10 +26,18 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from returns_devstack.aws_hooks import AwsCall, acting_as, current_principal, record
 from returns_devstack.deploy import DeployedStack
-from returns_devstack.lambda_events import LambdaContext, correlation_of, http_api_event, sqs_record
+from returns_devstack.deploy.model import TABLE_ID
+from returns_devstack.lambda_events import (
+    LambdaContext,
+    correlation_of,
+    http_api_event,
+    sqs_record,
+    stream_record,
+)
 from returns_shared.adapters.lambda_command_bus import command_event
 from returns_shared.service.ports import Caller
 from returns_shared.settings import running_with
@@ -41,6 +51,7 @@ FUNCTION_IDS = {
     "label": "LabelFunction",
     "refund": "RefundFunction",
     "mail": "MailFunction",
+    "insights": "InsightsFunction",
 }
 
 
@@ -70,6 +81,10 @@ class LocalLambdaRuntime:
         self._received: Counter[str | None] = Counter()  # correlation id → ever received
         self._receipts = 0  # receives so far; _emptied: queue → the receive that last emptied it
         self._emptied: dict[str, int] = {}
+        # botocore would address the account's own streams endpoint, which moto does not answer
+        self._streams = boto3.client("dynamodbstreams", config=Config(account_id_endpoint_mode="disabled"))
+        self._stream_positions: dict[str, str] = {}  # table logical id → the next shard iterator
+        self._reading_streams = threading.Lock()
 
     # -- invoke ---------------------------------------------------------------------------
     def handler(self, function_id: str) -> Callable[[dict[str, Any], Any], Any]:
@@ -208,6 +223,52 @@ class LocalLambdaRuntime:
                     del self._in_hand[correlation_id], self._received[correlation_id]  # a long make dev
                     return
 
+    # -- DynamoDB stream mappings ------------------------------------------------------------
+    def poll_streams(self) -> int:
+        """One read of each table stream from where the last handled batch ended; returns how many
+        records were handed over. Serialised: records reach the function once and in order."""
+        handed = 0
+        with self._reading_streams:
+            for table_id, function_id, batch_size in self.stack.stream_mappings:
+                arn = self._stream_arn(table_id)
+                with acting_as(function_id):  # the mapping reads the stream with the function's role
+                    position = self._stream_positions.get(table_id) or self._stream_start(arn)
+                    answer = self._streams.get_records(ShardIterator=position, Limit=min(batch_size, 1000))
+                records = answer.get("Records", [])
+                if records:
+                    try:
+                        self.invoke(function_id, {"Records": [stream_record(r, arn) for r in records]})
+                    except Exception:  # like Lambda: the same records again at the next poll
+                        log.exception("function %s failed a batch of the %s stream", function_id, table_id)
+                        self._stream_positions[table_id] = position
+                        continue
+                    handed += len(records)
+                self._stream_positions[table_id] = answer["NextShardIterator"]
+        return handed
+
+    def drain_streams(self, *, max_rounds: int = 100) -> int:
+        """Read the streams until they are quiet (one read hands over at most a batch of records)."""
+        total = 0
+        for _ in range(max_rounds):
+            handed = self.poll_streams()
+            total += handed
+            if not handed:
+                break
+        return total
+
+    @functools.cache  # noqa: B019 - one runtime per stack; a table's stream never changes
+    def _stream_arn(self, table_id: str) -> str:
+        if table_id != TABLE_ID:
+            raise ValueError(f"{table_id}: the stack has one table, {TABLE_ID}")
+        table = boto3.client("dynamodb").describe_table(TableName=self.stack.table_name)["Table"]
+        return str(table["LatestStreamArn"])
+
+    def _stream_start(self, arn: str) -> str:
+        shard = self._streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
+        iterator = self._streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
+                                                    ShardIteratorType="TRIM_HORIZON")
+        return str(iterator["ShardIterator"])
+
     # -- schedules --------------------------------------------------------------------------
     def run_job(self, job: str) -> Any:
         for _rule_id, function_id, _expression, payload in self.stack.schedules:
@@ -274,6 +335,7 @@ class BackgroundTriggers:
         while not self._stop.is_set():
             try:
                 self.runtime.drain()
+                self.runtime.drain_streams()  # the insights' facts: fresh within a second
             except Exception:  # keep polling, like the event source mapping
                 log.exception("queue polling failed")
             self._stop.wait(self.poll_seconds)

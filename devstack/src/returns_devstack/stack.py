@@ -6,6 +6,9 @@ Used by `make dev` (against a moto server on loopback) and by the stack tests (m
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -37,6 +40,9 @@ LOCAL_GATEWAY = {
 }
 # The template deploys real providers (Stripe, EasyPost); locally their stand-ins run instead.
 LOCAL_CARRIER = {"CARRIER": "local"}
+# The template's insights run on Firehose and Athena; locally the facts are Parquet files in a directory
+# of this stack's own (INSIGHTS_FACTS_DIR), written and queried by DuckDB in-process.
+LOCAL_INSIGHTS = {"INSIGHTS_ENGINE": "duckdb", "FACT_SINK": "files"}
 # Provider secrets the template leaves to the operator ("set-me"), given local values: the local
 # stack signs simulated webhook calls with them, as the providers would.
 LOCAL_SECRETS = {
@@ -55,6 +61,21 @@ class EmbeddedStack:
     deps: Dependencies
     payments: LocalStripe | None = None  # the payment server the refund function pays through
     environments: Mapping[str, Mapping[str, str]] | None = None  # each function's own (isolated stacks)
+    facts_dir: str = ""  # the insights' fact files (Parquet) of this stack
+
+    def flush_facts(self) -> int:
+        """Hand the table's new stream records to the insights function now (make dev: every second)."""
+        return self.runtime.drain_streams()
+
+    def rebuild_facts(self, since: str) -> dict[str, Any]:
+        """The backfill a deployment runs after a schema change: empty fact files, then every month
+        from `since` rebuilt from the table (the task the insights function runs in AWS)."""
+        from returns_shared.adapters.insights_local import ParquetFactFiles
+
+        ParquetFactFiles(self.facts_dir).clear()
+        task = {"job": "backfill-facts", "since": since}
+        answer: dict[str, Any] = self.runtime.invoke("InsightsFunction", task)
+        return answer
 
     def secret(self, env_name: str) -> str:
         """The local value of a provider secret (e.g. to sign a simulated webhook call)."""
@@ -156,8 +177,9 @@ def start_embedded_stack(
     stack = deploy_stack(endpoint_url=endpoint_url)
     paying = ({"PAYMENTS": "localstripe", "STRIPE_API_BASE": stripe_api_base or payments.url} if payments
               else {"PAYMENTS": "ledger"})
+    facts_dir = tempfile.mkdtemp(prefix="returns-facts-")
     local = {**LOCAL_CARRIER, **({"POWERTOOLS_LOG_LEVEL": function_log_level} if function_log_level else {}),
-             **paying}
+             **paying, **LOCAL_INSIGHTS, "INSIGHTS_FACTS_DIR": facts_dir}
     os.environ.update(shared_environment(stack))
     os.environ.update(LOCAL_GATEWAY)
     os.environ.update(local)  # the template's level (DEBUG outside prod) would drown a developer's console
@@ -177,9 +199,12 @@ def start_embedded_stack(
     bootstrap.reset_dependencies()  # clients must be made against this moto
     environments = own_environments(stack, local) if isolated else None
     runtime = LocalLambdaRuntime(stack, environments=environments)
-    return EmbeddedStack(stack=stack, runtime=runtime,
-                         command_bus=InProcessCommandBus(runtime, deliver_events=deliver_events),
-                         deps=bootstrap.function_dependencies(), payments=payments, environments=environments)
+    embedded = EmbeddedStack(stack=stack, runtime=runtime,
+                             command_bus=InProcessCommandBus(runtime, deliver_events=deliver_events),
+                             deps=bootstrap.function_dependencies(), payments=payments,
+                             environments=environments, facts_dir=facts_dir)
+    weakref.finalize(embedded, shutil.rmtree, facts_dir, ignore_errors=True)  # the stack's facts go with it
+    return embedded
 
 
 def own_environments(stack: DeployedStack, local: Mapping[str, str]) -> dict[str, dict[str, str]]:

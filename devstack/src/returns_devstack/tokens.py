@@ -31,6 +31,7 @@ DEMO_CALLERS: dict[str, DemoCaller] = {
     "agent": {"sub": "demo-agent", "email": "agent@allegra-k.com", "groups": ["agent"]},
     "warehouse": {"sub": "demo-warehouse", "email": "warehouse@allegra-k.com", "groups": ["warehouse"]},
     "integration": {"sub": "demo-order-feed", "email": None, "groups": ["integration"]},
+    "merchant": {"sub": "demo-merchant", "email": "merchant@allegra-k.com", "groups": ["merchant"]},
 }
 
 

@@ -19,7 +19,7 @@ from returns_devstack.template import find_template
 from returns_devstack.tokens import DEMO_CALLERS, mint
 
 APPS = ("portal", "console", "warehouse", "shared")
-SIGN_IN_ROLES = ("customer", "agent", "warehouse")
+SIGN_IN_ROLES = ("customer", "agent", "warehouse", "merchant")
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 

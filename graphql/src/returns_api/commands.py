@@ -24,6 +24,7 @@ class Answer:
     return_id: str | None
     order_id: str | None
     user_errors: list[UserError]
+    data: Mapping[str, Any]  # the whole answer: what a command answers beyond ids (e.g. insight rows)
     message_id: str | None = None  # the conversation's commands name the message they wrote
 
 
@@ -61,4 +62,5 @@ def parse_answer(raw: object) -> Answer:
         order_id=str(order_id) if order_id is not None else None,
         user_errors=user_errors_from_answer(errors),
         message_id=str(message_id) if message_id is not None else None,
+        data=raw,
     )

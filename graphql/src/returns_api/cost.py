@@ -36,6 +36,7 @@ from graphql import (
     value_from_ast_untyped,
 )
 
+from returns_shared.insights.queries import ROW_LIMIT as INSIGHT_ROWS  # rows of one insights answer
 from returns_shared.service.limits import MAX_LINES  # lines per order and per return (the input limit)
 
 MAX_PAGE = 100  # `first` of any paginated list, enforced by its resolver
@@ -87,6 +88,7 @@ LIST_SIZES: Mapping[str, Sliced | int] = {
     "Screening.flags": MAX_FLAGS,
     "Return.timeline": MAX_TIMELINE,
     "ReturnPayload.userErrors": MAX_LINES,
+    "ReturnInsightsPayload.rows": INSIGHT_ROWS,
 }
 DEFAULT_LIST_SIZE = MAX_PAGE  # a list nobody sized yet is assumed as long as the longest page
 

@@ -28,7 +28,7 @@ from returns_shared.service.roles import Role
 # The resource server and scope the order feed's app client is granted (template.yaml:
 # OrderFeedResourceServer; a test keeps them equal).
 ORDER_FEED_SCOPE = "returns-api/order-feed"
-STAFF_POOL_GROUPS = frozenset({Role.AGENT.value, Role.WAREHOUSE.value})
+STAFF_POOL_GROUPS = frozenset({Role.AGENT.value, Role.WAREHOUSE.value, Role.MERCHANT.value})
 
 
 class InvalidCredential(Exception):

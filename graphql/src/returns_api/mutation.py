@@ -15,6 +15,7 @@ import strawberry
 from returns_api import validation
 from returns_api.commands import Answer, send
 from returns_api.context import Info
+from returns_api.insights import InsightMutations
 from returns_api.permissions import caller_of, is_customer, owns, sends
 from returns_api.typed_fields import typed_mutation
 from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
@@ -76,7 +77,7 @@ async def _return_command(
 
 
 @strawberry.type
-class Mutation:
+class Mutation(InsightMutations):
     @typed_mutation(description="Order feed (integration): record a placed order.",
                     extensions=sends(catalog.RECORD_ORDER))
     async def record_order(self, info: Info, input: RecordOrderInput) -> RecordOrderPayload:

@@ -27,6 +27,8 @@ from returns_shared.service.roles import Role
 
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION
 EVERY_ROLE = frozenset(Role)
+# who reads orders and returns: everyone but the merchant, whose view is the figures (returnInsights)
+ORDER_READERS = EVERY_ROLE - {Role.MERCHANT}
 
 
 class Public(BasePermission):

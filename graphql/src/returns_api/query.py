@@ -11,11 +11,12 @@ from returns_api import validation
 from returns_api.context import Info
 from returns_api.cost import RETURNS_PAGE_DEFAULT
 from returns_api.errors import BadUserInput
+from returns_api.insights import InsightQueries
 from returns_api.pages import PagedRead, page_start, read_page
 from returns_api.permissions import (
     AGENT,
     CUSTOMER,
-    EVERY_ROLE,
+    ORDER_READERS,
     WAREHOUSE,
     caller_of,
     listing_owner,
@@ -47,14 +48,14 @@ REVERSE = ("Oldest first instead. With `status: UNDER_REVIEW`: the review queue,
 
 
 @strawberry.type
-class Query(LookupQueries, PhotoQueries, MessageQueries):
+class Query(LookupQueries, PhotoQueries, MessageQueries, InsightQueries):
     @typed_field(
         description="Public: the return policy in force, clause by clause.", extensions=public()
     )
     def return_policy(self, info: Info) -> ReturnPolicy:
         return ReturnPolicy.from_domain(info.context.policy)
 
-    @typed_field(extensions=roles(*EVERY_ROLE))
+    @typed_field(extensions=roles(*ORDER_READERS))
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
         caller = caller_of(info)
         if key_problem(str(id)):

@@ -18,6 +18,8 @@ from returns_shared.adapters.dynamodb import DynamoReturnsRepository, DynamoUnit
 from returns_shared.adapters.easypost_carrier import EasyPostCarrier
 from returns_shared.adapters.easypost_webhooks import EasyPostWebhookEvents
 from returns_shared.adapters.eventbridge_publisher import EventBridgePublisher
+from returns_shared.adapters.insights_athena import AthenaInsights
+from returns_shared.adapters.insights_firehose import FirehoseFacts
 from returns_shared.adapters.lambda_command_bus import LambdaCommandBus
 from returns_shared.adapters.payments_ledger import LedgerPayments
 from returns_shared.adapters.portal_address import SsmPortalAddress
@@ -33,6 +35,7 @@ from returns_shared.adapters.stripe_webhooks import StripeWebhookEvents
 from returns_shared.policy.document import load_policy
 from returns_shared.service.cursors import CursorCodec
 from returns_shared.service.dependencies import Dependencies, MailAddresses
+from returns_shared.service.insight_ports import FactSink, InsightsEngine
 from returns_shared.service.ports import (
     Carrier,
     CommandBus,
@@ -170,6 +173,37 @@ def workflow(settings: FunctionSettings) -> DeadlineWorkflow:
     )
 
 
+def insights_engine(settings: FunctionSettings) -> InsightsEngine | None:
+    """Athena in production; locally DuckDB over the fact files (a development dependency, imported
+    only here, only then)."""
+    if settings.insights_engine == "athena":
+        return AthenaInsights(workgroup=settings.athena_workgroup or "",
+                              database=settings.facts_database or "", region_name=settings.region,
+                              url_seconds=settings.export_url_seconds)
+    if settings.insights_engine == "duckdb":
+        from returns_shared.adapters.insights_local import DuckDbInsights
+
+        return DuckDbInsights(_facts_dir(settings), results_bucket=settings.insights_results_bucket or "",
+                              region_name=settings.region, url_seconds=settings.export_url_seconds)
+    return None
+
+
+def fact_sink(settings: FunctionSettings) -> FactSink | None:
+    if settings.fact_sink == "firehose":
+        return FirehoseFacts(settings.facts_stream_name or "", client("firehose", settings))
+    if settings.fact_sink == "files":
+        from returns_shared.adapters.insights_local import ParquetFactFiles
+
+        return ParquetFactFiles(_facts_dir(settings))
+    return None
+
+
+def _facts_dir(settings: FunctionSettings) -> str:
+    if not settings.insights_facts_dir:
+        raise ConfigurationError("INSIGHTS_FACTS_DIR must name the local fact files' directory")
+    return settings.insights_facts_dir
+
+
 def build_dependencies(settings: FunctionSettings) -> Dependencies:
     dynamodb = client("dynamodb", settings)
     return Dependencies(
@@ -196,6 +230,8 @@ def build_dependencies(settings: FunctionSettings) -> Dependencies:
         mail_store=mail_store(settings),
         addresses=MailAddresses(sender=settings.sender_email, support=settings.support_email,
                                 region=settings.region),
+        insights=insights_engine(settings),
+        facts=fact_sink(settings),
     )
 
 
@@ -209,11 +245,11 @@ def function_dependencies() -> Dependencies:
     return _cached(FunctionSettings.load())
 
 
-def check_configuration(needs: Iterable[str] = ()) -> FunctionSettings:
+def check_configuration(needs: Iterable[str] = (), *, mails_customers: bool = True) -> FunctionSettings:
     """At cold start: the configuration is complete and, in production, uses no sandbox part and
     names every secret this process needs. Raises ConfigurationError (the process refuses to start)."""
     settings = FunctionSettings.load()
-    settings.check_production(needs)
+    settings.check_production(needs, mails_customers=mails_customers)
     return settings
 
 

@@ -29,6 +29,7 @@ from returns_shared import correlation
 from returns_shared.bootstrap import check_configuration, function_dependencies
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Command, run_command
+from returns_shared.service.insight_ports import OrderChanged, ReturnChanged
 from returns_shared.service.limits import MAX_WEBHOOK_BODY_BYTES
 
 if TYPE_CHECKING:
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 
 EventHandler = Callable[[dict[str, Any], Dependencies], Any]
 JobHandler = Callable[[Dependencies], dict[str, int]]
+TaskHandler = Callable[[dict[str, Any], Dependencies], dict[str, int]]  # a job invoked with its input
+# the table's stream: a batch of stored versions, retried whole
+StreamHandler = Callable[[list[ReturnChanged | OrderChanged], Dependencies], dict[str, int]]
 # (raw body, headers) → (HTTP status, JSON body)
 HttpHandler = Callable[[bytes, Mapping[str, str], Dependencies], tuple[int, dict[str, Any]]]
 MailHandler = Callable[[dict[str, Any], Dependencies], dict[str, Any]]  # one SES receipt record
@@ -70,7 +74,10 @@ class FunctionRoutes:
     jobs: dict[str, JobHandler] = field(default_factory=dict)
     http: dict[str, HttpHandler] = field(default_factory=dict)  # "POST /webhooks/stripe" → handler
     mail: MailHandler | None = None  # emails SES received (the receipt rule invokes the function)
+    tasks: dict[str, TaskHandler] = field(default_factory=dict)  # jobs an operator invokes with input
+    stream: StreamHandler | None = None  # the table's DynamoDB stream (a whole batch, retried whole)
     needs: tuple[str, ...] = ()  # secrets this function needs (Settings.check_production)
+    mails_customers: bool = True  # production then needs the portal's URL for the emails' links
     logger: Logger = field(default_factory=Logger)
     metrics: Metrics = field(default_factory=Metrics)
 
@@ -80,7 +87,7 @@ class FunctionRoutes:
         Called when app.py is imported (Lambda's init phase): a misconfigured function (a missing
         variable, or in production a sandbox adapter or a secret it `needs` not configured) fails
         there, with one error naming every problem, before it takes any event."""
-        check_configuration(self.needs)
+        check_configuration(self.needs, mails_customers=self.mails_customers)
 
         @self.logger.inject_lambda_context(clear_state=True)
         @self.metrics.log_metrics
@@ -97,12 +104,24 @@ class FunctionRoutes:
                 return self._command(event, deps)
         if "Records" in event and self.mail is not None and _from_ses(event):
             return self._received(event, deps)
+        if "Records" in event and self.stream and _from_dynamodb(event["Records"]):
+            with self._correlated(getattr(context, "aws_request_id", None)):
+                from returns_shared.adapters.dynamodb.stream import changes
+
+                counts = self.stream(changes(event["Records"]), deps)
+                self.logger.info("stream batch handled", extra={"counts": counts})
+            return counts
         if "Records" in event:
             return self._records(event, context, deps)
         if "routeKey" in event and "requestContext" in event:  # API Gateway HTTP API (payload v2)
             with self._correlated(event["requestContext"].get("requestId")):
                 return self._http(event, deps)
         job = event.get("job") or (event.get("detail") or {}).get("job")
+        if job in self.tasks:
+            with self._correlated(getattr(context, "aws_request_id", None)):
+                counts = self.tasks[job](event, deps)
+                self.logger.info("task done", extra={"job": job, "counts": counts})
+            return {"job": job, "counts": counts}
         if job in self.jobs:
             with self._correlated(getattr(context, "aws_request_id", None)):
                 counts = self.jobs[job](deps)
@@ -185,6 +204,8 @@ class FunctionRoutes:
 def _from_ses(event: dict[str, Any]) -> bool:
     records = event.get("Records") or [{}]
     return isinstance(records[0], dict) and records[0].get("eventSource") == "aws:ses"
+def _from_dynamodb(records: list[dict[str, Any]]) -> bool:
+    return bool(records) and all(record.get("eventSource") == "aws:dynamodb" for record in records)
 
 
 def _http_answer(status: int, body: dict[str, Any]) -> dict[str, Any]:

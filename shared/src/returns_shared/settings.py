@@ -146,6 +146,15 @@ class FunctionSettings(StorageSettings):
     easypost_carriers: tuple[str, ...] = ("USPS", "UPS")  # "USPS,UPS"
     # the NAME of the SSM parameter holding the portal's URL (the emails link to a return's page)
     portal_url_parameter: Name | None = None
+    # insights (only the insights function sets them): engine, where facts go, and what they name
+    insights_engine: Literal["athena", "duckdb"] | None = None
+    fact_sink: Literal["firehose", "files"] | None = None
+    facts_stream_name: Name | None = None  # the Firehose delivery stream
+    athena_workgroup: Name | None = None
+    facts_database: Name | None = None  # the Glue database of the facts table
+    insights_results_bucket: Name | None = None  # Athena's results, the exports' CSV files
+    insights_facts_dir: Name | None = None  # locally: where the Parquet fact files live
+    export_url_seconds: int = Field(default=300, ge=30, le=3600)  # an export link's lifetime
 
     @field_validator(
         "refund_deadline_state_machine_arn",
@@ -155,6 +164,13 @@ class FunctionSettings(StorageSettings):
         "easypost_api_key_secret_arn",
         "easypost_webhook_secret_arn",
         "portal_url_parameter",
+        "insights_engine",
+        "fact_sink",
+        "facts_stream_name",
+        "athena_workgroup",
+        "facts_database",
+        "insights_results_bucket",
+        "insights_facts_dir",
         mode="before",
     )
     @classmethod
@@ -183,12 +199,22 @@ class FunctionSettings(StorageSettings):
             raise ValueError("PAYMENTS=localstripe needs STRIPE_API_BASE (the localstripe address)")
         return self
 
-    def check_production(self, needs: Iterable[str] = ()) -> None:
+    def check_production(self, needs: Iterable[str] = (), *, mails_customers: bool = True) -> None:
         """In production: no sandbox adapter anywhere, and every secret this process `needs`
-        ("payments", "payment-webhooks", "carrier", "carrier-webhooks", "cursors", "mail") configured."""
+        ("payments", "payment-webhooks", "carrier", "carrier-webhooks", "cursors", "mail") configured, and
+        for "insights" the Athena and Firehose names."""
         if not self.production:
             return
         problems: list[str] = []
+        if "insights" in needs:  # only the insights function runs an engine and writes facts
+            if self.insights_engine != "athena" or self.fact_sink != "firehose":
+                problems.append(f"INSIGHTS_ENGINE={self.insights_engine} / FACT_SINK={self.fact_sink}: "
+                                "production insights need athena and firehose (duckdb and files are local)")
+            problems += [f"{name} is not set" for name, value in (
+                ("ATHENA_WORKGROUP", self.athena_workgroup), ("FACTS_DATABASE", self.facts_database),
+                ("FACTS_STREAM_NAME", self.facts_stream_name),
+                ("INSIGHTS_RESULTS_BUCKET", self.insights_results_bucket),
+            ) if not value]
         if self.payments in SANDBOX_PAYMENTS:
             problems.append(f"PAYMENTS={self.payments} is a sandbox: production refunds need PAYMENTS=stripe")
         if self.carrier in SANDBOX_CARRIERS:
@@ -203,8 +229,10 @@ class FunctionSettings(StorageSettings):
             "cursors": ("CURSOR_SECRET_ARN", self.cursor_secret_arn),
             "mail": ("MAIL_BUCKET", self.mail_bucket),
         }
-        problems += [f"{name} is not set" for need in needs for name, value in [required[need]] if not value]
-        if not self.portal_url_parameter:  # every function mails customers, who need their return's page
+        problems += [f"{name} is not set" for need in needs if need in required
+                     for name, value in [required[need]] if not value]
+        # a function that mails customers needs their return's page
+        if mails_customers and not self.portal_url_parameter:
             problems.append("PORTAL_URL_PARAMETER is not set")
         if problems:
             raise ConfigurationError(f"refusing to start with STAGE={self.stage}: " + "; ".join(problems))
@@ -222,11 +250,13 @@ class GatewayBackendSettings(StorageSettings):
     refund_function_name: Name
     label_function_name: Name | None = None
     mail_function_name: Name | None = None
+    insights_function_name: Name | None = None
 
     def function_names(self) -> dict[str, str]:
         names = {"request": self.request_function_name, "screening": self.screening_function_name,
                  "refund": self.refund_function_name, "label": self.label_function_name,
-                 "mail": self.mail_function_name}
+                 "mail": self.mail_function_name,
+                 "insights": self.insights_function_name}
         return {role: name for role, name in names.items() if name}
 
 

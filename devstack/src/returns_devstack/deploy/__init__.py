@@ -81,6 +81,7 @@ from returns_devstack.deploy.model import (
     EventSourceMapping,
     FunctionSpec,
     Schedule,
+    StreamMapping,
 )
 from returns_devstack.deploy.moto_config import (
     MOTO_CONFIG,
@@ -98,6 +99,7 @@ __all__ = [
     "EventSourceMapping",
     "FunctionSpec",
     "Schedule",
+    "StreamMapping",
     "configure_moto_server",
     "deploy_stack",
     "moto_mock_active",
@@ -185,6 +187,7 @@ def deploy_stack(
             for queue, function, batch, _ in tpl.sqs_event_sources(cfn)
         ],
         schedules=[Schedule(*entry) for entry in tpl.schedules(cfn)],
+        stream_mappings=[StreamMapping(*entry) for entry in tpl.stream_event_sources(cfn)],
         stack_name=stack_name,
         region=region,
         account_id=deployer.account_id,

@@ -51,9 +51,12 @@ COGNITO_TYPES = frozenset(
 #: Not created, but given a local physical name so that Ref/GetAtt to them resolve.
 NAMED_ONLY_TYPES = frozenset(
     # the web distribution: the pages are served by the local stack itself, but the gateway's environment
-    # names its domain; log groups and the schedule group: the roles name them
+    # names its domain; log groups and the schedule group: the roles name them; the insights' Firehose,
+    # Glue catalogue and Athena workgroup: locally the facts are Parquet files queried by DuckDB, but the
+    # insights function's environment and role name them
     {"AWS::Lambda::Function", "AWS::Lambda::LayerVersion", "AWS::IAM::Role", "AWS::CloudFront::Distribution",
-     "AWS::Logs::LogGroup", "AWS::Scheduler::ScheduleGroup"}
+     "AWS::Logs::LogGroup", "AWS::Scheduler::ScheduleGroup", "AWS::KinesisFirehose::DeliveryStream",
+     "AWS::Glue::Database", "AWS::Glue::Table", "AWS::Athena::WorkGroup"}
 )
 
 
@@ -69,6 +72,12 @@ class FunctionSpec:
 
 class EventSourceMapping(NamedTuple):
     queue: str  # queue logical id
+    function: str  # function logical id
+    batch_size: int
+
+
+class StreamMapping(NamedTuple):
+    table: str  # table logical id (its DynamoDB stream)
     function: str  # function logical id
     batch_size: int
 
@@ -93,6 +102,7 @@ class DeployedStack:
     functions: dict[str, FunctionSpec]
     event_source_mappings: list[EventSourceMapping]
     schedules: list[Schedule]
+    stream_mappings: list[StreamMapping] = field(default_factory=list)  # DynamoDB streams → functions
     # more about the deployment
     stack_name: str = ""
     region: str = ""

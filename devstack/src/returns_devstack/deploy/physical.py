@@ -106,6 +106,15 @@ class Deployment:
             return {"Ref": arn, "LayerVersionArn": arn}
         if kind in COGNITO_TYPES:
             return self._fake_cognito(logical_id, kind, props)
+        if kind == "AWS::KinesisFirehose::DeliveryStream":
+            name = self.resolve(props.get("DeliveryStreamName")) or f"{self.stack_name}-{logical_id}"[:64]
+            return {"Ref": name, "Arn": f"arn:aws:firehose:{r}:{a}:deliverystream/{name}"}
+        if kind == "AWS::Glue::Database":
+            return {"Ref": self.resolve(props["DatabaseInput"]["Name"])}
+        if kind == "AWS::Glue::Table":
+            return {"Ref": self.resolve(props["TableInput"]["Name"])}
+        if kind == "AWS::Athena::WorkGroup":
+            return {"Ref": self.resolve(props["Name"])}
         if kind == "AWS::Logs::LogGroup":
             name = self.resolve(props.get("LogGroupName")) or f"{self.stack_name}-{logical_id}"
             return {"Ref": name, "Arn": f"arn:aws:logs:{r}:{a}:log-group:{name}:*"}
@@ -150,7 +159,9 @@ class Deployment:
         resource = self.cfn["Resources"][logical_id]
         r, a, kind = self.region, self.account_id, resource["Type"]
         if kind == "AWS::DynamoDB::Table":
-            return {"Ref": physical_id, "Arn": f"arn:aws:dynamodb:{r}:{a}:table/{physical_id}"}
+            table = self.client("dynamodb").describe_table(TableName=physical_id)["Table"]
+            stream = {"StreamArn": table["LatestStreamArn"]} if "LatestStreamArn" in table else {}
+            return {"Ref": physical_id, "Arn": f"arn:aws:dynamodb:{r}:{a}:table/{physical_id}", **stream}
         if kind == "AWS::SQS::Queue":
             name = physical_id.rstrip("/").rsplit("/", 1)[-1]
             url = self.client("sqs").get_queue_url(QueueName=name)["QueueUrl"]

@@ -147,6 +147,18 @@ def _logs(call: AwsCall, p: Mapping[str, Any], at: Place) -> list[Request]:
     raise Unmapped(call.operation)
 
 
+def _dynamodbstreams(call: AwsCall, p: Mapping[str, Any], at: Place) -> list[Request]:
+    """A stream's reads are DynamoDB actions on the stream's ARN (GetRecords names it by its iterator,
+    which moto's, unlike AWS's opaque ones, begins with the stream's ARN)."""
+    if call.operation in {"DescribeStream", "GetShardIterator"}:
+        return [Request(f"dynamodb:{call.operation}", p["StreamArn"])]
+    if call.operation == "GetRecords":
+        return [Request("dynamodb:GetRecords", str(p["ShardIterator"]).split("|", 1)[0])]
+    if call.operation == "ListStreams":
+        return [Request("dynamodb:ListStreams", "*")]
+    raise Unmapped(call.operation)
+
+
 def _xray(call: AwsCall, p: Mapping[str, Any], at: Place) -> list[Request]:
     if call.operation in {"PutTraceSegments", "PutTelemetryRecords"}:
         return [Request(f"xray:{call.operation}", "*")]  # X-Ray defines no resource for them
@@ -156,7 +168,7 @@ def _xray(call: AwsCall, p: Mapping[str, Any], at: Place) -> list[Request]:
 MAPPERS: dict[str, Callable[[AwsCall, Mapping[str, Any], Place], list[Request]]] = {
     "dynamodb": _dynamodb, "sqs": _sqs, "s3": _s3, "sns": _sns, "events": _events,
     "stepfunctions": _states, "secretsmanager": _secretsmanager, "ssm": _ssm, "sesv2": _ses,
-    "lambda": _lambda, "logs": _logs, "xray": _xray,
+    "lambda": _lambda, "logs": _logs, "xray": _xray, "dynamodbstreams": _dynamodbstreams,
 }
 
 

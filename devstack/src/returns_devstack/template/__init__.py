@@ -32,6 +32,7 @@ from returns_devstack.template.reading import (
     resource_references,
     schedules,
     sqs_event_sources,
+    stream_event_sources,
     target_logical_id,
 )
 from returns_devstack.template.translate import (
@@ -60,6 +61,7 @@ __all__ = [
     "resource_references",
     "schedules",
     "sqs_event_sources",
+    "stream_event_sources",
     "target_logical_id",
     "translate",
     "translate_file",

@@ -94,6 +94,21 @@ def sqs_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int, Mappi
     return result
 
 
+def stream_event_sources(cfn: Mapping[str, Any]) -> list[tuple[str, str, int]]:
+    """(table logical id, function logical id, batch size) per DynamoDB stream mapping."""
+    resources = cfn["Resources"]
+    result = []
+    for resource in resources.values():
+        if resource["Type"] != "AWS::Lambda::EventSourceMapping":
+            continue
+        props = resource["Properties"]
+        source, function = props.get("EventSourceArn"), target_logical_id(props.get("FunctionName"))
+        table = target_logical_id(source) if isinstance(source, dict) and "Fn::GetAtt" in source else None
+        if table and function and resources.get(table, {}).get("Type") == "AWS::DynamoDB::Table":
+            result.append((table, function, int(props.get("BatchSize", 100))))
+    return result
+
+
 def schedules(cfn: Mapping[str, Any]) -> list[tuple[str, str, str, dict[str, Any]]]:
     """(schedule logical id, function logical id, schedule expression, input) per scheduled Lambda
     target: EventBridge Scheduler schedules (SAM ScheduleV2) and scheduled rules (SAM Schedule)."""
@@ -146,12 +161,19 @@ def http_routes(cfn: Mapping[str, Any]) -> list[HttpRoute]:
 
 def dead_letter_targets(cfn: Mapping[str, Any]) -> set[str]:
     """Logical ids of the queues named as a DeadLetterConfig anywhere (rule targets, schedules, and a
-    function's asynchronous invocations: TargetArn)."""
+    function's asynchronous invocations: TargetArn) or as a stream mapping's failure destination
+    (DestinationConfig.OnFailure)."""
+
+    def named(key: str, value: dict[str, Any]) -> Any:
+        if key == "DeadLetterConfig":
+            return value.get("Arn") or value.get("TargetArn")
+        return (value.get("OnFailure") or {}).get("Destination")
+
     found = {
-        target_logical_id(value.get("Arn") or value.get("TargetArn"))
+        target_logical_id(named(key, value))
         for node in _objects(cfn["Resources"])
         for key, value in node.items()
-        if key == "DeadLetterConfig" and isinstance(value, dict)
+        if key in ("DeadLetterConfig", "DestinationConfig") and isinstance(value, dict)
     }
     return {lid for lid in found if lid}
 

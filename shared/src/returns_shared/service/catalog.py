@@ -16,11 +16,13 @@ from returns_shared.service.commands import (
     AttachMessage,
     ById,
     DeclineReturn,
+    ExportReturns,
     InspectReturn,
     MarkMessageHandled,
     ReceiveReturn,
     RecordOrder,
     RequestReturn,
+    ReturnInsights,
     SendMessage,
     SubmitTracking,
 )
@@ -28,14 +30,18 @@ from returns_shared.service.dispatch import Command, handler
 from returns_shared.service.roles import Role
 
 REQUEST, SCREENING, LABEL, REFUND, MAIL = "request", "screening", "label", "refund", "mail"  # command owners
+INSIGHTS = "insights"
 CUSTOMER, AGENT, WAREHOUSE, INTEGRATION = Role.CUSTOMER, Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION
+MERCHANT = Role.MERCHANT
 
 OWNER_OR_AGENT = frozenset({CUSTOMER, AGENT})  # customers on their own orders; agents on their behalf
 AGENTS, WAREHOUSE_STAFF, ORDER_FEED = frozenset({AGENT}), frozenset({WAREHOUSE}), frozenset({INTEGRATION})
+INSIGHT_READERS = frozenset({MERCHANT, AGENT})  # the merchant's figures: never customers, warehouse or feed
 
 _ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.requests"
 _SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
 _LABELS = "returns_shared.service.labels"
+_INSIGHTS = "returns_shared.service.insights"
 _CONVERSATION = "returns_shared.service.conversation"
 
 RECORD_ORDER = Command("recordOrder", REQUEST, RecordOrder, ORDER_FEED, handler(f"{_ORDERS}:record_order"),
@@ -63,12 +69,18 @@ MARK_MESSAGE_HANDLED = Command("markMessageHandled", MAIL, MarkMessageHandled, A
                                handler(f"{_CONVERSATION}:mark_message_handled"))
 ADD_INTERNAL_NOTE = Command("addInternalNote", MAIL, AddInternalNote, AGENTS,
                             handler(f"{_CONVERSATION}:add_internal_note"))
+# Reads, but of Athena: sent to the insights function, which alone holds Athena's rights.
+RETURN_INSIGHTS = Command("returnInsights", INSIGHTS, ReturnInsights, INSIGHT_READERS,
+                          handler(f"{_INSIGHTS}:return_insights"))
+EXPORT_RETURNS = Command("exportReturns", INSIGHTS, ExportReturns, INSIGHT_READERS,
+                         handler(f"{_INSIGHTS}:export_returns"))
 
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command
     for command in (RECORD_ORDER, REQUEST_RETURN, CANCEL_RETURN, SUBMIT_TRACKING, APPROVE_RETURN,
                     DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND,
-                    SEND_MESSAGE, ATTACH_MESSAGE, MARK_MESSAGE_HANDLED, ADD_INTERNAL_NOTE)
+                    SEND_MESSAGE, ATTACH_MESSAGE, MARK_MESSAGE_HANDLED, ADD_INTERNAL_NOTE, RETURN_INSIGHTS,
+                    EXPORT_RETURNS)
 }
 
 

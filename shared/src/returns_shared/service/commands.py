@@ -19,6 +19,7 @@ from returns_shared.domain.languages import canonical_locale, locale_problem
 from returns_shared.domain.money import MoneyError, parse_amount
 from returns_shared.domain.text import field_sentence, key_problem, text_problem
 from returns_shared.domain.vocabulary import ItemCondition, ReturnMethod, ReturnReason
+from returns_shared.insights.queries import Dimension, ExportKind
 from returns_shared.service import limits
 
 
@@ -203,6 +204,22 @@ class InspectionLineIn(CommandModel):
 
 class InspectReturn(ById):
     lines: Annotated[list[InspectionLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
+
+
+class InsightWindow(CommandModel):
+    """[from, to): the return requests created in it (exports of refunds: the refunds issued in it)."""
+
+    from_: AwareDateTime = Field(alias="from")
+    to: AwareDateTime
+
+
+class ReturnInsights(InsightWindow):
+    group_by: Dimension
+    then_by: Dimension | None = None
+
+
+class ExportReturns(InsightWindow):
+    kind: ExportKind
 
 
 M = TypeVar("M", bound=CommandModel)

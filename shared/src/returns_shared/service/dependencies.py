@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.policy.document import PolicyDocument
+from returns_shared.service.insight_ports import FactSink, InsightsEngine
 from returns_shared.service.ports import (
     Carrier,
     CarrierEvents,
@@ -66,6 +67,8 @@ class Dependencies:
     portal: PortalAddress | None = None  # None: not configured (emails go without the return page link)
     mail_store: MailStore | None = None  # None: no mail bucket configured (MAIL_BUCKET)
     addresses: MailAddresses = MailAddresses()
+    insights: InsightsEngine | None = None  # the insights function's (INSIGHTS_ENGINE)
+    facts: FactSink | None = None  # the insights function's (FACT_SINK)
     photos: PhotoStore | None = None  # None: not configured (an inspection with photos is refused)
 
     def save_return(self, ret: Return) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
@@ -169,6 +169,9 @@ class ReturnsRepository(ReturnsReader, Protocol):
         self, order_id: str, customer: str, key: str
     ) -> tuple[StoredOrder | None, IdempotencyClaim | None]: ...  # both in one read
     def webhook_event_seen(self, provider: str, event_id: str) -> bool: ...
+    # the facts backfill: a month is an index (year × 12 + month - 1), read page by page from an index
+    def returns_created_in(self, month: int) -> Iterator[Return]: ...
+    def orders_placed_in(self, month: int) -> Iterator[StoredOrder]: ...
     def labels_to_void(
         self, *, older_than: datetime, limit: int = 100, after: object | None = None
     ) -> tuple[list[tuple[str, datetime]], object | None]: ...  # (return id, flagged at), oldest first

@@ -10,7 +10,9 @@ class Role(StrEnum):
     AGENT = "agent"  # customer service
     WAREHOUSE = "warehouse"
     INTEGRATION = "integration"  # the order feed
+    MERCHANT = "merchant"  # the merchant's people: return insights and exports, no act on any return
 
 
-STAFF_ROLES = (Role.AGENT, Role.WAREHOUSE, Role.INTEGRATION)  # precedence when in several groups
+# precedence when in several groups
+STAFF_ROLES = (Role.AGENT, Role.WAREHOUSE, Role.MERCHANT, Role.INTEGRATION)
 STAFF_GROUPS = frozenset(role.value for role in STAFF_ROLES)

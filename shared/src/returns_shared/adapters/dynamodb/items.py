@@ -10,6 +10,7 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - a customer's returns, newest first ..... Query     GSI2 gsi2pk=CUSTOMER#<email>
 - returns by status (queues, jobs) ....... Query     GSI3 gsi3pk=STATUS#<status>, oldest first
 - all returns, newest first .............. Query     GSI4 gsi4pk=RETURNS#<yyyy-mm> (month buckets)
+- orders placed in a month (facts backfill) Query    GSI4 gsi4pk=ORDERS#<yyyy-mm of placedAt>
 - returns by tracking number ............. Query     GSI5 gsi5pk=TRACKING#<NUMBER> (sparse)
 - idempotency key ........................ GetItem   pk=IDEMPOTENCY#<customer>#<sha256(key)>, TTL
 - failed refunds, oldest first ........... Query     GSI3 gsi3pk=REFUNDS#FAILED (markers REFUND_FAILED#<id>)
@@ -164,6 +165,12 @@ def month_partition(month_index: int) -> str:
     return f"RETURNS#{month_index // 12:04d}-{month_index % 12 + 1:02d}"
 
 
+def orders_month_partition(month_index: int) -> str:
+    """Orders by the month they were placed (GSI4, apart from the RETURNS# buckets): the facts backfill
+    reads every order without a Scan."""
+    return f"ORDERS#{month_index // 12:04d}-{month_index % 12 + 1:02d}"
+
+
 def month_index(at: datetime) -> int:
     return at.year * 12 + at.month - 1
 
@@ -256,6 +263,8 @@ def order_item(order: Order, *, seen: StoredOrder | None) -> Item:
         "email": order.customer_key,
         "gsi2pk": orders_partition(order.email),
         "gsi2sk": f"{iso(order.placed_at)}#{order.id}",
+        "gsi4pk": orders_month_partition(month_index(order.placed_at.astimezone(UTC))),
+        "gsi4sk": f"{iso(order.placed_at)}#{order.id}",
         "version": (seen.version + 1) if seen else 1,
         "returnIds": seen.return_ids if seen and seen.return_ids else None,
         "doc": order.model_dump_json(),

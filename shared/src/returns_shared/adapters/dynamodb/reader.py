@@ -4,7 +4,7 @@ ReturnsRepository (keys and item shapes: items.py)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -67,6 +67,15 @@ class DynamoReturnsRepository(MessageReads):
                                        key=lambda r: (r.created_at, r.id))
                     for s in stored}
         return {order_id: by_order.get(order_id, []) for order_id in order_ids}
+
+    def returns_created_in(self, month: int) -> Iterator[Return]:
+        """Every return created in a month (a month index: year × 12 + month - 1), page by page (GSI4)."""
+        return self._query_all("GSI4", "gsi4pk", items.month_partition(month))
+
+    def orders_placed_in(self, month: int) -> Iterator[StoredOrder]:
+        """Every order placed in a month, page by page (GSI4 ORDERS#)."""
+        return self._query_all("GSI4", "gsi4pk", items.orders_month_partition(month),
+                               convert=items.order_from_item)
 
     def returns_of_customer(self, email: str) -> list[Return]:
         return list(self._query_all("GSI2", "gsi2pk", items.customer_partition(email)))

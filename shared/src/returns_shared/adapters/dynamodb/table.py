@@ -8,7 +8,6 @@ from typing import Any, TypeVar
 
 from returns_shared.adapters.dynamodb import items
 from returns_shared.adapters.dynamodb.items import Item
-from returns_shared.domain.returns import Return
 
 T = TypeVar("T")
 BATCH_GET_LIMIT = 100
@@ -62,12 +61,13 @@ class TableReads:
         return found, last
 
     def _query_all(
-        self, index: str, pk_name: str, pk: str, *, newest_first: bool = False
-    ) -> Iterator[Return]:
+        self, index: str, pk_name: str, pk: str, *, newest_first: bool = False,
+        convert: Callable[[Item], T] = items.return_from_item,  # type: ignore[assignment]
+    ) -> Iterator[T]:
         kwargs = self._partition_query(index, pk_name, pk, newest_first=newest_first)
         while True:
             page = self.client.query(**kwargs)
-            yield from (items.return_from_item(i) for i in page.get("Items", []))
+            yield from (convert(i) for i in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
