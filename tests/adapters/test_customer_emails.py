@@ -117,7 +117,7 @@ def test_free_label_email_needs_a_label():
 def test_review_notice_names_the_checks_and_attaches_the_policy():
     order, ret = make_order(), make_return()
     ret.apply_screening(FLAGGED, at=AT)
-    email = emails.review_notice_email(ret, order, policy_clauses=POLICY)
+    email = emails.review_notice_email(ret, order, policy_clauses=POLICY, review_business_days=2)
     assert "RMA-7Q2K9" in email.subject
     text = email.text
     assert (
@@ -127,7 +127,12 @@ def test_review_notice_names_the_checks_and_attaches_the_policy():
     assert "(policy clause SCREEN-EMAIL)" in text
     assert "confirm your billing and shipping addresses" in text
     assert "disposable" not in text  # the engine's technical words stay internal
-    assert "Please do not ship anything yet" in text
+    # what happens next: a decision within REVIEW-SLA's business days (the policy's), emailed either way
+    assert "What happens next" in text and "decides within 2 business days (REVIEW-SLA)" in text
+    assert "the return instructions if the return is approved, the reason if it is not" in text
+    one_day = emails.review_notice_email(ret, order, policy_clauses=POLICY, review_business_days=1)
+    assert "decides within 1 business day (REVIEW-SLA)" in one_day.text
+    assert "Please do not ship anything until then" in text
     [(name, content, mime)] = email.attachments
     assert (name, mime) == ("return-policy.txt", "text/plain")
     policy = content.decode()
@@ -285,7 +290,7 @@ def _every_kind(order):
             _label(approved(ReturnMethod.PREPAID_LABEL)), order, return_address=WAREHOUSE, label_pdf=b"%PDF",
             return_page=page),
         "review": lambda page: emails.review_notice_email(
-            flagged, order, policy_clauses=POLICY, return_page=page),
+            flagged, order, policy_clauses=POLICY, review_business_days=2, return_page=page),
         "declined": lambda page: emails.declined_email(declined, order, return_page=page),
         "refund": lambda page: emails.refund_confirmation_email(refunded, order, return_page=page),
         "canceled": lambda page: emails.canceled_email(canceled, order, return_page=page),

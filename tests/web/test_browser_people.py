@@ -203,7 +203,7 @@ def test_a_spaced_tracking_number_is_accepted_and_can_be_corrected(page, stack):
     page.get_by_role("button", name="Save the corrected number").click()
     number = page.get_by_label("Tracking number", exact=True)
     error = page.locator(f"#{number.get_attribute('id')}-error")
-    error.get_by_text("The tracking number can hold only letters, digits and dashes").wait_for()
+    error.get_by_text("A tracking number has 6 to 40 letters, digits or dashes").wait_for()  # portal's words
     accessible(page)
 
 

@@ -1,5 +1,6 @@
 // The emails about a return, as the portal and the console list them: oldest first, each with who wrote,
 // when, its subject and its text. Text only: an email's HTML is never rendered in a page.
+import { t } from './i18n.js';
 import { h, dateTime } from './ui.js';
 
 /** A message's subject and new text (quoted history already removed by the service); the service's own
@@ -13,7 +14,7 @@ export function messageBody(message) {
     return folded;
   }
   return [
-    h('p', { class: 'subject' }, h('strong', {}, message.subject || '(no subject)')),
+    h('p', { class: 'subject' }, h('strong', {}, message.subject || t('(no subject)'))),
     h('div', { class: 'message-text' }, message.text),
   ];
 }

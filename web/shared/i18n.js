@@ -4,6 +4,8 @@
 // English is the source language: it needs no catalogue, and a message a catalogue lacks stays English.
 
 export const LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'ja'];
+// Each language by its own name (the switcher's options: a reader finds their language whatever the page speaks).
+export const LANGUAGE_NAMES = { en: 'English', fr: 'Français', de: 'Deutsch', es: 'Español', it: 'Italiano', ja: '日本語' };
 
 /** Marks a string for extraction (`make translations`) where it is defined; translate it where shown. */
 export const N_ = (text) => text;
@@ -18,6 +20,15 @@ export function pickLanguage(choice, browserLanguages = []) {
     if (LANGUAGES.includes(language)) return language;
   }
   return 'en';
+}
+
+/** The customer's own choice, kept in this browser (localStorage: a language is no secret and outlives the tab). */
+const CHOICE_KEY = 'returns.language';
+export function chosenLanguage() {
+  try { return localStorage.getItem(CHOICE_KEY); } catch { return null; } // storage off: the browser's languages
+}
+export function chooseLanguage(language) {
+  try { localStorage.setItem(CHOICE_KEY, language); } catch { /* kept for this page only */ }
 }
 
 const fill = (text, values = {}) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
@@ -35,6 +46,13 @@ export class Catalogue {
     return fill(typeof text === 'string' ? text : msgid, values);
   }
 
+  /** A message whose placeholders may be elements (a link, emphasis): its parts in the translation's order, for h(). */
+  tx(msgid, values = {}) {
+    const text = this.messages[msgid];
+    return (typeof text === 'string' ? text : msgid).split(/(\{\w+\})/).filter(Boolean)
+      .map((part) => { const name = part.match(/^\{(\w+)\}$/)?.[1]; return name && name in values ? values[name] : part; });
+  }
+
   /** A plural message, the form chosen by CLDR's rules for `count` (also the {count} placeholder). */
   tn(singular, plural, count, values = {}) {
     const forms = this.messages[singular];
@@ -43,6 +61,17 @@ export class Catalogue {
       : (new Intl.PluralRules('en').select(count) === 'one' ? singular : plural);
     return fill(text, { count: this.number(count), ...values });
   }
+
+  /** Several items as one phrase, by CLDR (`a, b and c`, `a、b、c`): never a translated "and" glued in. */
+  list(items) { return new Intl.ListFormat(this.language, { type: 'conjunction' }).format(items); }
+
+  /** A country by its ISO code, named in the language (`CA`: Canada, カナダ). */
+  country(code) {
+    try { return new Intl.DisplayNames([this.language], { type: 'region' }).of(code) || code; } catch { return code; }
+  }
+
+  /** Whole sentences side by side: a space between them, none in Japanese (。 ends a sentence). */
+  sentences(texts) { return texts.filter(Boolean).join(this.language === 'ja' ? '' : ' '); }
 
   number(value) { return new Intl.NumberFormat(this.language).format(value); }
 
@@ -58,9 +87,12 @@ export class Catalogue {
     return iso ? new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–';
   }
 
-  /** A moment (the reader's time zone): medium date, short time. */
+  /** A moment: medium date, short time, in UTC and named so. The emails (written on a server that knows no
+   *  reader's zone) state their days in UTC and the policy counts its deadlines there: a time in the browser's
+   *  zone could fall on another day than the email's, and the page's own days, for the same event. */
   moment(iso) {
-    return iso ? new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '–';
+    return iso ? `${new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
+      .format(new Date(iso))} UTC` : '–';
   }
 }
 
@@ -76,3 +108,17 @@ export async function loadCatalogue(language, base = new URL('./locales/', impor
     return new Catalogue('en');
   }
 }
+
+// The catalogue the pages speak now: English until the portal picks the customer's language (the staff
+// pages never do). Shared modules translate through these, when they render.
+let active = new Catalogue('en');
+
+/** Speaks `catalogue` from now on: t(), tn(), tx() and the formats, and the document's lang. */
+export function useCatalogue(catalogue) {
+  active = catalogue;
+  document.documentElement.lang = catalogue.language;
+}
+export const speaking = () => active;
+export const t = (msgid, values) => active.t(msgid, values);
+export const tn = (singular, plural, count, values) => active.tn(singular, plural, count, values);
+export const tx = (msgid, values) => active.tx(msgid, values);

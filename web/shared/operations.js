@@ -73,6 +73,9 @@ export const REQUEST_RETURN = `mutation RequestReturn($input: RequestReturnInput
 export const RETURN = `query Return($id: ID!) { return(id: $id) { ...ReturnDetails } }
 ${RETURN_DETAILS}`;
 
+// The merchant's policy as written (English, the binding text): the portal links to it beside its translated explanations.
+export const RETURN_POLICY = `query ReturnPolicy { returnPolicy { version clauses { ${CLAUSE} } } }`;
+
 export const CANCEL_RETURN = `mutation CancelReturn($id: ID!) { cancelReturn(id: $id) { ${PAYLOAD} } }
 ${RETURN_DETAILS}`;
 
