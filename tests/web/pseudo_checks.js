@@ -33,6 +33,8 @@ function untranslated() {
       before = left;
       left = left.replace(/⟦[^⟦⟧]*⟧/g, ' ');
     }
+    // a message with an element inside (tx: a link) is split around it: ⟦…text ⟨a⟩ text…⟧
+    left = left.replace(/⟦[^⟦⟧]*$/, ' ').replace(/^[^⟦⟧]*⟧/, ' ');
     for (const value of values) left = left.split(value).join(' ');
     return left.replace(/\([A-Z0-9]+(?:-[A-Z0-9]+)*\)/g, ' ');
   };

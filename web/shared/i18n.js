@@ -11,6 +11,9 @@ export const LANGUAGE_NAMES = { en: 'English', fr: 'Français', de: 'Deutsch', e
 export const N_ = (text) => text;
 
 // Shown once beside translated policy explanations, with a link to the English text (the binding one).
+// Translators: a date and time in UTC, e.g. "Dec 6, 2026, 1:11 PM UTC" ({moment} is formatted by the language).
+const IN_UTC = N_('{moment} UTC');
+
 export const BINDING_NOTE = N_('These explanations of our return policy are a translation: the English text is the binding version.');
 
 /** The first of the customer's choice, then the browser's languages (`navigator.languages`), that we have. */
@@ -46,11 +49,18 @@ export class Catalogue {
     return fill(typeof text === 'string' ? text : msgid, values);
   }
 
-  /** A message whose placeholders may be elements (a link, emphasis): its parts in the translation's order, for h(). */
+  /** A message whose placeholders may be elements (a link, emphasis): its parts in the translation's order, for
+   *  h(); the text between two elements is one string (one text node, as a sentence reads). */
   tx(msgid, values = {}) {
     const text = this.messages[msgid];
-    return (typeof text === 'string' ? text : msgid).split(/(\{\w+\})/).filter(Boolean)
+    const parts = (typeof text === 'string' ? text : msgid).split(/(\{\w+\})/).filter(Boolean)
       .map((part) => { const name = part.match(/^\{(\w+)\}$/)?.[1]; return name && name in values ? values[name] : part; });
+    return parts.reduce((joined, part) => {
+      const last = joined.length - 1;
+      if (typeof part !== 'object' && last >= 0 && typeof joined[last] !== 'object') joined[last] = `${joined[last]}${part}`;
+      else joined.push(part);
+      return joined;
+    }, []);
   }
 
   /** A plural message, the form chosen by CLDR's rules for `count` (also the {count} placeholder). */
@@ -91,8 +101,9 @@ export class Catalogue {
    *  reader's zone) state their days in UTC and the policy counts its deadlines there: a time in the browser's
    *  zone could fall on another day than the email's, and the page's own days, for the same event. */
   moment(iso) {
-    return iso ? `${new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' })
-      .format(new Date(iso))} UTC` : '–';
+    if (!iso) return '–';
+    const moment = new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    return this.t(IN_UTC, { moment: moment.format(new Date(iso)) });
   }
 }
 

@@ -80,7 +80,7 @@ const customerWords = () => ({
   methods: Object.fromEntries(Object.entries(METHODS).map(([method, text]) => [method, t(text)])),
   attest: t('The items are new, unworn, with tags and packaging intact (COND-NEW).'),
   attestMissing: t('Please confirm the items are new, unworn, with tags and packaging intact.'),
-  noLabel: (country, countries) => t('A prepaid return label is offered only for orders shipped to {countries}. Your order was '
+  noLabel: (country, countries) => t('A prepaid return label is offered only for orders shipped to: {countries}. Your order was '
     + 'shipped to {country}, so you ship it yourself with a traceable carrier (USPS, UPS, FedEx, …) and keep the tracking number.',
   { country, countries }),
   whyReason: (title) => t('Choose why you return {title}.', { title: quoted(title) }),
