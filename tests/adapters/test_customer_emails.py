@@ -117,7 +117,7 @@ def test_free_label_email_needs_a_label():
 def test_review_notice_names_the_checks_and_attaches_the_policy():
     order, ret = make_order(), make_return()
     ret.apply_screening(FLAGGED, at=AT)
-    email = emails.review_notice_email(ret, order, policy_clauses=POLICY)
+    email = emails.review_notice_email(ret, order, policy_clauses=POLICY, review_business_days=2)
     assert "RMA-7Q2K9" in email.subject
     text = email.text
     assert (
@@ -127,7 +127,12 @@ def test_review_notice_names_the_checks_and_attaches_the_policy():
     assert "(policy clause SCREEN-EMAIL)" in text
     assert "confirm your billing and shipping addresses" in text
     assert "disposable" not in text  # the engine's technical words stay internal
-    assert "Please do not ship anything yet" in text
+    # what happens next: a decision within REVIEW-SLA's business days (the policy's), emailed either way
+    assert "What happens next" in text and "decides within 2 business days (REVIEW-SLA)" in text
+    assert "the return instructions if the return is approved, the reason if it is not" in text
+    one_day = emails.review_notice_email(ret, order, policy_clauses=POLICY, review_business_days=1)
+    assert "decides within 1 business day (REVIEW-SLA)" in one_day.text
+    assert "Please do not ship anything until then" in text
     [(name, content, mime)] = email.attachments
     assert (name, mime) == ("return-policy.txt", "text/plain")
     policy = content.decode()
@@ -285,7 +290,7 @@ def _every_kind(order):
             _label(approved(ReturnMethod.PREPAID_LABEL)), order, return_address=WAREHOUSE, label_pdf=b"%PDF",
             return_page=page),
         "review": lambda page: emails.review_notice_email(
-            flagged, order, policy_clauses=POLICY, return_page=page),
+            flagged, order, policy_clauses=POLICY, review_business_days=2, return_page=page),
         "declined": lambda page: emails.declined_email(declined, order, return_page=page),
         "refund": lambda page: emails.refund_confirmation_email(refunded, order, return_page=page),
         "canceled": lambda page: emails.canceled_email(canceled, order, return_page=page),
@@ -339,6 +344,28 @@ def test_refund_email_quotes_what_the_warehouse_saw_for_each_item_not_accepted()
     text = emails.refund_confirmation_email(ret, order).text
     assert ("2 × Ribbed Knit Top (SKU TP-BLK-S): the item was not in the package. Our warehouse noted: "
             "“Only the dress was in the box”") in text
+
+
+def test_nothing_to_refund_promises_no_money_and_no_day():
+    """A zero refund (no item accepted): the email says nothing is refunded, and names no day for money
+    that never comes; the return's page shows no day either (refundExpectedBy is null)."""
+    order, ret = make_order(), _received(approved())
+    ret.inspect(
+        inspected=[line.model_copy(update={"condition": ItemCondition.WORN, "accepted": False})
+                   for line in ret.lines],
+        settlement=Settlement(accepted_line_ids=(), quote=quote(), amount=usd("0.00"),
+                              applied_clauses=("COND-NEW",)),
+        actor="warehouse:w@example.com", at=AT + timedelta(days=3),
+    )
+    assert ret.money_expected_by is None
+    ret.record_refund(Refund(id="none:RMA-7Q2K9", amount=usd("0.00"), applied_clauses=("COND-NEW",),
+                             issued_at=AT + timedelta(days=4), payment_reference=order.payment_reference),
+                      actor="system", at=AT + timedelta(days=4))
+    email = emails.refund_confirmation_email(ret, order)
+    assert email.subject == "Return RMA-7Q2K9: inspected, nothing to refund"
+    assert "Nothing is refunded" in email.text and "We have issued a refund" not in email.text
+    assert "to reach your account" not in email.text and "expected by" not in email.text
+    assert ret.money_expected_by is None
 
 
 def test_the_kinds_above_are_every_customer_email_the_service_sends():

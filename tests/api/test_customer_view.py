@@ -58,6 +58,16 @@ def test_the_customer_reads_the_decline_reason_they_are_emailed():
                         "note": "Bought 40 of the same dress in a week"}
 
 
+def test_the_customer_reads_that_their_prepaid_label_was_issued_and_no_other_label_note():
+    reader = reviewed_returns()
+    ret = reader.returns["R1"]
+    ret.note(actor="label", at=NOW, note="label issued: UPS 1ZRL05597881391796")
+    ret.note(actor="label", at=NOW, note="label not voided: UPS 1ZRL05597881391796 (carrier error 503)")
+    events = timeline(Api(reader), "R1", auth(email=ALICE))
+    notes = [event["note"] for event in events if event["actor"] == "label service"]
+    assert notes == ["Prepaid label issued: UPS 1ZRL05597881391796", None]
+
+
 @pytest.mark.parametrize("group", ["agent", "warehouse"])
 def test_staff_read_the_timeline_as_recorded(group):
     api = Api(reviewed_returns())

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from returns_shared.domain.errors import ConflictError
+from returns_shared.domain.customer_names import MIN_SEARCH_CHARACTERS, NamedOrder, name_key, rotations
+from returns_shared.domain.errors import ConflictError, InvalidInput
 from returns_shared.domain.messages import Message
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Order, customer_key
@@ -35,6 +36,7 @@ from returns_shared.service.ports import (
     NOT_BOUGHT,
     Caller,
     CarrierUnavailable,
+    CustomerName,
     DueEmail,
     IdempotencyClaim,
     InvalidWebhook,
@@ -95,6 +97,8 @@ class FakeTable:
     webhook_events: set[tuple[str, str]] = field(default_factory=set)
     messages: dict[str, Message] = field(default_factory=dict)
     sent: dict[str, str] = field(default_factory=dict)  # SES id of a sent email -> its return
+    customer_names: dict[tuple[str, str], CustomerName] = field(default_factory=dict)  # (customer, name key)
+    named_orders: dict[tuple[str, str, datetime, str], NamedOrder] = field(default_factory=dict)  # by slot
     commits: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -250,6 +254,31 @@ class FakeRepository:
         return Page(items=newest[start:start + first],
                     next_cursor=self.cursors.encode("packages", start + first) if more else None)
 
+    def get_unknown_package(self, package_id: str) -> UnknownPackage | None:
+        return next((p for p in self.table.unknown_packages if p.id == package_id), None)
+
+    def customers_named(self, *, name: str, first: int, after: str | None) -> Page[NamedOrder]:
+        typed = name_key(name)
+        if len(typed) < MIN_SEARCH_CHARACTERS:
+            raise InvalidInput("Type at least two letters of the name.", field=("name",))
+        scope = f"names|{typed}"
+        start = int(self.cursors.decode(scope, after)) if after else 0
+        found = sorted((rotation, entry.newest.customer, entry.newest.name_key, entry.newest)
+                       for entry in self.table.customer_names.values()
+                       for rotation in rotations(entry.newest.name_key) if rotation.startswith(typed))
+        more = start + first < len(found)
+        return Page(items=[row[-1] for row in found[start:start + first]],
+                    next_cursor=self.cursors.encode(scope, start + first) if more else None)
+
+    def customer_names(self, customer: str, name_keys: Sequence[str]) -> dict[str, CustomerName]:
+        return {key: self.table.customer_names[(customer, key)] for key in name_keys
+                if (customer, key) in self.table.customer_names}
+
+    def orders_named(self, customer: str, name_key: str, *, limit: int) -> list[NamedOrder]:
+        mine = [n for n in self.table.named_orders.values()
+                if (n.customer, n.name_key) == (customer, name_key)]
+        return sorted(mine, key=lambda n: (n.placed_at, n.order_id), reverse=True)[:limit]
+
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
         return self._marked(self.table.failed_refunds, "failed", first=first, after=after)
 
@@ -375,10 +404,31 @@ class FakeUnitOfWork:
         self._write(f"claim key {key}", lambda t: slot not in t.idempotency,
                     lambda t: t.idempotency.__setitem__(slot, IdempotencyClaim(return_id, fingerprint)))
 
-    def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None:
-        record = UnknownPackage(return_id=return_id, reason=reason, scanned_by=scanned_by, at=at)
-        self._write(f"unknown package {return_id}", lambda t: record not in t.unknown_packages,
-                    lambda t: t.unknown_packages.append(record))
+    def record_unknown_package(self, package: UnknownPackage) -> None:
+        self._write(f"unknown package {package.id}",
+                    lambda t: all(p.id != package.id for p in t.unknown_packages),
+                    lambda t: t.unknown_packages.append(package))
+
+    def file_order_name(self, named: NamedOrder) -> None:
+        self._write(f"file {named.slot}", lambda t: True,
+                    lambda t: t.named_orders.__setitem__(named.slot, named))
+
+    def unfile_order_name(self, named: NamedOrder) -> None:
+        self._write(f"unfile {named.slot}", lambda t: True, lambda t: t.named_orders.pop(named.slot, None))
+
+    def save_customer_name(self, newest: NamedOrder, *, seen: CustomerName | None) -> None:
+        slot = (newest.customer, newest.name_key)
+        version = seen.version if seen else None
+        self._write(
+            f"name {slot}@{version}",
+            lambda t: (t.customer_names[slot].version if slot in t.customer_names else None) == version,
+            lambda t: t.customer_names.__setitem__(slot, CustomerName(newest, (version or 0) + 1)))
+
+    def drop_customer_name(self, seen: CustomerName) -> None:
+        slot = (seen.newest.customer, seen.newest.name_key)
+        self._write(f"drop name {slot}@{seen.version}",
+                    lambda t: slot in t.customer_names and t.customer_names[slot].version == seen.version,
+                    lambda t: t.customer_names.pop(slot))
 
     def flag_failed_refund(self, ret: Return, *, at: datetime) -> None:
         self._write(

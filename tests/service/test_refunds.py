@@ -64,7 +64,8 @@ def test_a_package_for_an_unapproved_return_is_refused_and_recorded(world):
     world.table.put_order(b.order())
     rid = world.command("requestReturn", b.customer(), b.request_input())["returnId"]
     assert codes(receive(world, rid)) == ["INVALID_STATE"]
-    assert world.table.unknown_packages[0].reason == "return is REQUESTED, not approved"
+    [package] = world.table.unknown_packages
+    assert package.reason == f"Return {rid} is requested, not approved." and package.matched_return_id == rid
     assert world.stored(rid).status == ReturnStatus.REQUESTED
 
 
@@ -232,7 +233,7 @@ def test_photos_are_kept_when_uploaded_under_the_return_and_really_pictures(worl
     (PHOTO, None, "did not finish uploading"),  # never uploaded (or under another return)
     (PHOTO, b"<svg onload=alert(1)>" + b" " * 50, "not a JPEG, PNG or WebP"),
     (PHOTO, b"\xff\xd8\xff" + b"\x00" * (10 * 1024 * 1024), "larger than 10 MB"),
-    ("../RMA-OTHER/x.jpg", None, "not uploaded through the inspection screen"),
+    ("../RMA-OTHER/x.jpg", None, "not uploaded through the warehouse screen"),
 ])
 def test_a_photo_that_is_missing_too_big_or_not_a_picture_is_refused(world, photo_id, stored, message):
     rid = approved(world)

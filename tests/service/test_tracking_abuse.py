@@ -75,11 +75,13 @@ def test_a_number_on_another_customers_active_return_is_refused():
     assert submit(world, janes)["userErrors"] == []
     bobs = approved(world, email=BOB, order_id="O2")
     answer = submit(world, bobs, NUMBER.lower(), email=BOB)
-    assert codes(answer) == ["INVALID_INPUT"] and answer["userErrors"][0]["field"] == ["trackingNumber"]
+    # its own code: a page tells a number that is taken from a malformed one (and words it in its language)
+    assert codes(answer) == ["TRACKING_NUMBER_TAKEN"]
+    assert answer["userErrors"][0]["field"] == ["trackingNumber"]
     assert "another customer" in answer["userErrors"][0]["message"]
     assert world.stored(bobs).status == ReturnStatus.APPROVED and world.stored(bobs).tracking_number is None
     # an agent cannot put it there on Bob's behalf either
-    assert codes(submit(world, bobs, caller=b.AGENT)) == ["INVALID_INPUT"]
+    assert codes(submit(world, bobs, caller=b.AGENT)) == ["TRACKING_NUMBER_TAKEN"]
 
 
 def test_a_prepaid_labels_number_is_just_as_taken():
@@ -87,7 +89,7 @@ def test_a_prepaid_labels_number_is_just_as_taken():
     janes = approved(world, method="PREPAID_LABEL")
     number = labels.issue_label(janes, world.deps)
     bobs = approved(world, email=BOB, order_id="O2")
-    assert codes(submit(world, bobs, number, email=BOB)) == ["INVALID_INPUT"]
+    assert codes(submit(world, bobs, number, email=BOB)) == ["TRACKING_NUMBER_TAKEN"]
 
 
 def test_the_same_customer_ships_several_returns_under_one_number():

@@ -40,12 +40,15 @@ MATRIX = {
     "orders": (Y, F, Y, F, F, U, F),  # of owner@example.com: another customer may list only their own
     "returnsByTrackingNumber": (F, F, Y, Y, F, U, F),
     "unknownPackages": (F, F, Y, F, F, U, F),
+    "recordUnknownPackage": (F, F, F, Y, F, U, F),
+    "packagePhotoUpload": (F, F, F, Y, F, U, F),
     "inspectionPreview": (F, F, F, Y, F, U, F),
     # customer service by email: customers read only their own return's conversation; the rest is agents'
     "messages": (Y, H, Y, F, F, U, F),  # Return.messages
     "inbox": (F, F, Y, F, F, U, F),
     "message": (F, F, Y, F, F, U, F),
     "customer": (F, F, Y, F, F, U, F),
+    "customersByName": (F, F, Y, F, F, U, F),
     "reviewQueue": (F, F, Y, F, F, U, F),
     "sendMessage": (F, F, Y, F, F, U, F),
     "markMessageHandled": (F, F, Y, F, F, U, F),
@@ -87,6 +90,10 @@ DOCUMENTS = {
     "orders": '{ orders(customerEmail: "owner@example.com") { edges { node { id } } } }',
     "returnsByTrackingNumber": '{ returnsByTrackingNumber(trackingNumber: "1Z999") { id } }',
     "unknownPackages": "{ unknownPackages { edges { node { scanned } } } }",
+    "recordUnknownPackage": """mutation($k: String!) { recordUnknownPackage(input: {scanned: "NO-SUCH-RMA",
+        idempotencyKey: $k}) { unknownPackage { id } userErrors { code } } }""",
+    "packagePhotoUpload": """{ packagePhotoUpload(contentType: "image/jpeg") {
+        upload { url } userErrors { code } } }""",
     "inspectionPreview": """query($r: ID!) {
         inspectionPreview(id: $r, lines: [{orderLineId: "L1", condition: NEW_WITH_TAGS}]) {
         settlement { amount { amount } } userErrors { code } } }""",
@@ -94,6 +101,7 @@ DOCUMENTS = {
     "inbox": "{ inbox(first: 5) { edges { node { id } } } }",
     "message": "query($m: ID!) { message(id: $m) { id } }",
     "customer": '{ customer(email: "owner@example.com") { email } }',
+    "customersByName": '{ customersByName(name: "jane") { edges { node { email } } } }',
     "reviewQueue": "{ reviewQueue(first: 5) { edges { node { id } } } }",
     "sendMessage": """mutation($r: ID!) { sendMessage(returnId: $r, text: "Hello", idempotencyKey: "matrix") {
         message { id } userErrors { code } } }""",

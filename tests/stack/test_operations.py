@@ -21,14 +21,14 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF" + b"\x00" * 64
 used: set[str] = set()
 
 
-def run(gql, name: str, role: str, **variables: Any) -> dict[str, Any]:
-    used.add(name)
+def run(gql, operation: str, role: str, **variables: Any) -> dict[str, Any]:
+    used.add(operation)
     data = gql(
-        (OPERATIONS / f"{name}.graphql").read_text(), variables, token=demo_token(role) if role else None
+        (OPERATIONS / f"{operation}.graphql").read_text(), variables, token=demo_token(role) if role else None
     )
     payload = next(iter(data.values()))
     if isinstance(payload, dict) and "userErrors" in payload:
-        assert payload["userErrors"] == [], (name, payload["userErrors"])
+        assert payload["userErrors"] == [], (operation, payload["userErrors"])
     return payload
 
 
@@ -145,6 +145,9 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     attached = run(gql, "attachMessage", "agent", messageId=stray, returnId=coat["id"])["message"]
     assert attached["returnId"] == coat["id"]
     assert run(gql, "customer", "agent", email="jane.doe@example.com")["name"] == "Jane Doe"
+    found = run(gql, "customersByName", "agent", name="doe j")["edges"]
+    assert [(e["node"]["email"], e["node"]["newestOrder"]["id"]) for e in found] == [
+        ("jane.doe@example.com", "AK-1999")]
     assert (
         run(gql, "approveReturn", "agent", id=coat["id"], note="confirmed by phone")["return"]["status"]
         == "APPROVED"
@@ -152,6 +155,18 @@ def test_every_example_operation_runs_on_the_stack(gql, stack, monkeypatch):
     run(gql, "cancelReturn", "customer", id=coat["id"])
 
     assert run(gql, "unknownPackages", "agent")["edges"] == []
+    form = run(gql, "packagePhotoUpload", "warehouse", contentType="image/jpeg")["upload"]
+    posted = requests.post(form["url"], data={f["name"]: f["value"] for f in form["fields"]},
+                           files={"file": ("box.jpg", JPEG, "image/jpeg")}, timeout=10)
+    assert posted.status_code == 204
+    refused = run(gql, "recordUnknownPackage", "warehouse", input={
+        "scanned": coat["id"], "idempotencyKey": "ops-package", "senderName": "Jane Doe",
+        "senderAddress": "350 Fifth Avenue\nNew York, NY 10118", "carrier": "USPS", "note": "Coat, tags on",
+        "trackingNumber": "9400111899223856928411", "photoIds": [form["photoId"]]})["unknownPackage"]
+    [package] = run(gql, "unknownPackages", "agent")["edges"]
+    assert package["node"]["id"] == refused["id"] and package["node"]["matchedReturn"]["id"] == coat["id"]
+    assert package["node"]["senderMatches"][0]["email"] == "jane.doe@example.com"
+    assert requests.get(package["node"]["photos"][0]["url"], timeout=10).content == JPEG
     coat_again = request("AK-1003", "SELF_SHIP", "ops-4")
     assert (
         run(gql, "declineReturn", "agent", id=coat_again["id"], reason="could not confirm")["return"][

@@ -52,7 +52,7 @@ def test_bob_cannot_ride_on_janes_package(flow, stack):
     janes = approved(flow, janes_order)["id"]
     bobs = approved(flow, bobs_order)["id"]
     ok(_submit(flow, janes, JANE))
-    error = refused(_submit(flow, bobs, BOB), "INVALID_INPUT")
+    error = refused(_submit(flow, bobs, BOB), "TRACKING_NUMBER_TAKEN")
     assert error["field"] == ["trackingNumber"] and JANE not in error["message"]
     assert flow.get(bobs)["status"] == "APPROVED"
 

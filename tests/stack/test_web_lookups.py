@@ -194,3 +194,61 @@ def test_agents_list_packages_that_arrived_for_unknown_returns(flow, gql, tokens
     assert first["pageInfo"]["hasNextPage"] is True and rest["pageInfo"]["hasNextPage"] is False
     for token in (tokens.warehouse, tokens.customer()):
         assert _codes(gql.errors(UNKNOWN, {}, token=token)) == ["FORBIDDEN"]
+
+
+BY_NAME = """query($name: String!, $first: Int, $after: String) {
+  customersByName(name: $name, first: $first, after: $after) {
+    edges { node { name email newestOrderId newestOrder { id } } } pageInfo { hasNextPage endCursor } } }"""
+
+
+def _named(name: str, **changes: str) -> dict[str, str]:
+    from .support import address
+
+    return {**address("US"), "name": name, **changes}
+
+
+def _by_name(gql, tokens, name: str, **paging) -> list[tuple[str, str, str]]:
+    found = gql(BY_NAME, {"name": name, **paging}, token=tokens.agent)["customersByName"]
+    return [(e["node"]["name"], e["node"]["email"], e["node"]["newestOrder"]["id"]) for e in found["edges"]]
+
+
+def test_agents_find_customers_by_name_through_the_whole_stack(flow, gql, tokens):
+    order = order_input(line(), email="zb@example.com", shipping=_named("Zoë Brønstad-Quill"),
+                        billing=_named("Zed Quill"))
+    flow.record(order)
+    for typed in ("zoe", "BRONSTAD", "zoe b", "zoë  brønstad quill"):
+        assert _by_name(gql, tokens, typed) == [("Zoë Brønstad-Quill", "zb@example.com", order["id"])], typed
+    assert [n for n, _, _ in _by_name(gql, tokens, "quill")] == ["Zed Quill", "Zoë Brønstad-Quill"]
+    # the feed corrects the shipping name: the old one is found no more
+    flow.record({**order, "shippingAddress": _named("Zoë Quill"), "billingAddress": _named("Zoë Quill")})
+    assert _by_name(gql, tokens, "bronstad") == [] and _by_name(gql, tokens, "zed") == []
+    assert _by_name(gql, tokens, "quill") == [("Zoë Quill", "zb@example.com", order["id"])]
+    # a name that reads like an RMA is a name like any other
+    flow.record(order_input(line(), email="rma@example.com", shipping=_named("RMA-7K2QX Holdings")))
+    assert [e for _, e, _ in _by_name(gql, tokens, "rma-7k2q")] == ["rma@example.com"]
+    assert _codes(gql.errors(BY_NAME, {"name": " z "}, token=tokens.agent)) == ["BAD_USER_INPUT"]
+    assert _codes(gql.errors(BY_NAME, {"name": "zoe"}, token=tokens.warehouse)) == ["FORBIDDEN"]
+
+
+def test_many_customers_sharing_a_name_come_in_pages_through_the_stack(flow, gql, tokens):
+    emails = [f"xq{i}@example.com" for i in range(3)]
+    for email in emails:
+        flow.record(order_input(line(), email=email, shipping=_named("Xavier Quorndon")))
+    first = gql(BY_NAME, {"name": "quorndon", "first": 2}, token=tokens.agent)["customersByName"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = _by_name(gql, tokens, "quorndon", first=2, after=first["pageInfo"]["endCursor"])
+    assert [e["node"]["email"] for e in first["edges"]] + [e for _, e, _ in rest] == emails
+    cursor = first["pageInfo"]["endCursor"]
+    other = gql.errors(BY_NAME, {"name": "xavier", "after": cursor}, token=tokens.agent)
+    assert _codes(other) == ["BAD_USER_INPUT"]
+
+
+def test_each_order_says_how_it_may_be_sent_back_as_the_policy_decides(flow, gql, tokens):
+    """LABEL-US through the API: the pages read it, nothing hard-codes the label's countries."""
+    methods = "query($id: ID!) { order(id: $id) { returnMethods } returnPolicy { prepaidLabelCountries } }"
+    for country, expected in (("US", ["PREPAID_LABEL", "SELF_SHIP"]), ("CA", ["SELF_SHIP"])):
+        order = flow.record(order_input(line(), country=country))
+        answer = gql(methods, {"id": order["id"]}, token=tokens.customer("jane.doe@example.com"))
+        assert answer["order"]["returnMethods"] == expected
+        countries = sorted(load_policy().methods.label_countries)
+        assert answer["returnPolicy"]["prepaidLabelCountries"] == countries

@@ -97,7 +97,9 @@ class Offline:
 
 
 def new_context(browser: Any, **options: Any) -> tuple[Any, Offline]:
-    context = browser.new_context(**{"viewport": {"width": 1100, "height": 900}, **options})
+    # English unless a test asks for another language (the portal follows the browser's languages)
+    defaults = {"viewport": {"width": 1100, "height": 900}, "locale": "en-US"}
+    context = browser.new_context(**{**defaults, **options})
     context.set_default_timeout(STEP_TIMEOUT_MS)
     offline = Offline()
     context.route("**/*", offline)

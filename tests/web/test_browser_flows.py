@@ -161,7 +161,7 @@ def test_console_search_unknown_packages_and_the_failed_refunds_place(page, stac
     page.get_by_role("link", name="Search").click()
     page.get_by_label("Search returns").fill("jane.doe@example.com")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("heading", name=re.compile("results? for")).wait_for()
+    page.get_by_role("heading", name=re.compile("returns? for")).wait_for()
     accessible(page)
     shot(page, "console-search")
 

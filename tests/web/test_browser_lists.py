@@ -1,11 +1,12 @@
-"""Lists that page ("Show more", by keyboard, axe-clean), the review queue oldest first, a set shown and
-explained on the request page (titles, never ids; no stale error), and the pages under their
+"""Lists that page ("Show more", by keyboard, axe-clean), the review queue in REVIEW-SLA order, a set
+shown and explained on the request page (titles, never ids; no stale error), and the pages under their
 Content-Security-Policy (what it allows works, what it forbids is blocked before the network)."""
 
 from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 
 import pytest
 
@@ -18,7 +19,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 RECORD = "mutation($input: RecordOrderInput!) { recordOrder(input: $input) { userErrors { message } } }"
 REQUEST = """mutation($input: RequestReturnInput!) { requestReturn(input: $input) {
   return { id } userErrors { code message } } }"""
-UNDER_REVIEW_SINCE = "query($id: ID!) { return(id: $id) { status timeline { at status } } }"
+REVIEW_WAIT = "query($id: ID!) { return(id: $id) { review { waitingFor deadline } } }"
 
 
 def _order(order_id: str, email: str, lines: list[dict] | None = None) -> dict:
@@ -43,11 +44,13 @@ def test_the_portal_pages_a_customers_orders(page, stack):
     oldest = page.get_by_role("heading", name="Order PAGE-01")
     oldest.wait_for()
     assert oldest.evaluate("element => element === document.activeElement")  # keyboard goes on from there
-    assert more.is_hidden() and page.get_by_role("status").filter(has_text="1 more orders shown").count() == 1
+    assert more.is_hidden()
+    assert page.get_by_role("status").filter(has_text="1 more order shown; that is all.").count() == 1
     accessible(page)
 
 
-def test_the_review_queue_shows_the_longest_waiting_first_and_pages(page, stack):
+def test_the_review_queue_pages_in_the_review_sla_order(page, stack):
+    """Customers who replied first, then by REVIEW-SLA deadline, earliest first (a tie: by RMA)."""
     template = _order("x", "x@example.com")["lines"][0]
     coats = [{**template, "id": f"C{n}", "sku": f"COAT-{n}", "title": f"Coat {n}", "category": "OUTERWEAR",
               "unitPrice": {"amount": "620.00", "currencyCode": "USD"}} for n in range(21)]
@@ -62,14 +65,16 @@ def test_the_review_queue_shows_the_longest_waiting_first_and_pages(page, stack)
         assert answer["userErrors"] == [], answer
         mine.append(answer["return"]["id"])
 
-    def since(return_id: str) -> str | None:
-        ret = stack.gql(UNDER_REVIEW_SINCE, {"id": return_id})["return"]
-        return next((e["at"] for e in ret["timeline"] if e["status"] == "UNDER_REVIEW"), None)
+    def place(return_id: str) -> tuple[bool, datetime, str] | None:
+        review = stack.gql(REVIEW_WAIT, {"id": return_id})["return"]["review"]
+        if review is None:  # not screened yet
+            return None
+        return review["waitingFor"] != "AGENT", datetime.fromisoformat(review["deadline"]), return_id
 
     deadline = time.monotonic() + 30
-    while not all(times := [since(i) for i in mine]) and time.monotonic() < deadline:
+    while not all(places := [place(i) for i in mine]) and time.monotonic() < deadline:
         time.sleep(0.5)
-    expected = [i for _at, i in sorted(zip(times, mine, strict=True))]  # by status change, oldest first
+    expected = [return_id for *_, return_id in sorted(places)]
 
     sign_in(page, stack, "console")
     page.get_by_role("heading", name="Review queue").wait_for()
@@ -79,7 +84,7 @@ def test_the_review_queue_shows_the_longest_waiting_first_and_pages(page, stack)
     page.get_by_role("button", name="Show more returns to review").click()
     page.get_by_role("status").filter(has_text="more returns to review shown").wait_for()
     shown = [text for text in cards.all_inner_texts() if text in mine]
-    assert shown == expected  # every one of them, the longest waiting first
+    assert shown == expected  # every one of them, in the queue's order
     assert page.evaluate("document.activeElement.closest('section.card') !== null")  # on the first new card
     accessible(page)
 

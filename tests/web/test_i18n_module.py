@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -231,3 +232,74 @@ def test_an_email_in_french_as_the_customer_reads_it(module_page):
     assert module_page.get_by_text("Remboursement estimé\u00a0: 54,00\u00a0€").is_visible()
     assert module_page.get_by_text("États-Unis").is_visible()
     shot(module_page, "email-fr-instructions")
+
+
+ACTIONS = ("request", "cancel", "tracking")
+SENTINEL = "THE API'S OWN ENGLISH"  # a refusal the portal does not word would show the API's message
+
+
+def _error_of(code: str, key: str) -> tuple[dict[str, Any], str]:
+    """The userError (and the page's action) that one entry of refusals.js REFUSALS words."""
+    action, _, field = key.rpartition(":") if ":" in key else ("", "", key)
+    if key in ACTIONS:
+        action, field = key, ""
+    named = ["input", field] if field and field != "*" else None
+    return {"code": code, "message": SENTINEL, "field": named}, action or "request"
+
+
+# One order's lines for the reasons: a set of two (NR-SET names the other) and three coats (QTY).
+WORDED = """
+  const r = await import('/shared/refusals.js');
+  const lines = [{ id: 'L4', title: 'Top', setId: 'S', quantity: 1 },
+                 { id: 'L5', title: 'Skirt', setId: 'S', quantity: 1 },
+                 { id: 'L6', title: 'Coat', quantity: 3 }];
+  const order = { lines };
+  const item = { orderLineId: 'L4', eligible: false, returnableQuantity: 0,
+                 returnDeadline: '2026-03-05T12:00:00Z' };
+  const reasons = CODES.map((code) => r.reasonText({ code, message: SENTINEL },
+    { order, line: code === 'QUANTITY_EXCEEDED' ? lines[2] : lines[0], item }));
+  const asked = r.reasonText({ code: 'QUANTITY_EXCEEDED', message: SENTINEL },
+    { order, line: lines[2], item: { eligible: true, returnableQuantity: 2 }, asked: 3 });
+  const refusals = CASES.map(([error, action]) => r.refusalText(error, action));
+  const failures = [{ code: 'INTERNAL_SERVER_ERROR', reference: 'req-1' }, { code: 'FORBIDDEN' },
+                    { code: 'UNREACHABLE' }].map((error) => r.failureText({ ...error, message: SENTINEL }));
+  return [...reasons, asked, ...refusals, ...failures];
+"""
+
+
+def test_every_refusal_and_reason_the_portal_words_reads_in_every_language(module_page):
+    """Each ineligibility code of the schema and each refusal the portal words by its code: a sentence of
+    its own in English (not the API's message), translated in every other language."""
+    schema = (WEB.parent / "graphql" / "schema.graphql").read_text(encoding="utf-8")
+    codes = re.search(r"enum IneligibilityCode \{([^}]*)\}", schema)[1].split()
+    known = run(module_page, "const r = await import('/shared/refusals.js');"
+                "return Object.entries(r.REFUSALS).flatMap(([code, words]) => Object.keys(words)"
+                ".map((key) => [code, key]));")
+    cases = [_error_of(code, key) for code, key in known]
+    constants = (f"const CODES = {json.dumps(codes)}, CASES = {json.dumps(cases)}, "
+                 f"SENTINEL = {json.dumps(SENTINEL)};")
+    worded: dict[str, list[str]] = {}
+    for language in LANGUAGES:
+        speak = f"i18n.useCatalogue(await i18n.loadCatalogue({json.dumps(language)}));"
+        worded[language] = run(module_page, constants + speak + WORDED)
+    english = worded["en"]
+    assert not [text for text in english if SENTINEL in text or not text], english
+    assert "“Skirt”" in english[codes.index("SET_INCOMPLETE")]  # the set's other item, named
+    assert "Mar 5, 2026" in english[codes.index("RETURN_WINDOW_EXPIRED")]
+    assert "All 3 delivered items" in english[codes.index("QUANTITY_EXCEEDED")]
+    assert english[len(codes)].startswith("Only 2 can still be returned")
+    for language in LANGUAGES[1:]:
+        same = [text for text, source in zip(worded[language], english, strict=True) if text == source]
+        assert not same, f"{language}: left in English: {same}"
+    assert "「Skirt」" in worded["ja"][codes.index("SET_INCOMPLETE")]
+    assert "5 mars 2026" in worded["fr"][codes.index("RETURN_WINDOW_EXPIRED")]
+
+
+def test_the_portal_words_only_codes_the_api_has():
+    """refusals.js words userErrors by code: each code it knows is one the API documents (README, Errors),
+    so a renamed code cannot silently fall back to English."""
+    readme = (WEB.parent / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M))
+    refusals = (WEB / "shared" / "refusals.js").read_text(encoding="utf-8")
+    known = set(re.findall(r"^  ([A-Z_]+): \{", refusals, re.M))
+    assert known and known <= documented, known - documented

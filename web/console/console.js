@@ -1,5 +1,6 @@
 // Service console (agents): the review queue with each screening flag explained, approve/decline with
-// a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns.
+// a reason, search (RMA, order, customer email, tracking number), refunds, packages for unknown returns; customer
+// service by email (customers.js: a customer's page, a return on their behalf; mail.js: conversations, the inbox).
 import { startApp } from '/shared/app.js';
 import {
   APPROVE_RETURN, CANCEL_RETURN, DECLINE_RETURN, FAILED_LABELS, FAILED_REFUNDS, FIND_BY_TRACKING, ISSUE_REFUND, RETRY_LABEL,
@@ -10,9 +11,11 @@ import {
   screeningCard, shippingCard, timelineCard,
 } from '/shared/returns.js';
 import {
-  h, busy, confirmButton, dateTime, field, money, notice, select, showMore, userErrors, REASONS,
+  h, busy, confirmButton, dateTime, facts, field, money, notice, select, showMore, statusWord, userErrors, REASONS,
 } from '/shared/ui.js';
-import { customerHint, customerLink, customerView, startReturnView } from './customers.js';
+import { customerHint, customersNamed, customerView, nameLike, startReturnView } from './customers.js';
+import { customerHref, customerLink } from './links.js';
+import { conversationCard, inboxView, reviewWait } from './mail.js';
 
 // The merchant's Insights (merchants and agents; its module loads with the page's first visit).
 const INSIGHT_READERS = ['agent', 'merchant'];
@@ -42,39 +45,40 @@ function decisionForm(ctx, ret, { onDone }) {
     message);
 }
 
-/** The review queue, oldest first (the longest waiting are closest to REVIEW-SLA), a page at a time. */
+/** The review queue (reviewQueue): customers who replied first, then by REVIEW-SLA deadline; who waits since when. */
 async function queueView(ctx, done) {
-  const page = (await ctx.gql(REVIEW_QUEUE)).returns;
+  const page = (await ctx.gql(REVIEW_QUEUE)).reviewQueue;
   const card = (ret) => h('section', { class: 'card', 'aria-labelledby': `q-${ret.id}` },
     h('h2', { id: `q-${ret.id}` }, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, ret.id)),
     h('p', { class: 'muted' }, `Order ${ret.order.id} · ${ret.order.email} · quoted ${money(ret.quote.total)} · requested ${dateTime(ret.createdAt)}`),
+    reviewWait(ret.review),
     h('h3', {}, 'Why it was flagged'), flagList(ret.screening.flags),
     h('h3', {}, 'Items'), h('ul', { class: 'lines' }, ret.lines.map((line) => h('li', {},
       `${lineTitle(ret, line.orderLineId)} × ${line.quantity}: ${REASONS[line.reason] || line.reason}`, lineNote(line)))),
     decisionForm(ctx, ret, { onDone: (text) => ctx.go(`#/queue/${encodeURIComponent(text)}`) }));
   const cards = h('div', {}, page.edges.map((edge) => card(edge.node)));
-  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(REVIEW_QUEUE, { after })).returns, (returns) => {
+  const more = showMore(page.pageInfo, async (after) => (await ctx.gql(REVIEW_QUEUE, { after })).reviewQueue, (returns) => {
     const added = returns.map(card);
     cards.append(...added);
     return added[0]?.querySelector('a');
   }, 'returns to review');
   return [
     h('h1', {}, 'Review queue'),
-    h('p', { class: 'muted' }, 'Longest waiting first: REVIEW-SLA gives each review a deadline.'),
+    h('p', { class: 'muted' }, 'Customers who replied first (they wait for us), then those we wait for; in each group the earliest REVIEW-SLA deadline first.'),
     done ? notice(done, 'success') : null,
     page.edges.length ? null : notice('Nothing to review.'),
     cards, more,
   ];
 }
 
-const KINDS = { auto: 'Anything', rma: 'RMA', order: 'Order id', email: 'Customer email', tracking: 'Tracking number' };
+const KINDS = {
+  auto: 'Anything', rma: 'RMA', order: 'Order id', email: 'Customer email', name: 'Customer name', tracking: 'Tracking number',
+};
 
 async function search(ctx, kind, term) {
-  if (kind === 'auto') {
-    if (term.includes('@')) kind = 'email';
-    else if (/^RMA-?/i.test(term)) kind = 'rma';
-  }
+  if (kind === 'auto' && term.includes('@')) kind = 'email';
   const found = [];
+  if (kind === 'name') return { found };
   if (kind === 'rma' || kind === 'auto') {
     // with or without RMA-, any case, O/0 and I/1 alike (the RMA alphabet has no O, I or L)
     const ret = (await ctx.gql(RETURN, { id: rmaOf(term) })).return;
@@ -93,7 +97,7 @@ async function searchView(ctx, kind = 'auto', term = '') {
   const input = h('input', { type: 'search', name: 'q', value: term, autocomplete: 'off' });
   const kindSelect = select(KINDS, kind, { name: 'kind' });
   const form = h('form', { role: 'search', class: 'card' },
-    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search returns', input, 'RMA (RMA- optional), order id, customer email or tracking number')),
+    h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Search returns and customers', input, 'RMA (RMA- optional), order id, customer email or name, or tracking number')),
       field('Look in', kindSelect), h('button', { type: 'submit' }, 'Search')));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -110,9 +114,11 @@ async function searchView(ctx, kind = 'auto', term = '') {
       table.tBodies[0].append(...rows);
       return first;
     }, 'results') : null;
-    const count = `${more ? 'First ' : ''}${found.length} result${found.length === 1 ? '' : 's'} for “${term}”`;
-    results = h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
-      found.length ? [table, more] : notice('No return matches.'), await customerHint(ctx, kind, term, found));
+    const count = `${more ? 'First ' : ''}${found.length} return${found.length === 1 ? '' : 's'} for “${term}”`;
+    // a name may read like an RMA or an order id: "Anything" looks for customers by name too
+    const named = ['auto', 'name'].includes(kind) && nameLike(term) ? await customersNamed(ctx, term) : null;
+    results = [kind === 'name' ? null : h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
+      found.length ? [table, more] : notice('No return matches.'), await customerHint(ctx, kind, term, found)), named];
   }
   return [h('h1', {}, 'Search'), form, results];
 }
@@ -153,23 +159,50 @@ async function returnView(ctx, id) {
       h('h2', { id: 'pay-title' }, 'Pay the refund'),
       h('p', {}, `The inspection settled on ${amount}. `, failed ? 'The last attempt failed: retry once the cause is fixed.' : ''), refund) : null,
     ret.labelFailure ? h('p', {}, `The carrier refused the label (attempt ${ret.labelFailure.attempt}): ${ret.labelFailure.reason} `, label) : null,
-    screeningCard(ret), moneyCard(ret, 'agent'), itemsCard(ret, 'agent'), shippingCard(ret, 'agent'), timelineCard(ret, 'agent'),
+    screeningCard(ret), await conversationCard(ctx, ret.id), moneyCard(ret, 'agent'), itemsCard(ret, 'agent'), shippingCard(ret, 'agent'),
+    timelineCard(ret, 'agent'),
     CANCELABLE.has(ret.status) ? cancel : null,
   ];
 }
 
+/** Who refused it: the staff member's address (actors are recorded as role:address). */
+const staffOf = (actor) => actor.replace(/^warehouse:/, '');
+
+/** What the warehouse read on a refused package: the sender as the label names them, the label, its note and photos. */
+function packageLabel(p) {
+  const photos = p.photos.length ? h('ul', { class: 'photos', 'aria-label': `Photos of the package “${p.scanned}”` },
+    p.photos.map((photo, index) => h('li', {}, h('a', { href: photo.url, target: '_blank', rel: 'noopener' },
+      h('img', { src: photo.url, alt: `Photo ${index + 1} of the package`, loading: 'lazy', width: '160', height: '120' }))))) : null;
+  const label = [p.carrier, p.trackingNumber].filter(Boolean).join(' ');
+  const pairs = [
+    p.senderName || p.senderAddress ? ['Sender', h('span', { class: 'pre' }, [p.senderName, p.senderAddress].filter(Boolean).join('\n'))] : null,
+    label ? ['Label', label] : null,
+    p.note ? ['Note', h('span', { class: 'pre' }, p.note)] : null,
+  ];
+  return pairs.some(Boolean) || photos ? [facts(pairs), photos] : h('span', { class: 'muted' }, 'Nothing recorded beyond the scan.');
+}
+
 /** What customer service can do with a refused package: find its return, or its sender. */
 function packageActions(p) {
+  const ret = p.matchedReturn;
   return h('ul', { class: 'plain small' },
-    h('li', {}, h('a', { href: `#/search/auto/${encodeURIComponent(p.scanned)}` }, `Match “${p.scanned}” to a return`),
-      ' (by RMA, tracking number or order)'),
-    h('li', {}, 'Contact the sender (the customer of a matching return): ask them to request a return; the warehouse then receives it.'));
+    ret ? h('li', {}, h('a', { href: `#/return/${encodeURIComponent(ret.id)}` }, `Open return ${ret.id}`), ` (${statusWord(ret.status).toLowerCase()}); `,
+      'contact its customer, ', customerLink(ret.order.email), ': they request a new return, then the warehouse receives it.')
+      : h('li', {}, h('a', { href: `#/search/auto/${encodeURIComponent(p.scanned)}` }, `Match “${p.scanned}” to a return`),
+        ' (by RMA, tracking number or order)'),
+    p.senderMatches.map((match) => h('li', {}, 'The sender may be ', h('a', { href: customerHref(match.email) }, `${match.name} (${match.email})`),
+      ': open their page to contact them.')),
+    p.senderName && !p.senderMatches.length ? h('li', {}, `No customer’s orders carry the name “${p.senderName}”; `,
+      p.senderAddress ? 'write to the address on the label.' : 'the note and photos may tell more.') : null,
+    p.senderName && p.senderMatches.length === 3 ? h('li', {}, h('a', { href: `#/search/name/${encodeURIComponent(p.senderName)}` },
+      `Every customer named “${p.senderName}”`)) : null);
 }
 
 async function packagesView(ctx) {
   const page = (await ctx.gql(UNKNOWN_PACKAGES)).unknownPackages;
-  const row = (p) => h('tr', {}, h('td', {}, p.scanned), h('td', { 'data-label': 'What the warehouse recorded' }, p.reason),
-    h('td', { 'data-label': 'By' }, p.scannedBy), h('td', { 'data-label': 'When' }, dateTime(p.at)),
+  const row = (p) => h('tr', {}, h('td', {}, h('strong', {}, p.scanned)),
+    h('td', { 'data-label': 'On the package' }, packageLabel(p)),
+    h('td', { 'data-label': 'Refused' }, p.reason, h('br'), h('span', { class: 'muted small' }, `${dateTime(p.at)} by ${staffOf(p.scannedBy)}`)),
     h('td', { 'data-label': 'What you can do' }, packageActions(p)));
   const rows = h('tbody', {}, page.edges.map((edge) => row(edge.node)));
   const more = showMore(page.pageInfo, async (after) => (await ctx.gql(UNKNOWN_PACKAGES, { after })).unknownPackages, (packages) => {
@@ -179,10 +212,10 @@ async function packagesView(ctx) {
   }, 'packages');
   return [
     h('h1', {}, 'Packages for unknown returns'),
-    h('p', { class: 'muted' }, 'The warehouse refused these packages (no approved return request) and set them aside for you. Newest first. ',
+    h('p', { class: 'muted' }, 'The warehouse refused these packages (no approved return request), recorded what is on them and set them aside for you. Newest first. ',
       h('small', { class: 'ref' }, '(REQ-FIRST)')),
-    page.edges.length ? [h('table', { class: 'stack' },
-      h('thead', {}, h('tr', {}, ['Scanned', 'What the warehouse recorded', 'By', 'When', 'What you can do'].map((t) => h('th', {}, t)))), rows), more]
+    page.edges.length ? [h('table', { class: 'stack', id: 'unknown-packages' },
+      h('thead', {}, h('tr', {}, ['Scanned', 'On the package', 'Refused', 'What you can do'].map((t) => h('th', {}, t)))), rows), more]
       : notice('No unknown packages.'),
   ];
 }
@@ -255,12 +288,13 @@ const failedRefundsView = (ctx, done) => retryListView(ctx, done, {
 
 startApp({
   app: 'console', role: 'agent', roles: INSIGHT_READERS, title: 'Service console', home: '#/queue',
-  nav: [['#/queue', 'Review queue'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
+  nav: [['#/queue', 'Review queue'], ['#/inbox', 'Inbox'], ['#/search', 'Search'], ['#/customer', 'Customers'], ['#/failed-refunds', 'Failed refunds'], ['#/failed-labels', 'Failed labels'],
     ['#/packages', 'Unknown packages'], ['#/insights', 'Insights', INSIGHT_READERS]],
   routes: [
     [/^#\/queue(?:\/(.+))?$/, queueView],
     [/^#\/search(?:\/(\w+)\/(.+))?$/, searchView],
     [/^#\/return\/([^/]+)$/, returnView],
+    [/^#\/inbox(?:\/(new|all))?(?:\/(.+))?$/, inboxView],
     [/^#\/customer(?:\/([^/]+)(?:\/from\/([^/]+))?)?$/, customerView],
     [/^#\/order\/([^/]+)\/return(?:\/from\/([^/]+))?$/, startReturnView],
     [/^#\/packages$/, packagesView],

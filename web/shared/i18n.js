@@ -4,11 +4,16 @@
 // English is the source language: it needs no catalogue, and a message a catalogue lacks stays English.
 
 export const LANGUAGES = ['en', 'fr', 'de', 'es', 'it', 'ja'];
+// Each language by its own name (the switcher's options: a reader finds their language whatever the page speaks).
+export const LANGUAGE_NAMES = { en: 'English', fr: 'Français', de: 'Deutsch', es: 'Español', it: 'Italiano', ja: '日本語' };
 
 /** Marks a string for extraction (`make translations`) where it is defined; translate it where shown. */
 export const N_ = (text) => text;
 
 // Shown once beside translated policy explanations, with a link to the English text (the binding one).
+// Translators: a date and time in UTC, e.g. "Dec 6, 2026, 1:11 PM UTC" ({moment} is formatted by the language).
+const IN_UTC = N_('{moment} UTC');
+
 export const BINDING_NOTE = N_('These explanations of our return policy are a translation: the English text is the binding version.');
 
 /** The first of the customer's choice, then the browser's languages (`navigator.languages`), that we have. */
@@ -18,6 +23,15 @@ export function pickLanguage(choice, browserLanguages = []) {
     if (LANGUAGES.includes(language)) return language;
   }
   return 'en';
+}
+
+/** The customer's own choice, kept in this browser (localStorage: a language is no secret and outlives the tab). */
+const CHOICE_KEY = 'returns.language';
+export function chosenLanguage() {
+  try { return localStorage.getItem(CHOICE_KEY); } catch { return null; } // storage off: the browser's languages
+}
+export function chooseLanguage(language) {
+  try { localStorage.setItem(CHOICE_KEY, language); } catch { /* kept for this page only */ }
 }
 
 const fill = (text, values = {}) => text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
@@ -35,6 +49,20 @@ export class Catalogue {
     return fill(typeof text === 'string' ? text : msgid, values);
   }
 
+  /** A message whose placeholders may be elements (a link, emphasis): its parts in the translation's order, for
+   *  h(); the text between two elements is one string (one text node, as a sentence reads). */
+  tx(msgid, values = {}) {
+    const text = this.messages[msgid];
+    const parts = (typeof text === 'string' ? text : msgid).split(/(\{\w+\})/).filter(Boolean)
+      .map((part) => { const name = part.match(/^\{(\w+)\}$/)?.[1]; return name && name in values ? values[name] : part; });
+    return parts.reduce((joined, part) => {
+      const last = joined.length - 1;
+      if (typeof part !== 'object' && last >= 0 && typeof joined[last] !== 'object') joined[last] = `${joined[last]}${part}`;
+      else joined.push(part);
+      return joined;
+    }, []);
+  }
+
   /** A plural message, the form chosen by CLDR's rules for `count` (also the {count} placeholder). */
   tn(singular, plural, count, values = {}) {
     const forms = this.messages[singular];
@@ -43,6 +71,17 @@ export class Catalogue {
       : (new Intl.PluralRules('en').select(count) === 'one' ? singular : plural);
     return fill(text, { count: this.number(count), ...values });
   }
+
+  /** Several items as one phrase, by CLDR (`a, b and c`, `a、b、c`): never a translated "and" glued in. */
+  list(items) { return new Intl.ListFormat(this.language, { type: 'conjunction' }).format(items); }
+
+  /** A country by its ISO code, named in the language (`CA`: Canada, カナダ). */
+  country(code) {
+    try { return new Intl.DisplayNames([this.language], { type: 'region' }).of(code) || code; } catch { return code; }
+  }
+
+  /** Whole sentences side by side: a space between them, none in Japanese (。 ends a sentence). */
+  sentences(texts) { return texts.filter(Boolean).join(this.language === 'ja' ? '' : ' '); }
 
   number(value) { return new Intl.NumberFormat(this.language).format(value); }
 
@@ -58,9 +97,13 @@ export class Catalogue {
     return iso ? new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(iso)) : '–';
   }
 
-  /** A moment (the reader's time zone): medium date, short time. */
+  /** A moment: medium date, short time, in UTC and named so. The emails (written on a server that knows no
+   *  reader's zone) state their days in UTC and the policy counts its deadlines there: a time in the browser's
+   *  zone could fall on another day than the email's, and the page's own days, for the same event. */
   moment(iso) {
-    return iso ? new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso)) : '–';
+    if (!iso) return '–';
+    const moment = new Intl.DateTimeFormat(this.language, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+    return this.t(IN_UTC, { moment: moment.format(new Date(iso)) });
   }
 }
 
@@ -76,3 +119,17 @@ export async function loadCatalogue(language, base = new URL('./locales/', impor
     return new Catalogue('en');
   }
 }
+
+// The catalogue the pages speak now: English until the portal picks the customer's language (the staff
+// pages never do). Shared modules translate through these, when they render.
+let active = new Catalogue('en');
+
+/** Speaks `catalogue` from now on: t(), tn(), tx() and the formats, and the document's lang. */
+export function useCatalogue(catalogue) {
+  active = catalogue;
+  document.documentElement.lang = catalogue.language;
+}
+export const speaking = () => active;
+export const t = (msgid, values) => active.t(msgid, values);
+export const tn = (singular, plural, count, values) => active.tn(singular, plural, count, values);
+export const tx = (msgid, values) => active.tx(msgid, values);

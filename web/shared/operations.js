@@ -28,12 +28,12 @@ const RETURN_DETAILS = `fragment ReturnDetails on Return {
   }
   refund { id status failureReason attempt amount { ${MONEY} } issuedAt paymentReference appliedClauses { ${CLAUSE} } }
   tracking { status lastScanAt deliveredAt }
-  timeline { at status actor note }
+  timeline { at status actor note internal }
   order { id email shippingAddress { name countryCode } lines { id title sku unitPrice { ${MONEY} } unitTax { ${MONEY} } } }
 }`;
 
 const ORDER_LINES = `fragment OrderLines on Order {
-  id placedAt currencyCode shippingAddress { countryCode }
+  id placedAt currencyCode shippingAddress { countryCode } returnMethods
   lines { id title sku quantity setId unitPrice { ${MONEY} } unitTax { ${MONEY} } }
   returnability { orderLineId eligible returnableQuantity returnDeadline reasons { code message clause { ${CLAUSE} } } }
 }`;
@@ -49,7 +49,10 @@ export const MY_ORDERS = `query MyOrders($after: String) {
 }
 ${ORDER_LINES}`;
 
-export const ORDER_TO_RETURN = `query OrderToReturn($id: ID!) { order(id: $id) { ...OrderLines } }
+export const ORDER_TO_RETURN = `query OrderToReturn($id: ID!) {
+  order(id: $id) { ...OrderLines }
+  returnPolicy { prepaidLabelCountries }
+}
 ${ORDER_LINES}`;
 
 export const RETURN_QUOTE = `query ReturnQuote($input: ReturnInput!) {
@@ -70,6 +73,9 @@ export const REQUEST_RETURN = `mutation RequestReturn($input: RequestReturnInput
 export const RETURN = `query Return($id: ID!) { return(id: $id) { ...ReturnDetails } }
 ${RETURN_DETAILS}`;
 
+// The merchant's policy as written (English, the binding text): the portal links to it beside its translated explanations.
+export const RETURN_POLICY = `query ReturnPolicy { returnPolicy { version clauses { ${CLAUSE} } } }`;
+
 export const CANCEL_RETURN = `mutation CancelReturn($id: ID!) { cancelReturn(id: $id) { ${PAYLOAD} } }
 ${RETURN_DETAILS}`;
 
@@ -79,11 +85,11 @@ export const SUBMIT_TRACKING = `mutation SubmitTracking($id: ID!, $carrier: Stri
 ${RETURN_DETAILS}`;
 
 // -- service console (agents) -------------------------------------------------------------------
-// Oldest first: the longest waiting (closest to REVIEW-SLA) on top.
+// Customers who replied (waiting for an agent) first, each group by REVIEW-SLA deadline, earliest first.
 export const REVIEW_QUEUE = `query ReviewQueue($after: String) {
-  returns(status: UNDER_REVIEW, reverse: true, first: 20, after: $after) {
+  reviewQueue(first: 20, after: $after) {
     edges { node {
-      ...ReturnSummary screening { flags { message clause { ${CLAUSE} } } }
+      ...ReturnSummary review { waitingFor since customerRepliedAt deadline } screening { flags { message clause { ${CLAUSE} } } }
       lines { orderLineId quantity reason note } order { lines { id title } }
     } }
     pageInfo { hasNextPage endCursor }
@@ -139,9 +145,19 @@ export const FIND_BY_TRACKING = `query FindByTracking($trackingNumber: String!) 
 }
 ${RETURN_SUMMARY}`;
 
+export const CUSTOMERS_BY_NAME = `query CustomersByName($name: String!, $after: String) {
+  customersByName(name: $name, first: 20, after: $after) {
+    edges { node { name email newestOrder { id placedAt } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
 export const UNKNOWN_PACKAGES = `query UnknownPackages($after: String) {
   unknownPackages(first: 50, after: $after) {
-    edges { node { scanned reason scannedBy at } }
+    edges { node {
+      id scanned reason scannedBy at senderName senderAddress carrier trackingNumber note photos { url contentType }
+      matchedReturn { id status order { email } } senderMatches(first: 3) { name email }
+    } }
     pageInfo { hasNextPage endCursor }
   }
 }`;
@@ -157,6 +173,17 @@ export const INSPECTION_PHOTO_UPLOAD = `query InspectionPhotoUpload($id: ID!, $o
     upload { photoId url fields { name value } maxBytes }
     userErrors { field message code }
   }
+}`;
+
+export const PACKAGE_PHOTO_UPLOAD = `query PackagePhotoUpload($contentType: String!) {
+  packagePhotoUpload(contentType: $contentType) {
+    upload { photoId url fields { name value } maxBytes }
+    userErrors { field message code }
+  }
+}`;
+
+export const RECORD_UNKNOWN_PACKAGE = `mutation RecordUnknownPackage($input: UnknownPackageInput!) {
+  recordUnknownPackage(input: $input) { unknownPackage { id } userErrors { field message code } }
 }`;
 
 // Returns the warehouse may be handed a package for: a mistyped number is compared with theirs.
@@ -179,14 +206,75 @@ ${RETURN_DETAILS}`;
 // -- customer service by email (console): a customer's orders, returns and mail; a return on their behalf
 export const CUSTOMER_ORDERS = `query CustomerOrders($email: String!, $after: String) {
   orders(first: 10, after: $after, customerEmail: $email) {
-    edges { node { ...OrderLines shippingAddress { name } returns(first: 20) { id status createdAt } } }
+    edges { node { ...OrderLines returns(first: 20) { id status createdAt } } }
     pageInfo { hasNextPage endCursor }
   }
 }
 ${ORDER_LINES}`;
 
-export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) { order(id: $id) { email ...OrderLines } }
+export const CUSTOMER_ORDER = `query CustomerOrder($id: ID!) {
+  order(id: $id) { email ...OrderLines }
+  returnPolicy { prepaidLabelCountries }
+}
 ${ORDER_LINES}`;
+
+const STAFF_MESSAGE = `fragment StaffMessage on Message {
+  id at direction from to subject text authenticated readable handled kind sentBy returnId attachmentsDropped
+  attachments { filename contentType size url }
+}`;
+
+const REVIEW_WAIT = 'review { waitingFor since customerRepliedAt deadline }';
+
+export const RETURN_CONVERSATION = `query ReturnConversation($id: ID!) {
+  return(id: $id) { id status ${REVIEW_WAIT} messages { ...StaffMessage } timeline { at actor note internal } }
+}
+${STAFF_MESSAGE}`;
+
+export const SEND_MESSAGE = `mutation SendMessage($returnId: ID!, $text: String!, $idempotencyKey: String) {
+  sendMessage(returnId: $returnId, text: $text, idempotencyKey: $idempotencyKey) { message { id } userErrors { field message code } }
+}`;
+
+export const ADD_INTERNAL_NOTE = `mutation AddInternalNote($returnId: ID!, $text: String!) {
+  addInternalNote(returnId: $returnId, text: $text) { return { id } userErrors { field message code } }
+}`;
+
+export const INBOX = `query Inbox($after: String, $includeHandled: Boolean) {
+  inbox(first: 20, after: $after, includeHandled: $includeHandled) {
+    edges { node { ...StaffMessage } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${STAFF_MESSAGE}`;
+
+export const CUSTOMER_MAIL = `query CustomerMail($email: String!, $after: String) {
+  customer(email: $email) {
+    name
+    messages(first: 20, after: $after) { edges { node { ...StaffMessage } } pageInfo { hasNextPage endCursor } }
+  }
+}
+${STAFF_MESSAGE}`;
+
+// An inbox email's sender: the returns it can join and the orders a return can start from.
+export const SENDER = `query Sender($email: String!) {
+  customer(email: $email) {
+    returns(first: 20) { edges { node { id status createdAt order { id } } } }
+    orders(first: 20) { edges { node { id placedAt } } }
+  }
+}`;
+
+export const ATTACH_MESSAGE = `mutation AttachMessage($messageId: ID!, $returnId: ID!) {
+  attachMessage(messageId: $messageId, returnId: $returnId) { message { id returnId } userErrors { field message code } }
+}`;
+
+export const MARK_MESSAGE_HANDLED = `mutation MarkMessageHandled($messageId: ID!, $handled: Boolean!) {
+  markMessageHandled(messageId: $messageId, handled: $handled) { message { id handled } userErrors { field message code } }
+}`;
+
+// -- customer service by email (portal): the customer's own conversation about a return, never internal notes
+export const MY_CONVERSATION = `query MyConversation($id: ID!) {
+  return(id: $id) { id status ${REVIEW_WAIT} messages { id at direction kind subject text sentBy attachments { filename size } } }
+  returnPolicy { contactEmail }
+}`;
 
 // -- the merchant's Insights (console): figures of the returns created in a period, and the exports
 export const INSIGHTS = `query Insights($from: DateTime!, $to: DateTime!, $groupBy: InsightDimension!, $thenBy: InsightDimension) {

@@ -6,6 +6,7 @@
 //   cognito (deployed): the Hosted UI, authorization code + PKCE (S256); the id token is the bearer.
 //     Customers sign in to the customers' pool, staff to the staff pool (TOTP at every sign-in):
 //     config.auth.customer / config.auth.staff = {domain, clientId}.
+import { t } from './i18n.js';
 import { h, field, select, notice } from './ui.js';
 
 const PKCE_KEY = 'returns.pkce';
@@ -70,7 +71,7 @@ export class Session {
     sessionStorage.removeItem(PKCE_KEY);
     // back where sign-in began (an email's link to one return): the Hosted UI returns to the bare page
     history.replaceState(null, '', location.pathname + (pending?.route || location.hash));
-    if (!pending || pending.state !== params.get('state')) throw new Error('The sign-in answer did not match this browser tab; please sign in again.');
+    if (!pending || pending.state !== params.get('state')) throw new Error(t('The sign-in answer did not match this browser tab; please sign in again.'));
     const pool = this.pool(config);
     const response = await fetch(`https://${pool.domain}/oauth2/token`, {
       method: 'POST',
@@ -80,7 +81,7 @@ export class Session {
         redirect_uri: redirectUri(), code_verifier: pending.verifier,
       }),
     });
-    if (!response.ok) throw new Error(`Sign-in failed (${response.status}); please try again.`);
+    if (!response.ok) throw new Error(t('Sign-in failed ({status}); please try again.', { status: response.status }));
     this.start((await response.json()).id_token);
     return true;
   }
@@ -88,40 +89,40 @@ export class Session {
   /** The sign-in panel for this app's role. */
   signInForm(config, onSignedIn) {
     if (config.auth.mode === 'cognito') {
-      const button = h('button', { type: 'button', onclick: () => hostedUi(this.pool(config)) }, 'Sign in');
+      const button = h('button', { type: 'button', onclick: () => hostedUi(this.pool(config)) }, t('Sign in'));
       return h('section', { class: 'card', 'aria-labelledby': 'signin-title' },
-        h('h1', { id: 'signin-title' }, 'Sign in'), h('p', {}, 'You will be sent to the Allegra K sign-in page and back.'),
-        WHY_SIGN_IN, button);
+        h('h1', { id: 'signin-title' }, t('Sign in')), h('p', {}, t('You will be sent to the Allegra K sign-in page and back.')),
+        whySignIn(), button);
     }
     return localSignIn(this, onSignedIn);
   }
 }
 
 // Said on every sign-in form: a new tab finds no open signed-in tab to take the session from.
-const WHY_SIGN_IN = h('p', { class: 'small muted' }, 'Your sign-in lives only in the tabs of this page that are open: '
-  + 'a new tab takes it from them, and closing the last one signs you out.');
+const whySignIn = () => h('p', { class: 'small muted' }, t('Your sign-in lives only in the tabs of this page that are open: '
+  + 'a new tab takes it from them, and closing the last one signs you out.'));
 
 function localSignIn(session, onSignedIn) {
   const message = h('div', { 'aria-live': 'polite' });
   const picker = select({}, '', { name: 'user' });
   const email = h('input', { type: 'email', name: 'email', autocomplete: 'email' });
   const form = h('form', { class: 'card', 'aria-labelledby': 'signin-title' },
-    h('h1', { id: 'signin-title' }, 'Sign in (local stack)'),
-    h('p', { class: 'muted' }, 'Locally, pick a demo user: the local stack signs a token for them. Deployed, this is the Allegra K sign-in page.'),
-    WHY_SIGN_IN.cloneNode(true),
-    field('Demo user', picker),
-    session.role === 'customer' ? field('Or any customer email', email, 'Customers see the orders placed with their email.') : null,
-    h('button', { type: 'submit' }, 'Sign in'), message);
+    h('h1', { id: 'signin-title' }, t('Sign in (local stack)')),
+    h('p', { class: 'muted' }, t('Locally, pick a demo user: the local stack signs a token for them. Deployed, this is the Allegra K sign-in page.')),
+    whySignIn(),
+    field(t('Demo user'), picker),
+    session.role === 'customer' ? field(t('Or any customer email'), email, t('Customers see the orders placed with their email.')) : null,
+    h('button', { type: 'submit' }, t('Sign in')), message);
   Promise.all(session.roles.map((role) => fetch(`/_local/demo-users?role=${role}`).then((r) => r.json()))).then((lists) => {
     picker.replaceChildren(...lists.flat().map((u) => h('option', { value: `${u.role} ${u.email}` }, `${u.label} (${u.email})`)));
-  }).catch(() => message.replaceChildren(notice('The local stack did not list its demo users.', 'error')));
+  }).catch(() => message.replaceChildren(notice(t('The local stack did not list its demo users.'), 'error')));
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     const [role, picked] = picker.value.split(' ');
     const chosen = email.value.trim() || picked;
     const query = new URLSearchParams({ role: email.value.trim() ? session.role : role, email: chosen });
     const response = await fetch(`/_local/token?${query}`);
-    if (!response.ok) { message.replaceChildren(notice((await response.json()).error || 'Sign-in failed', 'error')); return; }
+    if (!response.ok) { message.replaceChildren(notice((await response.json()).error || t('Sign-in failed.'), 'error')); return; }
     session.start((await response.json()).token);
     onSignedIn();
   });

@@ -1,5 +1,5 @@
 // Tiny DOM helpers shared by the three apps (no framework: the pages are small).
-import { Catalogue, N_ } from './i18n.js';
+import { N_, speaking, t } from './i18n.js';
 
 /** h('p', {class: 'x'}, 'text', child) — builds an element; attributes starting with "on" are listeners. */
 export function h(tag, attrs = {}, ...children) {
@@ -24,11 +24,12 @@ export function show(root, ...children) {
   if (heading) { heading.tabIndex = -1; heading.focus({ preventScroll: false }); }
 }
 
-// Amounts and days written as the emails write them (Babel's formats, i18n.js): a page and an email
-// name the same amount and the same day the same way. English here; the portal's translation passes its own.
-const ENGLISH = new Catalogue('en');
-export const money = (m) => ENGLISH.money(m);
-export const date = (iso) => ENGLISH.day(iso);
+// Amounts and days in the page's language, written as the emails write them (Babel's formats, i18n.js):
+// a page and an email name the same amount and the same day the same way. Staff pages: English.
+export const money = (m) => speaking().money(m);
+export const date = (iso) => speaking().day(iso);
+/** A moment: medium date, short time, in UTC (named). */
+export const dateTime = (iso) => speaking().moment(iso);
 
 /** a + b, exact (decimal strings of the same currency, up to 4 places). */
 export function plus(a, b) {
@@ -37,18 +38,21 @@ export function plus(a, b) {
   const text = (sum < 0n ? -sum : sum).toString().padStart(5, '0');
   return { amount: `${sum < 0n ? '-' : ''}${text.slice(0, -4)}.${text.slice(-4)}`, currencyCode: a.currencyCode };
 }
-export const dateTime = (iso) => iso ? new Date(iso).toLocaleString('en-US', { dateStyle: 'medium', timeStyle: 'short' }) : '–';
+/** A country's name from its ISO code, in the reader's language ("CA": Canada, カナダ; CLDR). */
+export const countryName = (code) => speaking().country(code);
+/** A list of country names as one phrase: "the United States", "Canada and Mexico". */
+export const countryList = (codes) => speaking().list(codes.map(countryName));
 
 const STATUS_WORDS = {
-  REQUESTED: 'Requested', UNDER_REVIEW: 'Under review', APPROVED: 'Approved', DECLINED: 'Declined',
-  CANCELED: 'Canceled', EXPIRED: 'Expired', IN_TRANSIT: 'On its way', RECEIVED: 'Received',
-  INSPECTED: 'Inspected', REFUNDED: 'Refunded',
+  REQUESTED: N_('Requested'), UNDER_REVIEW: N_('Under review'), APPROVED: N_('Approved'), DECLINED: N_('Declined'),
+  CANCELED: N_('Canceled'), EXPIRED: N_('Expired'), IN_TRANSIT: N_('On its way'), RECEIVED: N_('Received'),
+  INSPECTED: N_('Inspected'), REFUNDED: N_('Refunded'),
 };
 const STATUS_TONE = { DECLINED: 'bad', CANCELED: 'muted', EXPIRED: 'bad', REFUNDED: 'ok', UNDER_REVIEW: 'warn' };
-export const statusWord = (status) => STATUS_WORDS[status] || status;
+export const statusWord = (status) => (STATUS_WORDS[status] ? t(STATUS_WORDS[status]) : status);
 export const badge = (status) => h('span', { class: `badge ${STATUS_TONE[status] || ''}` }, statusWord(status));
 
-// Marked for the catalogues (N_); the portal translates them where it shows them.
+// Marked for the catalogues (N_) and translated where shown (t(REASONS[code])); the staff pages show them as they are.
 export const REASONS = {
   SIZE_TOO_SMALL: N_('Too small'), SIZE_TOO_LARGE: N_('Too large'), STYLE: N_('Style not as hoped'),
   UNWANTED: N_('No longer wanted'), OTHER: N_('Other'), DEFECTIVE: N_('Defective'),
@@ -63,18 +67,29 @@ export const CONDITIONS = {
 export const DEFECT_OUTCOMES = {
   true: N_('defect confirmed'), false: N_('no defect found'), null: N_('claim not checked (it stands)'),
 };
-export const METHODS = { PREPAID_LABEL: 'Prepaid label (we email it)', SELF_SHIP: 'I ship it myself' };
+export const METHODS = { PREPAID_LABEL: N_('Prepaid label (we email it)'), SELF_SHIP: N_('I ship it myself') };
 
-/** A policy clause: its customer-readable text, the id only as a small reference beside it. */
-export const clause = (c) => h('span', { class: 'clause' }, c.text, ' ', h('small', { class: 'ref' }, `(${c.id})`));
+/** A policy clause: its customer-readable text (translated as an explanation: the English text is the binding
+ *  one, and a translation missing or out of date shows it as it is), the id only as a small reference beside it. */
+export const clause = (c) => h('span', { class: 'clause' }, t(c.text), ' ', h('small', { class: 'ref' }, `(${c.id})`));
 
 export function clauseList(clauses) {
   return h('ul', { class: 'plain' }, clauses.map((c) => h('li', {}, clause(c))));
 }
 
+// Who acted, as the API names it for a customer (graphql customer_view.py); staff read the recorded actor.
+// Translators: who acted on a step of a return's timeline.
+const ACTORS = {
+  you: N_('you'), 'customer service': N_('customer service'), warehouse: N_('warehouse'), store: N_('store'),
+  'payment provider': N_('payment provider'), 'label service': N_('label service'), automatic: N_('automatic'),
+};
+const actorWord = (actor) => (ACTORS[actor] ? t(ACTORS[actor]) : actor);
+
 export function timeline(events) {
-  return h('ol', { class: 'timeline', 'aria-label': 'Timeline' }, events.map((e) => h('li', {},
-    h('strong', {}, statusWord(e.status)), ' ', h('span', { class: 'muted small' }, dateTime(e.at), ' · ', e.actor),
+  return h('ol', { class: 'timeline', 'aria-label': t('Timeline') }, events.map((e) => h('li', {},
+    // internal notes reach staff pages only (English): the API never gives them to a customer
+    e.internal ? h('strong', { class: 'warn' }, 'Internal note (the customer does not see it)') : h('strong', {}, statusWord(e.status)),
+    ' ', h('span', { class: 'muted small' }, dateTime(e.at), ' · ', actorWord(e.actor)),
     e.note ? h('div', { class: 'small' }, e.note) : null)));
 }
 
@@ -83,7 +98,8 @@ export function facts(pairs) {
 }
 
 export function address(a) {
-  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, a.countryCode]
+  // written as the destination country writes it (UPU), the country named in the reader's language
+  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, speaking().country(a.countryCode)]
     .filter(Boolean).flatMap((text, i) => (i ? [h('br'), text] : [text])));
 }
 
@@ -92,9 +108,10 @@ export function notice(text, kind = '') {
   return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
 }
 
-/** The service's refusals as it words them: sentences for people (the codes are for programs). */
-export function userErrors(errors) {
-  return notice(errors.map((e) => e.message).join(' '), 'error');
+/** The service's refusals: sentences for people, as the service words them or as `word(error)` does (the portal's
+ *  translation words each by its code, web/shared/refusals.js). */
+export function userErrors(errors, word = (error) => error.message) {
+  return notice(speaking().sentences(errors.map(word)), 'error');
 }
 
 /** Fields that need a label: <label for> + control, wrapped, with a place for the field's own error. */
@@ -118,7 +135,7 @@ export function fieldError(control, text) {
  * A button that asks before it acts: the first press shows the question with "yes" and "no"; only
  * "yes" runs `action`. The keyboard lands on "no", the safe answer; "no" puts the button back.
  */
-export function confirmButton(label, { question, yes, no = 'No, go back', kind = 'danger', action }) {
+export function confirmButton(label, { question, yes, no = t('No, go back'), kind = 'danger', action }) {
   const start = h('button', { type: 'button', class: kind }, label);
   const confirm = h('button', { type: 'button', class: kind }, yes);
   const cancel = h('button', { type: 'button', class: 'secondary' }, no);
@@ -145,17 +162,20 @@ export async function busy(button, action) {
  * "Show more" under a list whose first page is on screen. `next(after)` fetches the following page (a
  * connection: {edges, pageInfo}); `add(nodes)` puts its nodes on the page and returns the first new
  * element, which gets the focus (keyboard users go on from there); the status line says how many came.
+ * `what` names the items in English ('returns'), or gives the words: {more, shown(count, last)} (the portal's, translated).
  */
 export function showMore(pageInfo, next, add, what) {
+  const words = typeof what === 'string'
+    ? { more: `Show more ${what}`, shown: (count, last) => `${count} more ${what} shown${last ? '; that is all' : ''}.` } : what;
   let cursor = pageInfo.endCursor;
   const status = h('p', { class: 'small muted', role: 'status' });
-  const button = h('button', { type: 'button', class: 'secondary', hidden: !pageInfo.hasNextPage }, `Show more ${what}`);
+  const button = h('button', { type: 'button', class: 'secondary', hidden: !pageInfo.hasNextPage }, words.more);
   button.addEventListener('click', () => busy(button, async () => {
     const page = await next(cursor);
     cursor = page.pageInfo.endCursor;
     const first = add(page.edges.map((edge) => edge.node));
     button.hidden = !page.pageInfo.hasNextPage;
-    status.textContent = `${page.edges.length} more ${what} shown${button.hidden ? '; that is all' : ''}.`;
+    status.textContent = words.shown(page.edges.length, button.hidden);
     if (!first) return;
     if (!first.matches('a[href], button, input, select, textarea, [tabindex]')) first.tabIndex = -1;
     first.focus();

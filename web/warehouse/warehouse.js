@@ -5,7 +5,7 @@
 import { startApp } from '/shared/app.js';
 import {
   EXPECTED_PACKAGES, FIND_BY_TRACKING, INSPECTION_PHOTO_UPLOAD, INSPECTION_PREVIEW, INSPECT_RETURN, MERCHANT_REASONS,
-  RECEIVE_RETURN, RETURN,
+  PACKAGE_PHOTO_UPLOAD, RECEIVE_RETURN, RECORD_UNKNOWN_PACKAGE, RETURN,
 } from '/shared/operations.js';
 import { itemsCard, lineNote, lineTitle, orderLine, returnHeading, rmaOf, timelineCard } from '/shared/returns.js';
 import {
@@ -71,22 +71,56 @@ async function closeMatches(ctx, term) {
   }).filter((match) => match.far <= slack).sort((a, b) => a.far - b.far).slice(0, 5);
 }
 
-/** REQ-FIRST: refuse the package and record it for customer service, after asking; never offered again. */
-function refuseButton(ctx, scanned, what) {
+/** Where a field's error goes: the API's field path ends in the input field's name. */
+const showErrors = (errors, controls, message) => {
+  const loose = errors.filter((e) => {
+    const control = controls[e.field?.filter((part) => !/^\d+$/.test(part)).at(-1)];
+    if (control) fieldError(control, e.message);
+    return !control;
+  });
+  message.replaceChildren(loose.length ? userErrors(loose) : '');
+  Object.values(controls).find((control) => control.getAttribute('aria-invalid'))?.focus();
+};
+
+/**
+ * REQ-FIRST: refuse the package and record for customer service what is on it (all optional: the
+ * sender as the label names them, the carrier's label, a note, photos), after asking; never offered again.
+ */
+function refuseForm(ctx, scanned, what) {
+  const input = (name, max, attrs = {}) => h('input', { type: 'text', name, maxlength: String(max), autocomplete: 'off', ...attrs });
+  const controls = {
+    senderName: input('senderName', 500), senderAddress: h('textarea', { name: 'senderAddress', rows: '3', maxlength: '500' }),
+    carrier: input('carrier', 40), trackingNumber: input('trackingNumber', 64), note: h('textarea', { name: 'note', rows: '2', maxlength: '500' }),
+  };
+  const pictures = photoPicker('package-photos', 'Photos of the package (optional)',
+    async (type) => (await ctx.gql(PACKAGE_PHOTO_UPLOAD, { contentType: type })).packagePhotoUpload);
+  controls.photoIds = pictures.input;
   const message = h('div');
+  const attempt = crypto.randomUUID(); // one record per refusal, however often "yes" is pressed
+  const text = (control) => control.value.trim() || null;
   const button = confirmButton('Refuse and record for customer service', {
-    question: `Refuse ${what} and record it for customer service? The package is not received or refunded; customer service sees it under "Unknown packages".`,
+    question: `Refuse ${what} and record it for customer service? The package is not received or refunded; customer service sees it, with what you noted, under "Unknown packages".`,
     yes: 'Yes, refuse and record it', no: 'No, go back',
     action: async () => {
-      // receiving an unknown or unapproved return refuses it and records the package (REQ-FIRST)
-      const answer = await ctx.gql(RECEIVE_RETURN, { id: scanned }).then((data) => data.receiveReturn,
-        (error) => ({ userErrors: [{ message: error.message }] }));
-      const recorded = answer.userErrors.some((e) => ['NOT_FOUND', 'INVALID_STATE'].includes(e.code) && /REQ-FIRST/.test(e.message));
-      if (!recorded) { message.replaceChildren(userErrors(answer.userErrors)); return; }
+      Object.values(controls).forEach((control) => fieldError(control, ''));
+      const answer = await ctx.gql(RECORD_UNKNOWN_PACKAGE, { input: {
+        scanned, idempotencyKey: attempt, senderName: text(controls.senderName), senderAddress: text(controls.senderAddress),
+        carrier: text(controls.carrier), trackingNumber: text(controls.trackingNumber), note: text(controls.note),
+        photoIds: pictures.photos.map((photo) => photo.id),
+      } }).then((data) => data.recordUnknownPackage, (error) => ({ userErrors: [{ message: error.message }] }));
+      if (answer.userErrors.length) { showErrors(answer.userErrors, controls, message); return; }
       location.replace(`#/refused/${encodeURIComponent(scanned)}`); // back and reload do not offer it again
     },
   });
-  return h('div', {}, button, message);
+  return h('div', {},
+    h('fieldset', {}, h('legend', {}, 'What is on the package (optional; it helps customer service find the sender)'),
+      field('Sender’s name', controls.senderName, 'As on the label'),
+      field('Sender’s address', controls.senderAddress, 'As on the label, line by line'),
+      h('div', { class: 'row' }, h('div', { class: 'grow' }, field('Carrier', controls.carrier, 'USPS, UPS, FedEx…')),
+        h('div', { class: 'grow' }, field('Tracking number on the label', controls.trackingNumber, 'If it differs from what you scanned'))),
+      field('Note', controls.note, 'What else customer service should know: what is inside, the state of the box'),
+      pictures.box),
+    button, message);
 }
 
 async function scanView(ctx, term) {
@@ -108,7 +142,7 @@ async function scanView(ctx, term) {
       h('h2', { id: 'refuse-title' }, 'Still no match?'),
       h('p', {}, 'A package without an approved return request is not received: refuse it and record it, so customer service can find its sender. ',
         h('small', { class: 'ref' }, '(REQ-FIRST)')),
-      refuseButton(ctx, term, `the package “${term}”`))];
+      refuseForm(ctx, term, `the package “${term}”`))];
 }
 
 function refusedView(ctx, term) {
@@ -121,19 +155,22 @@ function refusedView(ctx, term) {
 // (a defaulted "no" would charge the customer a label fee nobody decided on).
 const DEFECT_ANSWERS = { '': 'Not checked (the claim stands)', true: 'Defect confirmed', false: 'No defect found' };
 
-/** Photos of one item: each goes straight to the photos bucket (a presigned POST); their ids go with the inspection. */
-function photoPicker(ctx, ret, line, title) {
+/**
+ * Photos (of an item, of a package): each goes straight to the photos bucket with the presigned POST
+ * `uploadForm(contentType)` answers; their ids go with the inspection or the refusal.
+ */
+function photoPicker(name, label, uploadForm) {
   const photos = [];
-  const input = h('input', { type: 'file', name: `photos-${line.orderLineId}`, accept: PHOTO_TYPES.join(','), multiple: true, capture: 'environment' });
+  const input = h('input', { type: 'file', name, accept: PHOTO_TYPES.join(','), multiple: true, capture: 'environment' });
   const list = h('ul', { class: 'plain small', 'aria-live': 'polite' });
   async function upload(file) {
     if (!PHOTO_TYPES.includes(file.type)) throw new Error(`${file.name} is not a JPEG, PNG or WebP picture.`);
-    const answer = (await ctx.gql(INSPECTION_PHOTO_UPLOAD, { id: ret.id, orderLineId: line.orderLineId, contentType: file.type })).inspectionPhotoUpload;
+    const answer = await uploadForm(file.type);
     if (answer.userErrors.length) throw new Error(answer.userErrors.map((e) => e.message).join(' '));
     const { upload: form } = answer;
     if (file.size > form.maxBytes) throw new Error(`${file.name} is larger than ${Math.round(form.maxBytes / 1048576)} MB.`);
     const body = new FormData();
-    form.fields.forEach(({ name, value }) => body.append(name, value));
+    form.fields.forEach(({ name: fieldName, value }) => body.append(fieldName, value));
     body.append('file', file);
     const response = await fetch(form.url, { method: 'POST', body });
     if (!response.ok) throw new Error(`${file.name} was not stored (${response.status}); add it again.`);
@@ -152,7 +189,7 @@ function photoPicker(ctx, ret, line, title) {
     }
     input.value = '';
   });
-  return { photos, box: [field(`Photos of ${title} (optional)`, input, 'JPEG, PNG or WebP, up to 10 MB each'), list] };
+  return { photos, input, box: [field(label, input, 'JPEG, PNG or WebP, up to 10 MB each'), list] };
 }
 
 function inspectionForm(ctx, ret, claimReasons) {
@@ -163,7 +200,8 @@ function inspectionForm(ctx, ret, claimReasons) {
     // only a merchant-responsibility reason (the policy's list) makes a claim to confirm or refute
     const defect = claimReasons.has(line.reason) ? select(DEFECT_ANSWERS, '', { name: `defect-${line.orderLineId}` }) : null;
     const note = h('textarea', { name: `note-${line.orderLineId}`, rows: '2', maxlength: '500' });
-    const pictures = photoPicker(ctx, ret, line, title);
+    const pictures = photoPicker(`photos-${line.orderLineId}`, `Photos of ${title} (optional)`, async (contentType) =>
+      (await ctx.gql(INSPECTION_PHOTO_UPLOAD, { id: ret.id, orderLineId: line.orderLineId, contentType })).inspectionPhotoUpload);
     return {
       line, title, condition, defect, note, photos: pictures.photos,
       box: h('fieldset', {}, h('legend', {}, `${title} × ${line.quantity}`),
@@ -253,7 +291,7 @@ async function returnView(ctx, id) {
       h('h2', { id: 'unknown-title' }, 'Do not receive this package'),
       h('p', {}, `Return ${ret.id} ${unexpected}: a package for it has no approved return request, so it is an unknown package. `
         + 'Refuse it and record it for customer service; they contact the customer. ', h('small', { class: 'ref' }, '(REQ-FIRST)')),
-      refuseButton(ctx, ret.id, `the package for ${ret.id}`)) : null,
+      refuseForm(ctx, ret.id, `the package for ${ret.id}`)) : null,
     ret.status === 'RECEIVED' ? inspectionForm(ctx, ret, await merchantReasons(ctx)) : itemsCard(ret, 'warehouse'),
     ret.settlement ? h('p', {}, 'Refund after inspection: ', h('strong', {}, money(ret.settlement.amount))) : null,
     timelineCard(ret, 'warehouse'),

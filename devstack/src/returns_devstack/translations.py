@@ -5,7 +5,7 @@ Two catalogues (domains), each a template and one `.po` per language under `tran
 - `emails`: the strings of `returns_shared/notifications` (`t.gettext`, `t.ngettext`, `N_`), compiled
   to `notifications/locales/<language>/LC_MESSAGES/emails.mo`, which are committed: the package
   ships them as they are, with no build step (tests/i18n fail when one is stale);
-- `web`: the strings of the customer's pages (`t()`, `tn()`, `N_()` in web/shared and web/portal)
+- `web`: the strings of the customer's pages (`t()`, `tn()`, `tx()`, `N_()` in web/shared and web/portal)
   and the explanations of the policy's clauses (their English text, from policy_document.json),
   exported as `web/shared/locales/<language>.json` for web/shared/i18n.js, plural forms by CLDR
   category (`one`, `many`, `other`, as `Intl.PluralRules` names them).
@@ -38,7 +38,7 @@ SOURCES = REPO / "translations"
 TRANSLATED = tuple(language for language in LANGUAGES if language != ENGLISH)
 EMAILS_MO = REPO / "shared/src/returns_shared/notifications/locales"
 WEB_JSON = REPO / "web/shared/locales"
-KEYWORDS = ("N_", "t", "tn:1,2")  # besides Babel's own (gettext, ngettext, _ ...): the pages' names
+KEYWORDS = ("N_", "t", "tn:1,2", "tx")  # besides Babel's own (gettext, ngettext, _ ...): the pages' names
 POLICY_DOCUMENT = "shared/src/returns_shared/policy/policy_document.json"
 DOMAINS = ("emails", "web")
 

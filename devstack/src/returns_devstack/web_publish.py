@@ -20,6 +20,9 @@ from typing import Any
 from returns_devstack.web_routes import APPS, web_root
 
 CACHE = {"config.json": "no-store", "html": "no-cache", "other": "public, max-age=300"}
+# Named here rather than left to the host's mime.types: the pages' catalogues (shared/locales/*.json)
+# are fetched and parsed as JSON, and the modules load only as JavaScript.
+CONTENT_TYPES = {".json": "application/json", ".js": "text/javascript"}
 
 
 def site_config(outputs: dict[str, str]) -> dict[str, Any]:
@@ -44,7 +47,8 @@ def site_files(outputs: dict[str, str]) -> dict[str, tuple[bytes, str, str]]:
         *(p for app in APPS for p in sorted((root / app).rglob("*")) if p.is_file()),
     ]:
         key = path.relative_to(root).as_posix()
-        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        kind = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        kind = kind or "application/octet-stream"
         files[key] = (path.read_bytes(), kind, CACHE["html"] if kind == "text/html" else CACHE["other"])
     files["config.json"] = (
         json.dumps(site_config(outputs), indent=2).encode(),

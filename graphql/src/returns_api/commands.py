@@ -26,6 +26,7 @@ class Answer:
     user_errors: list[UserError]
     data: Mapping[str, Any]  # the whole answer: what a command answers beyond ids (e.g. insight rows)
     message_id: str | None = None  # the conversation's commands name the message they wrote
+    package_id: str | None = None  # recordUnknownPackage names the package it recorded
 
 
 class MalformedAnswer(Exception):
@@ -57,10 +58,12 @@ def parse_answer(raw: object) -> Answer:
     if not isinstance(errors, list) or not all(isinstance(error, Mapping) for error in errors):
         raise MalformedAnswer("userErrors must be a list of objects")
     return_id, order_id, message_id = raw.get("returnId"), raw.get("orderId"), raw.get("messageId")
+    package_id = raw.get("packageId")
     return Answer(
         return_id=str(return_id) if return_id is not None else None,
         order_id=str(order_id) if order_id is not None else None,
         user_errors=user_errors_from_answer(errors),
         message_id=str(message_id) if message_id is not None else None,
+        package_id=str(package_id) if package_id is not None else None,
         data=raw,
     )

@@ -2,9 +2,9 @@
 
 Staff read the timeline as recorded. A customer reads who acted in words (you, customer service, the
 warehouse, the carrier by name, an automatic step), never a staff member's address or id, and only the
-notes written for them: the decline reason (it is emailed to them), their own tracking number and the
-carrier's scans. The service's own notes are for staff (instants, payment references, clause ids), and
-so is the note an agent wrote when approving a request under review.
+notes written for them: the decline reason (it is emailed to them), their own tracking number, their
+prepaid label's issue and the carrier's scans. The service's own notes are for staff (instants, payment
+references, clause ids), and so is the note an agent wrote when approving a request under review.
 """
 
 from __future__ import annotations
@@ -33,8 +33,14 @@ def customer_actor(actor: str) -> str:
     return ROLE_TITLES.get(role) or SERVICE_TITLES.get(actor, "automatic")
 
 
+LABEL_ISSUED = "label issued: "  # return_labels.py's note; the rest is the carrier and tracking number
+
+
 def customer_note(event: ReturnEvent) -> str | None:
     role = event.actor.partition(":")[0]
+    if event.actor == "label" and event.note and event.note.startswith(LABEL_ISSUED):
+        # else the customer reads a second "Approved" with no word of what happened: their label
+        return f"Prepaid label issued: {event.note.removeprefix(LABEL_ISSUED)}"
     if role == Role.AGENT:
         return event.note if event.status in AGENT_NOTES_SHOWN else None
     return event.note if role in NOTES_FOR_CUSTOMERS else None

@@ -18,7 +18,13 @@ from returns_api.context import Info
 from returns_api.insights import InsightMutations
 from returns_api.permissions import caller_of, is_customer, owns, sends
 from returns_api.typed_fields import typed_mutation
-from returns_api.types.inputs import InspectionLineInput, RecordOrderInput, RequestReturnInput
+from returns_api.types.inputs import (
+    InspectionLineInput,
+    RecordOrderInput,
+    RequestReturnInput,
+    UnknownPackageInput,
+)
+from returns_api.types.lookups import RecordUnknownPackagePayload, UnknownPackage
 from returns_api.types.messages import (
     AddInternalNotePayload,
     AttachMessagePayload,
@@ -149,6 +155,23 @@ class Mutation(InsightMutations):
     ) -> ReturnPayload:
         payload = {"receivedAt": received_at.isoformat() if received_at else None}
         return await _return_command(info, catalog.RECEIVE_RETURN, id, payload, problems=[])
+
+    @typed_mutation(description="Warehouse: refuse a package that has no approved return request (REQ-FIRST) "
+                                "and record what is on it for customer service (see unknownPackages). A "
+                                "package of an approved return is refused: receive it instead.",
+                    extensions=sends(catalog.RECORD_UNKNOWN_PACKAGE))
+    async def record_unknown_package(
+        self, info: Info, input: UnknownPackageInput
+    ) -> RecordUnknownPackagePayload:
+        if errors := validation.unknown_package(input):
+            return RecordUnknownPackagePayload(user_errors=errors)
+        answer = await send(info, caller_of(info), catalog.RECORD_UNKNOWN_PACKAGE, input.to_command())
+        if answer.user_errors:
+            return RecordUnknownPackagePayload(user_errors=answer.user_errors)
+        ctx = info.context
+        found = await ctx.run_blocking(ctx.reader.get_unknown_package, answer.package_id or "")
+        package = UnknownPackage.from_domain(found) if found else None
+        return RecordUnknownPackagePayload(unknown_package=package)
 
     @typed_mutation(description="Warehouse: the condition of every returned line.",
                     extensions=sends(catalog.INSPECT_RETURN))

@@ -15,6 +15,8 @@ from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, caller_of, listi
 from returns_api.typed_fields import typed_field
 from returns_api.types.inputs import InspectionLineInput
 from returns_api.types.lookups import (
+    CustomerMatch,
+    CustomerMatchConnection,
     InspectionPreviewPayload,
     OrderConnection,
     Settlement,
@@ -24,10 +26,11 @@ from returns_api.types.lookups import (
 from returns_api.types.order import Order
 from returns_api.types.returns import Return
 from returns_api.types.user_errors import UserError
+from returns_shared.domain.customer_names import MIN_SEARCH_CHARACTERS, name_key
 from returns_shared.domain.errors import DomainError
 from returns_shared.domain.vocabulary import STATUS_WORDS, ReturnStatus
 from returns_shared.policy.engine import InspectedLine, settle
-from returns_shared.service.limits import MAX_EMAIL, MAX_SCANNED_TRACKING_NUMBER
+from returns_shared.service.limits import MAX_EMAIL, MAX_SCANNED_TRACKING_NUMBER, MAX_TEXT
 
 
 def email_argument(value: str | None, name: str = "customerEmail") -> str | None:
@@ -72,6 +75,25 @@ class LookupQueries:
         found = await ctx.run_blocking(ctx.reader.returns_by_tracking_number, number)
         ctx.loaders.prime_returns(found)
         return [Return.from_domain(ret, ctx.policy) for ret in found]
+
+    @typed_field(
+        description="Agents: customers by name, from the names on their orders' shipping and billing "
+                    "addresses as the order feed recorded them. Case, accents, punctuation and spacing do "
+                    "not matter; `name` matches the whole name or the start of any of its words (\"jane\", "
+                    "\"doe\", \"jane d\"). Alphabetical; a customer whose orders carry two names is listed "
+                    "under each that matches.",
+        extensions=roles(AGENT),
+    )
+    async def customers_by_name(
+        self, info: Info, name: str, first: int | None = 20, after: str | None = None
+    ) -> CustomerMatchConnection:
+        first, start = page_start(first, after)
+        if len(name) > MAX_TEXT or len(name_key(name)) < MIN_SEARCH_CHARACTERS:
+            raise BadUserInput(f"`name` must have {MIN_SEARCH_CHARACTERS} to {MAX_TEXT} letters or digits")
+        ctx = info.context
+        page, items = await read_page(ctx.run_blocking, partial(ctx.reader.customers_named, name=name), first,
+                                      start)
+        return CustomerMatchConnection.from_page(start, page, [CustomerMatch.from_domain(n) for n in items])
 
     @typed_field(
         description="Agents: packages that arrived for no approved return (REQ-FIRST), newest first.",

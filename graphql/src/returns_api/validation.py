@@ -17,6 +17,7 @@ from returns_api.types.inputs import (
     RequestReturnInput,
     ReturnInput,
     ReturnLineInput,
+    UnknownPackageInput,
 )
 from returns_api.types.user_errors import UserError
 from returns_shared.domain.languages import locale_problem
@@ -27,6 +28,7 @@ from returns_shared.service.limits import (
     MAX_LINES,
     MAX_MESSAGE_TEXT,
     MAX_PHOTOS_PER_LINE,
+    MAX_SCANNED_TRACKING_NUMBER,
     MAX_TEXT,
 )
 
@@ -62,6 +64,14 @@ class Problems:
         self.text(path, value, max_length=max_length)
         if len(self.errors) == before and (problem := key_problem(value)):
             self.add(path, problem)
+
+    def photos(self, path: Path, photo_ids: Sequence[object] | None, what: str) -> None:
+        """The ids of photos uploaded first (each a key), at most MAX_PHOTOS_PER_LINE of them."""
+        photos = photo_ids or []
+        if len(photos) > MAX_PHOTOS_PER_LINE:
+            self.add(path, f"can hold at most {MAX_PHOTOS_PER_LINE} {what}")
+        for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
+            self.key([*path, str(number)], str(photo))
 
     def lines(self, path: Path, items: Sequence[object]) -> None:
         if not items:
@@ -188,9 +198,20 @@ def inspection(lines: Sequence[InspectionLineInput]) -> list[UserError]:
         path = ["lines", str(index)]
         p.key([*path, "orderLineId"], str(line.order_line_id))
         p.text([*path, "note"], line.note, required=False, multiline=True)  # as a customer's note
-        photos = line.photo_ids or []
-        if len(photos) > MAX_PHOTOS_PER_LINE:
-            p.add([*path, "photoIds"], f"can hold at most {MAX_PHOTOS_PER_LINE} photos per item")
-        for number, photo in enumerate(photos[:MAX_PHOTOS_PER_LINE]):
-            p.key([*path, "photoIds", str(number)], str(photo))
+        p.photos([*path, "photoIds"], line.photo_ids, "photos per item")
+    return p.errors
+
+
+def unknown_package(data: UnknownPackageInput) -> list[UserError]:
+    p = Problems()
+    path = ["input"]
+    p.text([*path, "scanned"], data.scanned)
+    p.key([*path, "idempotencyKey"], data.idempotency_key, max_length=MAX_IDEMPOTENCY_KEY)
+    p.text([*path, "senderName"], data.sender_name, required=False)
+    p.text([*path, "senderAddress"], data.sender_address, required=False, multiline=True)
+    p.text([*path, "carrier"], data.carrier, required=False, max_length=40)
+    p.text([*path, "trackingNumber"], data.tracking_number, required=False,
+           max_length=MAX_SCANNED_TRACKING_NUMBER)
+    p.text([*path, "note"], data.note, required=False, multiline=True)
+    p.photos([*path, "photoIds"], data.photo_ids, "photos")
     return p.errors

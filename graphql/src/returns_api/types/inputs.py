@@ -174,7 +174,7 @@ class InspectionLineInput:
     note: str | None = strawberry.field(
         default=None, description="What the warehouse saw; the customer and agents read it beside the item.")
     photo_ids: list[strawberry.ID] | None = strawberry.field(
-        default=None, description="Photos of the item, each uploaded with createInspectionPhotoUpload first.")
+        default=None, description="Photos of the item, each uploaded with inspectionPhotoUpload first.")
 
     def to_command(self) -> dict[str, Any]:
         return {
@@ -184,3 +184,27 @@ class InspectionLineInput:
             "note": self.note,
             "photoIds": [str(photo) for photo in self.photo_ids or ()],
         }
+
+
+@strawberry.input(description="What the warehouse reads on a package it refuses (REQ-FIRST); all but "
+                               "`scanned` is optional.")
+class UnknownPackageInput:
+    scanned: str = strawberry.field(description="The RMA or number scanned or typed.")
+    idempotency_key: str = strawberry.field(description="One per refusal: a retry records it once.")
+    sender_name: str | None = strawberry.field(default=None,
+                                               description="The sender as the label names them.")
+    sender_address: str | None = strawberry.field(
+        default=None, description="The sender's address as on the label, lines as written.")
+    carrier: str | None = strawberry.field(default=None, description="The carrier of the label seen.")
+    tracking_number: str | None = strawberry.field(default=None, description="The carrier label's number.")
+    note: str | None = strawberry.field(default=None,
+                                        description="Anything else customer service should know.")
+    photo_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Photos of the package, each uploaded with packagePhotoUpload first.")
+
+    def to_command(self) -> dict[str, Any]:
+        return {"scanned": self.scanned, "idempotencyKey": self.idempotency_key,
+                "senderName": self.sender_name,
+                "senderAddress": self.sender_address, "carrier": self.carrier,
+                "trackingNumber": self.tracking_number, "note": self.note,
+                "photoIds": [str(photo) for photo in self.photo_ids or ()]}

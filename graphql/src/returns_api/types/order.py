@@ -12,11 +12,12 @@ from returns_api.cost import MAX_PAGE, ORDER_RETURNS_DEFAULT
 from returns_api.errors import BadUserInput
 from returns_api.permissions import AGENT, CUSTOMER, WAREHOUSE, roles
 from returns_api.typed_fields import typed_field
+from returns_api.types.enums import ReturnMethod
 from returns_api.types.money import Money
 from returns_api.types.quote import IneligibilityReason, reasons
 from returns_shared.domain import decisions
 from returns_shared.domain import orders as domain
-from returns_shared.policy.engine import returnability
+from returns_shared.policy.engine import methods_available, returnability
 
 if TYPE_CHECKING:
     from returns_api.types.returns import Return
@@ -130,6 +131,11 @@ class Order:
     @strawberry.field
     def lines(self) -> list[OrderLine]:
         return [OrderLine.from_domain(line) for line in self.source.lines]
+
+    @typed_field(description="How a return of this order may be sent (LABEL-US: a prepaid label only to the "
+                             "policy's prepaidLabelCountries; shipping on one's own always).")
+    def return_methods(self, info: Info) -> list[ReturnMethod]:
+        return list(methods_available(self.source.shipping_address.country_code, policy=info.context.policy))
 
     @strawberry.field
     async def returnability(self, info: Info) -> list[LineReturnability]:

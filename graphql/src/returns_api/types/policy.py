@@ -44,6 +44,10 @@ class ReturnPolicy:
         "warehouse confirms or refutes such a claim at inspection (`defectConfirmed`); left unanswered, "
         "it stands."
     )
+    prepaid_label_countries: list[str] = strawberry.field(
+        description="LABEL-US: the shipping countries (ISO 3166-1 alpha-2) a prepaid return label is offered "
+        "for; from anywhere else the customer ships on their own (Order.returnMethods says it per order)."
+    )
     contact_email: str = strawberry.field(
         description="Customer service's address, where the policy sends customers (return requests, "
         "questions, replies to a review): the portal names it."
@@ -59,5 +63,6 @@ class ReturnPolicy:
             refund_processing_days=policy.refund_processing_days,
             exchanges_offered=policy.exchanges_offered,
             merchant_responsibility_reasons=sorted(policy.reasons.merchant_responsibility),
+            prepaid_label_countries=sorted(policy.methods.label_countries),
             contact_email=policy.merchant.contact_email,
         )

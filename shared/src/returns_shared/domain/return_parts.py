@@ -45,6 +45,11 @@ def photo_key(return_id: str, photo_id: str) -> str:
     return f"inspection/{return_id}/{photo_id}"
 
 
+def package_photo_key(photo_id: str) -> str:
+    """Where a photo of a refused package lives (it belongs to no return)."""
+    return f"inspection/packages/{photo_id}"
+
+
 class InspectionPhoto(BaseModel):
     """A photo the warehouse took of an item, kept in the private photos bucket; the API hands out
     short-lived links only."""

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from returns_shared.domain import return_labels, return_tracking
 from returns_shared.domain.decisions import Quote, ScreeningResult, Settlement
 from returns_shared.domain.errors import InvalidState
+from returns_shared.domain.money import Money
 from returns_shared.domain.orders import customer_key
 from returns_shared.domain.refunds import REFUND_STATUS_NEXT, Refund, RefundAttempt
 from returns_shared.domain.return_parts import SYSTEM, TRANSITIONS, utc_iso
@@ -119,11 +120,20 @@ class Return(BaseModel):
         return self.status not in {S.REQUESTED, S.UNDER_REVIEW, S.APPROVED}
 
     @property
+    def amount_owed(self) -> Money:
+        """What the customer gets back as things stand: refunded, else settled, else quoted."""
+        if self.refund is not None:
+            return self.refund.amount
+        return self.settlement.amount if self.settlement is not None else self.quote.total
+
+    @property
     def money_expected_by(self) -> datetime | None:
         """REFUND-7D's one promise to the customer: when the money should be in their account. Before the
         refund, refund_expected_by; once issued, the same 3-5 days counted from the refund itself (an
         early refund is never promised a day a week later, nor a late one a day past)."""
         expected, due = self.refund_expected_by, self.refund_due_at
+        if self.amount_owed.amount <= 0:  # nothing comes: no day to promise it by
+            return None
         if self.refund is not None and expected is not None and due is not None:
             return self.refund.issued_at + (expected - due)
         return expected

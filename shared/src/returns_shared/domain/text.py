@@ -66,6 +66,8 @@ FIELD_WORDS = {
     "line2": "the second address line", "deliveredAt": "the delivery time", "placedAt": "the order time",
     "setId": "the set", "unitPrice": "the unit price", "unitTax": "the unit tax", "amount": "the amount",
     "paymentReference": "the payment reference", "contentType": "the picture type",
+    "scanned": "the scanned number", "senderName": "the sender's name",
+    "senderAddress": "the sender's address",
 }
 
 

@@ -140,19 +140,28 @@ def review_notice_email(
     order: Order,
     *,
     policy_clauses: Sequence[tuple[str, str]],
+    review_business_days: int,
     return_page: str | None = None,
     brand: Brand = DEFAULT_BRAND,
 ) -> Email:
-    """(c) Screening flagged the request: ask the customer to confirm, with the policy attached (in
+    """(c) Screening flagged the request: ask the customer to confirm, say what happens next (a decision
+    within the policy's REVIEW-SLA business days, `review_business_days`), with the policy attached (in
     English, the binding version: a translated email says so)."""
     t = parts.reader(order)
     flags = ret.screening.flags if ret.screening else ()
     # two flags of one clause (e.g. SCREEN-AMOUNT's threshold and history rules) read as one finding
     requests = list(dict.fromkeys(text for text in (screening_request(flag, t) for flag in flags) if text))
+    decision = t.ngettext(
+        "Customer service reads your reply with your request and decides within {count} business day "
+        "(REVIEW-SLA). Either way, we email you: the return instructions if the return is approved, the "
+        "reason if it is not.",
+        "Customer service reads your reply with your request and decides within {count} business days "
+        "(REVIEW-SLA). Either way, we email you: the return instructions if the return is approved, the "
+        "reason if it is not.",
+        review_business_days)
     # Translators: the attached policy stays in English, the binding version: say so in the translation.
     attached = t.gettext(
-        "Please do not ship anything yet: we will email you the return instructions once the request is "
-        "approved. Our return policy is attached for reference.")
+        "Please do not ship anything until then. Our return policy is attached for reference.")
     blocks: list[Block] = [
         parts.hello(order, t),
         Para(t.gettext(
@@ -171,6 +180,8 @@ def review_notice_email(
                           support=brand.support_email, rma=ret.id),
             ]
         ),
+        Heading(t.gettext("What happens next")),
+        Para(decision),
         Para(attached),
         *parts.return_page(return_page, t.gettext("Your request's page shows where it stands:")),
         *parts.sign_off(brand, t),
@@ -260,15 +271,19 @@ def refund_confirmation_email(
         else t.gettext("Please allow 3–5 more days for the money to reach your account.")
     )
     accepted, rejected = parts.inspection_lines(ret, order, t)
+    nothing = refund.amount.amount <= 0  # nothing is paid, so no money is on its way either
     blocks: list[Block] = [
         parts.hello(order, t),
         Para(t.gettext(
+            "Our warehouse inspected your return {rma} (order {order}). Nothing is refunded: below is what "
+            "was accepted and how the amount was worked out.", rma=ret.id, order=order.id)
+            if nothing else t.gettext(
             # the card or account the order was paid with: the provider's payment id (pi_...) would
             # mean nothing to the customer, even masked
             "We have issued a refund of {amount} for your return {rma} (order {order}) on {day}, to the card "
             "or account you paid for the order with.",
             amount=t.money(refund.amount), rma=ret.id, order=order.id, day=t.day(refund.issued_at))),
-        Important(arrives),
+        *([] if nothing else [Important(arrives)]),
         *parts.return_page(return_page, t.gettext("Your return's page shows the refund and its timeline:")),
         Heading(t.gettext("Items accepted")),
         bullets(accepted or [t.gettext("None")]),
@@ -296,8 +311,8 @@ def refund_confirmation_email(
                        clauses=", ".join(refund.applied_clauses))),
         *parts.sign_off(brand, t),
     ]
-    subject = t.gettext("Return {rma}: your refund of {amount} has been issued", rma=ret.id,
-                        amount=t.money(refund.amount))
+    subject = t.gettext("Return {rma}: inspected, nothing to refund", rma=ret.id) if nothing else t.gettext(
+        "Return {rma}: your refund of {amount} has been issued", rma=ret.id, amount=t.money(refund.amount))
     return parts.email(order, t, subject, blocks)
 
 

@@ -21,6 +21,7 @@ from returns_shared.service.commands import (
     MarkMessageHandled,
     ReceiveReturn,
     RecordOrder,
+    RecordUnknownPackage,
     RequestReturn,
     ReturnInsights,
     SendMessage,
@@ -41,6 +42,7 @@ INSIGHT_READERS = frozenset({MERCHANT, AGENT})  # the merchant's figures: never 
 _ORDERS, _REQUESTS = "returns_shared.service.orders", "returns_shared.service.requests"
 _SCREENING, _REFUNDS = "returns_shared.service.screening", "returns_shared.service.refunds"
 _LABELS = "returns_shared.service.labels"
+_PACKAGES = "returns_shared.service.unknown_packages"
 _INSIGHTS = "returns_shared.service.insights"
 _CONVERSATION = "returns_shared.service.conversation"
 
@@ -60,6 +62,8 @@ RECEIVE_RETURN = Command("receiveReturn", REFUND, ReceiveReturn, WAREHOUSE_STAFF
                          handler(f"{_REFUNDS}:receive_return"))
 INSPECT_RETURN = Command("inspectReturn", REFUND, InspectReturn, WAREHOUSE_STAFF,
                          handler(f"{_REFUNDS}:inspect_return"))
+RECORD_UNKNOWN_PACKAGE = Command("recordUnknownPackage", REFUND, RecordUnknownPackage, WAREHOUSE_STAFF,
+                                 handler(f"{_PACKAGES}:record_unknown_package"), wrapped=True)
 ISSUE_REFUND = Command("issueRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:issue_refund"))
 RETRY_REFUND = Command("retryRefund", REFUND, ById, AGENTS, handler(f"{_REFUNDS}:retry_refund"))
 SEND_MESSAGE = Command("sendMessage", MAIL, SendMessage, AGENTS, handler(f"{_CONVERSATION}:send_message"))
@@ -78,9 +82,9 @@ EXPORT_RETURNS = Command("exportReturns", INSIGHTS, ExportReturns, INSIGHT_READE
 COMMANDS: dict[str, Command[Any]] = {
     command.name: command
     for command in (RECORD_ORDER, REQUEST_RETURN, CANCEL_RETURN, SUBMIT_TRACKING, APPROVE_RETURN,
-                    DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, ISSUE_REFUND, RETRY_REFUND,
-                    SEND_MESSAGE, ATTACH_MESSAGE, MARK_MESSAGE_HANDLED, ADD_INTERNAL_NOTE, RETURN_INSIGHTS,
-                    EXPORT_RETURNS)
+                    DECLINE_RETURN, RETRY_LABEL, RECEIVE_RETURN, INSPECT_RETURN, RECORD_UNKNOWN_PACKAGE,
+                    ISSUE_REFUND, RETRY_REFUND, SEND_MESSAGE, ATTACH_MESSAGE, MARK_MESSAGE_HANDLED,
+                    ADD_INTERNAL_NOTE, RETURN_INSIGHTS, EXPORT_RETURNS)
 }
 
 

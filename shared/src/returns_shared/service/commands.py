@@ -206,6 +206,22 @@ class InspectReturn(ById):
     lines: Annotated[list[InspectionLineIn], Field(min_length=1, max_length=limits.MAX_LINES)]
 
 
+class RecordUnknownPackage(CommandModel):
+    """What the warehouse read on a package it refuses (REQ-FIRST); all but the scan is optional."""
+
+    scanned: Text  # the RMA or number scanned or typed
+    sender_name: Annotated[str | None, Field(default=None, max_length=limits.MAX_TEXT), AfterValidator(_line)]
+    sender_address: Note  # as on the label, lines as written
+    carrier: Annotated[str | None, Field(default=None, max_length=40), AfterValidator(_line)]
+    tracking_number: Annotated[str | None, Field(default=None, max_length=limits.MAX_SCANNED_TRACKING_NUMBER),
+                               AfterValidator(_line)]
+    note: Note
+    photo_ids: Annotated[list[Key], Field(default_factory=list, max_length=limits.MAX_PHOTOS_PER_LINE)]
+    idempotency_key: Annotated[
+        str, Field(min_length=1, max_length=limits.MAX_IDEMPOTENCY_KEY), AfterValidator(_key)
+    ]
+
+
 class InsightWindow(CommandModel):
     """[from, to): the return requests created in it (exports of refunds: the refunds issued in it)."""
 

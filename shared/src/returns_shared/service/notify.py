@@ -108,7 +108,7 @@ BUILDERS: dict[str, Builder] = {
         expire_after_days=deps.policy().expiry.approved_days, return_page=return_page(deps, ret)),
     "review": lambda deps, ret, order: emails.review_notice_email(
         ret, order, policy_clauses=[(clause.id, clause.text) for clause in deps.policy().clauses],
-        return_page=return_page(deps, ret)),
+        review_business_days=deps.policy().review_sla.business_days, return_page=return_page(deps, ret)),
     "declined": lambda deps, ret, order: emails.declined_email(  # reason: the DECLINED note
         ret, order, return_page=return_page(deps, ret)),
     "refund": lambda deps, ret, order: emails.refund_confirmation_email(

@@ -8,13 +8,14 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from returns_shared.domain.customer_names import NamedOrder, filed
 from returns_shared.domain.errors import InvalidInput, InvalidState, ManyErrors
 from returns_shared.domain.money import Money
 from returns_shared.domain.orders import Address, Order, OrderLine, customer_key
 from returns_shared.service.commands import AddressIn, MoneyIn, RecordOrder
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Answer, retry_on_conflict
-from returns_shared.service.ports import Caller, StoredOrder
+from returns_shared.service.ports import Caller, StoredOrder, UnitOfWork
 
 _FUTURE_TOLERANCE = timedelta(minutes=5)  # clocks of the feed and ours may differ a little
 
@@ -141,5 +142,44 @@ def record_order(cmd: RecordOrder, caller: Caller, deps: Dependencies) -> Answer
             _refuse_moved_deliveries(order, stored.order)
     uow = deps.unit_of_work()
     uow.save_order(order, seen=stored)
+    _file_names(uow, deps, order, stored.order if stored else None)
     uow.commit()
     return {"orderId": order.id}
+
+
+def _newest(named: list[NamedOrder]) -> NamedOrder | None:
+    return max(named, key=lambda n: (n.placed_at, n.order_id), default=None)
+
+
+def _file_names(uow: UnitOfWork, deps: Dependencies, order: Order, before: Order | None) -> None:
+    """Agents find customers by name: the order is filed under the names on its addresses, in the same
+    write as the order. A name the order no longer carries (corrected, or another customer's) is
+    unfiled, and a customer's name that no order carries any more is no longer found."""
+    was, now = filed(before), filed(order)
+    if was == now:
+        return
+    rewritten = {n.slot for n in now}
+    for gone in was - now:
+        if gone.slot not in rewritten:  # the same slot written again replaces it
+            uow.unfile_order_name(gone)
+    for added in now - was:
+        uow.file_order_name(added)
+    touched = sorted({(n.customer, n.name_key) for n in was ^ now})
+    indexed = {}
+    for customer in dict.fromkeys(customer for customer, _ in touched):
+        keys = [key for other, key in touched if other == customer]
+        found = deps.repo.customer_names(customer, keys)
+        indexed.update({(customer, key): name for key, name in found.items()})
+    for customer, key in touched:
+        candidates = [n for n in now if (n.customer, n.name_key) == (customer, key)]
+        seen = indexed.get((customer, key))
+        if seen and seen.newest.order_id != order.id:
+            candidates.append(seen.newest)  # still the newest of the other orders
+        elif seen:  # this order was the newest: the next one down stands in if this one left
+            others = deps.repo.orders_named(customer, key, limit=2)
+            candidates += [n for n in others if n.order_id != order.id][:1]
+        newest = _newest(candidates)
+        if newest is not None:
+            uow.save_customer_name(newest, seen=seen)
+        elif seen is not None:
+            uow.drop_customer_name(seen)

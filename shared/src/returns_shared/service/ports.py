@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, Protocol, TypeVar
 
+from returns_shared.domain.customer_names import NamedOrder
 from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
+from returns_shared.domain.return_parts import InspectionPhoto
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications.message import Email
@@ -85,12 +87,30 @@ class Page(Generic[T]):
 
 @dataclass(frozen=True)
 class UnknownPackage:
-    """A package the warehouse scanned for no approved return (REQ-FIRST), kept for customer service."""
+    """A package the warehouse refused for no approved return (REQ-FIRST), kept for customer service
+    with what the warehouse could read on it (all optional: a bare scan records none of it)."""
 
+    id: str
     return_id: str  # what was scanned or typed
-    reason: str
+    reason: str  # a sentence: why it was refused
     scanned_by: str
     at: datetime
+    matched_return_id: str | None = None  # the return the scan names, when it names one (not approved)
+    sender_name: str | None = None  # as on the label
+    sender_address: str | None = None  # as on the label, lines as written
+    carrier: str | None = None
+    tracking_number: str | None = None  # the carrier label's number, as seen
+    note: str | None = None
+    photos: tuple[InspectionPhoto, ...] = ()
+
+
+@dataclass(frozen=True)
+class CustomerName:
+    """A name a customer's orders carry, as indexed: the newest order with it, and the index entry's
+    version (optimistic locking: two orders filing one name at once are written one after the other)."""
+
+    newest: NamedOrder
+    version: int
 
 
 @dataclass
@@ -136,6 +156,11 @@ class ReturnsReader(MessageReader, Protocol):
     ) -> Page[Return]: ...
     def list_orders(self, *, customer_email: str, first: int, after: str | None) -> Page[Order]: ...
     def unknown_packages(self, *, first: int, after: str | None) -> Page[UnknownPackage]: ...
+    def get_unknown_package(self, package_id: str) -> UnknownPackage | None: ...
+    def customers_named(
+        self, *, name: str, first: int, after: str | None
+    ) -> Page[NamedOrder]: ...  # by the start of a name's words (customer_names.name_key), each customer's
+    #                             newest order under that name; alphabetical
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]: ...
     def failed_labels(self, *, first: int, after: str | None) -> Page[Return]: ...
 
@@ -182,6 +207,12 @@ class ReturnsRepository(ReturnsReader, Protocol):
         self, *, older_than: datetime, limit: int = 100, after: object | None = None
     ) -> tuple[list[tuple[str, datetime]], object | None]: ...  # (return id, flagged at), oldest first
     def returns_of_sent_emails(self, ses_message_ids: Sequence[str]) -> dict[str, str]: ...
+    def customer_names(
+        self, customer: str, name_keys: Sequence[str]
+    ) -> dict[str, CustomerName]: ...  # by name key, consistent
+    def orders_named(
+        self, customer: str, name_key: str, *, limit: int
+    ) -> list[NamedOrder]: ...  # the orders filed under one name of a customer, newest first, consistent
     # SES id of an email the service sent → the return it was about (emails about no return: absent)
 
 
@@ -203,9 +234,13 @@ class UnitOfWork(Protocol):
     def claim_idempotency(
         self, customer: str, key: str, *, return_id: str, fingerprint: str, expires_at: datetime
     ) -> None: ...
-    def record_unknown_package(
-        self, return_id: str, *, reason: str, scanned_by: str, at: datetime
-    ) -> None: ...
+    def record_unknown_package(self, package: UnknownPackage) -> None: ...  # write-once (its id)
+    def file_order_name(self, named: NamedOrder) -> None: ...  # an order under a customer's name
+    def unfile_order_name(self, named: NamedOrder) -> None: ...
+    def save_customer_name(
+        self, newest: NamedOrder, *, seen: CustomerName | None
+    ) -> None: ...  # the name found by agents' search; None: must be new
+    def drop_customer_name(self, seen: CustomerName) -> None: ...  # no order carries the name any more
     def flag_failed_refund(self, ret: Return, *, at: datetime) -> None: ...  # the agents' queue
     def clear_failed_refund(self, return_id: str) -> None: ...
     def flag_failed_label(self, return_id: str, *, at: datetime) -> None: ...  # the agents' queue

@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 from collections.abc import Callable, Sequence
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from aws_lambda_powertools import Logger
@@ -26,7 +28,7 @@ from returns_shared.service.commands import ById, InspectReturn, ReceiveReturn
 from returns_shared.service.common import load_return, publish_safely
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Answer, retry_on_conflict
-from returns_shared.service.ports import Caller, PaymentUnavailable
+from returns_shared.service.ports import Caller, PaymentUnavailable, UnknownPackage
 from returns_shared.service.refund_payments import pay_refund
 
 logger = Logger(child=True)
@@ -37,23 +39,13 @@ WORKFLOW_ACTOR = "deadline-workflow"
 DUE_CLOCK_SKEW = timedelta(minutes=1)  # the workflow's clock and ours may differ a little
 
 
-def _record_unknown_package(deps: Dependencies, caller: Caller, return_id: str, why: str) -> None:
-    """REQ-FIRST: a package without an approved request is refused, and recorded for customer service."""
-    now = deps.clock()
-    uow = deps.unit_of_work()
-    uow.record_unknown_package(return_id, reason=why, scanned_by=caller.actor, at=now)
-    uow.commit()
-    deps.alerts.alert(
-        "Package refused at the warehouse", f"REQ-FIRST: package for {return_id!r} refused: {why}"
-    )
-
-
 @retry_on_conflict()
 def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> Answer:
     now = deps.clock()
     ret = deps.repo.get_return(cmd.id)
     if ret is None:
-        _record_unknown_package(deps, caller, cmd.id, "no return request with this id")
+        record_refused(deps, UnknownPackage(id=new_package_id(), return_id=cmd.id,
+                                            reason=refusal_reason(None), scanned_by=caller.actor, at=now))
         raise NotFound(
             f"There is no return request {cmd.id}: the package was refused and recorded for customer "
             "service (REQ-FIRST).",
@@ -62,7 +54,9 @@ def receive_return(cmd: ReceiveReturn, caller: Caller, deps: Dependencies) -> An
     if ret.status not in RECEIVABLE:
         if ret.status in {ReturnStatus.REQUESTED, ReturnStatus.UNDER_REVIEW, ReturnStatus.DECLINED,
                           ReturnStatus.CANCELED, ReturnStatus.EXPIRED}:
-            _record_unknown_package(deps, caller, cmd.id, f"return is {ret.status}, not approved")
+            record_refused(deps, UnknownPackage(id=new_package_id(), return_id=cmd.id,
+                                                reason=refusal_reason(ret), scanned_by=caller.actor, at=now,
+                                                matched_return_id=ret.id))
             raise InvalidState(f"Return {ret.id} is {STATUS_WORDS[ret.status]}, not approved: the package "
                                "was refused and recorded for customer service (REQ-FIRST).", field=("id",))
         raise InvalidState(f"Return {ret.id} was already received.", field=("id",))
@@ -101,31 +95,51 @@ PHOTO_SIGNATURES: dict[str, tuple[str, Callable[[bytes], bool]]] = {
 }
 
 
-def checked_photos(deps: Dependencies, return_id: str, photo_ids: Sequence[str],
-                   index: int) -> tuple[InspectionPhoto, ...]:
-    """The photos an inspected line names: each uploaded under this return, within the size limit, and
-    really a picture of its type (the upload form's limits are S3's to enforce; this checks the result)."""
+def checked_photos(deps: Dependencies, photo_ids: Sequence[str], *, key_of: Callable[[str], str],
+                   field: tuple[str, ...]) -> tuple[InspectionPhoto, ...]:
+    """The photos named (under `field`): each uploaded where `key_of` puts it (under its return, for an
+    inspection), within the size limit, and really a picture of its type (the upload form's limits are
+    S3's to enforce; this checks the result)."""
     photos = []
     for number, photo_id in enumerate(dict.fromkeys(photo_ids)):
-        field = ("lines", str(index), "photoIds", str(number))
+        at = (*field, str(number))
         if not PHOTO_ID.match(photo_id):
-            raise InvalidInput("This photo was not uploaded through the inspection screen; add it again.",
-                               field=field)
+            raise InvalidInput("This photo was not uploaded through the warehouse screen; add it again.",
+                               field=at)
         if deps.photos is None:
-            raise InvalidState("Photos cannot be stored here: the photos bucket is not configured.",
-                               field=field)
-        key = photo_key(return_id, photo_id)
+            raise InvalidState("Photos cannot be stored here: the photos bucket is not configured.", field=at)
+        key = key_of(photo_id)
         stored = deps.photos.stored(key)
         if stored is None:
-            raise InvalidInput("A photo did not finish uploading; add it again.", field=field)
+            raise InvalidInput("A photo did not finish uploading; add it again.", field=at)
         if stored.size > limits.MAX_PHOTO_BYTES:
             megabytes = limits.MAX_PHOTO_BYTES // (1024 * 1024)
-            raise InvalidInput(f"A photo is larger than {megabytes} MB.", field=field)
+            raise InvalidInput(f"A photo is larger than {megabytes} MB.", field=at)
         content_type, looks_right = PHOTO_SIGNATURES[photo_id.rpartition(".")[2]]
         if not looks_right(stored.head):
-            raise InvalidInput("A photo is not a JPEG, PNG or WebP picture.", field=field)
+            raise InvalidInput("A photo is not a JPEG, PNG or WebP picture.", field=at)
         photos.append(InspectionPhoto(object_key=key, content_type=content_type))
     return tuple(photos)
+
+
+def new_package_id() -> str:
+    return secrets.token_hex(12)
+
+
+def refusal_reason(ret: Return | None) -> str:
+    """Why a package was refused, in customer service's words."""
+    if ret is None:
+        return "No return request has this number."
+    return f"Return {ret.id} is {STATUS_WORDS[ret.status]}, not approved."
+
+
+def record_refused(deps: Dependencies, package: UnknownPackage) -> None:
+    """REQ-FIRST: a package without an approved request is refused, and recorded for customer service."""
+    uow = deps.unit_of_work()
+    uow.record_unknown_package(package)
+    uow.commit()
+    deps.alerts.alert("Package refused at the warehouse",
+                      f"REQ-FIRST: package for {package.return_id!r} refused: {package.reason}")
 
 
 def start_deadline(deps: Dependencies, ret: Return, reminder_at: Any) -> None:
@@ -151,7 +165,8 @@ def inspect_return(cmd: InspectReturn, caller: Caller, deps: Dependencies) -> An
     prior = [r for r in deps.repo.get_returns(stored.return_ids).values() if r.id != ret.id]
     inspected = [
         InspectedLine(li.order_line_id, li.condition, li.defect_confirmed, note=li.note,
-                      photos=checked_photos(deps, ret.id, li.photo_ids, index))
+                      photos=checked_photos(deps, li.photo_ids, key_of=partial(photo_key, ret.id),
+                                            field=("lines", str(index), "photoIds")))
         for index, li in enumerate(cmd.lines)
     ]
     lines, settlement = settle(stored.order, ret, inspected, prior, policy=deps.policy())

@@ -232,7 +232,7 @@ def refuse_number_of_another_customer(deps: Dependencies, ret: Return, number: s
         if holder is not None and holder.holds_package(number):
             raise InvalidInput(
                 "This tracking number is on another customer's return: check the number, or contact "
-                "customer service.", field=("trackingNumber",),
+                "customer service.", field=("trackingNumber",), code="TRACKING_NUMBER_TAKEN",
             )
 
 

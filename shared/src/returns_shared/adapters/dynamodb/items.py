@@ -30,8 +30,15 @@ Access patterns (every request path is GetItem, BatchGetItem, Query or a transac
 - the agents' open inbox, newest first ... Query     GSI3 gsi3pk=INBOX#OPEN (sparse: unhandled inbox mail)
 - the whole inbox, newest first .......... Query     GSI4 gsi4pk=INBOX (every message that arrived unthreaded)
 - the return an email we sent was about .. BatchGet  pk=SENT#<SES message id> (In-Reply-To/References)
+- customers by name (agents' search) ..... Query     pk=NAMES#<first 2 characters>, begins_with(sk, <typed
+                                                     name key>): sk=<name key from one of its words>#
+                                                     <customer>#<hash of the name key>, alphabetical; each
+                                                     entry names the customer's newest order under it
+- a customer's name: its entry, its orders GetItem/  pk=CUSTOMER_NAME#<customer>#<name key>, sk=NAME
+                                          Query      (version) and sk=ORDER#<placedAt>#<id>, newest first
 Side records written once: NOTIFY#<return>#<kind> (EMAIL), LABEL#<return> (LEASE, TTL),
-UNKNOWN_PACKAGE#<at>#<id> (PACKAGE), PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py),
+UNKNOWN_PACKAGE#<id> (PACKAGE; GetItem by id: a retried record finds the first),
+PAYMENT#<key> (the sandbox ledger, adapters/payments_ledger.py),
 SENT#<SES message id> (SENT: with the sent message, naming its return).
 Every write of a return is conditioned on the version it read (optimistic locking); a request for
 a new return also bumps the order's version, which serialises the returns of one order
@@ -41,18 +48,21 @@ a new return also bumps the order's version, which serialises the returns of one
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from returns_shared.domain.customer_names import MIN_SEARCH_CHARACTERS, NamedOrder, rotations
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order, customer_key
+from returns_shared.domain.return_parts import InspectionPhoto
 from returns_shared.domain.returns import Return
 from returns_shared.domain.tracking import tracking_key
 from returns_shared.domain.vocabulary import MessageDirection, ReturnStatus
-from returns_shared.service.ports import StoredOrder, UnknownPackage
+from returns_shared.service.ports import CustomerName, StoredOrder, UnknownPackage
 
 Item = dict[str, Any]  # a DynamoDB item in the low-level attribute-value shape
 
@@ -159,6 +169,61 @@ def message_key(message_id: str) -> Item:
 
 def sent_key(ses_message_id: str) -> Item:
     return {"pk": {"S": f"SENT#{ses_message_id}"}, "sk": {"S": "SENT"}}
+
+
+def names_partition(name_key: str) -> str:
+    """Where the names starting with these characters are found (a search types at least two)."""
+    return f"NAMES#{name_key[:MIN_SEARCH_CHARACTERS]}"
+
+
+def customer_name_partition(customer: str, name_key: str) -> str:
+    return f"CUSTOMER_NAME#{customer}#{name_key}"  # a name key holds no "#"
+
+
+def customer_name_key(customer: str, name_key: str) -> Item:
+    return {"pk": {"S": customer_name_partition(customer, name_key)}, "sk": {"S": "NAME"}}
+
+
+def named_order_key(named: NamedOrder) -> Item:
+    return {"pk": {"S": customer_name_partition(named.customer, named.name_key)},
+            "sk": {"S": f"ORDER#{iso(named.placed_at)}#{named.order_id}"}}
+
+
+def name_search_keys(customer: str, name_key: str) -> list[Item]:
+    """The entries agents' search finds a customer's name by: one per word the name can be read from."""
+    tag = hashlib.sha256(name_key.encode()).hexdigest()[:16]  # names alike from another word stay apart
+    return [{"pk": {"S": names_partition(rotation)}, "sk": {"S": f"{rotation}#{customer}#{tag}"}}
+            for rotation in rotations(name_key)]
+
+
+def _named_values(named: NamedOrder) -> dict[str, Any]:
+    return {"customer": named.customer, "nameKey": named.name_key, "orderId": named.order_id,
+            "placedAt": iso(named.placed_at), "email": named.email, "name": named.name}
+
+
+def named_order_item(named: NamedOrder, entity: str = "NamedOrder") -> Item:
+    return {**named_order_key(named), **to_item({"entity": entity, **_named_values(named)})}
+
+
+def customer_name_item(newest: NamedOrder, *, version: int) -> Item:
+    return {**customer_name_key(newest.customer, newest.name_key),
+            **to_item({"entity": "CustomerName", "version": version, **_named_values(newest)})}
+
+
+def name_search_items(newest: NamedOrder) -> list[Item]:
+    values = to_item({"entity": "NameSearch", **_named_values(newest)})
+    return [{**key, **values} for key in name_search_keys(newest.customer, newest.name_key)]
+
+
+def named_order_from_item(item: Item) -> NamedOrder:
+    values = from_item(item)
+    return NamedOrder(customer=values["customer"], name_key=values["nameKey"], order_id=values["orderId"],
+                      placed_at=datetime.fromisoformat(values["placedAt"].replace("Z", "+00:00")),
+                      email=values["email"], name=values["name"])
+
+
+def customer_name_from_item(item: Item) -> CustomerName:
+    return CustomerName(newest=named_order_from_item(item), version=int(item["version"]["N"]))
 
 
 def month_partition(month_index: int) -> str:
@@ -279,13 +344,22 @@ def order_from_item(item: Item) -> StoredOrder:
     )
 
 
+_PACKAGE_DETAILS = {"matchedReturnId": "matched_return_id", "senderName": "sender_name",
+                    "senderAddress": "sender_address", "carrier": "carrier",
+                    "trackingNumber": "tracking_number", "note": "note"}
+
+
 def package_from_item(item: Item) -> UnknownPackage:
     values = from_item(item)
     return UnknownPackage(
+        id=values["pk"].removeprefix("UNKNOWN_PACKAGE#"),
         return_id=values["returnId"],
         reason=values["reason"],
         scanned_by=values["scannedBy"],
         at=datetime.fromisoformat(values["at"]),
+        **{field: values.get(name) for name, field in _PACKAGE_DETAILS.items()},
+        photos=tuple(InspectionPhoto.model_validate(photo)
+                     for photo in json.loads(values.get("photos", "[]"))),
     )
 
 
@@ -325,12 +399,19 @@ def idempotency_item(
             "expiresAt": {"N": str(int(expires_at.timestamp()))}}
 
 
-def unknown_package_item(return_id: str, *, reason: str, scanned_by: str, at: datetime) -> Item:
-    return to_item({
-        "pk": f"UNKNOWN_PACKAGE#{at.isoformat()}#{return_id}", "sk": "PACKAGE",
-        "entity": "UnknownPackage", "returnId": return_id, "reason": reason, "scannedBy": scanned_by,
-        "at": at.isoformat(), "gsi3pk": UNKNOWN_PACKAGES, "gsi3sk": f"{at.isoformat()}#{return_id}",
-    })
+def unknown_package_key(package_id: str) -> Item:
+    return {"pk": {"S": f"UNKNOWN_PACKAGE#{package_id}"}, "sk": {"S": "PACKAGE"}}
+
+
+def unknown_package_item(package: UnknownPackage) -> Item:
+    photos = [photo.model_dump() for photo in package.photos]
+    return {**unknown_package_key(package.id), **to_item({
+        "entity": "UnknownPackage", "returnId": package.return_id, "reason": package.reason,
+        "scannedBy": package.scanned_by, "at": package.at.isoformat(),
+        **{name: getattr(package, field) for name, field in _PACKAGE_DETAILS.items()},
+        "photos": json.dumps(photos) if photos else None,
+        "gsi3pk": UNKNOWN_PACKAGES, "gsi3sk": f"{iso(package.at)}#{package.id}",
+    })}
 
 
 def label_lease_item(return_id: str, *, now: datetime) -> Item:
@@ -360,10 +441,11 @@ INDEX_KEYS = {"GSI1": ("gsi1pk", "gsi1sk"), "GSI2": ("gsi2pk", "gsi2sk"), "GSI3"
               "GSI4": ("gsi4pk", "gsi4sk"), "GSI5": ("gsi5pk", "gsi5sk")}
 
 
-def start_key(key: Any, index: str, pk: str) -> Item:
+def start_key(key: Any, index: str | None, pk: str) -> Item:
     """A cursor's DynamoDB start key, checked: the table and index key attributes only, strings,
-    inside the partition being listed (else DynamoDB refuses it: a 500, not the caller's error)."""
-    pk_name, sk_name = INDEX_KEYS[index]
+    inside the partition being listed (else DynamoDB refuses it: a 500, not the caller's error).
+    `index` None: the table's own keys."""
+    pk_name, sk_name = INDEX_KEYS[index] if index else ("pk", "sk")
     names = {"pk", "sk", pk_name, sk_name}
     valid = (
         isinstance(key, dict)

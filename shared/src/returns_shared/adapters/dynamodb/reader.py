@@ -11,12 +11,20 @@ from typing import Any
 from returns_shared.adapters.dynamodb import items
 from returns_shared.adapters.dynamodb.items import Item
 from returns_shared.adapters.dynamodb.message_reads import MessageReads
+from returns_shared.domain.customer_names import MIN_SEARCH_CHARACTERS, NamedOrder, name_key
 from returns_shared.domain.errors import InvalidInput
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.service.cursors import CursorCodec
-from returns_shared.service.ports import DueEmail, IdempotencyClaim, Page, StoredOrder, UnknownPackage
+from returns_shared.service.ports import (
+    CustomerName,
+    DueEmail,
+    IdempotencyClaim,
+    Page,
+    StoredOrder,
+    UnknownPackage,
+)
 
 MONTHS_LISTED_BACK = 36  # the all-returns listing walks month buckets back this far at most
 
@@ -186,6 +194,43 @@ class DynamoReturnsRepository(MessageReads):
         found, last = self._query_page("GSI3", "gsi3pk", items.UNKNOWN_PACKAGES, first=first, start=start,
                                        filters={}, convert=items.package_from_item)
         return Page(items=found, next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def get_unknown_package(self, package_id: str) -> UnknownPackage | None:
+        item = self._get(items.unknown_package_key(package_id))
+        return items.package_from_item(item) if item else None
+
+    def customers_named(self, *, name: str, first: int, after: str | None) -> Page[NamedOrder]:
+        """Customers whose orders carry a name starting with `name` (from any of its words), each with
+        the newest order under that name; alphabetical by the name as read from the matching word."""
+        typed = name_key(name)
+        if len(typed) < MIN_SEARCH_CHARACTERS:
+            raise InvalidInput("Type at least two letters of the name.", field=("name",))
+        pk = items.names_partition(typed)
+        scope = f"NAMES|{typed}"
+        kwargs: dict[str, Any] = {
+            "TableName": self.table_name, "Limit": first, "ConsistentRead": True,
+            "KeyConditionExpression": "pk = :pk AND begins_with(sk, :typed)",
+            "ExpressionAttributeValues": {":pk": {"S": pk}, ":typed": {"S": typed}},
+        }
+        if after:
+            kwargs["ExclusiveStartKey"] = items.start_key(self.cursors.decode(scope, after), None, pk)
+        page = self.client.query(**kwargs)
+        last = page.get("LastEvaluatedKey")
+        return Page(items=[items.named_order_from_item(item) for item in page.get("Items", [])],
+                    next_cursor=self.cursors.encode(scope, last) if last else None)
+
+    def customer_names(self, customer: str, name_keys: Sequence[str]) -> dict[str, CustomerName]:
+        found = self._batch_get([items.customer_name_key(customer, key) for key in dict.fromkeys(name_keys)])
+        names = (items.customer_name_from_item(item) for item in found)
+        return {name.newest.name_key: name for name in names}
+
+    def orders_named(self, customer: str, name_key: str, *, limit: int) -> list[NamedOrder]:
+        page = self.client.query(
+            TableName=self.table_name, Limit=limit, ConsistentRead=True, ScanIndexForward=False,
+            KeyConditionExpression="pk = :pk AND begins_with(sk, :orders)",
+            ExpressionAttributeValues={":pk": {"S": items.customer_name_partition(customer, name_key)},
+                                       ":orders": {"S": "ORDER#"}})
+        return [items.named_order_from_item(item) for item in page.get("Items", [])]
 
     def failed_refunds(self, *, first: int, after: str | None) -> Page[Return]:
         """Returns whose refund the provider refused or failed, oldest failure first (agents' queue)."""

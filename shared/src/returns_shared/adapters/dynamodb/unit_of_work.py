@@ -8,12 +8,13 @@ from typing import Any
 
 from returns_shared.adapters._aws import error_code
 from returns_shared.adapters.dynamodb import items
+from returns_shared.domain.customer_names import NamedOrder
 from returns_shared.domain.errors import ConflictError
 from returns_shared.domain.messages import Message
 from returns_shared.domain.orders import Order
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import MessageDirection
-from returns_shared.service.ports import DueEmail, StoredOrder
+from returns_shared.service.ports import CustomerName, DueEmail, StoredOrder, UnknownPackage
 
 _NEW = "attribute_not_exists(pk)"
 _SINGLE_WRITES = {"Put": "put_item", "Update": "update_item", "Delete": "delete_item"}
@@ -90,6 +91,33 @@ class DynamoUnitOfWork:
             }
         )
 
+    # -- customers' names (agents' search) ------------------------------------------------------
+    def file_order_name(self, named: NamedOrder) -> None:
+        self._writes.append({"Put": {"TableName": self.table_name, "Item": items.named_order_item(named)}})
+
+    def unfile_order_name(self, named: NamedOrder) -> None:
+        self._writes.append({"Delete": {"TableName": self.table_name, "Key": items.named_order_key(named)}})
+
+    def save_customer_name(self, newest: NamedOrder, *, seen: CustomerName | None) -> None:
+        """The name's entry (conditioned on its version: orders filing one name at once take turns) and
+        the search entries it is found by, each naming the newest order under the name."""
+        if seen is None:
+            self._put(items.customer_name_item(newest, version=1), _NEW)
+        else:
+            self._put(items.customer_name_item(newest, version=seen.version + 1), "version = :seen",
+                      {":seen": {"N": str(seen.version)}})
+        for entry in items.name_search_items(newest):
+            self._writes.append({"Put": {"TableName": self.table_name, "Item": entry}})
+
+    def drop_customer_name(self, seen: CustomerName) -> None:
+        customer, key = seen.newest.customer, seen.newest.name_key
+        self._writes.append({"Delete": {"TableName": self.table_name,
+                                        "Key": items.customer_name_key(customer, key),
+                                        "ConditionExpression": "version = :seen",
+                                        "ExpressionAttributeValues": {":seen": {"N": str(seen.version)}}}})
+        for entry in items.name_search_keys(customer, key):
+            self._writes.append({"Delete": {"TableName": self.table_name, "Key": entry}})
+
     # -- messages (the customer-service conversation) ------------------------------------------
     def add_message(self, message: Message) -> None:
         """Write-once by id: a redelivered email or a second click finds it there."""
@@ -117,8 +145,8 @@ class DynamoUnitOfWork:
         self._put(items.idempotency_item(customer, key, return_id=return_id, fingerprint=fingerprint,
                                          expires_at=expires_at), _NEW)
 
-    def record_unknown_package(self, return_id: str, *, reason: str, scanned_by: str, at: datetime) -> None:
-        self._put(items.unknown_package_item(return_id, reason=reason, scanned_by=scanned_by, at=at), _NEW)
+    def record_unknown_package(self, package: UnknownPackage) -> None:
+        self._put(items.unknown_package_item(package), _NEW)
 
     def lease_label(self, return_id: str, *, now: datetime, stale_before: datetime) -> None:
         """Granted when nobody holds it or the holder's lease went stale (a crashed worker), so one
