@@ -27,7 +27,8 @@ def dynamodb() -> Iterator[Any]:
             TableName=TABLE, BillingMode="PAY_PER_REQUEST",
             AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"},
                                   {"AttributeName": "sk", "AttributeType": "S"}],
-            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}, {"AttributeName": "sk", "KeyType": "RANGE"}],
+            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                       {"AttributeName": "sk", "KeyType": "RANGE"}],
             StreamSpecification={"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
         yield client
 
@@ -39,7 +40,8 @@ def _key(pk: str) -> dict[str, Any]:
 def _versioned_update(pk: str, version: int) -> dict[str, Any]:
     return {"Update": {"TableName": TABLE, "Key": _key(pk), "UpdateExpression": "SET version = :next",
                        "ConditionExpression": "version = :seen",
-                       "ExpressionAttributeValues": {":seen": {"N": str(version)}, ":next": {"N": str(version + 1)}}}}
+                       "ExpressionAttributeValues": {":seen": {"N": str(version)},
+                                                     ":next": {"N": str(version + 1)}}}}
 
 
 def _new(pk: str) -> dict[str, Any]:
@@ -78,7 +80,8 @@ def test_a_cancelled_transaction_leaves_the_items_and_the_stream_as_they_were(dy
     # the stream reader goes on reading the table's writes (not those of a copy left behind)
     dynamodb.transact_write_items(TransactItems=[_versioned_update("a", 1), _new("c")])
     after = streams.get_records(ShardIterator=written["NextShardIterator"])["Records"]
-    assert [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in after] == [("MODIFY", "a"), ("INSERT", "c")]
+    assert [(r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"]) for r in after] == [
+        ("MODIFY", "a"), ("INSERT", "c")]
     assert _items(dynamodb) == {"a": 2, "b": 1, "c": 1}
 
 
