@@ -115,7 +115,7 @@ def test_html_only_mail_is_kept_as_text_and_an_unreadable_one_raw(flagged):
     world, _ = flagged
     html = receive(world, email(html="<html><body><p>Hi <b>there</b></p><script>x()</script></body></html>"))
     assert world.repo.get_message(html["messageId"]).text == "Hi there"
-    broken = email().replace(b'charset="utf-8"', b'charset="x-no-such-charset"')
+    broken = email().replace(f"From: {b.ALICE}".encode(), b"From: Alice, without an address")
     unreadable = receive(world, broken, ses_id="ses-broken")
     kept = world.repo.get_message(unreadable["messageId"])
     assert (kept.readable, kept.in_inbox, kept.from_address) == (False, True, "jane.doe@example.com")
@@ -299,3 +299,40 @@ def test_a_return_leaving_review_waits_for_nobody(flagged):
     ret = world.stored(rid)
     assert ret.status == ReturnStatus.CANCELED and ret.review_wait is None
     assert timedelta(0) <= world.clock.now - ret.status_changed_at
+
+
+# -- hostile or unusual mail (probe3) ---------------------------------------------------------------
+def test_an_unknown_charset_is_read_rather_than_lost_as_unreadable(flagged):
+    """Outlook labels Thai windows-874 and Hebrew iso-8859-8-i, which Python's codecs do not know."""
+    world, rid = flagged
+    thai = (f"From: {b.ALICE}\r\nTo: cs@allegra-k.com\r\nSubject: {rid}\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=windows-874\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            ).encode() + "สวัสดี".encode("cp874")
+    unknown = email(subject=rid, text="Bonjour").replace(b'charset="utf-8"', b'charset="x-no-such-charset"')
+    read_thai = world.repo.get_message(receive(world, thai, ses_id="ses-thai")["messageId"])
+    read_unknown = world.repo.get_message(receive(world, unknown, ses_id="ses-unknown")["messageId"])
+    assert (read_thai.readable, read_thai.return_id, read_thai.text) == (True, rid, "สวัสดี")
+    assert (read_unknown.readable, read_unknown.return_id, read_unknown.text) == (True, rid, "Bonjour")
+
+
+def test_oversized_headers_are_kept_bounded_so_the_message_fits_its_item(flagged):
+    """DynamoDB refuses an item over 400 KB and a key over 2 KB: an email with 20,000 recipients, a huge
+    References header or thousands of attachments would fail every retry and wait in the DLQ unseen."""
+    world, rid = flagged
+    raw = email(subject=rid, attachments=tuple((f"{'f' * 180}{i}.bin", "application/octet-stream", b"x")
+                                              for i in range(1500)))
+    recipients = ", ".join(f"user{i}@example.com" for i in range(20_000))
+    references = " ".join(f"<id{i}@mail.example.com>" for i in range(20_000))
+    raw = raw.replace(b"To: cs@allegra-k.com", f"To: {recipients}\nReferences: {references}".encode())
+    kept = world.repo.get_message(receive(world, raw)["messageId"])
+    assert kept.return_id == rid and kept.readable
+    assert len(kept.model_dump_json().encode()) < 200_000
+    assert len(kept.to) <= 50 and sum(len(r) for r in kept.references) <= 4000
+    assert "1500" in (kept.attachments_dropped or "")  # told how many came, though not all are listed
+
+
+def test_a_sender_address_longer_than_any_address_is_kept_as_unreadable(flagged):
+    world, _ = flagged
+    answer = receive(world, email(sender=f"{'b' * 5000}@example.org"), ses_id="ses-long")
+    kept = world.repo.get_message(answer["messageId"])
+    assert (kept.readable, kept.in_inbox) == (False, True) and len(kept.from_address) <= 254

@@ -43,6 +43,14 @@ def raw_email(*, sender: str = OWNER, subject: str = "My return", text: str = "H
     return message.as_bytes()
 
 
+def nested_beyond_reading(*, sender: str, depth: int = 1500) -> bytes:
+    """An email whose MIME parts nest deeper than the parser recurses: kept raw, listed unreadable."""
+    body = "Content-Type: text/plain\r\n\r\ndeep\r\n"
+    for level in range(depth):
+        body = f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n--b{level}\r\n{body}\r\n--b{level}--\r\n'
+    return f"From: {sender}\r\nTo: cs@allegra-k.com\r\nSubject: nested\r\nMIME-Version: 1.0\r\n{body}".encode()
+
+
 def post(app, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
@@ -146,8 +154,7 @@ def test_spf_and_dkim_failure_is_marked_and_the_message_kept(app, flagged, gql, 
 
 def test_html_only_mail_is_text_and_an_unparseable_message_is_kept_raw(app, gql, tokens):
     html = inbound(app, raw_email(html="<p>Where is my <b>refund</b>?</p><img src=x onerror=alert(1)>"))
-    broken = raw_email(text="garbled").replace(b'charset="utf-8"', b'charset="x-unheard-of"')
-    unreadable = inbound(app, broken)
+    unreadable = inbound(app, nested_beyond_reading(sender=OWNER))
     nodes = {e["node"]["id"]: e["node"] for e in gql(INBOX, token=tokens.agent)["inbox"]["edges"]}
     assert nodes[html["messageId"]]["text"] == "Where is my refund?"
     kept = nodes[unreadable["messageId"]]
@@ -184,6 +191,34 @@ def test_the_customer_reads_their_conversation_without_internal_notes_or_agents_
     assert mine["messages"][-1]["sentBy"] == "customer service"
     assert "Looks genuine" not in json.dumps(mine)
     assert gql(CONVERSATION, {"id": rid}, token=tokens.customer(STRANGER))["return"] is None
+
+
+def test_the_customer_never_reads_mail_the_service_cannot_vouch_is_theirs(app, flagged, gql, tokens, mailbox):
+    """A stranger's reply in the thread (its In-Reply-To copied from a forwarded email) and mail From the
+    owner's address that failed SPF and DKIM join the conversation for agents, marked unauthenticated;
+    the customer's portal shows neither (it would show a forger's words, links included, as theirs)."""
+    rid = flagged["id"]
+    screening_email = review_mail(mailbox, rid)
+    inbound(app, raw_email(sender=STRANGER, in_reply_to=screening_email["messageId"],
+                           text="Pay the restocking fee at http://evil.example"))
+    inbound(app, raw_email(subject=rid, text="Forged as the owner"), spf="FAIL", dkim="FAIL")
+    inbound(app, raw_email(subject=rid, text="Really the owner"))
+    staff = {m["text"]: m["authenticated"] for m in conversation(gql, tokens, rid)["messages"]
+             if m["direction"] == "INBOUND"}
+    assert staff == {"Pay the restocking fee at http://evil.example": False, "Forged as the owner": False,
+                     "Really the owner": True}
+    mine = conversation(gql, tokens, rid, token=tokens.customer(OWNER))["messages"]
+    assert [m["text"] for m in mine if m["direction"] == "INBOUND"] == ["Really the owner"]
+
+
+def test_an_email_with_thousands_of_recipients_is_kept(app, flagged, gql, tokens):
+    """Kept bounded (the raw message keeps all): else DynamoDB refuses the item at every retry."""
+    many = ", ".join(f"user{i}@example.com" for i in range(20_000)).encode()
+    kept = inbound(app, raw_email(subject=flagged["id"], text="Cc'd everyone").replace(
+        b"To: cs@allegra-k.com", b"To: " + many))
+    assert kept["returnId"] == flagged["id"]
+    [message] = [m for m in conversation(gql, tokens, flagged["id"])["messages"] if m["text"] == "Cc'd everyone"]
+    assert len(message["to"]) == 50
 
 
 def test_bad_replies_are_refused_and_send_nothing(flagged, gql, tokens, mailbox):

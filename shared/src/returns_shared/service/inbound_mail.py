@@ -30,6 +30,7 @@ logger = Logger(child=True)
 MAX_RMAS = 5  # RMA numbers of one email looked up (a signature listing many is not a reason to read more)
 RAW_PREFIX = "inbound/"  # template.yaml: the S3 action's ObjectKeyPrefix (the key is <prefix><SES id>)
 MAX_ATTACHMENTS = 20  # kept of one message (the rest are listed, not kept); SES caps a message at 40 MB
+MAX_LISTED_ATTACHMENTS = 100  # listed of one message: the listing stays within one DynamoDB item
 
 
 class _Verdict(BaseModel):
@@ -159,10 +160,13 @@ def _keep_attachments(deps: Dependencies, message: Message, read: ReadEmail) -> 
     if read.attachments and verdict != "PASS":
         message.attachments_dropped = f"not kept: SES's virus verdict was {verdict}"
         message.attachments = [MessageAttachment(filename=name[:200], content_type=kind, size=len(content))
-                               for name, kind, content in read.attachments]
+                               for name, kind, content in read.attachments[:MAX_LISTED_ATTACHMENTS]]
         return
     assert deps.mail_store is not None
-    for index, (name, kind, content) in enumerate(read.attachments):
+    if len(read.attachments) > MAX_LISTED_ATTACHMENTS:
+        message.attachments_dropped = (f"{len(read.attachments)} attachments: the first {MAX_ATTACHMENTS} "
+                                       f"kept, the first {MAX_LISTED_ATTACHMENTS} listed")
+    for index, (name, kind, content) in enumerate(read.attachments[:MAX_LISTED_ATTACHMENTS]):
         key = f"attachments/{message.id}/{index + 1}" if index < MAX_ATTACHMENTS else None
         if key is not None:  # the key is ours; the name is the customer's (stored as metadata only)
             deps.mail_store.put_attachment(key, content, content_type=kind, filename=name)
@@ -183,8 +187,13 @@ def _fallback_sender(record: SesReceiptRecord) -> str:
     """From as SES read it (else the envelope sender): an unreadable email still says who sent it."""
     from email.utils import parseaddr
 
+    from returns_shared.notifications.reading import MAX_ADDRESS_CHARS
+
     headers = record.ses.mail.commonHeaders.header_from
-    return (parseaddr(headers[0])[1] if headers else "") or record.ses.mail.source or "unknown sender"
+    for sender in ((parseaddr(headers[0])[1] if headers else ""), record.ses.mail.source):
+        if sender and len(sender) <= MAX_ADDRESS_CHARS:  # a longer one would not fit the sender's index key
+            return sender
+    return "unknown sender"
 
 
 def _outcome(message: Message, *, duplicate: bool = False) -> dict[str, Any]:
