@@ -52,7 +52,10 @@ def receive(world: World, raw: bytes, *, ses_id: str = "ses-1", **verdicts: str)
     record["ses"]["mail"]["messageId"] = ses_id
     record["ses"]["receipt"]["timestamp"] = world.clock().isoformat()  # received now
     for name, status in verdicts.items():
-        record["ses"]["receipt"][f"{name}Verdict"] = {"status": status}
+        if name == "source":  # the envelope sender (MAIL FROM), what SPF checked
+            record["ses"]["mail"]["source"] = status
+        else:
+            record["ses"]["receipt"][f"{name}Verdict"] = {"status": status}
     return inbound_mail.receive_ses_record(record, world.deps)
 
 
@@ -107,8 +110,9 @@ def test_spf_and_dkim_failures_keep_the_message_and_mark_it(flagged):
     message = world.repo.get_message(answer["messageId"])
     assert message.return_id == rid and not message.authenticated
     assert message.verdicts["spf"] == message.verdicts["dkim"] == "FAIL"
-    assert receive(world, email(subject=rid, text="again"), ses_id="ses-2", spf="FAIL")["returnId"] == rid
-    assert world.repo.get_message("MSG-IN-ses-2").authenticated  # DKIM alone vouches
+    signed = b"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; b=abc\n" + email(subject=rid, text="again")
+    assert receive(world, signed, ses_id="ses-2", spf="FAIL")["returnId"] == rid
+    assert world.repo.get_message("MSG-IN-ses-2").authenticated  # DKIM alone vouches (d= the From's domain)
 
 
 def test_html_only_mail_is_kept_as_text_and_an_unreadable_one_raw(flagged):
@@ -336,3 +340,23 @@ def test_a_sender_address_longer_than_any_address_is_kept_as_unreadable(flagged)
     answer = receive(world, email(sender=f"{'b' * 5000}@example.org"), ses_id="ses-long")
     kept = world.repo.get_message(answer["messageId"])
     assert (kept.readable, kept.in_inbox) == (False, True) and len(kept.from_address) <= 254
+
+
+def test_spf_or_dkim_passing_for_another_domain_than_from_s_vouches_for_nothing(flagged):
+    """SES's SPF verdict is about the envelope sender, DKIM's about the signing domain: a forger passes
+    both with their own domain and writes the customer's address in From. Only a domain aligned with
+    From's (DMARC's rule; or SES's DMARC verdict itself) authenticates it."""
+    world, rid = flagged
+    forged = email(subject=rid, text="Refund me to this card")  # From: the owner, alice@example.com
+    forged_signed = b"DKIM-Signature: v=1; a=rsa-sha256; d=forger.example; s=s1; b=abc\n" + forged
+    no_dmarc = {"source": "bounce@forger.example", "dmarc": "GRAY"}  # the owner's domain publishes none
+    spf_elsewhere = receive(world, forged, ses_id="ses-spf", dkim="FAIL", **no_dmarc)
+    dkim_elsewhere = receive(world, forged_signed, ses_id="ses-dkim", **no_dmarc)
+    for answer in (spf_elsewhere, dkim_elsewhere):
+        message = world.repo.get_message(answer["messageId"])
+        assert message.return_id == rid and not message.authenticated
+    aligned = receive(world, email(subject=rid, text="mine"), ses_id="ses-ok", source="bounce@mail.example.com",
+                      dkim="FAIL", dmarc="GRAY")
+    dmarc = receive(world, forged_signed, ses_id="ses-dmarc", source="bounce@forger.example", dmarc="PASS")
+    assert world.repo.get_message(aligned["messageId"]).authenticated  # SPF for a subdomain of From's
+    assert world.repo.get_message(dmarc["messageId"]).authenticated  # SES's DMARC check passed

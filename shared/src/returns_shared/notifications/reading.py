@@ -51,6 +51,7 @@ class ReadEmail:
     full_text: str  # the whole body as text (quotes included): where an RMA may be named
     html_only: bool
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, type, content)
+    dkim_domains: list[str] = field(default_factory=list)  # the d= of its DKIM-Signature headers
 
 
 def read_email(raw: bytes) -> ReadEmail:
@@ -73,6 +74,7 @@ def read_email(raw: bytes) -> ReadEmail:
             full_text=body,
             html_only=html_only,
             attachments=_attachments(message),
+            dkim_domains=_dkim_domains(message),
         )
     except UnreadableEmail:
         raise
@@ -131,6 +133,19 @@ def _sender(message: EmailMessage) -> str:
     if len(spec) > MAX_ADDRESS_CHARS:
         raise UnreadableEmail(f"the sender address (From) is longer than {MAX_ADDRESS_CHARS} characters")
     return spec
+
+
+MAX_DKIM_SIGNATURES = 10
+
+
+def _dkim_domains(message: EmailMessage) -> list[str]:
+    """The signing domains (d=) its DKIM signatures name; SES says whether they verified."""
+    found: list[str] = []
+    for value in message.get_all("dkim-signature", [])[:MAX_DKIM_SIGNATURES]:
+        tags = dict(tag.strip().partition("=")[::2] for tag in "".join(str(value).split()).split(";"))
+        if tags.get("d"):
+            found.append(tags["d"].lower()[:MAX_ADDRESS_CHARS])
+    return found
 
 
 def _date(message: EmailMessage) -> datetime | None:

@@ -20,7 +20,7 @@ from returns_shared.domain.messages import Message, MessageAttachment, rmas_name
 from returns_shared.domain.orders import same_customer
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import MessageDirection
-from returns_shared.notifications.reading import ReadEmail, UnreadableEmail, read_email
+from returns_shared.notifications.reading import MAX_ADDRESS_CHARS, ReadEmail, UnreadableEmail, read_email
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
 from returns_shared.service.mail_records import received_message_id
@@ -100,7 +100,7 @@ def receive(record: SesReceiptRecord, deps: Dependencies) -> dict[str, Any]:
     raw = deps.mail_store.raw(raw_key)  # missing or unreadable: raise, Lambda retries, then the DLQ
     base = {"id": message_id, "at": receipt.timestamp, "direction": MessageDirection.INBOUND,
             "ses_message_id": mail.messageId, "raw_key": raw_key, "verdicts": record.verdicts,
-            "authenticated": False}
+            "authenticated": False, "envelope_sender": mail.source[:MAX_ADDRESS_CHARS]}
     try:
         read = read_email(raw)
     except UnreadableEmail as why:
@@ -114,7 +114,8 @@ def receive(record: SesReceiptRecord, deps: Dependencies) -> dict[str, Any]:
         return _outcome(message)
     message = Message(**base, from_address=read.from_address, to=read.to or receipt.recipients,
                       subject=read.subject[:500], text=read.text, message_id_header=read.message_id,
-                      references=[v for v in (read.in_reply_to, read.references) if v])
+                      references=[v for v in (read.in_reply_to, read.references) if v],
+                      dkim_domains=read.dkim_domains)
     ret = thread_of(deps, read)
     if ret is None:
         message.in_inbox = True
@@ -186,8 +187,6 @@ def _store(deps: Dependencies, message: Message, ret: Return | None) -> None:
 def _fallback_sender(record: SesReceiptRecord) -> str:
     """From as SES read it (else the envelope sender): an unreadable email still says who sent it."""
     from email.utils import parseaddr
-
-    from returns_shared.notifications.reading import MAX_ADDRESS_CHARS
 
     headers = record.ses.mail.commonHeaders.header_from
     for sender in ((parseaddr(headers[0])[1] if headers else ""), record.ses.mail.source):
