@@ -110,7 +110,8 @@ def test_spf_and_dkim_failures_keep_the_message_and_mark_it(flagged):
     message = world.repo.get_message(answer["messageId"])
     assert message.return_id == rid and not message.authenticated
     assert message.verdicts["spf"] == message.verdicts["dkim"] == "FAIL"
-    signed = b"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; b=abc\n" + email(subject=rid, text="again")
+    signature = b"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; b=abc\n"
+    signed = signature + email(subject=rid, text="again")
     assert receive(world, signed, ses_id="ses-2", spf="FAIL")["returnId"] == rid
     assert world.repo.get_message("MSG-IN-ses-2").authenticated  # DKIM alone vouches (d= the From's domain)
 
@@ -355,8 +356,8 @@ def test_spf_or_dkim_passing_for_another_domain_than_from_s_vouches_for_nothing(
     for answer in (spf_elsewhere, dkim_elsewhere):
         message = world.repo.get_message(answer["messageId"])
         assert message.return_id == rid and not message.authenticated
-    aligned = receive(world, email(subject=rid, text="mine"), ses_id="ses-ok", source="bounce@mail.example.com",
-                      dkim="FAIL", dmarc="GRAY")
+    aligned = receive(world, email(subject=rid, text="mine"), ses_id="ses-ok",
+                      source="bounce@mail.example.com", dkim="FAIL", dmarc="GRAY")
     dmarc = receive(world, forged_signed, ses_id="ses-dmarc", source="bounce@forger.example", dmarc="PASS")
     assert world.repo.get_message(aligned["messageId"]).authenticated  # SPF for a subdomain of From's
     assert world.repo.get_message(dmarc["messageId"]).authenticated  # SES's DMARC check passed

@@ -45,10 +45,10 @@ def raw_email(*, sender: str = OWNER, subject: str = "My return", text: str = "H
 
 def nested_beyond_reading(*, sender: str, depth: int = 1500) -> bytes:
     """An email whose MIME parts nest deeper than the parser recurses: kept raw, listed unreadable."""
-    body = "Content-Type: text/plain\r\n\r\ndeep\r\n"
+    body = "Content-Type: text/plain\n\ndeep\n"
     for level in range(depth):
-        body = f'Content-Type: multipart/mixed; boundary="b{level}"\r\n\r\n--b{level}\r\n{body}\r\n--b{level}--\r\n'
-    return f"From: {sender}\r\nTo: cs@allegra-k.com\r\nSubject: nested\r\nMIME-Version: 1.0\r\n{body}".encode()
+        body = f'Content-Type: multipart/mixed; boundary="b{level}"\n\n--b{level}\n{body}\n--b{level}--\n'
+    return f"From: {sender}\nTo: cs@allegra-k.com\nSubject: nested\nMIME-Version: 1.0\n{body}".encode()
 
 
 def post(app, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
@@ -217,7 +217,8 @@ def test_an_email_with_thousands_of_recipients_is_kept(app, flagged, gql, tokens
     kept = inbound(app, raw_email(subject=flagged["id"], text="Cc'd everyone").replace(
         b"To: cs@allegra-k.com", b"To: " + many))
     assert kept["returnId"] == flagged["id"]
-    [message] = [m for m in conversation(gql, tokens, flagged["id"])["messages"] if m["text"] == "Cc'd everyone"]
+    messages = conversation(gql, tokens, flagged["id"])["messages"]
+    [message] = [m for m in messages if m["text"] == "Cc'd everyone"]
     assert len(message["to"]) == 50
 
 

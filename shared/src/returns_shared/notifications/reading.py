@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
@@ -167,7 +167,7 @@ def _body(message: EmailMessage) -> tuple[str, bool]:
     return "", False
 
 
-def _text_content(part: EmailMessage) -> str:
+def _text_content(part: MIMEPart) -> str:
     """The part's text in its declared charset; one Python does not know by a known alias, else UTF-8
     with replacement characters (the email is still read, threaded and answered)."""
     try:
