@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from adapters_testdata import CUSTOMER_ADDRESS, WAREHOUSE, usd
 
 from returns_shared.adapters.carrier_local import LocalCarrier
+from returns_shared.service.ports import NOT_BOUGHT, LabelShipmentGone, LabelVoid
 
 
-def issue(fee: str = "0.00", entropy=lambda: 123456789):
-    carrier = LocalCarrier(entropy=entropy)
-    return carrier.issue_label(
+def issue(fee: str = "0.00", entropy=lambda: 123456789, carrier: LocalCarrier | None = None):
+    carrier = carrier or LocalCarrier(entropy=entropy)
+    shipment_id = carrier.create_label_shipment(
         rma_id="RMA-7Q2K9", ship_from=CUSTOMER_ADDRESS.model_dump(), ship_to=WAREHOUSE, fee=usd(fee)
     )
+    return carrier.buy_label(shipment_id)
 
 
 def test_tracking_number_has_a_fixed_format():
@@ -69,9 +72,21 @@ def test_same_input_renders_the_same_bytes():
 
 def test_a_local_label_carries_its_shipment_and_is_voided_locally():
     carrier = LocalCarrier(entropy=lambda: 42)
-    label = carrier.issue_label(rma_id="RMA-7Q2K9", ship_from=CUSTOMER_ADDRESS.model_dump(),
-                                ship_to=WAREHOUSE, fee=usd("0.00"))
+    label = issue(carrier=carrier)
     assert label.shipment_id == f"shp_local_{label.tracking_number}"
     first = carrier.void_label(shipment_id=label.shipment_id, tracking_number=label.tracking_number)
     again = carrier.void_label(shipment_id=label.shipment_id, tracking_number=label.tracking_number)
     assert first == again and first.voided and carrier.voided == {label.tracking_number}
+
+
+def test_a_local_shipment_is_sold_once_and_counted():
+    carrier = LocalCarrier()
+    label = issue(carrier=carrier)
+    assert carrier.buy_label(label.shipment_id) == label  # bought again: the same label, nothing new
+    unbought = carrier.create_label_shipment(rma_id="RMA-7Q2K9", ship_from=CUSTOMER_ADDRESS.model_dump(),
+                                             ship_to=WAREHOUSE, fee=usd("0.00"))
+    assert carrier.bought_labels() == {"RMA-7Q2K9": [label.shipment_id]}
+    assert carrier.void_label(shipment_id=unbought, tracking_number=None) == LabelVoid(voided=True,
+                                                                                         status=NOT_BOUGHT)
+    with pytest.raises(LabelShipmentGone):  # a restarted local stack knows none of its old shipments
+        LocalCarrier().buy_label(label.shipment_id)

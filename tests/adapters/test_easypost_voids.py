@@ -16,7 +16,7 @@ import vcr
 import yaml
 
 from returns_shared.adapters.easypost_carrier import EasyPostCarrier
-from returns_shared.service.ports import CarrierUnavailable, LabelVoid, LabelVoidRefused
+from returns_shared.service.ports import NOT_BOUGHT, CarrierUnavailable, LabelVoid, LabelVoidRefused
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "easypost"
 CONSTRUCTED = yaml.safe_load((FIXTURES / "constructed_shipment_refund.yaml").read_text())
@@ -69,6 +69,14 @@ def test_a_refund_asked_for_before_is_not_asked_again(tmp_path, sent):
     """A worker that crashed after asking: the shipment already says so."""
     with replay(tmp_path, shipment={"refund_status": "submitted"}):
         assert void() == LabelVoid(voided=True, status="submitted")
+    assert sent == [f"GET /shipments/{SHIPMENT}"]
+
+
+def test_a_shipment_never_bought_has_nothing_to_refund(tmp_path, sent):
+    """A label purchase its return no longer wanted (canceled while the answer was lost), never sold."""
+    with replay(tmp_path, shipment={"postage_label": None, "tracking_code": None, "selected_rate": None}):
+        assert EasyPostCarrier(lambda: "EZTK_test").void_label(shipment_id=SHIPMENT, tracking_number=None) \
+            == LabelVoid(voided=True, status=NOT_BOUGHT)
     assert sent == [f"GET /shipments/{SHIPMENT}"]
 
 

@@ -28,12 +28,13 @@ def test_label_is_issued_stored_and_mailed(aws):
     order, ret = make_order(), make_return(ReturnMethod.PREPAID_LABEL)
     ret.apply_screening(ScreeningResult(outcome="PASS", policy_version="2026-01"), at=AT)
 
-    issued = LocalCarrier().issue_label(
+    carrier = LocalCarrier()
+    issued = carrier.buy_label(carrier.create_label_shipment(
         rma_id=ret.id,
         ship_from=order.shipping_address.model_dump(),
         ship_to=WAREHOUSE,
         fee=usd("0.00"),
-    )
+    ))
     store, key = S3LabelStore("labels"), f"labels/{ret.id}.pdf"
     store.put(key, issued.pdf)
     ret.attach_label(

@@ -43,6 +43,34 @@ def test_every_function_has_reserved_concurrency_above_its_queue_pollers(cfn: di
         assert mapping["ScalingConfig"]["MaximumConcurrency"] <= floor, function
 
 
+def test_a_crashed_label_workers_redelivered_message_finds_its_lease_stale(cfn: dict[str, Any]) -> None:
+    """A label worker that timed out holding the return's label lease: SQS delivers its message again
+    after the queue's visibility timeout, which must find the lease stale (else it would be consumed as
+    a duplicate and the purchase never resumed); a live worker never holds it that long."""
+    from returns_shared.service.labels import LABEL_LEASE
+
+    resources = cfn["Resources"]
+    holders = ("LabelFunction", "RequestFunction")  # labels; a self-ship after a refused label
+    longest = max(int(resources[name]["Properties"]["Timeout"]) for name in holders)
+    visibility = int(resources["LabelQueue"]["Properties"]["VisibilityTimeout"])
+    assert longest < LABEL_LEASE.total_seconds() < visibility
+
+
+def test_the_readme_states_the_concurrency_quota_the_defaults_need(cfn: dict[str, Any]) -> None:
+    """Lambda keeps 100 of an account's concurrency unreserved: with the defaults the quota must cover
+    every function's reserved concurrency + 100, as the README and the template's parameter say."""
+    params = cfn["Parameters"]
+    functions = of_type(cfn, "AWS::Lambda::Function")
+    reserved = [int(params[f["Properties"]["ReservedConcurrentExecutions"]["Fn::If"][1]["Ref"]]["Default"])
+                for f in functions.values()]
+    quota = sum(reserved) + 100
+    gateway, each = (params[name]["Default"] for name in ("GatewayReservedConcurrency",
+                                                          "FunctionReservedConcurrency"))
+    readme = " ".join((REPO / "README.md").read_text().split())
+    assert f"{gateway} + {len(functions) - 1} × {each} + 100 = {quota}" in readme
+    assert f"{quota} with the defaults" in params["ReserveConcurrency"]["Description"]
+
+
 def test_every_bus_rule_target_retries_then_dead_letters(cfn: dict[str, Any]) -> None:
     rules = {
         lid: r for lid, r in of_type(cfn, "AWS::Events::Rule").items() if "EventPattern" in r["Properties"]

@@ -33,13 +33,16 @@ from returns_shared.policy.document import load_policy
 from returns_shared.service.cursors import CursorCodec
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.ports import (
+    NOT_BOUGHT,
     Caller,
+    CarrierUnavailable,
     CustomerName,
     DueEmail,
     IdempotencyClaim,
     InvalidWebhook,
     IssuedLabel,
     LabelDeclined,
+    LabelShipmentGone,
     LabelVoid,
     LabelVoidRefused,
     Page,
@@ -582,20 +585,30 @@ class FakeMailer:
 
 @dataclass
 class FakeCarrier:
+    """Sells each shipment once, as EasyPost does: `issued` lists the labels bought (what the merchant is
+    billed for); buying a shipment again answers its label."""
+
     issued: list[dict[str, Any]] = field(default_factory=list)
+    shipments: dict[str, dict[str, Any]] = field(default_factory=dict)  # created, by id
+    created: int = 0
     trackers: dict[str, str] = field(default_factory=dict)  # tracking number -> carrier
     voids: list[str] = field(default_factory=list)  # the shipments asked to be voided, in order
     void_answer: LabelVoid = LabelVoid(voided=True, status="submitted")
     refuse_voids: bool = False
     down: bool = False
     refuse_labels: str | None = None  # the carrier's reason for refusing every label, while set
+    lost_answers: int = 0  # the next purchases go through, but their answers are lost (a timeout)
+    label_file_down: bool = False  # bought labels' files cannot be fetched (the purchase stands)
     name: str = "fake"
     on_issue: Callable[[], None] | None = None  # runs while a label is being bought (races)
 
-    def void_label(self, *, shipment_id: str | None, tracking_number: str) -> LabelVoid:
+    def void_label(self, *, shipment_id: str | None, tracking_number: str | None) -> LabelVoid:
         if self.down:
             raise Outage("the carrier is down")
-        self.voids.append(shipment_id or tracking_number)
+        shipment = self.shipments.get(shipment_id or "")
+        if shipment is not None and "label" not in shipment:
+            return LabelVoid(voided=True, status=NOT_BOUGHT)
+        self.voids.append(shipment_id or tracking_number or "")
         if self.refuse_voids:
             raise LabelVoidRefused("past the carrier's refund window")
         return self.void_answer
@@ -606,18 +619,40 @@ class FakeCarrier:
         self.trackers[tracking_number] = carrier
         return f"trk_{tracking_number}"
 
-    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
-                    fee: Money) -> IssuedLabel:
+    def create_label_shipment(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
+                              fee: Money) -> str:
         if self.down:
             raise Outage("the carrier is down")
         if self.refuse_labels:
             raise LabelDeclined(self.refuse_labels)
-        self.issued.append({"rma_id": rma_id, "ship_from": ship_from, "ship_to": ship_to, "fee": fee})
-        if self.on_issue:
-            self.on_issue()
-        number = len(self.issued)
-        return IssuedLabel(carrier="LOCAL", tracking_number=f"TRK{number:06d}", pdf=b"%PDF-label",
-                           shipment_id=f"shp_{number:06d}")
+        self.created += 1
+        shipment_id = f"shp_{self.created:06d}"
+        self.shipments[shipment_id] = {"rma_id": rma_id, "ship_from": ship_from, "ship_to": ship_to,
+                                       "fee": fee}
+        return shipment_id
+
+    def buy_label(self, shipment_id: str) -> IssuedLabel:
+        if self.down:
+            raise Outage("the carrier is down")
+        if shipment_id not in self.shipments:
+            raise LabelShipmentGone(f"no shipment {shipment_id}")
+        shipment = self.shipments[shipment_id]
+        if "label" not in shipment:
+            if self.refuse_labels:
+                raise LabelDeclined(self.refuse_labels)
+            self.issued.append({k: v for k, v in shipment.items() if k != "label"})
+            if self.on_issue:
+                self.on_issue()
+            number = len(self.issued)
+            shipment["label"] = IssuedLabel(carrier="LOCAL", tracking_number=f"TRK{number:06d}",
+                                            pdf=b"%PDF-label", shipment_id=shipment_id)
+            if self.lost_answers:
+                self.lost_answers -= 1
+                raise CarrierUnavailable(f"EasyPost buy {shipment_id}: read timed out")
+        if self.label_file_down:
+            raise CarrierUnavailable(f"the label file of {shipment_id} could not be fetched")
+        label: IssuedLabel = shipment["label"]
+        return label
 
 
 @dataclass

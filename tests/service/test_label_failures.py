@@ -95,7 +95,7 @@ def test_retry_is_for_agents_on_refused_labels_only(refused):
     world.table.label_leases[rid] = world.clock()  # a purchase under way
     assert codes(world.command("retryLabel", b.AGENT, {"id": rid})) == ["INVALID_STATE"]
     del world.table.label_leases[rid]
-    world.carrier.issue_label = lambda **_: (_ for _ in ()).throw(CarrierUnavailable("503"))
+    world.carrier.create_label_shipment = lambda **_: (_ for _ in ()).throw(CarrierUnavailable("503"))
     assert codes(world.command("retryLabel", b.AGENT, {"id": rid})) == ["CARRIER_UNAVAILABLE"]
     assert world.stored(rid).label_failure.attempt == 1 and rid not in world.table.label_leases
 

@@ -22,12 +22,20 @@ def test_the_short_soak_keeps_every_invariant(localstripe):
     faults = result.figures["faults"]["injected"]
     assert sum(faults.values()) >= 10 and len(faults) >= 5, faults  # the run was not a fair-weather one
     assert result.figures["returns checked"] == 14
+    assert result.figures["most carrier labels bought for one return"] == 1  # labels were bought, once each
 
 
 def test_a_broken_invariant_fails_the_soak(localstripe):
-    """Paying one refunded return a second time at Stripe (behind the service's back) must be caught."""
+    """Paying one refunded return a second time at Stripe, and buying a second carrier label for a
+    labelled one (both behind the service's back), must be caught."""
+
+    def both(embedded, lifecycles) -> str:
+        return "; ".join(SABOTAGE[name](embedded, lifecycles) for name in ("refund-twice", "label-twice"))
+
     result = run_soak(lifecycles=2, workers=1, seed=7, rates=Rates().scaled(0), localstripe=localstripe,
-                      sabotage=SABOTAGE["refund-twice"])
+                      sabotage=both)
     assert not result.passed
     caught = [v for v in result.violations if v.startswith("money:") and "succeeded refunds" in v]
     assert caught, result.violations
+    labels = [v for v in result.violations if v.startswith("labels:") and "bought 2 carrier labels" in v]
+    assert labels and result.figures["most carrier labels bought for one return"] == 2, result.violations

@@ -6,7 +6,9 @@
 - SES (botocore hook): SendEmail throttled (the message was not taken).
 - Stripe (stripe_proxy.py, in front of localstripe): 5xx and 429 before Stripe acts, and a refund
   Stripe took whose answer is lost (the connection drops after Stripe answered).
-- EasyPost (the carrier port of the local stack): unavailable (a 5xx or a timeout before it acts).
+- EasyPost (the carrier port of the local stack): unavailable (a 5xx or a timeout before it acts), and
+  a label purchase the carrier made whose answer is lost (a timeout after it bought: the retry must
+  take that label, not buy a second one).
 - SQS (the local runtime's event source mapping): a handled message delivered again.
 
 Decisions come from one random generator seeded by `seed`: with one worker a run repeats exactly;
@@ -35,7 +37,8 @@ class Rates:
     stripe_5xx: float = 0.05  # any Stripe request of the refund function
     stripe_429: float = 0.05
     stripe_lost_answer: float = 0.10  # a refund Stripe took
-    easypost_unavailable: float = 0.08  # a label, tracker or void
+    easypost_unavailable: float = 0.08  # a label shipment or purchase, tracker or void
+    easypost_lost_answer: float = 0.10  # a label purchase the carrier made
 
     def scaled(self, factor: float) -> Rates:
         return Rates(**{kind: min(1.0, rate * factor) for kind, rate in asdict(self).items()})
@@ -85,13 +88,17 @@ class Faults:
 
     # -- the carrier port (EasyPost's stand-in locally)
     def wrap_carrier(self, carrier: Any) -> None:
-        for name in ("issue_label", "track", "void_label"):
+        for name in ("create_label_shipment", "buy_label", "track", "void_label"):
             real = getattr(carrier, name)
 
             def unavailable(*args: Any, _real: Any = real, _name: str = name, **kwargs: Any) -> Any:
                 if self.roll("easypost_unavailable"):
                     raise CarrierUnavailable(f"EasyPost {_name}: 503 Service Unavailable (injected)")
-                return _real(*args, **kwargs)
+                answer = _real(*args, **kwargs)
+                if _name == "buy_label" and self.roll("easypost_lost_answer"):
+                    raise CarrierUnavailable("EasyPost buy_label: read timed out after the label was bought "
+                                             "(injected)")
+                return answer
 
             setattr(carrier, name, unavailable)
 

@@ -5,6 +5,8 @@ localstripe's refunds, SES's sent mail, the queues), each as figures and violati
   equals its settlement if it is REFUNDED, nothing otherwise; never two refunds for one attempt's key,
   never two succeeded refunds for one return; a REFUNDED return's refund is one Stripe paid;
 - one return per request: each customer's requestReturn (doubled, retried) made exactly one return;
+- labels: the carrier sold at most one label per return (counted by the local carrier, whose purchases
+  the faults make lose their answers), and each label it sold is on its return or was voided;
 - nothing stuck: each return is final, or waits on a person in a queue that lists it (review, failed
   refunds, failed labels), or on its deadline workflow, running;
 - emails: every email the return's path called for was sent once (SES holds one message per SENT
@@ -24,6 +26,7 @@ from typing import Any
 from returns_devstack.mailbox import sent_emails
 from returns_devstack.soak.lifecycles import Lifecycle
 from returns_devstack.stack import EmbeddedStack
+from returns_shared.adapters.carrier_local import LocalCarrier
 from returns_shared.adapters.dynamodb import items
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus as S
@@ -46,8 +49,11 @@ class Check:
 
 def check(embedded: EmbeddedStack, lifecycles: Sequence[Lifecycle], *,
           redelivered: Counter[str]) -> Check:
-    result = Check(figures={"dead-letter entries": 0})
-    repo = embedded.deps.repo
+    result = Check(figures={"dead-letter entries": 0, "carrier labels bought": 0,
+                            "most carrier labels bought for one return": 0})
+    repo, carrier = embedded.deps.repo, embedded.deps.carrier
+    assert isinstance(carrier, LocalCarrier), "the soak counts labels at the local carrier"
+    bought = carrier.bought_labels()
     mail = Counter(subject_return(message["subject"]) for message in sent_emails())
     for life in lifecycles:
         made = repo.returns_of_customer(life.email)
@@ -57,6 +63,7 @@ def check(embedded: EmbeddedStack, lifecycles: Sequence[Lifecycle], *,
             result.count("returns checked")
             result.count(f"final status {ret.status.value}")
             _money(result, embedded, life, ret)
+            _labels(result, carrier, ret, bought.get(ret.id, []))
             _progress(result, embedded, ret)
             _emails(result, embedded, ret, mail.get(ret.id, 0))
     _queues(result, embedded, redelivered)
@@ -97,6 +104,21 @@ def _money(result: Check, embedded: EmbeddedStack, life: Lifecycle, ret: Return)
                                                   ret.refund.id not in {r["id"] for r in succeeded}):
         result.violations.append(f"money: {ret.id} records refund {ret.refund and ret.refund.id}, "
                                  "which Stripe did not pay")
+
+
+def _labels(result: Check, carrier: LocalCarrier, ret: Return, bought: list[str]) -> None:
+    """Labels bought per return <= 1 (the merchant pays each), and none forgotten: each is the return's
+    label, or was voided (a purchase the return no longer wanted when its answer came back)."""
+    result.count("carrier labels bought", len(bought))
+    most = "most carrier labels bought for one return"
+    result.figures[most] = max(result.figures[most], len(bought))
+    if len(bought) > 1:
+        result.violations.append(f"labels: {ret.id} bought {len(bought)} carrier labels: {bought}")
+    for shipment_id in bought:
+        on_return = ret.label is not None and ret.label.shipment_id == shipment_id
+        if not on_return and carrier.shipments[shipment_id].tracking_number not in carrier.voided:
+            result.violations.append(f"labels: {ret.id} bought {shipment_id}, which is neither its label nor "
+                                     f"voided (label: {ret.label and ret.label.shipment_id})")
 
 
 def _progress(result: Check, embedded: EmbeddedStack, ret: Return) -> None:

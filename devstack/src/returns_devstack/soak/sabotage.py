@@ -25,4 +25,20 @@ def refund_twice(embedded: EmbeddedStack, lifecycles: list[Lifecycle]) -> str:
     raise AssertionError("no refunded return to sabotage")
 
 
-SABOTAGE: dict[str, Callable[[EmbeddedStack, list[Lifecycle]], str]] = {"refund-twice": refund_twice}
+def label_twice(embedded: EmbeddedStack, lifecycles: list[Lifecycle]) -> str:
+    """Buys a second carrier label for a labelled return, as a retry that forgot the first one did."""
+    carrier, repo = embedded.deps.carrier, embedded.deps.repo
+    for life in lifecycles:
+        ret = repo.get_return(life.return_id) if life.return_id else None
+        if ret is not None and ret.label is not None:
+            order = repo.get_order(ret.order_id)
+            assert order is not None
+            address = order.shipping_address.model_dump()
+            carrier.buy_label(carrier.create_label_shipment(rma_id=ret.id, ship_from=address, ship_to=address,
+                                                            fee=ret.quote.label_fee))
+            return f"bought a second label for {ret.id}"
+    raise AssertionError("no labelled return to sabotage")
+
+
+SABOTAGE: dict[str, Callable[[EmbeddedStack, list[Lifecycle]], str]] = {"refund-twice": refund_twice,
+                                                                        "label-twice": label_twice}

@@ -1,18 +1,24 @@
 """The local carrier: issues real, printable prepaid return label PDFs without calling a carrier API.
 
-A real carrier integration (UPS, USPS) would implement the same `Carrier` port.
+A real carrier integration (UPS, USPS) would implement the same `Carrier` port. Like EasyPost, it
+sells a shipment once: buying a shipment bought before answers the same label (same tracking number,
+same PDF bytes), so what it sold per return can be counted (`bought_labels`, the soak's invariant).
+Its shipments live in this process: after a restart it knows none (LabelShipmentGone: the service
+starts a new one, as it would for a shipment EasyPost no longer knows).
 """
 
 from __future__ import annotations
 
 import io
+import threading
 import uuid
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from returns_shared.domain.money import Money
 from returns_shared.notifications.formatting import address_lines, money
-from returns_shared.service.ports import IssuedLabel, LabelDeclined, LabelVoid
+from returns_shared.service.ports import NOT_BOUGHT, IssuedLabel, LabelDeclined, LabelShipmentGone, LabelVoid
 
 TRACKING_PREFIX = "1ZRL"
 TRACKING_DIGITS = 14
@@ -25,6 +31,16 @@ def fee_line(fee: Money) -> str:
     if fee.amount > 0:
         return f"Label fee: {money(fee)}, deducted from your refund"
     return "Free return label"
+
+
+@dataclass
+class LocalShipment:
+    rma_id: str
+    tracking_number: str  # assigned when created, printed once bought
+    ship_from: Mapping[str, Any]
+    ship_to: Mapping[str, Any]
+    fee: Money
+    bought: bool = False
 
 
 class LocalCarrier:
@@ -45,34 +61,63 @@ class LocalCarrier:
         self._compress = compress
         self.voided: set[str] = set()  # tracking numbers of the labels voided (no postage was paid)
         self.refused_postal_codes = set(REFUSED_POSTAL_CODES)
+        self.shipments: dict[str, LocalShipment] = {}
+        self._lock = threading.Lock()  # the functions of the local stack share it, on several threads
 
     def new_tracking_number(self) -> str:
         return f"{TRACKING_PREFIX}{self._entropy() % 10**TRACKING_DIGITS:0{TRACKING_DIGITS}d}"
 
-    def issue_label(
+    def create_label_shipment(
         self, *, rma_id: str, ship_from: Mapping[str, Any], ship_to: Mapping[str, Any], fee: Money
-    ) -> IssuedLabel:
+    ) -> str:
         # ship_to is the warehouse RETURN address the caller configured (ADDR-RETURN): never the
         # sender address printed on the original package, which this adapter cannot even see.
         if str(ship_from.get("postal_code") or "").strip() in self.refused_postal_codes:
             raise LabelDeclined(f"the carrier cannot ship from postal code {ship_from.get('postal_code')}: "
                                 "address not found")
         tracking = self.new_tracking_number()
+        with self._lock:
+            shipment_id = f"shp_local_{tracking}"
+            self.shipments[shipment_id] = LocalShipment(rma_id=rma_id, tracking_number=tracking, fee=fee,
+                                                        ship_from=dict(ship_from), ship_to=dict(ship_to))
+        return shipment_id
+
+    def buy_label(self, shipment_id: str) -> IssuedLabel:
+        with self._lock:
+            shipment = self.shipments.get(shipment_id)
+            if shipment is None:
+                raise LabelShipmentGone(f"the local carrier knows no shipment {shipment_id}")
+            shipment.bought = True  # sold once: buying it again answers the same label
         pdf = render_label(
             carrier=self.carrier,
-            tracking_number=tracking,
-            rma_id=rma_id,
-            ship_from=ship_from,
-            ship_to=ship_to,
-            fee=fee,
+            tracking_number=shipment.tracking_number,
+            rma_id=shipment.rma_id,
+            ship_from=shipment.ship_from,
+            ship_to=shipment.ship_to,
+            fee=shipment.fee,
             compress=self._compress,
         )
-        return IssuedLabel(carrier=self.carrier, tracking_number=tracking, pdf=pdf,
-                           tracker_id=f"trk_local_{tracking}", shipment_id=f"shp_local_{tracking}")
+        return IssuedLabel(carrier=self.carrier, tracking_number=shipment.tracking_number, pdf=pdf,
+                           tracker_id=f"trk_local_{shipment.tracking_number}", shipment_id=shipment_id)
 
-    def void_label(self, *, shipment_id: str | None, tracking_number: str) -> LabelVoid:
+    def bought_labels(self) -> dict[str, list[str]]:
+        """The shipments bought for each return (its RMA), as the merchant would be billed for them."""
+        with self._lock:
+            bought: dict[str, list[str]] = {}
+            for shipment_id, shipment in self.shipments.items():
+                if shipment.bought:
+                    bought.setdefault(shipment.rma_id, []).append(shipment_id)
+            return bought
+
+    def void_label(self, *, shipment_id: str | None, tracking_number: str | None) -> LabelVoid:
         """Voided locally (asking twice answers the same): no carrier holds postage for a local label."""
-        self.voided.add(tracking_number)
+        shipment = self.shipments.get(shipment_id or "")
+        if shipment is not None and not shipment.bought:
+            return LabelVoid(voided=True, status=NOT_BOUGHT)
+        number = shipment.tracking_number if shipment is not None else tracking_number
+        if number is None:
+            raise LabelShipmentGone(f"the local carrier knows no shipment {shipment_id}")
+        self.voided.add(number)
         return LabelVoid(voided=True, status="voided")
 
     def track(self, *, tracking_number: str, carrier: str) -> str:

@@ -1,7 +1,10 @@
-"""The Return's prepaid label: a purchase the carrier refused for good (recorded; the customer may ship
-on their own instead), and after it was bought: attached to the approved return, kept for voiding
-when the return ended while it was being bought, and voided once the return ends unused (canceled or
-expired). Return's methods of the same names delegate here.
+"""The Return's prepaid label: its purchase under way (the carrier platform's shipment, recorded before
+it is bought so that a retry resumes it and never buys a second label), a purchase the carrier refused
+for good (recorded; the customer may ship on their own instead), and after it was bought: attached to
+the approved return, kept for voiding when the return ended while it was being bought, and voided once
+the return ends unused (canceled or expired). A purchase the return no longer needs (it ended, or the
+customer shipped on their own) is closed through the carrier: voided if it was bought after all.
+Return's methods of the same names delegate here.
 
 A label the carrier has scanned is in use: it is never voided (the package is on its way, and a
 carrier refunds only unscanned labels anyway).
@@ -13,7 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from returns_shared.domain.errors import InvalidState
-from returns_shared.domain.return_parts import LabelFailure, ReturnLabel
+from returns_shared.domain.return_parts import LabelFailure, LabelPurchase, ReturnLabel
 from returns_shared.domain.vocabulary import STATUS_WORDS, ReturnMethod
 from returns_shared.domain.vocabulary import ReturnStatus as S
 
@@ -22,6 +25,7 @@ if TYPE_CHECKING:
 
 ENDED_UNUSED = frozenset({S.CANCELED, S.EXPIRED})  # a label of these returns is nobody's to use
 ACTOR = "label"
+NOT_BOUGHT = "not bought"  # the carrier platform's shipment was never bought: no postage to get back
 
 
 def attach_label(ret: Return, label: ReturnLabel, *, at: datetime) -> None:
@@ -30,6 +34,7 @@ def attach_label(ret: Return, label: ReturnLabel, *, at: datetime) -> None:
     if ret.status != S.APPROVED:
         raise InvalidState(f"This return is {STATUS_WORDS[ret.status]}: it gets no label.")
     ret.label = label
+    ret.label_purchase = None  # bought and recorded: the label names its shipment from now on
     ret.label_failure = None  # an agent's retry got the label the carrier refused before
     ret.carrier = label.carrier
     ret.tracking_number = label.tracking_number  # what the warehouse scans on the package
@@ -45,6 +50,7 @@ def keep_label_of_ended_return(ret: Return, label: ReturnLabel, *, at: datetime)
         raise InvalidState(
             f"This return is {STATUS_WORDS[ret.status]}: its label is attached, not kept to void.")
     ret.label = label
+    ret.label_purchase = None
     ret.note(actor=ACTOR, at=at, note=f"label bought after the return was {ret.status.lower()}: "
                                       f"{label.carrier} {label.tracking_number}")
 
@@ -60,7 +66,48 @@ def record_label_failure(ret: Return, reason: str, *, attempt: int, at: datetime
     if ret.label_failure is not None and ret.label_failure.attempt >= attempt:
         raise InvalidState(f"Label attempt {attempt} of this return was already recorded.")
     ret.label_failure = LabelFailure(reason=reason, failed_at=at, attempt=attempt)
+    ret.label_purchase = None  # the carrier refused that shipment, nothing was bought: a retry starts anew
     ret.note(actor=ACTOR, at=at, note=f"label not issued (attempt {attempt}): the carrier refused: {reason}")
+
+
+def start_label_purchase(ret: Return, shipment_id: str, *, at: datetime) -> None:
+    """The shipment about to be bought for this return's label, recorded before the purchase."""
+    if ret.label is not None:
+        raise InvalidState("This return already has a label.")
+    if ret.status != S.APPROVED or ret.method != ReturnMethod.PREPAID_LABEL:
+        raise InvalidState(f"This return is {STATUS_WORDS[ret.status]} or ships without a prepaid label: it "
+                           "buys no label.")
+    if ret.label_purchase is not None:
+        raise InvalidState(
+            f"The label of this return is being bought (shipment {ret.label_purchase.shipment_id}).")
+    ret.label_purchase = LabelPurchase(shipment_id=shipment_id, started_at=at)
+
+
+def forget_label_purchase(ret: Return, shipment_id: str) -> None:
+    """The carrier platform knows the shipment no more (nothing was bought on it): a new one is started."""
+    if ret.label_purchase is None or ret.label_purchase.shipment_id != shipment_id:
+        raise InvalidState(f"Shipment {shipment_id} is not this return's label purchase.")
+    ret.label_purchase = None
+
+
+def label_purchase_to_close(ret: Return) -> bool:
+    """A purchase started whose label the return no longer wants (it ended, or it ships on the customer's
+    own): whether the carrier sold it is unknown until asked, and a label it sold is voided."""
+    return (ret.label is None and ret.label_purchase is not None
+            and (ret.status != S.APPROVED or ret.method != ReturnMethod.PREPAID_LABEL))
+
+
+def close_label_purchase(ret: Return, *, voided: bool, status: str, at: datetime) -> None:
+    """The carrier's word on a purchase the return no longer wants: never bought, or bought and voided (or
+    not, and why). On the internal timeline: the customer never saw this label."""
+    purchase = ret.label_purchase
+    if purchase is None or not label_purchase_to_close(ret):
+        raise InvalidState("This return has no label purchase to close.")
+    ret.label_purchase = None
+    outcome = ("was never bought" if status == NOT_BOUGHT
+               else f"was bought, {'voided' if voided else 'not voided'} ({status})")
+    ret.add_internal_note(actor=ACTOR, at=at, text="label purchase closed, the return no longer needed it: "
+                                                   f"shipment {purchase.shipment_id} {outcome}")
 
 
 def switch_to_self_ship(ret: Return, *, actor: str, at: datetime) -> None:

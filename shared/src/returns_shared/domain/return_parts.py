@@ -105,6 +105,14 @@ class ReturnLabel(BaseModel):
         return self.voided_at is not None
 
 
+class LabelPurchase(BaseModel):
+    """A prepaid label being bought: the carrier platform's shipment, recorded on the return before it
+    is bought, so that every retry buys that same shipment (sold once) or takes the label it bought."""
+
+    shipment_id: str
+    started_at: datetime
+
+
 class LabelFailure(BaseModel):
     """The carrier refused to sell this return's label for good (an address it cannot ship from, no
     rate from the configured carriers): kept until a label is issued or the customer ships on their own."""

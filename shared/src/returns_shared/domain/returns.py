@@ -18,6 +18,7 @@ from returns_shared.domain.orders import customer_key
 from returns_shared.domain.refunds import REFUND_STATUS_NEXT, Refund, RefundAttempt
 from returns_shared.domain.return_parts import SYSTEM, TRANSITIONS, utc_iso
 from returns_shared.domain.return_parts import LabelFailure as LabelFailure
+from returns_shared.domain.return_parts import LabelPurchase as LabelPurchase
 from returns_shared.domain.return_parts import ReturnEvent as ReturnEvent
 from returns_shared.domain.return_parts import ReturnLabel as ReturnLabel
 from returns_shared.domain.return_parts import ReturnLine as ReturnLine
@@ -53,6 +54,7 @@ class Return(BaseModel):
     screening: ScreeningResult | None = None
     label: ReturnLabel | None = None
     label_failure: LabelFailure | None = None  # the carrier refused the label; unresolved while set
+    label_purchase: LabelPurchase | None = None  # a label being bought: its shipment, until the label is kept
     carrier: str | None = None
     tracking_number: str | None = None
     tracking: CarrierTracking | None = None  # what the carrier reported (webhook)
@@ -247,6 +249,19 @@ class Return(BaseModel):
 
     def record_label_failure(self, reason: str, *, attempt: int, at: datetime) -> None:
         return_labels.record_label_failure(self, reason, attempt=attempt, at=at)
+
+    def start_label_purchase(self, shipment_id: str, *, at: datetime) -> None:
+        return_labels.start_label_purchase(self, shipment_id, at=at)
+
+    def forget_label_purchase(self, shipment_id: str) -> None:
+        return_labels.forget_label_purchase(self, shipment_id)
+
+    @property
+    def label_purchase_to_close(self) -> bool:
+        return return_labels.label_purchase_to_close(self)
+
+    def close_label_purchase(self, *, voided: bool, status: str, at: datetime) -> None:
+        return_labels.close_label_purchase(self, voided=voided, status=status, at=at)
 
     @property
     def label_to_void(self) -> bool:

@@ -3,15 +3,20 @@ the return, emailed), and voided once the return ends unused (canceled, or expir
 
 Label work on one return is serialised by a short work lease: one worker buys or voids at a time, and
 a crashed worker's lease goes stale so that a retry (the queue's, or the sweep's) can take over.
-A return that ends with an unused label is flagged for voiding in the same write (`save_ended_return`),
-so the `void-labels` sweep voids it even when the ReturnCanceled/ReturnExpired event is lost.
+One return buys at most one carrier label whatever fails where: the carrier's shipment is recorded on
+the return (`label_purchase`) before it is bought, and every retry buys that same shipment, which the
+carrier sells once (one bought already answers its label: a lost answer, a label file not fetched, a
+worker that crashed before recording it). Only a shipment the carrier no longer knows is replaced.
+A return that ends with an unused label, or with a purchase whose outcome is unknown, is flagged for
+voiding in the same write (`save_ended_return`), so the `void-labels` sweep voids it even when the
+ReturnCanceled/ReturnExpired event is lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from aws_lambda_powertools import Logger
 
@@ -25,16 +30,24 @@ from returns_shared.service.common import load_return
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import Answer, retry_on_conflict
 from returns_shared.service.ports import (
+    NOT_BOUGHT,
     Caller,
     CarrierUnavailable,
+    IssuedLabel,
     LabelDeclined,
+    LabelShipmentGone,
     LabelVoid,
     LabelVoidRefused,
+    UnitOfWork,
 )
 
 logger = Logger(child=True)
 
-LABEL_LEASE = timedelta(minutes=5)  # a worker that crashed mid-label is taken over after this
+# A worker that crashed mid-label (a Lambda timeout) is taken over after this: longer than any function
+# holds it (their timeouts: 25 s), shorter than the label queue's visibility timeout (180 s), so the
+# crashed worker's own message, delivered again, finds the lease stale and resumes the purchase instead
+# of being consumed as a duplicate (tests/infra/test_infra_operations.py checks both bounds).
+LABEL_LEASE = timedelta(minutes=2)
 SWEEP_AFTER = timedelta(minutes=15)  # the events void within seconds; the sweep takes what they missed
 GIVE_UP_AFTER = timedelta(days=30)  # USPS refunds labels for 30 days: after that a person looks
 GIVEN_UP = LabelVoid(voided=False, status="given up: not voided in 30 days")
@@ -59,11 +72,12 @@ def wants_label(ret: Return | None) -> bool:
 def issue_label(return_id: str, deps: Dependencies) -> str | None:
     """ReturnApproved(PREPAID_LABEL) → label PDF → S3 → on the return → emailed. A redelivery finds
     the label already there and does nothing; concurrent deliveries are kept to one carrier label by
-    the lease. A label bought while the customer canceled is recorded on the return and voided. A
-    carrier's refusal for good is recorded (label_failures) and the message consumed; a transient
-    carrier error (CarrierUnavailable) raises, so the queue delivers the event again."""
+    the lease, and retries by the shipment recorded before buying (`_buy`). A label bought while the
+    customer canceled is recorded on the return and voided. A carrier's refusal for good is recorded
+    (label_failures) and the message consumed; a transient carrier error (CarrierUnavailable) raises, so
+    the queue delivers the event again, which resumes the same purchase."""
     first = deps.repo.get_return(return_id)
-    if first is not None and first.label_to_void:  # bought as the return ended, and its void failed
+    if _unused(first):  # bought (or being bought) as the return ended, and its void failed
         void_label(return_id, deps)
         return None
     if not _wants_label(first) or not lease(deps, return_id):
@@ -78,21 +92,17 @@ def buy_label_under_lease(return_id: str, deps: Dependencies, *,
         ret = deps.repo.get_return(return_id)  # under the lease: a label bought meanwhile shows here
         if ret is None or not wanted(ret):
             return None
-        order, policy, now = deps.order_of(ret), deps.policy(), deps.clock()
         try:
-            issued = deps.carrier.issue_label(
-                rma_id=ret.id,
-                ship_from=order.shipping_address.model_dump(),
-                ship_to=policy.return_address.address.model_dump(),
-                fee=ret.quote.label_fee,
-            )
+            issued = _buy(ret, deps, wanted)
         except LabelDeclined as refusal:
             label_failures.record_refusal(return_id, str(refusal), deps)
+            return None
+        if issued is None:  # the return stopped wanting a label before anything was bought
             return None
         key = f"labels/{ret.id}/{issued.tracking_number}.pdf"
         deps.labels.put(key, issued.pdf)
         label = ReturnLabel(carrier=issued.carrier, tracking_number=issued.tracking_number, object_key=key,
-                            fee=ret.quote.label_fee, created_at=now, shipment_id=issued.shipment_id)
+                            fee=ret.quote.label_fee, created_at=deps.clock(), shipment_id=issued.shipment_id)
         kept = _keep(return_id, label, issued.tracker_id, deps)
     finally:
         release(deps, return_id)  # on failure the queue's retry (or the sweep) tries again at once
@@ -103,6 +113,61 @@ def buy_label_under_lease(return_id: str, deps: Dependencies, *,
         return None
     notify.send_claimed(deps, kept, "label", notify.label_with(issued.pdf))
     return issued.tracking_number
+
+
+def _buy(ret: Return, deps: Dependencies, wanted: Callable[[Return | None], bool]) -> IssuedLabel | None:
+    """The label of the shipment recorded on the return, bought at most once: a new shipment is created
+    and recorded first when there is none (or the carrier no longer knows the recorded one). None: the
+    return stopped wanting a label meanwhile (a shipment created for it stays unbought: nothing spent)."""
+    current: Return | None = ret
+    for _ in range(2):  # a shipment the carrier lost is replaced once per try
+        if current is None:
+            return None
+        if current.label_purchase is None:
+            order, policy = deps.order_of(current), deps.policy()
+            shipment_id = deps.carrier.create_label_shipment(
+                rma_id=current.id,
+                ship_from=order.shipping_address.model_dump(),
+                ship_to=policy.return_address.address.model_dump(),
+                fee=current.quote.label_fee,
+            )
+            current = _record_purchase(current.id, shipment_id, wanted, deps)
+            if current is None or current.label_purchase is None:
+                return None
+        shipment_id = current.label_purchase.shipment_id
+        try:
+            return deps.carrier.buy_label(shipment_id)
+        except LabelShipmentGone:
+            logger.warning("label shipment unknown to the carrier: a new one is started",
+                           extra={"returnId": current.id, "shipmentId": shipment_id})
+            current = _forget_purchase(current.id, shipment_id, wanted, deps)
+    raise CarrierUnavailable(f"the carrier lost the new label shipments of {ret.id} twice in a row")
+
+
+@retry_on_conflict()
+def _record_purchase(return_id: str, shipment_id: str, wanted: Callable[[Return | None], bool],
+                     deps: Dependencies) -> Return | None:
+    """The shipment onto the return before it is bought (version-conditioned: when two workers made
+    one each, one is recorded and both buy that one; the other is never bought)."""
+    ret = deps.repo.get_return(return_id)
+    if ret is None or not wanted(ret):
+        return None
+    if ret.label_purchase is None:
+        ret.start_label_purchase(shipment_id, at=deps.clock())
+        deps.save_return(ret)
+    return ret
+
+
+@retry_on_conflict()
+def _forget_purchase(return_id: str, shipment_id: str, wanted: Callable[[Return | None], bool],
+                     deps: Dependencies) -> Return | None:
+    ret = deps.repo.get_return(return_id)
+    if ret is None or not wanted(ret):
+        return None
+    if ret.label_purchase is not None and ret.label_purchase.shipment_id == shipment_id:
+        ret.forget_label_purchase(shipment_id)
+        deps.save_return(ret)
+    return ret
 
 
 def retry_label(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
@@ -118,8 +183,8 @@ def retry_label(cmd: ById, caller: Caller, deps: Dependencies) -> Answer:
         buy_label_under_lease(ret.id, deps, wanted=lambda now: wants_label(now) and now is not None
                               and now.label_failure is not None)
     except CarrierUnavailable as exc:
-        raise DomainError("The carrier could not be reached and nothing was bought; try again shortly "
-                          f"({exc}).",
+        raise DomainError("The carrier could not be reached; try again shortly: the purchase resumes "
+                          f"where it stopped and never buys a second label ({exc}).",
                           field=("id",), code="CARRIER_UNAVAILABLE") from exc
     return {"returnId": ret.id, "orderId": ret.order_id}
 
@@ -154,8 +219,7 @@ def save_ended_return(deps: Dependencies, ret: Return, *, email: str | None = No
     customer is claimed (ConflictError if the return changed meanwhile)."""
     uow = deps.unit_of_work()
     uow.save_return(ret)
-    if ret.label_to_void:
-        uow.flag_label_to_void(ret.id, since=ret.status_changed_at)
+    flag_unused_label(uow, ret, since=ret.status_changed_at)
     if ret.label_failure is not None:
         uow.clear_failed_label(ret.id)
     if email is not None:
@@ -164,29 +228,32 @@ def save_ended_return(deps: Dependencies, ret: Return, *, email: str | None = No
     ret.version += 1
 
 
+def flag_unused_label(uow: UnitOfWork, ret: Return, *, since: datetime) -> None:
+    """In the write that leaves a label (or a label purchase) unused: onto the void sweep's list."""
+    if _unused(ret):
+        uow.flag_label_to_void(ret.id, since=since)
+
+
+def _unused(ret: Return | None) -> bool:
+    """A bought label nobody will use, or a purchase the return no longer wants (sold or not: unknown)."""
+    return ret is not None and (ret.label_to_void or ret.label_purchase_to_close)
+
+
 def void_label(return_id: str, deps: Dependencies) -> str | None:
     """ReturnCanceled / ReturnExpired: the unused label of the return is voided through the carrier and
     the outcome recorded once (a redelivery finds it and does nothing). A label the carrier has scanned
-    is in use and kept; a refusal is recorded and raised to ops."""
+    is in use and kept; a refusal is recorded and raised to ops. A purchase the return no longer wants
+    is closed the same way: the carrier says whether it sold the shipment, and voids what it sold."""
     ret = deps.repo.get_return(return_id)
-    if ret is None or not ret.label_to_void:
+    if not _unused(ret):
         return None
     if not lease(deps, return_id):
         raise LabelBusy(f"the label of {return_id} is being worked on; asked again later")
     try:
         ret = deps.repo.get_return(return_id)
-        if ret is None or ret.label is None or not ret.label_to_void:
+        if ret is None or not _unused(ret):
             return None
-        refused = None
-        if label_in_use(ret):
-            outcome = LabelVoid(voided=False, status=f"in use: {ret.tracking.status if ret.tracking else ''}")
-        else:
-            try:
-                outcome = deps.carrier.void_label(shipment_id=ret.label.shipment_id,
-                                                  tracking_number=ret.label.tracking_number)
-            except LabelVoidRefused as exc:
-                refused = str(exc)
-                outcome = LabelVoid(voided=False, status=f"refused: {refused}"[:300])
+        outcome, refused = _void(ret, deps)
         _record_void(return_id, outcome, deps)
     finally:
         release(deps, return_id)
@@ -198,15 +265,38 @@ def void_label(return_id: str, deps: Dependencies) -> str | None:
     return outcome.status
 
 
+def _void(ret: Return, deps: Dependencies) -> tuple[LabelVoid, str | None]:
+    """The carrier's answer on the unused label (or open purchase) of `ret`, and a refusal's reason."""
+    if ret.label is not None and label_in_use(ret):
+        return LabelVoid(voided=False, status=f"in use: {ret.tracking.status if ret.tracking else ''}"), None
+    if ret.label is not None:
+        shipment_id, number = ret.label.shipment_id, ret.label.tracking_number
+    else:
+        assert ret.label_purchase is not None  # _unused
+        shipment_id, number = ret.label_purchase.shipment_id, None
+    try:
+        return deps.carrier.void_label(shipment_id=shipment_id, tracking_number=number), None
+    except LabelShipmentGone as exc:
+        if ret.label is None:  # a shipment the carrier does not know was never bought
+            return LabelVoid(voided=True, status=NOT_BOUGHT), None
+        refused = str(exc)
+    except LabelVoidRefused as exc:
+        refused = str(exc)
+    return LabelVoid(voided=False, status=f"refused: {refused}"[:300]), refused
+
+
 @retry_on_conflict()
 def _record_void(return_id: str, outcome: LabelVoid, deps: Dependencies) -> bool:
     """The outcome on the return, and its flag off the sweep's list (False: decided before)."""
     ret = deps.repo.get_return(return_id)
     uow = deps.unit_of_work()
     uow.clear_label_to_void(return_id)
-    recorded = ret is not None and ret.label_to_void
-    if ret is not None and recorded:
+    recorded = _unused(ret)
+    if ret is not None and ret.label_to_void:
         ret.record_label_void(voided=outcome.voided, status=outcome.status, at=deps.clock())
+        uow.save_return(ret)
+    elif ret is not None and ret.label_purchase_to_close:
+        ret.close_label_purchase(voided=outcome.voided, status=outcome.status, at=deps.clock())
         uow.save_return(ret)
     uow.commit()
     return recorded

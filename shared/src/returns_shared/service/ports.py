@@ -15,6 +15,9 @@ from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import ReturnStatus
 from returns_shared.notifications.message import Email
 from returns_shared.service.provider_ports import (
+    NOT_BOUGHT as NOT_BOUGHT,
+)
+from returns_shared.service.provider_ports import (
     Carrier as Carrier,
 )
 from returns_shared.service.provider_ports import (
@@ -31,6 +34,9 @@ from returns_shared.service.provider_ports import (
 )
 from returns_shared.service.provider_ports import (
     LabelDeclined as LabelDeclined,
+)
+from returns_shared.service.provider_ports import (
+    LabelShipmentGone as LabelShipmentGone,
 )
 from returns_shared.service.provider_ports import (
     LabelVoid as LabelVoid,

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from returns_shared.domain.money import Money
+from returns_shared.domain.return_labels import NOT_BOUGHT as NOT_BOUGHT
 from returns_shared.domain.tracking import CarrierScan
 from returns_shared.domain.vocabulary import RefundStatus
 
@@ -40,22 +41,43 @@ class LabelDeclined(Exception):
     from, no rate from the configured carriers, a 4xx refusal): asking again unchanged will not help."""
 
 
+class LabelShipmentGone(Exception):
+    """The carrier platform knows no such shipment (any more): nothing was bought on it, so a new one is
+    started (a label of a shipment it does know is never replaced: the merchant would pay twice)."""
+
+
 class LabelVoidRefused(Exception):
     """The carrier platform refuses to void this label for good (e.g. past the carrier's refund
     window): asking again will not help; a person has to look."""
 
 
 class Carrier(Protocol):
-    """Issues prepaid return labels, voids unused ones and starts tracking self-shipped packages."""
+    """Sells prepaid return labels (at most one per shipment), voids unused ones and starts tracking
+    self-shipped packages.
+
+    A label is bought in two steps so that a lost answer never buys a second one: the shipment is
+    created (nothing bought), the service records its id on the return, then buys THAT shipment; a
+    retry after any failure buys the recorded shipment again, which answers the label it already has."""
 
     name: str  # "easypost", "local"
 
-    def issue_label(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
-                    fee: Money) -> IssuedLabel: ...
+    def create_label_shipment(self, *, rma_id: str, ship_from: dict[str, Any], ship_to: dict[str, Any],
+                              fee: Money) -> str:
+        """A shipment for the return's label, not bought yet (its id). LabelDeclined when the carrier
+        refuses it for good (an address it cannot ship from, no rate from the configured carriers)."""
+        ...
 
-    def void_label(self, *, shipment_id: str | None, tracking_number: str) -> LabelVoid:
+    def buy_label(self, shipment_id: str) -> IssuedLabel:
+        """The shipment's label, bought at most once: a shipment bought before (an answer lost to a
+        timeout, a label file not fetched, a worker that crashed) answers that label and buys nothing.
+        LabelDeclined: refused for good, nothing bought; LabelShipmentGone: no such shipment;
+        CarrierUnavailable: unknown now (the same shipment is asked again later)."""
+        ...
+
+    def void_label(self, *, shipment_id: str | None, tracking_number: str | None) -> LabelVoid:
         """Void an unused label (its postage comes back). Asking again for a label already voided
-        answers as the first time did; a label the carrier has scanned is never voided."""
+        answers as the first time did; a label the carrier has scanned is never voided; a shipment that
+        was never bought answers voided with status NOT_BOUGHT (no postage was spent)."""
         ...
 
     def track(self, *, tracking_number: str, carrier: str) -> str:

@@ -212,6 +212,7 @@ def _ship_after_refused_label(ret: Return, cmd: SubmitTracking, caller: Caller, 
         uow = deps.unit_of_work()
         uow.save_return(ret)  # conditioned on the version read: a label bought meanwhile wins
         uow.clear_failed_label(ret.id)
+        labels.flag_unused_label(uow, ret, since=deps.clock())  # an agent's retry left a purchase open
         uow.commit()
         ret.version += 1
     finally:
