@@ -181,6 +181,26 @@ def test_an_agent_answers_in_the_customer_s_thread_once_per_click(flagged):
     assert codes(reused) == ["IDEMPOTENCY_KEY_REUSED"]
 
 
+def test_without_a_key_the_same_words_are_one_reply_for_a_while_then_a_new_one(flagged):
+    world, rid = flagged
+    sent_before = len(world.mailer.sent)
+    click = {"returnId": rid, "text": "Thank you!"}
+    first, double = world.command("sendMessage", b.AGENT, click), world.command("sendMessage", b.AGENT, click)
+    assert first == double and len(world.mailer.sent) == sent_before + 1
+    world.clock.advance(minutes=9)
+    assert world.command("sendMessage", b.AGENT, click) == first  # a client's retry: still that reply
+    world.clock.advance(days=14)
+    later = world.command("sendMessage", b.AGENT, click)
+    assert later == world.command("sendMessage", b.AGENT, click)  # the repeat's double click: one email
+    assert later["messageId"] != first["messageId"]
+    world.clock.advance(days=14)
+    third = world.command("sendMessage", b.AGENT, click)
+    assert third["messageId"] not in {first["messageId"], later["messageId"]}
+    assert len(world.mailer.sent) == sent_before + 3
+    replies = [m for m in world.repo.conversation(rid) if m.kind == "AGENT_REPLY"]
+    assert [m.text for m in replies] == ["Thank you!"] * 3
+
+
 @pytest.mark.parametrize("text", ["", "   ", "x" * 5001, "bell \x07", "flip \u202e"])
 def test_bad_text_is_refused_and_nothing_is_sent(flagged, text):
     world, rid = flagged
