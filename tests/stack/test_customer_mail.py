@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from returns_devstack import mail_inbound
 from returns_devstack.local_routes import local_app
 from returns_devstack.mailbox_page import mail_json
 
@@ -71,6 +72,12 @@ def inbound(app, raw: bytes, **verdicts: str) -> dict:
     answer = post(app, "/_local/mail/inbound", raw, headers)
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def test_the_local_inbound_route_reads_at_most_what_ses_receives(app):
+    too_large = post(app, "/_local/mail/inbound", b"x" * (mail_inbound.MAX_MESSAGE_BYTES + 1),
+                     {"content-type": "message/rfc822"})
+    assert too_large.status_code == 413
 
 
 @pytest.fixture
