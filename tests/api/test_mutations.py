@@ -86,6 +86,11 @@ def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, fi
          {"r": "Worn.\nTags missing.\tSee photos."}, ["reason"], True),
         ("mutation($r: String!) { declineReturn(id: \"R1\", reason: $r) { userErrors { field code } } }",
          {"r": "Worn\u202e"}, ["reason"], False),
+        # notes and reasons may be as long as the functions take them (MAX_LONG_TEXT), not one line's limit
+        ("mutation($n: String) { approveReturn(id: \"R1\", note: $n) { userErrors { field code } } }",
+         {"n": "Checked with the customer by email.\n" + "x" * 1964}, ["note"], True),
+        ("mutation($n: String) { approveReturn(id: \"R1\", note: $n) { userErrors { field code } } }",
+         {"n": "x" * 2001}, ["note"], False),
         ("mutation($n: String) { approveReturn(id: \"R1\", note: $n) { userErrors { field code } } }",
          {"n": "ok\x00"}, ["note"], False),
         ("mutation($c: String!) { submitReturnTracking(id: \"R1\", carrier: $c, trackingNumber: \"9400111\") "
@@ -95,8 +100,8 @@ def test_edge_validation_answers_invalid_input_and_sends_nothing(path, value, fi
         ("mutation($id: ID!) { receiveReturn(id: $id) { userErrors { field code } } }",
          {"id": "RMA-\ud800"}, ["id"], False),
     ],
-    ids=["multi-line reason", "bidi in reason", "NUL in note", "CRLF in carrier", "500 emoji id",
-         "lone surrogate id"],
+    ids=["multi-line reason", "bidi in reason", "2000-character note", "2001-character note", "NUL in note",
+         "CRLF in carrier", "500 emoji id", "lone surrogate id"],
 )
 def test_free_text_and_ids_on_existing_returns(document, variables, field, accepted):
     api = Api(FakeReader([make_order("O1", ALICE)], [make_return("R1", make_order("O1", ALICE))]))

@@ -52,7 +52,10 @@ def receive(world: World, raw: bytes, *, ses_id: str = "ses-1", **verdicts: str)
     record["ses"]["mail"]["messageId"] = ses_id
     record["ses"]["receipt"]["timestamp"] = world.clock().isoformat()  # received now
     for name, status in verdicts.items():
-        record["ses"]["receipt"][f"{name}Verdict"] = {"status": status}
+        if name == "source":  # the envelope sender (MAIL FROM), what SPF checked
+            record["ses"]["mail"]["source"] = status
+        else:
+            record["ses"]["receipt"][f"{name}Verdict"] = {"status": status}
     return inbound_mail.receive_ses_record(record, world.deps)
 
 
@@ -107,15 +110,17 @@ def test_spf_and_dkim_failures_keep_the_message_and_mark_it(flagged):
     message = world.repo.get_message(answer["messageId"])
     assert message.return_id == rid and not message.authenticated
     assert message.verdicts["spf"] == message.verdicts["dkim"] == "FAIL"
-    assert receive(world, email(subject=rid, text="again"), ses_id="ses-2", spf="FAIL")["returnId"] == rid
-    assert world.repo.get_message("MSG-IN-ses-2").authenticated  # DKIM alone vouches
+    signature = b"DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=s1; b=abc\n"
+    signed = signature + email(subject=rid, text="again")
+    assert receive(world, signed, ses_id="ses-2", spf="FAIL")["returnId"] == rid
+    assert world.repo.get_message("MSG-IN-ses-2").authenticated  # DKIM alone vouches (d= the From's domain)
 
 
 def test_html_only_mail_is_kept_as_text_and_an_unreadable_one_raw(flagged):
     world, _ = flagged
     html = receive(world, email(html="<html><body><p>Hi <b>there</b></p><script>x()</script></body></html>"))
     assert world.repo.get_message(html["messageId"]).text == "Hi there"
-    broken = email().replace(b'charset="utf-8"', b'charset="x-no-such-charset"')
+    broken = email().replace(f"From: {b.ALICE}".encode(), b"From: Alice, without an address")
     unreadable = receive(world, broken, ses_id="ses-broken")
     kept = world.repo.get_message(unreadable["messageId"])
     assert (kept.readable, kept.in_inbox, kept.from_address) == (False, True, "jane.doe@example.com")
@@ -174,6 +179,26 @@ def test_an_agent_answers_in_the_customer_s_thread_once_per_click(flagged):
     assert (wait.waiting_for, wait.since) == (ReviewWaitingFor.CUSTOMER, world.clock.now)
     reused = world.command("sendMessage", b.AGENT, {"returnId": rid, "text": "Other", "idempotencyKey": "c1"})
     assert codes(reused) == ["IDEMPOTENCY_KEY_REUSED"]
+
+
+def test_without_a_key_the_same_words_are_one_reply_for_a_while_then_a_new_one(flagged):
+    world, rid = flagged
+    sent_before = len(world.mailer.sent)
+    click = {"returnId": rid, "text": "Thank you!"}
+    first, double = world.command("sendMessage", b.AGENT, click), world.command("sendMessage", b.AGENT, click)
+    assert first == double and len(world.mailer.sent) == sent_before + 1
+    world.clock.advance(minutes=9)
+    assert world.command("sendMessage", b.AGENT, click) == first  # a client's retry: still that reply
+    world.clock.advance(days=14)
+    later = world.command("sendMessage", b.AGENT, click)
+    assert later == world.command("sendMessage", b.AGENT, click)  # the repeat's double click: one email
+    assert later["messageId"] != first["messageId"]
+    world.clock.advance(days=14)
+    third = world.command("sendMessage", b.AGENT, click)
+    assert third["messageId"] not in {first["messageId"], later["messageId"]}
+    assert len(world.mailer.sent) == sent_before + 3
+    replies = [m for m in world.repo.conversation(rid) if m.kind == "AGENT_REPLY"]
+    assert [m.text for m in replies] == ["Thank you!"] * 3
 
 
 @pytest.mark.parametrize("text", ["", "   ", "x" * 5001, "bell \x07", "flip \u202e"])
@@ -299,3 +324,60 @@ def test_a_return_leaving_review_waits_for_nobody(flagged):
     ret = world.stored(rid)
     assert ret.status == ReturnStatus.CANCELED and ret.review_wait is None
     assert timedelta(0) <= world.clock.now - ret.status_changed_at
+
+
+# -- hostile or unusual mail (probe3) ---------------------------------------------------------------
+def test_an_unknown_charset_is_read_rather_than_lost_as_unreadable(flagged):
+    """Outlook labels Thai windows-874 and Hebrew iso-8859-8-i, which Python's codecs do not know."""
+    world, rid = flagged
+    thai = (f"From: {b.ALICE}\r\nTo: cs@allegra-k.com\r\nSubject: {rid}\r\nMIME-Version: 1.0\r\n"
+            "Content-Type: text/plain; charset=windows-874\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            ).encode() + "สวัสดี".encode("cp874")
+    unknown = email(subject=rid, text="Bonjour").replace(b'charset="utf-8"', b'charset="x-no-such-charset"')
+    read_thai = world.repo.get_message(receive(world, thai, ses_id="ses-thai")["messageId"])
+    read_unknown = world.repo.get_message(receive(world, unknown, ses_id="ses-unknown")["messageId"])
+    assert (read_thai.readable, read_thai.return_id, read_thai.text) == (True, rid, "สวัสดี")
+    assert (read_unknown.readable, read_unknown.return_id, read_unknown.text) == (True, rid, "Bonjour")
+
+
+def test_oversized_headers_are_kept_bounded_so_the_message_fits_its_item(flagged):
+    """DynamoDB refuses an item over 400 KB and a key over 2 KB: an email with 20,000 recipients, a huge
+    References header or thousands of attachments would fail every retry and wait in the DLQ unseen."""
+    world, rid = flagged
+    raw = email(subject=rid, attachments=tuple((f"{'f' * 180}{i}.bin", "application/octet-stream", b"x")
+                                              for i in range(1500)))
+    recipients = ", ".join(f"user{i}@example.com" for i in range(20_000))
+    references = " ".join(f"<id{i}@mail.example.com>" for i in range(20_000))
+    raw = raw.replace(b"To: cs@allegra-k.com", f"To: {recipients}\nReferences: {references}".encode())
+    kept = world.repo.get_message(receive(world, raw)["messageId"])
+    assert kept.return_id == rid and kept.readable
+    assert len(kept.model_dump_json().encode()) < 200_000
+    assert len(kept.to) <= 50 and sum(len(r) for r in kept.references) <= 4000
+    assert "1500" in (kept.attachments_dropped or "")  # told how many came, though not all are listed
+
+
+def test_a_sender_address_longer_than_any_address_is_kept_as_unreadable(flagged):
+    world, _ = flagged
+    answer = receive(world, email(sender=f"{'b' * 5000}@example.org"), ses_id="ses-long")
+    kept = world.repo.get_message(answer["messageId"])
+    assert (kept.readable, kept.in_inbox) == (False, True) and len(kept.from_address) <= 254
+
+
+def test_spf_or_dkim_passing_for_another_domain_than_from_s_vouches_for_nothing(flagged):
+    """SES's SPF verdict is about the envelope sender, DKIM's about the signing domain: a forger passes
+    both with their own domain and writes the customer's address in From. Only a domain aligned with
+    From's (DMARC's rule; or SES's DMARC verdict itself) authenticates it."""
+    world, rid = flagged
+    forged = email(subject=rid, text="Refund me to this card")  # From: the owner, alice@example.com
+    forged_signed = b"DKIM-Signature: v=1; a=rsa-sha256; d=forger.example; s=s1; b=abc\n" + forged
+    no_dmarc = {"source": "bounce@forger.example", "dmarc": "GRAY"}  # the owner's domain publishes none
+    spf_elsewhere = receive(world, forged, ses_id="ses-spf", dkim="FAIL", **no_dmarc)
+    dkim_elsewhere = receive(world, forged_signed, ses_id="ses-dkim", **no_dmarc)
+    for answer in (spf_elsewhere, dkim_elsewhere):
+        message = world.repo.get_message(answer["messageId"])
+        assert message.return_id == rid and not message.authenticated
+    aligned = receive(world, email(subject=rid, text="mine"), ses_id="ses-ok",
+                      source="bounce@mail.example.com", dkim="FAIL", dmarc="GRAY")
+    dmarc = receive(world, forged_signed, ses_id="ses-dmarc", source="bounce@forger.example", dmarc="PASS")
+    assert world.repo.get_message(aligned["messageId"]).authenticated  # SPF for a subdomain of From's
+    assert world.repo.get_message(dmarc["messageId"]).authenticated  # SES's DMARC check passed

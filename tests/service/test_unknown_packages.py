@@ -48,6 +48,8 @@ def test_a_bare_scan_is_enough_and_a_second_click_records_it_once(world):
     assert first["userErrors"] == again["userErrors"] == [] and first["packageId"] == again["packageId"]
     assert len(world.table.unknown_packages) == 1
     assert record(world, key="k2")["packageId"] != first["packageId"]  # another package, another record
+    reused = record(world, scanned="RMA-OTHER", key="k1")  # the key of the first, for another package
+    assert codes(reused) == ["IDEMPOTENCY_KEY_REUSED"] and len(world.table.unknown_packages) == 2
 
 
 def test_the_package_of_a_canceled_return_names_the_return(world):

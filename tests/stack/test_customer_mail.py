@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from returns_devstack import mail_inbound
 from returns_devstack.local_routes import local_app
 from returns_devstack.mailbox_page import mail_json
 
@@ -43,6 +44,14 @@ def raw_email(*, sender: str = OWNER, subject: str = "My return", text: str = "H
     return message.as_bytes()
 
 
+def nested_beyond_reading(*, sender: str, depth: int = 1500) -> bytes:
+    """An email whose MIME parts nest deeper than the parser recurses: kept raw, listed unreadable."""
+    body = "Content-Type: text/plain\n\ndeep\n"
+    for level in range(depth):
+        body = f'Content-Type: multipart/mixed; boundary="b{level}"\n\n--b{level}\n{body}\n--b{level}--\n'
+    return f"From: {sender}\nTo: cs@allegra-k.com\nSubject: nested\nMIME-Version: 1.0\n{body}".encode()
+
+
 def post(app, path: str, body: bytes, headers: dict[str, str]) -> httpx.Response:
     async def call() -> httpx.Response:
         transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 40000))
@@ -63,6 +72,12 @@ def inbound(app, raw: bytes, **verdicts: str) -> dict:
     answer = post(app, "/_local/mail/inbound", raw, headers)
     assert answer.status_code == 201, answer.text
     return answer.json()
+
+
+def test_the_local_inbound_route_reads_at_most_what_ses_receives(app):
+    too_large = post(app, "/_local/mail/inbound", b"x" * (mail_inbound.MAX_MESSAGE_BYTES + 1),
+                     {"content-type": "message/rfc822"})
+    assert too_large.status_code == 413
 
 
 @pytest.fixture
@@ -146,8 +161,7 @@ def test_spf_and_dkim_failure_is_marked_and_the_message_kept(app, flagged, gql, 
 
 def test_html_only_mail_is_text_and_an_unparseable_message_is_kept_raw(app, gql, tokens):
     html = inbound(app, raw_email(html="<p>Where is my <b>refund</b>?</p><img src=x onerror=alert(1)>"))
-    broken = raw_email(text="garbled").replace(b'charset="utf-8"', b'charset="x-unheard-of"')
-    unreadable = inbound(app, broken)
+    unreadable = inbound(app, nested_beyond_reading(sender=OWNER))
     nodes = {e["node"]["id"]: e["node"] for e in gql(INBOX, token=tokens.agent)["inbox"]["edges"]}
     assert nodes[html["messageId"]]["text"] == "Where is my refund?"
     kept = nodes[unreadable["messageId"]]
@@ -184,6 +198,35 @@ def test_the_customer_reads_their_conversation_without_internal_notes_or_agents_
     assert mine["messages"][-1]["sentBy"] == "customer service"
     assert "Looks genuine" not in json.dumps(mine)
     assert gql(CONVERSATION, {"id": rid}, token=tokens.customer(STRANGER))["return"] is None
+
+
+def test_the_customer_never_reads_mail_the_service_cannot_vouch_is_theirs(app, flagged, gql, tokens, mailbox):
+    """A stranger's reply in the thread (its In-Reply-To copied from a forwarded email) and mail From the
+    owner's address that failed SPF and DKIM join the conversation for agents, marked unauthenticated;
+    the customer's portal shows neither (it would show a forger's words, links included, as theirs)."""
+    rid = flagged["id"]
+    screening_email = review_mail(mailbox, rid)
+    inbound(app, raw_email(sender=STRANGER, in_reply_to=screening_email["messageId"],
+                           text="Pay the restocking fee at http://evil.example"))
+    inbound(app, raw_email(subject=rid, text="Forged as the owner"), spf="FAIL", dkim="FAIL")
+    inbound(app, raw_email(subject=rid, text="Really the owner"))
+    staff = {m["text"]: m["authenticated"] for m in conversation(gql, tokens, rid)["messages"]
+             if m["direction"] == "INBOUND"}
+    assert staff == {"Pay the restocking fee at http://evil.example": False, "Forged as the owner": False,
+                     "Really the owner": True}
+    mine = conversation(gql, tokens, rid, token=tokens.customer(OWNER))["messages"]
+    assert [m["text"] for m in mine if m["direction"] == "INBOUND"] == ["Really the owner"]
+
+
+def test_an_email_with_thousands_of_recipients_is_kept(app, flagged, gql, tokens):
+    """Kept bounded (the raw message keeps all): else DynamoDB refuses the item at every retry."""
+    many = ", ".join(f"user{i}@example.com" for i in range(20_000)).encode()
+    kept = inbound(app, raw_email(subject=flagged["id"], text="Cc'd everyone").replace(
+        b"To: cs@allegra-k.com", b"To: " + many))
+    assert kept["returnId"] == flagged["id"]
+    messages = conversation(gql, tokens, flagged["id"])["messages"]
+    [message] = [m for m in messages if m["text"] == "Cc'd everyone"]
+    assert len(message["to"]) == 50
 
 
 def test_bad_replies_are_refused_and_send_nothing(flagged, gql, tokens, mailbox):

@@ -28,10 +28,11 @@ NOTE = "Both blazers are a size too large (her email of Monday)"
 SUPPORT = "cs@allegra-k.com"
 
 
-def deliver(stack, sender: str, subject: str, text: str, *, charset: str = "utf-8", pdf: str | None = None,
+def deliver(stack, sender: str, subject: str, text: str, *, unreadable: bool = False, pdf: str | None = None,
             **headers: str) -> str:
     """An email to customer service, received as SES would (the local stack's inbound route); its
-    Message-ID. A charset nobody knows makes it unreadable; `pdf` attaches a small PDF of that name."""
+    Message-ID. `unreadable`: its MIME parts nest deeper than any parser reads; `pdf` attaches a small
+    PDF of that name."""
     message = EmailMessage()
     message["From"], message["To"], message["Subject"] = sender, SUPPORT, subject
     message["Date"], message["Message-ID"] = formatdate(), make_msgid(domain="example.com")
@@ -40,7 +41,13 @@ def deliver(stack, sender: str, subject: str, text: str, *, charset: str = "utf-
     message.set_content(text)
     if pdf:
         message.add_attachment(b"%PDF-1.4\n%%EOF\n", maintype="application", subtype="pdf", filename=pdf)
-    raw = message.as_bytes().replace(b'charset="utf-8"', f'charset="{charset}"'.encode())
+    raw = message.as_bytes()
+    if unreadable:
+        head, _, body = raw.partition(b"\n\n")
+        for level in range(1500):
+            body = b'Content-Type: multipart/mixed; boundary="b%d"\n\n--b%d\n%s\n--b%d--\n' % (
+                level, level, body, level)
+        raw = head.replace(b"Content-Type: text/plain", b"X-Was: text/plain") + b"\n" + body
     request = urllib.request.Request(f"{stack.url}/_local/mail/inbound", data=raw,
                                      method="POST", headers={"Content-Type": "message/rfc822"})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -163,7 +170,7 @@ def test_the_inbox_and_a_conversation_work_with_the_keyboard_alone(page, stack):
         "requestReturn"]["return"]["id"]
     subject = "A question about my cardigan (keyboard)"
     deliver(stack, "someone.new@example.com", subject, "Do you have it in blue?")
-    deliver(stack, "garbled@example.com", "?", "unreadable", charset="x-unheard-of")
+    deliver(stack, "garbled@example.com", "?", "unreadable", unreadable=True)
     sign_in(page, stack, "console")
     _tab_to(page, page.get_by_role("link", name="Inbox"))
     page.keyboard.press("Enter")

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from returns_api.middleware import BodyLimit
 from returns_devstack import mail_inbound
 from returns_devstack.local_guard import LocalEndpointsGuard
 from returns_devstack.mailbox import sent_emails
@@ -68,7 +69,8 @@ def local_app(embedded: EmbeddedStack) -> SecurityHeaders:
     return SecurityHeaders(LocalEndpointsGuard(Starlette(routes=[
         *web_routes(),  # the three apps, their config, local sign-in, GraphiQL's files
         Route("/_local/mail", mail),
-        Route("/_local/mail/inbound", inbound, methods=["POST"]),
+        Route("/_local/mail/inbound", BodyLimit(Route("/_local/mail/inbound", inbound, methods=["POST"]),
+                                                max_bytes=mail_inbound.MAX_MESSAGE_BYTES), methods=["POST"]),
         Route("/_local/mail.css", mail_css),
         Route("/_local/jobs/{job}", run_job, methods=["POST"]),
         *webhook_routes(embedded),

@@ -22,6 +22,7 @@ from returns_devstack.lambda_events import ses_receipt_event
 from returns_devstack.stack import EmbeddedStack
 from returns_shared.service.inbound_mail import RAW_PREFIX
 
+MAX_MESSAGE_BYTES = 40 * 1024 * 1024  # what SES receives at most (headers and body); larger: 413, unread
 VERDICT_HEADERS = {"spf": "x-local-spf", "dkim": "x-local-dkim", "virus": "x-local-virus"}
 VERDICTS = frozenset({"PASS", "FAIL", "GRAY", "PROCESSING_FAILED"})
 

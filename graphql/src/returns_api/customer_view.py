@@ -9,8 +9,9 @@ references, clause ids), and so is the note an agent wrote when approving a requ
 
 from __future__ import annotations
 
+from returns_shared.domain.messages import Message
 from returns_shared.domain.returns import ReturnEvent
-from returns_shared.domain.vocabulary import ReturnStatus
+from returns_shared.domain.vocabulary import MessageDirection, ReturnStatus
 from returns_shared.service.roles import Role
 
 # People are recorded as "<role>:<email or sub>" (Caller.actor); services by name ("screening",
@@ -44,3 +45,11 @@ def customer_note(event: ReturnEvent) -> str | None:
     if role == Role.AGENT:
         return event.note if event.status in AGENT_NOTES_SHOWN else None
     return event.note if role in NOTES_FOR_CUSTOMERS else None
+
+
+def customer_reads_message(message: Message) -> bool:
+    """Of their return's conversation a customer reads what the service sent and what they wrote; an
+    email the service cannot vouch is theirs (another address replying in the thread, or the owner's
+    address failing SPF and DKIM) stays with staff, marked: else a forger's words, links included, would
+    show on the customer's own page as theirs."""
+    return message.direction == MessageDirection.OUTBOUND or message.authenticated

@@ -209,8 +209,9 @@ class Mutation(InsightMutations):
     # -- customer service by email (docs/spec/customer-service.md) -----------------------------------
     @typed_mutation(description="Agent: email the return's customer from the support address, in their "
                     "thread (In-Reply-To/References); it joins the conversation. Text: 1 to 5000 characters, "
-                    "no control characters. One email per idempotencyKey (without one: per text), so a "
-                    "double click sends one; EMAIL_NOT_SENT when the mail provider could not take it.",
+                    "no control characters. One email per idempotencyKey (without one: per text for 10 "
+                    "minutes), so a double click sends one; EMAIL_NOT_SENT when the mail provider could not "
+                    "take it.",
                     extensions=sends(catalog.SEND_MESSAGE))
     async def send_message(self, info: Info, return_id: strawberry.ID, text: str,
                            idempotency_key: str | None = None) -> SendMessagePayload:

@@ -26,6 +26,7 @@ from returns_shared.service.limits import (
     MAX_EMAIL,
     MAX_IDEMPOTENCY_KEY,
     MAX_LINES,
+    MAX_LONG_TEXT,
     MAX_MESSAGE_TEXT,
     MAX_PHOTOS_PER_LINE,
     MAX_SCANNED_TRACKING_NUMBER,
@@ -47,10 +48,12 @@ class Problems:
         """`problem` completes a sentence about the field ("is required" → "The note is required.")."""
         self.errors.append(UserError.of(field_sentence(path, problem), CODE, list(path)))
 
-    def text(self, path: Path, value: str | None, *, required: bool = True, max_length: int = MAX_TEXT,
+    def text(self, path: Path, value: str | None, *, required: bool = True, max_length: int | None = None,
              multiline: bool = False) -> None:
+        """A line (at most MAX_TEXT), or with `multiline` a note (MAX_LONG_TEXT): as the commands allow."""
         if value is None:
             return
+        max_length = max_length or (MAX_LONG_TEXT if multiline else MAX_TEXT)
         if required and not value.strip():
             self.add(path, "is required")
         elif len(value) > max_length:

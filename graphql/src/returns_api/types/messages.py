@@ -52,8 +52,9 @@ class Message:
     text: str = strawberry.field(description="The new text: quoted history and signatures removed, HTML-only "
                                              "mail as text (never HTML).")
     authenticated: bool = strawberry.field(
-        description="Inbound: SES's SPF or DKIM verdict passed and From is the order's address (in the "
-                    "inbox: the sender's domain vouched for From). Outbound: always true.")
+        description="Inbound: SES's SPF or DKIM verdict passed for From's own domain (or its DMARC verdict) "
+                    "and From is the order's address (in the inbox: that domain vouched for From). "
+                    "Outbound: always true.")
     return_id: strawberry.ID | None = strawberry.field(
         description="The return whose conversation holds it; null while in the inbox.")
     kind: str | None = strawberry.field(

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from returns_api.context import Info
-from returns_api.customer_view import customer_actor, customer_note
+from returns_api.customer_view import customer_actor, customer_note, customer_reads_message
 from returns_api.permissions import AGENT, CUSTOMER, is_customer, roles
 from returns_api.typed_fields import typed_field
 from returns_api.types.enums import (
@@ -301,8 +301,10 @@ class Return:
         from returns_api.types.messages import Message
 
         found = await info.context.loaders.conversations.load(self.source.id)
-        for_customer = is_customer(info.context.caller)
-        return [Message.from_domain(m, for_customer=for_customer) for m in found if m.delivered]
+        if is_customer(info.context.caller):
+            return [Message.from_domain(m, for_customer=True) for m in found
+                    if m.delivered and customer_reads_message(m)]
+        return [Message.from_domain(m) for m in found if m.delivered]
 
     @typed_field(description="Set only while UNDER_REVIEW: who the review waits for (the customer, asked "
                  "by email; or an agent, the customer replied), since when, and the REVIEW-SLA deadline.")

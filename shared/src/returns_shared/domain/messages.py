@@ -62,11 +62,22 @@ class Message(BaseModel):
     verdicts: dict[str, str] = Field(default_factory=dict)  # inbound: SES's SPF, DKIM, DMARC, spam, virus
     attachments_dropped: str | None = None  # why its attachments were not kept (a virus verdict)
     delivery: str | None = None  # OUTBOUND: SENDING while an agent's reply is on its way, then SENT
+    envelope_sender: str | None = None  # inbound: MAIL FROM, the address SES's SPF verdict is about
+    dkim_domains: list[str] = Field(default_factory=list)  # inbound: the d= of its DKIM signatures
 
     @property
     def sender_verified(self) -> bool:
-        """SES's SPF or DKIM verdict passed: the sending domain vouches for the From address."""
-        return "PASS" in (self.verdicts.get("spf"), self.verdicts.get("dkim"))
+        """The From address's own domain vouches for it: SES's SPF verdict passed for an envelope sender
+        of that domain, or its DKIM verdict for signatures all of that domain, or its DMARC verdict
+        passed (DMARC's own alignment). SPF or DKIM passing for another domain proves only that domain:
+        a forger passes both with theirs and writes the customer's address in From."""
+        spf, dkim = self.verdicts.get("spf") == "PASS", self.verdicts.get("dkim") == "PASS"
+        if self.envelope_sender is None:  # kept before the envelope was recorded: SES's verdicts as they were
+            return spf or dkim
+        domain = _domain(self.from_address)
+        return ((spf and aligned(_domain(self.envelope_sender), domain))
+                or (dkim and bool(self.dkim_domains) and all(aligned(d, domain) for d in self.dkim_domains))
+                or (self.verdicts.get("dmarc") == "PASS" and (spf or dkim)))
 
     @property
     def delivered(self) -> bool:
@@ -84,6 +95,19 @@ class Message(BaseModel):
             raise InvalidState("Only a message of the inbox can be marked handled.", field=("messageId",))
         self.handled = handled
         self.handled_by = actor if handled else None
+
+
+def _domain(address: str) -> str:
+    return address.rpartition("@")[2].strip().rstrip(".").lower()
+
+
+def aligned(domain: str, from_domain: str) -> bool:
+    """DMARC's relaxed alignment, without the public suffix list: the same domain, or one a subdomain of
+    the other (mail.example.com and example.com); stricter than DMARC for sibling subdomains, which
+    SES's own DMARC verdict covers when the domain publishes a policy."""
+    if not domain or not from_domain:
+        return False
+    return domain == from_domain or domain.endswith("." + from_domain) or from_domain.endswith("." + domain)
 
 
 # -- threading (docs/spec/customer-service.md) -------------------------------------------------------

@@ -15,13 +15,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parsedate_to_datetime
 
 # Languages whose reply headers ("On <date>, <who> wrote:") the trimming recognises.
 REPLY_LANGUAGES = ["en", "de", "fr", "es", "it", "nl", "ja", "pl", "sv", "da"]
 MAX_TEXT = 20_000  # characters of new text kept on the message (the raw message keeps everything)
+# What is kept of the headers: enough for people and threading, and small enough that the message fits
+# one DynamoDB item (400 KB) whatever a sender puts in them (the raw message keeps everything).
+MAX_RECIPIENTS = 50
+MAX_HEADER_CHARS = 998  # RFC 5322's longest line: a Message-ID or In-Reply-To beyond it is not one
+MAX_REFERENCES_CHARS = 4000  # the newest Message-IDs of References (it lists the thread oldest first)
+MAX_ADDRESS_CHARS = 254  # RFC 5321's longest forward path, less its brackets
+# Charsets mail clients write that Python's codecs do not know, by the codec that reads them; any other
+# unknown one is read as UTF-8 with replacement characters rather than the email being unreadable.
+CHARSET_ALIASES = {"windows-874": "cp874", "iso-8859-8-i": "iso-8859-8", "iso-8859-6-i": "iso-8859-6",
+                   "x-user-defined": "latin-1"}
 
 
 class UnreadableEmail(Exception):
@@ -41,6 +51,7 @@ class ReadEmail:
     full_text: str  # the whole body as text (quotes included): where an RMA may be named
     html_only: bool
     attachments: list[tuple[str, str, bytes]] = field(default_factory=list)  # (filename, type, content)
+    dkim_domains: list[str] = field(default_factory=list)  # the d= of its DKIM-Signature headers
 
 
 def read_email(raw: bytes) -> ReadEmail:
@@ -52,17 +63,18 @@ def read_email(raw: bytes) -> ReadEmail:
         body, html_only = _body(message)
         return ReadEmail(
             from_address=sender,
-            to=[address for _, address in getaddresses([str(v) for v in message.get_all("to", [])])
-                if address],
+            to=[address[:MAX_ADDRESS_CHARS] for _, address in getaddresses(
+                [str(v) for v in message.get_all("to", [])]) if address][:MAX_RECIPIENTS],
             subject=_header(message, "subject"),
             sent_at=_date(message),
-            message_id=_header(message, "message-id") or None,
-            in_reply_to=_header(message, "in-reply-to") or None,
-            references=_header(message, "references") or None,
+            message_id=_header(message, "message-id")[:MAX_HEADER_CHARS] or None,
+            in_reply_to=_header(message, "in-reply-to")[:MAX_HEADER_CHARS] or None,
+            references=_header(message, "references")[-MAX_REFERENCES_CHARS:] or None,
             text=new_text(body)[:MAX_TEXT],
             full_text=body,
             html_only=html_only,
             attachments=_attachments(message),
+            dkim_domains=_dkim_domains(message),
         )
     except UnreadableEmail:
         raise
@@ -118,7 +130,22 @@ def _sender(message: EmailMessage) -> str:
     spec = addresses[0].addr_spec if addresses else ""
     if "@" not in spec:
         raise UnreadableEmail("no sender address (From)")
+    if len(spec) > MAX_ADDRESS_CHARS:
+        raise UnreadableEmail(f"the sender address (From) is longer than {MAX_ADDRESS_CHARS} characters")
     return spec
+
+
+MAX_DKIM_SIGNATURES = 10
+
+
+def _dkim_domains(message: EmailMessage) -> list[str]:
+    """The signing domains (d=) its DKIM signatures name; SES says whether they verified."""
+    found: list[str] = []
+    for value in message.get_all("dkim-signature", [])[:MAX_DKIM_SIGNATURES]:
+        tags = dict(tag.strip().partition("=")[::2] for tag in "".join(str(value).split()).split(";"))
+        if tags.get("d"):
+            found.append(tags["d"].lower()[:MAX_ADDRESS_CHARS])
+    return found
 
 
 def _date(message: EmailMessage) -> datetime | None:
@@ -133,11 +160,23 @@ def _body(message: EmailMessage) -> tuple[str, bool]:
     """The text part, else the HTML part as text (html_only=True); an email without either is empty."""
     plain = message.get_body(preferencelist=("plain",))
     if plain is not None:
-        return str(plain.get_content()), False
+        return _text_content(plain), False
     html = message.get_body(preferencelist=("html",))
     if html is not None:
-        return html_to_text(str(html.get_content())), True
+        return html_to_text(_text_content(html)), True
     return "", False
+
+
+def _text_content(part: MIMEPart) -> str:
+    """The part's text in its declared charset; one Python does not know by a known alias, else UTF-8
+    with replacement characters (the email is still read, threaded and answered)."""
+    try:
+        return str(part.get_content())
+    except LookupError:
+        payload = part.get_payload(decode=True)
+        content = payload if isinstance(payload, bytes) else b""
+        charset = CHARSET_ALIASES.get((part.get_content_charset() or "").lower(), "utf-8")
+        return content.decode(charset, errors="replace")
 
 
 def _attachments(message: EmailMessage) -> list[tuple[str, str, bytes]]:
@@ -149,5 +188,5 @@ def _attachments(message: EmailMessage) -> list[tuple[str, str, bytes]]:
         if not isinstance(content, bytes):
             continue
         filename = part.get_filename() or f"attachment-{len(found) + 1}"
-        found.append((filename, part.get_content_type(), content))
+        found.append((filename, part.get_content_type()[:255], content))  # RFC 6838: 127 + "/" + 127
     return found

@@ -34,6 +34,9 @@ from returns_shared.service.ports import Caller, UnitOfWork
 logger = Logger(child=True)
 
 SENDER_GONE_AFTER = timedelta(minutes=5)  # a reply claimed this long ago and not sent: its sender died
+# Without an idempotency key the same text is one reply while it is this recent (a double click, a
+# client's retry); later it is a new reply ("Thank you" again, weeks on), keyed after the one before.
+REPEAT_AFTER = timedelta(minutes=10)
 MAX_REFERENCES = 20  # Message-IDs of the thread named in References (the newest)
 
 
@@ -44,13 +47,13 @@ def _answer(ret: Return, message: Message) -> Answer:
 @retry_on_conflict()
 def send_message(cmd: SendMessage, caller: Caller, deps: Dependencies) -> Answer:
     """The agent's email goes from the support address to the order's address, in the customer's
-    thread, and joins the conversation. Once per idempotency key (without one: per text), so a double
-    click sends one email; the reply is claimed before SES is asked."""
+    thread, and joins the conversation. Once per idempotency key (without one: per text for REPEAT_AFTER),
+    so a double click sends one email; the reply is claimed before SES is asked."""
     ret = load_return(deps, cmd.return_id, field="returnId")
     order = deps.order_of(ret)
-    key = cmd.idempotency_key or "text:" + hashlib.sha256(cmd.text.encode()).hexdigest()
     now = deps.clock()
-    claim = deps.repo.get_message(reply_message_id(ret.id, key))
+    key, claim = (cmd.idempotency_key, deps.repo.get_message(reply_message_id(ret.id, cmd.idempotency_key))) \
+        if cmd.idempotency_key else _keyless(deps, ret.id, cmd.text, now)
     if claim is not None:
         if claim.text != cmd.text:
             raise IdempotencyKeyReused("This idempotency key was already used for another message.",
@@ -76,6 +79,18 @@ def send_message(cmd: SendMessage, caller: Caller, deps: Dependencies) -> Answer
     uow.commit()
     _customer_asked(deps, ret.id, at=claim.at)
     return _answer(ret, sent)
+
+
+def _keyless(deps: Dependencies, return_id: str, text: str, now: datetime) -> tuple[str, Message | None]:
+    """The key of a reply sent without one: its text's, chained after each earlier reply of that text
+    sent more than REPEAT_AFTER ago (every click derives the same next key, so a double click of the
+    repeat still sends one email)."""
+    key = "text:" + hashlib.sha256(text.encode()).hexdigest()
+    claim = deps.repo.get_message(reply_message_id(return_id, key))
+    while claim is not None and claim.delivery != SENDING and now - claim.at >= REPEAT_AFTER:
+        key = "text:" + hashlib.sha256(f"{claim.id}|{text}".encode()).hexdigest()
+        claim = deps.repo.get_message(reply_message_id(return_id, key))
+    return key, claim
 
 
 def _claim_reply(deps: Dependencies, ret: Return, order: Order, text: str, key: str,

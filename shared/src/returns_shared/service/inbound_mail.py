@@ -20,7 +20,7 @@ from returns_shared.domain.messages import Message, MessageAttachment, rmas_name
 from returns_shared.domain.orders import same_customer
 from returns_shared.domain.returns import Return
 from returns_shared.domain.vocabulary import MessageDirection
-from returns_shared.notifications.reading import ReadEmail, UnreadableEmail, read_email
+from returns_shared.notifications.reading import MAX_ADDRESS_CHARS, ReadEmail, UnreadableEmail, read_email
 from returns_shared.service.dependencies import Dependencies
 from returns_shared.service.dispatch import retry_on_conflict
 from returns_shared.service.mail_records import received_message_id
@@ -30,6 +30,7 @@ logger = Logger(child=True)
 MAX_RMAS = 5  # RMA numbers of one email looked up (a signature listing many is not a reason to read more)
 RAW_PREFIX = "inbound/"  # template.yaml: the S3 action's ObjectKeyPrefix (the key is <prefix><SES id>)
 MAX_ATTACHMENTS = 20  # kept of one message (the rest are listed, not kept); SES caps a message at 40 MB
+MAX_LISTED_ATTACHMENTS = 100  # listed of one message: the listing stays within one DynamoDB item
 
 
 class _Verdict(BaseModel):
@@ -99,7 +100,7 @@ def receive(record: SesReceiptRecord, deps: Dependencies) -> dict[str, Any]:
     raw = deps.mail_store.raw(raw_key)  # missing or unreadable: raise, Lambda retries, then the DLQ
     base = {"id": message_id, "at": receipt.timestamp, "direction": MessageDirection.INBOUND,
             "ses_message_id": mail.messageId, "raw_key": raw_key, "verdicts": record.verdicts,
-            "authenticated": False}
+            "authenticated": False, "envelope_sender": mail.source[:MAX_ADDRESS_CHARS]}
     try:
         read = read_email(raw)
     except UnreadableEmail as why:
@@ -113,7 +114,8 @@ def receive(record: SesReceiptRecord, deps: Dependencies) -> dict[str, Any]:
         return _outcome(message)
     message = Message(**base, from_address=read.from_address, to=read.to or receipt.recipients,
                       subject=read.subject[:500], text=read.text, message_id_header=read.message_id,
-                      references=[v for v in (read.in_reply_to, read.references) if v])
+                      references=[v for v in (read.in_reply_to, read.references) if v],
+                      dkim_domains=read.dkim_domains)
     ret = thread_of(deps, read)
     if ret is None:
         message.in_inbox = True
@@ -159,10 +161,13 @@ def _keep_attachments(deps: Dependencies, message: Message, read: ReadEmail) -> 
     if read.attachments and verdict != "PASS":
         message.attachments_dropped = f"not kept: SES's virus verdict was {verdict}"
         message.attachments = [MessageAttachment(filename=name[:200], content_type=kind, size=len(content))
-                               for name, kind, content in read.attachments]
+                               for name, kind, content in read.attachments[:MAX_LISTED_ATTACHMENTS]]
         return
     assert deps.mail_store is not None
-    for index, (name, kind, content) in enumerate(read.attachments):
+    if len(read.attachments) > MAX_LISTED_ATTACHMENTS:
+        message.attachments_dropped = (f"{len(read.attachments)} attachments: the first {MAX_ATTACHMENTS} "
+                                       f"kept, the first {MAX_LISTED_ATTACHMENTS} listed")
+    for index, (name, kind, content) in enumerate(read.attachments[:MAX_LISTED_ATTACHMENTS]):
         key = f"attachments/{message.id}/{index + 1}" if index < MAX_ATTACHMENTS else None
         if key is not None:  # the key is ours; the name is the customer's (stored as metadata only)
             deps.mail_store.put_attachment(key, content, content_type=kind, filename=name)
@@ -184,7 +189,10 @@ def _fallback_sender(record: SesReceiptRecord) -> str:
     from email.utils import parseaddr
 
     headers = record.ses.mail.commonHeaders.header_from
-    return (parseaddr(headers[0])[1] if headers else "") or record.ses.mail.source or "unknown sender"
+    for sender in ((parseaddr(headers[0])[1] if headers else ""), record.ses.mail.source):
+        if sender and len(sender) <= MAX_ADDRESS_CHARS:  # a longer one would not fit the sender's index key
+            return sender
+    return "unknown sender"
 
 
 def _outcome(message: Message, *, duplicate: bool = False) -> dict[str, Any]:

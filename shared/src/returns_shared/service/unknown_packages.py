@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 
-from returns_shared.domain.errors import InvalidState
+from returns_shared.domain.errors import IdempotencyKeyReused, InvalidState
 from returns_shared.domain.return_parts import package_photo_key
 from returns_shared.domain.returns import Return
 from returns_shared.domain.text import key_problem
@@ -34,6 +34,9 @@ def _scanned_return(deps: Dependencies, scanned: str) -> Return | None:
 def record_unknown_package(cmd: RecordUnknownPackage, caller: Caller, deps: Dependencies) -> Answer:
     package_id = _package_id(caller, cmd.idempotency_key)
     if (recorded := deps.repo.get_unknown_package(package_id)) is not None:
+        if recorded.return_id != cmd.scanned:  # a client reusing its key for another package
+            raise IdempotencyKeyReused("This idempotency key was already used for another package.",
+                                       field=("input", "idempotencyKey"))
         return {"packageId": recorded.id}
     ret = _scanned_return(deps, cmd.scanned)
     if ret is not None and ret.status in RECEIVABLE:
