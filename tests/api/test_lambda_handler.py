@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import types
@@ -49,6 +50,25 @@ def wired(monkeypatch):
     monkeypatch.setenv("RETURNS_LOCAL_JWT_SECRET", "lambda-secret-of-at-least-thirty-two-bytes")
     monkeypatch.delenv("STAGE", raising=False)
     return built
+
+
+def test_the_app_is_built_without_collections_then_frozen_and_the_collector_resumes(wired, monkeypatch):
+    """Cold start: the collector is paused while the app is built (nothing built is garbage), what was
+    built moves to the permanent generation, and the collector runs again for the invocations."""
+    seen: list[bool] = []
+    original = sys.modules["returns_shared.bootstrap"].gateway_dependencies
+
+    def watched():
+        seen.append(gc.isenabled())
+        return original()
+
+    monkeypatch.setattr(sys.modules["returns_shared.bootstrap"], "gateway_dependencies", watched)
+    frozen_before = gc.get_freeze_count()
+    try:
+        assert lambda_handler.handler(json.loads(EVENT.read_text()), LambdaContext())["statusCode"] == 200
+        assert seen == [False] and gc.isenabled() and gc.get_freeze_count() > frozen_before
+    finally:
+        gc.unfreeze()  # this test process goes on: its objects may be collected again
 
 
 def test_the_policy_through_mangum(wired):

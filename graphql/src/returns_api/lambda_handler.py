@@ -11,11 +11,17 @@ from typing import Any
 from mangum import Mangum
 
 from returns_api.observability import logger
+from returns_shared.cold_start import initialising
 
 _handler: Mangum | None = None
 
 
 def build_handler() -> Mangum:
+    with initialising():  # the first invocation builds the app: no collections over what lives on
+        return _build_handler()
+
+
+def _build_handler() -> Mangum:
     # SEAM: production wiring lives in the shared package's composition root (bootstrap).
     from returns_api.app import create_app
     from returns_api.loaders import inline
