@@ -108,6 +108,13 @@ def test_an_agent_starts_a_return_for_a_customer_who_then_sees_it_in_the_portal(
     assert ret["method"] == "SELF_SHIP" and ret["status"] == "APPROVED"
     assert ret["lines"] == [{"orderLineId": "L2", "quantity": 2, "reason": "SIZE_TOO_LARGE", "note": NOTE}]
     assert ret["timeline"][0]["actor"].startswith("agent:")  # customer service requested it
+    # staff read who acted in words, and the conversation of an approved return shows no stray "null"
+    history = page.get_by_role("list", name="Timeline")
+    history.get_by_text("customer service (agent@allegra-k.com)").wait_for()
+    assert "agent:agent@" not in history.inner_text()
+    conversation = page.get_by_role("region", name="Conversation with the customer")
+    conversation.get_by_text("No email about this return yet.").wait_for()
+    assert "null" not in conversation.inner_text()
     page.get_by_role("link", name="jane.doe@example.com").click()
     page.get_by_role("region", name="Returns").get_by_role("link", name=return_id).wait_for()
 

@@ -95,6 +95,7 @@ const AGENT_WORDS = {
   noLabel: (country, labelCountries) => `A prepaid label is offered only for orders shipped to: ${labelCountries}. This order went to `
     + `${country}, so the customer ships it on their own with a traceable carrier.`,
   whyReason: (title) => `Choose the reason the customer gave for “${title}”.`,
+  nothingChosen: 'Choose items and reasons to see what the customer would be refunded.',
 };
 
 /** `#/order/<id>/return[/from/<messageId>]`: an agent requests a return for the order's customer. */

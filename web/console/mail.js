@@ -98,7 +98,7 @@ export async function conversationCard(ctx, returnId) {
     const notes = ret.timeline.filter((event) => event.internal).map((event) => ({ ...event, internalNote: true }));
     const items = [...ret.messages, ...notes].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
     const status = done ? notice(done, 'success') : null;
-    card.replaceChildren(
+    card.replaceChildren(...[
       h('h2', { id: 'conversation-title' }, 'Conversation with the customer'),
       ret.status === 'UNDER_REVIEW' ? reviewWait(ret.review) : null,
       items.length ? conversationList(items, {
@@ -107,7 +107,7 @@ export async function conversationCard(ctx, returnId) {
         body: (item) => (item.internalNote ? h('div', { class: 'message-text' }, item.note) : [unreadable(item), messageBody(item)]),
         extra: (item) => (item.internalNote ? null : attachments(item)),
       }) : h('p', { class: 'muted' }, 'No email about this return yet.'),
-      reply.form, note.form, status);
+      reply.form, note.form, status].filter(Boolean)); // replaceChildren would write a null as "null"
     if (status) { status.tabIndex = -1; status.focus(); }
   }
   render(await load());

@@ -84,6 +84,7 @@ const customerWords = () => ({
     + 'shipped to {country}, so you ship it yourself with a traceable carrier (USPS, UPS, FedEx, …) and keep the tracking number.',
   { country, countries }),
   whyReason: (title) => t('Choose why you return {title}.', { title: quoted(title) }),
+  nothingChosen: t('Choose items and reasons to see your refund.'),
 });
 
 /** A refused line in words: it cannot be returned, and why (the reasons of the latest quote, with their clauses). */
@@ -150,7 +151,7 @@ export function requestSections({ gql }, order, { onRequested, labelCountries, w
   const noLabel = labelOffered ? null
     : h('p', { class: 'small', id: 'no-label' }, words.noLabel(countryName(order.shippingAddress.countryCode), countryList(labelCountries)), ' ', h('small', { class: 'ref' }, '(LABEL-US)'));
   const attest = h('input', { type: 'checkbox', name: 'attest', id: 'attest', 'aria-describedby': 'attest-error' });
-  const nothingChosen = () => h('p', { class: 'muted' }, t('Choose items and reasons to see your refund.'));
+  const nothingChosen = () => h('p', { class: 'muted' }, words.nothingChosen);
   const quoteArea = h('div', { 'aria-live': 'polite', id: 'quote' }, nothingChosen());
   const message = h('div');
   const submit = h('button', { type: 'submit' }, words.submit);

@@ -3,7 +3,7 @@
 // service does) or 'warehouse'.
 import { N_, speaking, t, tx } from './i18n.js';
 import {
-  h, badge, money, date, dateTime, facts, notice, timeline, address, clauseList, REASONS, CONDITIONS, DEFECT_OUTCOMES,
+  h, badge, money, date, dateTime, facts, notice, timeline, staffActor, address, clauseList, REASONS, CONDITIONS, DEFECT_OUTCOMES,
 } from './ui.js';
 
 // The customer's words are marked for the catalogues and translated where shown; the staff's stay English.
@@ -104,7 +104,8 @@ export function shippingCard(ret, audience = 'customer') {
       [t('Tracking number'), ret.trackingNumber || t('not yet')],
       ret.shipBy ? [t('Ship by'), h('strong', {}, date(ret.shipBy))] : null,
     ]),
-    h('p', { class: 'small muted' }, t('Please do not send it to the address on your parcel: that is not our return address.'), ' ',
+    h('p', { class: 'small muted' }, you ? t('Please do not send it to the address on your parcel: that is not our return address.')
+      : 'The customer must send it to this address, not the one on their parcel (that is not our return address).', ' ',
       h('small', { class: 'ref' }, '(ADDR-RETURN)')));
 }
 
@@ -227,7 +228,7 @@ export function flagList(flags) {
 
 export function timelineCard(ret, audience = 'customer') {
   return h('section', { class: 'card', 'aria-labelledby': 'timeline-title' },
-    h('h2', { id: 'timeline-title' }, t('What happened')), timeline(ret.timeline),
+    h('h2', { id: 'timeline-title' }, t('What happened')), timeline(ret.timeline, audience === 'customer' ? undefined : staffActor),
     // staff see the deadline itself; a customer reads the one date promised to them (the refund card)
     ret.receivedAt && audience !== 'customer'
       ? h('p', { class: 'small muted' }, `Received ${dateTime(ret.receivedAt)}; refund due by ${dateTime(ret.refundDueAt)} (REFUND-7D).`) : null);

@@ -85,11 +85,22 @@ const ACTORS = {
 };
 const actorWord = (actor) => (ACTORS[actor] ? t(ACTORS[actor]) : actor);
 
-export function timeline(events) {
+// Staff read the recorded actor, in words: people are "<role>:<email or id>", services go by name
+// ("screening", "system", "payments", "label") or with what they speak for ("carrier:UPS").
+const STAFF_ROLES = { customer: 'customer', agent: 'customer service', warehouse: 'warehouse', integration: 'store', carrier: 'carrier' };
+const SERVICES = { screening: 'screening (automatic)', system: 'automatic', payments: 'payment provider', label: 'label service' };
+export function staffActor(actor) {
+  const [role, who] = actor.includes(':') ? [actor.slice(0, actor.indexOf(':')), actor.slice(actor.indexOf(':') + 1)] : [actor, ''];
+  if (!who) return SERVICES[role] || actor;
+  return STAFF_ROLES[role] ? `${STAFF_ROLES[role]} (${who})` : actor;
+}
+
+/** A return's history; `who` names who acted (the customer's API already gives words, staff read staffActor). */
+export function timeline(events, who = actorWord) {
   return h('ol', { class: 'timeline', 'aria-label': t('Timeline') }, events.map((e) => h('li', {},
     // internal notes reach staff pages only (English): the API never gives them to a customer
     e.internal ? h('strong', { class: 'warn' }, 'Internal note (the customer does not see it)') : h('strong', {}, statusWord(e.status)),
-    ' ', h('span', { class: 'muted small' }, dateTime(e.at), ' · ', actorWord(e.actor)),
+    ' ', h('span', { class: 'muted small' }, dateTime(e.at), ' · ', who(e.actor)),
     e.note ? h('div', { class: 'small' }, e.note) : null)));
 }
 
