@@ -113,7 +113,7 @@ def test_an_agent_starts_a_return_for_a_customer_who_then_sees_it_in_the_portal(
     history.get_by_text("customer service (agent@allegra-k.com)").wait_for()
     assert "agent:agent@" not in history.inner_text()
     conversation = page.get_by_role("region", name="Conversation with the customer")
-    conversation.get_by_text("No email about this return yet.").wait_for()
+    conversation.get_by_role("button", name="Send the reply").wait_for()
     assert "null" not in conversation.inner_text()
     page.get_by_role("link", name="jane.doe@example.com").click()
     page.get_by_role("region", name="Returns").get_by_role("link", name=return_id).wait_for()
