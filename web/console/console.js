@@ -118,7 +118,7 @@ async function searchView(ctx, kind = 'auto', term = '') {
     // a name may read like an RMA or an order id: "Anything" looks for customers by name too
     const named = ['auto', 'name'].includes(kind) && nameLike(term) ? await customersNamed(ctx, term) : null;
     results = [kind === 'name' ? null : h('section', { 'aria-labelledby': 'results-title' }, h('h2', { id: 'results-title' }, count),
-      found.length ? [table, more] : notice(named ? 'No return matches (by RMA, order id, email or tracking number). Returns are not looked up by name: find the customer below.' : 'No return matches.'), await customerHint(ctx, kind, term, found)), named];
+      found.length ? [table, more] : notice(named ? 'No return matches. Returns are looked up by RMA, order id, email or tracking number, not by name: find the customer below.' : 'No return matches.'), await customerHint(ctx, kind, term, found)), named];
   }
   return [h('h1', {}, 'Search'), form, results];
 }
