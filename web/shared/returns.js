@@ -117,7 +117,7 @@ export function lineNote(line, audience = 'agent') {
 }
 
 /** What the warehouse saw: its note and photos (the customer gets photos of items not accepted only). */
-export function inspectionFindings(line, audience = 'agent') {
+function inspectionFindings(line, audience = 'agent') {
   const note = line.inspectionNote ? h('q', {}, line.inspectionNote) : null;
   return [
     note ? h('div', { class: 'small note' }, audience === 'customer' ? tx('Our warehouse noted: {note}', { note }) : ['Warehouse note: ', note]) : null,
@@ -128,7 +128,7 @@ export function inspectionFindings(line, audience = 'agent') {
 }
 
 /** The inspection of one line in words: condition, the defect outcome (a merchant claim), the verdict. */
-export function inspectionVerdict(line, merchantClaim) {
+function inspectionVerdict(line, merchantClaim) {
   return [
     CONDITIONS[line.condition] ? t(CONDITIONS[line.condition]) : '–',
     merchantClaim ? [' · ', t(DEFECT_OUTCOMES[String(line.defectConfirmed)])] : null,
@@ -171,7 +171,7 @@ const NOTHING_REFUNDED = {
 };
 
 /** How each line's amount is made: (price + tax) × quantity = amount (REFUND-AMOUNT). */
-export function lineAmounts(ret, quoteLines) {
+function lineAmounts(ret, quoteLines) {
   return h('ul', { class: 'plain small' }, quoteLines.filter((line) => line.amount).map((line) => {
     const ordered = orderLine(ret, line.orderLineId);
     return h('li', {}, ordered ? t('{item}: ({price} + {tax} tax) × {quantity} = {amount}', {

@@ -110,7 +110,7 @@ export function facts(pairs) {
 
 export function address(a) {
   // written as the destination country writes it (UPU), the country named in the reader's language
-  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, speaking().country(a.countryCode)]
+  return h('address', {}, [a.name, a.line1, a.line2, `${a.city}${a.region ? `, ${a.region}` : ''} ${a.postalCode}`, countryName(a.countryCode)]
     .filter(Boolean).flatMap((text, i) => (i ? [h('br'), text] : [text])));
 }
 

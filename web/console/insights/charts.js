@@ -1,7 +1,7 @@
 // Charts drawn as SVG here (no library, no inline style: presentation attributes only, CSP-safe). Each chart
 // has a title for screen readers and sits beside a table holding the same numbers.
 const SVG = 'http://www.w3.org/2000/svg';
-export const COLORS = ['#6b1d45', '#1f5fbf', '#155c2e'];
+const COLORS = ['#6b1d45', '#1f5fbf', '#155c2e'];
 const INK = '#1b1f24';
 
 function s(tag, attrs = {}, ...children) {
